@@ -1,0 +1,108 @@
+/**
+ * The one error hierarchy of webwx. Every error the library raises is a WebWxError,
+ * and every message is built from redacted text: secrets never appear in `message`.
+ */
+import { redact } from './redact.js';
+
+export type WebWxErrorCode = 'transport' | 'protocol' | 'logged-out' | 'login-refused' | 'parse';
+
+export abstract class WebWxError extends Error {
+  abstract readonly code: WebWxErrorCode;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(redact(message), options);
+    this.name = new.target.name;
+  }
+}
+
+/** The network failed: connection refused or reset, timeout, DNS, or an HTTP status the endpoint never sends. */
+export class TransportError extends WebWxError {
+  readonly code = 'transport' as const;
+  readonly url: string;
+  readonly status: number | undefined;
+  readonly timedOut: boolean;
+  constructor(
+    message: string,
+    details: { url: string; status?: number; timedOut?: boolean; cause?: unknown },
+  ) {
+    super(message, { cause: details.cause });
+    this.url = redact(details.url);
+    this.status = details.status;
+    this.timedOut = details.timedOut ?? false;
+  }
+  /** Transient failures are worth retrying: timeouts, resets, 5xx and 429. */
+  get retryable(): boolean {
+    return this.status === undefined || this.status >= 500 || this.status === 429;
+  }
+}
+
+/** The server answered, well-formed, but with a non-zero BaseResponse.Ret (or retcode). */
+export class ProtocolError extends WebWxError {
+  readonly code = 'protocol' as const;
+  readonly ret: number;
+  readonly endpoint: string;
+  readonly errMsg: string;
+  constructor(endpoint: string, ret: number, errMsg = '') {
+    super(`${endpoint} failed with Ret ${ret}${errMsg ? `: ${errMsg}` : ''}`);
+    this.ret = ret;
+    this.endpoint = endpoint;
+    this.errMsg = redact(errMsg);
+  }
+}
+
+export type LogoutReason =
+  | 'logged-out-on-phone' // 1100
+  | 'logged-in-elsewhere' // 1101
+  | 'session-expired' // 1102
+  | 'logout-called' // logout() by the user of the library
+  | 'unknown';
+
+/** The session is over. `reason` says why; `ret` is the server's code when it sent one. */
+export class LoggedOutError extends WebWxError {
+  readonly code = 'logged-out' as const;
+  readonly reason: LogoutReason;
+  readonly ret: number | undefined;
+  constructor(reason: LogoutReason, ret?: number) {
+    super(`session ended: ${reason}${ret === undefined ? '' : ` (retcode ${ret})`}`);
+    this.reason = reason;
+    this.ret = ret;
+  }
+}
+
+/** The server refused the login (1203, or a login page without credentials). Quotes the server's message. */
+export class LoginRefusedError extends WebWxError {
+  readonly code = 'login-refused' as const;
+  readonly ret: number;
+  readonly serverMessage: string;
+  constructor(ret: number, serverMessage: string) {
+    super(`login refused by the server (ret ${ret})${serverMessage ? `: ${serverMessage}` : ''}`);
+    this.ret = ret;
+    this.serverMessage = serverMessage;
+  }
+}
+
+/** A reply could not be understood: not JSON, wrong shape, not the expected `window.x = …` text. */
+export class ParseError extends WebWxError {
+  readonly code = 'parse' as const;
+  readonly endpoint: string;
+  /** A short, redacted excerpt of what was received. */
+  readonly excerpt: string;
+  constructor(endpoint: string, message: string, received?: string, options?: { cause?: unknown }) {
+    super(`${endpoint}: ${message}`, options);
+    this.endpoint = endpoint;
+    this.excerpt = redact((received ?? '').slice(0, 200));
+  }
+}
+
+/** Map a session-ending Ret/retcode to its reason, or undefined when the code does not end the session. */
+export function logoutReasonFor(ret: number): LogoutReason | undefined {
+  switch (ret) {
+    case 1100:
+      return 'logged-out-on-phone';
+    case 1101:
+      return 'logged-in-elsewhere';
+    case 1102:
+      return 'session-expired';
+    default:
+      return undefined;
+  }
+}

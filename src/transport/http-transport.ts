@@ -1,0 +1,378 @@
+/**
+ * HTTP over undici: one keep-alive Agent per transport, a cookie jar, per-request timeouts through
+ * AbortSignal, bounded and decompressed bodies, no redirects unless asked, and every failure mapped to
+ * TransportError (or, for the caller's own abort, the signal's reason).
+ */
+import { promisify } from 'node:util';
+import { brotliDecompress, gunzip, inflate, inflateRaw, type ZlibOptions } from 'node:zlib';
+import { Agent, type Dispatcher, request } from 'undici';
+import { TransportError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import { silentLogger } from '../logger.js';
+import type { HttpReply, HttpRequestSpec, RequestBody } from '../protocol/http-request.js';
+import { redact } from '../redact.js';
+import { CookieStore } from './cookie-store.js';
+import { abortReason } from './retry-policy.js';
+
+/** A current desktop Chrome on Windows, as the web page would send it. */
+export const DEFAULT_USER_AGENT =
+  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/138.0.0.0 Safari/537.36';
+export const DEFAULT_TIMEOUT_MS = 30_000;
+/** Bodies larger than this (compressed or not) are refused with a TransportError. */
+export const DEFAULT_MAX_BODY_BYTES = 64 * 1024 * 1024;
+const MAX_REDIRECTS = 5;
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+
+export interface HttpTransportOptions {
+  logger?: Logger;
+  /** Applies when a spec has no timeoutMs. Default 30000. */
+  defaultTimeoutMs?: number;
+  userAgent?: string;
+  /** The jar to use (e.g. restored with CookieStore.fromJSON); a new empty one by default. */
+  cookies?: CookieStore;
+  /** Maximum sockets per origin; unlimited by default. */
+  connectionsPerOrigin?: number;
+  /** Maximum body size in bytes, before and after decompression. Default 64 MB. */
+  maxBodyBytes?: number;
+}
+
+export interface SendOptions {
+  /** Aborting rejects the send with the signal's reason (an AbortError unless given another). */
+  signal?: AbortSignal;
+}
+
+export interface HttpTransport {
+  send(spec: HttpRequestSpec, options?: SendOptions): Promise<HttpReply>;
+  readonly cookies: CookieStore;
+  /** Destroy the agent and every socket it holds. Later sends fail with a TransportError. */
+  close(): Promise<void>;
+}
+
+/** Thrown into the request's own AbortController when its timer fires. */
+class TimeoutSignal extends Error {
+  constructor(readonly ms: number) {
+    super(`timed out after ${ms} ms`);
+  }
+}
+
+type Body = Dispatcher.ResponseData['body'];
+
+export function createHttpTransport(options: HttpTransportOptions = {}): HttpTransport {
+  const logger = options.logger ?? silentLogger;
+  const defaultTimeoutMs = validTimeout(options.defaultTimeoutMs) ?? DEFAULT_TIMEOUT_MS;
+  const userAgent = options.userAgent ?? DEFAULT_USER_AGENT;
+  const cookies = options.cookies ?? new CookieStore();
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const agent = new Agent({
+    keepAliveTimeout: 10_000,
+    keepAliveMaxTimeout: 60_000,
+    // Our own per-request timer is the authority; undici's would only fire later or get in the way.
+    headersTimeout: 0,
+    bodyTimeout: 0,
+    ...(options.connectionsPerOrigin ? { connections: options.connectionsPerOrigin } : {}),
+  });
+  let closing: Promise<void> | undefined;
+
+  async function send(spec: HttpRequestSpec, sendOptions: SendOptions = {}): Promise<HttpReply> {
+    const callerSignal = sendOptions.signal;
+    if (callerSignal?.aborted) throw abortReason(callerSignal);
+    if (closing) {
+      throw new TransportError(`${spec.endpoint}: transport is closed`, { url: spec.url });
+    }
+    const timeoutMs = validTimeout(spec.timeoutMs) ?? defaultTimeoutMs;
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(new TimeoutSignal(timeoutMs)), timeoutMs);
+    const onCallerAbort = (): void => controller.abort(abortReason(callerSignal as AbortSignal));
+    callerSignal?.addEventListener('abort', onCallerAbort, { once: true });
+    try {
+      return await sendFollowing(spec, controller.signal);
+    } catch (error) {
+      if (callerSignal?.aborted) throw abortReason(callerSignal);
+      const reason = controller.signal.aborted ? controller.signal.reason : undefined;
+      if (reason instanceof TimeoutSignal) {
+        throw new TransportError(
+          `${spec.endpoint}: ${spec.method} ${spec.url} timed out after ${timeoutMs} ms`,
+          { url: spec.url, timedOut: true, cause: error },
+        );
+      }
+      throw error;
+    } finally {
+      clearTimeout(timer);
+      callerSignal?.removeEventListener('abort', onCallerAbort);
+    }
+  }
+
+  async function sendFollowing(spec: HttpRequestSpec, signal: AbortSignal): Promise<HttpReply> {
+    let method = spec.method;
+    let url = spec.url;
+    let body = spec.body;
+    for (let hop = 0; ; hop++) {
+      const reply = await sendOnce(spec, method, url, body, signal);
+      const location = firstHeader(reply.headers, 'location');
+      if (!spec.followRedirects || !REDIRECT_STATUSES.has(reply.status) || !location) return reply;
+      if (hop >= MAX_REDIRECTS) {
+        throw new TransportError(`${spec.endpoint}: more than ${MAX_REDIRECTS} redirects from ${spec.url}`, {
+          url: spec.url,
+          status: reply.status,
+        });
+      }
+      try {
+        url = new URL(location, url).toString();
+      } catch (cause) {
+        throw new TransportError(`${spec.endpoint}: invalid redirect location from ${url}`, {
+          url,
+          status: reply.status,
+          cause,
+        });
+      }
+      if (reply.status === 303 || ((reply.status === 301 || reply.status === 302) && method === 'POST')) {
+        method = 'GET';
+        body = undefined;
+      }
+    }
+  }
+
+  async function sendOnce(
+    spec: HttpRequestSpec,
+    method: 'GET' | 'POST',
+    url: string,
+    body: RequestBody | undefined,
+    signal: AbortSignal,
+  ): Promise<HttpReply> {
+    const started = performance.now();
+    const headers = buildHeaders(spec.headers, userAgent, cookies.getCookieHeader(url));
+    const payload = encodeBody(body, headers);
+    let status: number | undefined;
+    try {
+      let response: Dispatcher.ResponseData;
+      try {
+        response = await request(url, {
+          dispatcher: agent,
+          method,
+          headers,
+          body: payload,
+          signal,
+        });
+      } catch (error) {
+        if (signal.aborted) throw error;
+        throw networkError(spec.endpoint, method, url, error);
+      }
+      status = response.statusCode;
+      const replyHeaders = normaliseHeaders(response.headers);
+      const setCookies = replyHeaders['set-cookie'];
+      if (setCookies !== undefined) {
+        cookies.store(url, Array.isArray(setCookies) ? setCookies : [setCookies]);
+      }
+      if (status >= 400) {
+        await discard(response.body);
+        throw new TransportError(`${spec.endpoint}: HTTP ${status} from ${method} ${url}`, { url, status });
+      }
+      const isRedirect = REDIRECT_STATUSES.has(status);
+      if (isRedirect && spec.followRedirects && firstHeader(replyHeaders, 'location')) {
+        await discard(response.body);
+        return { status, headers: replyHeaders, text: '' };
+      }
+      const raw = await readBounded(response.body, maxBodyBytes, replyHeaders, spec.endpoint, url, signal);
+      const decoded = await decompress(raw, firstHeader(replyHeaders, 'content-encoding'), maxBodyBytes).catch(
+        (cause: unknown) => {
+          if (signal.aborted) throw cause;
+          throw new TransportError(`${spec.endpoint}: could not decode the body from ${url}: ${messageOf(cause)}`, {
+            url,
+            status,
+            cause,
+          });
+        },
+      );
+      return { status, headers: replyHeaders, text: new TextDecoder('utf-8').decode(decoded) };
+    } finally {
+      logger.debug(
+        {
+          endpoint: spec.endpoint,
+          method,
+          url: redact(url),
+          status,
+          ms: Math.round(performance.now() - started),
+        },
+        'http request',
+      );
+    }
+  }
+
+  return {
+    send,
+    cookies,
+    close(): Promise<void> {
+      closing ??= agent.destroy().catch(() => {});
+      return closing;
+    },
+  };
+}
+
+function validTimeout(ms: number | undefined): number | undefined {
+  return typeof ms === 'number' && Number.isFinite(ms) && ms > 0 ? ms : undefined;
+}
+
+function buildHeaders(
+  specHeaders: Record<string, string> | undefined,
+  userAgent: string,
+  jarCookies: string,
+): Record<string, string> {
+  const headers: Record<string, string> = {
+    'user-agent': userAgent,
+    accept: '*/*',
+    'accept-encoding': 'gzip, deflate, br',
+    'accept-language': 'zh-CN,zh;q=0.9,en;q=0.8',
+  };
+  for (const [name, value] of Object.entries(specHeaders ?? {})) headers[name.toLowerCase()] = value;
+  const cookie = [jarCookies, headers.cookie].filter((c) => c).join('; ');
+  if (cookie) headers.cookie = cookie;
+  else delete headers.cookie;
+  return headers;
+}
+
+function encodeBody(body: RequestBody | undefined, headers: Record<string, string>): string | undefined {
+  if (!body || body.kind === 'empty') return undefined;
+  if (body.kind === 'json') {
+    headers['content-type'] ??= 'application/json;charset=UTF-8';
+    return JSON.stringify(body.value);
+  }
+  headers['content-type'] ??= 'application/x-www-form-urlencoded';
+  return new URLSearchParams(body.value).toString();
+}
+
+function normaliseHeaders(raw: Record<string, string | string[] | undefined>): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(raw)) {
+    if (value !== undefined) out[name.toLowerCase()] = value;
+  }
+  return out;
+}
+
+function firstHeader(headers: Record<string, string | string[]>, name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+async function discard(body: Body): Promise<void> {
+  try {
+    await body.dump({ limit: 64 * 1024 });
+  } catch {
+    // the socket is dropped instead of reused; nothing else to do
+  }
+}
+
+async function readBounded(
+  body: Body,
+  limit: number,
+  headers: Record<string, string | string[]>,
+  endpoint: string,
+  url: string,
+  signal: AbortSignal,
+): Promise<Buffer> {
+  const tooLarge = (): TransportError =>
+    new TransportError(`${endpoint}: body from ${url} exceeds ${limit} bytes`, { url });
+  const declared = Number(firstHeader(headers, 'content-length'));
+  if (Number.isFinite(declared) && declared > limit) {
+    body.destroy();
+    throw tooLarge();
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of body) {
+      const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array);
+      size += buf.length;
+      if (size > limit) {
+        body.destroy();
+        throw tooLarge();
+      }
+      chunks.push(buf);
+    }
+  } catch (error) {
+    if (error instanceof TransportError || signal.aborted) throw error;
+    throw new TransportError(`${endpoint}: reading the body from ${url} failed: ${messageOf(error)}`, {
+      url,
+      cause: error,
+    });
+  }
+  return Buffer.concat(chunks, size);
+}
+
+const gunzipAsync = promisify<Buffer, ZlibOptions, Buffer>(gunzip);
+const inflateAsync = promisify<Buffer, ZlibOptions, Buffer>(inflate);
+const inflateRawAsync = promisify<Buffer, ZlibOptions, Buffer>(inflateRaw);
+const brotliAsync = promisify<Buffer, { maxOutputLength: number }, Buffer>(brotliDecompress);
+
+/** Undo Content-Encoding (a list is applied in order, so undone in reverse). Unknown codings pass through. */
+async function decompress(data: Buffer, encoding: string | undefined, limit: number): Promise<Buffer> {
+  if (!encoding || data.length === 0) return data;
+  const codings = encoding
+    .split(',')
+    .map((c) => c.trim().toLowerCase())
+    .filter((c) => c && c !== 'identity')
+    .reverse();
+  let out = data;
+  for (const coding of codings) {
+    const opts = { maxOutputLength: limit };
+    if (coding === 'gzip' || coding === 'x-gzip') out = await gunzipAsync(out, opts);
+    else if (coding === 'br') out = await brotliAsync(out, opts);
+    else if (coding === 'deflate') {
+      // Some servers send raw deflate under this name.
+      out = await inflateAsync(out, opts).catch(() => inflateRawAsync(out, opts));
+    }
+  }
+  return out;
+}
+
+const NETWORK_CODES: Record<string, string> = {
+  ECONNREFUSED: 'connection refused',
+  ECONNRESET: 'connection reset',
+  EPIPE: 'connection reset',
+  ENOTFOUND: 'DNS lookup failed',
+  EAI_AGAIN: 'DNS lookup failed',
+  EHOSTUNREACH: 'host unreachable',
+  ENETUNREACH: 'network unreachable',
+  UND_ERR_SOCKET: 'connection closed by the server',
+  UND_ERR_DESTROYED: 'transport is closed',
+  UND_ERR_CLOSED: 'transport is closed',
+};
+const TIMEOUT_CODES = new Set([
+  'ETIMEDOUT',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+]);
+
+/** The error codes found on an error, its causes and aggregated errors (bounded walk). */
+function errorCodes(error: unknown): string[] {
+  const codes: string[] = [];
+  const queue: unknown[] = [error];
+  for (let i = 0; i < queue.length && i < 16; i++) {
+    const e = queue[i];
+    if (!e || typeof e !== 'object') continue;
+    const { code, cause, errors } = e as { code?: unknown; cause?: unknown; errors?: unknown };
+    if (typeof code === 'string') codes.push(code);
+    if (cause) queue.push(cause);
+    if (Array.isArray(errors)) queue.push(...errors);
+  }
+  return codes;
+}
+
+function networkError(endpoint: string, method: string, url: string, error: unknown): TransportError {
+  const codes = errorCodes(error);
+  const timeoutCode = codes.find((c) => TIMEOUT_CODES.has(c));
+  if (timeoutCode) {
+    return new TransportError(`${endpoint}: ${method} ${url} timed out (${timeoutCode})`, {
+      url,
+      timedOut: true,
+      cause: error,
+    });
+  }
+  const known = codes.find((c) => c in NETWORK_CODES);
+  const what = known ? `${NETWORK_CODES[known]} (${known})` : messageOf(error);
+  return new TransportError(`${endpoint}: ${method} ${url} failed: ${what}`, { url, cause: error });
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

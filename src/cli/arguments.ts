@@ -1,0 +1,45 @@
+/** Validation of command-line values: each bad value is a CliError that says what was expected. */
+import { CliError } from './cli-io.js';
+import { LOG_LEVELS, type LogLevel } from './cli-logger.js';
+
+export function parsePort(value: string): number {
+  if (!/^\d{1,5}$/.test(value.trim()))
+    throw new CliError(`--port: expected a number from 0 to 65535, got "${value}"`);
+  const port = Number(value);
+  if (port > 65535) throw new CliError(`--port: expected a number from 0 to 65535, got "${value}"`);
+  return port;
+}
+
+export function parseServerUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new CliError(`--server: expected an http(s) URL such as http://127.0.0.1:8080, got "${value}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new CliError(`--server: expected an http(s) URL, got the scheme "${url.protocol}"`);
+  }
+  if (url.pathname !== '/' || url.search || url.hash) {
+    throw new CliError('--server: give only the scheme, host and port (no path or query)');
+  }
+  return url.origin;
+}
+
+export function parseSeconds(flag: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isFinite(n) || n <= 0 || n > 86_400 * 365) {
+      throw new CliError(`${flag}: expected a positive number of seconds, got "${value}"`);
+    }
+    return n;
+  };
+}
+
+export function parseLogLevel(value: string): LogLevel {
+  const level = value.trim().toLowerCase();
+  if (!(LOG_LEVELS as readonly string[]).includes(level)) {
+    throw new CliError(`--log-level: expected one of ${LOG_LEVELS.join(', ')}, got "${value}"`);
+  }
+  return level as LogLevel;
+}

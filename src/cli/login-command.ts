@@ -1,0 +1,80 @@
+/**
+ * `webwx login [--server URL]`: draw the QR in the terminal, log in (to the real service by default),
+ * print the seed's counts, then chat line by line.
+ */
+import { createClient, type WebWxClient } from '../client/index.js';
+import type { Logger } from '../logger.js';
+import type { CliIo } from './cli-io.js';
+import { formatSummary, summarizeContacts } from './contact-summary.js';
+import { runLineChat } from './line-chat.js';
+
+export interface LoginCommandOptions {
+  server?: string;
+  uos: boolean;
+  logger: Logger;
+  signal: AbortSignal;
+  /** Keep the chat running after stdin ends (demo without a terminal). */
+  keepAliveOnEof?: boolean;
+}
+
+/** Print login progress: the QR, scanned, logged in, counts. Returns the unsubscribe functions. */
+export function reportLoginProgress(client: WebWxClient, io: CliIo): () => void {
+  const write = (s: string) => io.stdout.write(s.endsWith('\n') ? s : `${s}\n`);
+  const offs = [
+    client.on('qr', ({ terminal, url }) => {
+      write('Scan this QR code with WeChat on your phone:');
+      write(terminal);
+      write(`(or open ${url})`);
+    }),
+    client.on('scanned', () => write('Scanned. Confirm the login on your phone…')),
+    client.on('login', ({ self }) => write(`Logged in as ${self.nickName}. Loading contacts…`)),
+    client.on('ready', () =>
+      write(formatSummary(summarizeContacts(client.contacts.list(), client.contacts.rooms()))),
+    ),
+  ];
+  return () => {
+    for (const off of offs) off();
+  };
+}
+
+export async function runLoginCommand(options: LoginCommandOptions, io: CliIo): Promise<number> {
+  const client = createClient({
+    ...(options.server ? { server: options.server } : {}),
+    uos: { enabled: options.uos },
+    logger: options.logger,
+  });
+  return runClientSession(client, options, io);
+}
+
+/** Log the client in, then run the line chat until quit, end of input, logout or the signal. */
+export async function runClientSession(
+  client: WebWxClient,
+  options: { signal: AbortSignal; keepAliveOnEof?: boolean },
+  io: CliIo,
+): Promise<number> {
+  const offProgress = reportLoginProgress(client, io);
+  const onAbort = () => void client.stop();
+  options.signal.addEventListener('abort', onAbort, { once: true });
+  try {
+    await client.start();
+    if (options.signal.aborted) return 130;
+    io.stdout.write('Type ->NAME:TEXT to send, help for commands, quit to exit.\n');
+    const aborted = new Promise<'aborted'>((resolve) => {
+      if (options.signal.aborted) resolve('aborted');
+      options.signal.addEventListener('abort', () => resolve('aborted'), { once: true });
+    });
+    const end = await Promise.race([
+      runLineChat({ client, io, keepAliveOnEof: options.keepAliveOnEof ?? false }),
+      aborted,
+    ]);
+    if (end === 'quit') await client.logout().catch(() => undefined);
+    return end === 'logged-out' ? 3 : 0;
+  } catch (error) {
+    if (options.signal.aborted) return 130;
+    throw error;
+  } finally {
+    options.signal.removeEventListener('abort', onAbort);
+    offProgress();
+    await client.stop();
+  }
+}

@@ -1,0 +1,138 @@
+/** The `webwx` command. */
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError, Option } from 'commander';
+import { WebWxError } from '../errors.js';
+import { parseLogLevel, parsePort, parseSeconds, parseServerUrl } from './arguments.js';
+import { CliError, type CliIo, processIo } from './cli-io.js';
+import { createCliLogger, type LogLevel } from './cli-logger.js';
+import { runDemoCommand } from './demo-command.js';
+import { runEmulatorCommand } from './emulator-command.js';
+import { runLoginCommand } from './login-command.js';
+
+function packageVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+      version?: string;
+    };
+    return pkg.version ?? '0.0.0';
+  } catch {
+    return '0.0.0';
+  }
+}
+
+export interface MainOptions {
+  io?: CliIo;
+  /** Ends long-running commands (wired to SIGINT/SIGTERM when omitted). */
+  signal?: AbortSignal;
+}
+
+/** Runs the command line; resolves to the process exit code. */
+export async function main(argv: readonly string[], options: MainOptions = {}): Promise<number> {
+  const io = options.io ?? processIo();
+  let signal = options.signal;
+  let detach = () => {};
+  if (!signal) {
+    const controller = new AbortController();
+    const onSignal = () => controller.abort();
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+    detach = () => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    };
+    signal = controller.signal;
+  }
+  const runSignal = signal;
+  let exitCode = 0;
+
+  const program = new Command()
+    .name('webwx')
+    .description('Web WeChat in the terminal, a bot framework and an emulator of the Web WeChat server')
+    .version(packageVersion())
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+    })
+    .addOption(
+      new Option('--log-level <level>', 'log to stderr at this level')
+        .default(io.env.WEBWX_LOG_LEVEL ?? 'silent')
+        .argParser(parseLogLevel),
+    );
+
+  const logger = () => createCliLogger(program.opts<{ logLevel: LogLevel }>().logLevel);
+
+  program
+    .command('demo')
+    .description('the terminal client logged in to an embedded emulator, with simulated friends and groups')
+    .option('--duration <seconds>', 'exit after this many seconds', parseSeconds('--duration'))
+    .option(
+      '--scan-delay <seconds>',
+      'seconds before the simulated phone scans the QR',
+      parseSeconds('--scan-delay'),
+      2,
+    )
+    .action(async (opts: { duration?: number; scanDelay: number }) => {
+      exitCode = await runDemoCommand(
+        {
+          durationSeconds: opts.duration,
+          scanDelaySeconds: opts.scanDelay,
+          logger: logger(),
+          signal: runSignal,
+        },
+        io,
+      );
+    });
+
+  program
+    .command('login')
+    .description(
+      'log in with a QR code in the terminal (the real service by default), then chat line by line',
+    )
+    .option('--server <url>', 'one base URL for every host, e.g. an emulator', parseServerUrl)
+    .option('--no-uos', 'do not send the UOS desktop login headers')
+    .action(async (opts: { server?: string; uos: boolean }) => {
+      exitCode = await runLoginCommand(
+        { server: opts.server, uos: opts.uos, logger: logger(), signal: runSignal },
+        io,
+      );
+    });
+
+  program
+    .command('emulator')
+    .description('run the Web WeChat emulator and print its base URL')
+    .option('--port <n>', 'port to listen on (0 picks a free one)', parsePort, 0)
+    .option('--host <address>', 'address to bind', '127.0.0.1')
+    .option('--world <world>', 'demo, big, or a world JSON file', 'demo')
+    .action(async (opts: { port: number; host: string; world: string }) => {
+      exitCode = await runEmulatorCommand({ ...opts, logger: logger(), signal: runSignal }, io);
+    });
+
+  program
+    .command('bench')
+    .description('run the benchmarks (not yet)')
+    .action(() => {
+      io.stdout.write('not yet: the benchmarks arrive with their own issue (#10)\n');
+    });
+
+  try {
+    await program.parseAsync([...argv]);
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and version exit with 0; usage errors were already printed by commander.
+      return error.exitCode === 0 ? 0 : 2;
+    }
+    if (error instanceof CliError) {
+      io.stderr.write(`webwx: ${error.message}\n`);
+      return error.exitCode;
+    }
+    if (error instanceof WebWxError) {
+      io.stderr.write(`webwx: ${error.message}\n`);
+      return 1;
+    }
+    throw error;
+  } finally {
+    detach();
+  }
+}

@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { parseLogLevel, parsePort, parseSeconds, parseServerUrl } from '../../src/cli/arguments.js';
+import { CliError } from '../../src/cli/cli-io.js';
+
+describe('command-line values', () => {
+  it('accepts ports 0 to 65535 only', () => {
+    expect(parsePort('0')).toBe(0);
+    expect(parsePort('8080')).toBe(8080);
+    for (const bad of ['-1', '65536', 'abc', '80.5', '', '1e3'])
+      expect(() => parsePort(bad)).toThrow(CliError);
+  });
+
+  it('accepts an http(s) origin for --server', () => {
+    expect(parseServerUrl('http://127.0.0.1:8080')).toBe('http://127.0.0.1:8080');
+    expect(parseServerUrl('https://wx.qq.com/')).toBe('https://wx.qq.com');
+    expect(() => parseServerUrl('ftp://x')).toThrow(/scheme/);
+    expect(() => parseServerUrl('not a url')).toThrow(CliError);
+    expect(() => parseServerUrl('http://x/cgi-bin')).toThrow(/path/);
+  });
+
+  it('validates durations and log levels', () => {
+    expect(parseSeconds('--duration')('1.5')).toBe(1.5);
+    expect(() => parseSeconds('--duration')('0')).toThrow(/--duration/);
+    expect(() => parseSeconds('--duration')('soon')).toThrow(CliError);
+    expect(parseLogLevel('DEBUG')).toBe('debug');
+    expect(() => parseLogLevel('loud')).toThrow(/silent/);
+  });
+});

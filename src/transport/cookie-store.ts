@@ -35,6 +35,9 @@ export class CookieStore {
   /** Store every Set-Cookie header of a reply from `url`. Malformed or foreign cookies are ignored. */
   store(url: string, setCookieHeaders: readonly string[]): void {
     for (const header of setCookieHeaders) {
+      // A header without name and value would become a nameless empty cookie in loose mode.
+      const nameValue = (header.split(';', 1)[0] ?? '').trim();
+      if (nameValue === '' || nameValue === '=') continue;
       try {
         this.#jar.setCookieSync(header, url, { ignoreError: true });
       } catch {

@@ -165,24 +165,32 @@ export function createHttpTransport(options: HttpTransportOptions = {}): HttpTra
       }
       if (status >= 400) {
         await discard(response.body);
+        await socketReleased();
         throw new TransportError(`${spec.endpoint}: HTTP ${status} from ${method} ${url}`, { url, status });
       }
       const isRedirect = REDIRECT_STATUSES.has(status);
       if (isRedirect && spec.followRedirects && firstHeader(replyHeaders, 'location')) {
         await discard(response.body);
+        await socketReleased();
         return { status, headers: replyHeaders, text: '' };
       }
       const raw = await readBounded(response.body, maxBodyBytes, replyHeaders, spec.endpoint, url, signal);
-      const decoded = await decompress(raw, firstHeader(replyHeaders, 'content-encoding'), maxBodyBytes).catch(
-        (cause: unknown) => {
-          if (signal.aborted) throw cause;
-          throw new TransportError(`${spec.endpoint}: could not decode the body from ${url}: ${messageOf(cause)}`, {
+      await socketReleased();
+      const decoded = await decompress(
+        raw,
+        firstHeader(replyHeaders, 'content-encoding'),
+        maxBodyBytes,
+      ).catch((cause: unknown) => {
+        if (signal.aborted) throw cause;
+        throw new TransportError(
+          `${spec.endpoint}: could not decode the body from ${url}: ${messageOf(cause)}`,
+          {
             url,
             status,
             cause,
-          });
-        },
-      );
+          },
+        );
+      });
       return { status, headers: replyHeaders, text: new TextDecoder('utf-8').decode(decoded) };
     } finally {
       logger.debug(
@@ -240,7 +248,9 @@ function encodeBody(body: RequestBody | undefined, headers: Record<string, strin
   return new URLSearchParams(body.value).toString();
 }
 
-function normaliseHeaders(raw: Record<string, string | string[] | undefined>): Record<string, string | string[]> {
+function normaliseHeaders(
+  raw: Record<string, string | string[] | undefined>,
+): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};
   for (const [name, value] of Object.entries(raw)) {
     if (value !== undefined) out[name.toLowerCase()] = value;
@@ -251,6 +261,14 @@ function normaliseHeaders(raw: Record<string, string | string[] | undefined>): R
 function firstHeader(headers: Record<string, string | string[]>, name: string): string | undefined {
   const value = headers[name];
   return Array.isArray(value) ? value[0] : value;
+}
+
+/**
+ * undici hands the socket back to its pool one event-loop turn after the body's end; waiting for that
+ * turn lets the caller's next request reuse the keep-alive socket instead of opening another.
+ */
+function socketReleased(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 async function discard(body: Body): Promise<void> {
@@ -272,6 +290,8 @@ async function readBounded(
   const tooLarge = (): TransportError =>
     new TransportError(`${endpoint}: body from ${url} exceeds ${limit} bytes`, { url });
   const declared = Number(firstHeader(headers, 'content-length'));
+  // Destroying the body makes it emit an AbortError nobody else listens to.
+  body.on('error', () => {});
   if (Number.isFinite(declared) && declared > limit) {
     body.destroy();
     throw tooLarge();

@@ -28,7 +28,11 @@ export const RETRYABLE_RETS: readonly number[] = [-1, 1205];
  * Delay before the retry that follows failed attempt number `attempt` (1-based): a uniformly random
  * value in [0, min(maxDelayMs, baseDelayMs · 2^(attempt-1))) ("full jitter").
  */
-export function backoffDelay(attempt: number, policy: RetryPolicy, random: () => number = Math.random): number {
+export function backoffDelay(
+  attempt: number,
+  policy: RetryPolicy,
+  random: () => number = Math.random,
+): number {
   const n = Number.isFinite(attempt) ? Math.max(1, Math.floor(attempt)) : 1;
   const base = Math.max(0, policy.baseDelayMs);
   const cap = Math.max(0, Math.min(policy.maxDelayMs, base * 2 ** Math.min(n - 1, 60)));
@@ -109,7 +113,12 @@ export async function withRetry<T>(fn: (attempt: number) => Promise<T>, o: WithR
       if (attempt >= maxAttempts || !shouldRetry(error, attempt)) throw error;
       const delayMs = backoffDelay(attempt, o.policy, o.random);
       o.logger?.debug(
-        { attempt, maxAttempts, delayMs, error: redact(error instanceof Error ? error.message : String(error)) },
+        {
+          attempt,
+          maxAttempts,
+          delayMs,
+          error: redact(error instanceof Error ? error.message : String(error)),
+        },
         'retrying after a transient error',
       );
       try {

@@ -1,0 +1,53 @@
+/** A real node:http server on 127.0.0.1, port 0, for transport tests. */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+
+export interface TestServer {
+  server: Server;
+  /** 'http://127.0.0.1:PORT' */
+  origin: string;
+  /** Each accepted socket, in order; `socketIds` maps a socket to its index. */
+  sockets: Socket[];
+  socketIds: WeakMap<Socket, number>;
+  /** Resolves when the socket with this index has closed. */
+  socketClosed(index: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+export type Handler = (req: IncomingMessage, res: ServerResponse, body: string) => void | Promise<void>;
+
+export async function startServer(handler: Handler): Promise<TestServer> {
+  const sockets: Socket[] = [];
+  const socketIds = new WeakMap<Socket, number>();
+  const closed = new Map<number, Promise<void>>();
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      Promise.resolve(handler(req, res, Buffer.concat(chunks).toString('utf8'))).catch((e: unknown) => {
+        res.statusCode = 599;
+        res.end(String(e));
+      });
+    });
+  });
+  server.on('connection', (socket: Socket) => {
+    const id = sockets.length;
+    sockets.push(socket);
+    socketIds.set(socket, id);
+    closed.set(id, new Promise((resolve) => socket.once('close', () => resolve())));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    server,
+    origin: `http://127.0.0.1:${port}`,
+    sockets,
+    socketIds,
+    socketClosed: (index) => closed.get(index) ?? Promise.reject(new Error(`no socket ${index}`)),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -1,0 +1,110 @@
+/**
+ * The protocol layer: wire types, requests as data, and pure builders and parsers per endpoint
+ * family. Nothing here performs I/O.
+ */
+export type { BatchItem } from './contact.js';
+export {
+  BATCH_LIMIT,
+  buildBatchGetContactRequests,
+  buildGetContactRequest,
+  parseBatchGetContactReply,
+  parseGetContactReply,
+} from './contact.js';
+export type { HttpReply, HttpRequestSpec, RequestBody } from './http-request.js';
+export type { StatusNotifyOptions } from './init.js';
+export {
+  buildInitRequest,
+  buildStatusNotifyRequest,
+  parseInitReply,
+  parseStatusNotifyReply,
+} from './init.js';
+export type { JsValue } from './js-assignment.js';
+export { MAX_JS_REPLY_LENGTH, parseJsAssignments } from './js-assignment.js';
+export type { JsonObject } from './json-reply.js';
+export {
+  arrayOrEmpty,
+  assertOk,
+  isJsonObject,
+  isUsableSyncKey,
+  MAX_JSON_REPLY_LENGTH,
+  mapArray,
+  normaliseRecord,
+  numberOr,
+  numberOrString,
+  parseJsonReply,
+  readContact,
+  readContactList,
+  readMember,
+  readMessage,
+  readProfile,
+  readSyncKey,
+  readUser,
+  requireArray,
+  requireObject,
+  stringOr,
+} from './json-reply.js';
+export type { JsLoginOptions, LoginPollOptions, LoginPollResult, NewLoginPageOptions } from './login.js';
+export {
+  APP_ID,
+  buildJsLoginRequest,
+  buildLoginPollRequest,
+  buildLogoutRequest,
+  buildNewLoginPageRequest,
+  buildPushLoginRequest,
+  buildQrImageRequest,
+  cookiesFromSetCookie,
+  DEFAULT_HOSTS,
+  DEFAULT_SYNCCHECK_FALLBACKS,
+  deriveHosts,
+  LONG_POLL_TIMEOUT_MS,
+  loginPageUri,
+  MAX_LOGIN_PAGE_LENGTH,
+  parseJsLoginReply,
+  parseLoginPollReply,
+  parseNewLoginPageReply,
+  parsePushLoginReply,
+  qrContentUrl,
+  UOS_CLIENT_VERSION,
+  UOS_EXTSPAM,
+  UOS_REFERER,
+} from './login.js';
+export type { SendTextOptions } from './message.js';
+export { buildSendTextRequest, parseSendMsgReply } from './message.js';
+export type { PreEncoded, QueryValue } from './request-ids.js';
+export {
+  buildBaseRequest,
+  buildQuery,
+  encodePathSegment,
+  encodePreEncoded,
+  formatSyncKey,
+  mmwebwxUrl,
+  newClientMsgId,
+  newDeviceId,
+  preEncoded,
+  rParam,
+} from './request-ids.js';
+export type { Credentials, Hosts, SessionContext } from './session-context.js';
+export { MMWEBWX } from './session-context.js';
+export type { SyncCheckOptions } from './sync.js';
+export { buildSyncCheckRequest, buildSyncRequest, parseSyncCheckReply, parseSyncReply } from './sync.js';
+export type {
+  BaseRequest,
+  BaseResponse,
+  BatchGetContactReply,
+  GetContactReply,
+  InitReply,
+  OutgoingMsg,
+  PushLoginReply,
+  SendMsgReply,
+  StatusNotifyReply,
+  SyncCheckResult,
+  SyncKey,
+  SyncKeyItem,
+  SyncReply,
+  WireContact,
+  WireMember,
+  WireMessage,
+  WireProfile,
+  WireRecommendInfo,
+  WireUser,
+} from './wire-types.js';

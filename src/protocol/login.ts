@@ -1,0 +1,460 @@
+/**
+ * Login (PROTOCOL.md §2): jslogin, the QR code, the login poll, webwxnewloginpage, push login,
+ * logout, and the derivation of a session's hosts from the poll's redirect_uri (§1.2).
+ */
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { LoginRefusedError, ParseError, ProtocolError } from '../errors.js';
+import type { HttpReply, HttpRequestSpec } from './http-request.js';
+import { parseJsAssignments } from './js-assignment.js';
+import { numberOrString, parseJsonReply, stringOr } from './json-reply.js';
+import { buildQuery, encodePathSegment, mmwebwxUrl, rParam, stripTrailingSlash } from './request-ids.js';
+import type { Credentials, Hosts, SessionContext } from './session-context.js';
+import { MMWEBWX } from './session-context.js';
+
+/** The Web WeChat AppID every client and the official page send to jslogin (§2.1). */
+export const APP_ID = 'wx782c26e4c19acffb';
+
+/** The fixed `extspam` header of the UOS/desktop login (§2.5), byte for byte as every client sends it. */
+export const UOS_EXTSPAM =
+  'Go8FCIkFEokFCggwMDAwMDAwMRAGGvAESySibk50w5Wb3uTl2c2h64jVVrV7gNs06GFlWplHQbY/5FfiO++1yH4ykCyNPWKXmco+wfQzK5R98D3so7rJ5LmGFvBLjGceleySrc3SOf2Pc1gVehzJgODeS0lDL3/I/0S2SSE98YgKleq6Uqx6ndTy9yaL9qFxJL7eiA/R3SEfTaW1SBoSITIu+EEkXff+Pv8NHOk7N57rcGk1w0ZzRrQDkXTOXFN2iHYIzAAZPIOY45Lsh+A4slpgnDiaOvRtlQYCt97nmPLuTipOJ8Qc5pM7ZsOsAPPrCQL7nK0I7aPrFDF0q4ziUUKettzW8MrAaiVfmbD1/VkmLNVqqZVvBCtRblXb5FHmtS8FxnqCzYP4WFvz3T0TcrOqwLX1M/DQvcHaGGw0B0y4bZMs7lVScGBFxMj3vbFi2SRKbKhaitxHfYHAOAa0X7/MSS0RNAjdwoyGHeOepXOKY+h3iHeqCvgOH6LOifdHf/1aaZNwSkGotYnYScW8Yx63LnSwba7+hESrtPa/huRmB9KWvMCKbDThL/nne14hnL277EDCSocPu3rOSYjuB9gKSOdVmWsj9Dxb/iZIe+S6AiG29Esm+/eUacSba0k8wn5HhHg9d4tIcixrxveflc8vi2/wNQGVFNsGO6tB5WF0xf/plngOvQ1/ivGV/C1Qpdhzznh0ExAVJ6dwzNg7qIEBaw+BzTJTUuRcPk92Sn6QDn2Pu3mpONaEumacjW4w6ipPnPw+g2TfywJjeEcpSZaP4Q3YV5HG8D6UjWA4GSkBKculWpdCMadx0usMomsSS/74QgpYqcPkmamB4nVv1JxczYITIqItIKjD35IGKAUwAA==';
+
+/** The `client-version` header of the UOS/desktop login (§2.5). */
+export const UOS_CLIENT_VERSION = '2.0.0';
+
+/** The `referer` header of the UOS/desktop login (§2.5). */
+export const UOS_REFERER = 'https://wx.qq.com/?&lang=zh_CN&target=t';
+
+export const DEFAULT_HOSTS: Hosts = {
+  login: 'https://login.wx.qq.com',
+  qr: 'https://login.weixin.qq.com',
+  main: 'https://wx.qq.com',
+  file: 'https://file.wx.qq.com',
+  push: 'https://webpush.wx.qq.com',
+};
+
+/** Push hosts worth probing with synccheck when the derived one fails (§1.3), as base URLs. */
+export const DEFAULT_SYNCCHECK_FALLBACKS: string[] = [
+  'https://webpush.wx.qq.com',
+  'https://webpush.wx2.qq.com',
+  'https://webpush.wx8.qq.com',
+  'https://webpush.web.wechat.com',
+  'https://webpush.web2.wechat.com',
+  'https://webpush.weixin.qq.com',
+];
+
+/** The long-poll timeout of the official client for the login poll and synccheck (§2.3, §4.5). */
+export const LONG_POLL_TIMEOUT_MS = 35_000;
+
+// ---------------------------------------------------------------------------------------------
+// jslogin and QR
+// ---------------------------------------------------------------------------------------------
+
+export interface JsLoginOptions {
+  hosts: Hosts;
+  lang: string;
+  /** UOS/desktop mode: `?mod=desktop` on the redirect_uri. */
+  desktop: boolean;
+  /** GET (official, default) or POST with a form body (the seed's variant). */
+  method?: 'GET' | 'POST';
+  nowMs: number;
+}
+
+/** The redirect_uri jslogin is told about: the main host's webwxnewloginpage (+`?mod=desktop`). */
+export function loginPageUri(hosts: Hosts, desktop: boolean): string {
+  return `${stripTrailingSlash(hosts.main)}${MMWEBWX}/webwxnewloginpage${desktop ? '?mod=desktop' : ''}`;
+}
+
+/** jslogin (§2.1): asks for a uuid. */
+export function buildJsLoginRequest(o: JsLoginOptions): HttpRequestSpec {
+  const base = `${stripTrailingSlash(o.hosts.login)}/jslogin`;
+  const params: [string, string | number][] = [
+    ['appid', APP_ID],
+    ['redirect_uri', loginPageUri(o.hosts, o.desktop)],
+    ['fun', 'new'],
+    ['lang', o.lang],
+    ['_', Math.floor(o.nowMs)],
+  ];
+  if (o.method === 'POST') {
+    return {
+      endpoint: 'jslogin',
+      method: 'POST',
+      url: base,
+      body: { kind: 'form', value: Object.fromEntries(params.map(([k, v]) => [k, String(v)])) },
+    };
+  }
+  return { endpoint: 'jslogin', method: 'GET', url: `${base}?${buildQuery(params)}` };
+}
+
+/** Reads a numeric assignment (a number, or a numeric string) or throws ParseError. */
+function readCode(endpoint: string, values: Record<string, unknown>, key: string): number {
+  const v = values[key];
+  if (v === undefined) throw new ParseError(endpoint, `${key} is missing`);
+  const n = numberOrString(endpoint, v, key);
+  if (!Number.isInteger(n)) throw new ParseError(endpoint, `${key} is not an integer`, String(n));
+  return n;
+}
+
+/** `window.QRLogin.code = 200; window.QRLogin.uuid = "…";` → the uuid. A non-200 code is a ProtocolError. */
+export function parseJsLoginReply(text: string): { uuid: string } {
+  const values = parseJsAssignments(text, 'jslogin');
+  const code = readCode('jslogin', values, 'window.QRLogin.code');
+  if (code !== 200) throw new ProtocolError('jslogin', code);
+  const uuid = values['window.QRLogin.uuid'];
+  if (typeof uuid !== 'string' || uuid === '')
+    throw new ParseError('jslogin', 'window.QRLogin.uuid is missing', text);
+  if (!/^[\x21-\x7e]{1,128}$/.test(uuid))
+    throw new ParseError('jslogin', 'window.QRLogin.uuid is malformed', uuid);
+  return { uuid };
+}
+
+/** What the QR code encodes (§2.2): `${hosts.qr}/l/<uuid>`. */
+export function qrContentUrl(uuid: string, hosts: Hosts): string {
+  return `${stripTrailingSlash(hosts.qr)}/l/${encodePathSegment(uuid)}`;
+}
+
+/** The QR image (§2.2): `GET ${hosts.qr}/qrcode/<uuid>` → image/jpeg. */
+export function buildQrImageRequest(uuid: string, hosts: Hosts): HttpRequestSpec {
+  return {
+    endpoint: 'qrcode',
+    method: 'GET',
+    url: `${stripTrailingSlash(hosts.qr)}/qrcode/${encodePathSegment(uuid)}`,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Login poll
+// ---------------------------------------------------------------------------------------------
+
+export interface LoginPollOptions {
+  hosts: Hosts;
+  uuid: string;
+  /** 1 on the first poll after showing a QR, then 0 (official). */
+  tip: 0 | 1;
+  nowMs: number;
+  /** Defaults to LONG_POLL_TIMEOUT_MS: the server holds the poll ≈25 s. */
+  timeoutMs?: number;
+}
+
+/** The login long poll (§2.3). */
+export function buildLoginPollRequest(o: LoginPollOptions): HttpRequestSpec {
+  return {
+    endpoint: 'login',
+    method: 'GET',
+    url: mmwebwxUrl(o.hosts.login, 'login', [
+      ['loginicon', 'true'],
+      ['uuid', o.uuid],
+      ['tip', o.tip],
+      ['r', rParam(o.nowMs)],
+      ['_', Math.floor(o.nowMs)],
+    ]),
+    timeoutMs: o.timeoutMs ?? LONG_POLL_TIMEOUT_MS,
+  };
+}
+
+export type LoginPollResult =
+  | { state: 'waiting' }
+  | { state: 'scanned'; avatar?: string }
+  | { state: 'confirmed'; redirectUri: string }
+  | { state: 'cancelled' }
+  | { state: 'expired'; code: number };
+
+function isHttpUrl(text: string): boolean {
+  if (/\s/.test(text)) return false;
+  try {
+    const u = new URL(text);
+    return (u.protocol === 'https:' || u.protocol === 'http:') && u.hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The login poll's reply (§2.3): 408 waiting, 201 scanned (with the avatar data URI when sent),
+ * 200 confirmed (ParseError without a usable redirect_uri), 202 cancelled, anything else expired.
+ */
+export function parseLoginPollReply(text: string): LoginPollResult {
+  const values = parseJsAssignments(text, 'login');
+  const code = readCode('login', values, 'window.code');
+  switch (code) {
+    case 408:
+      return { state: 'waiting' };
+    case 201: {
+      const avatar = values['window.userAvatar'];
+      return typeof avatar === 'string' && avatar !== ''
+        ? { state: 'scanned', avatar }
+        : { state: 'scanned' };
+    }
+    case 200: {
+      const uri = values['window.redirect_uri'];
+      if (typeof uri !== 'string' || uri === '')
+        throw new ParseError('login', 'code 200 without window.redirect_uri', text);
+      if (!isHttpUrl(uri)) throw new ParseError('login', 'window.redirect_uri is not an http(s) URL', uri);
+      return { state: 'confirmed', redirectUri: uri };
+    }
+    case 202:
+      return { state: 'cancelled' };
+    default:
+      return { state: 'expired', code };
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Hosts
+// ---------------------------------------------------------------------------------------------
+
+/** The official substring table (§1.2), tested in this order against the redirect's host name. */
+const HOST_FAMILIES: ReadonlyArray<{ match: string; login: string; file: string; push: string }> = [
+  { match: 'wx2.qq.com', login: 'login.wx2.qq.com', file: 'file.wx2.qq.com', push: 'webpush.wx2.qq.com' },
+  { match: 'wx8.qq.com', login: 'login.wx8.qq.com', file: 'file.wx8.qq.com', push: 'webpush.wx8.qq.com' },
+  { match: 'qq.com', login: 'login.wx.qq.com', file: 'file.wx.qq.com', push: 'webpush.wx.qq.com' },
+  {
+    match: 'web2.wechat.com',
+    login: 'login.web2.wechat.com',
+    file: 'file.web2.wechat.com',
+    push: 'webpush.web2.wechat.com',
+  },
+  {
+    match: 'wechat.com',
+    login: 'login.web.wechat.com',
+    file: 'file.web.wechat.com',
+    push: 'webpush.web.wechat.com',
+  },
+];
+
+/**
+ * The session's hosts from the login poll's redirect_uri (§1.2). The redirect's origin is the main
+ * host. For Tencent hosts (wx2/wx8/qq.com, web2.wechat.com/wechat.com, by substring as the official
+ * client tests) the login, file and push hosts come from the table and the QR host is `fallbackQr`
+ * (default login.weixin.qq.com). For any other host (an emulator at http://127.0.0.1:PORT) every host,
+ * QR included, is the redirect's origin, with scheme, host and port kept, as itchat does.
+ */
+export function deriveHosts(redirectUri: string, fallbackQr?: string): Hosts {
+  let url: URL;
+  try {
+    url = new URL(redirectUri);
+  } catch (cause) {
+    throw new ParseError('login', 'redirect_uri is not a URL', redirectUri, { cause });
+  }
+  if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.hostname === '') {
+    throw new ParseError('login', 'redirect_uri is not an http(s) URL', redirectUri);
+  }
+  const origin = url.origin;
+  const hostname = url.hostname.toLowerCase();
+  const family = HOST_FAMILIES.find((f) => hostname.includes(f.match));
+  if (!family) return { login: origin, qr: origin, main: origin, file: origin, push: origin };
+  const scheme = url.protocol;
+  return {
+    login: `${scheme}//${family.login}`,
+    qr: stripTrailingSlash(fallbackQr ?? DEFAULT_HOSTS.qr),
+    main: origin,
+    file: `${scheme}//${family.file}`,
+    push: `${scheme}//${family.push}`,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// webwxnewloginpage
+// ---------------------------------------------------------------------------------------------
+
+export interface NewLoginPageOptions {
+  redirectUri: string;
+  desktop: boolean;
+  /** UOS/desktop login: adds the client-version, extspam and referer headers (§2.5). */
+  uos?: { extspam: string };
+}
+
+function queryNames(uri: string): Set<string> {
+  const q = uri.indexOf('?');
+  const names = new Set<string>();
+  if (q < 0) return names;
+  const hash = uri.indexOf('#', q);
+  for (const part of uri.slice(q + 1, hash < 0 ? undefined : hash).split('&')) {
+    const eq = part.indexOf('=');
+    names.add(eq < 0 ? part : part.slice(0, eq));
+  }
+  return names;
+}
+
+/**
+ * GET the redirect_uri (§2.4) plus `fun=new&version=v2` (and `mod=desktop` in desktop mode), each
+ * only when not already present. Redirects are not followed: the UOS variant answers 301 with the body.
+ */
+export function buildNewLoginPageRequest(o: NewLoginPageOptions): HttpRequestSpec {
+  if (!isHttpUrl(o.redirectUri)) {
+    throw new ParseError('webwxnewloginpage', 'redirect_uri is not an http(s) URL', o.redirectUri);
+  }
+  const hashAt = o.redirectUri.indexOf('#');
+  const uri = hashAt < 0 ? o.redirectUri : o.redirectUri.slice(0, hashAt);
+  const present = queryNames(uri);
+  const extra: string[] = [];
+  if (!present.has('fun')) extra.push('fun=new');
+  if (!present.has('version')) extra.push('version=v2');
+  if (o.desktop && !present.has('mod')) extra.push('mod=desktop');
+  let url = uri;
+  if (extra.length > 0) {
+    const sep = !uri.includes('?') ? '?' : uri.endsWith('?') || uri.endsWith('&') ? '' : '&';
+    url = `${uri}${sep}${extra.join('&')}`;
+  }
+  const spec: HttpRequestSpec = { endpoint: 'webwxnewloginpage', method: 'GET', url, followRedirects: false };
+  if (o.uos) {
+    spec.headers = { 'client-version': UOS_CLIENT_VERSION, extspam: o.uos.extspam, referer: UOS_REFERER };
+  }
+  return spec;
+}
+
+/** The login page XML is a few hundred bytes; anything far bigger is not it. */
+export const MAX_LOGIN_PAGE_LENGTH = 64 * 1024;
+
+const loginPageXml = new XMLParser({
+  processEntities: false,
+  htmlEntities: false,
+  parseTagValue: false,
+  parseAttributeValue: false,
+  ignoreAttributes: true,
+  ignoreDeclaration: true,
+  ignorePiTags: true,
+  trimValues: true,
+  maxNestedTags: 16,
+});
+
+const XML_ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+
+/** Decodes the five predefined XML entities and numeric references (no DTD entities, no expansion). */
+function decodeXmlText(text: string): string {
+  return text.replace(/&(amp|lt|gt|quot|apos|#\d{1,7}|#x[0-9A-Fa-f]{1,6});/g, (whole, name: string) => {
+    if (name[0] !== '#') return XML_ENTITIES[name] ?? whole;
+    const cp = name[1] === 'x' ? Number.parseInt(name.slice(2), 16) : Number.parseInt(name.slice(1), 10);
+    return cp > 0 && cp <= 0x10ffff ? String.fromCodePoint(cp) : whole;
+  });
+}
+
+function headerValues(headers: HttpReply['headers'], name: string): string[] {
+  const out: string[] = [];
+  for (const [k, v] of Object.entries(headers ?? {})) {
+    if (k.toLowerCase() !== name) continue;
+    if (Array.isArray(v)) out.push(...v.filter((s): s is string => typeof s === 'string'));
+    else if (typeof v === 'string') out.push(v);
+  }
+  return out;
+}
+
+/** Cookie name → value from Set-Cookie headers (a combined header is split at `, name=`). */
+export function cookiesFromSetCookie(headers: HttpReply['headers']): Map<string, string> {
+  const cookies = new Map<string, string>();
+  for (const header of headerValues(headers, 'set-cookie')) {
+    for (const cookie of header.split(/,(?=\s*[A-Za-z0-9_.-]+=)/)) {
+      const pair = cookie.split(';', 1)[0]!;
+      const eq = pair.indexOf('=');
+      if (eq <= 0) continue;
+      cookies.set(pair.slice(0, eq).trim(), pair.slice(eq + 1).trim());
+    }
+  }
+  return cookies;
+}
+
+function xmlField(error: Record<string, unknown>, name: string, text: string): string | undefined {
+  const v = error[name];
+  if (v === undefined) return undefined;
+  if (typeof v === 'string') return v;
+  throw new ParseError('webwxnewloginpage', `<${name}> is repeated or not text`, text);
+}
+
+/**
+ * The webwxnewloginpage reply (§2.4): status 200 or 301 with `<error>` XML. `ret` ≠ 0 is a
+ * LoginRefusedError quoting the server's message; `ret` 0 without skey, wxsid, wxuin and pass_ticket
+ * (wxsid and wxuin may come from the Set-Cookie headers instead) is a LoginRefusedError too.
+ * pass_ticket and skey are kept exactly as received (pass_ticket stays percent-encoded).
+ */
+export function parseNewLoginPageReply(reply: HttpReply): { credentials: Credentials; isGrayscale: boolean } {
+  const endpoint = 'webwxnewloginpage';
+  if (reply.status !== 200 && reply.status !== 301) {
+    throw new ParseError(endpoint, `unexpected HTTP status ${reply.status}`, reply.text);
+  }
+  const text = typeof reply.text === 'string' ? reply.text.trim() : '';
+  if (text.length > MAX_LOGIN_PAGE_LENGTH) {
+    throw new ParseError(endpoint, `reply too large (${text.length} characters)`, text.slice(0, 200));
+  }
+  if (!text.startsWith('<')) throw new ParseError(endpoint, 'reply is not XML', text);
+  const valid = XMLValidator.validate(text);
+  if (valid !== true) throw new ParseError(endpoint, `reply is not well-formed XML: ${valid.err.msg}`, text);
+  let doc: unknown;
+  try {
+    doc = loginPageXml.parse(text);
+  } catch (cause) {
+    throw new ParseError(endpoint, 'reply is not well-formed XML', text, { cause });
+  }
+  const root = (doc as Record<string, unknown> | undefined)?.error;
+  if (typeof root !== 'object' || root === null || Array.isArray(root)) {
+    throw new ParseError(endpoint, 'reply has no <error> root with fields', text);
+  }
+  const error = root as Record<string, unknown>;
+  const retText = xmlField(error, 'ret', text);
+  if (retText === undefined || !/^-?\d{1,10}$/.test(retText))
+    throw new ParseError(endpoint, '<ret> is missing or not a number', text);
+  const ret = Number(retText);
+  const message = decodeXmlText(xmlField(error, 'message', text) ?? '');
+  if (ret !== 0) throw new LoginRefusedError(ret, message);
+
+  const cookies = cookiesFromSetCookie(reply.headers);
+  const skey = xmlField(error, 'skey', text) ?? '';
+  const sid = xmlField(error, 'wxsid', text) || cookies.get('wxsid') || '';
+  const uin = xmlField(error, 'wxuin', text) || cookies.get('wxuin') || '';
+  const passTicket = xmlField(error, 'pass_ticket', text) ?? '';
+  if (!skey || !sid || !uin || !passTicket) {
+    const missing = Object.entries({ skey, wxsid: sid, wxuin: uin, pass_ticket: passTicket })
+      .filter(([, v]) => !v)
+      .map(([k]) => k);
+    throw new LoginRefusedError(
+      0,
+      `no credentials (missing ${missing.join(', ')})${message ? `: ${message}` : ''}`,
+    );
+  }
+  const grayscale = xmlField(error, 'isgrayscale', text);
+  return { credentials: { skey, sid, uin, passTicket }, isGrayscale: grayscale === '1' };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Push login and logout
+// ---------------------------------------------------------------------------------------------
+
+/** Push login (§2.6): `GET ${main}/webwxpushloginurl?uin=` (+`&mod=desktop`), sent with the old cookies. */
+export function buildPushLoginRequest(o: { hosts: Hosts; uin: string; desktop: boolean }): HttpRequestSpec {
+  const params: [string, string][] = [['uin', o.uin]];
+  if (o.desktop) params.push(['mod', 'desktop']);
+  return {
+    endpoint: 'webwxpushloginurl',
+    method: 'GET',
+    url: mmwebwxUrl(o.hosts.main, 'webwxpushloginurl', params),
+  };
+}
+
+/** `{"ret":"0","msg":"all ok","uuid":"…"}` → the uuid to poll. `ret` ≠ 0 is a ProtocolError. */
+export function parsePushLoginReply(text: string): { uuid: string } {
+  const endpoint = 'webwxpushloginurl';
+  const obj = parseJsonReply(endpoint, text);
+  const ret = numberOrString(endpoint, obj.ret, 'ret');
+  const msg = stringOr(endpoint, obj.msg, 'msg', '');
+  if (ret !== 0) throw new ProtocolError(endpoint, ret, msg);
+  const uuid = stringOr(endpoint, obj.uuid, 'uuid', '');
+  if (uuid === '') throw new ParseError(endpoint, 'uuid is missing', text);
+  return { uuid };
+}
+
+/**
+ * Logout (§2.7): `POST ${main}/webwxlogout?redirect=1&type=<t>&skey=<skey>` with the form fields
+ * sid and uin, as the official page sends it. Type 0 after 1100, 1 after 1101/1102.
+ */
+export function buildLogoutRequest(ctx: SessionContext, type: 0 | 1): HttpRequestSpec {
+  const { credentials } = ctx;
+  return {
+    endpoint: 'webwxlogout',
+    method: 'POST',
+    url: mmwebwxUrl(ctx.hosts.main, 'webwxlogout', [
+      ['redirect', 1],
+      ['type', type],
+      ['skey', credentials.skey],
+    ]),
+    body: { kind: 'form', value: { sid: credentials.sid, uin: credentials.uin } },
+    followRedirects: false,
+  };
+}

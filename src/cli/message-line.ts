@@ -15,8 +15,8 @@ export function formatTime(unixSeconds: number): string {
 
 /** Control characters are shown escaped so a hostile message cannot move the cursor or change colours. */
 export function sanitizeForTerminal(text: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: this is exactly what it removes
   return text.replace(
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what it removes
     /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g,
     (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
   );

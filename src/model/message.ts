@@ -1,0 +1,240 @@
+/**
+ * The Message model: a discriminated union on `kind`, decoded from one AddMsgList entry (§9).
+ * decodeMessage is pure and total: whatever arrives, it returns a Message (hostile or unsupported input
+ * becomes an UnknownMessage with a reason) and never throws.
+ */
+import type { WireMessage } from '../protocol/wire-types.js';
+import { isRoomUserName } from './contact.js';
+import { extractMentions, splitRoomPrefix, wireTextToPlain } from './message-text.js';
+import { num, str } from './wire-values.js';
+
+/** MsgType values (§9.2). */
+export const MSG_TYPE = Object.freeze({
+  text: 1,
+  image: 3,
+  voice: 34,
+  friendRequest: 37,
+  possibleFriend: 40,
+  card: 42,
+  video: 43,
+  emoticon: 47,
+  location: 48,
+  app: 49,
+  voipMsg: 50,
+  statusNotify: 51,
+  voipNotify: 52,
+  voipInvite: 53,
+  microVideo: 62,
+  sysNotice: 9999,
+  system: 10000,
+  recalled: 10002,
+});
+
+/** SubMsgType of a location sent as MsgType 1. */
+export const SUB_MSG_TYPE_LOCATION = 48;
+
+/** Content longer than this (in UTF-16 units, about 1 MB) is not decoded. */
+export const MAX_CONTENT_LENGTH = 1024 * 1024;
+
+export interface ChatRef {
+  /** The conversation: the peer in a direct chat, the `@@…` group in a group. */
+  userName: string;
+  isRoom: boolean;
+}
+
+export interface SenderRef {
+  userName: string;
+  /** Group display name or nickname when the context knows it, else ''. */
+  displayName: string;
+}
+
+/** What every kind of message has. A later issue adds kinds by extending this. */
+export interface MessageBase {
+  kind: string;
+  /** MsgId: a decimal string (NewMsgId is unsafe as a JS number). */
+  id: string;
+  /** Unix seconds. */
+  createTime: number;
+  chat: ChatRef;
+  sender: SenderRef;
+  /** Sent by the logged-in user (from this or another device). */
+  isSelf: boolean;
+  /** Plain text: line breaks, emoji and entities decoded; '' when the kind has none. */
+  text: string;
+  /** Names mentioned as `@name` in a group, in order. */
+  mentions: string[];
+  /** One of the mentions is one of the user's own names in this group. */
+  mentionsSelf: boolean;
+  /** The entry as received. */
+  raw: WireMessage;
+}
+
+export interface TextMessage extends MessageBase {
+  kind: 'text';
+}
+
+export interface UnknownMessage extends MessageBase {
+  kind: 'unknown';
+  /** Why it was not decoded, e.g. 'not yet decoded: MsgType 3' or 'content too large'. */
+  reason: string;
+  /** The MsgType as received (0 when missing). */
+  msgType: number;
+}
+
+export type Message = TextMessage | UnknownMessage;
+export type MessageKind = Message['kind'];
+
+export interface DecodeContext {
+  /** `User.UserName` from webwxinit. */
+  selfUserName: string;
+  /** The name to show for a user, in a group when `roomUserName` is given. */
+  displayNameOf?(userName: string, roomUserName?: string): string | undefined;
+  /** The user's own names (group display name, nickname) that others @-mention. */
+  selfDisplayNames?(roomUserName?: string): string[];
+}
+
+/** Who sent what where, before the kind is looked at. */
+interface Envelope {
+  id: string;
+  createTime: number;
+  msgType: number;
+  subMsgType: number;
+  chat: ChatRef;
+  senderUserName: string;
+  isSelf: boolean;
+  /** Content without the group prefix. */
+  body: string;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function messageId(raw: Record<string, unknown>): string {
+  const id = str(raw.MsgId);
+  if (id) return id;
+  const fallback = raw.NewMsgId;
+  return typeof fallback === 'bigint' ? fallback.toString() : str(fallback);
+}
+
+function envelope(raw: Record<string, unknown>, selfUserName: string): Envelope {
+  const from = str(raw.FromUserName);
+  const to = str(raw.ToUserName);
+  const content = str(raw.Content);
+  const base = {
+    id: messageId(raw),
+    createTime: num(raw.CreateTime),
+    msgType: num(raw.MsgType),
+    subMsgType: num(raw.SubMsgType),
+  };
+  const self = selfUserName !== '' && from === selfUserName;
+  if (isRoomUserName(from)) {
+    // Incoming group message: the sender is in the `<id>:<br/>` prefix.
+    const { sender, body } = splitRoomPrefix(content);
+    const senderUserName = sender ?? from;
+    return {
+      ...base,
+      chat: { userName: from, isRoom: true },
+      senderUserName,
+      isSelf: selfUserName !== '' && senderUserName === selfUserName,
+      body,
+    };
+  }
+  if (isRoomUserName(to)) {
+    // Sent to a group, from the phone (From = self) or echoed: no prefix to strip unless one is there.
+    const split = self ? { body: content } : splitRoomPrefix(content);
+    return {
+      ...base,
+      chat: { userName: to, isRoom: true },
+      senderUserName: from,
+      isSelf: self,
+      body: split.body,
+    };
+  }
+  return {
+    ...base,
+    chat: { userName: self ? to : from, isRoom: false },
+    senderUserName: from,
+    isSelf: self,
+    body: content,
+  };
+}
+
+function safeCall<T>(fn: () => T): T | undefined {
+  try {
+    return fn();
+  } catch {
+    return undefined;
+  }
+}
+
+function unknownMessage(
+  reason: string,
+  fields: Partial<Omit<UnknownMessage, 'kind' | 'reason'>>,
+): UnknownMessage {
+  return {
+    kind: 'unknown',
+    reason,
+    msgType: fields.msgType ?? 0,
+    id: fields.id ?? '',
+    createTime: fields.createTime ?? 0,
+    chat: fields.chat ?? { userName: '', isRoom: false },
+    sender: fields.sender ?? { userName: '', displayName: '' },
+    isSelf: fields.isSelf ?? false,
+    text: '',
+    mentions: [],
+    mentionsSelf: false,
+    raw: fields.raw ?? ({} as WireMessage),
+  };
+}
+
+function decodeUnsafe(raw: unknown, ctx: DecodeContext): Message {
+  if (!isObject(raw)) return unknownMessage('not a message object', {});
+  const wire = raw as unknown as WireMessage;
+  const selfUserName = isObject(ctx) ? str(ctx.selfUserName) : '';
+  const content = raw.Content;
+  if (typeof content === 'string' && content.length > MAX_CONTENT_LENGTH) {
+    return unknownMessage('content too large', { id: messageId(raw), msgType: num(raw.MsgType), raw: wire });
+  }
+  const env = envelope(raw, selfUserName);
+  const roomUserName = env.chat.isRoom ? env.chat.userName : undefined;
+  const shownName = safeCall(() => ctx.displayNameOf?.(env.senderUserName, roomUserName));
+  const common = {
+    id: env.id,
+    createTime: env.createTime,
+    chat: env.chat,
+    sender: { userName: env.senderUserName, displayName: typeof shownName === 'string' ? shownName : '' },
+    isSelf: env.isSelf,
+    raw: wire,
+  };
+
+  if (raw.MsgType === undefined || raw.MsgType === null) return unknownMessage('missing MsgType', common);
+  if (env.msgType === MSG_TYPE.text) {
+    if (env.subMsgType === SUB_MSG_TYPE_LOCATION) {
+      return unknownMessage('not yet decoded: location', { ...common, msgType: env.msgType });
+    }
+    const text = wireTextToPlain(env.body);
+    let mentions: string[] = [];
+    let mentionsSelf = false;
+    if (env.chat.isRoom) {
+      const own = safeCall(() => ctx.selfDisplayNames?.(roomUserName));
+      const selfNames = Array.isArray(own)
+        ? own.filter((n): n is string => typeof n === 'string' && n !== '')
+        : [];
+      mentions = extractMentions(text, selfNames.length > 0 ? selfNames : undefined);
+      mentionsSelf = !env.isSelf && mentions.some((m) => selfNames.includes(m));
+    }
+    return { kind: 'text', ...common, text, mentions, mentionsSelf };
+  }
+  return unknownMessage(`not yet decoded: MsgType ${env.msgType}`, { ...common, msgType: env.msgType });
+}
+
+/** Decode one AddMsgList entry. Pure; never throws. */
+export function decodeMessage(raw: WireMessage, ctx: DecodeContext): Message {
+  try {
+    return decodeUnsafe(raw, ctx);
+  } catch (error) {
+    const what = safeCall(() => (error instanceof Error ? error.name : typeof error)) ?? 'error';
+    return unknownMessage(`decode failed: ${what}`, {});
+  }
+}

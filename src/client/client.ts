@@ -1,0 +1,197 @@
+/**
+ * createClient(): wires options, transport, login flow, session loader, sync loop and message
+ * service together, and owns the client's life cycle (state, stop, logout). The protocol work is in
+ * the files it imports; this one only decides what runs when and what gets released.
+ */
+import { LoggedOutError } from '../errors.js';
+import type { Contact } from '../model/index.js';
+import { buildLogoutRequest, newDeviceId } from '../protocol/index.js';
+import { createHttpTransport, type HttpTransport } from '../transport/index.js';
+import { type ContactDirectory, MutableContactDirectory } from './contact-directory.js';
+import { errorText } from './error-text.js';
+import { TypedEmitter } from './events.js';
+import { runQrLogin } from './login-flow.js';
+import { MessageIntake } from './message-intake.js';
+import { sendText } from './message-service.js';
+import { type ClientOptions, type ResolvedOptions, resolveOptions } from './options.js';
+import { createRuntime, type Runtime } from './runtime.js';
+import { SeenSet } from './seen-set.js';
+import { Session } from './session.js';
+import { asLoggedOut, initSession, loadContacts } from './session-loader.js';
+import { SyncLoop } from './sync-loop.js';
+import type { ClientEvents, ClientState, SendTextResult, WebWxClient } from './types.js';
+
+/** How long logout() waits for webwxlogout before ending the session anyway. */
+const LOGOUT_TIMEOUT_MS = 5000;
+
+export function createClient(options?: ClientOptions): WebWxClient {
+  return new Client(resolveOptions(options));
+}
+
+function stoppedError(): DOMException {
+  return new DOMException('the client was stopped', 'AbortError');
+}
+
+class Client implements WebWxClient {
+  readonly #options: ResolvedOptions;
+  readonly #events: TypedEmitter<ClientEvents>;
+  readonly #controller = new AbortController();
+  readonly #directory = new MutableContactDirectory();
+  readonly #seen = new SeenSet();
+  #state: ClientState = 'idle';
+  #transport: HttpTransport | undefined;
+  #runtime: Runtime | undefined;
+  #session: Session | undefined;
+  #loop: Promise<void> | undefined;
+  #released: Promise<void> | undefined;
+  #loggingOut = false;
+  #ended: LoggedOutError | undefined;
+
+  constructor(options: ResolvedOptions) {
+    this.#options = options;
+    this.#events = new TypedEmitter<ClientEvents>(options.logger);
+  }
+
+  get state(): ClientState {
+    return this.#state;
+  }
+
+  get self(): Contact | undefined {
+    return this.#session?.self;
+  }
+
+  get contacts(): ContactDirectory {
+    return this.#directory;
+  }
+
+  on<K extends keyof ClientEvents>(event: K, listener: (payload: ClientEvents[K]) => void): () => void {
+    return this.#events.on(event, listener);
+  }
+
+  once<K extends keyof ClientEvents>(event: K): Promise<ClientEvents[K]> {
+    return this.#events.once(event);
+  }
+
+  async start(): Promise<void> {
+    if (this.#state !== 'idle' || this.#runtime) {
+      throw new Error(`start() can only be called once, on an idle client (state: ${this.#state})`);
+    }
+    const options = this.#options;
+    this.#transport = createHttpTransport({
+      logger: options.logger,
+      defaultTimeoutMs: options.timeouts.requestMs,
+    });
+    const rt = createRuntime({
+      options,
+      transport: this.#transport,
+      events: this.#events,
+      signal: this.#controller.signal,
+      setState: (state) => this.#setState(state),
+    });
+    this.#runtime = rt;
+    try {
+      const login = await runQrLogin(rt);
+      const session = new Session({
+        hosts: login.hosts,
+        credentials: login.credentials,
+        deviceId: newDeviceId(options.random),
+        lang: options.lang,
+        desktop: options.uos.enabled,
+      });
+      this.#session = session;
+      const self = await initSession(rt, session, this.#directory);
+      this.#events.emit('login', { self });
+      this.#setState('loading');
+      const counts = await loadContacts(rt, session, this.#directory);
+      this.#events.emit('contacts', counts);
+      this.#setState('ready');
+      this.#events.emit('ready', { self });
+      const intake = new MessageIntake(rt, session, this.#directory, this.#seen);
+      this.#loop = new SyncLoop({
+        rt,
+        session,
+        directory: this.#directory,
+        intake,
+        endSession: (error) => this.#endSession(error),
+      }).run();
+    } catch (error) {
+      if (this.#controller.signal.aborted) throw this.#controller.signal.reason ?? stoppedError();
+      const mapped = asLoggedOut(error);
+      if (mapped instanceof LoggedOutError) {
+        this.#endSession(mapped);
+      } else {
+        options.logger.error({ error: errorText(mapped) }, 'start failed');
+        this.#setState('stopped');
+        await this.#release();
+      }
+      throw mapped;
+    }
+  }
+
+  async sendText(to: string, text: string): Promise<SendTextResult> {
+    const rt = this.#runtime;
+    const session = this.#session;
+    if (this.#state === 'logged-out') throw this.#ended ?? new LoggedOutError('unknown');
+    if (!rt || !session?.self || (this.#state !== 'ready' && this.#state !== 'loading')) {
+      throw new Error(`sendText() needs a logged-in client (state: ${this.#state})`);
+    }
+    return sendText({ rt, session, seen: this.#seen, endSession: (e) => this.#endSession(e) }, to, text);
+  }
+
+  async logout(): Promise<void> {
+    if (this.#state === 'logged-out' || this.#state === 'stopped') return;
+    this.#loggingOut = true;
+    const rt = this.#runtime;
+    const session = this.#session;
+    if (rt && session) {
+      try {
+        await rt.send({ ...buildLogoutRequest(session.context(), 0), timeoutMs: LOGOUT_TIMEOUT_MS });
+      } catch (error) {
+        // The session ends on our side whatever the server says (§2.7: clients ignore the reply).
+        rt.logger.debug({ error: errorText(error) }, 'webwxlogout failed; ending the session anyway');
+      }
+    }
+    this.#endSession(new LoggedOutError('logout-called'));
+    await this.#released;
+  }
+
+  async stop(): Promise<void> {
+    if (this.#state !== 'stopped') this.#setState('stopped');
+    await this.#release();
+    await this.#loop;
+    this.#events.removeAllListeners();
+  }
+
+  #setState(state: ClientState): void {
+    if (this.#state === state) return;
+    // Terminal states stay terminal, except that a logged-out client can still be stopped.
+    if (this.#state === 'stopped' || (this.#state === 'logged-out' && state !== 'stopped')) return;
+    this.#state = state;
+    this.#options.logger.debug({ state }, 'client state');
+    this.#events.emit('state', state);
+  }
+
+  #endSession(error: LoggedOutError): void {
+    if (this.#state === 'logged-out' || this.#state === 'stopped') return;
+    // While logout() runs, the server ending the session is its echo, not another reason.
+    if (this.#loggingOut && error.reason !== 'logout-called') return;
+    this.#options.logger.info({ reason: error.reason, ret: error.ret }, 'session ended');
+    this.#ended = error;
+    this.#setState('logged-out');
+    this.#events.emit(
+      'logout',
+      error.reason === 'logout-called' ? { reason: error.reason } : { reason: error.reason, error },
+    );
+    void this.#release();
+  }
+
+  /** Aborts every request and sleep, and closes the transport (undici agent and sockets). Idempotent. */
+  #release(): Promise<void> {
+    if (!this.#released) {
+      if (!this.#controller.signal.aborted) this.#controller.abort(stoppedError());
+      const transport = this.#transport;
+      this.#released = transport ? transport.close() : Promise.resolve();
+    }
+    return this.#released;
+  }
+}

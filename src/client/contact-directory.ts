@@ -1,0 +1,138 @@
+/**
+ * The contacts and rooms of a session, by UserName. The public, read-only view is ContactDirectory;
+ * the client updates it through MutableContactDirectory (from getcontact, batchgetcontact and the
+ * Mod/DelContactList of webwxsync).
+ */
+import type { Contact, Room, RoomMember } from '../model/index.js';
+import { isRoomUserName, toContact, toRoom } from '../model/index.js';
+import type { WireContact } from '../protocol/wire-types.js';
+
+export interface ContactDirectory {
+  /** A contact (friend, official or special account) by UserName. */
+  get(userName: string): Contact | undefined;
+  /** A room (group chat) by UserName ('@@…'). */
+  room(userName: string): Room | undefined;
+  list(): Contact[];
+  rooms(): Room[];
+  /**
+   * Contacts and rooms whose remark name, nickname, alias or topic matches `query`, case-insensitive:
+   * exact matches first, then partial ones.
+   */
+  find(query: string): (Contact | Room)[];
+}
+
+const fold = (s: string): string => s.normalize('NFKC').toLocaleLowerCase();
+
+export function namesOf(entry: Contact | Room): string[] {
+  if ('topic' in entry) return [entry.topic].filter((n) => n);
+  return [entry.remarkName, entry.nickName, entry.alias].filter((n) => n);
+}
+
+export class MutableContactDirectory implements ContactDirectory {
+  readonly #contacts = new Map<string, Contact>();
+  readonly #rooms = new Map<string, Room>();
+  /** Room UserName → member UserName → member, for O(1) sender lookups. */
+  readonly #members = new Map<string, Map<string, RoomMember>>();
+  #selfUserName = '';
+
+  setSelf(userName: string): void {
+    this.#selfUserName = userName;
+  }
+
+  get(userName: string): Contact | undefined {
+    return this.#contacts.get(userName);
+  }
+
+  room(userName: string): Room | undefined {
+    return this.#rooms.get(userName);
+  }
+
+  list(): Contact[] {
+    return [...this.#contacts.values()];
+  }
+
+  rooms(): Room[] {
+    return [...this.#rooms.values()];
+  }
+
+  find(query: string): (Contact | Room)[] {
+    const q = fold(query.trim());
+    if (!q) return [];
+    const exact: (Contact | Room)[] = [];
+    const partial: (Contact | Room)[] = [];
+    for (const entry of [...this.#contacts.values(), ...this.#rooms.values()]) {
+      const names = namesOf(entry).map(fold);
+      if (names.some((n) => n === q)) exact.push(entry);
+      else if (names.some((n) => n.includes(q))) partial.push(entry);
+    }
+    return [...exact, ...partial];
+  }
+
+  /** Whether the UserName is known as a contact or a room. */
+  has(userName: string): boolean {
+    return this.#contacts.has(userName) || this.#rooms.has(userName);
+  }
+
+  member(roomUserName: string, userName: string): RoomMember | undefined {
+    return this.#members.get(roomUserName)?.get(userName);
+  }
+
+  /**
+   * Adds or replaces contacts and rooms. A room entry without members (getcontact lists saved rooms
+   * that way; a rename in ModContactList may too) keeps the members already known.
+   */
+  upsert(wires: readonly WireContact[]): void {
+    for (const wire of wires) {
+      if (!wire?.UserName) continue;
+      if (isRoomUserName(wire.UserName)) this.#upsertRoom(wire);
+      else this.#contacts.set(wire.UserName, toContact(wire, this.#selfUserName));
+    }
+  }
+
+  remove(userNames: readonly string[]): void {
+    for (const userName of userNames) {
+      this.#contacts.delete(userName);
+      this.#rooms.delete(userName);
+      this.#members.delete(userName);
+    }
+  }
+
+  /** Rooms whose members were never loaded (memberCount unknown or members missing). */
+  roomsWithoutMembers(): string[] {
+    return [...this.#rooms.values()].filter((r) => r.members.length === 0).map((r) => r.userName);
+  }
+
+  counts(): { contacts: number; rooms: number; members: number } {
+    let members = 0;
+    for (const room of this.#rooms.values()) members += room.members.length;
+    return { contacts: this.#contacts.size, rooms: this.#rooms.size, members };
+  }
+
+  /** The name to show for `userName`: in a room the member's group alias first, then remark name, nickname. */
+  displayNameOf(userName: string, roomUserName?: string): string | undefined {
+    const member = roomUserName ? this.member(roomUserName, userName) : undefined;
+    const contact = this.#contacts.get(userName);
+    const room = this.#rooms.get(userName);
+    return (
+      nonEmpty(member?.displayName) ??
+      nonEmpty(contact?.remarkName) ??
+      nonEmpty(contact?.nickName) ??
+      nonEmpty(member?.nickName) ??
+      nonEmpty(room?.topic)
+    );
+  }
+
+  #upsertRoom(wire: WireContact): void {
+    const previous = this.#rooms.get(wire.UserName);
+    let room = toRoom(wire);
+    if (room.members.length === 0 && previous && previous.members.length > 0) {
+      room = { ...room, members: previous.members, memberCount: previous.memberCount };
+    }
+    this.#rooms.set(wire.UserName, room);
+    this.#members.set(wire.UserName, new Map(room.members.map((m) => [m.userName, m])));
+  }
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value ? value : undefined;
+}

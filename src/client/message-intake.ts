@@ -1,0 +1,112 @@
+/**
+ * From a webwxsync AddMsgList to 'message' events: drop what was already seen (by MsgId), look the
+ * unknown chats and senders up in one batchgetcontact per round (never twice for the same name),
+ * decode, emit.
+ */
+import { type DecodeContext, decodeMessage, isRoomUserName, type Message } from '../model/index.js';
+import type { WireMessage } from '../protocol/wire-types.js';
+import type { MutableContactDirectory } from './contact-directory.js';
+import { errorText } from './error-text.js';
+import type { Runtime } from './runtime.js';
+import { SeenSet } from './seen-set.js';
+import type { Session } from './session.js';
+import { batchGetContacts } from './session-loader.js';
+
+/** MsgType 51: the status-notify bookkeeping the server sends after init (§9.4), not a message. */
+const MSGTYPE_STATUS_NOTIFY = 51;
+
+export class MessageIntake {
+  readonly seen: SeenSet;
+  /** Names already asked of batchgetcontact, so an unknown name costs one lookup, not one per message. */
+  readonly #lookedUp = new SeenSet();
+  readonly #rt: Runtime;
+  readonly #session: Session;
+  readonly #directory: MutableContactDirectory;
+
+  constructor(rt: Runtime, session: Session, directory: MutableContactDirectory, seen = new SeenSet()) {
+    this.#rt = rt;
+    this.#session = session;
+    this.#directory = directory;
+    this.seen = seen;
+  }
+
+  decodeContext(): DecodeContext {
+    const directory = this.#directory;
+    const session = this.#session;
+    return {
+      selfUserName: session.selfUserName,
+      displayNameOf: (userName, roomUserName) => directory.displayNameOf(userName, roomUserName),
+      selfDisplayNames: (roomUserName) => {
+        const names = [session.self?.nickName ?? ''];
+        if (roomUserName) names.push(directory.member(roomUserName, session.selfUserName)?.displayName ?? '');
+        return names.filter((n) => n);
+      },
+    };
+  }
+
+  /** Decodes and emits the new messages of one sync round. */
+  async process(raws: readonly WireMessage[]): Promise<void> {
+    const fresh: WireMessage[] = [];
+    const inBatch = new Set<string>();
+    for (const raw of raws) {
+      if (!raw?.MsgId || this.seen.has(raw.MsgId) || inBatch.has(raw.MsgId)) continue;
+      if (raw.MsgType === MSGTYPE_STATUS_NOTIFY) {
+        this.seen.add(raw.MsgId);
+        continue;
+      }
+      inBatch.add(raw.MsgId);
+      fresh.push(raw);
+    }
+    if (fresh.length === 0) return;
+
+    let messages = fresh.map((raw) => decodeMessage(raw, this.decodeContext()));
+    const unknown = this.#unknownNames(messages);
+    if (unknown.size > 0) {
+      for (const key of unknown.keys()) this.#lookedUp.add(key);
+      const names = [...new Set(unknown.values())];
+      try {
+        await batchGetContacts(this.#rt, this.#session, this.#directory, names);
+        messages = fresh.map((raw) => decodeMessage(raw, this.decodeContext()));
+      } catch (error) {
+        if (this.#rt.signal.aborted) throw error;
+        this.#rt.logger.warn(
+          { count: names.length, error: errorText(error) },
+          'looking up unknown senders failed',
+        );
+      }
+    }
+
+    for (let i = 0; i < fresh.length; i++) {
+      const raw = fresh[i] as WireMessage;
+      const message = messages[i] as Message;
+      if (!this.seen.add(raw.MsgId)) continue;
+      this.#rt.events.emit('message', message);
+    }
+  }
+
+  /**
+   * Chats and senders of these messages that the directory does not know and were never looked up,
+   * as lookup key → UserName to fetch. A room member missing from a known room refetches the room
+   * (key room/member, so each new member costs one lookup).
+   */
+  #unknownNames(messages: readonly Message[]): Map<string, string> {
+    const self = this.#session.selfUserName;
+    const directory = this.#directory;
+    const wanted = new Map<string, string>();
+    const want = (key: string, userName: string): void => {
+      if (userName && userName !== self && !this.#lookedUp.has(key)) wanted.set(key, userName);
+    };
+    for (const message of messages) {
+      const chat = message.chat.userName;
+      const sender = message.sender.userName;
+      if (isRoomUserName(chat)) {
+        if (!directory.room(chat)) want(chat, chat);
+        else if (sender && sender !== self && !directory.member(chat, sender))
+          want(`${chat}/${sender}`, chat);
+      } else if (!directory.has(chat)) {
+        want(chat, chat);
+      }
+    }
+    return wanted;
+  }
+}

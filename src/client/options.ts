@@ -1,0 +1,122 @@
+/**
+ * Client options: the public `ClientOptions` and their one-time resolution, with every default in
+ * this file. Nothing else in the client reads a raw option.
+ */
+import type { Logger } from '../logger.js';
+import { silentLogger } from '../logger.js';
+import { DEFAULT_HOSTS, DEFAULT_SYNCCHECK_FALLBACKS, UOS_EXTSPAM } from '../protocol/index.js';
+import type { Hosts } from '../protocol/session-context.js';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../transport/index.js';
+
+export interface ClientOptions {
+  /**
+   * One base URL for every host, e.g. an emulator's 'http://127.0.0.1:1234'. After login the hosts
+   * are derived from the login's redirect_uri anyway (unless `hosts` is given).
+   */
+  server?: string;
+  /** Each host separately (base URLs, no trailing slash). Defaults: the real service. */
+  hosts?: Partial<Hosts>;
+  /**
+   * Push hosts tried in order when the session's push host keeps failing (host names or base URLs).
+   * Default: DEFAULT_SYNCCHECK_FALLBACKS for the real service, none when `server` is set.
+   */
+  syncCheckFallbackHosts?: string[];
+  /** Default 'zh_CN'. */
+  lang?: string;
+  /** UOS/desktop login headers: on by default; `extspam` defaults to UOS_EXTSPAM. */
+  uos?: { enabled?: boolean; extspam?: string };
+  /** pino-compatible; default: silentLogger. */
+  logger?: Logger;
+  /** Defaults: requestMs 30000, syncCheckMs 35000, loginPollMs 35000. */
+  timeouts?: { requestMs?: number; syncCheckMs?: number; loginPollMs?: number };
+  /** Retry policy for requests that are safe to repeat; merged over DEFAULT_RETRY_POLICY. */
+  retry?: Partial<RetryPolicy>;
+  /** Clock in ms (tests inject it). Default Date.now. */
+  now?: () => number;
+  /** Random number in [0, 1) (tests inject it). Default Math.random. */
+  random?: () => number;
+}
+
+export interface ResolvedOptions {
+  /** The hosts before login (jslogin, poll, QR). */
+  hosts: Hosts;
+  /** The hosts the user set one by one; after login they win over the hosts derived from redirect_uri. */
+  explicitHosts: Partial<Hosts>;
+  /** Normalised base URLs ('https://…', no trailing slash). */
+  syncCheckFallbackHosts: string[];
+  lang: string;
+  uos: { enabled: boolean; extspam: string };
+  logger: Logger;
+  timeouts: { requestMs: number; syncCheckMs: number; loginPollMs: number };
+  retry: RetryPolicy;
+  now: () => number;
+  random: () => number;
+}
+
+export const DEFAULT_TIMEOUTS = Object.freeze({
+  requestMs: 30_000,
+  syncCheckMs: 35_000,
+  loginPollMs: 35_000,
+});
+export const DEFAULT_LANG = 'zh_CN';
+
+/** 'host', 'host:port', 'https://host/' → 'https://host' (scheme kept when given). */
+export function normaliseBaseUrl(value: string): string {
+  const trimmed = value.trim();
+  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed) ? trimmed : `https://${trimmed}`;
+  let url: URL;
+  try {
+    url = new URL(withScheme);
+  } catch {
+    throw new TypeError(`not a host or base URL: ${JSON.stringify(value)}`);
+  }
+  const path = url.pathname.replace(/\/+$/, '');
+  return `${url.protocol}//${url.host}${path}`;
+}
+
+function positive(value: number | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  if (!Number.isFinite(value) || value <= 0) throw new TypeError(`${name} must be a positive number`);
+  return value;
+}
+
+export function resolveOptions(options: ClientOptions = {}): ResolvedOptions {
+  const explicitHosts: Partial<Hosts> = {};
+  for (const [key, value] of Object.entries(options.hosts ?? {}) as [keyof Hosts, string | undefined][]) {
+    if (value !== undefined) explicitHosts[key] = normaliseBaseUrl(value);
+  }
+  const server = options.server === undefined ? undefined : normaliseBaseUrl(options.server);
+  const base: Hosts = server
+    ? { login: server, qr: server, main: server, file: server, push: server }
+    : { ...DEFAULT_HOSTS };
+  const hosts: Hosts = { ...base, ...explicitHosts };
+
+  const fallbacks =
+    options.syncCheckFallbackHosts ?? (server === undefined ? [...DEFAULT_SYNCCHECK_FALLBACKS] : []);
+
+  const timeouts = options.timeouts ?? {};
+  const retry: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...stripUndefined(options.retry ?? {}) };
+  return {
+    hosts,
+    explicitHosts,
+    syncCheckFallbackHosts: [...new Set(fallbacks.map(normaliseBaseUrl))],
+    lang: options.lang ?? DEFAULT_LANG,
+    uos: {
+      enabled: options.uos?.enabled ?? true,
+      extspam: options.uos?.extspam ?? UOS_EXTSPAM,
+    },
+    logger: options.logger ?? silentLogger,
+    timeouts: {
+      requestMs: positive(timeouts.requestMs, DEFAULT_TIMEOUTS.requestMs, 'timeouts.requestMs'),
+      syncCheckMs: positive(timeouts.syncCheckMs, DEFAULT_TIMEOUTS.syncCheckMs, 'timeouts.syncCheckMs'),
+      loginPollMs: positive(timeouts.loginPollMs, DEFAULT_TIMEOUTS.loginPollMs, 'timeouts.loginPollMs'),
+    },
+    retry,
+    now: options.now ?? Date.now,
+    random: options.random ?? Math.random,
+  };
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,53 @@
+/**
+ * What the client's services share: resolved options, the logger, the transport behind one
+ * abortable `send`, abortable sleeps and the event emitter. Built once by createClient.
+ */
+import type { Logger } from '../logger.js';
+import type { HttpReply, HttpRequestSpec } from '../protocol/http-request.js';
+import { type HttpTransport, sleep, withRetry } from '../transport/index.js';
+import type { TypedEmitter } from './events.js';
+import type { ResolvedOptions } from './options.js';
+import type { ClientEvents, ClientState } from './types.js';
+
+export interface Runtime {
+  readonly options: ResolvedOptions;
+  readonly logger: Logger;
+  /** Aborted by stop() (and when the session ends): every request and sleep ends with it. */
+  readonly signal: AbortSignal;
+  readonly events: TypedEmitter<ClientEvents>;
+  readonly transport: HttpTransport;
+  /** Sends once; with `retry`, transient failures are retried under the retry policy. */
+  send(spec: HttpRequestSpec, options?: { retry?: boolean }): Promise<HttpReply>;
+  /** Waits `ms` unless the client stops first (then rejects with the abort reason). */
+  sleep(ms: number): Promise<void>;
+  setState(state: ClientState): void;
+}
+
+export function createRuntime(init: {
+  options: ResolvedOptions;
+  transport: HttpTransport;
+  events: TypedEmitter<ClientEvents>;
+  signal: AbortSignal;
+  setState: (state: ClientState) => void;
+}): Runtime {
+  const { options, transport, events, signal, setState } = init;
+  const logger = options.logger;
+  return {
+    options,
+    logger,
+    signal,
+    events,
+    transport,
+    send(spec, sendOptions) {
+      if (!sendOptions?.retry) return transport.send(spec, { signal });
+      return withRetry(() => transport.send(spec, { signal }), {
+        policy: options.retry,
+        signal,
+        random: options.random,
+        logger,
+      });
+    },
+    sleep: (ms) => sleep(ms, signal),
+    setState,
+  };
+}

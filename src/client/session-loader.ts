@@ -1,0 +1,159 @@
+/**
+ * Session start after login (§4.1–§4.4): webwxinit → webwxstatusnotify (Code 3, self to self) →
+ * every webwxgetcontact page → every room's members through webwxbatchgetcontact (50 per call).
+ */
+import { LoggedOutError, logoutReasonFor, ProtocolError } from '../errors.js';
+import { type Contact, selfToContact } from '../model/index.js';
+import type { HttpRequestSpec } from '../protocol/http-request.js';
+import {
+  buildBatchGetContactRequests,
+  buildGetContactRequest,
+  buildInitRequest,
+  buildStatusNotifyRequest,
+  parseBatchGetContactReply,
+  parseGetContactReply,
+  parseInitReply,
+  parseStatusNotifyReply,
+} from '../protocol/index.js';
+import type { MutableContactDirectory } from './contact-directory.js';
+import { errorText } from './error-text.js';
+import type { Runtime } from './runtime.js';
+import type { Session } from './session.js';
+
+/** The official client stops after 16 pages; we allow far more but never loop for ever. */
+const MAX_CONTACT_PAGES = 1000;
+/** batchgetcontact calls in flight at once while loading rooms. */
+const BATCH_CONCURRENCY = 4;
+
+/** Turns a session-ending Ret (1100–1102) into LoggedOutError; other errors pass through. */
+export function asLoggedOut(error: unknown): unknown {
+  if (error instanceof ProtocolError) {
+    const reason = logoutReasonFor(error.ret);
+    if (reason) return new LoggedOutError(reason, error.ret);
+  }
+  return error;
+}
+
+/** webwxinit: credentials, SyncKey, self, the first contacts. Returns self. */
+export async function initSession(
+  rt: Runtime,
+  session: Session,
+  directory: MutableContactDirectory,
+): Promise<Contact> {
+  const reply = await rt.send(
+    buildInitRequest(session.context(), { deviceId: session.deviceId, nowMs: rt.options.now() }),
+    { retry: true },
+  );
+  const init = parseInitReply(reply.text);
+  session.updateSkey(init.SKey);
+  session.updateKeys(init.SyncKey, init.SyncKey);
+  session.selfUser = init.User;
+  const self = selfToContact(init.User);
+  session.self = self;
+  directory.setSelf(init.User.UserName);
+  directory.upsert(init.ContactList);
+  return self;
+}
+
+/** Status notify Code 3 (INITED). Its failure does not end the session; a logout Ret does. */
+export async function notifyInited(rt: Runtime, session: Session): Promise<void> {
+  const self = session.selfUserName;
+  try {
+    const reply = await rt.send(
+      buildStatusNotifyRequest(session.context(), {
+        deviceId: session.deviceId,
+        code: 3,
+        from: self,
+        to: self,
+        nowMs: rt.options.now(),
+      }),
+      { retry: true },
+    );
+    parseStatusNotifyReply(reply.text);
+  } catch (error) {
+    const mapped = asLoggedOut(error);
+    if (mapped instanceof LoggedOutError || rt.signal.aborted) throw mapped;
+    rt.logger.warn({ error: errorText(error) }, 'webwxstatusnotify failed; going on');
+  }
+}
+
+/** Every getcontact page, while Seq ≠ 0. */
+export async function loadContactPages(
+  rt: Runtime,
+  session: Session,
+  directory: MutableContactDirectory,
+): Promise<void> {
+  let seq = 0;
+  const seen = new Set<number>();
+  for (let page = 1; ; page++) {
+    const reply = await rt.send(buildGetContactRequest(session.context(), { seq, nowMs: rt.options.now() }), {
+      retry: true,
+    });
+    const contacts = parseGetContactReply(reply.text);
+    directory.upsert(contacts.MemberList);
+    rt.logger.debug({ page, count: contacts.MemberList.length, seq: contacts.Seq }, 'contact page');
+    seen.add(seq);
+    seq = contacts.Seq;
+    if (!seq) return;
+    if (seen.has(seq) || page >= MAX_CONTACT_PAGES) {
+      rt.logger.warn({ page, seq }, 'webwxgetcontact paging does not end; stopping');
+      return;
+    }
+  }
+}
+
+/**
+ * batchgetcontact for the given UserNames (rooms or people), 50 per call, a few calls at a time,
+ * and puts every returned entry in the directory. Returns how many entries came back.
+ */
+export async function batchGetContacts(
+  rt: Runtime,
+  session: Session,
+  directory: MutableContactDirectory,
+  userNames: readonly string[],
+): Promise<number> {
+  if (userNames.length === 0) return 0;
+  const specs = buildBatchGetContactRequests(session.context(), {
+    deviceId: session.deviceId,
+    items: userNames.map((userName) => ({ UserName: userName, EncryChatRoomId: '' })),
+    nowMs: rt.options.now(),
+  });
+  let received = 0;
+  await forEachLimited(specs, BATCH_CONCURRENCY, async (spec: HttpRequestSpec) => {
+    const reply = await rt.send(spec, { retry: true });
+    const batch = parseBatchGetContactReply(reply.text);
+    directory.upsert(batch.ContactList);
+    received += batch.ContactList.length;
+  });
+  return received;
+}
+
+/** Init has run: status notify, contact pages, then every room's members. */
+export async function loadContacts(
+  rt: Runtime,
+  session: Session,
+  directory: MutableContactDirectory,
+): Promise<{ contacts: number; rooms: number; members: number }> {
+  await notifyInited(rt, session);
+  await loadContactPages(rt, session, directory);
+  const rooms = directory.rooms().map((r) => r.userName);
+  await batchGetContacts(rt, session, directory, rooms);
+  const counts = directory.counts();
+  rt.logger.info(counts, 'contacts loaded');
+  return counts;
+}
+
+async function forEachLimited<T>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const item = items[next++] as T;
+      await fn(item);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}

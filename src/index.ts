@@ -1,0 +1,34 @@
+/**
+ * webwx: a Web WeChat client library. The package root exports the client, its types and errors,
+ * the logger interface, the domain model and the wire types. The protocol builders and the emulator
+ * have their own entry points ('webwx/protocol', 'webwx/emulator').
+ */
+export type {
+  ClientEvents,
+  ClientOptions,
+  ClientState,
+  ContactDirectory,
+  ContactsEvent,
+  LogoutEvent,
+  QrEvent,
+  SendTextResult,
+  WebWxClient,
+} from './client/index.js';
+export { createClient } from './client/index.js';
+export type { LogoutReason, WebWxErrorCode } from './errors.js';
+export {
+  LoggedOutError,
+  LoginRefusedError,
+  logoutReasonFor,
+  ParseError,
+  ProtocolError,
+  TransportError,
+  WebWxError,
+} from './errors.js';
+export type { LogFn, Logger } from './logger.js';
+export { silentLogger } from './logger.js';
+export type { Contact, ContactKind, DecodeContext, Message, Room, RoomMember } from './model/index.js';
+export { decodeMessage } from './model/index.js';
+export type { Credentials, Hosts } from './protocol/session-context.js';
+export type * from './protocol/wire-types.js';
+export type { RetryPolicy } from './transport/index.js';

@@ -1,0 +1,133 @@
+import { describe, expect, it } from 'vitest';
+import { MutableContactDirectory } from '../../src/client/contact-directory.js';
+import type { WireContact, WireMember } from '../../src/protocol/wire-types.js';
+
+function contact(userName: string, nick: string, extra: Partial<WireContact> = {}): WireContact {
+  return {
+    Uin: 0,
+    UserName: userName,
+    NickName: nick,
+    HeadImgUrl: '',
+    ContactFlag: 1,
+    MemberCount: 0,
+    MemberList: [],
+    RemarkName: '',
+    HideInputBarFlag: 0,
+    Sex: 0,
+    Signature: '',
+    VerifyFlag: 0,
+    OwnerUin: 0,
+    PYInitial: '',
+    PYQuanPin: '',
+    RemarkPYInitial: '',
+    RemarkPYQuanPin: '',
+    StarFriend: 0,
+    AppAccountFlag: 0,
+    Statues: 1,
+    AttrStatus: 0,
+    Province: '',
+    City: '',
+    Alias: '',
+    SnsFlag: 0,
+    UniFriend: 0,
+    DisplayName: '',
+    ChatRoomId: 0,
+    KeyWord: '',
+    EncryChatRoomId: '',
+    IsOwner: 0,
+    ...extra,
+  };
+}
+
+function member(userName: string, nick: string, displayName = ''): WireMember {
+  return {
+    Uin: 0,
+    UserName: userName,
+    NickName: nick,
+    AttrStatus: 0,
+    PYInitial: '',
+    PYQuanPin: '',
+    RemarkPYInitial: '',
+    RemarkPYQuanPin: '',
+    MemberStatus: 0,
+    DisplayName: displayName,
+    KeyWord: '',
+  };
+}
+
+function directory(): MutableContactDirectory {
+  const d = new MutableContactDirectory();
+  d.setSelf('@self');
+  d.upsert([
+    contact('@alice', 'Alice', { RemarkName: 'Ali' }),
+    contact('@bob', 'Bob Smith', { Alias: 'bobby' }),
+    contact('@carol', 'alice-fan'),
+    contact('@@room1', 'Alice Club', {
+      MemberCount: 2,
+      MemberList: [member('@alice', 'Alice', 'Queen A'), member('@zed', 'Zed')],
+    }),
+    contact('@@room2', '周末爬山'),
+  ]);
+  return d;
+}
+
+describe('MutableContactDirectory', () => {
+  it('keeps people and rooms apart', () => {
+    const d = directory();
+    expect(d.get('@alice')?.nickName).toBe('Alice');
+    expect(d.get('@@room1')).toBeUndefined();
+    expect(d.room('@@room1')?.topic).toBe('Alice Club');
+    expect(d.room('@alice')).toBeUndefined();
+    expect(d.list().map((c) => c.userName)).toEqual(['@alice', '@bob', '@carol']);
+    expect(d.rooms().map((r) => r.userName)).toEqual(['@@room1', '@@room2']);
+    expect(d.has('@@room2')).toBe(true);
+    expect(d.has('@nobody')).toBe(false);
+    expect(d.counts()).toEqual({ contacts: 3, rooms: 2, members: 2 });
+    expect(d.roomsWithoutMembers()).toEqual(['@@room2']);
+  });
+
+  it('find(): exact matches (remark, nickname, alias, topic) first, then partial, case-insensitive', () => {
+    const d = directory();
+    expect(d.find('ali').map((e) => e.userName)).toEqual(['@alice', '@carol', '@@room1']);
+    expect(d.find('ALICE').map((e) => e.userName)).toEqual(['@alice', '@carol', '@@room1']);
+    expect(d.find('alice club').map((e) => e.userName)).toEqual(['@@room1']);
+    expect(d.find('BOBBY').map((e) => e.userName)).toEqual(['@bob']);
+    expect(d.find('smith').map((e) => e.userName)).toEqual(['@bob']);
+    expect(d.find('爬山').map((e) => e.userName)).toEqual(['@@room2']);
+    expect(d.find('  ')).toEqual([]);
+    expect(d.find('nobody')).toEqual([]);
+  });
+
+  it('room members and display names', () => {
+    const d = directory();
+    expect(d.member('@@room1', '@zed')?.nickName).toBe('Zed');
+    expect(d.member('@@room1', '@bob')).toBeUndefined();
+    expect(d.displayNameOf('@alice', '@@room1')).toBe('Queen A');
+    expect(d.displayNameOf('@alice')).toBe('Ali');
+    expect(d.displayNameOf('@zed', '@@room1')).toBe('Zed');
+    expect(d.displayNameOf('@bob')).toBe('Bob Smith');
+    expect(d.displayNameOf('@@room2')).toBe('周末爬山');
+    expect(d.displayNameOf('@nobody')).toBeUndefined();
+  });
+
+  it('a room update without members keeps the known members; with members replaces them', () => {
+    const d = directory();
+    d.upsert([contact('@@room1', 'Renamed Club')]);
+    expect(d.room('@@room1')?.topic).toBe('Renamed Club');
+    expect(d.room('@@room1')?.members.map((m) => m.userName)).toEqual(['@alice', '@zed']);
+    d.upsert([contact('@@room1', 'Renamed Club', { MemberCount: 1, MemberList: [member('@new', 'New')] })]);
+    expect(d.room('@@room1')?.members.map((m) => m.userName)).toEqual(['@new']);
+    expect(d.member('@@room1', '@zed')).toBeUndefined();
+    expect(d.member('@@room1', '@new')?.nickName).toBe('New');
+  });
+
+  it('remove() deletes contacts and rooms; entries without UserName are ignored', () => {
+    const d = directory();
+    d.remove(['@bob', '@@room1']);
+    expect(d.get('@bob')).toBeUndefined();
+    expect(d.room('@@room1')).toBeUndefined();
+    expect(d.member('@@room1', '@zed')).toBeUndefined();
+    d.upsert([contact('', 'ghost')]);
+    expect(d.list()).toHaveLength(2);
+  });
+});

@@ -143,6 +143,7 @@ export function createHttpTransport(options: HttpTransportOptions = {}): HttpTra
     const headers = buildHeaders(spec.headers, userAgent, cookies.getCookieHeader(url));
     const payload = encodeBody(body, headers);
     let status: number | undefined;
+    let failure: string | undefined;
     try {
       let response: Dispatcher.ResponseData;
       try {
@@ -192,6 +193,9 @@ export function createHttpTransport(options: HttpTransportOptions = {}): HttpTra
         );
       });
       return { status, headers: replyHeaders, text: new TextDecoder('utf-8').decode(decoded) };
+    } catch (error) {
+      failure = signal.aborted ? 'aborted' : error instanceof Error ? error.message : 'failed';
+      throw error;
     } finally {
       logger.debug(
         {
@@ -200,6 +204,7 @@ export function createHttpTransport(options: HttpTransportOptions = {}): HttpTra
           url: redact(url),
           status,
           ms: Math.round(performance.now() - started),
+          ...(failure === undefined ? {} : { error: redact(failure) }),
         },
         'http request',
       );

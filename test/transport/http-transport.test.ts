@@ -199,6 +199,17 @@ describe('createHttpTransport', () => {
     expect((await http.send(get(`${srv.origin}/fast`))).text).toBe('fast');
   });
 
+  it('times out while the body is still arriving', async () => {
+    const { srv, http } = await setup((_req, res) => {
+      res.writeHead(200, { 'Content-Length': '100' });
+      res.write('partial'); // and never the rest
+    });
+    const err = await rejection(http.send(get(`${srv.origin}/stall`, { timeoutMs: 150 })));
+    expect(err).toBeInstanceOf(TransportError);
+    expect((err as TransportError).timedOut).toBe(true);
+    await srv.socketClosed(0);
+  });
+
   it('uses the default timeout when the spec has none', async () => {
     const { srv, http } = await setup(() => {}, { defaultTimeoutMs: 100 });
     const err = await rejection(http.send(get(`${srv.origin}/`)));

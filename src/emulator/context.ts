@@ -1,0 +1,100 @@
+/**
+ * The state every route shares, and session lookup/validation for requests (§3.1, §3.5, §11).
+ */
+import type { Logger } from '../logger.js';
+import type { Emitter } from './events.js';
+import type { HoldRegistry } from './holds.js';
+import type { MsgIdSource } from './ids.js';
+import type { QrStore } from './qr-store.js';
+import type { EmuRequest } from './server.js';
+import type { Session, SessionStore } from './session.js';
+import type {
+  EmulatorTiming,
+  PhoneEvents,
+  SentRecord,
+  SessionEndReason,
+  StatusNotifyRecord,
+} from './types.js';
+import type { World } from './world.js';
+
+export interface EmulatorContext {
+  readonly world: World;
+  readonly timing: EmulatorTiming;
+  readonly logger: Logger;
+  /** Set once the server listens. */
+  baseUrl: string;
+  readonly refuseLogin: false | { ret: number; message: string };
+  readonly contactPageSize: number;
+  readonly syncBatchSize: number;
+  readonly kickPreviousSession: boolean;
+  readonly qrs: QrStore;
+  readonly sessions: SessionStore;
+  readonly holds: HoldRegistry;
+  readonly events: Emitter<PhoneEvents>;
+  readonly msgIds: MsgIdSource;
+  readonly sent: SentRecord[];
+  readonly notifications: StatusNotifyRecord[];
+}
+
+export function endSession(ctx: EmulatorContext, s: Session, code: number, reason: SessionEndReason): void {
+  if (s.end(code, reason)) {
+    ctx.logger.info({ session: s.id, code, reason }, 'emulator session ended');
+    ctx.events.emit('logout', { sessionId: s.id, code, reason });
+  }
+}
+
+export type Auth = { ok: true; session: Session } | { ok: false; ret: number };
+
+function str(v: unknown): string | undefined {
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' && Number.isFinite(v)) return String(v);
+  return undefined;
+}
+
+/** pass_ticket may come raw, once- or twice-encoded, or as 'undefined' (§3.5). */
+function passTicketMatches(s: Session, value: string | undefined): boolean {
+  if (value === undefined || value === '' || value === 'undefined') return true;
+  const candidates = [value, value.replace(/ /g, '+')];
+  for (let i = 0; i < 2; i++) {
+    const last = candidates[candidates.length - 1]!;
+    try {
+      candidates.push(decodeURIComponent(last));
+    } catch {
+      break;
+    }
+  }
+  return candidates.some((c) => c === s.passTicketRaw || c === s.passTicketEncoded);
+}
+
+/**
+ * The session a request belongs to: from the JSON BaseRequest (Uin string or number, DeviceID
+ * ignored), else from the query/form (sid, uin, skey) and the wxsid/wxuin cookies.
+ * Unknown or mismatched credentials answer 1101; a dead session its end code.
+ */
+export function authenticate(ctx: EmulatorContext, req: EmuRequest): Auth {
+  const body = req.json();
+  const br =
+    typeof body === 'object' && body !== null && 'BaseRequest' in body
+      ? (body as { BaseRequest: unknown }).BaseRequest
+      : undefined;
+  let sid: string | undefined;
+  let uin: string | undefined;
+  let skey: string | undefined;
+  if (typeof br === 'object' && br !== null) {
+    const b = br as Record<string, unknown>;
+    sid = str(b.Sid);
+    uin = str(b.Uin);
+    skey = str(b.Skey);
+  } else {
+    sid = req.param('sid') ?? req.cookies.get('wxsid');
+    uin = req.param('uin') ?? req.cookies.get('wxuin');
+    skey = req.param('skey');
+  }
+  const session = ctx.sessions.bySidValue(sid) ?? (sid ? undefined : ctx.sessions.bySkeyValue(skey));
+  if (session === undefined) return { ok: false, ret: 1101 };
+  if (uin && uin !== String(session.uin)) return { ok: false, ret: 1101 };
+  if (skey && skey !== session.skey) return { ok: false, ret: 1101 };
+  if (session.state === 'ended') return { ok: false, ret: session.endCode ?? 1101 };
+  if (!passTicketMatches(session, req.query.get('pass_ticket') ?? undefined)) return { ok: false, ret: 1 };
+  return { ok: true, session };
+}

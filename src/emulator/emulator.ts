@@ -1,0 +1,100 @@
+/**
+ * startEmulator(): wire the world, the stores, the routes and the phone to a loopback HTTP server.
+ */
+import { silentLogger } from '../logger.js';
+import type { EmulatorContext } from './context.js';
+import { demoWorldSpec } from './demo-world.js';
+import { Emitter } from './events.js';
+import { FaultTable } from './faults.js';
+import { HoldRegistry } from './holds.js';
+import { MsgIdSource } from './ids.js';
+import { EmulatorPhone } from './phone.js';
+import { QrStore } from './qr-store.js';
+import { registerContactRoutes } from './routes/contact-routes.js';
+import { registerInitRoutes } from './routes/init-routes.js';
+import { registerLoginRoutes } from './routes/login-routes.js';
+import { registerMessageRoutes } from './routes/message-routes.js';
+import { registerPhoneRoutes } from './routes/phone-routes.js';
+import { registerSyncRoutes } from './routes/sync-routes.js';
+import { EmulatorServer, Router } from './server.js';
+import { SessionStore } from './session.js';
+import { DEFAULT_TIMING, type Emulator, type EmulatorOptions, type PhoneEvents } from './types.js';
+import { REFUSAL_MESSAGE } from './wire-format.js';
+import { buildWorld, type World } from './world.js';
+import { BIG_WORLD, generateWorld } from './world-generator.js';
+
+export function resolveWorld(world: EmulatorOptions['world']): World {
+  if (world === undefined || world === 'demo') return buildWorld(demoWorldSpec());
+  if (world === 'big') return buildWorld(generateWorld(BIG_WORLD));
+  if (typeof world === 'object' && 'generate' in world) return buildWorld(generateWorld(world.generate));
+  return buildWorld(world);
+}
+
+function positiveInt(name: string, value: number | undefined, fallback: number): number {
+  const v = value ?? fallback;
+  if (!Number.isInteger(v) || v <= 0)
+    throw new RangeError(`startEmulator: ${name} must be a positive integer`);
+  return v;
+}
+
+export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  const logger = (options.logger ?? silentLogger).child({ component: 'emulator' });
+  const world = resolveWorld(options.world);
+  const timing = { ...DEFAULT_TIMING, ...options.timing };
+  const events = new Emitter<PhoneEvents>();
+  const qrs = new QrStore(() => timing.qrExpiryMs);
+  const refuse = options.refuseLogin;
+  const ctx: EmulatorContext = {
+    world,
+    timing,
+    logger,
+    baseUrl: '',
+    refuseLogin: refuse ? { ret: refuse.ret ?? 1203, message: refuse.message ?? REFUSAL_MESSAGE } : false,
+    contactPageSize: positiveInt('contactPageSize', options.contactPageSize, 800),
+    syncBatchSize: positiveInt('syncBatchSize', options.syncBatchSize, 50),
+    kickPreviousSession: options.kickPreviousSession ?? true,
+    qrs,
+    sessions: new SessionStore(),
+    holds: new HoldRegistry(),
+    events,
+    msgIds: new MsgIdSource(),
+    sent: [],
+    notifications: [],
+  };
+  qrs.onCreate((qr) => events.emit('qr', qr));
+  const phone = new EmulatorPhone(ctx);
+  const router = new Router();
+  registerLoginRoutes(router, ctx);
+  registerInitRoutes(router, ctx);
+  registerContactRoutes(router, ctx);
+  registerSyncRoutes(router, ctx);
+  registerMessageRoutes(router, ctx);
+  registerPhoneRoutes(router, ctx, phone);
+  const faults = new FaultTable();
+  const server = new EmulatorServer({ router, faults, holds: ctx.holds, logger });
+  const host = options.host ?? '127.0.0.1';
+  const address = await server.listen(options.port ?? 0, host);
+  const urlHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  ctx.baseUrl = `http://${urlHost}:${address.port}`;
+  logger.info(
+    { baseUrl: ctx.baseUrl, contacts: world.contacts.length, rooms: world.rooms.length },
+    'emulator listening',
+  );
+  let closing: Promise<void> | undefined;
+  return {
+    baseUrl: ctx.baseUrl,
+    phone,
+    world,
+    faults,
+    close: () => {
+      closing ??= (async () => {
+        ctx.holds.closeAll();
+        qrs.close();
+        await server.close();
+        events.clear();
+        logger.info('emulator closed');
+      })();
+      return closing;
+    },
+  };
+}

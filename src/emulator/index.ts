@@ -1,0 +1,41 @@
+/**
+ * webwx/emulator: a Web WeChat server on loopback with a scriptable phone side (docs/emulator.md).
+ */
+export { demoWorldSpec } from './demo-world.js';
+export { resolveWorld, startEmulator } from './emulator.js';
+export type { Fault, FaultOptions, Faults, InjectedFault } from './faults.js';
+export type {
+  Emulator,
+  EmulatorOptions,
+  EmulatorTiming,
+  InjectedMessage,
+  LogoutEvent,
+  Phone,
+  PhoneEventName,
+  PhoneEvents,
+  QrInfo,
+  QrState,
+  SendTextInput,
+  SentRecord,
+  SessionEndReason,
+  SessionInfo,
+  StatusNotifyRecord,
+} from './types.js';
+export { DEFAULT_TIMING } from './types.js';
+export { emojiToSpan, encodeMessageText, REFUSAL_MESSAGE } from './wire-format.js';
+export {
+  buildWorld,
+  type ContactKind,
+  type ContactSpec,
+  loadWorldFile,
+  type RoomMemberSpec,
+  type RoomSpec,
+  type SelfSpec,
+  type World,
+  type WorldPerson,
+  type WorldRoom,
+  type WorldSelf,
+  type WorldSpec,
+  WorldValidationError,
+} from './world.js';
+export { BIG_WORLD, type GenerateWorldOptions, generateWorld } from './world-generator.js';

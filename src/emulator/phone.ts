@@ -1,0 +1,170 @@
+/**
+ * The phone side, in process: scan and confirm QR codes, send messages to the logged-in clients,
+ * watch what they send, log them out.
+ */
+import { type EmulatorContext, endSession } from './context.js';
+import type {
+  InjectedMessage,
+  Phone,
+  PhoneEventName,
+  PhoneEvents,
+  QrInfo,
+  SendTextInput,
+  SentRecord,
+  SessionInfo,
+  StatusNotifyRecord,
+} from './types.js';
+import { encodeMessageText, groupContent } from './wire-format.js';
+import { wireMessage } from './wire-objects.js';
+
+const DEFAULT_WAIT_MS = 10_000;
+
+function timeoutError(what: string, ms: number): Error {
+  return new Error(`emulator phone: timed out after ${ms} ms waiting for ${what}`);
+}
+
+export class EmulatorPhone implements Phone {
+  private readonly returned = new Set<SentRecord>();
+
+  constructor(private readonly ctx: EmulatorContext) {}
+
+  qrCodes(): QrInfo[] {
+    return this.ctx.qrs.list();
+  }
+
+  waitForQr(options: { timeoutMs?: number; after?: string } = {}): Promise<QrInfo> {
+    const after = options.after === undefined ? undefined : this.ctx.qrs.get(options.after);
+    const eligible = (q: QrInfo) =>
+      q.state === 'waiting' &&
+      q.uuid !== options.after &&
+      (after === undefined || q.createdAt >= after.createdAt);
+    const existing = this.qrCodes().filter(eligible);
+    if (existing.length > 0) return Promise.resolve(existing[existing.length - 1]!);
+    const ms = options.timeoutMs ?? DEFAULT_WAIT_MS;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        off();
+        reject(timeoutError('a QR code', ms));
+      }, ms);
+      const off = this.ctx.qrs.onCreate((q) => {
+        if (!eligible(q)) return;
+        clearTimeout(timer);
+        off();
+        resolve(q);
+      });
+    });
+  }
+
+  scan(uuid: string): void {
+    const e = this.ctx.qrs.require(uuid);
+    if (e.state !== 'waiting') throw new Error(`cannot scan QR ${uuid}: it is ${e.state}`);
+    this.ctx.qrs.set(e, 'scanned');
+  }
+
+  /** Confirms a scanned QR (a waiting one is scanned and confirmed at once, as push logins are). */
+  confirm(uuid: string): void {
+    const e = this.ctx.qrs.require(uuid);
+    if (e.state !== 'waiting' && e.state !== 'scanned')
+      throw new Error(`cannot confirm QR ${uuid}: it is ${e.state}`);
+    this.ctx.qrs.set(e, 'confirmed');
+  }
+
+  cancel(uuid: string): void {
+    const e = this.ctx.qrs.require(uuid);
+    if (e.state !== 'waiting' && e.state !== 'scanned')
+      throw new Error(`cannot cancel QR ${uuid}: it is ${e.state}`);
+    this.ctx.qrs.set(e, 'cancelled');
+  }
+
+  expire(uuid: string): void {
+    const e = this.ctx.qrs.require(uuid);
+    if (e.state === 'confirmed') throw new Error(`cannot expire QR ${uuid}: it is confirmed`);
+    this.ctx.qrs.set(e, 'expired');
+  }
+
+  sendText(input: SendTextInput): InjectedMessage {
+    const { world } = this.ctx;
+    const sender = world.findPerson(input.from);
+    if (sender === undefined) throw new Error(`emulator phone: unknown sender "${input.from}"`);
+    const room = input.room === undefined ? undefined : world.findRoom(input.room);
+    if (input.room !== undefined && room === undefined)
+      throw new Error(`emulator phone: unknown room "${input.room}"`);
+    if (room !== undefined && !room.memberIds.includes(sender.id)) {
+      throw new Error(`emulator phone: "${sender.id}" is not a member of ${room.id}`);
+    }
+    if (room === undefined && sender.kind === 'stranger') {
+      throw new Error(`emulator phone: "${sender.id}" is not a friend; strangers can only speak in rooms`);
+    }
+    const msgId = this.ctx.msgIds.take();
+    const createTime = Math.floor(Date.now() / 1000);
+    const text = encodeMessageText(input.text);
+    const sessions = this.ctx.sessions.active();
+    for (const s of sessions) {
+      s.enqueue(
+        wireMessage({
+          msgId,
+          from: s.names.userName(room?.id ?? sender.id),
+          to: s.selfUserName,
+          type: 1,
+          content: room ? groupContent(s.names.userName(sender.id), text) : text,
+          createTime,
+        }),
+      );
+    }
+    const injected: InjectedMessage = {
+      msgId,
+      createTime,
+      from: sender.id,
+      text: input.text,
+      deliveredTo: sessions.length,
+    };
+    if (room !== undefined) injected.room = room.id;
+    return injected;
+  }
+
+  sent(): SentRecord[] {
+    return [...this.ctx.sent];
+  }
+
+  waitForSent(
+    predicate: (r: SentRecord) => boolean = () => true,
+    options: { timeoutMs?: number } = {},
+  ): Promise<SentRecord> {
+    const take = (r: SentRecord) => !this.returned.has(r) && predicate(r);
+    const found = this.ctx.sent.find(take);
+    if (found !== undefined) {
+      this.returned.add(found);
+      return Promise.resolve(found);
+    }
+    const ms = options.timeoutMs ?? DEFAULT_WAIT_MS;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        off();
+        reject(timeoutError('a sent message', ms));
+      }, ms);
+      const off = this.ctx.events.on('sent', (r) => {
+        if (!take(r)) return;
+        this.returned.add(r);
+        clearTimeout(timer);
+        off();
+        resolve(r);
+      });
+    });
+  }
+
+  statusNotifications(): StatusNotifyRecord[] {
+    return [...this.ctx.notifications];
+  }
+
+  logout(code: 1100 | 1101 | 1102 = 1100): void {
+    for (const s of this.ctx.sessions.active()) endSession(this.ctx, s, code, 'phone');
+  }
+
+  sessions(): SessionInfo[] {
+    return this.ctx.sessions.all().map((s) => s.info());
+  }
+
+  on<E extends PhoneEventName>(event: E, listener: (payload: PhoneEvents[E]) => void): () => void {
+    return this.ctx.events.on(event, listener);
+  }
+}

@@ -1,0 +1,220 @@
+/**
+ * Login family (§2): GET /, jslogin, /qrcode/<uuid>, /l/<uuid>, the login poll, webwxnewloginpage,
+ * webwxpushloginurl, webwxlogout.
+ */
+import QRCode from 'qrcode';
+import { MMWEBWX } from '../../protocol/session-context.js';
+import { authenticate, type EmulatorContext, endSession } from '../context.js';
+import { info, type QrEntry } from '../qr-store.js';
+import { type EmuRequest, jsonReply, notFound, type Reply, type Router, textReply } from '../server.js';
+import type { Session } from '../session.js';
+import {
+  jsLoginReply,
+  loginErrorXml,
+  loginPageXml,
+  loginPollCode,
+  loginPollConfirmed,
+  loginPollScanned,
+  setCookie,
+  syncConvContent,
+  TINY_JPEG_BASE64,
+} from '../wire-format.js';
+import { wireMessage } from '../wire-objects.js';
+
+const JS = 'text/javascript';
+const XML_TYPE = 'text/plain;charset=utf-8';
+const HOUR = 3600_000;
+
+function js(body: string, extra: Record<string, string> = {}): Reply {
+  return textReply(200, JS, body, { 'Cache-Control': 'no-cache, must-revalidate', ...extra });
+}
+
+function isDesktop(req: EmuRequest): boolean {
+  return (req.param('redirect_uri') ?? '').includes('mod=desktop') || req.param('mod') === 'desktop';
+}
+
+function hasUosHeaders(req: EmuRequest): boolean {
+  return req.headers.extspam !== undefined || req.headers['client-version'] !== undefined;
+}
+
+function redirectUri(ctx: EmulatorContext, e: QrEntry): string {
+  return `${ctx.baseUrl}${MMWEBWX}/webwxnewloginpage?ticket=${e.ticket}@qrticket_0&uuid=${e.uuid}&lang=zh_CN&scan=${e.scanTime}`;
+}
+
+/** What a poll answers now for this QR, or undefined to keep holding. */
+function pollAnswer(ctx: EmulatorContext, e: QrEntry, loginIcon: boolean): string | undefined {
+  switch (e.state) {
+    case 'waiting':
+      return undefined;
+    case 'scanned':
+      if (e.reported === 'scanned') return undefined;
+      e.reported = 'scanned';
+      return loginPollScanned(loginIcon ? TINY_JPEG_BASE64 : undefined);
+    case 'confirmed':
+      e.reported = 'confirmed';
+      return loginPollConfirmed(redirectUri(ctx, e));
+    case 'cancelled':
+      e.reported = 'cancelled';
+      return loginPollCode(202);
+    case 'expired':
+      return loginPollCode(400);
+  }
+}
+
+/** The first sync's MsgType 51 / StatusNotifyCode 4 message (§9.4). */
+function queueSyncConv(ctx: EmulatorContext, s: Session): void {
+  const ids = ctx.world.recent.filter(
+    (id) => ctx.world.person(id) !== undefined || ctx.world.room(id) !== undefined,
+  );
+  const now = Math.floor(Date.now() / 1000);
+  const self = s.selfUserName;
+  s.enqueue(
+    wireMessage({
+      msgId: ctx.msgIds.take(),
+      from: self,
+      to: self,
+      type: 51,
+      content: syncConvContent(
+        ids,
+        ids.slice(1, 3).map((id, i) => ({ id, lastReadTime: now - 3600 * (i + 1) })),
+      ),
+      createTime: now,
+      statusNotifyCode: 4,
+      statusNotifyUserName: ids.map((id) => s.names.userName(id)).join(','),
+    }),
+  );
+}
+
+function loginCookies(s: Session): string[] {
+  const now = Date.now();
+  const day = now + 12 * HOUR;
+  const decade = now + 3650 * 24 * HOUR;
+  return [
+    setCookie('wxuin', String(s.uin), day),
+    setCookie('wxsid', s.sid, day),
+    setCookie('wxloadtime', String(s.loadTime), day),
+    setCookie('mm_lang', 'zh_CN', day),
+    setCookie('webwx_data_ticket', s.dataTicket, day),
+    setCookie('webwxuvid', s.uvid, decade),
+    setCookie('webwx_auth_ticket', s.authTicket, decade),
+  ];
+}
+
+function newLoginPage(ctx: EmulatorContext, req: EmuRequest): Reply {
+  const status = hasUosHeaders(req) ? 301 : 200;
+  const xml = (body: string, cookies?: string[]) =>
+    textReply(status, XML_TYPE, body, cookies ? { 'Set-Cookie': cookies } : {});
+  const ticket = (req.param('ticket') ?? '').replace(/@qrticket_0$/, '');
+  const e = ticket ? ctx.qrs.byTicket(ticket) : undefined;
+  if (e === undefined || e.ticketUsed || (req.param('uuid') !== undefined && req.param('uuid') !== e.uuid)) {
+    return xml(loginErrorXml(-14, 'ticket error'));
+  }
+  e.ticketUsed = true;
+  if (ctx.refuseLogin) return xml(loginErrorXml(ctx.refuseLogin.ret, ctx.refuseLogin.message));
+  const desktop = e.desktop || req.param('mod') === 'desktop' || hasUosHeaders(req);
+  if (ctx.kickPreviousSession) {
+    for (const old of ctx.sessions.active()) endSession(ctx, old, 1101, 'kicked');
+  }
+  const s = ctx.sessions.create(ctx.world.self.uin, desktop, ctx.world);
+  queueSyncConv(ctx, s);
+  ctx.logger.info({ session: s.id, desktop }, 'emulator login');
+  ctx.events.emit('login', s.info());
+  return xml(
+    loginPageXml({ skey: s.skey, sid: s.sid, uin: s.uin, passTicketEncoded: s.passTicketEncoded }),
+    loginCookies(s),
+  );
+}
+
+async function loginPoll(ctx: EmulatorContext, req: EmuRequest): Promise<Reply> {
+  const e = ctx.qrs.get(req.param('uuid'));
+  if (e === undefined) return js(loginPollCode(400));
+  const loginIcon = req.param('loginicon') === 'true';
+  const body = await ctx.holds.hold({
+    ms: ctx.timing.loginPollHoldMs,
+    check: () => pollAnswer(ctx, e, loginIcon),
+    subscribe: (wake) => {
+      e.waiters.add(wake);
+      return () => e.waiters.delete(wake);
+    },
+    onTimeout: () => (e.state === 'expired' ? loginPollCode(400) : loginPollCode(408)),
+    signal: req.signal,
+  });
+  return js(body);
+}
+
+function pushLogin(ctx: EmulatorContext, req: EmuRequest): Reply {
+  const uin = Number(req.param('uin'));
+  if (!Number.isInteger(uin) || !ctx.sessions.knownUins.has(uin)) {
+    return jsonReply('{"ret":"1","msg":"param error"}');
+  }
+  const e = ctx.qrs.create({ push: true, desktop: isDesktop(req) });
+  return jsonReply(`{"ret":"0","msg":"all ok","uuid":"${e.uuid}"}`);
+}
+
+function logout(ctx: EmulatorContext, req: EmuRequest): Reply {
+  const auth = authenticate(ctx, req);
+  if (auth.ok) endSession(ctx, auth.session, 1101, 'client-logout');
+  return textReply(200, 'text/html; charset=utf-8', '<html><body>logout</body></html>');
+}
+
+export function registerLoginRoutes(router: Router, ctx: EmulatorContext): void {
+  router.path('/', {
+    methods: ['GET', 'POST'],
+    handler: () =>
+      textReply(
+        200,
+        'text/html; charset=utf-8',
+        '<!DOCTYPE html><html><head><title>Web WeChat (webwx emulator)</title></head><body>webwx emulator</body></html>',
+      ),
+  });
+  const jslogin = {
+    methods: ['GET', 'POST'] as const,
+    handler: (req: EmuRequest) => {
+      const e = ctx.qrs.create({ push: false, desktop: isDesktop(req) });
+      ctx.logger.debug({ uuid: e.uuid, desktop: e.desktop }, 'emulator jslogin');
+      return js(jsLoginReply(e.uuid));
+    },
+    retReply: (ret: number) => js(`window.QRLogin.code = ${ret}; window.QRLogin.uuid = "";`),
+  };
+  router.path('/jslogin', jslogin);
+  router.api('jslogin', jslogin);
+  router.prefix('/qrcode/', {
+    methods: ['GET'],
+    handler: async (req) => {
+      const uuid = decodeURIComponent(req.path.slice('/qrcode/'.length));
+      if (ctx.qrs.get(uuid) === undefined) return notFound('unknown uuid');
+      const png = await QRCode.toBuffer(`${ctx.baseUrl}/l/${uuid}`, { type: 'png', margin: 2, width: 256 });
+      return textReply(200, 'image/png', png);
+    },
+  });
+  router.prefix('/l/', {
+    methods: ['GET'],
+    handler: (req) => {
+      const uuid = decodeURIComponent(req.path.slice('/l/'.length));
+      const e = ctx.qrs.get(uuid);
+      if (e === undefined) return notFound('unknown uuid');
+      const state = info(e).state;
+      return textReply(
+        200,
+        'text/html; charset=utf-8',
+        `<!DOCTYPE html><html><body><p>webwx emulator login ${uuid}: ${state}</p><p>Scan with the phone API: POST /__phone/qr/${encodeURIComponent(uuid)}/scan, then /confirm.</p></body></html>`,
+      );
+    },
+  });
+  router.api('login', {
+    methods: ['GET'],
+    handler: (req) => loginPoll(ctx, req),
+    retReply: (ret) => js(loginPollCode(ret)),
+  });
+  router.api('webwxnewloginpage', {
+    methods: ['GET', 'POST'],
+    handler: (req) => newLoginPage(ctx, req),
+    retReply: (ret) => textReply(200, XML_TYPE, loginErrorXml(ret, '')),
+  });
+  router.api('webwxpushloginurl', {
+    methods: ['GET', 'POST'],
+    handler: (req) => pushLogin(ctx, req),
+    retReply: (ret) => jsonReply(`{"ret":"${ret}","msg":""}`),
+  });
+  router.api('webwxlogout', { methods: ['GET', 'POST'], handler: (req) => logout(ctx, req) });
+}

@@ -1,0 +1,72 @@
+/**
+ * Sending (§5.1): webwxsendmsg. Every accepted message becomes a SentRecord on the phone side.
+ */
+import type { SendMsgReply } from '../../protocol/wire-types.js';
+import { authenticate, type EmulatorContext } from '../context.js';
+import { type EmuRequest, jsonReply, type Reply, type Router } from '../server.js';
+import type { Session } from '../session.js';
+import type { SentRecord } from '../types.js';
+import { baseResponse, stringifyWire } from '../wire-objects.js';
+
+function reply(ret: number, msgId: string, localId: string): Reply {
+  const r: SendMsgReply = { BaseResponse: baseResponse(ret), MsgID: msgId, LocalID: localId };
+  return jsonReply(stringifyWire(r));
+}
+
+/**
+ * A Msg field as the client wrote it: strings as they are, numbers digit-exact from the body text
+ * (a 17-digit LocalID does not survive JSON.parse as a number).
+ */
+function rawField(bodyText: string, value: unknown, name: string): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number') {
+    const m = new RegExp(`"${name}"\\s*:\\s*(-?\\d+(?:\\.\\d+)?(?:[eE][-+]?\\d+)?)`).exec(bodyText);
+    return m?.[1] ?? String(value);
+  }
+  return '';
+}
+
+function sendMsg(ctx: EmulatorContext, req: EmuRequest, s: Session): Reply {
+  const body = req.json() as { Msg?: Record<string, unknown> } | undefined;
+  const msg = body?.Msg;
+  if (typeof msg !== 'object' || msg === null) return reply(1, '', '');
+  const toUserName = typeof msg.ToUserName === 'string' ? msg.ToUserName : '';
+  const to = s.names.idOf(toUserName);
+  const self = to === ctx.world.self.id;
+  const target = to === undefined ? undefined : (ctx.world.room(to) ?? ctx.world.person(to));
+  if (
+    to === undefined ||
+    (!self && target === undefined) ||
+    (target && 'kind' in target && target.kind === 'stranger')
+  ) {
+    return reply(1204, '', '');
+  }
+  const localId = rawField(req.bodyText, msg.LocalID, 'LocalID');
+  const record: SentRecord = {
+    msgId: ctx.msgIds.take(),
+    localId,
+    clientMsgId: rawField(req.bodyText, msg.ClientMsgId, 'ClientMsgId'),
+    type: Number(msg.Type ?? 0),
+    fromUserName: typeof msg.FromUserName === 'string' ? msg.FromUserName : '',
+    toUserName,
+    to,
+    content: typeof msg.Content === 'string' ? msg.Content : '',
+    time: Date.now(),
+    sessionId: s.id,
+  };
+  ctx.sent.push(record);
+  ctx.logger.debug({ session: s.id, to, type: record.type }, 'emulator message sent');
+  ctx.events.emit('sent', record);
+  return reply(0, record.msgId, localId);
+}
+
+export function registerMessageRoutes(router: Router, ctx: EmulatorContext): void {
+  router.api('webwxsendmsg', {
+    methods: ['POST'],
+    handler: (req) => {
+      const auth = authenticate(ctx, req);
+      return auth.ok ? sendMsg(ctx, req, auth.session) : reply(auth.ret, '', '');
+    },
+    retReply: (ret) => reply(ret, '', ''),
+  });
+}

@@ -1,0 +1,101 @@
+/**
+ * The phone's HTTP API under /__phone/ (JSON in and out), for driving the emulator from outside the
+ * process (curl examples in docs/emulator.md). Faults never apply here.
+ */
+import type { EmulatorContext } from '../context.js';
+import type { EmulatorPhone } from '../phone.js';
+import type { EmuRequest, Reply, Router } from '../server.js';
+import { textReply } from '../server.js';
+
+function json(status: number, value: unknown): Reply {
+  return textReply(status, 'application/json; charset=utf-8', JSON.stringify(value));
+}
+
+function worldView(ctx: EmulatorContext): unknown {
+  const { world } = ctx;
+  return {
+    self: world.self,
+    contacts: world.contacts.map((c) => ({ ...c })),
+    rooms: world.rooms.map((r) => ({
+      id: r.id,
+      topic: r.topic,
+      owner: r.owner,
+      saved: r.saved,
+      members: r.memberIds.map((id) => {
+        const dn = r.displayNames.get(id);
+        return dn === undefined ? id : { id, displayName: dn };
+      }),
+    })),
+    recent: world.recent,
+  };
+}
+
+function handle(ctx: EmulatorContext, phone: EmulatorPhone, req: EmuRequest): Reply {
+  const parts = req.path.slice('/__phone/'.length).split('/').filter(Boolean).map(decodeURIComponent);
+  const body = (req.json() ?? {}) as Record<string, unknown>;
+  const route = `${req.method} ${parts[0] ?? ''}`;
+  switch (route) {
+    case 'GET qr':
+      return json(200, phone.qrCodes());
+    case 'POST qr': {
+      const [, uuid, action] = parts;
+      if (uuid === undefined || action === undefined)
+        return json(404, { error: 'POST /__phone/qr/<uuid>/<action>' });
+      const actions: Record<string, (u: string) => void> = {
+        scan: (u) => phone.scan(u),
+        confirm: (u) => phone.confirm(u),
+        cancel: (u) => phone.cancel(u),
+        expire: (u) => phone.expire(u),
+      };
+      const act = actions[action];
+      if (act === undefined) return json(404, { error: `unknown action "${action}"` });
+      if (ctx.qrs.get(uuid) === undefined) return json(404, { error: `unknown QR uuid "${uuid}"` });
+      act(uuid);
+      return json(
+        200,
+        phone.qrCodes().find((q) => q.uuid === uuid),
+      );
+    }
+    case 'POST send': {
+      if (typeof body.from !== 'string' || typeof body.text !== 'string') {
+        return json(400, { error: 'body must be {"from": string, "text": string, "room"?: string}' });
+      }
+      const input = {
+        from: body.from,
+        text: body.text,
+        ...(typeof body.room === 'string' ? { room: body.room } : {}),
+      };
+      return json(200, phone.sendText(input));
+    }
+    case 'GET sent':
+      return json(200, phone.sent());
+    case 'GET statusnotify':
+      return json(200, phone.statusNotifications());
+    case 'POST logout': {
+      const code = body.code ?? 1100;
+      if (code !== 1100 && code !== 1101 && code !== 1102)
+        return json(400, { error: 'code must be 1100, 1101 or 1102' });
+      phone.logout(code);
+      return json(200, phone.sessions());
+    }
+    case 'GET sessions':
+      return json(200, phone.sessions());
+    case 'GET world':
+      return json(200, worldView(ctx));
+    default:
+      return json(404, { error: `no phone endpoint ${route}` });
+  }
+}
+
+export function registerPhoneRoutes(router: Router, ctx: EmulatorContext, phone: EmulatorPhone): void {
+  router.prefix('/__phone/', {
+    methods: ['GET', 'POST'],
+    handler: (req) => {
+      try {
+        return handle(ctx, phone, req);
+      } catch (err) {
+        return json(400, { error: (err as Error).message });
+      }
+    },
+  });
+}

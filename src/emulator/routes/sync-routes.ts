@@ -1,0 +1,113 @@
+/**
+ * Synchronisation (§4.5, §4.6): synccheck (a real long-poll) and webwxsync (the per-session queue).
+ */
+import type { SyncReply } from '../../protocol/wire-types.js';
+import { authenticate, type EmulatorContext } from '../context.js';
+import { type EmuRequest, jsonReply, type Reply, type Router, textReply } from '../server.js';
+import type { Session } from '../session.js';
+import { setCookie, syncCheckReply } from '../wire-format.js';
+import { baseResponse, emptyProfile, stringifyWire } from '../wire-objects.js';
+
+function syncCheckText(body: string): Reply {
+  return textReply(200, 'text/javascript', body, { 'Access-Control-Allow-Origin': '*' });
+}
+
+/** Key 1's value in a formatted synckey ('1_698325105|2_…'). */
+function key1OfQuery(synckey: string | undefined): number | undefined {
+  if (!synckey) return undefined;
+  for (const pair of synckey.split('|')) {
+    const [k, v] = pair.split('_');
+    if (k === '1' && v !== undefined) return Number(v);
+  }
+  return undefined;
+}
+
+function key1OfBody(body: unknown): number | undefined {
+  const list = (body as { SyncKey?: { List?: unknown } } | undefined)?.SyncKey?.List;
+  if (!Array.isArray(list)) return undefined;
+  for (const item of list) {
+    if (typeof item === 'object' && item !== null && Number((item as { Key?: unknown }).Key) === 1) {
+      return Number((item as { Val?: unknown }).Val);
+    }
+  }
+  return undefined;
+}
+
+async function syncCheck(ctx: EmulatorContext, req: EmuRequest): Promise<Reply> {
+  const sid = req.cookies.get('wxsid');
+  const uin = req.cookies.get('wxuin');
+  if (!sid || !uin) return syncCheckText(syncCheckReply(1102, 0));
+  const s = ctx.sessions.bySidValue(sid);
+  if (s === undefined || String(s.uin) !== uin) return syncCheckText(syncCheckReply(1101, 0));
+  const clientSeq = s.seqOfKey1(key1OfQuery(req.param('synckey')));
+  const body = await ctx.holds.hold({
+    ms: ctx.timing.syncCheckHoldMs,
+    check: () => {
+      if (s.state === 'ended') return syncCheckReply(s.endCode ?? 1101, 0);
+      if (s.hasPendingAfter(clientSeq)) return syncCheckReply(0, 2);
+      return undefined;
+    },
+    subscribe: (wake) => s.onChange(wake),
+    onTimeout: () => (s.state === 'ended' ? syncCheckReply(s.endCode ?? 1101, 0) : syncCheckReply(0, 0)),
+    signal: req.signal,
+  });
+  return syncCheckText(body);
+}
+
+function emptySync(ret: number, key: SyncReply['SyncKey']): SyncReply {
+  return {
+    BaseResponse: baseResponse(ret),
+    AddMsgCount: 0,
+    AddMsgList: [],
+    ModContactCount: 0,
+    ModContactList: [],
+    DelContactCount: 0,
+    DelContactList: [],
+    ModChatRoomMemberCount: 0,
+    ModChatRoomMemberList: [],
+    Profile: emptyProfile(),
+    ContinueFlag: 0,
+    SyncKey: key,
+    SKey: '',
+    SyncCheckKey: key,
+  };
+}
+
+function sync(ctx: EmulatorContext, req: EmuRequest, s: Session): Reply {
+  const clientSeq = s.seqOfKey1(key1OfBody(req.json()));
+  const { messages, deliveredSeq, more } = s.take(clientSeq, ctx.syncBatchSize);
+  s.lastSyncAt = Date.now();
+  const key = s.syncKeyAt(deliveredSeq);
+  const reply: SyncReply = {
+    ...emptySync(0, key),
+    AddMsgCount: messages.length,
+    AddMsgList: messages,
+    ContinueFlag: more ? 1 : 0,
+  };
+  const day = Date.now() + 12 * 3600_000;
+  const cookies = [
+    setCookie('wxloadtime', `${s.loadTime}_expired`, day),
+    setCookie('wxpluginkey', String(s.pluginKey), day),
+    setCookie('wxuin', String(s.uin), day + 2 * 24 * 3600_000),
+    setCookie('wxsid', s.sid, day),
+    setCookie('webwx_data_ticket', s.dataTicket, day),
+  ];
+  return jsonReply(stringifyWire(reply), { 'Set-Cookie': cookies });
+}
+
+export function registerSyncRoutes(router: Router, ctx: EmulatorContext): void {
+  router.api('synccheck', {
+    methods: ['GET'],
+    handler: (req) => syncCheck(ctx, req),
+    retReply: (ret) => syncCheckText(syncCheckReply(ret, 0)),
+  });
+  const failure = (ret: number) => jsonReply(stringifyWire(emptySync(ret, { Count: 0, List: [] })));
+  router.api('webwxsync', {
+    methods: ['POST'],
+    handler: (req) => {
+      const auth = authenticate(ctx, req);
+      return auth.ok ? sync(ctx, req, auth.session) : failure(auth.ret);
+    },
+    retReply: failure,
+  });
+}

@@ -1,0 +1,267 @@
+/**
+ * The HTTP side: a node:http server, the router, request parsing (query, form body, JSON body
+ * whatever the Content-Type, cookies), reply writing with keep-alive, and the fault hook.
+ */
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from '../logger.js';
+import { MMWEBWX } from '../protocol/session-context.js';
+import { redact } from '../redact.js';
+import type { FaultTable } from './faults.js';
+import type { HoldRegistry } from './holds.js';
+
+const MAX_BODY = 8 * 1024 * 1024;
+
+export interface EmuRequest {
+  method: string;
+  path: string;
+  /** The bare endpoint name: 'webwxsync', 'jslogin', 'qrcode', … */
+  endpoint: string;
+  query: URLSearchParams;
+  headers: IncomingHttpHeaders;
+  cookies: Map<string, string>;
+  bodyText: string;
+  /** Aborted when the client goes away before the reply. */
+  signal: AbortSignal;
+  /** Query parameter, else form-body parameter. */
+  param(name: string): string | undefined;
+  /** The body parsed as JSON (any Content-Type), or undefined when it is not JSON. */
+  json(): unknown;
+}
+
+export interface Reply {
+  status: number;
+  headers: Record<string, string | string[]>;
+  body: string | Buffer;
+}
+
+export type Handler = (req: EmuRequest) => Reply | Promise<Reply>;
+
+export interface Route {
+  methods: readonly ('GET' | 'POST')[];
+  handler: Handler;
+  /** How a `ret` fault looks on this endpoint (default: a JSON BaseResponse). */
+  retReply?: (ret: number) => Reply;
+}
+
+export function textReply(
+  status: number,
+  contentType: string,
+  body: string | Buffer,
+  extra: Record<string, string | string[]> = {},
+): Reply {
+  return { status, headers: { 'Content-Type': contentType, ...extra }, body };
+}
+
+/** JSON as the real server serves it: `Content-Type: text/plain` (§3.6). */
+export function jsonReply(body: string, extra: Record<string, string | string[]> = {}): Reply {
+  return textReply(200, 'text/plain', body, extra);
+}
+
+export function notFound(what = 'Not Found'): Reply {
+  return textReply(404, 'text/plain; charset=utf-8', what);
+}
+
+export class Router {
+  private readonly exact = new Map<string, Route>();
+  private readonly prefixes: [string, Route][] = [];
+
+  /** Register an API endpoint under /cgi-bin/mmwebwx-bin/. */
+  api(name: string, route: Route): void {
+    this.exact.set(`${MMWEBWX}/${name}`, route);
+  }
+
+  path(path: string, route: Route): void {
+    this.exact.set(path, route);
+  }
+
+  prefix(prefix: string, route: Route): void {
+    this.prefixes.push([prefix, route]);
+  }
+
+  find(path: string): Route | undefined {
+    const r = this.exact.get(path);
+    if (r !== undefined) return r;
+    for (const [p, route] of this.prefixes) if (path.startsWith(p)) return route;
+    return undefined;
+  }
+}
+
+export function endpointName(path: string): string {
+  if (path === '/') return 'root';
+  if (path.startsWith(`${MMWEBWX}/`)) return path.slice(MMWEBWX.length + 1).split('/')[0] ?? '';
+  return path.split('/')[1] ?? '';
+}
+
+function parseCookies(header: string | undefined): Map<string, string> {
+  const out = new Map<string, string>();
+  if (!header) return out;
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq <= 0) continue;
+    const name = part.slice(0, eq).trim();
+    if (!out.has(name)) out.set(name, part.slice(eq + 1).trim());
+  }
+  return out;
+}
+
+function readBody(req: IncomingMessage): Promise<string | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY) {
+        resolve(undefined);
+        req.resume();
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function buildRequest(req: IncomingMessage, url: URL, bodyText: string, signal: AbortSignal): EmuRequest {
+  let form: URLSearchParams | undefined;
+  let parsed: { value: unknown } | undefined;
+  const formBody = () => {
+    if (form === undefined)
+      form =
+        bodyText && !bodyText.trimStart().startsWith('{')
+          ? new URLSearchParams(bodyText)
+          : new URLSearchParams();
+    return form;
+  };
+  return {
+    method: req.method ?? 'GET',
+    path: url.pathname,
+    endpoint: endpointName(url.pathname),
+    query: url.searchParams,
+    headers: req.headers,
+    cookies: parseCookies(req.headers.cookie),
+    bodyText,
+    signal,
+    param: (name) => url.searchParams.get(name) ?? formBody().get(name) ?? undefined,
+    json: () => {
+      if (parsed === undefined) {
+        try {
+          parsed = { value: bodyText.trim() ? JSON.parse(bodyText) : undefined };
+        } catch {
+          parsed = { value: undefined };
+        }
+      }
+      return parsed.value;
+    },
+  };
+}
+
+function malformed(reply: Reply): Reply {
+  const buf = typeof reply.body === 'string' ? Buffer.from(reply.body, 'utf8') : reply.body;
+  const cut = buf.subarray(0, Math.max(1, Math.floor(buf.length / 2)));
+  return { ...reply, status: 200, body: Buffer.concat([cut, Buffer.from('\u0000<!--', 'utf8')]) };
+}
+
+export interface ServerDeps {
+  router: Router;
+  faults: FaultTable;
+  holds: HoldRegistry;
+  logger: Logger;
+}
+
+export class EmulatorServer {
+  private readonly server: Server;
+
+  constructor(private readonly deps: ServerDeps) {
+    this.server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
+      this.handle(req, res).catch((err: unknown) => {
+        this.deps.logger.error({ err: redact(String(err)) }, 'emulator handler failed');
+        if (!res.headersSent)
+          this.write(res, textReply(500, 'text/plain; charset=utf-8', 'Internal Server Error'));
+        else res.destroy();
+      });
+    });
+  }
+
+  listen(port: number, host: string): Promise<AddressInfo> {
+    return new Promise((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, host, () => {
+        this.server.off('error', reject);
+        resolve(this.server.address() as AddressInfo);
+      });
+    });
+  }
+
+  async close(): Promise<void> {
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    this.server.closeIdleConnections();
+    const timer = setTimeout(() => this.server.closeAllConnections(), 200);
+    await closed;
+    clearTimeout(timer);
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://emulator.local');
+    const aborter = new AbortController();
+    res.on('close', () => {
+      if (!res.writableFinished) aborter.abort();
+    });
+    const bodyText = await readBody(req);
+    if (bodyText === undefined) {
+      this.write(res, textReply(413, 'text/plain; charset=utf-8', 'Payload Too Large'));
+      return;
+    }
+    const request = buildRequest(req, url, bodyText, aborter.signal);
+    this.deps.logger.debug({ method: request.method, url: redact(req.url ?? '') }, 'emulator request');
+    const route = this.deps.router.find(url.pathname);
+    if (route === undefined) {
+      this.write(res, notFound(`no such endpoint: ${url.pathname}`));
+      return;
+    }
+    if (!route.methods.includes(request.method as 'GET' | 'POST')) {
+      this.write(
+        res,
+        textReply(405, 'text/plain; charset=utf-8', 'Method Not Allowed', {
+          Allow: route.methods.join(', '),
+        }),
+      );
+      return;
+    }
+    const fault = request.endpoint === '__phone' ? undefined : this.deps.faults.take(request.endpoint);
+    if (fault !== undefined)
+      this.deps.logger.debug({ endpoint: request.endpoint, fault: fault.kind }, 'emulator fault');
+    if (fault?.kind === 'reset') {
+      req.socket.destroy();
+      return;
+    }
+    if (fault?.kind === 'http-status') {
+      this.write(res, textReply(fault.status, 'text/plain; charset=utf-8', `HTTP ${fault.status}`));
+      return;
+    }
+    if (fault?.kind === 'ret') {
+      const ret =
+        route.retReply?.(fault.ret) ?? jsonReply(`{"BaseResponse":{"Ret":${fault.ret},"ErrMsg":""}}`);
+      this.write(res, ret);
+      return;
+    }
+    if (fault?.kind === 'delay') await this.deps.holds.delay(fault.ms);
+    const reply = await route.handler(request);
+    if (aborter.signal.aborted) return;
+    this.write(res, fault?.kind === 'malformed' ? malformed(reply) : reply);
+  }
+
+  private write(res: ServerResponse, reply: Reply): void {
+    if (res.destroyed) return;
+    const body = typeof reply.body === 'string' ? Buffer.from(reply.body, 'utf8') : reply.body;
+    res.writeHead(reply.status, { ...reply.headers, 'Content-Length': String(body.length) });
+    res.end(body);
+  }
+}

@@ -1,0 +1,277 @@
+/**
+ * Wire objects (§4.1, §4.4, §9.1, §10.1) built from the world for one session, and a JSON
+ * serialiser that writes NewMsgId as a bare 19-digit number like the real server.
+ */
+import { MMWEBWX } from '../protocol/session-context.js';
+import type {
+  BaseResponse,
+  WireContact,
+  WireMember,
+  WireMessage,
+  WireProfile,
+  WireRecommendInfo,
+  WireUser,
+} from '../protocol/wire-types.js';
+import { uinFor } from './ids.js';
+import type { SessionNames } from './session-names.js';
+import { emojiToSpan } from './wire-format.js';
+import { pinyinFields, type World, type WorldPerson, type WorldRoom } from './world.js';
+
+export function baseResponse(ret = 0, errMsg = ''): BaseResponse {
+  return { Ret: ret, ErrMsg: errMsg };
+}
+
+/** A JSON integer too large for a JS number, written digit-exact by stringifyWire. */
+export class JsonInt {
+  constructor(readonly digits: string) {}
+  toJSON(): string {
+    return `\u0000INT${this.digits}\u0000`;
+  }
+}
+
+const JSON_INT = /"\\u0000INT(\d+)\\u0000"/g;
+
+export function stringifyWire(value: unknown): string {
+  return JSON.stringify(value).replace(JSON_INT, '$1');
+}
+
+function avatarSeq(id: string): number {
+  return uinFor(`avatar:${id}`) % 900_000_000;
+}
+
+export function headImgUrl(userName: string, id: string, skey: string, room: boolean): string {
+  const path = room ? 'webwxgetheadimg' : 'webwxgeticon';
+  return `${MMWEBWX}/${path}?seq=${room ? 0 : avatarSeq(id)}&username=${userName}&skey=${skey}`;
+}
+
+function emptyContact(): WireContact {
+  return {
+    Uin: 0,
+    UserName: '',
+    NickName: '',
+    HeadImgUrl: '',
+    ContactFlag: 0,
+    MemberCount: 0,
+    MemberList: [],
+    RemarkName: '',
+    HideInputBarFlag: 0,
+    Sex: 0,
+    Signature: '',
+    VerifyFlag: 0,
+    OwnerUin: 0,
+    PYInitial: '',
+    PYQuanPin: '',
+    RemarkPYInitial: '',
+    RemarkPYQuanPin: '',
+    StarFriend: 0,
+    AppAccountFlag: 0,
+    Statues: 0,
+    AttrStatus: 0,
+    Province: '',
+    City: '',
+    Alias: '',
+    SnsFlag: 0,
+    UniFriend: 0,
+    DisplayName: '',
+    ChatRoomId: 0,
+    KeyWord: '',
+    EncryChatRoomId: '',
+    IsOwner: 0,
+  };
+}
+
+export function wirePerson(p: WorldPerson, names: SessionNames, skey: string): WireContact {
+  const userName = names.userName(p.id);
+  const py = pinyinFields(p.nickName, p.pinyin);
+  const rpy = p.remarkName ? pinyinFields(p.remarkName, p.remarkPinyin) : { initial: '', full: '' };
+  const listed = p.kind !== 'stranger';
+  return {
+    ...emptyContact(),
+    UserName: userName,
+    NickName: emojiToSpan(p.nickName),
+    HeadImgUrl: headImgUrl(userName, p.id, skey, false),
+    ContactFlag: listed ? 3 + (p.starred ? 64 : 0) : 0,
+    RemarkName: emojiToSpan(p.remarkName),
+    Sex: p.sex,
+    Signature: emojiToSpan(p.signature),
+    VerifyFlag: p.verifyFlag,
+    PYInitial: py.initial,
+    PYQuanPin: py.full,
+    RemarkPYInitial: rpy.initial,
+    RemarkPYQuanPin: rpy.full,
+    StarFriend: p.starred ? 1 : 0,
+    AttrStatus: p.kind === 'friend' ? 4096 + (avatarSeq(p.id) % 200_000) : 0,
+    Province: p.province,
+    City: p.city,
+    Alias: p.alias,
+    SnsFlag: p.kind === 'friend' ? 1 : 0,
+    KeyWord: p.kind === 'official' ? 'gh_' : '',
+  };
+}
+
+export function wireMember(world: World, room: WorldRoom, id: string, names: SessionNames): WireMember {
+  const nick = id === world.self.id ? world.self.nickName : (world.person(id)?.nickName ?? '');
+  return {
+    Uin: 0,
+    UserName: names.userName(id),
+    NickName: emojiToSpan(nick),
+    AttrStatus: 0,
+    PYInitial: '',
+    PYQuanPin: '',
+    RemarkPYInitial: '',
+    RemarkPYQuanPin: '',
+    MemberStatus: 0,
+    DisplayName: emojiToSpan(room.displayNames.get(id) ?? ''),
+    KeyWord: '',
+  };
+}
+
+export interface RoomShape {
+  /** 'none': MemberCount 0, [] (getcontact); 'short': the first few members, UserName only (init); 'full'. */
+  members: 'none' | 'short' | 'full';
+}
+
+export function wireRoom(
+  world: World,
+  room: WorldRoom,
+  names: SessionNames,
+  skey: string,
+  shape: RoomShape,
+): WireContact {
+  const userName = names.userName(room.id);
+  const py = pinyinFields(room.topic, room.pinyin);
+  let memberList: WireMember[] = [];
+  if (shape.members === 'full') memberList = room.memberIds.map((id) => wireMember(world, room, id, names));
+  else if (shape.members === 'short') {
+    memberList = room.memberIds.slice(0, 3).map((id) => ({
+      ...wireMember(world, room, id, names),
+      NickName: '',
+      DisplayName: '',
+    }));
+  }
+  const isOwner = room.owner === world.self.id;
+  return {
+    ...emptyContact(),
+    UserName: userName,
+    NickName: emojiToSpan(room.topic),
+    HeadImgUrl: headImgUrl(userName, room.id, shape.members === 'full' ? '' : skey, true),
+    ContactFlag: room.saved ? 3 : 2,
+    MemberCount: shape.members === 'none' ? 0 : room.memberIds.length,
+    MemberList: memberList,
+    PYInitial: py.initial,
+    PYQuanPin: py.full,
+    Statues: 1,
+    EncryChatRoomId: shape.members === 'full' ? names.encryChatRoomId(room.id) : '',
+    IsOwner: isOwner ? 1 : 0,
+    OwnerUin: isOwner ? world.self.uin : 0,
+  };
+}
+
+export function wireUser(world: World, names: SessionNames, skey: string): WireUser {
+  const self = world.self;
+  const userName = names.userName(self.id);
+  const py = pinyinFields(self.nickName, self.pinyin);
+  return {
+    Uin: self.uin,
+    UserName: userName,
+    NickName: emojiToSpan(self.nickName),
+    HeadImgUrl: headImgUrl(userName, self.id, skey, false),
+    RemarkName: '',
+    PYInitial: py.initial,
+    PYQuanPin: py.full,
+    RemarkPYInitial: '',
+    RemarkPYQuanPin: '',
+    HideInputBarFlag: 0,
+    StarFriend: 0,
+    Sex: self.sex,
+    Signature: emojiToSpan(self.signature),
+    AppAccountFlag: 0,
+    VerifyFlag: 0,
+    ContactFlag: 0,
+    WebWxPluginSwitch: 0,
+    HeadImgFlag: 1,
+    SnsFlag: 17,
+  };
+}
+
+export function emptyRecommendInfo(): WireRecommendInfo {
+  return {
+    UserName: '',
+    NickName: '',
+    QQNum: 0,
+    Province: '',
+    City: '',
+    Content: '',
+    Signature: '',
+    Alias: '',
+    Scene: 0,
+    VerifyFlag: 0,
+    AttrStatus: 0,
+    Sex: 0,
+    Ticket: '',
+    OpCode: 0,
+  };
+}
+
+export interface MessageInput {
+  msgId: string;
+  from: string;
+  to: string;
+  type: number;
+  content: string;
+  createTime: number;
+  statusNotifyCode?: number;
+  statusNotifyUserName?: string;
+}
+
+/** Every §9.1 field, in the capture's order; NewMsgId a bare number with MsgId's digits. */
+export function wireMessage(m: MessageInput): WireMessage {
+  return {
+    MsgId: m.msgId,
+    FromUserName: m.from,
+    ToUserName: m.to,
+    MsgType: m.type,
+    Content: m.content,
+    Status: 3,
+    ImgStatus: 1,
+    CreateTime: m.createTime,
+    VoiceLength: 0,
+    PlayLength: 0,
+    FileName: '',
+    FileSize: '',
+    MediaId: '',
+    Url: '',
+    AppMsgType: 0,
+    StatusNotifyCode: m.statusNotifyCode ?? 0,
+    StatusNotifyUserName: m.statusNotifyUserName ?? '',
+    RecommendInfo: emptyRecommendInfo(),
+    ForwardFlag: 0,
+    AppInfo: { AppID: '', Type: 0 },
+    HasProductId: 0,
+    Ticket: '',
+    ImgHeight: 0,
+    ImgWidth: 0,
+    SubMsgType: 0,
+    NewMsgId: new JsonInt(m.msgId) as unknown as number,
+    OriContent: '',
+    EncryFileName: '',
+  };
+}
+
+export function emptyProfile(): WireProfile {
+  return {
+    BitFlag: 0,
+    UserName: { Buff: '' },
+    NickName: { Buff: '' },
+    BindUin: 0,
+    BindEmail: { Buff: '' },
+    BindMobile: { Buff: '' },
+    Status: 0,
+    Sex: 0,
+    PersonalCard: 0,
+    Alias: '',
+    HeadImgUpdateFlag: 0,
+    HeadImgUrl: '',
+    Signature: '',
+  };
+}

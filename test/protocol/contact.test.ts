@@ -20,9 +20,9 @@ describe('webwxgetcontact', () => {
       method: 'GET',
       url: 'https://wx.qq.com/cgi-bin/mmwebwx-bin/webwxgetcontact?lang=zh_CN&pass_ticket=kbmy5Jt9nj%2BJzBaJZYNpUBQyBwRTejeXq1sM%2FYH7iOI%3D&r=1546211540630&seq=0&skey=%40crypt_63d18dea_a7de6934c67e2f89ac399fa35b689a50',
     });
-    expect(new URL(buildGetContactRequest(CAPTURE_CTX, { seq: 698325105, nowMs: 1 }).url).searchParams.get('seq')).toBe(
-      '698325105',
-    );
+    expect(
+      new URL(buildGetContactRequest(CAPTURE_CTX, { seq: 698325105, nowMs: 1 }).url).searchParams.get('seq'),
+    ).toBe('698325105');
   });
 
   it('parses the 2018 capture', () => {
@@ -30,7 +30,9 @@ describe('webwxgetcontact', () => {
     expect(reply.Seq).toBe(0);
     expect(reply.MemberCount).toBe(64);
     expect(reply.MemberList).toHaveLength(1);
-    expect(reply.MemberList[0]!.UserName).toBe('@a53c1fbfce2d6ece47a39329ca2e95071e05cddbd94f0ec3973ffe39a06ccbe6');
+    expect(reply.MemberList[0]!.UserName).toBe(
+      '@a53c1fbfce2d6ece47a39329ca2e95071e05cddbd94f0ec3973ffe39a06ccbe6',
+    );
     expect(reply.MemberList[0]!.RemarkName).toBe('亲爱的大宝贝');
     expect(reply.MemberList[0]!.ContactFlag).toBe(34819);
   });
@@ -69,7 +71,10 @@ describe('webwxgetcontact', () => {
       ['{"BaseResponse":{"Ret":0},"MemberList":{},"Seq":0}', /MemberList is not an array/],
       ['{"BaseResponse":{"Ret":0},"MemberList":[],"Seq":"next"}', /Seq/],
       ['{"BaseResponse":{"Ret":0},"MemberList":[null],"Seq":0}', /MemberList\[0\]/],
-      ['{"BaseResponse":{"Ret":0},"MemberList":[{"UserName":"@a","NickName":{}}],"Seq":0}', /MemberList\[0\]\.NickName/],
+      [
+        '{"BaseResponse":{"Ret":0},"MemberList":[{"UserName":"@a","NickName":{}}],"Seq":0}',
+        /MemberList\[0\]\.NickName/,
+      ],
     ] as const) {
       const e = catchError(() => parseGetContactReply(text));
       expect(e).toBeInstanceOf(ParseError);
@@ -78,7 +83,9 @@ describe('webwxgetcontact', () => {
   });
 
   it('throws ProtocolError on a non-zero Ret, ParseError on garbage', () => {
-    const e = catchError(() => parseGetContactReply('{"BaseResponse":{"Ret":1102,"ErrMsg":""}}')) as ProtocolError;
+    const e = catchError(() =>
+      parseGetContactReply('{"BaseResponse":{"Ret":1102,"ErrMsg":""}}'),
+    ) as ProtocolError;
     expect(e).toBeInstanceOf(ProtocolError);
     expect(e.endpoint).toBe('webwxgetcontact');
     expect(e.ret).toBe(1102);
@@ -96,7 +103,10 @@ describe('webwxbatchgetcontact', () => {
       nowMs: 1546211540656,
       items: [
         { UserName: '@@35c78783e0906eb43b070ef4425a965cf06933f67cc45a436d89d7e31267348e' },
-        { UserName: '@member', EncryChatRoomId: '@@35c78783e0906eb43b070ef4425a965cf06933f67cc45a436d89d7e31267348e' },
+        {
+          UserName: '@member',
+          EncryChatRoomId: '@@35c78783e0906eb43b070ef4425a965cf06933f67cc45a436d89d7e31267348e',
+        },
       ],
     });
     expect(specs).toHaveLength(1);
@@ -115,8 +125,14 @@ describe('webwxbatchgetcontact', () => {
           },
           Count: 2,
           List: [
-            { UserName: '@@35c78783e0906eb43b070ef4425a965cf06933f67cc45a436d89d7e31267348e', EncryChatRoomId: '' },
-            { UserName: '@member', EncryChatRoomId: '@@35c78783e0906eb43b070ef4425a965cf06933f67cc45a436d89d7e31267348e' },
+            {
+              UserName: '@@35c78783e0906eb43b070ef4425a965cf06933f67cc45a436d89d7e31267348e',
+              EncryChatRoomId: '',
+            },
+            {
+              UserName: '@member',
+              EncryChatRoomId: '@@35c78783e0906eb43b070ef4425a965cf06933f67cc45a436d89d7e31267348e',
+            },
           ],
         },
       },
@@ -127,7 +143,9 @@ describe('webwxbatchgetcontact', () => {
     expect(BATCH_LIMIT).toBe(50);
     const items = Array.from({ length: 121 }, (_, i) => ({ UserName: `@u${i}` }));
     const specs = buildBatchGetContactRequests(CAPTURE_CTX, { deviceId: 'e1', items, nowMs: 1 });
-    const bodies = specs.map((s) => (s.body as { value: { Count: number; List: { UserName: string }[] } }).value);
+    const bodies = specs.map(
+      (s) => (s.body as { value: { Count: number; List: { UserName: string }[] } }).value,
+    );
     expect(bodies.map((b) => b.Count)).toEqual([50, 50, 21]);
     expect(bodies.map((b) => b.List.length)).toEqual([50, 50, 21]);
     expect(bodies.flatMap((b) => b.List.map((x) => x.UserName))).toEqual(items.map((i) => i.UserName));
@@ -152,7 +170,9 @@ describe('webwxbatchgetcontact', () => {
     const raw = readFixtureJson<{ ContactList: unknown[] }>('responses', 'webwxbatchgetcontact.json');
     const reply = parseBatchGetContactReply(JSON.stringify(raw));
     expect(reply.Count).toBe(1);
-    expect(reply.ContactList[0]!.UserName).toBe('@@180fa413a597f0f313529f756a974f021ba02ff8f8388c1588c76b844fa71935');
+    expect(reply.ContactList[0]!.UserName).toBe(
+      '@@180fa413a597f0f313529f756a974f021ba02ff8f8388c1588c76b844fa71935',
+    );
     expect(reply.ContactList[0]!.NickName).toBe('家庭');
     expect(reply.ContactList[0]!.MemberList[0]!.UserName).toBe(
       '@2ea0ad63b5550c8842c95cb987adea2491fc9e3db0899696f696149cd30688e8',
@@ -161,7 +181,9 @@ describe('webwxbatchgetcontact', () => {
 
   it('parses the puppet-wechat room payload as a batch contact, keeping extra fields', () => {
     const room = readFixtureJson<Json>('responses', 'puppet-wechat-room-raw-payload.json');
-    const reply = parseBatchGetContactReply(JSON.stringify({ BaseResponse: { Ret: 0 }, ContactList: [room] }));
+    const reply = parseBatchGetContactReply(
+      JSON.stringify({ BaseResponse: { Ret: 0 }, ContactList: [room] }),
+    );
     expect(reply.Count).toBe(1);
     expect(reply.ContactList[0]!.MemberCount).toBe(146);
     expect(reply.ContactList[0]!.MemberList).toHaveLength(10);
@@ -170,7 +192,10 @@ describe('webwxbatchgetcontact', () => {
   });
 
   it('defaults a missing ContactList, rejects wrong shapes', () => {
-    expect(parseBatchGetContactReply('{"BaseResponse":{"Ret":0}}')).toMatchObject({ Count: 0, ContactList: [] });
+    expect(parseBatchGetContactReply('{"BaseResponse":{"Ret":0}}')).toMatchObject({
+      Count: 0,
+      ContactList: [],
+    });
     for (const bad of [
       '{"BaseResponse":{"Ret":0},"ContactList":"x"}',
       '{"BaseResponse":{"Ret":0},"ContactList":[{"UserName":"@@g","MemberList":[{"Uin":0}]}]}',
@@ -179,6 +204,8 @@ describe('webwxbatchgetcontact', () => {
     ]) {
       expect(catchError(() => parseBatchGetContactReply(bad))).toBeInstanceOf(ParseError);
     }
-    expect((catchError(() => parseBatchGetContactReply('{"BaseResponse":{"Ret":"1"}}')) as ProtocolError).ret).toBe(1);
+    expect(
+      (catchError(() => parseBatchGetContactReply('{"BaseResponse":{"Ret":"1"}}')) as ProtocolError).ret,
+    ).toBe(1);
   });
 });

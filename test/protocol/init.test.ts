@@ -6,26 +6,8 @@ import {
   parseInitReply,
   parseStatusNotifyReply,
 } from '../../src/protocol/init.js';
-import type { SessionContext } from '../../src/protocol/session-context.js';
 import { readFixtureJson } from '../fixtures.js';
-
-const CTX: SessionContext = {
-  hosts: {
-    login: 'https://login.wx.qq.com',
-    qr: 'https://login.weixin.qq.com',
-    main: 'https://wx.qq.com',
-    file: 'https://file.wx.qq.com',
-    push: 'https://webpush.wx.qq.com',
-  },
-  credentials: {
-    skey: '@crypt_63d18dea_a7de6934c67e2f89ac399fa35b689a50',
-    sid: '5YpLHmVgWwH5LxN1',
-    uin: '176666155',
-    passTicket: 'kbmy5Jt9nj%2BJzBaJZYNpUBQyBwRTejeXq1sM%2FYH7iOI%3D',
-  },
-  lang: 'zh_CN',
-  desktop: false,
-};
+import { CAPTURE_CTX, catchError } from './helpers.js';
 
 type Json = Record<string, unknown>;
 
@@ -33,18 +15,9 @@ function fixture(name: string): Json {
   return readFixtureJson<Json>('responses', name);
 }
 
-function catchError(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (e) {
-    return e;
-  }
-  throw new Error('expected an error');
-}
-
 describe('buildInitRequest', () => {
   it('posts {BaseRequest} to webwxinit with r, lang and the pass_ticket as received', () => {
-    const spec = buildInitRequest(CTX, { deviceId: 'e940492848928413', nowMs: 1546211540000 });
+    const spec = buildInitRequest(CAPTURE_CTX, { deviceId: 'e940492848928413', nowMs: 1546211540000 });
     expect(spec).toEqual({
       endpoint: 'webwxinit',
       method: 'POST',
@@ -62,7 +35,9 @@ describe('buildInitRequest', () => {
       },
     });
     // the pass_ticket decodes once to the raw ticket: no double encoding
-    expect(new URL(spec.url).searchParams.get('pass_ticket')).toBe('kbmy5Jt9nj+JzBaJZYNpUBQyBwRTejeXq1sM/YH7iOI=');
+    expect(new URL(spec.url).searchParams.get('pass_ticket')).toBe(
+      'kbmy5Jt9nj+JzBaJZYNpUBQyBwRTejeXq1sM/YH7iOI=',
+    );
   });
 });
 
@@ -175,7 +150,7 @@ describe('parseInitReply normalisation and errors', () => {
 describe('webwxstatusnotify', () => {
   it('builds the Code 3 notify of the capture', () => {
     const self = '@f0c04abe389590b02d91684d99584439';
-    const spec = buildStatusNotifyRequest(CTX, {
+    const spec = buildStatusNotifyRequest(CAPTURE_CTX, {
       deviceId: 'e435716924360955',
       code: 3,
       from: self,
@@ -194,7 +169,9 @@ describe('webwxstatusnotify', () => {
   });
 
   it('parses the capture reply', () => {
-    expect(parseStatusNotifyReply('{"BaseResponse": {"Ret": 0,"ErrMsg": ""},"MsgID": "8032721323945545465"}')).toEqual({
+    expect(
+      parseStatusNotifyReply('{"BaseResponse": {"Ret": 0,"ErrMsg": ""},"MsgID": "8032721323945545465"}'),
+    ).toEqual({
       BaseResponse: { Ret: 0, ErrMsg: '' },
       MsgID: '8032721323945545465',
     });
@@ -202,8 +179,12 @@ describe('webwxstatusnotify', () => {
   });
 
   it('throws ProtocolError on a non-zero Ret and ParseError on garbage', () => {
-    expect((catchError(() => parseStatusNotifyReply('{"BaseResponse":{"Ret":1100}}')) as ProtocolError).ret).toBe(1100);
-    expect(catchError(() => parseStatusNotifyReply('{"BaseResponse":{"Ret":0},"MsgID":[]}'))).toBeInstanceOf(ParseError);
+    expect(
+      (catchError(() => parseStatusNotifyReply('{"BaseResponse":{"Ret":1100}}')) as ProtocolError).ret,
+    ).toBe(1100);
+    expect(catchError(() => parseStatusNotifyReply('{"BaseResponse":{"Ret":0},"MsgID":[]}'))).toBeInstanceOf(
+      ParseError,
+    );
     expect(catchError(() => parseStatusNotifyReply('{'))).toBeInstanceOf(ParseError);
   });
 });

@@ -23,6 +23,7 @@ import {
 } from '../../src/protocol/login.js';
 import type { SessionContext } from '../../src/protocol/session-context.js';
 import { readFixtureText } from '../fixtures.js';
+import { catchError } from './helpers.js';
 
 const REDIRECT =
   'https://wx.qq.com/cgi-bin/mmwebwx-bin/webwxnewloginpage?ticket=AaXdHpmbWGYo_ZOk7ylAnnCY@qrticket_0&uuid=gbyKnbsmqQ==&lang=zh_CN&scan=1546211468';
@@ -44,21 +45,14 @@ function reply(text: string, status = 200, headers: HttpReply['headers'] = {}): 
   return { status, headers, text };
 }
 
-function catchError(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (e) {
-    return e;
-  }
-  throw new Error('expected an error');
-}
-
 describe('constants', () => {
   it('match the protocol reference', () => {
     expect(APP_ID).toBe('wx782c26e4c19acffb');
     expect(UOS_CLIENT_VERSION).toBe('2.0.0');
     expect(UOS_EXTSPAM).toHaveLength(880);
-    expect(UOS_EXTSPAM.startsWith('Go8FCIkFEokFCggwMDAwMDAwMRAGGvAESySibk50w5Wb3uTl2c2h64jVVrV7gNs06GFlWplHQbY')).toBe(true);
+    expect(
+      UOS_EXTSPAM.startsWith('Go8FCIkFEokFCggwMDAwMDAwMRAGGvAESySibk50w5Wb3uTl2c2h64jVVrV7gNs06GFlWplHQbY'),
+    ).toBe(true);
     expect(UOS_EXTSPAM.endsWith('IKjD35IGKAUwAA==')).toBe(true);
     // 880 base64 characters → 658 bytes holding the ASCII "00000001" (§2.5)
     const bytes = Buffer.from(UOS_EXTSPAM, 'base64');
@@ -84,7 +78,12 @@ describe('constants', () => {
 
 describe('jslogin', () => {
   it('builds the GET of the capture', () => {
-    const spec = buildJsLoginRequest({ hosts: DEFAULT_HOSTS, lang: 'zh_CN', desktop: false, nowMs: 1546211298739 });
+    const spec = buildJsLoginRequest({
+      hosts: DEFAULT_HOSTS,
+      lang: 'zh_CN',
+      desktop: false,
+      nowMs: 1546211298739,
+    });
     expect(spec).toEqual({
       endpoint: 'jslogin',
       method: 'GET',
@@ -95,12 +94,20 @@ describe('jslogin', () => {
   it('adds mod=desktop to the redirect_uri in desktop mode', () => {
     const spec = buildJsLoginRequest({ hosts: DEFAULT_HOSTS, lang: 'en_US', desktop: true, nowMs: 1 });
     const url = new URL(spec.url);
-    expect(url.searchParams.get('redirect_uri')).toBe('https://wx.qq.com/cgi-bin/mmwebwx-bin/webwxnewloginpage?mod=desktop');
+    expect(url.searchParams.get('redirect_uri')).toBe(
+      'https://wx.qq.com/cgi-bin/mmwebwx-bin/webwxnewloginpage?mod=desktop',
+    );
     expect(url.searchParams.get('lang')).toBe('en_US');
   });
 
   it('builds the POST variant with a form body', () => {
-    const spec = buildJsLoginRequest({ hosts: DEFAULT_HOSTS, lang: 'zh_CN', desktop: false, method: 'POST', nowMs: 5 });
+    const spec = buildJsLoginRequest({
+      hosts: DEFAULT_HOSTS,
+      lang: 'zh_CN',
+      desktop: false,
+      method: 'POST',
+      nowMs: 5,
+    });
     expect(spec.method).toBe('POST');
     expect(spec.url).toBe('https://login.wx.qq.com/jslogin');
     expect(spec.body).toEqual({
@@ -122,7 +129,9 @@ describe('jslogin', () => {
   });
 
   it('throws ProtocolError on a non-200 code', () => {
-    const e = catchError(() => parseJsLoginReply('window.QRLogin.code = 400; window.QRLogin.uuid = "";')) as ProtocolError;
+    const e = catchError(() =>
+      parseJsLoginReply('window.QRLogin.code = 400; window.QRLogin.uuid = "";'),
+    ) as ProtocolError;
     expect(e).toBeInstanceOf(ProtocolError);
     expect(e.endpoint).toBe('jslogin');
     expect(e.ret).toBe(400);
@@ -157,7 +166,12 @@ describe('QR', () => {
 
 describe('login poll', () => {
   it('builds the poll of the capture', () => {
-    const spec = buildLoginPollRequest({ hosts: DEFAULT_HOSTS, uuid: 'gbyKnbsmqQ==', tip: 1, nowMs: 1546211298740 });
+    const spec = buildLoginPollRequest({
+      hosts: DEFAULT_HOSTS,
+      uuid: 'gbyKnbsmqQ==',
+      tip: 1,
+      nowMs: 1546211298740,
+    });
     expect(spec.endpoint).toBe('login');
     expect(spec.method).toBe('GET');
     expect(spec.timeoutMs).toBe(35_000);
@@ -169,12 +183,19 @@ describe('login poll', () => {
     expect(url.searchParams.get('tip')).toBe('1');
     expect(url.searchParams.get('r')).toBe(String(~1546211298740));
     expect(url.searchParams.get('_')).toBe('1546211298740');
-    expect(buildLoginPollRequest({ hosts: DEFAULT_HOSTS, uuid: 'u', tip: 0, nowMs: 1, timeoutMs: 60_000 }).timeoutMs).toBe(60_000);
+    expect(
+      buildLoginPollRequest({ hosts: DEFAULT_HOSTS, uuid: 'u', tip: 0, nowMs: 1, timeoutMs: 60_000 })
+        .timeoutMs,
+    ).toBe(60_000);
   });
 
   it('parses each state of the capture and §2.3', () => {
     expect(parseLoginPollReply('window.code=408;')).toEqual({ state: 'waiting' });
-    expect(parseLoginPollReply("window.code=201;window.userAvatar = 'data:img/jpg;base64,/9j/4AAQSkZJRgABAQEASABIAAD......';")).toEqual({
+    expect(
+      parseLoginPollReply(
+        "window.code=201;window.userAvatar = 'data:img/jpg;base64,/9j/4AAQSkZJRgABAQEASABIAAD......';",
+      ),
+    ).toEqual({
       state: 'scanned',
       avatar: 'data:img/jpg;base64,/9j/4AAQSkZJRgABAQEASABIAAD......',
     });
@@ -275,7 +296,11 @@ describe('webwxnewloginpage request', () => {
   });
 
   it('adds mod=desktop and the three UOS headers (§2.5)', () => {
-    const spec = buildNewLoginPageRequest({ redirectUri: REDIRECT, desktop: true, uos: { extspam: UOS_EXTSPAM } });
+    const spec = buildNewLoginPageRequest({
+      redirectUri: REDIRECT,
+      desktop: true,
+      uos: { extspam: UOS_EXTSPAM },
+    });
     expect(spec.url).toBe(`${REDIRECT}&fun=new&version=v2&mod=desktop`);
     expect(spec.headers).toEqual({
       'client-version': '2.0.0',
@@ -290,13 +315,15 @@ describe('webwxnewloginpage request', () => {
     expect(buildNewLoginPageRequest({ redirectUri: uri, desktop: true }).url).toBe(`${uri}&version=v2`);
     const all = `${uri}&version=v2`;
     expect(buildNewLoginPageRequest({ redirectUri: all, desktop: true }).url).toBe(all);
-    expect(buildNewLoginPageRequest({ redirectUri: 'http://h/p', desktop: false }).url).toBe('http://h/p?fun=new&version=v2');
+    expect(buildNewLoginPageRequest({ redirectUri: 'http://h/p', desktop: false }).url).toBe(
+      'http://h/p?fun=new&version=v2',
+    );
   });
 
   it('refuses a redirect that is not an http(s) URL', () => {
-    expect(catchError(() => buildNewLoginPageRequest({ redirectUri: 'file:///etc/passwd', desktop: false }))).toBeInstanceOf(
-      ParseError,
-    );
+    expect(
+      catchError(() => buildNewLoginPageRequest({ redirectUri: 'file:///etc/passwd', desktop: false })),
+    ).toBeInstanceOf(ParseError);
   });
 });
 
@@ -351,9 +378,9 @@ describe('webwxnewloginpage reply', () => {
       passTicket: 'pt%2B',
     });
     // one combined header, as some transports give it
-    expect(parseNewLoginPageReply(reply(xml, 200, { 'set-cookie': CAPTURE_COOKIES.join(', ') })).credentials.sid).toBe(
-      '5YpLHmVgWwH5LxN1',
-    );
+    expect(
+      parseNewLoginPageReply(reply(xml, 200, { 'set-cookie': CAPTURE_COOKIES.join(', ') })).credentials.sid,
+    ).toBe('5YpLHmVgWwH5LxN1');
   });
 
   it('refuses with the server message on 1203 (§2.4)', () => {
@@ -378,7 +405,9 @@ describe('webwxnewloginpage reply', () => {
 
   it('decodes entities in the message but expands no DTD entity', () => {
     const e = catchError(() =>
-      parseNewLoginPageReply(reply('<error><ret>1</ret><message>a &amp; b &lt;c&gt; &#20320;</message></error>')),
+      parseNewLoginPageReply(
+        reply('<error><ret>1</ret><message>a &amp; b &lt;c&gt; &#20320;</message></error>'),
+      ),
     ) as LoginRefusedError;
     expect(e.serverMessage).toBe('a & b <c> 你');
     const bomb =
@@ -396,7 +425,9 @@ describe('webwxnewloginpage reply', () => {
       reply('<error><ret>zero</ret></error>'),
       reply('<error><message>x</message></error>'),
       reply('<error><ret>0</ret><ret>1</ret></error>'),
-      reply('<error><ret>0</ret><skey><b>1</b></skey><wxsid>s</wxsid><wxuin>1</wxuin><pass_ticket>p</pass_ticket></error>'),
+      reply(
+        '<error><ret>0</ret><skey><b>1</b></skey><wxsid>s</wxsid><wxuin>1</wxuin><pass_ticket>p</pass_ticket></error>',
+      ),
       reply('<error>text</error>'),
       reply('{"ret":0}'),
       reply(CAPTURE_XML, 500),
@@ -432,7 +463,9 @@ describe('push login', () => {
   });
 
   it('parses ret as a string or a number', () => {
-    expect(parsePushLoginReply('{"ret":"0","msg":"all ok","uuid":"4ZiSC9I6Ig=="}')).toEqual({ uuid: '4ZiSC9I6Ig==' });
+    expect(parsePushLoginReply('{"ret":"0","msg":"all ok","uuid":"4ZiSC9I6Ig=="}')).toEqual({
+      uuid: '4ZiSC9I6Ig==',
+    });
     expect(parsePushLoginReply('{"ret":0,"msg":"all ok","uuid":"abc"}')).toEqual({ uuid: 'abc' });
   });
 

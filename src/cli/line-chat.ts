@@ -49,7 +49,9 @@ export function addressables(client: WebWxClient): Addressable[] {
 export function runLineChat(options: LineChatOptions): Promise<LineChatEnd> {
   const { client, io } = options;
   const names = chatNames(client);
-  const write = (line: string) => io.stdout.write(`${line}\n`);
+  const write = (line: string): void => {
+    io.stdout.write(`${line}\n`);
+  };
   const unsubscribers: (() => void)[] = [];
 
   return new Promise<LineChatEnd>((resolve) => {

@@ -79,7 +79,9 @@ export async function runDemoCommand(options: DemoCommandOptions, io: CliIo): Pr
     logger: options.logger.child({ component: 'client' }),
   });
   try {
-    return await runClientSession(client, { signal: controller.signal, keepAliveOnEof: !io.isTty }, io);
+    const code = await runClientSession(client, { signal: controller.signal, keepAliveOnEof: !io.isTty }, io);
+    // The end of --duration is a normal exit; Ctrl-C is 130.
+    return code === 130 && !options.signal.aborted ? 0 : code;
   } finally {
     if (deadline) clearTimeout(deadline);
     options.signal.removeEventListener('abort', abort);

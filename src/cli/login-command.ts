@@ -68,6 +68,7 @@ export async function runClientSession(
       aborted,
     ]);
     if (end === 'quit') await client.logout().catch(() => undefined);
+    if (end === 'aborted') return 130;
     return end === 'logged-out' ? 3 : 0;
   } catch (error) {
     if (options.signal.aborted) return 130;

@@ -4,7 +4,9 @@ import { API, login, q } from './helpers.js';
 
 let emu: Emulator;
 beforeAll(async () => {
-  emu = await startEmulator({ world: { generate: { contacts: 5000, rooms: 200, membersPerRoom: 500, seed: 7 } } });
+  emu = await startEmulator({
+    world: { generate: { contacts: 5000, rooms: 200, membersPerRoom: 500, seed: 7 } },
+  });
 });
 afterAll(async () => {
   await emu.close();
@@ -17,7 +19,9 @@ describe('a generated 5,000 / 200 / 500 world', () => {
     let seq = 0;
     let pages = 0;
     do {
-      const r = JSON.parse((await li.browser.get(`${API}/webwxgetcontact?${q(li)}&r=1&seq=${seq}&skey=${li.skey}`)).text);
+      const r = JSON.parse(
+        (await li.browser.get(`${API}/webwxgetcontact?${q(li)}&r=1&seq=${seq}&skey=${li.skey}`)).text,
+      );
       expect(r.BaseResponse.Ret).toBe(0);
       expect(r.MemberList).toHaveLength(r.MemberCount);
       all.push(...r.MemberList);

@@ -32,7 +32,10 @@ describe('faults', () => {
     expect((await sync(li, key)).BaseResponse).toEqual({ Ret: 1205, ErrMsg: '' });
 
     e.faults.inject('webwxsync', { kind: 'malformed' }, { times: 1 });
-    const bad = await li.browser.post(`${API}/webwxsync?sid=${li.sid}`, { BaseRequest: li.baseRequest, SyncKey: key });
+    const bad = await li.browser.post(`${API}/webwxsync?sid=${li.sid}`, {
+      BaseRequest: li.baseRequest,
+      SyncKey: key,
+    });
     expect(bad.status).toBe(200);
     expect(() => JSON.parse(bad.text)).toThrow();
 

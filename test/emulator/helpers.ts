@@ -64,8 +64,13 @@ function xmlTag(xml: string, tag: string): string {
   return m[1]!;
 }
 
-export async function jslogin(browser: Browser, redirect = 'https://wx.qq.com/cgi-bin/mmwebwx-bin/webwxnewloginpage'): Promise<string> {
-  const r = await browser.get(`/jslogin?appid=wx782c26e4c19acffb&redirect_uri=${encodeURIComponent(redirect)}&fun=new&lang=zh_CN&_=${Date.now()}`);
+export async function jslogin(
+  browser: Browser,
+  redirect = 'https://wx.qq.com/cgi-bin/mmwebwx-bin/webwxnewloginpage',
+): Promise<string> {
+  const r = await browser.get(
+    `/jslogin?appid=wx782c26e4c19acffb&redirect_uri=${encodeURIComponent(redirect)}&fun=new&lang=zh_CN&_=${Date.now()}`,
+  );
   const m = /window\.QRLogin\.uuid = "([^"]+)";/.exec(r.text);
   if (!m) throw new Error(`bad jslogin reply ${r.text}`);
   return m[1]!;
@@ -80,7 +85,12 @@ export async function login(emu: Emulator, options: { uos?: boolean } = {}): Pro
   const poll = await browser.get(`${API}/login?loginicon=true&uuid=${uuid}&tip=0&r=-1&_=1`);
   const m = /window\.redirect_uri="([^"]+)";/.exec(poll.text);
   if (!m) throw new Error(`bad poll reply ${poll.text}`);
-  const headers: Record<string, string> = options.uos ? { extspam: 'Go8FCIkFEokFCggwMDAwMDAwMRAGGvAESySibk50w5Wb3uTl2c2h64jVVrV7gNs06GFlWplHQbY', 'client-version': '2.0.0' } : {};
+  const headers: Record<string, string> = options.uos
+    ? {
+        extspam: 'Go8FCIkFEokFCggwMDAwMDAwMRAGGvAESySibk50w5Wb3uTl2c2h64jVVrV7gNs06GFlWplHQbY',
+        'client-version': '2.0.0',
+      }
+    : {};
   const page = await browser.get(`${m[1]}&fun=new&version=v2`, { headers });
   const skey = xmlTag(page.text, 'skey');
   const sid = xmlTag(page.text, 'wxsid');
@@ -117,7 +127,10 @@ export function formatKey(k: SyncKeyObj): string {
   return k.List.map((i) => `${i.Key}_${i.Val}`).join('|');
 }
 
-export async function sync(li: LoggedIn, key: SyncKeyObj): Promise<Record<string, unknown> & { SyncKey: SyncKeyObj; AddMsgList: Record<string, unknown>[] }> {
+export async function sync(
+  li: LoggedIn,
+  key: SyncKeyObj,
+): Promise<Record<string, unknown> & { SyncKey: SyncKeyObj; AddMsgList: Record<string, unknown>[] }> {
   const r = await li.browser.post(`${API}/webwxsync?sid=${li.sid}&skey=${li.skey}&${q(li)}`, {
     BaseRequest: li.baseRequest,
     SyncKey: key,

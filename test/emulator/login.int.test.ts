@@ -27,11 +27,16 @@ describe('login family', () => {
     const e = await start();
     const b = new Browser(e.baseUrl);
     const shape = /^window\.QRLogin\.code = 200; window\.QRLogin\.uuid = "([A-Za-z0-9]{10}==)";$/;
-    const get = await b.get('/jslogin?appid=wx782c26e4c19acffb&redirect_uri=https%3A%2F%2Fwx.qq.com%2Fcgi-bin%2Fmmwebwx-bin%2Fwebwxnewloginpage&fun=new&lang=zh_CN&_=1');
+    const get = await b.get(
+      '/jslogin?appid=wx782c26e4c19acffb&redirect_uri=https%3A%2F%2Fwx.qq.com%2Fcgi-bin%2Fmmwebwx-bin%2Fwebwxnewloginpage&fun=new&lang=zh_CN&_=1',
+    );
     expect(get.text).toMatch(shape);
     expect(get.text).toHaveLength(64);
     expect(get.headers.get('content-type')).toBe('text/javascript');
-    const postQuery = await b.request('/jslogin?appid=wx782c26e4c19acffb&fun=new&lang=zh-CN&redirect_uri=https://wx.qq.com/cgi-bin/mmwebwx-bin/webwxnewloginpage?mod=desktop', { method: 'POST' });
+    const postQuery = await b.request(
+      '/jslogin?appid=wx782c26e4c19acffb&fun=new&lang=zh-CN&redirect_uri=https://wx.qq.com/cgi-bin/mmwebwx-bin/webwxnewloginpage?mod=desktop',
+      { method: 'POST' },
+    );
     expect(postQuery.text).toMatch(shape);
     const postForm = await b.request('/jslogin', {
       method: 'POST',
@@ -69,13 +74,17 @@ describe('login family', () => {
     const took = Date.now() - t0;
     expect(took).toBeGreaterThanOrEqual(190);
     expect(took).toBeLessThan(1500);
-    expect(scanned.text).toMatch(/^window\.code=201;window\.userAvatar = 'data:img\/jpg;base64,\/9j\/[A-Za-z0-9+/=]+';$/);
+    expect(scanned.text).toMatch(
+      /^window\.code=201;window\.userAvatar = 'data:img\/jpg;base64,\/9j\/[A-Za-z0-9+/=]+';$/,
+    );
     expect(scanned.headers.get('content-type')).toBe('text/javascript');
     const next = b.get(`${API}/login?loginicon=true&uuid=${uuid}&tip=0&r=-1&_=2`);
     setTimeout(() => e.phone.confirm(uuid), 100);
     const confirmed = await next;
     expect(confirmed.text).toMatch(
-      new RegExp(`^window\\.code=200;window\\.redirect_uri="${e.baseUrl.replace(/\./g, '\\.')}/cgi-bin/mmwebwx-bin/webwxnewloginpage\\?ticket=[A-Za-z0-9_-]{24}@qrticket_0&uuid=${uuid.replace(/=/g, '=')}&lang=zh_CN&scan=\\d{10}";$`),
+      new RegExp(
+        `^window\\.code=200;window\\.redirect_uri="${e.baseUrl.replace(/\./g, '\\.')}/cgi-bin/mmwebwx-bin/webwxnewloginpage\\?ticket=[A-Za-z0-9_-]{24}@qrticket_0&uuid=${uuid.replace(/=/g, '=')}&lang=zh_CN&scan=\\d{10}";$`,
+      ),
     );
     expect(e.phone.qrCodes()[0]!.state).toBe('confirmed');
   });
@@ -127,7 +136,15 @@ describe('login family', () => {
     const setCookies = plain.loginPage.headers.getSetCookie();
     const names = setCookies.map((c) => c.split('=')[0]);
     expect(names).toEqual(
-      expect.arrayContaining(['wxuin', 'wxsid', 'webwx_data_ticket', 'webwx_auth_ticket', 'webwxuvid', 'wxloadtime', 'mm_lang']),
+      expect.arrayContaining([
+        'wxuin',
+        'wxsid',
+        'webwx_data_ticket',
+        'webwx_auth_ticket',
+        'webwxuvid',
+        'wxloadtime',
+        'mm_lang',
+      ]),
     );
     for (const c of setCookies) {
       expect(c).toContain('Path=/');

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Emulator, startEmulator } from '../../src/emulator/index.js';
-import { API, init, login, q, type SyncKeyObj, sync, syncCheck } from './helpers.js';
+import { API, init, login, q, type SyncKeyObj } from './helpers.js';
 
 let emu: Emulator | undefined;
 afterEach(async () => {
@@ -14,17 +14,42 @@ async function start(options: Parameters<typeof startEmulator>[0] = {}): Promise
 }
 
 const CONTACT_FIELDS: Record<string, string> = {
-  Uin: 'number', UserName: 'string', NickName: 'string', HeadImgUrl: 'string', ContactFlag: 'number',
-  MemberCount: 'number', MemberList: 'object', RemarkName: 'string', HideInputBarFlag: 'number', Sex: 'number',
-  Signature: 'string', VerifyFlag: 'number', OwnerUin: 'number', PYInitial: 'string', PYQuanPin: 'string',
-  RemarkPYInitial: 'string', RemarkPYQuanPin: 'string', StarFriend: 'number', AppAccountFlag: 'number',
-  Statues: 'number', AttrStatus: 'number', Province: 'string', City: 'string', Alias: 'string', SnsFlag: 'number',
-  UniFriend: 'number', DisplayName: 'string', ChatRoomId: 'number', KeyWord: 'string', EncryChatRoomId: 'string',
+  Uin: 'number',
+  UserName: 'string',
+  NickName: 'string',
+  HeadImgUrl: 'string',
+  ContactFlag: 'number',
+  MemberCount: 'number',
+  MemberList: 'object',
+  RemarkName: 'string',
+  HideInputBarFlag: 'number',
+  Sex: 'number',
+  Signature: 'string',
+  VerifyFlag: 'number',
+  OwnerUin: 'number',
+  PYInitial: 'string',
+  PYQuanPin: 'string',
+  RemarkPYInitial: 'string',
+  RemarkPYQuanPin: 'string',
+  StarFriend: 'number',
+  AppAccountFlag: 'number',
+  Statues: 'number',
+  AttrStatus: 'number',
+  Province: 'string',
+  City: 'string',
+  Alias: 'string',
+  SnsFlag: 'number',
+  UniFriend: 'number',
+  DisplayName: 'string',
+  ChatRoomId: 'number',
+  KeyWord: 'string',
+  EncryChatRoomId: 'string',
   IsOwner: 'number',
 };
 
 function expectContactShape(c: Record<string, unknown>): void {
-  for (const [k, t] of Object.entries(CONTACT_FIELDS)) expect(typeof c[k], `${k} of ${String(c.UserName)}`).toBe(t);
+  for (const [k, t] of Object.entries(CONTACT_FIELDS))
+    expect(typeof c[k], `${k} of ${String(c.UserName)}`).toBe(t);
 }
 
 describe('webwxinit and webwxstatusnotify', () => {
@@ -83,7 +108,9 @@ describe('webwxinit and webwxstatusnotify', () => {
     }
     const wrong = await li.browser.post(`${API}/webwxinit?pass_ticket=abc`, { BaseRequest: li.baseRequest });
     expect(JSON.parse(wrong.text).BaseResponse.Ret).toBe(1);
-    const bad = await li.browser.post(`${API}/webwxinit?${q(li)}`, { BaseRequest: { ...li.baseRequest, Sid: 'nope' } });
+    const bad = await li.browser.post(`${API}/webwxinit?${q(li)}`, {
+      BaseRequest: { ...li.baseRequest, Sid: 'nope' },
+    });
     expect(JSON.parse(bad.text).BaseResponse.Ret).toBe(1101);
   });
 });
@@ -92,7 +119,9 @@ describe('contacts', () => {
   it('demo getcontact lists friends, official, filehelper and saved groups with every §10.1 field', async () => {
     const e = await start();
     const li = await login(e);
-    const r = JSON.parse((await li.browser.get(`${API}/webwxgetcontact?${q(li)}&r=1&seq=0&skey=${li.skey}`)).text);
+    const r = JSON.parse(
+      (await li.browser.get(`${API}/webwxgetcontact?${q(li)}&r=1&seq=0&skey=${li.skey}`)).text,
+    );
     expect(r.Seq).toBe(0);
     expect(r.MemberCount).toBe(r.MemberList.length);
     for (const c of r.MemberList) expectContactShape(c);
@@ -106,7 +135,9 @@ describe('contacts', () => {
     for (const g of groups) expect([g.MemberCount, g.MemberList.length]).toEqual([0, 0]);
     expect(r.MemberList.some((c: { NickName: string }) => c.NickName === 'Kevin W')).toBe(false);
     // POST with {} works too
-    const post = JSON.parse((await li.browser.post(`${API}/webwxgetcontact?skey=${li.skey}&${q(li)}`, {})).text);
+    const post = JSON.parse(
+      (await li.browser.post(`${API}/webwxgetcontact?skey=${li.skey}&${q(li)}`, {})).text,
+    );
     expect(post.MemberCount).toBe(r.MemberCount);
   });
 
@@ -141,7 +172,12 @@ describe('contacts', () => {
           })
         ).text,
       );
-      expect(m.ContactList[0]).toMatchObject({ UserName: uncle.UserName, NickName: '李建国', ContactFlag: 0, DisplayName: '三舅' });
+      expect(m.ContactList[0]).toMatchObject({
+        UserName: uncle.UserName,
+        NickName: '李建国',
+        ContactFlag: 0,
+        DisplayName: '三舅',
+      });
     }
     const tooMany = JSON.parse(
       (

@@ -14,10 +14,34 @@ async function start(options: Parameters<typeof startEmulator>[0] = {}): Promise
 }
 
 const MESSAGE_FIELDS = [
-  'MsgId', 'FromUserName', 'ToUserName', 'MsgType', 'Content', 'Status', 'ImgStatus', 'CreateTime', 'VoiceLength',
-  'PlayLength', 'FileName', 'FileSize', 'MediaId', 'Url', 'AppMsgType', 'StatusNotifyCode', 'StatusNotifyUserName',
-  'RecommendInfo', 'ForwardFlag', 'AppInfo', 'HasProductId', 'Ticket', 'ImgHeight', 'ImgWidth', 'SubMsgType',
-  'NewMsgId', 'OriContent', 'EncryFileName',
+  'MsgId',
+  'FromUserName',
+  'ToUserName',
+  'MsgType',
+  'Content',
+  'Status',
+  'ImgStatus',
+  'CreateTime',
+  'VoiceLength',
+  'PlayLength',
+  'FileName',
+  'FileSize',
+  'MediaId',
+  'Url',
+  'AppMsgType',
+  'StatusNotifyCode',
+  'StatusNotifyUserName',
+  'RecommendInfo',
+  'ForwardFlag',
+  'AppInfo',
+  'HasProductId',
+  'Ticket',
+  'ImgHeight',
+  'ImgWidth',
+  'SubMsgType',
+  'NewMsgId',
+  'OriContent',
+  'EncryFileName',
 ];
 
 async function ready(e: Emulator): Promise<{ li: LoggedIn; key: SyncKeyObj; self: string }> {
@@ -46,7 +70,22 @@ describe('synccheck and webwxsync', () => {
       expect.arrayContaining(['wxloadtime', 'wxpluginkey', 'wxuin', 'wxsid', 'webwx_data_ticket']),
     );
     const s = JSON.parse(raw.text);
-    for (const k of ['BaseResponse', 'AddMsgCount', 'AddMsgList', 'ModContactCount', 'ModContactList', 'DelContactCount', 'DelContactList', 'ModChatRoomMemberCount', 'ModChatRoomMemberList', 'Profile', 'ContinueFlag', 'SyncKey', 'SKey', 'SyncCheckKey']) {
+    for (const k of [
+      'BaseResponse',
+      'AddMsgCount',
+      'AddMsgList',
+      'ModContactCount',
+      'ModContactList',
+      'DelContactCount',
+      'DelContactList',
+      'ModChatRoomMemberCount',
+      'ModChatRoomMemberList',
+      'Profile',
+      'ContinueFlag',
+      'SyncKey',
+      'SKey',
+      'SyncCheckKey',
+    ]) {
       expect(s, k).toHaveProperty(k);
     }
     expect(s.SKey).toBe('');
@@ -115,7 +154,9 @@ describe('synccheck and webwxsync', () => {
   it('synccheck without cookies answers 1102; phone logout answers the requested retcode and Ret', async () => {
     const e = await start();
     const { li, key } = await ready(e);
-    expect((await syncCheck(li, key, { noCookies: true })).text).toBe('window.synccheck={retcode:"1102",selector:"0"}');
+    expect((await syncCheck(li, key, { noCookies: true })).text).toBe(
+      'window.synccheck={retcode:"1102",selector:"0"}',
+    );
     const held = syncCheck(li, key);
     await new Promise((r) => setTimeout(r, 50));
     const events: unknown[] = [];
@@ -129,7 +170,9 @@ describe('synccheck and webwxsync', () => {
 
     const other = await ready(e);
     e.phone.logout(1102);
-    expect((await syncCheck(other.li, other.key)).text).toBe('window.synccheck={retcode:"1102",selector:"0"}');
+    expect((await syncCheck(other.li, other.key)).text).toBe(
+      'window.synccheck={retcode:"1102",selector:"0"}',
+    );
   });
 
   it('webwxlogout (GET and POST) ends the session: synccheck 1101', async () => {
@@ -154,20 +197,47 @@ describe('webwxsendmsg', () => {
     const seen = e.phone.waitForSent((r) => r.to === 'wxid_zhangwei01');
     const bodyText = `{"BaseRequest":${JSON.stringify(li.baseRequest)},"Msg":{"Type":1,"Content":${JSON.stringify(content)},"FromUserName":"${self}","ToUserName":"${zhang.UserName}","LocalID":15462147414160521,"ClientMsgId":15462147414160521},"Scene":0}`;
     const r = await li.browser.post(`${API}/webwxsendmsg?${q(li)}`, bodyText);
-    expect(r.text).toMatch(/^\{"BaseResponse":\{"Ret":0,"ErrMsg":""\},"MsgID":"\d{19}","LocalID":"15462147414160521"\}$/);
+    expect(r.text).toMatch(
+      /^\{"BaseResponse":\{"Ret":0,"ErrMsg":""\},"MsgID":"\d{19}","LocalID":"15462147414160521"\}$/,
+    );
     const rec = await seen;
-    expect(rec).toMatchObject({ content, localId: '15462147414160521', clientMsgId: '15462147414160521', type: 1, toUserName: zhang.UserName, fromUserName: self });
+    expect(rec).toMatchObject({
+      content,
+      localId: '15462147414160521',
+      clientMsgId: '15462147414160521',
+      type: 1,
+      toUserName: zhang.UserName,
+      fromUserName: self,
+    });
     expect(rec.msgId).toBe(JSON.parse(r.text).MsgID);
     expect(e.phone.sent()).toHaveLength(1);
     const unknown = await li.browser.post(`${API}/webwxsendmsg?${q(li)}`, {
       BaseRequest: li.baseRequest,
-      Msg: { Type: 1, Content: 'x', FromUserName: self, ToUserName: '@nobody', LocalID: '1', ClientMsgId: '1' },
+      Msg: {
+        Type: 1,
+        Content: 'x',
+        FromUserName: self,
+        ToUserName: '@nobody',
+        LocalID: '1',
+        ClientMsgId: '1',
+      },
       Scene: 0,
     });
-    expect(JSON.parse(unknown.text)).toEqual({ BaseResponse: { Ret: 1204, ErrMsg: '' }, MsgID: '', LocalID: '' });
+    expect(JSON.parse(unknown.text)).toEqual({
+      BaseResponse: { Ret: 1204, ErrMsg: '' },
+      MsgID: '',
+      LocalID: '',
+    });
     await li.browser.post(`${API}/webwxsendmsg?${q(li)}`, {
       BaseRequest: li.baseRequest,
-      Msg: { Type: 1, Content: 'note', FromUserName: self, ToUserName: 'filehelper', LocalID: '2', ClientMsgId: '2' },
+      Msg: {
+        Type: 1,
+        Content: 'note',
+        FromUserName: self,
+        ToUserName: 'filehelper',
+        LocalID: '2',
+        ClientMsgId: '2',
+      },
     });
     expect((await e.phone.waitForSent()).to).toBe('filehelper');
   });

@@ -89,6 +89,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     close: () => {
       closing ??= (async () => {
         ctx.holds.closeAll();
+        phone.closeWaits();
         qrs.close();
         await server.close();
         events.clear();

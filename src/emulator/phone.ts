@@ -25,6 +25,7 @@ function timeoutError(what: string, ms: number): Error {
 
 export class EmulatorPhone implements Phone {
   private readonly returned = new Set<SentRecord>();
+  private readonly waits = new Set<(err: Error) => void>();
 
   constructor(private readonly ctx: EmulatorContext) {}
 
@@ -40,19 +41,11 @@ export class EmulatorPhone implements Phone {
       (after === undefined || q.createdAt >= after.createdAt);
     const existing = this.qrCodes().filter(eligible);
     if (existing.length > 0) return Promise.resolve(existing[existing.length - 1]!);
-    const ms = options.timeoutMs ?? DEFAULT_WAIT_MS;
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        off();
-        reject(timeoutError('a QR code', ms));
-      }, ms);
-      const off = this.ctx.qrs.onCreate((q) => {
-        if (!eligible(q)) return;
-        clearTimeout(timer);
-        off();
-        resolve(q);
-      });
-    });
+    return this.wait<QrInfo>('a QR code', options.timeoutMs, (done) =>
+      this.ctx.qrs.onCreate((q) => {
+        if (eligible(q)) done(q);
+      }),
+    );
   }
 
   scan(uuid: string): void {
@@ -136,19 +129,39 @@ export class EmulatorPhone implements Phone {
       this.returned.add(found);
       return Promise.resolve(found);
     }
-    const ms = options.timeoutMs ?? DEFAULT_WAIT_MS;
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        off();
-        reject(timeoutError('a sent message', ms));
-      }, ms);
-      const off = this.ctx.events.on('sent', (r) => {
+    return this.wait<SentRecord>('a sent message', options.timeoutMs, (done) =>
+      this.ctx.events.on('sent', (r) => {
         if (!take(r)) return;
         this.returned.add(r);
+        done(r);
+      }),
+    );
+  }
+
+  /** Reject every pending wait (the emulator is closing). */
+  closeWaits(): void {
+    for (const w of [...this.waits]) w(new Error('emulator phone: the emulator was closed'));
+  }
+
+  private wait<T>(
+    what: string,
+    timeoutMs: number | undefined,
+    subscribe: (done: (value: T) => void) => () => void,
+  ): Promise<T> {
+    const ms = timeoutMs ?? DEFAULT_WAIT_MS;
+    return new Promise<T>((resolve, reject) => {
+      let off: () => void = () => {};
+      const finish = (err: Error | undefined, value?: T) => {
         clearTimeout(timer);
         off();
-        resolve(r);
-      });
+        this.waits.delete(fail);
+        if (err) reject(err);
+        else resolve(value as T);
+      };
+      const fail = (err: Error) => finish(err);
+      const timer = setTimeout(() => finish(timeoutError(what, ms)), ms);
+      this.waits.add(fail);
+      off = subscribe((value) => finish(undefined, value));
     });
   }
 

@@ -19,6 +19,7 @@ async function phoneCall(
   method: string,
   path: string,
   body?: unknown,
+  // biome-ignore lint/suspicious/noExplicitAny: JSON of the phone API, checked by the assertions
 ): Promise<{ status: number; json: any }> {
   const res = await fetch(`${e.baseUrl}/__phone/${path}`, {
     method,

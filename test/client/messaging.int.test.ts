@@ -107,6 +107,17 @@ describe('messaging (client ↔ emulator)', () => {
     }
   });
 
+  it('a burst larger than one webwxsync batch arrives completely and in order (ContinueFlag)', async () => {
+    const { emulator } = pair;
+    const burst = Array.from({ length: 120 }, (_, i) =>
+      emulator.phone.sendText({ from: 'wxid_bob', text: `burst ${i}` }),
+    );
+    await waitForMessage(pair, (m) => m.id === burst.at(-1)?.msgId);
+    const ids = new Set(burst.map((b) => b.msgId));
+    const received = pair.events.message.filter((m) => ids.has(m.id));
+    expect(received.map((m) => m.text)).toEqual(burst.map((_, i) => `burst ${i}`));
+  });
+
   it('a text sent by the client reaches the phone byte for byte', async () => {
     const { client, emulator } = pair;
     const text = '你好，世界 👋🏽 "quotes" <tag> & amp';

@@ -115,7 +115,9 @@ class Client implements WebWxClient {
         endSession: (error) => this.#endSession(error),
       }).run();
     } catch (error) {
-      if (this.#controller.signal.aborted) throw this.#controller.signal.reason ?? stoppedError();
+      // Stopped, or the session was ended meanwhile (logout(), or the server): say which.
+      if (this.#controller.signal.aborted)
+        throw this.#ended ?? this.#controller.signal.reason ?? stoppedError();
       const mapped = asLoggedOut(error);
       if (mapped instanceof LoggedOutError) {
         this.#endSession(mapped);

@@ -44,6 +44,25 @@ export class MessageIntake {
     };
   }
 
+  /**
+   * Rooms that arrived (in ModContactList) without their members: fetch them, once per room, so a
+   * newly joined room is as complete as the ones loaded at start.
+   */
+  async completeRooms(roomUserNames: readonly string[]): Promise<void> {
+    const names = roomUserNames.filter((name) => !this.#lookedUp.has(`members:${name}`));
+    if (names.length === 0) return;
+    for (const name of names) this.#lookedUp.add(`members:${name}`);
+    try {
+      await batchGetContacts(this.#rt, this.#session, this.#directory, names);
+    } catch (error) {
+      if (this.#rt.signal.aborted) throw error;
+      this.#rt.logger.warn(
+        { count: names.length, error: errorText(error) },
+        'loading the members of new rooms failed',
+      );
+    }
+  }
+
   /** Decodes and emits the new messages of one sync round. */
   async process(raws: readonly WireMessage[]): Promise<void> {
     const fresh: WireMessage[] = [];

@@ -163,7 +163,13 @@ export class SyncLoop {
       session.updateSkey(sync.SKey);
       const keyAdvanced = session.updateKeys(sync.SyncKey, sync.SyncCheckKey);
       if (sync.DelContactList.length > 0) directory.remove(sync.DelContactList.map((c) => c.UserName));
-      if (sync.ModContactList.length > 0) directory.upsert(sync.ModContactList);
+      if (sync.ModContactList.length > 0) {
+        directory.upsert(sync.ModContactList);
+        const incomplete = sync.ModContactList.map((c) => c.UserName).filter(
+          (name) => directory.room(name)?.members.length === 0,
+        );
+        await intake.completeRooms(incomplete);
+      }
       await intake.process(sync.AddMsgList);
 
       if (sync.ContinueFlag !== 0 && keyAdvanced) continue;

@@ -26,16 +26,23 @@ function message(id: string, text: string) {
   };
 }
 
-function sync(o: { key: number; messages?: object[]; continueFlag?: number; ret?: number }): HttpReply {
+function sync(o: {
+  key: number;
+  messages?: object[];
+  continueFlag?: number;
+  ret?: number;
+  mod?: object[];
+  del?: object[];
+}): HttpReply {
   return reply(
     JSON.stringify({
       BaseResponse: { Ret: o.ret ?? 0, ErrMsg: '' },
       AddMsgCount: o.messages?.length ?? 0,
       AddMsgList: o.messages ?? [],
-      ModContactCount: 0,
-      ModContactList: [],
-      DelContactCount: 0,
-      DelContactList: [],
+      ModContactCount: o.mod?.length ?? 0,
+      ModContactList: o.mod ?? [],
+      DelContactCount: o.del?.length ?? 0,
+      DelContactList: o.del ?? [],
       ContinueFlag: o.continueFlag ?? 0,
       SyncKey: { Count: 1, List: [{ Key: 1, Val: o.key }] },
       SyncCheckKey: { Count: 1, List: [{ Key: 1, Val: o.key }] },
@@ -47,18 +54,14 @@ function sync(o: { key: number; messages?: object[]; continueFlag?: number; ret?
 interface Script {
   synccheck: (HttpReply | Error)[];
   webwxsync?: (HttpReply | Error)[];
+  webwxbatchgetcontact?: (HttpReply | Error)[];
 }
 
 /** Runs a loop over the script; the loop is stopped when a script runs out. */
 async function run(script: Script, options: ClientOptions = {}) {
   const ended: LoggedOutError[] = [];
   const fake: FakeRuntime = fakeRuntime((spec: HttpRequestSpec, f) => {
-    const queue =
-      spec.endpoint === 'synccheck'
-        ? script.synccheck
-        : spec.endpoint === 'webwxsync'
-          ? script.webwxsync
-          : undefined;
+    const queue = script[spec.endpoint as keyof Script];
     const next = queue?.shift();
     if (next === undefined) {
       f.controller.abort(new DOMException('script done', 'AbortError'));
@@ -96,6 +99,7 @@ async function run(script: Script, options: ClientOptions = {}) {
     ended,
     endpoints,
     session,
+    directory,
     messages: fake.events.message ?? [],
     errors: fake.events.error ?? [],
   };
@@ -252,5 +256,37 @@ describe('SyncLoop', () => {
       'http://emu.test',
     ]);
     expect(ended.map((e) => e.ret)).toEqual([1101]);
+  });
+  it('applies Mod/DelContactList and loads the members of a new room once', async () => {
+    const members = [
+      { UserName: PEER, NickName: 'Peer' },
+      { UserName: SELF, NickName: 'me' },
+    ];
+    const batch = reply(
+      JSON.stringify({
+        BaseResponse: { Ret: 0, ErrMsg: '' },
+        Count: 1,
+        ContactList: [{ UserName: '@@new', NickName: 'New Room', MemberCount: 2, MemberList: members }],
+      }),
+    );
+    const { directory, endpoints } = await run({
+      synccheck: [check(0, 4), check(0, 4), check(0, 4)],
+      webwxsync: [
+        sync({
+          key: 2,
+          mod: [
+            { UserName: '@@new', NickName: 'New Room' },
+            { UserName: '@x', NickName: 'X' },
+          ],
+        }),
+        sync({ key: 3, mod: [{ UserName: '@@new', NickName: 'Renamed' }] }),
+        sync({ key: 4, del: [{ UserName: '@x', ContactFlag: 0 }] }),
+      ],
+      webwxbatchgetcontact: [batch],
+    });
+    expect(endpoints.filter((e) => e === 'webwxbatchgetcontact')).toHaveLength(1);
+    expect(directory.room('@@new')?.topic).toBe('Renamed');
+    expect(directory.room('@@new')?.members.map((m) => m.nickName)).toEqual(['Peer', 'me']);
+    expect(directory.get('@x')).toBeUndefined();
   });
 });

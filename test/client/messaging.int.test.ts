@@ -25,10 +25,12 @@ const WORLD: WorldSpec = {
   recent: ['wxid_alice'],
 };
 
-/** Counts the HTTP requests per endpoint from the transport's debug log. */
-function countingLogger(): { logger: Logger; count(endpoint: string): number } {
+/** Records every log line; counts the HTTP requests per endpoint from the transport's debug log. */
+function recordingLogger(): { logger: Logger; count(endpoint: string): number; lines: string[] } {
   const counts = new Map<string, number>();
-  const record = (obj: object | string): void => {
+  const lines: string[] = [];
+  const record = (obj: object | string, msg?: string): void => {
+    lines.push(JSON.stringify([obj, msg]));
     if (typeof obj === 'object' && obj !== null && 'endpoint' in obj && 'status' in obj) {
       const endpoint = String((obj as { endpoint: unknown }).endpoint);
       counts.set(endpoint, (counts.get(endpoint) ?? 0) + 1);
@@ -42,11 +44,11 @@ function countingLogger(): { logger: Logger; count(endpoint: string): number } {
     error: record,
     child: () => logger,
   };
-  return { logger, count: (endpoint) => counts.get(endpoint) ?? 0 };
+  return { logger, count: (endpoint) => counts.get(endpoint) ?? 0, lines };
 }
 
 let pair: Pair;
-const requests = countingLogger();
+const requests = recordingLogger();
 beforeAll(async () => {
   pair = await startPair({ world: WORLD }, { logger: requests.logger });
   await login(pair);
@@ -190,5 +192,13 @@ describe('messaging (client ↔ emulator)', () => {
     await waitForMessage(pair, (m) => m.id === later.msgId);
     expect(pair.client.state).toBe('ready');
     expect(pair.events.message.filter((m) => m.id === injected.msgId)).toHaveLength(1);
+  });
+
+  it('logs no secret (skey, sid, uin, pass_ticket) anywhere', () => {
+    expect(requests.lines.length).toBeGreaterThan(50);
+    const all = requests.lines.join('\n');
+    expect(all).not.toMatch(/@crypt_[0-9a-f]{8}_/);
+    expect(all).not.toMatch(/(?:skey|sid|uin|pass_ticket|deviceid)=(?!\[redacted\])[^&"\s]/i);
+    expect(all).toContain('[redacted]');
   });
 });

@@ -56,7 +56,8 @@ export function redactObject<T>(value: T, depth = 0): T {
   if (Array.isArray(value)) return value.map((v) => redactObject(v, depth + 1)) as T;
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-    const isSecret = KEY_NAMES.includes(k.toLowerCase().replace(/-/g, '_')) || KEY_NAMES.includes(k.toLowerCase());
+    const isSecret =
+      KEY_NAMES.includes(k.toLowerCase().replace(/-/g, '_')) || KEY_NAMES.includes(k.toLowerCase());
     out[k] = isSecret ? MARK : redactObject(v, depth + 1);
   }
   return out as T;

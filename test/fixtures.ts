@@ -21,5 +21,7 @@ export function readFixtureJson<T = unknown>(...parts: string[]): T {
 
 /** Every message sample file name, e.g. '00001-text--wechat4u-1.json'. */
 export function messageFixtureNames(): string[] {
-  return readdirSync(fixturePath('messages')).filter((n) => n.endsWith('.json')).sort();
+  return readdirSync(fixturePath('messages'))
+    .filter((n) => n.endsWith('.json'))
+    .sort();
 }

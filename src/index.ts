@@ -27,7 +27,48 @@ export {
 } from './errors.js';
 export type { LogFn, Logger } from './logger.js';
 export { silentLogger } from './logger.js';
-export type { Contact, ContactKind, DecodeContext, Message, Room, RoomMember } from './model/index.js';
+export type {
+  AppFields,
+  AppMessage,
+  CardInfo,
+  CardMessage,
+  ChatRef,
+  Contact,
+  ContactKind,
+  DecodeContext,
+  EmoticonMessage,
+  FileMessage,
+  FriendRequestMessage,
+  ImageMessage,
+  LinkMessage,
+  LocationInfo,
+  LocationMessage,
+  MediaMessage,
+  MediaRef,
+  Message,
+  MessageBase,
+  MessageKind,
+  MessageOf,
+  MiniProgramMessage,
+  MusicMessage,
+  QuotedMessage,
+  RedPacketMessage,
+  RevokeMessage,
+  Room,
+  RoomInvitation,
+  RoomMember,
+  SenderRef,
+  StatusNotifyMessage,
+  SystemEvent,
+  SystemEventType,
+  SystemMessage,
+  TextMessage,
+  TransferMessage,
+  UnknownMessage,
+  VideoMessage,
+  VoiceMessage,
+  VoipMessage,
+} from './model/index.js';
 export { decodeMessage } from './model/index.js';
 export type { Credentials, Hosts } from './protocol/session-context.js';
 export type * from './protocol/wire-types.js';

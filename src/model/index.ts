@@ -10,16 +10,6 @@ export {
   toContact,
   VERIFY_FLAG_OFFICIAL,
 } from './contact.js';
-export type {
-  ChatRef,
-  DecodeContext,
-  Message,
-  MessageBase,
-  MessageKind,
-  SenderRef,
-  TextMessage,
-  UnknownMessage,
-} from './message.js';
 export { decodeMessage, MAX_CONTENT_LENGTH, MSG_TYPE, SUB_MSG_TYPE_LOCATION } from './message.js';
 export {
   decodeEmojiSpans,
@@ -29,5 +19,43 @@ export {
   wireNameToPlain,
   wireTextToPlain,
 } from './message-text.js';
+export type {
+  AppFields,
+  AppMessage,
+  CardInfo,
+  CardMessage,
+  ChatRef,
+  DecodeContext,
+  EmoticonMessage,
+  FileMessage,
+  FriendRequestMessage,
+  ImageMessage,
+  LinkMessage,
+  LocationInfo,
+  LocationMessage,
+  MediaMessage,
+  MediaRef,
+  Message,
+  MessageBase,
+  MessageKind,
+  MessageOf,
+  MiniProgramMessage,
+  MusicMessage,
+  QuotedMessage,
+  RedPacketMessage,
+  RevokeMessage,
+  RoomInvitation,
+  SenderRef,
+  StatusNotifyMessage,
+  SystemEvent,
+  SystemEventType,
+  SystemMessage,
+  TextMessage,
+  TransferMessage,
+  UnknownMessage,
+  VideoMessage,
+  VoiceMessage,
+  VoipMessage,
+} from './message-types.js';
 export type { Room, RoomMember } from './room.js';
 export { memberDisplayName, toRoom, toRoomMember } from './room.js';

@@ -6,6 +6,7 @@
 import type { WireMessage } from '../protocol/wire-types.js';
 import { isRoomUserName } from './contact.js';
 import { extractMentions, splitRoomPrefix, wireTextToPlain } from './message-text.js';
+import type { ChatRef, DecodeContext, Message, UnknownMessage } from './message-types.js';
 import { num, str } from './wire-values.js';
 
 /** MsgType values (§9.2). */
@@ -35,63 +36,6 @@ export const SUB_MSG_TYPE_LOCATION = 48;
 
 /** Content longer than this (in UTF-16 units, about 1 MB) is not decoded. */
 export const MAX_CONTENT_LENGTH = 1024 * 1024;
-
-export interface ChatRef {
-  /** The conversation: the peer in a direct chat, the `@@…` group in a group. */
-  userName: string;
-  isRoom: boolean;
-}
-
-export interface SenderRef {
-  userName: string;
-  /** Group display name or nickname when the context knows it, else ''. */
-  displayName: string;
-}
-
-/** What every kind of message has. A later issue adds kinds by extending this. */
-export interface MessageBase {
-  kind: string;
-  /** MsgId: a decimal string (NewMsgId is unsafe as a JS number). */
-  id: string;
-  /** Unix seconds. */
-  createTime: number;
-  chat: ChatRef;
-  sender: SenderRef;
-  /** Sent by the logged-in user (from this or another device). */
-  isSelf: boolean;
-  /** Plain text: line breaks, emoji and entities decoded; '' when the kind has none. */
-  text: string;
-  /** Names mentioned as `@name` in a group, in order. */
-  mentions: string[];
-  /** One of the mentions is one of the user's own names in this group. */
-  mentionsSelf: boolean;
-  /** The entry as received. */
-  raw: WireMessage;
-}
-
-export interface TextMessage extends MessageBase {
-  kind: 'text';
-}
-
-export interface UnknownMessage extends MessageBase {
-  kind: 'unknown';
-  /** Why it was not decoded, e.g. 'not yet decoded: MsgType 3' or 'content too large'. */
-  reason: string;
-  /** The MsgType as received (0 when missing). */
-  msgType: number;
-}
-
-export type Message = TextMessage | UnknownMessage;
-export type MessageKind = Message['kind'];
-
-export interface DecodeContext {
-  /** `User.UserName` from webwxinit. */
-  selfUserName: string;
-  /** The name to show for a user, in a group when `roomUserName` is given. */
-  displayNameOf?(userName: string, roomUserName?: string): string | undefined;
-  /** The user's own names (group display name, nickname) that others @-mention. */
-  selfDisplayNames?(roomUserName?: string): string[];
-}
 
 /** Who sent what where, before the kind is looked at. */
 interface Envelope {

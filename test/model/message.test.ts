@@ -101,7 +101,7 @@ function wireMessage(fields: Partial<WireMessage>): WireMessage {
 }
 
 function asText(m: Message): TextMessage {
-  if (m.kind !== 'text') throw new Error(`expected text, got ${m.kind}: ${m.reason}`);
+  if (m.kind !== 'text') throw new Error(`expected text, got ${m.kind}: ${m.kind === 'unknown' ? m.reason : ''}`);
   return m;
 }
 

@@ -1,0 +1,377 @@
+/**
+ * The Message model's types: a discriminated union on `kind`, one interface per kind (PROTOCOL.md §9).
+ * Every field is always present (empty string / 0 / false when the wire did not carry it), so consumers
+ * never need optional chaining on a decoded message.
+ */
+import type { WireMessage } from '../protocol/wire-types.js';
+
+export interface ChatRef {
+  /** The conversation: the peer in a direct chat, the `@@…` group in a group. */
+  userName: string;
+  isRoom: boolean;
+}
+
+export interface SenderRef {
+  userName: string;
+  /** Group display name or nickname when the context knows it, else ''. */
+  displayName: string;
+}
+
+/** What every kind of message has. */
+export interface MessageBase {
+  kind: string;
+  /** MsgId: a decimal string (NewMsgId is unsafe as a JS number). */
+  id: string;
+  /** Unix seconds. */
+  createTime: number;
+  chat: ChatRef;
+  sender: SenderRef;
+  /** Sent by the logged-in user (from this or another device). */
+  isSelf: boolean;
+  /** Plain text: line breaks, emoji and entities decoded; for non-text kinds a short summary ('' when none). */
+  text: string;
+  /** Names mentioned as `@name` in a group, in order. */
+  mentions: string[];
+  /** One of the mentions is one of the user's own names in this group. */
+  mentionsSelf: boolean;
+  /** The entry as received. */
+  raw: WireMessage;
+}
+
+/**
+ * What the media layer needs to download or forward an attachment. Fields the wire did not carry are
+ * '' or 0.
+ */
+export interface MediaRef {
+  /** MsgId: webwxgetmsgimg / webwxgetvoice / webwxgetvideo take it as `msgid`. */
+  msgId: string;
+  /** The entry's MediaId (files: webwxgetmedia's `mediaid`); '' for most kinds. */
+  mediaId: string;
+  /** FileName of the entry (files, app titles), or '' */
+  fileName: string;
+  /** Bytes, from FileSize, the XML's `length`/`len`/`totallen`; 0 when unknown. */
+  fileSize: number;
+  /** md5 from the XML (image, video, emoticon, file), '' when absent. */
+  md5: string;
+  /** appattach `attachid` (files), '' otherwise. */
+  attachId: string;
+  /** EncryFileName (files: webwxgetmedia's `encryfilename`), '' otherwise. */
+  encryFileName: string;
+  /** aeskey from the XML (for forwarding by CDN reference), '' when absent. */
+  aesKey: string;
+}
+
+export interface TextMessage extends MessageBase {
+  kind: 'text';
+}
+
+export interface ImageMessage extends MessageBase {
+  kind: 'image';
+  media: MediaRef;
+  /** Thumbnail size (ImgWidth/ImgHeight, else the XML's cdnthumbwidth/height). */
+  width: number;
+  height: number;
+  /** CDN references from the image XML ('' when the Content is the opaque `@…` form). */
+  cdnThumbUrl: string;
+  cdnMidImgUrl: string;
+}
+
+export interface VoiceMessage extends MessageBase {
+  kind: 'voice';
+  media: MediaRef;
+  /** Duration in ms (VoiceLength, else the XML's voicelength). */
+  voiceLength: number;
+}
+
+export interface VideoMessage extends MessageBase {
+  kind: 'video';
+  media: MediaRef;
+  /** Duration in seconds (PlayLength, else the XML's playlength). */
+  playLength: number;
+  /** Thumbnail size. */
+  width: number;
+  height: number;
+  /** MsgType 62 (micro-video) rather than 43. */
+  micro: boolean;
+  cdnVideoUrl: string;
+  cdnThumbUrl: string;
+}
+
+export interface EmoticonMessage extends MessageBase {
+  kind: 'emoticon';
+  media: MediaRef;
+  /** The emoji XML's md5 (what webwxsendemoticon's EMoticonMd5 takes). */
+  emoticonMd5: string;
+  /** The emoji XML's cdnurl ('' for store emoticons without XML). */
+  cdnUrl: string;
+  width: number;
+  height: number;
+  /** A store emoticon (HasProductId 1): cannot be re-sent. */
+  isStore: boolean;
+  productId: string;
+}
+
+/** A business card (42) or the person behind a friend request (37). */
+export interface CardInfo {
+  /** The session UserName (`@…`) from RecommendInfo, '' when absent. */
+  userName: string;
+  /** The XML's `username`: a wxid, a `gh_…` id or an opaque `v1_…@stranger`. */
+  id: string;
+  nickName: string;
+  alias: string;
+  province: string;
+  city: string;
+  /** 0 unknown, 1 male, 2 female. */
+  sex: number;
+  signature: string;
+  /** 17 card, 14 via group, 30 QR, 6 search… */
+  scene: number;
+  /** bigheadimgurl, else smallheadimgurl. */
+  headImgUrl: string;
+  /** An official account (certflag ≠ 0 or a `gh_` id). */
+  isOfficial: boolean;
+}
+
+export interface CardMessage extends MessageBase {
+  kind: 'card';
+  card: CardInfo;
+}
+
+export interface LocationInfo {
+  /** The place's label (address), '' when absent. */
+  label: string;
+  /** poiname (often `[位置]`). */
+  poiName: string;
+  /** Degrees (`x`), NaN-free: 0 when unknown. */
+  latitude: number;
+  /** Degrees (`y`). */
+  longitude: number;
+  scale: number;
+  /** The map link (Url), e.g. http://apis.map.qq.com/uri/v1/geocoder?coord=lat,lng */
+  mapUrl: string;
+  /** The map image path (webwxgetpubliclinkimg…) of the type-1 form, '' otherwise. */
+  imageUrl: string;
+}
+
+export interface LocationMessage extends MessageBase {
+  kind: 'location';
+  location: LocationInfo;
+}
+
+/** Fields every app message (MsgType 49) has. */
+export interface AppFields {
+  /** AppMsgType (§9.2). */
+  appMsgType: number;
+  title: string;
+  description: string;
+  url: string;
+  thumbUrl: string;
+  /** appmsg `appid`. */
+  appId: string;
+  /** appinfo `appname` (e.g. 'QQ音乐', '微信电脑版'). */
+  appName: string;
+  /** sourceusername / sourcedisplayname (articles shared from an official account, mini programs). */
+  sourceUserName: string;
+  sourceDisplayName: string;
+}
+
+export interface RoomInvitation {
+  inviter: string;
+  topic: string;
+}
+
+export interface LinkMessage extends MessageBase, AppFields {
+  kind: 'link';
+  /** Set when the link is a group invitation ("邀请你加入群聊" / "Group Chat Invitation"). */
+  roomInvitation: RoomInvitation | undefined;
+}
+
+export interface MusicMessage extends MessageBase, AppFields {
+  kind: 'music';
+  /** The stream (dataurl), '' when absent. */
+  dataUrl: string;
+  lowUrl: string;
+  lowDataUrl: string;
+}
+
+export interface FileMessage extends MessageBase, AppFields {
+  kind: 'file';
+  media: MediaRef;
+  /** fileext, lower-case, without a dot. */
+  fileExt: string;
+}
+
+export interface MiniProgramMessage extends MessageBase, AppFields {
+  kind: 'mini-program';
+  /** weappinfo `username` (`gh_…@app`). */
+  weappUserName: string;
+  /** weappinfo `appid` (`wx…`). */
+  weappAppId: string;
+  pagePath: string;
+  iconUrl: string;
+}
+
+export interface AppMessage extends MessageBase, AppFields {
+  kind: 'app';
+  /** refermsg of a quote/reply (57), when present. */
+  quoted: QuotedMessage | undefined;
+}
+
+export interface QuotedMessage {
+  /** svrid: the MsgId of the quoted message. */
+  msgId: string;
+  /** displayname of the quoted sender. */
+  displayName: string;
+  /** The quoted content (plain, possibly XML for non-text quotes). */
+  content: string;
+  msgType: number;
+}
+
+export interface RedPacketMessage extends MessageBase {
+  kind: 'red-packet';
+  /** The greeting (receivertitle/title), e.g. '恭喜发财，大吉大利'. */
+  title: string;
+  description: string;
+}
+
+export interface TransferMessage extends MessageBase {
+  kind: 'transfer';
+  /** feedesc as written, e.g. '￥0.10'. */
+  amountText: string;
+  /** Parsed from feedesc, in yuan; 0 when unparseable. */
+  amount: number;
+  /** paysubtype: 1 sent, 3 received, 4 refunded… */
+  paySubType: number;
+  transferId: string;
+  memo: string;
+  title: string;
+  description: string;
+}
+
+/** A system message's meaning (§9.6). Names are display names as written in the text. */
+export type SystemEvent =
+  | {
+      type: 'room-join';
+      /** The inviter (or the owner of the QR code) as written; 'You'/'you'/'你' when it is the user. */
+      inviter: string;
+      inviterIsSelf: boolean;
+      /** Who joined, as written ('你'/'you' when the user joined). */
+      members: string[];
+      /** The user is one of those who joined. */
+      selfJoined: boolean;
+      via: 'invite' | 'qrcode';
+    }
+  | {
+      type: 'room-leave';
+      /** Who left; in 'you-were-removed' the user's own word ('你'/'You'). */
+      members: string[];
+      /** The remover as written ('你'/'You' when the user removed someone). */
+      remover: string;
+      by: 'removed' | 'you-removed' | 'you-were-removed';
+    }
+  | { type: 'room-topic'; topic: string; by: string; byIsSelf: boolean }
+  | { type: 'friend-confirmed'; name: string; by: 'you' | 'them' }
+  | { type: 'red-packet'; direction: 'received' | 'sent' | 'collection' }
+  | { type: 'transfer'; direction: 'received' | 'sent' }
+  | { type: 'pat'; from: string; patted: string; template: string }
+  | { type: 'other' };
+
+export type SystemEventType = SystemEvent['type'];
+
+export interface SystemMessage extends MessageBase {
+  kind: 'system';
+  event: SystemEvent;
+  /** MsgType as received (10000, or 9999). */
+  msgType: number;
+}
+
+export interface RevokeMessage extends MessageBase {
+  kind: 'revoke';
+  /** MsgId of the revoked message ('0' means "my last message" on the official page). */
+  revokedId: string;
+  /** The replacement text, e.g. '"张三" 撤回了一条消息'. */
+  replaceText: string;
+  /** The chat as a permanent id (`wxid_…` or `…@chatroom`), '' when absent. */
+  session: string;
+}
+
+export interface FriendRequestMessage extends MessageBase {
+  kind: 'friend-request';
+  /** Who asks; `userName` is what webwxverifyuser takes. */
+  contact: CardInfo;
+  /** The greeting they wrote. */
+  greeting: string;
+  /** What webwxverifyuser needs (VerifyUserTicket). */
+  ticket: string;
+  /** RecommendInfo.OpCode (2 = asks to be added). */
+  opCode: number;
+  /** encryptusername (`v1_…@stranger`). */
+  encryptUserName: string;
+  /** chatroomusername when the request comes via a group, else ''. */
+  roomId: string;
+}
+
+export interface StatusNotifyMessage extends MessageBase {
+  kind: 'status-notify';
+  /** StatusNotifyCode: 4 SYNC_CONV, 2 entered chat, 1 read, 5 left chat. */
+  code: number;
+  /** StatusNotifyUserName split on commas. */
+  userNames: string[];
+  /** Permanent ids of code 4's `<username>` list, in the same order as userNames. */
+  ids: string[];
+}
+
+export interface VoipMessage extends MessageBase {
+  kind: 'voip';
+  /** 50 message, 52 notify (call ended), 53 invite. */
+  msgType: number;
+  /** 'video' or 'audio' when the content says, else 'unknown'. */
+  media: 'video' | 'audio' | 'unknown';
+}
+
+export interface UnknownMessage extends MessageBase {
+  kind: 'unknown';
+  /** Why it was not decoded, e.g. 'unsupported MsgType 12' or 'content too large'. */
+  reason: string;
+  /** The MsgType as received (0 when missing). */
+  msgType: number;
+}
+
+export type Message =
+  | TextMessage
+  | ImageMessage
+  | VoiceMessage
+  | VideoMessage
+  | EmoticonMessage
+  | CardMessage
+  | LocationMessage
+  | LinkMessage
+  | MusicMessage
+  | FileMessage
+  | MiniProgramMessage
+  | AppMessage
+  | RedPacketMessage
+  | TransferMessage
+  | SystemMessage
+  | RevokeMessage
+  | FriendRequestMessage
+  | StatusNotifyMessage
+  | VoipMessage
+  | UnknownMessage;
+
+export type MessageKind = Message['kind'];
+
+/** The message of a given kind: `MessageOf<'image'>` is ImageMessage. */
+export type MessageOf<K extends MessageKind> = Extract<Message, { kind: K }>;
+
+/** Kinds that carry a `media` reference. */
+export type MediaMessage = ImageMessage | VoiceMessage | VideoMessage | EmoticonMessage | FileMessage;
+
+export interface DecodeContext {
+  /** `User.UserName` from webwxinit. */
+  selfUserName: string;
+  /** The name to show for a user, in a group when `roomUserName` is given. */
+  displayNameOf?(userName: string, roomUserName?: string): string | undefined;
+  /** The user's own names (group display name, nickname) that others @-mention. */
+  selfDisplayNames?(roomUserName?: string): string[];
+}

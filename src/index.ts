@@ -4,14 +4,23 @@
  * have their own entry points ('webwx/protocol', 'webwx/emulator').
  */
 export type {
+  AvatarOptions,
   ClientEvents,
   ClientOptions,
   ClientState,
   ContactDirectory,
   ContactsEvent,
+  DownloadOptions,
+  DownloadResult,
+  DownloadStreamResult,
   LogoutEvent,
+  MediaInput,
   QrEvent,
+  RevokeTarget,
+  SendMediaOptions,
   SendTextResult,
+  SentKind,
+  SentMessage,
   WebWxClient,
 } from './client/index.js';
 export { createClient } from './client/index.js';

@@ -4,13 +4,24 @@
  * the files it imports; this one only decides what runs when and what gets released.
  */
 import { LoggedOutError } from '../errors.js';
-import type { Contact } from '../model/index.js';
+import type { Contact, Message } from '../model/index.js';
 import { buildLogoutRequest, newDeviceId } from '../protocol/index.js';
 import { createHttpTransport, type HttpTransport } from '../transport/index.js';
 import { type ContactDirectory, MutableContactDirectory } from './contact-directory.js';
 import { errorText } from './error-text.js';
 import { TypedEmitter } from './events.js';
 import { runQrLogin } from './login-flow.js';
+import { MediaService } from './media-service.js';
+import type {
+  AvatarOptions,
+  DownloadOptions,
+  DownloadResult,
+  DownloadStreamResult,
+  MediaInput,
+  RevokeTarget,
+  SendMediaOptions,
+  SentMessage,
+} from './media-types.js';
 import { MessageIntake } from './message-intake.js';
 import { sendText } from './message-service.js';
 import { type ClientOptions, type ResolvedOptions, resolveOptions } from './options.js';
@@ -46,6 +57,7 @@ class Client implements WebWxClient {
   #released: Promise<void> | undefined;
   #loggingOut = false;
   #ended: LoggedOutError | undefined;
+  #media: MediaService | undefined;
 
   constructor(options: ResolvedOptions) {
     this.#options = options;
@@ -138,6 +150,59 @@ class Client implements WebWxClient {
       throw new Error(`sendText() needs a logged-in client (state: ${this.#state})`);
     }
     return sendText({ rt, session, seen: this.#seen, endSession: (e) => this.#endSession(e) }, to, text);
+  }
+
+  async sendImage(to: string, input: MediaInput, options?: SendMediaOptions): Promise<SentMessage> {
+    return this.#mediaService('sendImage').sendImage(to, input, options);
+  }
+
+  async sendFile(to: string, input: MediaInput, options?: SendMediaOptions): Promise<SentMessage> {
+    return this.#mediaService('sendFile').sendFile(to, input, options);
+  }
+
+  async sendVideo(to: string, input: MediaInput, options?: SendMediaOptions): Promise<SentMessage> {
+    return this.#mediaService('sendVideo').sendVideo(to, input, options);
+  }
+
+  async sendEmoticon(to: string, input: MediaInput, options?: SendMediaOptions): Promise<SentMessage> {
+    return this.#mediaService('sendEmoticon').sendEmoticon(to, input, options);
+  }
+
+  async forward(message: Message, to: string): Promise<SentMessage> {
+    return this.#mediaService('forward').forward(message, to);
+  }
+
+  async revoke(sent: RevokeTarget): Promise<void> {
+    return this.#mediaService('revoke').revoke(sent);
+  }
+
+  async download(message: Message, options?: DownloadOptions): Promise<DownloadResult> {
+    return this.#mediaService('download').download(message, options);
+  }
+
+  async downloadStream(message: Message, options?: DownloadOptions): Promise<DownloadStreamResult> {
+    return this.#mediaService('downloadStream').downloadStream(message, options);
+  }
+
+  async downloadAvatar(userName: string, options?: AvatarOptions): Promise<DownloadResult> {
+    return this.#mediaService('downloadAvatar').downloadAvatar(userName, options);
+  }
+
+  /** The media service of the live session (docs/media.md); throws like sendText() when there is none. */
+  #mediaService(method: string): MediaService {
+    const rt = this.#runtime;
+    const session = this.#session;
+    if (this.#state === 'logged-out') throw this.#ended ?? new LoggedOutError('unknown');
+    if (!rt || !session?.self || (this.#state !== 'ready' && this.#state !== 'loading')) {
+      throw new Error(`${method}() needs a logged-in client (state: ${this.#state})`);
+    }
+    this.#media ??= new MediaService({
+      rt,
+      session,
+      seen: this.#seen,
+      endSession: (e) => this.#endSession(e),
+    });
+    return this.#media;
   }
 
   async logout(): Promise<void> {

@@ -32,7 +32,7 @@ export async function sendText(deps: MessageServiceDeps, to: string, text: strin
     const sent = parseSendMsgReply(spec.endpoint, reply.text);
     if (sent.MsgID) deps.seen.add(sent.MsgID);
     rt.logger.debug({ msgId: sent.MsgID }, 'text sent');
-    return { msgId: sent.MsgID, localId: sent.LocalID || clientMsgId };
+    return { msgId: sent.MsgID, localId: sent.LocalID || clientMsgId, toUserName: to };
   } catch (error) {
     if (error instanceof ProtocolError) {
       const reason = logoutReasonFor(error.ret);

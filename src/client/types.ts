@@ -4,6 +4,16 @@
 import type { LoggedOutError, LogoutReason, WebWxError } from '../errors.js';
 import type { Contact, Message } from '../model/index.js';
 import type { ContactDirectory } from './contact-directory.js';
+import type {
+  AvatarOptions,
+  DownloadOptions,
+  DownloadResult,
+  DownloadStreamResult,
+  MediaInput,
+  RevokeTarget,
+  SendMediaOptions,
+  SentMessage,
+} from './media-types.js';
 
 export type ClientState =
   | 'idle'
@@ -56,6 +66,8 @@ export interface SendTextResult {
   msgId: string;
   /** The LocalID/ClientMsgId the client generated. */
   localId: string;
+  /** The UserName it went to (with msgId and localId: what revoke() takes). */
+  toUserName: string;
 }
 
 export interface WebWxClient {
@@ -74,8 +86,38 @@ export interface WebWxClient {
   start(): Promise<void>;
   /** Sends a text to a UserName. ProtocolError on Ret ≠ 0; LoggedOutError when the session is over. */
   sendText(to: string, text: string): Promise<SendTextResult>;
+  /** Uploads (chunked, streamed) and sends an image; a .gif goes as an emoticon (docs/media.md). */
+  sendImage(to: string, input: MediaInput, options?: SendMediaOptions): Promise<SentMessage>;
+  /** Uploads and sends a file (appmsg type 6); .mp4 goes as a video, .gif as an emoticon. */
+  sendFile(to: string, input: MediaInput, options?: SendMediaOptions): Promise<SentMessage>;
+  /** Uploads and sends a video (webwxsendvideomsg). */
+  sendVideo(to: string, input: MediaInput, options?: SendMediaOptions): Promise<SentMessage>;
+  /** Uploads and sends an animated emoticon (webwxsendemoticon, EmojiFlag 2). */
+  sendEmoticon(to: string, input: MediaInput, options?: SendMediaOptions): Promise<SentMessage>;
+  /** Forwards a received or sent message (text or media) with Scene 2, reusing its MediaId. */
+  forward(message: Message, to: string): Promise<SentMessage>;
+  /** webwxrevokemsg with SvrMsgId and ClientMsgId (within two minutes of sending). */
+  revoke(sent: RevokeTarget): Promise<void>;
+  /** Streams a message's media (image, voice, video, file, emoticon) into a directory, under a safe name. */
+  download(message: Message, options?: DownloadOptions): Promise<DownloadResult>;
+  /** The media of a message as a stream. */
+  downloadStream(message: Message, options?: DownloadOptions): Promise<DownloadStreamResult>;
+  /** A contact's (webwxgeticon) or a group's (webwxgetheadimg) avatar into a directory. */
+  downloadAvatar(userName: string, options?: AvatarOptions): Promise<DownloadResult>;
   /** webwxlogout, then state 'logged-out' with reason 'logout-called'. */
   logout(): Promise<void>;
   /** Aborts everything: no timer, socket or listener is left behind. */
   stop(): Promise<void>;
 }
+
+export type {
+  AvatarOptions,
+  DownloadOptions,
+  DownloadResult,
+  DownloadStreamResult,
+  MediaInput,
+  RevokeTarget,
+  SendMediaOptions,
+  SentKind,
+  SentMessage,
+} from './media-types.js';

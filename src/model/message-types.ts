@@ -28,7 +28,10 @@ export interface MessageBase {
   sender: SenderRef;
   /** Sent by the logged-in user (from this or another device). */
   isSelf: boolean;
-  /** Plain text: line breaks, emoji and entities decoded; for non-text kinds a short summary ('' when none). */
+  /**
+   * Plain text: line breaks, emoji and entities decoded. Other kinds carry their human-readable text here
+   * (a system notice, a link's title, a location's label, a greeting, a card's nickname); '' for media.
+   */
   text: string;
   /** Names mentioned as `@name` in a group, in order. */
   mentions: string[];

@@ -4,9 +4,27 @@
  * becomes an UnknownMessage with a reason) and never throws.
  */
 import type { WireMessage } from '../protocol/wire-types.js';
+import { APP_MSG_TYPE, decodeApp } from './app-message.js';
 import { isRoomUserName } from './contact.js';
+import {
+  type Common,
+  decodeCard,
+  decodeEmoticon,
+  decodeFriendRequest,
+  decodeImage,
+  decodeLocation,
+  decodeRevoke,
+  decodeStatusNotify,
+  decodeVideo,
+  decodeVoice,
+  decodeVoip,
+  type KindInput,
+  plain,
+} from './message-kinds.js';
 import { extractMentions, splitRoomPrefix, wireTextToPlain } from './message-text.js';
-import type { ChatRef, DecodeContext, Message, UnknownMessage } from './message-types.js';
+import type { ChatRef, DecodeContext, Message, TextMessage, UnknownMessage } from './message-types.js';
+import { parseWireXml } from './message-xml.js';
+import { decodeSysmsg, parseSystemText } from './system-message.js';
 import { num, str } from './wire-values.js';
 
 /** MsgType values (§9.2). */
@@ -152,25 +170,86 @@ function decodeUnsafe(raw: unknown, ctx: DecodeContext): Message {
     raw: wire,
   };
 
-  if (raw.MsgType === undefined || raw.MsgType === null) return unknownMessage('missing MsgType', common);
-  if (env.msgType === MSG_TYPE.text) {
-    if (env.subMsgType === SUB_MSG_TYPE_LOCATION) {
-      return unknownMessage('not yet decoded: location', { ...common, msgType: env.msgType });
-    }
-    const text = wireTextToPlain(env.body);
-    let mentions: string[] = [];
-    let mentionsSelf = false;
-    if (env.chat.isRoom) {
-      const own = safeCall(() => ctx.selfDisplayNames?.(roomUserName));
-      const selfNames = Array.isArray(own)
-        ? own.filter((n): n is string => typeof n === 'string' && n !== '')
-        : [];
-      mentions = extractMentions(text, selfNames.length > 0 ? selfNames : undefined);
-      mentionsSelf = !env.isSelf && mentions.some((m) => selfNames.includes(m));
-    }
-    return { kind: 'text', ...common, text, mentions, mentionsSelf };
+  // A verify message whose MsgType got lost (wcap-worker sample): From fmessage means 37.
+  const fromFmessage = str(raw.FromUserName) === 'fmessage';
+  if ((raw.MsgType === undefined || raw.MsgType === null) && !fromFmessage) {
+    return unknownMessage('missing MsgType', common);
   }
-  return unknownMessage(`not yet decoded: MsgType ${env.msgType}`, { ...common, msgType: env.msgType });
+  const msgType = raw.MsgType === undefined || raw.MsgType === null ? MSG_TYPE.friendRequest : env.msgType;
+  const input: KindInput = { raw, body: env.body, msgType, common };
+  switch (msgType) {
+    case MSG_TYPE.text:
+      if (env.subMsgType === SUB_MSG_TYPE_LOCATION) return decodeLocation(input);
+      if (num(raw.AppMsgType) === APP_MSG_TYPE.redPacket) return decodeApp(input);
+      return decodeText(env, common, ctx);
+    case MSG_TYPE.image:
+      return decodeImage(input);
+    case MSG_TYPE.voice:
+      return decodeVoice(input);
+    case MSG_TYPE.video:
+    case MSG_TYPE.microVideo:
+      return decodeVideo(input, msgType === MSG_TYPE.microVideo);
+    case MSG_TYPE.emoticon:
+      return decodeEmoticon(input);
+    case MSG_TYPE.card:
+      return decodeCard(input);
+    case MSG_TYPE.friendRequest:
+      return decodeFriendRequest(input);
+    case MSG_TYPE.location:
+      return decodeLocation(input);
+    case MSG_TYPE.app:
+      return decodeApp(input);
+    case MSG_TYPE.statusNotify:
+      return decodeStatusNotify(input);
+    case MSG_TYPE.voipMsg:
+    case MSG_TYPE.voipNotify:
+    case MSG_TYPE.voipInvite:
+      return decodeVoip(input);
+    case MSG_TYPE.system:
+    case MSG_TYPE.sysNotice:
+      return decodeSystem(input);
+    case MSG_TYPE.recalled:
+      return decodeRevoke(input) ?? unknownMessage('revoke without revokemsg', { ...common, msgType });
+    default:
+      return unknownMessage(`unsupported MsgType ${msgType}`, { ...common, msgType });
+  }
+}
+
+function decodeText(env: Envelope, common: Common, ctx: DecodeContext): TextMessage {
+  const text = wireTextToPlain(env.body);
+  let mentions: string[] = [];
+  let mentionsSelf = false;
+  if (env.chat.isRoom) {
+    const roomUserName = env.chat.userName;
+    const own = safeCall(() => ctx.selfDisplayNames?.(roomUserName));
+    const selfNames = Array.isArray(own)
+      ? own.filter((n): n is string => typeof n === 'string' && n !== '')
+      : [];
+    mentions = extractMentions(text, selfNames.length > 0 ? selfNames : undefined);
+    mentionsSelf = !env.isSelf && mentions.some((m) => selfNames.includes(m));
+  }
+  return { kind: 'text', ...common, text, mentions, mentionsSelf };
+}
+
+/** 10000 / 9999: a plain notice, or a `<sysmsg>` (a revokemsg inside becomes a revoke). */
+function decodeSystem(input: KindInput): Message {
+  const trimmed = input.body.trimStart();
+  if (trimmed.startsWith('&lt;sysmsg') || trimmed.startsWith('<sysmsg')) {
+    const root = parseWireXml(trimmed);
+    if (root) {
+      const revoke = decodeRevoke(input, root);
+      if (revoke) return revoke;
+      const { text, event } = decodeSysmsg(root);
+      return { kind: 'system', ...plain(input.common, text), event, msgType: input.msgType };
+    }
+  }
+  const text = wireTextToPlain(input.body);
+  return {
+    kind: 'system',
+    ...plain(input.common, text),
+    event: parseSystemText(text),
+    msgType: input.msgType,
+  };
 }
 
 /** Decode one AddMsgList entry. Pure; never throws. */

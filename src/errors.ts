@@ -4,7 +4,18 @@
  */
 import { redact } from './redact.js';
 
-export type WebWxErrorCode = 'transport' | 'protocol' | 'logged-out' | 'login-refused' | 'parse';
+export type WebWxErrorCode =
+  | 'transport'
+  | 'protocol'
+  | 'logged-out'
+  | 'login-refused'
+  | 'parse'
+  /** A feature the client in use does not offer (src/bot/errors.ts). */
+  | 'not-available'
+  /** A bot or API configuration that does not validate (src/bot/errors.ts). */
+  | 'invalid-config'
+  /** Several contacts claim the same stable id (src/client/stable-ids.ts). */
+  | 'stable-id-collision';
 
 export abstract class WebWxError extends Error {
   abstract readonly code: WebWxErrorCode;

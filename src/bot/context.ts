@@ -1,0 +1,100 @@
+/**
+ * The Context a handler gets: the decoded message, who and where it came from, and the actions to
+ * answer it. Every send goes through the bot's send queue.
+ */
+import type { SendTextResult } from '../client/index.js';
+import type { Contact, Message } from '../model/index.js';
+import type { BotClient, MediaInput, RevokeTarget, SendResult } from './bot-client.js';
+
+export type ChatType = 'private' | 'group' | 'official';
+
+/** The sends a context can make; the Bot implements them over its client and send queue. */
+export interface BotActions {
+  sendText(to: string, text: string): Promise<SendTextResult>;
+  sendImage(to: string, input: MediaInput): Promise<SendResult>;
+  sendFile(to: string, input: MediaInput): Promise<SendResult>;
+  forward(message: Message, to: string): Promise<SendResult>;
+  revoke(sent: RevokeTarget): Promise<void>;
+}
+
+/** The kind of chat a message belongs to: a group, an official account, or a private chat. */
+export function chatTypeOf(message: Message, client: Pick<BotClient, 'contacts'>): ChatType {
+  if (message.chat.isRoom) return 'group';
+  return client.contacts.get(message.chat.userName)?.kind === 'official' ? 'official' : 'private';
+}
+
+/** A name for the chat: the group's topic, else the contact's remark name or nickname, else its UserName. */
+export function chatNameOf(message: Message, client: Pick<BotClient, 'contacts'>): string {
+  const id = message.chat.userName;
+  if (message.chat.isRoom) return client.contacts.room(id)?.topic || id;
+  const contact = client.contacts.get(id);
+  return contact?.remarkName || contact?.nickName || id;
+}
+
+export class Context<M extends Message = Message> {
+  readonly message: M;
+  readonly client: BotClient;
+  readonly actions: BotActions;
+  /** What hears() or command() matched: the RegExp match, or the command's argument text. */
+  match: RegExpMatchArray | string | undefined = undefined;
+  /** Free space for middleware to pass things along (grammY keeps such data on the context too). */
+  readonly state: Record<string, unknown> = {};
+
+  constructor(message: M, client: BotClient, actions: BotActions) {
+    this.message = message;
+    this.client = client;
+    this.actions = actions;
+  }
+
+  /** The chat's UserName: the peer in a private chat, the `@@…` group in a group. */
+  get chatId(): string {
+    return this.message.chat.userName;
+  }
+
+  get chatType(): ChatType {
+    return chatTypeOf(this.message, this.client);
+  }
+
+  get chatName(): string {
+    return chatNameOf(this.message, this.client);
+  }
+
+  /** The message's plain text ('' for kinds without text). */
+  get text(): string {
+    return this.message.text;
+  }
+
+  /** The sender's contact, when it is one (group members who are not friends are not). */
+  get senderContact(): Contact | undefined {
+    return this.client.contacts.get(this.message.sender.userName);
+  }
+
+  get self(): Contact | undefined {
+    return this.client.self;
+  }
+
+  /** Sends a text to this chat. */
+  reply(text: string): Promise<SendTextResult> {
+    return this.actions.sendText(this.chatId, text);
+  }
+
+  /** Sends an image to this chat (NotAvailableError when the client has no media sending). */
+  replyImage(input: MediaInput): Promise<SendResult> {
+    return this.actions.sendImage(this.chatId, input);
+  }
+
+  /** Sends a file to this chat (NotAvailableError when the client has no media sending). */
+  replyFile(input: MediaInput): Promise<SendResult> {
+    return this.actions.sendFile(this.chatId, input);
+  }
+
+  /** Forwards this message to another chat (a UserName). */
+  forward(to: string): Promise<SendResult> {
+    return this.actions.forward(this.message, to);
+  }
+
+  /** Revokes a message the bot sent (what reply() and friends answered). */
+  revoke(sent: RevokeTarget): Promise<void> {
+    return this.actions.revoke(sent);
+  }
+}

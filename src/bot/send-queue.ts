@@ -1,0 +1,164 @@
+/**
+ * The send queue: every send of a bot goes through it, one at a time, in order, at most one per
+ * `minIntervalMs`. When the server answers Ret 1205 (sending too often) the send was refused, so it
+ * is safe to repeat: the queue pauses with exponential backoff and full jitter, then tries again, up
+ * to `maxRetries` times. Any other failure is the caller's (sends are never repeated otherwise, since
+ * a repeat could deliver twice).
+ */
+import { ProtocolError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import { silentLogger } from '../logger.js';
+
+/** The server's "sending too frequently" answer. */
+export const RET_RATE_LIMITED = 1205;
+
+export interface SendQueueOptions {
+  /** Least time between the starts of two sends. Default 300 ms. */
+  minIntervalMs?: number;
+  /** Retries of a send refused with 1205. Default 5. */
+  maxRetries?: number;
+  /** First backoff after a 1205. Default 2000 ms; doubles with each retry. */
+  backoffBaseMs?: number;
+  /** Longest backoff. Default 60000 ms. */
+  backoffMaxMs?: number;
+  /** Most sends waiting; beyond it enqueue() rejects. Default 10000. */
+  maxPending?: number;
+  logger?: Logger;
+  /** Injected in tests. */
+  now?: () => number;
+  random?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export interface SendQueueStats {
+  sent: number;
+  failed: number;
+  /** 1205 answers seen (each one paused the queue). */
+  rateLimited: number;
+  pending: number;
+}
+
+interface Job {
+  run: () => Promise<unknown>;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+  label: string;
+}
+
+const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Whether an error is the server's 1205 rate-limit answer. */
+export function isRateLimited(error: unknown): boolean {
+  return error instanceof ProtocolError && error.ret === RET_RATE_LIMITED;
+}
+
+/** Full-jitter exponential backoff for the attempt-th retry (0-based). */
+export function backoffDelay(attempt: number, baseMs: number, maxMs: number, random: () => number): number {
+  const ceiling = Math.min(maxMs, baseMs * 2 ** Math.min(attempt, 30));
+  // At least half the ceiling, so a 1205 always pauses noticeably.
+  return Math.round(ceiling / 2 + (random() * ceiling) / 2);
+}
+
+export class SendQueue {
+  readonly #jobs: Job[] = [];
+  readonly #minIntervalMs: number;
+  readonly #maxRetries: number;
+  readonly #baseMs: number;
+  readonly #maxMs: number;
+  readonly #maxPending: number;
+  readonly #logger: Logger;
+  readonly #now: () => number;
+  readonly #random: () => number;
+  readonly #sleep: (ms: number) => Promise<void>;
+  #running = false;
+  #lastStart = Number.NEGATIVE_INFINITY;
+  #closed = false;
+  #idle: Promise<void> = Promise.resolve();
+  #markIdle: () => void = () => {};
+  readonly #stats: SendQueueStats = { sent: 0, failed: 0, rateLimited: 0, pending: 0 };
+
+  constructor(options: SendQueueOptions = {}) {
+    this.#minIntervalMs = nonNegative(options.minIntervalMs, 300, 'minIntervalMs');
+    this.#maxRetries = nonNegative(options.maxRetries, 5, 'maxRetries');
+    this.#baseMs = nonNegative(options.backoffBaseMs, 2000, 'backoffBaseMs');
+    this.#maxMs = nonNegative(options.backoffMaxMs, 60_000, 'backoffMaxMs');
+    this.#maxPending = nonNegative(options.maxPending, 10_000, 'maxPending');
+    this.#logger = options.logger ?? silentLogger;
+    this.#now = options.now ?? Date.now;
+    this.#random = options.random ?? Math.random;
+    this.#sleep = options.sleep ?? defaultSleep;
+  }
+
+  get stats(): SendQueueStats {
+    return { ...this.#stats, pending: this.#jobs.length };
+  }
+
+  /** Queues a send; resolves with its result once it ran (after any 1205 retries). */
+  enqueue<T>(run: () => Promise<T>, label = 'send'): Promise<T> {
+    if (this.#closed) return Promise.reject(new Error('the send queue is closed'));
+    if (this.#jobs.length >= this.#maxPending) {
+      return Promise.reject(new Error(`the send queue is full (${this.#maxPending} sends waiting)`));
+    }
+    return new Promise<T>((resolve, reject) => {
+      this.#jobs.push({ run, resolve: resolve as (v: unknown) => void, reject, label });
+      if (!this.#running) this.#drain();
+    });
+  }
+
+  /** Resolves when every queued send has run. */
+  idle(): Promise<void> {
+    return this.#running ? this.#idle : Promise.resolve();
+  }
+
+  /** Rejects the sends still waiting; the one running finishes. */
+  close(): void {
+    this.#closed = true;
+    for (const job of this.#jobs.splice(0)) job.reject(new Error('the send queue is closed'));
+  }
+
+  #drain(): void {
+    this.#running = true;
+    this.#idle = new Promise((resolve) => {
+      this.#markIdle = resolve;
+    });
+    void (async () => {
+      for (let job = this.#jobs.shift(); job; job = this.#jobs.shift()) {
+        try {
+          job.resolve(await this.#runJob(job));
+          this.#stats.sent++;
+        } catch (error) {
+          this.#stats.failed++;
+          job.reject(error);
+        }
+      }
+      this.#running = false;
+      this.#markIdle();
+    })();
+  }
+
+  async #runJob(job: Job): Promise<unknown> {
+    for (let attempt = 0; ; attempt++) {
+      const wait = this.#lastStart + this.#minIntervalMs - this.#now();
+      if (wait > 0) await this.#sleep(wait);
+      this.#lastStart = this.#now();
+      try {
+        return await job.run();
+      } catch (error) {
+        if (!isRateLimited(error) || attempt >= this.#maxRetries || this.#closed) throw error;
+        this.#stats.rateLimited++;
+        const delay = backoffDelay(attempt, this.#baseMs, this.#maxMs, this.#random);
+        this.#logger.warn(
+          { label: job.label, attempt: attempt + 1, delayMs: delay },
+          'rate limited (Ret 1205): backing off',
+        );
+        await this.#sleep(delay);
+      }
+    }
+  }
+}
+
+function nonNegative(value: number | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  if (!Number.isFinite(value) || value < 0) throw new TypeError(`${name} must be a non-negative number`);
+  return value;
+}

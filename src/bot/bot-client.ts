@@ -1,27 +1,20 @@
 /**
  * What the bot needs from a client: a structural subset of WebWxClient, so tests and other clients can
  * stand in. Media, forward and revoke are optional: they are used when the client has them, and
- * answer NotAvailableError when it does not. Their parameter types follow WebWxClient's own methods
- * as soon as the client declares them.
+ * answer NotAvailableError when it does not (a test double, or a client without media support).
  */
-import type { ContactDirectory, SendTextResult, WebWxClient } from '../client/index.js';
+import type {
+  ContactDirectory,
+  MediaInput,
+  RevokeTarget,
+  SendTextResult,
+  SentMessage,
+} from '../client/index.js';
 import type { Contact, Message } from '../model/index.js';
 
-type MethodArgs<Name extends string> = WebWxClient extends { [K in Name]: (...args: infer A) => unknown }
-  ? A
-  : never;
-type MethodResult<Name extends string, Fallback> = WebWxClient extends {
-  [K in Name]: (...args: never[]) => Promise<infer R>;
-}
-  ? R
-  : Fallback;
-
-/** What sendImage/sendFile accept (the client's own type once media sending exists). */
-export type MediaInput = [MethodArgs<'sendImage'>] extends [never] ? unknown : MethodArgs<'sendImage'>[1];
+export type { MediaInput, RevokeTarget };
 /** What sendImage/sendFile/forward answer. */
-export type SendResult = MethodResult<'sendImage', SendTextResult>;
-/** What revoke() takes: a send result. */
-export type RevokeTarget = [MethodArgs<'revoke'>] extends [never] ? SendTextResult : MethodArgs<'revoke'>[0];
+export type SendResult = SentMessage;
 
 export interface BotClient {
   readonly self: Contact | undefined;

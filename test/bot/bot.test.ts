@@ -46,7 +46,7 @@ describe('Bot', () => {
     const bot = new Bot(client, { concurrency: 3, sendQueue: { minIntervalMs: 0 } });
     let running = 0;
     let most = 0;
-    const gates = new Map<string, ReturnType<typeof deferred>>();
+    const gates = new Map<string, ReturnType<typeof deferred<void>>>();
     bot.use(async (ctx) => {
       running++;
       most = Math.max(most, running);
@@ -152,7 +152,7 @@ describe('Bot', () => {
         () => ctx.replyImage(new Uint8Array([1])),
         () => ctx.replyFile(new Uint8Array([1])),
         () => ctx.forward('@bob'),
-        () => ctx.revoke({ msgId: '1', localId: '1' }),
+        () => ctx.revoke({ msgId: '1', localId: '1', toUserName: '@alice' }),
       ]) {
         await action().catch((e: unknown) => errors.push(e));
       }
@@ -168,7 +168,7 @@ describe('Bot', () => {
       calls: [] as string[],
       async sendImage(this: { calls: string[] }, to: string) {
         this.calls.push(`image→${to}`);
-        return { msgId: '9', localId: '9' };
+        return { msgId: '9', localId: '9', toUserName: to, kind: 'image' as const };
       },
     });
     const bot = new Bot(client);

@@ -100,7 +100,7 @@ export function fakeClient(entries: { contacts?: Contact[]; rooms?: Room[] } = {
       if (client.failNext.length > 0) throw client.failNext.shift();
       client.sent.push({ to, text });
       id++;
-      return { msgId: String(id), localId: String(id) };
+      return { msgId: String(id), localId: String(id), toUserName: to };
     },
     emit(message) {
       for (const l of listeners) l(message);

@@ -7,7 +7,9 @@ import { LoggedOutError } from '../errors.js';
 import type { Contact, Message } from '../model/index.js';
 import { buildLogoutRequest, newDeviceId } from '../protocol/index.js';
 import { createHttpTransport, type HttpTransport } from '../transport/index.js';
-import { type ContactDirectory, MutableContactDirectory } from './contact-directory.js';
+import { MutableContactDirectory } from './contact-directory.js';
+import { ContactServiceImpl } from './contact-service.js';
+import type { ContactService, RoomService } from './contact-service-types.js';
 import { errorText } from './error-text.js';
 import { TypedEmitter } from './events.js';
 import { runQrLogin } from './login-flow.js';
@@ -23,6 +25,8 @@ import type {
   SentMessage,
 } from './media-types.js';
 import { MessageIntake } from './message-intake.js';
+import { RoomServiceImpl } from './room-service.js';
+import { StableIdRegistry } from './stable-ids.js';
 import { sendText } from './message-service.js';
 import { type ClientOptions, type ResolvedOptions, resolveOptions } from './options.js';
 import { createRuntime, type Runtime } from './runtime.js';
@@ -49,6 +53,8 @@ class Client implements WebWxClient {
   readonly #controller = new AbortController();
   readonly #directory = new MutableContactDirectory();
   readonly #seen = new SeenSet();
+  readonly #contactService: ContactServiceImpl;
+  readonly #roomService: RoomServiceImpl;
   #state: ClientState = 'idle';
   #transport: HttpTransport | undefined;
   #runtime: Runtime | undefined;
@@ -62,6 +68,14 @@ class Client implements WebWxClient {
   constructor(options: ResolvedOptions) {
     this.#options = options;
     this.#events = new TypedEmitter<ClientEvents>(options.logger);
+    const registry = new StableIdRegistry({
+      store: options.stableIds,
+      now: options.now,
+      onStoreError: (error) => options.logger.warn({ error: errorText(error) }, 'stable id store failed'),
+      onCollision: (collision) => this.#events.emit('stable-id-collision', collision),
+    });
+    this.#contactService = new ContactServiceImpl(this.#directory, this.#events, registry);
+    this.#roomService = new RoomServiceImpl(this.#directory, this.#contactService);
   }
 
   get state(): ClientState {
@@ -72,8 +86,12 @@ class Client implements WebWxClient {
     return this.#session?.self;
   }
 
-  get contacts(): ContactDirectory {
-    return this.#directory;
+  get contacts(): ContactService {
+    return this.#contactService;
+  }
+
+  get rooms(): RoomService {
+    return this.#roomService;
   }
 
   on<K extends keyof ClientEvents>(event: K, listener: (payload: ClientEvents[K]) => void): () => void {
@@ -116,6 +134,10 @@ class Client implements WebWxClient {
       this.#setState('loading');
       const counts = await loadContacts(rt, session, this.#directory);
       this.#events.emit('contacts', counts);
+      const opsDeps = { rt, session, endSession: (e: LoggedOutError) => this.#endSession(e) };
+      this.#contactService.attach(opsDeps);
+      this.#roomService.attach(opsDeps, session.inviteStartCount);
+      await this.#contactService.goLive();
       this.#setState('ready');
       this.#events.emit('ready', { self });
       const intake = new MessageIntake(rt, session, this.#directory, this.#seen);

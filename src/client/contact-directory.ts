@@ -7,6 +7,20 @@ import type { Contact, Room, RoomMember } from '../model/index.js';
 import { isRoomUserName, toContact, toRoom } from '../model/index.js';
 import type { WireContact } from '../protocol/wire-types.js';
 
+/** One change of the directory, as the contact service turns it into events. */
+export type DirectoryChange =
+  | { type: 'contact-added'; contact: Contact }
+  | { type: 'contact-updated'; contact: Contact; previous: Contact }
+  | { type: 'contact-removed'; userName: string; contact?: Contact | Room }
+  | {
+      type: 'room-updated';
+      room: Room;
+      previous?: Room;
+      joined: RoomMember[];
+      left: RoomMember[];
+      renamed: boolean;
+    };
+
 export interface ContactDirectory {
   /** A contact (friend, official or special account) by UserName. */
   get(userName: string): Contact | undefined;
@@ -34,6 +48,21 @@ export class MutableContactDirectory implements ContactDirectory {
   /** Room UserName → member UserName → member, for O(1) sender lookups. */
   readonly #members = new Map<string, Map<string, RoomMember>>();
   #selfUserName = '';
+  #listener: ((changes: DirectoryChange[]) => void) | undefined;
+
+  /** Receives the changes of every later upsert/remove (one call per batch). */
+  onChange(listener: ((changes: DirectoryChange[]) => void) | undefined): void {
+    this.#listener = listener;
+  }
+
+  get selfUserName(): string {
+    return this.#selfUserName;
+  }
+
+  /** Every member of a room ([] for an unknown room). */
+  membersOf(roomUserName: string): RoomMember[] {
+    return this.#rooms.get(roomUserName)?.members ?? [];
+  }
 
   setSelf(userName: string): void {
     this.#selfUserName = userName;
@@ -82,19 +111,57 @@ export class MutableContactDirectory implements ContactDirectory {
    * that way; a rename in ModContactList may too) keeps the members already known.
    */
   upsert(wires: readonly WireContact[]): void {
+    const changes: DirectoryChange[] | undefined = this.#listener ? [] : undefined;
     for (const wire of wires) {
       if (!wire?.UserName) continue;
-      if (isRoomUserName(wire.UserName)) this.#upsertRoom(wire);
-      else this.#contacts.set(wire.UserName, toContact(wire, this.#selfUserName));
+      if (isRoomUserName(wire.UserName)) {
+        const previous = this.#rooms.get(wire.UserName);
+        const room = this.#upsertRoom(wire);
+        if (changes) pushRoomChange(changes, room, previous);
+      } else {
+        const previous = this.#contacts.get(wire.UserName);
+        const contact = toContact(wire, this.#selfUserName);
+        this.#contacts.set(wire.UserName, contact);
+        if (!changes) continue;
+        if (!previous) changes.push({ type: 'contact-added', contact });
+        else if (!sameContact(previous, contact))
+          changes.push({ type: 'contact-updated', contact, previous });
+      }
     }
+    if (changes && changes.length > 0) this.#listener?.(changes);
+  }
+
+  /** Replaces one contact by a locally changed copy (remark, pin), reporting the change. */
+  patchContact(userName: string, patch: Partial<Contact>): void {
+    const previous = this.#contacts.get(userName);
+    if (!previous) return;
+    const contact = { ...previous, ...patch };
+    this.#contacts.set(userName, contact);
+    if (!sameContact(previous, contact)) this.#listener?.([{ type: 'contact-updated', contact, previous }]);
+  }
+
+  /** Replaces a room's topic and/or members locally, reporting the change. */
+  patchRoom(userName: string, patch: Partial<Pick<Room, 'topic' | 'members'>>): void {
+    const previous = this.#rooms.get(userName);
+    if (!previous) return;
+    const room: Room = { ...previous, ...patch };
+    if (patch.members) room.memberCount = patch.members.length;
+    this.#rooms.set(userName, room);
+    this.#members.set(userName, new Map(room.members.map((m) => [m.userName, m])));
+    const changes: DirectoryChange[] = [];
+    pushRoomChange(changes, room, previous);
+    if (changes.length > 0) this.#listener?.(changes);
   }
 
   remove(userNames: readonly string[]): void {
+    const changes: DirectoryChange[] = [];
     for (const userName of userNames) {
-      this.#contacts.delete(userName);
-      this.#rooms.delete(userName);
+      const contact = this.#contacts.get(userName) ?? this.#rooms.get(userName);
+      const known = this.#contacts.delete(userName) || this.#rooms.delete(userName);
       this.#members.delete(userName);
+      if (known) changes.push({ type: 'contact-removed', userName, ...(contact ? { contact } : {}) });
     }
+    if (changes.length > 0) this.#listener?.(changes);
   }
 
   /** Rooms whose members were never loaded (memberCount unknown or members missing). */
@@ -122,7 +189,7 @@ export class MutableContactDirectory implements ContactDirectory {
     );
   }
 
-  #upsertRoom(wire: WireContact): void {
+  #upsertRoom(wire: WireContact): Room {
     const previous = this.#rooms.get(wire.UserName);
     let room = toRoom(wire);
     if (room.members.length === 0 && previous && previous.members.length > 0) {
@@ -130,7 +197,29 @@ export class MutableContactDirectory implements ContactDirectory {
     }
     this.#rooms.set(wire.UserName, room);
     this.#members.set(wire.UserName, new Map(room.members.map((m) => [m.userName, m])));
+    return room;
   }
+}
+
+function sameContact(a: Contact, b: Contact): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** Adds a 'room-updated' change when the room is new or its topic, members or flags changed. */
+function pushRoomChange(changes: DirectoryChange[], room: Room, previous: Room | undefined): void {
+  const before = new Map((previous?.members ?? []).map((m) => [m.userName, m]));
+  const after = new Set(room.members.map((m) => m.userName));
+  const joined = previous ? room.members.filter((m) => !before.has(m.userName)) : room.members;
+  const left = previous ? previous.members.filter((m) => !after.has(m.userName)) : [];
+  const renamed = previous !== undefined && previous.topic !== room.topic;
+  if (
+    previous &&
+    joined.length === 0 &&
+    left.length === 0 &&
+    JSON.stringify(previous) === JSON.stringify(room)
+  )
+    return;
+  changes.push({ type: 'room-updated', room, ...(previous ? { previous } : {}), joined, left, renamed });
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

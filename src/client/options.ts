@@ -7,6 +7,7 @@ import { silentLogger } from '../logger.js';
 import { DEFAULT_HOSTS, DEFAULT_SYNCCHECK_FALLBACKS, UOS_EXTSPAM } from '../protocol/index.js';
 import type { Hosts } from '../protocol/session-context.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../transport/index.js';
+import { MemoryStableIdStore, type StableIdStore } from './stable-ids.js';
 
 export interface ClientOptions {
   /**
@@ -35,6 +36,8 @@ export interface ClientOptions {
   now?: () => number;
   /** Random number in [0, 1) (tests inject it). Default Math.random. */
   random?: () => number;
+  /** Where stable contact ids are kept across logins (docs/contacts.md). Default: in memory. */
+  stableIds?: StableIdStore;
 }
 
 export interface ResolvedOptions {
@@ -51,6 +54,7 @@ export interface ResolvedOptions {
   retry: RetryPolicy;
   now: () => number;
   random: () => number;
+  stableIds: StableIdStore;
 }
 
 export const DEFAULT_TIMEOUTS = Object.freeze({
@@ -114,6 +118,7 @@ export function resolveOptions(options: ClientOptions = {}): ResolvedOptions {
     retry,
     now: options.now ?? Date.now,
     random: options.random ?? Math.random,
+    stableIds: options.stableIds ?? new MemoryStableIdStore(),
   };
 }
 

@@ -48,6 +48,7 @@ export async function initSession(
   session.updateSkey(init.SKey);
   session.updateKeys(init.SyncKey, init.SyncKey);
   session.selfUser = init.User;
+  session.inviteStartCount = init.InviteStartCount;
   const self = selfToContact(init.User);
   session.self = self;
   directory.setSelf(init.User.UserName);

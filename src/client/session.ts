@@ -18,6 +18,8 @@ export class Session {
   syncCheckKey: SyncKey = { Count: 0, List: [] };
   selfUser: WireUser | undefined;
   self: Contact | undefined;
+  /** webwxinit's InviteStartCount: above it, rooms take invitemember instead of addmember (§7.3). */
+  inviteStartCount = 40;
 
   constructor(init: {
     hosts: Hosts;

@@ -3,7 +3,13 @@
  */
 import type { LoggedOutError, LogoutReason, WebWxError } from '../errors.js';
 import type { Contact, Message } from '../model/index.js';
-import type { ContactDirectory } from './contact-directory.js';
+import type {
+  ContactChange,
+  ContactRemoved,
+  ContactService,
+  RoomChange,
+  RoomService,
+} from './contact-service-types.js';
 import type {
   AvatarOptions,
   DownloadOptions,
@@ -14,6 +20,7 @@ import type {
   SendMediaOptions,
   SentMessage,
 } from './media-types.js';
+import type { StableIdCollision } from './stable-id-types.js';
 
 export type ClientState =
   | 'idle'
@@ -56,6 +63,16 @@ export interface ClientEvents {
   contacts: ContactsEvent;
   ready: { self: Contact };
   message: Message;
+  /** A contact appeared (ModContactList, batchgetcontact, an accepted friend request). */
+  'contact-added': ContactChange;
+  /** A known contact changed (remark, pin, nickname, …). */
+  'contact-updated': ContactChange;
+  /** A contact or room left the address book (DelContactList). */
+  'contact-removed': ContactRemoved;
+  /** A room appeared or changed: members joined or left, topic renamed (ModContactList, ModChatRoomMemberList, room operations). */
+  'room-updated': RoomChange;
+  /** Contacts of this session claim the same stable id; none of them gets it (docs/contacts.md). */
+  'stable-id-collision': StableIdCollision;
   logout: LogoutEvent;
   /** A failure the client recovered from (the sync loop goes on). Fatal ones reject start() or end in 'logout'. */
   error: WebWxError;
@@ -73,7 +90,10 @@ export interface SendTextResult {
 export interface WebWxClient {
   readonly state: ClientState;
   readonly self: Contact | undefined;
-  readonly contacts: ContactDirectory;
+  /** Lookup (get, room, list, rooms, find, members, stable ids) and contact operations (docs/contacts.md). */
+  readonly contacts: ContactService;
+  /** Group operations: create, add, remove, rename, quit, members. */
+  readonly rooms: RoomService;
   /** Subscribe; returns the function that unsubscribes. */
   on<K extends keyof ClientEvents>(event: K, listener: (payload: ClientEvents[K]) => void): () => void;
   /** The next payload of `event`. */

@@ -2,7 +2,33 @@
  * The protocol layer: wire types, requests as data, and pure builders and parsers per endpoint
  * family. Nothing here performs I/O.
  */
+export type {
+  CreateChatroomReply,
+  UpdateChatroomFun,
+  UpdateChatroomOptions,
+  UpdateChatroomReply,
+} from './chatroom.js';
+export {
+  addMemberFun,
+  buildCreateChatroomRequest,
+  buildUpdateChatroomRequest,
+  DEFAULT_INVITE_START_COUNT,
+  MEMBER_LIST_FIELD,
+  parseCreateChatroomReply,
+  parseUpdateChatroomReply,
+} from './chatroom.js';
 export type { BatchItem } from './contact.js';
+export type { OplogOptions, VerifyUserOptions } from './contact-ops.js';
+export {
+  buildOplogRequest,
+  buildSearchContactRequest,
+  buildVerifyUserRequest,
+  OPLOG_CMD,
+  parseBaseReply,
+  parseSearchContactReply,
+  VERIFY_OPCODE,
+  VERIFY_SCENE_WEB,
+} from './contact-ops.js';
 export {
   BATCH_LIMIT,
   buildBatchGetContactRequests,

@@ -33,6 +33,11 @@ export async function startPair(
     contacts: [],
     ready: [],
     message: [],
+    'contact-added': [],
+    'contact-updated': [],
+    'contact-removed': [],
+    'room-updated': [],
+    'stable-id-collision': [],
     logout: [],
     error: [],
   } as Pair['events'];

@@ -1,3 +1,4 @@
+export { APP_MSG_TYPE, parseAmount } from './app-message.js';
 export type { Contact, ContactKind, ContactPinyin } from './contact.js';
 export {
   CONTACT_FLAG,
@@ -57,5 +58,7 @@ export type {
   VoiceMessage,
   VoipMessage,
 } from './message-types.js';
+export { MAX_XML_LENGTH, parseWireXml, parseXml, wireXmlText, type XmlNode } from './message-xml.js';
 export type { Room, RoomMember } from './room.js';
 export { memberDisplayName, toRoom, toRoomMember } from './room.js';
+export { decodeSysmsg, parseSystemText } from './system-message.js';

@@ -141,6 +141,7 @@ class Client implements WebWxClient {
       this.#setState('ready');
       this.#events.emit('ready', { self });
       const intake = new MessageIntake(rt, session, this.#directory, this.#seen);
+      intake.onStatusNotify = (raw) => this.#contactService.learnFromStatusNotify(raw);
       this.#loop = new SyncLoop({
         rt,
         session,

@@ -153,6 +153,20 @@ export class MutableContactDirectory implements ContactDirectory {
     if (changes.length > 0) this.#listener?.(changes);
   }
 
+  /**
+   * ModChatRoomMemberList entries (`{UserName: '@@room', MemberList: [...]}`): the members of known
+   * rooms are replaced, nothing else of the room changes. Entries of any other shape are ignored.
+   */
+  applyMemberLists(entries: readonly unknown[]): void {
+    for (const entry of entries) {
+      if (typeof entry !== 'object' || entry === null) continue;
+      const { UserName, MemberList } = entry as { UserName?: unknown; MemberList?: unknown };
+      if (typeof UserName !== 'string' || !Array.isArray(MemberList) || !this.#rooms.has(UserName)) continue;
+      const members = toRoom({ UserName, MemberList } as WireContact).members;
+      this.patchRoom(UserName, { members });
+    }
+  }
+
   remove(userNames: readonly string[]): void {
     const changes: DirectoryChange[] = [];
     for (const userName of userNames) {

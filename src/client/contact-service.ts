@@ -12,6 +12,7 @@ import {
   type RoomMember,
 } from '../model/index.js';
 import type { HttpRequestSpec } from '../protocol/http-request.js';
+import type { WireMessage } from '../protocol/wire-types.js';
 import {
   buildOplogRequest,
   buildStatusNotifyRequest,
@@ -32,7 +33,7 @@ import type { TypedEmitter } from './events.js';
 import type { Runtime } from './runtime.js';
 import type { Session } from './session.js';
 import { batchGetContacts } from './session-loader.js';
-import { type StableIdRegistry, stableIdEntryOf } from './stable-ids.js';
+import { type StableIdRegistry, stableIdEntryOf, syncConvPairs } from './stable-ids.js';
 import type { ClientEvents } from './types.js';
 
 /** What operations need: set once the client is logged in. */
@@ -125,9 +126,11 @@ export class ContactServiceImpl implements ContactService {
     this.#directory.onChange((changes) => this.#onChanges(changes));
   }
 
-  /** Permanent ids from the status-notify pairing (§9.4). */
-  learnPermanentIds(pairs: readonly (readonly [string, string])[]): void {
-    this.#registry.learnPermanent(pairs);
+  /** Permanent ids from a status-notify Code 4 message (§9.4): StatusNotifyUserName ↔ <username>. */
+  learnFromStatusNotify(raw: WireMessage): void {
+    if (Number(raw?.StatusNotifyCode) !== 4) return;
+    const pairs = syncConvPairs(String(raw.StatusNotifyUserName ?? ''), String(raw.Content ?? ''));
+    if (pairs.length > 0) this.#registry.learnPermanent(pairs);
   }
 
   get(userName: string): Contact | undefined {

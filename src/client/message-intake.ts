@@ -22,6 +22,8 @@ export class MessageIntake {
   readonly #rt: Runtime;
   readonly #session: Session;
   readonly #directory: MutableContactDirectory;
+  /** Sees every status-notify (MsgType 51) message: the contact service learns permanent ids from it (§9.4). */
+  onStatusNotify: ((raw: WireMessage) => void) | undefined;
 
   constructor(rt: Runtime, session: Session, directory: MutableContactDirectory, seen = new SeenSet()) {
     this.#rt = rt;
@@ -70,6 +72,7 @@ export class MessageIntake {
     for (const raw of raws) {
       if (!raw?.MsgId || this.seen.has(raw.MsgId) || inBatch.has(raw.MsgId)) continue;
       if (raw.MsgType === MSGTYPE_STATUS_NOTIFY) {
+        this.onStatusNotify?.(raw);
         this.seen.add(raw.MsgId);
         continue;
       }

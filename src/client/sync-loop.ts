@@ -170,6 +170,7 @@ export class SyncLoop {
         );
         await intake.completeRooms(incomplete);
       }
+      if (sync.ModChatRoomMemberList.length > 0) directory.applyMemberLists(sync.ModChatRoomMemberList);
       await intake.process(sync.AddMsgList);
 
       if (sync.ContinueFlag !== 0 && keyAdvanced) continue;

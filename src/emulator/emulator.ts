@@ -9,6 +9,7 @@ import { FaultTable } from './faults.js';
 import { HoldRegistry } from './holds.js';
 import { MsgIdSource } from './ids.js';
 import { EmulatorPhone } from './phone.js';
+import { setupProxy } from './proxy/proxy-setup.js';
 import { QrStore } from './qr-store.js';
 import { registerContactRoutes } from './routes/contact-routes.js';
 import { registerInitRoutes } from './routes/init-routes.js';
@@ -71,7 +72,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   registerMessageRoutes(router, ctx);
   registerPhoneRoutes(router, ctx, phone);
   const faults = new FaultTable();
-  const server = new EmulatorServer({ router, faults, holds: ctx.holds, logger });
+  const proxy = setupProxy(options.proxy, logger);
+  const server = new EmulatorServer({
+    router,
+    faults,
+    holds: ctx.holds,
+    logger,
+    ...(proxy ? { proxy: proxy.proxy } : {}),
+  });
   const host = options.host ?? '127.0.0.1';
   const address = await server.listen(options.port ?? 0, host);
   const urlHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
@@ -86,12 +94,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     phone,
     world,
     faults,
+    ...(proxy ? { proxy: proxy.info(ctx.baseUrl) } : {}),
     close: () => {
       closing ??= (async () => {
         ctx.holds.closeAll();
         phone.closeWaits();
         qrs.close();
         await server.close();
+        proxy?.dispose();
         events.clear();
         logger.info('emulator closed');
       })();

@@ -4,6 +4,9 @@
 export { demoWorldSpec } from './demo-world.js';
 export { resolveWorld, startEmulator } from './emulator.js';
 export type { Fault, FaultOptions, Faults, InjectedFault } from './faults.js';
+export { SERVED_HOSTS } from './proxy/hosts.js';
+export { CA_CERT_FILE, CA_KEY_FILE } from './proxy/local-ca.js';
+export type { EmulatorProxyInfo, ProxyOption } from './proxy/proxy-setup.js';
 export type {
   Emulator,
   EmulatorOptions,

@@ -15,6 +15,8 @@ import { MMWEBWX } from '../protocol/session-context.js';
 import { redact } from '../redact.js';
 import type { FaultTable } from './faults.js';
 import type { HoldRegistry } from './holds.js';
+import { type ForwardProxy, refusalText } from './proxy/forward-proxy.js';
+import type { PublicHost } from './proxy/hosts.js';
 
 const MAX_BODY = 8 * 1024 * 1024;
 
@@ -29,6 +31,8 @@ export interface EmuRequest {
   bodyText: string;
   /** Aborted when the client goes away before the reply. */
   signal: AbortSignal;
+  /** Proxy mode: the real host this request was addressed to (undefined: sent to the emulator directly). */
+  publicHost?: PublicHost;
   /** Query parameter, else form-body parameter. */
   param(name: string): string | undefined;
   /** The body parsed as JSON (any Content-Type), or undefined when it is not JSON. */
@@ -129,7 +133,13 @@ function readBody(req: IncomingMessage): Promise<string | undefined> {
   });
 }
 
-function buildRequest(req: IncomingMessage, url: URL, bodyText: string, signal: AbortSignal): EmuRequest {
+function buildRequest(
+  req: IncomingMessage,
+  url: URL,
+  bodyText: string,
+  signal: AbortSignal,
+  publicHost: PublicHost | undefined,
+): EmuRequest {
   let form: URLSearchParams | undefined;
   let parsed: { value: unknown } | undefined;
   const formBody = () => {
@@ -149,6 +159,7 @@ function buildRequest(req: IncomingMessage, url: URL, bodyText: string, signal: 
     cookies: parseCookies(req.headers.cookie),
     bodyText,
     signal,
+    ...(publicHost === undefined ? {} : { publicHost }),
     param: (name) => url.searchParams.get(name) ?? formBody().get(name) ?? undefined,
     json: () => {
       if (parsed === undefined) {
@@ -169,11 +180,18 @@ function malformed(reply: Reply): Reply {
   return { ...reply, status: 200, body: Buffer.concat([cut, Buffer.from('\u0000<!--', 'utf8')]) };
 }
 
+/** Proxy mode: a request for a host the emulator does not serve (nothing is forwarded). */
+function proxyRefusal(host: string): Reply {
+  return textReply(403, 'text/plain; charset=utf-8', refusalText(host));
+}
+
 export interface ServerDeps {
   router: Router;
   faults: FaultTable;
   holds: HoldRegistry;
   logger: Logger;
+  /** Proxy mode (docs/emulator.md "Proxy mode"): CONNECT and absolute-form requests. */
+  proxy?: ForwardProxy;
 }
 
 export class EmulatorServer {
@@ -188,6 +206,7 @@ export class EmulatorServer {
         else res.destroy();
       });
     });
+    deps.proxy?.attach(this.server);
   }
 
   listen(port: number, host: string): Promise<AddressInfo> {
@@ -203,7 +222,10 @@ export class EmulatorServer {
   async close(): Promise<void> {
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     this.server.closeIdleConnections();
-    const timer = setTimeout(() => this.server.closeAllConnections(), 200);
+    const timer = setTimeout(() => {
+      this.server.closeAllConnections();
+      this.deps.proxy?.closeTunnels();
+    }, 200);
     await closed;
     clearTimeout(timer);
   }
@@ -214,12 +236,24 @@ export class EmulatorServer {
     res.on('close', () => {
       if (!res.writableFinished) aborter.abort();
     });
+    const origin = this.deps.proxy?.classify(req);
+    if (origin?.kind === 'refused') {
+      req.resume();
+      this.write(res, proxyRefusal(origin.host));
+      return;
+    }
     const bodyText = await readBody(req);
     if (bodyText === undefined) {
       this.write(res, textReply(413, 'text/plain; charset=utf-8', 'Payload Too Large'));
       return;
     }
-    const request = buildRequest(req, url, bodyText, aborter.signal);
+    const request = buildRequest(
+      req,
+      url,
+      bodyText,
+      aborter.signal,
+      origin?.kind === 'served' ? origin.publicHost : undefined,
+    );
     this.deps.logger.debug({ method: request.method, url: redact(req.url ?? '') }, 'emulator request');
     const route = this.deps.router.find(url.pathname);
     if (route === undefined) {

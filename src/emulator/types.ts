@@ -3,6 +3,7 @@
  */
 import type { Logger } from '../logger.js';
 import type { Faults } from './faults.js';
+import type { EmulatorProxyInfo, ProxyOption } from './proxy/proxy-setup.js';
 import type { World, WorldSpec } from './world.js';
 import type { GenerateWorldOptions } from './world-generator.js';
 
@@ -41,6 +42,11 @@ export interface EmulatorOptions {
    * real server does. Default true.
    */
   kickPreviousSession?: boolean;
+  /**
+   * Proxy mode (docs/emulator.md): also be an HTTP/HTTPS forward proxy for the real service's hosts,
+   * terminating TLS with a local CA kept in `caDir` (`true`: a temporary directory). Default false.
+   */
+  proxy?: ProxyOption;
 }
 
 export interface Emulator {
@@ -49,6 +55,8 @@ export interface Emulator {
   readonly phone: Phone;
   readonly world: World;
   readonly faults: Faults;
+  /** Proxy mode only: the proxy URL and the CA certificate to trust. */
+  readonly proxy?: EmulatorProxyInfo;
   /** Closes the server, ends held long-polls, clears every timer. */
   close(): Promise<void>;
 }

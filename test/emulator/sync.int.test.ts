@@ -165,7 +165,8 @@ describe('synccheck and webwxsync', () => {
     expect((await held).text).toBe('window.synccheck={retcode:"1100",selector:"0"}');
     expect((await syncCheck(li, key)).text).toBe('window.synccheck={retcode:"1100",selector:"0"}');
     expect((await sync(li, key)).BaseResponse).toEqual({ Ret: 1100, ErrMsg: '' });
-    expect(((await init(li)).BaseResponse as { Ret: number }).Ret).toBe(1100);
+    // webwxinit answers 1101 for any dead session (§4.1, §12: what stops wechat4u).
+    expect(((await init(li)).BaseResponse as { Ret: number }).Ret).toBe(1101);
     expect(events).toEqual([{ sessionId: 's1', code: 1100, reason: 'phone' }]);
 
     const other = await ready(e);

@@ -84,7 +84,8 @@ export function registerInitRoutes(router: Router, ctx: EmulatorContext): void {
     methods: ['POST'],
     handler: (req) => {
       const auth = authenticate(ctx, req);
-      if (!auth.ok) return failure(auth.ret);
+      // A dead session's init answers 1101 whatever ended it (§4.1, §12): the only Ret that stops wechat4u.
+      if (!auth.ok) return failure(auth.ret >= 1100 && auth.ret <= 1102 ? 1101 : auth.ret);
       auth.session.initialized = true;
       return jsonReply(stringifyWire(initReply(ctx, auth.session)));
     },

@@ -5,6 +5,7 @@
 import QRCode from 'qrcode';
 import { MMWEBWX } from '../../protocol/session-context.js';
 import { authenticate, type EmulatorContext, endSession } from '../context.js';
+import { publicOrigin, qrLinkOrigin, scopeCookie } from '../proxy/public-origin.js';
 import { info, type QrEntry } from '../qr-store.js';
 import { type EmuRequest, jsonReply, notFound, type Reply, type Router, textReply } from '../server.js';
 import type { Session } from '../session.js';
@@ -37,12 +38,12 @@ function hasUosHeaders(req: EmuRequest): boolean {
   return req.headers.extspam !== undefined || req.headers['client-version'] !== undefined;
 }
 
-function redirectUri(ctx: EmulatorContext, e: QrEntry): string {
-  return `${ctx.baseUrl}${MMWEBWX}/webwxnewloginpage?ticket=${e.ticket}@qrticket_0&uuid=${e.uuid}&lang=zh_CN&scan=${e.scanTime}`;
+function redirectUri(origin: string, e: QrEntry): string {
+  return `${origin}${MMWEBWX}/webwxnewloginpage?ticket=${e.ticket}@qrticket_0&uuid=${e.uuid}&lang=zh_CN&scan=${e.scanTime}`;
 }
 
 /** What a poll answers now for this QR, or undefined to keep holding. */
-function pollAnswer(ctx: EmulatorContext, e: QrEntry, loginIcon: boolean): string | undefined {
+function pollAnswer(origin: string, e: QrEntry, loginIcon: boolean): string | undefined {
   switch (e.state) {
     case 'waiting':
       return undefined;
@@ -52,7 +53,7 @@ function pollAnswer(ctx: EmulatorContext, e: QrEntry, loginIcon: boolean): strin
       return loginPollScanned(loginIcon ? TINY_JPEG_BASE64 : undefined);
     case 'confirmed':
       e.reported = 'confirmed';
-      return loginPollConfirmed(redirectUri(ctx, e));
+      return loginPollConfirmed(redirectUri(origin, e));
     case 'cancelled':
       e.reported = 'cancelled';
       return loginPollCode(202);
@@ -121,7 +122,7 @@ function newLoginPage(ctx: EmulatorContext, req: EmuRequest): Reply {
   ctx.events.emit('login', s.info());
   return xml(
     loginPageXml({ skey: s.skey, sid: s.sid, uin: s.uin, passTicketEncoded: s.passTicketEncoded }),
-    loginCookies(s),
+    loginCookies(s).map((c) => scopeCookie(req, c)),
   );
 }
 
@@ -129,9 +130,10 @@ async function loginPoll(ctx: EmulatorContext, req: EmuRequest): Promise<Reply> 
   const e = ctx.qrs.get(req.param('uuid'));
   if (e === undefined) return js(loginPollCode(400));
   const loginIcon = req.param('loginicon') === 'true';
+  const origin = publicOrigin(ctx, req);
   const body = await ctx.holds.hold({
     ms: ctx.timing.loginPollHoldMs,
-    check: () => pollAnswer(ctx, e, loginIcon),
+    check: () => pollAnswer(origin, e, loginIcon),
     subscribe: (wake) => {
       e.waiters.add(wake);
       return () => e.waiters.delete(wake);
@@ -183,7 +185,8 @@ export function registerLoginRoutes(router: Router, ctx: EmulatorContext): void 
     handler: async (req) => {
       const uuid = decodeURIComponent(req.path.slice('/qrcode/'.length));
       if (ctx.qrs.get(uuid) === undefined) return notFound('unknown uuid');
-      const png = await QRCode.toBuffer(`${ctx.baseUrl}/l/${uuid}`, { type: 'png', margin: 2, width: 256 });
+      const link = `${qrLinkOrigin(ctx, req)}/l/${uuid}`;
+      const png = await QRCode.toBuffer(link, { type: 'png', margin: 2, width: 256 });
       return textReply(200, 'image/png', png);
     },
   });

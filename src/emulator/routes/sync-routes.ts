@@ -3,6 +3,7 @@
  */
 import type { SyncReply } from '../../protocol/wire-types.js';
 import { authenticate, type EmulatorContext } from '../context.js';
+import { scopeCookie } from '../proxy/public-origin.js';
 import { type EmuRequest, jsonReply, type Reply, type Router, textReply } from '../server.js';
 import type { Session } from '../session.js';
 import { setCookie, syncCheckReply } from '../wire-format.js';
@@ -92,7 +93,7 @@ function sync(ctx: EmulatorContext, req: EmuRequest, s: Session): Reply {
     setCookie('wxsid', s.sid, day),
     setCookie('webwx_data_ticket', s.dataTicket, day),
   ];
-  return jsonReply(stringifyWire(reply), { 'Set-Cookie': cookies });
+  return jsonReply(stringifyWire(reply), { 'Set-Cookie': cookies.map((c) => scopeCookie(req, c)) });
 }
 
 export function registerSyncRoutes(router: Router, ctx: EmulatorContext): void {

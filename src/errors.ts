@@ -15,7 +15,9 @@ export type WebWxErrorCode =
   /** A bot or API configuration that does not validate (src/bot/errors.ts). */
   | 'invalid-config'
   /** Several contacts claim the same stable id (src/client/stable-ids.ts). */
-  | 'stable-id-collision';
+  | 'stable-id-collision'
+  /** A session or message store is corrupt, from an incompatible version, or failed (src/store). */
+  | 'store';
 
 export abstract class WebWxError extends Error {
   abstract readonly code: WebWxErrorCode;

@@ -82,3 +82,24 @@ export { decodeMessage } from './model/index.js';
 export type { Credentials, Hosts } from './protocol/session-context.js';
 export type * from './protocol/wire-types.js';
 export type { RetryPolicy } from './transport/index.js';
+export type {
+  ContactCache,
+  HistoryQuery,
+  MessageDirection,
+  MessageStore,
+  NewStoredMessage,
+  OutgoingStatus,
+  RecordStore,
+  SavedSession,
+  SessionStore,
+  StoredMessage,
+  StoreErrorKind,
+  SqliteStoreOptions,
+} from './store/index.js';
+export {
+  FileSessionStore,
+  MemoryStore,
+  SAVED_SESSION_VERSION,
+  SqliteStore,
+  StoreError,
+} from './store/index.js';

@@ -8,6 +8,8 @@ import { DEFAULT_HOSTS, DEFAULT_SYNCCHECK_FALLBACKS, UOS_EXTSPAM } from '../prot
 import type { Hosts } from '../protocol/session-context.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../transport/index.js';
 import { MemoryStableIdStore, type StableIdStore } from './stable-ids.js';
+import { resolveRateLimit, storeStableIds } from './store-options.js';
+import { isMessageStore, type MessageStore, type SessionStore } from '../store/index.js';
 
 export interface ClientOptions {
   /**
@@ -38,6 +40,16 @@ export interface ClientOptions {
   random?: () => number;
   /** Where stable contact ids are kept across logins (docs/contacts.md). Default: in memory. */
   stableIds?: StableIdStore;
+  /**
+   * Where the session survives a restart (docs/sessions.md): any SessionStore (MemoryStore,
+   * FileSessionStore, SqliteStore). A store that is also a MessageStore (MemoryStore, SqliteStore)
+   * logs every message and makes delivery exactly-once across restarts. Default: none.
+   */
+  store?: SessionStore;
+  /** After a logout by the server (1100/1101/1102), log in again: push login, then QR. Default false. */
+  autoRelogin?: boolean;
+  /** Ret 1205 (rate limited) on a send: retry with the same ClientMsgId after a growing delay. */
+  rateLimit?: { maxAttempts?: number; baseDelayMs?: number; maxDelayMs?: number };
 }
 
 export interface ResolvedOptions {
@@ -55,6 +67,11 @@ export interface ResolvedOptions {
   now: () => number;
   random: () => number;
   stableIds: StableIdStore;
+  store: SessionStore | undefined;
+  /** `store` when it also keeps messages. */
+  messageStore: MessageStore | undefined;
+  autoRelogin: boolean;
+  rateLimit: { maxAttempts: number; baseDelayMs: number; maxDelayMs: number };
 }
 
 export const DEFAULT_TIMEOUTS = Object.freeze({
@@ -118,7 +135,11 @@ export function resolveOptions(options: ClientOptions = {}): ResolvedOptions {
     retry,
     now: options.now ?? Date.now,
     random: options.random ?? Math.random,
-    stableIds: options.stableIds ?? new MemoryStableIdStore(),
+    stableIds: options.stableIds ?? storeStableIds(options.store) ?? new MemoryStableIdStore(),
+    store: options.store,
+    messageStore: isMessageStore(options.store) ? options.store : undefined,
+    autoRelogin: options.autoRelogin ?? false,
+    rateLimit: resolveRateLimit(options.rateLimit),
   };
 }
 

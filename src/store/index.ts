@@ -1,0 +1,18 @@
+export { FileSessionStore, writeFileAtomic } from './file-session-store.js';
+export { MemoryStore } from './memory-store.js';
+export { checkSavedSession, parseSavedSession } from './saved-session.js';
+export type {
+  ContactCache,
+  HistoryQuery,
+  MessageDirection,
+  MessageStore,
+  NewStoredMessage,
+  OutgoingStatus,
+  RecordStore,
+  SavedSession,
+  SessionStore,
+  StoredMessage,
+  StoreErrorKind,
+} from './session-store.js';
+export { DEFAULT_HISTORY_LIMIT, isMessageStore, SAVED_SESSION_VERSION, StoreError } from './session-store.js';
+export { SQLITE_SCHEMA_VERSION, SqliteStore, type SqliteStoreOptions } from './sqlite-store.js';

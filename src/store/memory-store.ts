@@ -1,0 +1,94 @@
+/**
+ * MemoryStore: every store contract in memory (a process's lifetime). Also the reference behaviour
+ * the SQLite store follows; the contract suite in test/store runs on both.
+ */
+import type { WireContact } from '../protocol/wire-types.js';
+import { checkSavedSession, copySession } from './saved-session.js';
+import {
+  type ContactCache,
+  DEFAULT_HISTORY_LIMIT,
+  type HistoryQuery,
+  type MessageStore,
+  type NewStoredMessage,
+  type OutgoingStatus,
+  type SavedSession,
+  type SessionStore,
+  type StoredMessage,
+} from './session-store.js';
+
+export class MemoryStore implements SessionStore, MessageStore, ContactCache {
+  #session: SavedSession | undefined;
+  #log: StoredMessage[] = [];
+  #processed = new Set<string>();
+  #outgoing = new Map<string, StoredMessage>();
+  #contacts: WireContact[] = [];
+  #seq = 0;
+
+  async load(): Promise<SavedSession | undefined> {
+    return this.#session ? copySession(this.#session) : undefined;
+  }
+
+  async save(session: SavedSession): Promise<void> {
+    this.#session = copySession(checkSavedSession(session));
+  }
+
+  async clear(): Promise<void> {
+    this.#session = undefined;
+  }
+
+  async has(msgId: string): Promise<boolean> {
+    return this.#processed.has(msgId);
+  }
+
+  async recordIncoming(
+    messages: readonly NewStoredMessage[],
+    deliver?: (index: number) => void,
+  ): Promise<number[]> {
+    const delivered: number[] = [];
+    messages.forEach((message, index) => {
+      if (!message.msgId || this.#processed.has(message.msgId)) return;
+      this.#processed.add(message.msgId);
+      this.#log.push({ ...structuredClone(message), seq: ++this.#seq });
+      delivered.push(index);
+      deliver?.(index);
+    });
+    return delivered;
+  }
+
+  async recordOutgoing(message: NewStoredMessage): Promise<void> {
+    if (!message.clientMsgId) throw new TypeError('recordOutgoing: clientMsgId is required');
+    if (this.#outgoing.has(message.clientMsgId)) return;
+    const stored: StoredMessage = { ...structuredClone(message), seq: ++this.#seq };
+    this.#outgoing.set(message.clientMsgId, stored);
+    this.#log.push(stored);
+  }
+
+  async updateOutgoing(
+    clientMsgId: string,
+    update: { status: OutgoingStatus; msgId?: string },
+  ): Promise<void> {
+    const stored = this.#outgoing.get(clientMsgId);
+    if (!stored) return;
+    stored.status = update.status;
+    if (update.msgId !== undefined) stored.msgId = update.msgId;
+  }
+
+  async pendingOutgoing(): Promise<StoredMessage[]> {
+    return [...this.#outgoing.values()].filter((m) => m.status === 'pending').map((m) => structuredClone(m));
+  }
+
+  async history(chatUserName: string, query: HistoryQuery = {}): Promise<StoredMessage[]> {
+    const limit = query.limit ?? DEFAULT_HISTORY_LIMIT;
+    const before = query.before ?? Number.POSITIVE_INFINITY;
+    const matching = this.#log.filter((m) => m.chatUserName === chatUserName && m.seq < before);
+    return (limit > 0 ? matching.slice(-limit) : []).map((m) => structuredClone(m));
+  }
+
+  async loadContacts(): Promise<WireContact[]> {
+    return structuredClone(this.#contacts);
+  }
+
+  async saveContacts(contacts: readonly WireContact[]): Promise<void> {
+    this.#contacts = structuredClone([...contacts]);
+  }
+}

@@ -1,0 +1,146 @@
+/**
+ * The store contracts (docs/sessions.md): where a session survives a restart (SessionStore), where
+ * every message in and out is logged and the processed MsgIds are kept (MessageStore), and the
+ * contact cache. Implementations: MemoryStore, FileSessionStore, SqliteStore.
+ */
+
+import type { SerializedCookieJar } from 'tough-cookie';
+import { WebWxError } from '../errors.js';
+import type { Credentials, Hosts } from '../protocol/session-context.js';
+import type { SyncKey, WireContact, WireUser } from '../protocol/wire-types.js';
+
+/** The format version of SavedSession; a store refuses any other with StoreError 'incompatible'. */
+export const SAVED_SESSION_VERSION = 1;
+
+/** Everything needed to resume a session without a QR code. Plain JSON. Secret: never log it. */
+export interface SavedSession {
+  version: typeof SAVED_SESSION_VERSION;
+  hosts: Hosts;
+  credentials: Credentials;
+  /** CookieStore.toJSON() of the session's jar. */
+  cookies: SerializedCookieJar;
+  /** The key webwxsync sends next: everything before it has been recorded (exactly-once). */
+  syncKey: SyncKey;
+  syncCheckKey: SyncKey;
+  /** The logged-in user as webwxinit described it (undefined before init). */
+  self: WireUser | undefined;
+  deviceId: string;
+  /** Unix ms. */
+  savedAt: number;
+}
+
+export interface SessionStore {
+  /** The saved session, or undefined when there is none. StoreError when it cannot be read. */
+  load(): Promise<SavedSession | undefined>;
+  /** Replaces the saved session (atomically where the medium allows). */
+  save(session: SavedSession): Promise<void>;
+  /** Forgets the session (after a logout). */
+  clear(): Promise<void>;
+}
+
+export type MessageDirection = 'in' | 'out';
+/** Outgoing messages: 'pending' until the server accepted them, then 'sent'; 'failed' when given up. */
+export type OutgoingStatus = 'pending' | 'sent' | 'failed';
+
+/** One message of the log. Plain JSON. */
+export interface StoredMessage {
+  /** Position in the log, given by the store (increasing); the `before` cursor of history(). */
+  seq: number;
+  direction: MessageDirection;
+  /** The server's MsgId ('' for an outgoing message not yet accepted). */
+  msgId: string;
+  /** Outgoing: the LocalID/ClientMsgId, the same on every retry. '' for incoming. */
+  clientMsgId: string;
+  /** The conversation's UserName (the peer, or the @@room). */
+  chatUserName: string;
+  senderUserName: string;
+  /** Message kind ('text', 'image', …; 'unknown' when not decoded). */
+  kind: string;
+  /** Unix seconds. */
+  createTime: number;
+  /** The human-readable text ('' for media). */
+  text: string;
+  /** The decoded fields (the Message without `raw`), as JSON. */
+  fields: Record<string, unknown>;
+  /** The wire entry as received (incoming) or as sent (outgoing Msg). */
+  raw: Record<string, unknown>;
+  /** Outgoing only; incoming messages are 'sent'. */
+  status: OutgoingStatus;
+}
+
+/** A message to log, before the store gives it a seq. */
+export type NewStoredMessage = Omit<StoredMessage, 'seq'>;
+
+export interface HistoryQuery {
+  /** At most this many (the newest ones), default 50. */
+  limit?: number;
+  /** Only messages with a seq below this (paging backwards). */
+  before?: number;
+}
+
+export interface MessageStore {
+  /** Was this incoming MsgId already processed? */
+  has(msgId: string): Promise<boolean>;
+  /**
+   * Records a batch of incoming messages as one unit: every message whose MsgId was not processed
+   * yet is logged and marked processed, and `deliver(index)` is called for it (index into
+   * `messages`) inside the same unit (for SqliteStore: the same transaction, so synchronous writes
+   * a handler makes to the same database commit together with it). Returns the indexes delivered.
+   * A duplicate within the batch counts once.
+   */
+  recordIncoming(messages: readonly NewStoredMessage[], deliver?: (index: number) => void): Promise<number[]>;
+  /** Logs an outgoing message (status 'pending' before it is sent). Idempotent per clientMsgId. */
+  recordOutgoing(message: NewStoredMessage): Promise<void>;
+  /** Updates an outgoing message after the server answered (status, MsgId). */
+  updateOutgoing(clientMsgId: string, update: { status: OutgoingStatus; msgId?: string }): Promise<void>;
+  /** Outgoing messages still 'pending' (to re-send after a restart, with their ClientMsgId), oldest first. */
+  pendingOutgoing(): Promise<StoredMessage[]>;
+  /** The conversation's messages in and out, oldest first: the newest `limit` before `before`. */
+  history(chatUserName: string, query?: HistoryQuery): Promise<StoredMessage[]>;
+}
+
+/** The contact cache: the last contact list, to show something before the contacts load. */
+export interface ContactCache {
+  loadContacts(): Promise<WireContact[]>;
+  /** Replaces the whole cache. */
+  saveContacts(contacts: readonly WireContact[]): Promise<void>;
+}
+
+/** Whole-set records keyed by `id` (the stable ids of src/client/stable-ids.ts). */
+export interface RecordStore<R extends { id: string }> {
+  load(): R[];
+  /** Replaces every record. */
+  save(records: R[]): void;
+}
+
+export type StoreErrorKind = 'corrupt' | 'incompatible' | 'io';
+
+/** A store cannot be read (corrupt, another version) or written. */
+export class StoreError extends WebWxError {
+  readonly code = 'store' as const;
+  readonly kind: StoreErrorKind;
+  /** Where (a file path), when there is one. */
+  readonly location: string | undefined;
+
+  constructor(kind: StoreErrorKind, message: string, options: { location?: string; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.kind = kind;
+    this.location = options.location;
+  }
+}
+
+/** True when `store` also keeps messages (so createClient uses it for exactly-once delivery). */
+export function isMessageStore(store: unknown): store is MessageStore {
+  const s = store as Partial<MessageStore> | undefined;
+  return (
+    typeof s?.recordIncoming === 'function' &&
+    typeof s.recordOutgoing === 'function' &&
+    typeof s.updateOutgoing === 'function' &&
+    typeof s.pendingOutgoing === 'function' &&
+    typeof s.has === 'function' &&
+    typeof s.history === 'function'
+  );
+}
+
+/** The default history page size. */
+export const DEFAULT_HISTORY_LIMIT = 50;

@@ -1,0 +1,346 @@
+/**
+ * SqliteStore (better-sqlite3): the session, the contact cache, the stable ids, the message log (every
+ * message in and out, with its kind, decoded fields and raw entry) and the set of processed MsgIds,
+ * in one database file (mode 0600, WAL). Every call does its work synchronously before it returns,
+ * so what a 'message' handler writes to `database` while recordIncoming delivers commits in the same
+ * transaction as the message's processed mark (docs/sessions.md, exactly-once).
+ */
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import type { WireContact } from '../protocol/wire-types.js';
+import { checkSavedSession, parseSavedSession } from './saved-session.js';
+import {
+  type ContactCache,
+  DEFAULT_HISTORY_LIMIT,
+  type HistoryQuery,
+  type MessageStore,
+  type NewStoredMessage,
+  type OutgoingStatus,
+  type RecordStore,
+  type SavedSession,
+  type SessionStore,
+  type StoredMessage,
+  StoreError,
+} from './session-store.js';
+
+/** The database layout version; a database of another version is refused. */
+export const SQLITE_SCHEMA_VERSION = 1;
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS messages (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  direction TEXT NOT NULL,
+  msg_id TEXT NOT NULL,
+  client_msg_id TEXT,
+  chat TEXT NOT NULL,
+  sender TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  create_time INTEGER NOT NULL,
+  text TEXT NOT NULL,
+  fields TEXT NOT NULL,
+  raw TEXT NOT NULL,
+  status TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS messages_by_chat ON messages (chat, seq);
+CREATE UNIQUE INDEX IF NOT EXISTS messages_by_client_id ON messages (client_msg_id) WHERE client_msg_id IS NOT NULL;
+CREATE TABLE IF NOT EXISTS processed (msg_id TEXT PRIMARY KEY) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS contacts (user_name TEXT PRIMARY KEY, data TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS stable_ids (id TEXT PRIMARY KEY, data TEXT NOT NULL) WITHOUT ROWID;
+`;
+
+interface MessageRow {
+  seq: number;
+  direction: string;
+  msg_id: string;
+  client_msg_id: string | null;
+  chat: string;
+  sender: string;
+  kind: string;
+  create_time: number;
+  text: string;
+  fields: string;
+  raw: string;
+  status: string;
+}
+
+function parseJson(text: string): Record<string, unknown> {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
+
+function rowToMessage(row: MessageRow): StoredMessage {
+  return {
+    seq: row.seq,
+    direction: row.direction === 'out' ? 'out' : 'in',
+    msgId: row.msg_id,
+    clientMsgId: row.client_msg_id ?? '',
+    chatUserName: row.chat,
+    senderUserName: row.sender,
+    kind: row.kind,
+    createTime: row.create_time,
+    text: row.text,
+    fields: parseJson(row.fields),
+    raw: parseJson(row.raw),
+    status: row.status === 'pending' || row.status === 'failed' ? row.status : 'sent',
+  };
+}
+
+function messageParams(m: NewStoredMessage): unknown[] {
+  return [
+    m.direction,
+    m.msgId,
+    m.clientMsgId || null,
+    m.chatUserName,
+    m.senderUserName,
+    m.kind,
+    Math.trunc(m.createTime) || 0,
+    m.text,
+    JSON.stringify(m.fields ?? {}),
+    JSON.stringify(m.raw ?? {}),
+    m.status,
+  ];
+}
+
+function wrap<T>(what: string, path: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (error) {
+    if (error instanceof StoreError) throw error;
+    const code = (error as { code?: string })?.code ?? '';
+    const kind = code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT' ? 'corrupt' : 'io';
+    throw new StoreError(kind, `${what} (${path}) failed${code ? ` (${code})` : ''}`, {
+      location: path,
+      cause: error,
+    });
+  }
+}
+
+export interface SqliteStoreOptions {
+  /** The database file (created with its directory, mode 0600), or ':memory:'. */
+  path: string;
+}
+
+export class SqliteStore implements SessionStore, MessageStore, ContactCache {
+  readonly path: string;
+  readonly #db: Database.Database;
+  readonly #statements: ReturnType<typeof prepare>;
+
+  constructor(options: SqliteStoreOptions | string) {
+    const path = typeof options === 'string' ? options : options.path;
+    if (!path) throw new TypeError('SqliteStore: path is required');
+    this.path = path;
+    this.#db = wrap('opening the database', path, () => openDatabase(path));
+    this.#statements = wrap('preparing the database', path, () => prepare(this.#db));
+  }
+
+  /** The underlying database, for writes that must commit with a delivery (see recordIncoming). */
+  get database(): Database.Database {
+    return this.#db;
+  }
+
+  close(): void {
+    if (this.#db.open) this.#db.close();
+  }
+
+  async load(): Promise<SavedSession | undefined> {
+    const row = wrap('reading the session', this.path, () => this.#statements.getMeta.get('session')) as
+      | { value: string }
+      | undefined;
+    return row ? parseSavedSession(row.value, this.path) : undefined;
+  }
+
+  async save(session: SavedSession): Promise<void> {
+    const text = JSON.stringify(checkSavedSession(session));
+    wrap('saving the session', this.path, () => this.#statements.setMeta.run('session', text));
+  }
+
+  async clear(): Promise<void> {
+    wrap('clearing the session', this.path, () => this.#statements.deleteMeta.run('session'));
+  }
+
+  async has(msgId: string): Promise<boolean> {
+    return wrap(
+      'reading processed ids',
+      this.path,
+      () => this.#statements.hasProcessed.get(msgId) !== undefined,
+    );
+  }
+
+  async recordIncoming(
+    messages: readonly NewStoredMessage[],
+    deliver?: (index: number) => void,
+  ): Promise<number[]> {
+    const s = this.#statements;
+    const run = this.#db.transaction(() => {
+      const delivered: number[] = [];
+      messages.forEach((message, index) => {
+        if (!message.msgId) return;
+        if (s.markProcessed.run(message.msgId).changes === 0) return;
+        s.insertMessage.run(...messageParams(message));
+        delivered.push(index);
+        deliver?.(index);
+      });
+      return delivered;
+    });
+    return wrap('recording messages', this.path, () => run.immediate());
+  }
+
+  async recordOutgoing(message: NewStoredMessage): Promise<void> {
+    if (!message.clientMsgId) throw new TypeError('recordOutgoing: clientMsgId is required');
+    wrap('recording an outgoing message', this.path, () => {
+      if (this.#statements.byClientId.get(message.clientMsgId)) return;
+      this.#statements.insertMessage.run(...messageParams(message));
+    });
+  }
+
+  async updateOutgoing(
+    clientMsgId: string,
+    update: { status: OutgoingStatus; msgId?: string },
+  ): Promise<void> {
+    wrap('updating an outgoing message', this.path, () =>
+      update.msgId === undefined
+        ? this.#statements.setStatus.run(update.status, clientMsgId)
+        : this.#statements.setStatusAndId.run(update.status, update.msgId, clientMsgId),
+    );
+  }
+
+  async pendingOutgoing(): Promise<StoredMessage[]> {
+    const rows = wrap('reading pending messages', this.path, () =>
+      this.#statements.pending.all(),
+    ) as MessageRow[];
+    return rows.map(rowToMessage);
+  }
+
+  async history(chatUserName: string, query: HistoryQuery = {}): Promise<StoredMessage[]> {
+    const limit = Math.max(0, Math.trunc(query.limit ?? DEFAULT_HISTORY_LIMIT));
+    const before = query.before ?? Number.MAX_SAFE_INTEGER;
+    const rows = wrap('reading history', this.path, () =>
+      this.#statements.history.all(chatUserName, before, limit),
+    ) as MessageRow[];
+    return rows.reverse().map(rowToMessage);
+  }
+
+  async loadContacts(): Promise<WireContact[]> {
+    const rows = wrap('reading contacts', this.path, () => this.#statements.contacts.all()) as {
+      data: string;
+    }[];
+    return rows
+      .map((r) => parseJson(r.data) as unknown as WireContact)
+      .filter((c) => typeof c.UserName === 'string');
+  }
+
+  async saveContacts(contacts: readonly WireContact[]): Promise<void> {
+    const s = this.#statements;
+    wrap('saving contacts', this.path, () =>
+      this.#db.transaction(() => {
+        s.clearContacts.run();
+        for (const c of contacts) s.insertContact.run(c.UserName, JSON.stringify(c));
+      })(),
+    );
+  }
+
+  /**
+   * A record store in this database for the stable ids of the contacts layer: pass
+   * `store.stableIdStore<StableIdRecord>()` as createClient's `stableIds` (createClient does it by
+   * itself when `store` is a SqliteStore and `stableIds` is not given).
+   */
+  stableIdStore<R extends { id: string }>(): RecordStore<R> {
+    return {
+      load: () => this.#loadStableIds() as R[],
+      save: (records) => this.#saveStableIds(records),
+    };
+  }
+
+  #loadStableIds(): { id: string }[] {
+    const rows = wrap('reading stable ids', this.path, () => this.#statements.stableIds.all()) as {
+      data: string;
+    }[];
+    return rows
+      .map((r) => parseJson(r.data) as unknown as { id: string })
+      .filter((r) => typeof r.id === 'string');
+  }
+
+  #saveStableIds(records: readonly { id: string }[]): void {
+    const s = this.#statements;
+    wrap('saving stable ids', this.path, () =>
+      this.#db.transaction(() => {
+        s.clearStableIds.run();
+        for (const r of records) s.insertStableId.run(r.id, JSON.stringify(r));
+      })(),
+    );
+  }
+}
+
+function openDatabase(path: string): Database.Database {
+  if (path !== ':memory:') {
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    if (!existsSync(path)) closeSync(openSync(path, 'a', 0o600));
+  }
+  const db = new Database(path);
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('busy_timeout = 5000');
+    const version = db.prepare("SELECT value FROM sqlite_master WHERE type = 'table' AND name = 'meta'").get()
+      ? (db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get() as
+          | { value: string }
+          | undefined)
+      : undefined;
+    if (version && Number(version.value) !== SQLITE_SCHEMA_VERSION) {
+      throw new StoreError(
+        'incompatible',
+        `database has schema version ${version.value}; this webwx reads version ${SQLITE_SCHEMA_VERSION}`,
+        { location: path },
+      );
+    }
+    db.exec(SCHEMA);
+    db.prepare("INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)").run(
+      String(SQLITE_SCHEMA_VERSION),
+    );
+    if (path !== ':memory:') {
+      for (const file of [path, `${path}-wal`, `${path}-shm`]) {
+        try {
+          chmodSync(file, 0o600);
+        } catch {
+          // -wal/-shm may not exist yet.
+        }
+      }
+    }
+    return db;
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
+function prepare(db: Database.Database) {
+  return {
+    getMeta: db.prepare('SELECT value FROM meta WHERE key = ?'),
+    setMeta: db.prepare(
+      'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
+    ),
+    deleteMeta: db.prepare('DELETE FROM meta WHERE key = ?'),
+    hasProcessed: db.prepare('SELECT 1 FROM processed WHERE msg_id = ?'),
+    markProcessed: db.prepare('INSERT OR IGNORE INTO processed (msg_id) VALUES (?)'),
+    insertMessage: db.prepare(
+      'INSERT INTO messages (direction, msg_id, client_msg_id, chat, sender, kind, create_time, text, fields, raw, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    ),
+    byClientId: db.prepare('SELECT seq FROM messages WHERE client_msg_id = ?'),
+    setStatus: db.prepare('UPDATE messages SET status = ? WHERE client_msg_id = ?'),
+    setStatusAndId: db.prepare('UPDATE messages SET status = ?, msg_id = ? WHERE client_msg_id = ?'),
+    pending: db.prepare("SELECT * FROM messages WHERE direction = 'out' AND status = 'pending' ORDER BY seq"),
+    history: db.prepare('SELECT * FROM messages WHERE chat = ? AND seq < ? ORDER BY seq DESC LIMIT ?'),
+    contacts: db.prepare('SELECT data FROM contacts'),
+    clearContacts: db.prepare('DELETE FROM contacts'),
+    insertContact: db.prepare('INSERT OR REPLACE INTO contacts (user_name, data) VALUES (?, ?)'),
+    stableIds: db.prepare('SELECT data FROM stable_ids'),
+    clearStableIds: db.prepare('DELETE FROM stable_ids'),
+    insertStableId: db.prepare('INSERT OR REPLACE INTO stable_ids (id, data) VALUES (?, ?)'),
+  };
+}

@@ -16,6 +16,8 @@ export type WebWxErrorCode =
   | 'invalid-config'
   /** Several contacts claim the same stable id (src/client/stable-ids.ts). */
   | 'stable-id-collision'
+  /** Media input, upload, download or file-name failure (src/client/media-errors.ts). */
+  | 'media'
   /** A session or message store is corrupt, from an incompatible version, or failed (src/store). */
   | 'store';
 

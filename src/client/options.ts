@@ -38,6 +38,8 @@ export interface ClientOptions {
   now?: () => number;
   /** Random number in [0, 1) (tests inject it). Default Math.random. */
   random?: () => number;
+  /** Media limits and where downloads go (docs/media.md). */
+  media?: { maxDownloadBytes?: number; maxUploadBytes?: number; downloadDir?: string };
   /** Where stable contact ids are kept across logins (docs/contacts.md). Default: in memory. */
   stableIds?: StableIdStore;
   /**
@@ -66,6 +68,7 @@ export interface ResolvedOptions {
   retry: RetryPolicy;
   now: () => number;
   random: () => number;
+  media: { maxDownloadBytes: number; maxUploadBytes: number; downloadDir: string };
   stableIds: StableIdStore;
   store: SessionStore | undefined;
   /** `store` when it also keeps messages. */
@@ -80,6 +83,12 @@ export const DEFAULT_TIMEOUTS = Object.freeze({
   loginPollMs: 35_000,
 });
 export const DEFAULT_LANG = 'zh_CN';
+/** Media defaults: 100 MiB each way (the official page allows 50 MB files); downloads into the working directory. */
+export const DEFAULT_MEDIA = Object.freeze({
+  maxDownloadBytes: 100 * 1024 * 1024,
+  maxUploadBytes: 100 * 1024 * 1024,
+  downloadDir: '.',
+});
 
 /** 'host', 'host:port', 'https://host/' → 'https://host' (scheme kept when given). */
 export function normaliseBaseUrl(value: string): string {
@@ -135,6 +144,19 @@ export function resolveOptions(options: ClientOptions = {}): ResolvedOptions {
     retry,
     now: options.now ?? Date.now,
     random: options.random ?? Math.random,
+    media: {
+      maxDownloadBytes: positive(
+        options.media?.maxDownloadBytes,
+        DEFAULT_MEDIA.maxDownloadBytes,
+        'media.maxDownloadBytes',
+      ),
+      maxUploadBytes: positive(
+        options.media?.maxUploadBytes,
+        DEFAULT_MEDIA.maxUploadBytes,
+        'media.maxUploadBytes',
+      ),
+      downloadDir: options.media?.downloadDir ?? DEFAULT_MEDIA.downloadDir,
+    },
     stableIds: options.stableIds ?? storeStableIds(options.store) ?? new MemoryStableIdStore(),
     store: options.store,
     messageStore: isMessageStore(options.store) ? options.store : undefined,

@@ -46,6 +46,10 @@ export interface HttpTransport {
   readonly cookies: CookieStore;
   /** Destroy the agent and every socket it holds. Later sends fail with a TransportError. */
   close(): Promise<void>;
+  /** The keep-alive agent, for streamed uploads and downloads (streaming.ts). Absent in test fakes. */
+  readonly dispatcher?: Dispatcher;
+  /** The User-Agent every request carries. */
+  readonly userAgent?: string;
 }
 
 /** Thrown into the request's own AbortController when its timer fires. */
@@ -214,6 +218,8 @@ export function createHttpTransport(options: HttpTransportOptions = {}): HttpTra
   return {
     send,
     cookies,
+    dispatcher: agent,
+    userAgent,
     close(): Promise<void> {
       closing ??= agent.destroy().catch(() => {});
       return closing;

@@ -4,6 +4,13 @@
 export { demoWorldSpec } from './demo-world.js';
 export { resolveWorld, startEmulator } from './emulator.js';
 export type { Fault, FaultOptions, Faults, InjectedFault } from './faults.js';
+export type { KindPerson, PhoneMessageInput, PhoneMessageKind } from './message-kinds.js';
+export {
+  type PhoneFriendRequest,
+  type PhoneMessageResult,
+  phoneFriendRequest,
+  rememberPhoneMessage,
+} from './phone-messages.js';
 export { SERVED_HOSTS } from './proxy/hosts.js';
 export { CA_CERT_FILE, CA_KEY_FILE } from './proxy/local-ca.js';
 export type { EmulatorProxyInfo, ProxyOption } from './proxy/proxy-setup.js';

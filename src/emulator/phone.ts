@@ -3,6 +3,8 @@
  * watch what they send, log them out.
  */
 import { type EmulatorContext, endSession } from './context.js';
+import type { PhoneMessageInput } from './message-kinds.js';
+import { type PhoneMessageResult, rememberPhoneMessage, sendPhoneMessage } from './phone-messages.js';
 import type {
   InjectedMessage,
   Phone,
@@ -104,6 +106,7 @@ export class EmulatorPhone implements Phone {
         }),
       );
     }
+    rememberPhoneMessage(this.ctx, msgId, sender.id, room?.id);
     const injected: InjectedMessage = {
       msgId,
       createTime,
@@ -113,6 +116,10 @@ export class EmulatorPhone implements Phone {
     };
     if (room !== undefined) injected.room = room.id;
     return injected;
+  }
+
+  sendMessage(input: PhoneMessageInput): PhoneMessageResult {
+    return sendPhoneMessage(this.ctx, input);
   }
 
   sent(): SentRecord[] {

@@ -3,6 +3,8 @@
  */
 import type { Logger } from '../logger.js';
 import type { Faults } from './faults.js';
+import type { PhoneMessageInput } from './message-kinds.js';
+import type { PhoneMessageResult } from './phone-messages.js';
 import type { EmulatorProxyInfo, ProxyOption } from './proxy/proxy-setup.js';
 import type { World, WorldSpec } from './world.js';
 import type { GenerateWorldOptions } from './world-generator.js';
@@ -168,6 +170,8 @@ export interface Phone {
   cancel(uuid: string): void;
   expire(uuid: string): void;
   sendText(input: SendTextInput): InjectedMessage;
+  /** Any non-media kind: card, location, link, music, mini-program, app, red-packet, transfer, friend-request, revoke, system, voip. */
+  sendMessage(input: PhoneMessageInput): PhoneMessageResult;
   sent(): SentRecord[];
   /** The first record matching predicate not returned by an earlier waitForSent; waits if none. */
   waitForSent(predicate?: (r: SentRecord) => boolean, options?: { timeoutMs?: number }): Promise<SentRecord>;

@@ -272,7 +272,7 @@ export function decodeVoip(input: KindInput): VoipMessage {
   const invite = xmlChild(root, 'voipinvitemsg');
   const bubble = xmlPath(root, 'voipmsg', 'VoIPBubbleMsg');
   const typeText = invite ? xmlText(invite, 'invitetype') : xmlText(bubble, 'room_type');
-  const media = typeText === '0' ? 'video' : typeText === '1' ? 'audio' : 'unknown';
+  const callType = typeText === '0' ? 'video' : typeText === '1' ? 'audio' : 'unknown';
   const text = xmlText(bubble, 'msg');
-  return { kind: 'voip', ...plain(input.common, text), msgType: input.msgType, media };
+  return { kind: 'voip', ...plain(input.common, text), msgType: input.msgType, callType };
 }

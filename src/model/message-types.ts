@@ -329,7 +329,7 @@ export interface VoipMessage extends MessageBase {
   /** 50 message, 52 notify (call ended), 53 invite. */
   msgType: number;
   /** 'video' or 'audio' when the content says, else 'unknown'. */
-  media: 'video' | 'audio' | 'unknown';
+  callType: 'video' | 'audio' | 'unknown';
 }
 
 export interface UnknownMessage extends MessageBase {

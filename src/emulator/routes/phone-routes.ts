@@ -4,6 +4,7 @@
  */
 import type { EmulatorContext } from '../context.js';
 import type { EmulatorPhone } from '../phone.js';
+import { phoneMessageFromJson } from '../phone-messages.js';
 import type { EmuRequest, Reply, Router } from '../server.js';
 import { textReply } from '../server.js';
 
@@ -67,6 +68,8 @@ function handle(ctx: EmulatorContext, phone: EmulatorPhone, req: EmuRequest): Re
       };
       return json(200, phone.sendText(input));
     }
+    case 'POST message':
+      return json(200, phone.sendMessage(phoneMessageFromJson(req.json())));
     case 'GET sent':
       return json(200, phone.sent());
     case 'GET statusnotify':

@@ -287,7 +287,7 @@ function openDatabase(path: string): Database.Database {
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     db.pragma('busy_timeout = 5000');
-    const version = db.prepare("SELECT value FROM sqlite_master WHERE type = 'table' AND name = 'meta'").get()
+    const version = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'meta'").get()
       ? (db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get() as
           | { value: string }
           | undefined)

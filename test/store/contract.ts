@@ -1,0 +1,203 @@
+/** The one contract every store passes (SessionStore; MessageStore and ContactCache where offered). */
+import { describe, expect, it } from 'vitest';
+import type {
+  ContactCache,
+  MessageStore,
+  NewStoredMessage,
+  SavedSession,
+  SessionStore,
+} from '../../src/store/index.js';
+import { SAVED_SESSION_VERSION } from '../../src/store/index.js';
+
+export function savedSession(overrides: Partial<SavedSession> = {}): SavedSession {
+  const host = 'http://127.0.0.1:1234';
+  return {
+    version: SAVED_SESSION_VERSION,
+    hosts: { login: host, qr: host, main: host, file: host, push: host },
+    credentials: { skey: '@crypt_abc', sid: 'sid123', uin: '176666155', passTicket: 'pt%2Bx' },
+    cookies: {
+      version: 'tough-cookie@6',
+      storeType: 'MemoryCookieStore',
+      rejectPublicSuffixes: true,
+      cookies: [],
+    },
+    syncKey: { Count: 1, List: [{ Key: 1, Val: 698000001 }] },
+    syncCheckKey: { Count: 1, List: [{ Key: 1, Val: 698000001 }] },
+    self: undefined,
+    deviceId: 'e123456789012345',
+    savedAt: 1_700_000_000_000,
+    ...overrides,
+  };
+}
+
+export function incoming(msgId: string, chat = '@peer', text = `text ${msgId}`): NewStoredMessage {
+  return {
+    direction: 'in',
+    msgId,
+    clientMsgId: '',
+    chatUserName: chat,
+    senderUserName: chat,
+    kind: 'text',
+    createTime: 1_700_000_000,
+    text,
+    fields: { kind: 'text', text },
+    raw: { MsgId: msgId, Content: text },
+    status: 'sent',
+  };
+}
+
+export function outgoing(clientMsgId: string, chat = '@peer', text = 'hi'): NewStoredMessage {
+  return {
+    ...incoming('', chat, text),
+    direction: 'out',
+    clientMsgId,
+    status: 'pending',
+    raw: { Content: text },
+  };
+}
+
+export interface StoreFactory<S> {
+  /** A fresh store. */
+  create(): Promise<S> | S;
+  /** The same store reopened (persistent stores), or undefined for memory-only ones. */
+  reopen?(store: S): Promise<S> | S;
+}
+
+export function sessionStoreContract(name: string, factory: StoreFactory<SessionStore>): void {
+  describe(`${name}: SessionStore contract`, () => {
+    it('loads nothing at first, then what was saved last, and nothing after clear()', async () => {
+      const store = await factory.create();
+      expect(await store.load()).toBeUndefined();
+      await store.save(savedSession());
+      const second = savedSession({ savedAt: 2, syncKey: { Count: 1, List: [{ Key: 1, Val: 5 }] } });
+      await store.save(second);
+      expect(await store.load()).toEqual(second);
+      await store.clear();
+      expect(await store.load()).toBeUndefined();
+      await store.clear();
+    });
+
+    it('keeps its own copy: mutating the saved or loaded object changes nothing', async () => {
+      const store = await factory.create();
+      const s = savedSession();
+      await store.save(s);
+      s.credentials.skey = 'changed';
+      const loaded = (await store.load()) as SavedSession;
+      expect(loaded.credentials.skey).toBe('@crypt_abc');
+      loaded.hosts.main = 'x';
+      expect((await store.load())?.hosts.main).toBe('http://127.0.0.1:1234');
+    });
+
+    it('refuses to save what is not a session', async () => {
+      const store = await factory.create();
+      await expect(store.save({ ...savedSession(), version: 9 } as never)).rejects.toMatchObject({
+        code: 'store',
+        kind: 'incompatible',
+      });
+      await expect(store.save({ ...savedSession(), credentials: 1 } as never)).rejects.toMatchObject({
+        kind: 'corrupt',
+      });
+    });
+
+    if (factory.reopen) {
+      const reopen = factory.reopen;
+      it('survives reopening', async () => {
+        const store = await factory.create();
+        const s = savedSession({ self: { UserName: '@me', NickName: '小明' } as never });
+        await store.save(s);
+        const again = await reopen(store);
+        expect(await again.load()).toEqual(s);
+      });
+    }
+  });
+}
+
+export function messageStoreContract(name: string, factory: StoreFactory<MessageStore>): void {
+  describe(`${name}: MessageStore contract`, () => {
+    it('delivers each MsgId once, within and across batches, and remembers it', async () => {
+      const store = await factory.create();
+      const seen: number[] = [];
+      const first = await store.recordIncoming([incoming('1'), incoming('2'), incoming('1')], (i) =>
+        seen.push(i),
+      );
+      expect(first).toEqual([0, 1]);
+      expect(seen).toEqual([0, 1]);
+      const second = await store.recordIncoming([incoming('2'), incoming('3')]);
+      expect(second).toEqual([1]);
+      expect(await store.has('1')).toBe(true);
+      expect(await store.has('3')).toBe(true);
+      expect(await store.has('4')).toBe(false);
+      const skipped = await store.recordIncoming([incoming('')]);
+      expect(skipped).toEqual([]);
+    });
+
+    it('keeps history by chat, in order, in pages, in and out', async () => {
+      const store = await factory.create();
+      await store.recordIncoming([incoming('1', '@a'), incoming('2', '@b'), incoming('3', '@a')]);
+      await store.recordOutgoing(outgoing('c1', '@a', 'reply'));
+      await store.recordIncoming([incoming('4', '@a', '中文 😀 <b>')]);
+      const all = await store.history('@a');
+      expect(all.map((m) => m.msgId || m.clientMsgId)).toEqual(['1', '3', 'c1', '4']);
+      expect(all.map((m) => m.direction)).toEqual(['in', 'in', 'out', 'in']);
+      expect(all[3]).toMatchObject({
+        text: '中文 😀 <b>',
+        kind: 'text',
+        raw: { MsgId: '4' },
+        fields: { kind: 'text' },
+      });
+      const seqs = all.map((m) => m.seq);
+      expect([...seqs].sort((x, y) => x - y)).toEqual(seqs);
+      const newest2 = await store.history('@a', { limit: 2 });
+      expect(newest2.map((m) => m.msgId || m.clientMsgId)).toEqual(['c1', '4']);
+      const older = await store.history('@a', { limit: 2, before: newest2[0]!.seq });
+      expect(older.map((m) => m.msgId)).toEqual(['1', '3']);
+      expect(await store.history('@nobody')).toEqual([]);
+      expect(await store.history('@a', { limit: 0 })).toEqual([]);
+    });
+
+    it('tracks outgoing messages by ClientMsgId: pending, then sent with the MsgID', async () => {
+      const store = await factory.create();
+      await store.recordOutgoing(outgoing('c1'));
+      await store.recordOutgoing(outgoing('c1'));
+      await store.recordOutgoing(outgoing('c2'));
+      expect((await store.pendingOutgoing()).map((m) => m.clientMsgId)).toEqual(['c1', 'c2']);
+      await store.updateOutgoing('c1', { status: 'sent', msgId: '900' });
+      await store.updateOutgoing('c2', { status: 'failed' });
+      await store.updateOutgoing('nope', { status: 'sent' });
+      expect(await store.pendingOutgoing()).toEqual([]);
+      const history = await store.history('@peer');
+      expect(history).toHaveLength(2);
+      expect(history[0]).toMatchObject({ clientMsgId: 'c1', msgId: '900', status: 'sent' });
+      expect(history[1]).toMatchObject({ clientMsgId: 'c2', status: 'failed' });
+      await expect(store.recordOutgoing(outgoing(''))).rejects.toThrow(TypeError);
+    });
+
+    if (factory.reopen) {
+      const reopen = factory.reopen;
+      it('keeps processed ids, the log and pending sends across reopening', async () => {
+        const store = await factory.create();
+        await store.recordIncoming([incoming('1'), incoming('2')]);
+        await store.recordOutgoing(outgoing('c1'));
+        const again = await reopen(store);
+        expect(await again.recordIncoming([incoming('2'), incoming('3')])).toEqual([1]);
+        expect((await again.pendingOutgoing()).map((m) => m.clientMsgId)).toEqual(['c1']);
+        expect((await again.history('@peer')).length).toBe(4);
+      });
+    }
+  });
+}
+
+export function contactCacheContract(name: string, factory: StoreFactory<ContactCache>): void {
+  describe(`${name}: ContactCache contract`, () => {
+    it('replaces the whole cache on save', async () => {
+      const store = await factory.create();
+      expect(await store.loadContacts()).toEqual([]);
+      await store.saveContacts([
+        { UserName: '@a', NickName: 'A' } as never,
+        { UserName: '@b', NickName: 'B' } as never,
+      ]);
+      await store.saveContacts([{ UserName: '@c', NickName: '丙' } as never]);
+      expect(await store.loadContacts()).toEqual([{ UserName: '@c', NickName: '丙' }]);
+    });
+  });
+}

@@ -1,0 +1,81 @@
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, describe, expect, it } from 'vitest';
+import { SqliteStore, StoreError } from '../../src/store/index.js';
+import { incoming, savedSession } from './contract.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'webwx-sqlite-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+let n = 0;
+const fresh = () => join(dir, `case-${++n}`, 'webwx.db');
+
+describe('SqliteStore', () => {
+  it('creates its database with mode 0600', () => {
+    const path = fresh();
+    const store = new SqliteStore(path);
+    store.close();
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+  });
+
+  it('commits what a handler writes in the delivery transaction, or nothing when the batch fails', async () => {
+    const store = new SqliteStore(fresh());
+    const db = store.database;
+    db.exec('CREATE TABLE handled (msg_id TEXT PRIMARY KEY)');
+    const insert = db.prepare('INSERT INTO handled VALUES (?)');
+    const batch = [incoming('1'), incoming('2')];
+    await store.recordIncoming(batch, (i) => insert.run(batch[i]!.msgId));
+    expect(db.prepare('SELECT count(*) AS n FROM handled').get()).toEqual({ n: 2 });
+    const failing = [incoming('3'), incoming('4')];
+    await expect(
+      store.recordIncoming(failing, (i) => {
+        insert.run(failing[i]!.msgId);
+        if (i === 1) throw new Error('handler crashed');
+      }),
+    ).rejects.toThrow();
+    expect(await store.has('3')).toBe(false);
+    expect(db.prepare('SELECT count(*) AS n FROM handled').get()).toEqual({ n: 2 });
+    store.close();
+  });
+
+  it('refuses a file that is not a database, and a database of another schema version', () => {
+    const garbage = fresh();
+    const store = new SqliteStore(garbage);
+    store.close();
+    writeFileSync(garbage, 'this is not sqlite at all, just some text padding '.repeat(200));
+    let error: unknown;
+    try {
+      new SqliteStore(garbage);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(StoreError);
+    expect(error).toMatchObject({ kind: 'corrupt', location: garbage });
+
+    const other = fresh();
+    new SqliteStore(other).close();
+    const raw = new Database(other);
+    raw.prepare("UPDATE meta SET value = '99' WHERE key = 'schema_version'").run();
+    raw.close();
+    expect(() => new SqliteStore(other)).toThrow(expect.objectContaining({ kind: 'incompatible' }));
+  });
+
+  it('refuses a corrupt saved session', async () => {
+    const path = fresh();
+    const store = new SqliteStore(path);
+    await store.save(savedSession());
+    store.database.prepare("UPDATE meta SET value = '{' WHERE key = 'session'").run();
+    await expect(store.load()).rejects.toMatchObject({ kind: 'corrupt' });
+    store.close();
+  });
+
+  it('keeps stable-id records for the contacts layer', () => {
+    const store = new SqliteStore(fresh());
+    const ids = store.stableIdStore<{ id: string; name: string }>();
+    ids.save([{ id: 'p:wxid_a', name: 'A' }]);
+    ids.save([{ id: 'p:wxid_b', name: 'B' }]);
+    expect(ids.load()).toEqual([{ id: 'p:wxid_b', name: 'B' }]);
+    store.close();
+  });
+});

@@ -10,6 +10,7 @@ import {
   type ServerResponse,
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Readable } from 'node:stream';
 import type { Logger } from '../logger.js';
 import { MMWEBWX } from '../protocol/session-context.js';
 import { redact } from '../redact.js';
@@ -29,6 +30,8 @@ export interface EmuRequest {
   headers: IncomingHttpHeaders;
   cookies: Map<string, string>;
   bodyText: string;
+  /** The body as received (multipart uploads are binary). */
+  bodyBytes?: Buffer;
   /** Aborted when the client goes away before the reply. */
   signal: AbortSignal;
   /** Proxy mode: the real host this request was addressed to (undefined: sent to the emulator directly). */
@@ -42,7 +45,8 @@ export interface EmuRequest {
 export interface Reply {
   status: number;
   headers: Record<string, string | string[]>;
-  body: string | Buffer;
+  /** A stream (media downloads) is piped; its handler sets Content-Length. */
+  body: string | Buffer | Readable;
 }
 
 export type Handler = (req: EmuRequest) => Reply | Promise<Reply>;
@@ -115,7 +119,7 @@ function parseCookies(header: string | undefined): Map<string, string> {
   return out;
 }
 
-function readBody(req: IncomingMessage): Promise<string | undefined> {
+function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -128,7 +132,7 @@ function readBody(req: IncomingMessage): Promise<string | undefined> {
       }
       chunks.push(c);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
 }
@@ -136,10 +140,11 @@ function readBody(req: IncomingMessage): Promise<string | undefined> {
 function buildRequest(
   req: IncomingMessage,
   url: URL,
-  bodyText: string,
+  bodyBytes: Buffer,
   signal: AbortSignal,
   publicHost: PublicHost | undefined,
 ): EmuRequest {
+  const bodyText = bodyBytes.toString('utf8');
   let form: URLSearchParams | undefined;
   let parsed: { value: unknown } | undefined;
   const formBody = () => {
@@ -158,6 +163,7 @@ function buildRequest(
     headers: req.headers,
     cookies: parseCookies(req.headers.cookie),
     bodyText,
+    bodyBytes,
     signal,
     ...(publicHost === undefined ? {} : { publicHost }),
     param: (name) => url.searchParams.get(name) ?? formBody().get(name) ?? undefined,
@@ -175,6 +181,10 @@ function buildRequest(
 }
 
 function malformed(reply: Reply): Reply {
+  if (reply.body instanceof Readable) {
+    reply.body.destroy();
+    return { status: 200, headers: { 'Content-Type': 'text/plain' }, body: '\u0000<!--' };
+  }
   const buf = typeof reply.body === 'string' ? Buffer.from(reply.body, 'utf8') : reply.body;
   const cut = buf.subarray(0, Math.max(1, Math.floor(buf.length / 2)));
   return { ...reply, status: 200, body: Buffer.concat([cut, Buffer.from('\u0000<!--', 'utf8')]) };
@@ -242,15 +252,15 @@ export class EmulatorServer {
       this.write(res, proxyRefusal(origin.host));
       return;
     }
-    const bodyText = await readBody(req);
-    if (bodyText === undefined) {
+    const bodyBytes = await readBody(req);
+    if (bodyBytes === undefined) {
       this.write(res, textReply(413, 'text/plain; charset=utf-8', 'Payload Too Large'));
       return;
     }
     const request = buildRequest(
       req,
       url,
-      bodyText,
+      bodyBytes,
       aborter.signal,
       origin?.kind === 'served' ? origin.publicHost : undefined,
     );
@@ -288,11 +298,26 @@ export class EmulatorServer {
     }
     if (fault?.kind === 'delay') await this.deps.holds.delay(fault.ms);
     const reply = await route.handler(request);
-    if (aborter.signal.aborted) return;
+    if (aborter.signal.aborted) {
+      if (reply.body instanceof Readable) reply.body.destroy();
+      return;
+    }
     this.write(res, fault?.kind === 'malformed' ? malformed(reply) : reply);
   }
 
   private write(res: ServerResponse, reply: Reply): void {
+    if (reply.body instanceof Readable) {
+      const stream = reply.body;
+      if (res.destroyed) {
+        stream.destroy();
+        return;
+      }
+      res.writeHead(reply.status, reply.headers);
+      stream.on('error', () => res.destroy());
+      res.on('close', () => stream.destroy());
+      stream.pipe(res);
+      return;
+    }
     if (res.destroyed) return;
     const body = typeof reply.body === 'string' ? Buffer.from(reply.body, 'utf8') : reply.body;
     res.writeHead(reply.status, { ...reply.headers, 'Content-Length': String(body.length) });

@@ -25,14 +25,14 @@ import type {
   SentMessage,
 } from './media-types.js';
 import { MessageIntake } from './message-intake.js';
-import { RoomServiceImpl } from './room-service.js';
-import { StableIdRegistry } from './stable-ids.js';
 import { sendText } from './message-service.js';
 import { type ClientOptions, type ResolvedOptions, resolveOptions } from './options.js';
+import { RoomServiceImpl } from './room-service.js';
 import { createRuntime, type Runtime } from './runtime.js';
 import { SeenSet } from './seen-set.js';
 import { Session } from './session.js';
 import { asLoggedOut, initSession, loadContacts } from './session-loader.js';
+import { StableIdRegistry } from './stable-ids.js';
 import { SyncLoop } from './sync-loop.js';
 import type { ClientEvents, ClientState, SendTextResult, WebWxClient } from './types.js';
 

@@ -12,7 +12,6 @@ import {
   type RoomMember,
 } from '../model/index.js';
 import type { HttpRequestSpec } from '../protocol/http-request.js';
-import type { WireMessage } from '../protocol/wire-types.js';
 import {
   buildOplogRequest,
   buildStatusNotifyRequest,
@@ -21,6 +20,7 @@ import {
   parseStatusNotifyReply,
   VERIFY_OPCODE,
 } from '../protocol/index.js';
+import type { WireMessage } from '../protocol/wire-types.js';
 import type { DirectoryChange, MutableContactDirectory } from './contact-directory.js';
 import { searchContacts } from './contact-search.js';
 import type {

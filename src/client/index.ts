@@ -1,6 +1,5 @@
 export { createClient } from './client.js';
 export type { ContactDirectory } from './contact-directory.js';
-export type { ClientOptions } from './options.js';
 export type {
   AvatarOptions,
   DownloadOptions,
@@ -12,6 +11,7 @@ export type {
   SentKind,
   SentMessage,
 } from './media-types.js';
+export type { ClientOptions } from './options.js';
 export type {
   ClientEvents,
   ClientState,

@@ -6,10 +6,10 @@ import type { Logger } from '../logger.js';
 import { silentLogger } from '../logger.js';
 import { DEFAULT_HOSTS, DEFAULT_SYNCCHECK_FALLBACKS, UOS_EXTSPAM } from '../protocol/index.js';
 import type { Hosts } from '../protocol/session-context.js';
+import { isMessageStore, type MessageStore, type SessionStore } from '../store/index.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../transport/index.js';
 import { MemoryStableIdStore, type StableIdStore } from './stable-ids.js';
 import { resolveRateLimit, storeStableIds } from './store-options.js';
-import { isMessageStore, type MessageStore, type SessionStore } from '../store/index.js';
 
 export interface ClientOptions {
   /**

@@ -11,6 +11,8 @@ import { MsgIdSource } from './ids.js';
 import { EmulatorPhone } from './phone.js';
 import { setupProxy } from './proxy/proxy-setup.js';
 import { QrStore } from './qr-store.js';
+import { registerChatroomRoutes } from './routes/chatroom-routes.js';
+import { registerContactOpRoutes } from './routes/contact-op-routes.js';
 import { registerContactRoutes } from './routes/contact-routes.js';
 import { registerInitRoutes } from './routes/init-routes.js';
 import { registerLoginRoutes } from './routes/login-routes.js';
@@ -68,6 +70,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   registerLoginRoutes(router, ctx);
   registerInitRoutes(router, ctx);
   registerContactRoutes(router, ctx);
+  registerChatroomRoutes(router, ctx);
+  registerContactOpRoutes(router, ctx);
   registerSyncRoutes(router, ctx);
   registerMessageRoutes(router, ctx);
   registerPhoneRoutes(router, ctx, phone);

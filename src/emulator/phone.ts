@@ -5,6 +5,7 @@
 import { type EmulatorContext, endSession } from './context.js';
 import type { PhoneMessageInput } from './message-kinds.js';
 import { type PhoneMessageResult, rememberPhoneMessage, sendPhoneMessage } from './phone-messages.js';
+import { createPhoneWorld, type PhoneWorld } from './phone-world.js';
 import type {
   InjectedMessage,
   Phone,
@@ -25,11 +26,17 @@ function timeoutError(what: string, ms: number): Error {
   return new Error(`emulator phone: timed out after ${ms} ms waiting for ${what}`);
 }
 
+// The world-changing methods (phone-world.ts) are mixed in by the constructor.
+export interface EmulatorPhone extends PhoneWorld {}
+
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: see the interface above
 export class EmulatorPhone implements Phone {
   private readonly returned = new Set<SentRecord>();
   private readonly waits = new Set<(err: Error) => void>();
 
-  constructor(private readonly ctx: EmulatorContext) {}
+  constructor(private readonly ctx: EmulatorContext) {
+    Object.assign(this, createPhoneWorld(ctx));
+  }
 
   qrCodes(): QrInfo[] {
     return this.ctx.qrs.list();

@@ -5,6 +5,7 @@ import type { Logger } from '../logger.js';
 import type { Faults } from './faults.js';
 import type { PhoneMessageInput } from './message-kinds.js';
 import type { PhoneMessageResult } from './phone-messages.js';
+import type { PhoneWorld } from './phone-world.js';
 import type { EmulatorProxyInfo, ProxyOption } from './proxy/proxy-setup.js';
 import type { World, WorldSpec } from './world.js';
 import type { GenerateWorldOptions } from './world-generator.js';
@@ -161,7 +162,8 @@ export interface SendTextInput {
   room?: string;
 }
 
-export interface Phone {
+/** The phone: QR codes, messages, sessions, and world changes (PhoneWorld, phone-world.ts). */
+export interface Phone extends PhoneWorld {
   qrCodes(): QrInfo[];
   /** Resolves with the next QR in 'waiting' state (one already waiting counts). */
   waitForQr(options?: { timeoutMs?: number; after?: string }): Promise<QrInfo>;

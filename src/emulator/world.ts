@@ -80,6 +80,8 @@ export interface WorldPerson {
   starred: boolean;
   pinyin: string;
   remarkPinyin: string;
+  /** Pinned to the top of the chat list (ContactFlag 2048); changed by webwxoplog (world-changes.ts). */
+  pinned?: boolean;
 }
 
 export interface WorldSelf {
@@ -102,6 +104,8 @@ export interface WorldRoom {
   displayNames: ReadonlyMap<string, string>;
   saved: boolean;
   pinyin: string;
+  /** Pinned to the top of the chat list (ContactFlag 2048). */
+  pinned?: boolean;
 }
 
 export interface World {
@@ -118,6 +122,9 @@ export interface World {
   findRoom(idOrTopic: string): WorldRoom | undefined;
   /** What webwxgetcontact lists: friends, official and special accounts (not strangers). */
   listedContacts(): WorldPerson[];
+  /** Adds a room or a person made at run time (world-changes.ts); ids must be new. */
+  addRoom(room: WorldRoom): void;
+  addPerson(person: WorldPerson): void;
 }
 
 export class WorldValidationError extends Error {
@@ -363,7 +370,12 @@ function makeWorld(
   byId: Map<string, WorldPerson>,
   roomById: Map<string, WorldRoom>,
 ): World {
-  const listed = contacts.filter((c) => c.kind !== 'stranger');
+  // Recomputed only after a person was added or changed kind (world-changes.ts calls addPerson or
+  // mutates `kind`, so the cache is keyed on a cheap signature).
+  let listed = contacts.filter((c) => c.kind !== 'stranger');
+  let listedKey = '';
+  const listedSignature = () =>
+    `${contacts.length}:${contacts.reduce((n, c) => n + (c.kind === 'stranger' ? 1 : 0), 0)}`;
   return {
     self,
     contacts,
@@ -376,7 +388,25 @@ function makeWorld(
       contacts.find((c) => c.nickName === q) ??
       contacts.find((c) => c.remarkName !== '' && c.remarkName === q),
     findRoom: (q) => roomById.get(q) ?? rooms.find((r) => r.topic === q),
-    listedContacts: () => listed,
+    listedContacts: () => {
+      const key = listedSignature();
+      if (key !== listedKey) {
+        listed = contacts.filter((c) => c.kind !== 'stranger');
+        listedKey = key;
+      }
+      return listed;
+    },
+    addRoom: (room) => {
+      if (roomById.has(room.id)) throw new WorldValidationError('rooms', `duplicate id "${room.id}"`);
+      roomById.set(room.id, room);
+      rooms.push(room);
+    },
+    addPerson: (person) => {
+      if (byId.has(person.id) || person.id === self.id)
+        throw new WorldValidationError('contacts', `duplicate id "${person.id}"`);
+      byId.set(person.id, person);
+      contacts.push(person);
+    },
   };
 }
 

@@ -8,6 +8,7 @@ import { type EmuRequest, jsonReply, type Reply, type Router, textReply } from '
 import type { Session } from '../session.js';
 import { setCookie, syncCheckReply } from '../wire-format.js';
 import { baseResponse, emptyProfile, stringifyWire } from '../wire-objects.js';
+import { syncContactFields, worldChangesOf } from '../world-changes.js';
 
 function syncCheckText(body: string): Reply {
   return textReply(200, 'text/javascript', body, { 'Access-Control-Allow-Origin': '*' });
@@ -46,6 +47,7 @@ async function syncCheck(ctx: EmulatorContext, req: EmuRequest): Promise<Reply> 
     check: () => {
       if (s.state === 'ended') return syncCheckReply(s.endCode ?? 1101, 0);
       if (s.hasPendingAfter(clientSeq)) return syncCheckReply(0, 2);
+      if (worldChangesOf(ctx).hasContactChanges(s)) return syncCheckReply(0, 4);
       return undefined;
     },
     subscribe: (wake) => s.onChange(wake),
@@ -84,6 +86,7 @@ function sync(ctx: EmulatorContext, req: EmuRequest, s: Session): Reply {
     AddMsgCount: messages.length,
     AddMsgList: messages,
     ContinueFlag: more ? 1 : 0,
+    ...syncContactFields(worldChangesOf(ctx).takeContactChanges(s)),
   };
   const day = Date.now() + 12 * 3600_000;
   const cookies = [

@@ -1,0 +1,98 @@
+/**
+ * Contact operations (§7.1, §7.4): webwxoplog (CmdId 2 remark, CmdId 3 pin) and webwxverifyuser
+ * (Opcode 2 send a request, Opcode 3 accept one). Also the helper every world-changing route uses.
+ */
+import { authenticate, type EmulatorContext } from '../context.js';
+import { type EmuRequest, jsonReply, type Reply, type Router } from '../server.js';
+import type { Session } from '../session.js';
+import { baseResponse, stringifyWire } from '../wire-objects.js';
+import { WorldChangeError, worldChangesOf } from '../world-changes.js';
+
+export type JsonBody = Record<string, unknown>;
+
+function failure(ret: number, errMsg: string, extra: JsonBody): Reply {
+  return jsonReply(stringifyWire({ BaseResponse: baseResponse(ret, errMsg), ...extra }));
+}
+
+/**
+ * Registers a POST route that authenticates, hands the JSON body to `handler`, and answers a
+ * WorldChangeError with its Ret (and `extra`, the reply's empty fields).
+ */
+export function worldRoute(
+  router: Router,
+  ctx: EmulatorContext,
+  name: string,
+  extra: JsonBody,
+  handler: (s: Session, body: JsonBody, req: EmuRequest) => JsonBody,
+): void {
+  router.api(name, {
+    methods: ['POST'],
+    handler: (req) => {
+      const auth = authenticate(ctx, req);
+      if (!auth.ok) return failure(auth.ret, '', extra);
+      const raw = req.json();
+      const body = typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? (raw as JsonBody) : {};
+      try {
+        return jsonReply(
+          stringifyWire({ BaseResponse: baseResponse(0), ...extra, ...handler(auth.session, body, req) }),
+        );
+      } catch (error) {
+        if (error instanceof WorldChangeError) {
+          ctx.logger.debug(
+            { endpoint: name, ret: error.ret, reason: error.message },
+            'emulator refused an operation',
+          );
+          return failure(error.ret, error.message, extra);
+        }
+        throw error;
+      }
+    },
+    retReply: (ret) => failure(ret, '', extra),
+  });
+}
+
+/** The stable id behind a UserName of this session; Ret 1 when it names nobody. */
+export function idOfUserName(s: Session, value: unknown): string {
+  const id = typeof value === 'string' ? s.names.idOf(value) : undefined;
+  if (id === undefined) throw new WorldChangeError(1, `unknown UserName`);
+  return id;
+}
+
+function oplog(ctx: EmulatorContext, s: Session, body: JsonBody): JsonBody {
+  const changes = worldChangesOf(ctx);
+  const id = idOfUserName(s, body.UserName);
+  const remark = typeof body.RemarkName === 'string' ? body.RemarkName : undefined;
+  const cmd = Number(body.CmdId);
+  if (cmd === 2) {
+    if (remark === undefined) throw new WorldChangeError(1, 'RemarkName is missing');
+    changes.setRemark(id, remark);
+  } else if (cmd === 3) {
+    const op = Number(body.OP);
+    if (op !== 0 && op !== 1) throw new WorldChangeError(1, 'OP must be 0 or 1');
+    changes.setPinned(id, op === 1);
+    // As on the real server, the remark goes along: leaving it out clears it (wechat4u's warning).
+    if (!ctx.world.room(id)) changes.setRemark(id, remark ?? '');
+  } else throw new WorldChangeError(1, `unknown CmdId ${String(body.CmdId)}`);
+  return {};
+}
+
+function verifyUser(ctx: EmulatorContext, s: Session, body: JsonBody): JsonBody {
+  const changes = worldChangesOf(ctx);
+  const list = Array.isArray(body.VerifyUserList) ? (body.VerifyUserList as unknown[]) : [];
+  const item = list[0];
+  if (list.length !== 1 || typeof item !== 'object' || item === null)
+    throw new WorldChangeError(1, 'VerifyUserList must hold one user');
+  const { Value, VerifyUserTicket } = item as { Value?: unknown; VerifyUserTicket?: unknown };
+  const id = idOfUserName(s, Value);
+  const opcode = Number(body.Opcode);
+  if (opcode === 3) changes.acceptFromSelf(id, typeof VerifyUserTicket === 'string' ? VerifyUserTicket : '');
+  else if (opcode === 2)
+    changes.sendFromSelf(id, typeof body.VerifyContent === 'string' ? body.VerifyContent : '');
+  else throw new WorldChangeError(1, `unsupported Opcode ${String(body.Opcode)}`);
+  return {};
+}
+
+export function registerContactOpRoutes(router: Router, ctx: EmulatorContext): void {
+  worldRoute(router, ctx, 'webwxoplog', {}, (s, body) => oplog(ctx, s, body));
+  worldRoute(router, ctx, 'webwxverifyuser', {}, (s, body) => verifyUser(ctx, s, body));
+}

@@ -1,2 +1,199 @@
-/** `npm run bench`: every benchmark scenario in one go, on the emulator over loopback (issue #10). */
-process.stdout.write('not yet: the benchmarks arrive with their own issue (#10)\n');
+/**
+ * `npm run bench`: every benchmark scenario, each in its own child process, on the emulator over
+ * loopback (issue #10, docs/benchmarks.md). Prints one table (webwx, wechat4u, the limit, the ratios
+ * and the targets); a full run also writes bench/results.json and the table in docs/benchmarks.md.
+ *
+ *   npm run bench                      # the full run (~8 minutes on 2 cores)
+ *   npm run bench -- --quick           # a smoke run (~1 minute): one repeat, short steps and windows
+ *   npm run bench -- --only echo,login # some scenarios (echo, emulator, login, decode, idle)
+ *   npm run bench -- --repeats 5       # more repeats (medians are reported)
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { compileForBench } from './compile.js';
+import { COMPILED_SUBJECT_ENV, forkScenario } from './proc.js';
+import {
+  assembleRows,
+  type BenchResults,
+  collectEcho,
+  collectLogin,
+  DOCS_END,
+  DOCS_START,
+  describeMachine,
+  notesFor,
+  replaceDocsTable,
+} from './results.js';
+import type { DecodeOptions, DecodeResult } from './scenario-decode.js';
+import type { EchoOptions, EchoResult } from './scenario-echo.js';
+import type { IdleOptions, IdleResult } from './scenario-idle.js';
+import type { LoginOptions, LoginResult } from './scenario-login.js';
+import { IMPLS } from './subjects.js';
+import { renderTable } from './table.js';
+
+const SCENARIOS = ['decode', 'echo', 'emulator', 'login', 'idle'] as const;
+type Scenario = (typeof SCENARIOS)[number];
+
+const { values } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    only: { type: 'string' },
+    repeats: { type: 'string' },
+    'no-write': { type: 'boolean', default: false },
+  },
+});
+const quick = values.quick ?? false;
+const repeats = Math.max(1, Math.min(9, Number(values.repeats ?? (quick ? 1 : 3)) || 1));
+const only = new Set<Scenario>(
+  (values.only ?? SCENARIOS.join(','))
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s): s is Scenario => (SCENARIOS as readonly string[]).includes(s)),
+);
+const write = !quick && !values['no-write'] && only.size === SCENARIOS.length;
+
+const RATES = [100, 200, 400, 800, 1600, 3200, 6400, 12_800];
+const echoBase = {
+  referenceRate: 40,
+  rates: RATES,
+  stepMs: quick ? 1000 : 2000,
+};
+const BIG = { contacts: 5000, rooms: 200, membersPerRoom: 500 };
+const IDLE_SESSIONS = [1, 20];
+
+function log(text: string): void {
+  process.stderr.write(`[bench] ${text}\n`);
+}
+
+async function scenario<T>(
+  name: string,
+  options: unknown,
+  timeoutMs: number,
+  label: string,
+): Promise<T | undefined> {
+  const started = Date.now();
+  try {
+    const r = await forkScenario<T>(name, options, timeoutMs);
+    log(`${label}: done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    return r;
+  } catch (error) {
+    log(`${label}: FAILED: ${error instanceof Error ? error.message : String(error)}`);
+    return undefined;
+  }
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const results: BenchResults = {
+    meta: describeMachine({ quick, repeats }),
+    echo: {},
+    emulator: undefined,
+    login: {},
+    decode: undefined,
+    idle: undefined,
+    rows: [],
+    table: '',
+  };
+  process.env[COMPILED_SUBJECT_ENV] = compileForBench();
+  log(`${quick ? 'quick' : 'full'} run, ${repeats} repeat(s): ${[...only].join(', ')}`);
+
+  if (only.has('decode')) {
+    results.decode = await scenario<DecodeResult[]>(
+      'decode',
+      { rounds: quick ? 3 : 7, roundMs: quick ? 300 : 1000 } satisfies DecodeOptions,
+      120_000,
+      'decode',
+    );
+  }
+
+  if (only.has('echo')) {
+    const runs: Record<string, EchoResult[]> = {};
+    for (let rep = 1; rep <= repeats; rep++) {
+      for (const impl of IMPLS) {
+        const r = await scenario<EchoResult>(
+          'echo',
+          { impl, sessions: 1, ...echoBase } satisfies EchoOptions,
+          240_000,
+          `echo ${impl} #${rep}`,
+        );
+        if (r) runs[impl] = [...(runs[impl] ?? []), r];
+      }
+    }
+    results.echo = collectEcho(runs);
+  }
+
+  if (only.has('emulator')) {
+    // The emulator's own limit: the raw loop with 4 sessions in one process, every phone message
+    // reaching all four; echoes per second = 4 × the phone's rate.
+    const runs: EchoResult[] = [];
+    for (let rep = 1; rep <= repeats; rep++) {
+      const r = await scenario<EchoResult>(
+        'echo',
+        { impl: 'limit', sessions: 4, ...echoBase } satisfies EchoOptions,
+        240_000,
+        `emulator limit (4 raw sessions) #${rep}`,
+      );
+      if (r) runs.push(r);
+    }
+    results.emulator = collectEcho({ limit: runs }).limit;
+  }
+
+  if (only.has('login')) {
+    const runs: Record<string, LoginResult[]> = {};
+    for (let rep = 1; rep <= repeats; rep++) {
+      for (const impl of IMPLS) {
+        const r = await scenario<LoginResult>(
+          'login',
+          { impl, ...BIG } satisfies LoginOptions,
+          240_000,
+          `login ${impl} #${rep}`,
+        );
+        if (r) runs[impl] = [...(runs[impl] ?? []), r];
+      }
+    }
+    results.login = collectLogin(runs);
+  }
+
+  if (only.has('idle')) {
+    results.idle = await scenario<IdleResult[]>(
+      'idle',
+      {
+        impls: [...IMPLS],
+        sessionCounts: IDLE_SESSIONS,
+        windowMs: quick ? 10_000 : 60_000,
+      } satisfies IdleOptions,
+      600_000,
+      'idle',
+    );
+  }
+
+  results.rows = assembleRows(results);
+  results.table = renderTable(results.rows);
+  results.notes = notesFor(results);
+  results.meta.durationMs = Date.now() - started;
+  process.stdout.write(`\n${results.table}\n\n${results.notes.map((n) => `- ${n}\n`).join('')}\n`);
+  process.stdout.write(
+    `${results.meta.cpus} × ${results.meta.cpuModel}, Node ${results.meta.node}, ${quick ? 'quick' : 'full'} run, medians of ${repeats}, ${(results.meta.durationMs / 1000).toFixed(0)} s\n`,
+  );
+  if (write) {
+    const out = fileURLToPath(new URL('./results.json', import.meta.url));
+    writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
+    const docs = fileURLToPath(new URL('../docs/benchmarks.md', import.meta.url));
+    try {
+      const text = readFileSync(docs, 'utf8');
+      if (text.includes(DOCS_START) && text.includes(DOCS_END)) {
+        writeFileSync(docs, replaceDocsTable(text, results));
+      }
+    } catch {
+      log('docs/benchmarks.md not found: the table was not copied there');
+    }
+    log('wrote bench/results.json and the table in docs/benchmarks.md');
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  process.exitCode = 1;
+});

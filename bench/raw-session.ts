@@ -1,0 +1,233 @@
+/**
+ * "The limit": the least a client can do over the wire. A raw login (jslogin → poll →
+ * webwxnewloginpage, credentials by regex, cookies kept by hand), then a loop of synccheck, webwxsync
+ * and webwxsendmsg over one keep-alive undici Agent: no decoding beyond JSON.parse of the sync reply,
+ * no store, no events, no retries. It is also how wechat4u gets its credentials (PROTOCOL.md §12:
+ * wechat4u cannot follow an http:// redirect_uri, so it starts from a saved session).
+ */
+import { Agent, request } from 'undici';
+
+const MM = '/cgi-bin/mmwebwx-bin';
+
+export interface RawCredentials {
+  skey: string;
+  sid: string;
+  uin: string;
+  passTicket: string;
+  dataTicket: string;
+  /** Every cookie webwxnewloginpage set, name → value. */
+  cookies: Record<string, string>;
+}
+
+interface SyncKey {
+  Count: number;
+  List: { Key: number; Val: number }[];
+}
+
+function tag(xml: string, name: string): string {
+  const m = new RegExp(`<${name}>([^<]*)</${name}>`).exec(xml);
+  if (!m) throw new Error(`raw login: <${name}> missing in the login page`);
+  return m[1] as string;
+}
+
+export class RawClient {
+  readonly agent = new Agent({ keepAliveTimeout: 30_000, connections: 8 });
+  #cookieHeader = '';
+  creds: RawCredentials | undefined;
+  #syncKey: SyncKey = { Count: 0, List: [] };
+  self = '';
+  #running = false;
+  #loop: Promise<void> | undefined;
+  #deviceId = `e${String(Math.random()).slice(2, 17).padEnd(15, '0')}`;
+  /** Messages echoed so far. */
+  echoed = 0;
+
+  constructor(readonly baseUrl: string) {}
+
+  async #get(
+    url: string,
+    signal?: AbortSignal,
+  ): Promise<{ status: number; text: string; setCookie: string[] }> {
+    const res = await request(url, {
+      method: 'GET',
+      dispatcher: this.agent,
+      headers: this.#cookieHeader ? { cookie: this.#cookieHeader } : {},
+      ...(signal ? { signal } : {}),
+    });
+    const text = await res.body.text();
+    const sc = res.headers['set-cookie'];
+    return { status: res.statusCode, text, setCookie: sc === undefined ? [] : Array.isArray(sc) ? sc : [sc] };
+  }
+
+  async #post(url: string, body: unknown): Promise<string> {
+    const res = await request(url, {
+      method: 'POST',
+      dispatcher: this.agent,
+      headers: { 'content-type': 'application/json;charset=UTF-8', cookie: this.#cookieHeader },
+      body: JSON.stringify(body),
+    });
+    return res.body.text();
+  }
+
+  #baseRequest(): Record<string, string> {
+    const c = this.creds!;
+    return { Uin: c.uin, Sid: c.sid, Skey: c.skey, DeviceID: this.#deviceId };
+  }
+
+  /** QR login; the phone side confirms. Resolves with the credentials once webwxnewloginpage answered. */
+  async login(): Promise<RawCredentials> {
+    const redirect = encodeURIComponent(`${this.baseUrl}${MM}/webwxnewloginpage`);
+    const js = await this.#get(
+      `${this.baseUrl}/jslogin?appid=wx782c26e4c19acffb&redirect_uri=${redirect}&fun=new&lang=zh_CN&_=${Date.now()}`,
+    );
+    const uuid = /uuid = "([^"]+)"/.exec(js.text)?.[1];
+    if (!uuid) throw new Error(`raw login: no uuid in ${js.text.slice(0, 80)}`);
+    let redirectUri: string | undefined;
+    for (let i = 0; i < 30 && !redirectUri; i++) {
+      const poll = await this.#get(
+        `${this.baseUrl}${MM}/login?loginicon=true&uuid=${encodeURIComponent(uuid)}&tip=0&_=${Date.now()}`,
+      );
+      const code = /window\.code=(\d+)/.exec(poll.text)?.[1];
+      if (code === '200') redirectUri = /redirect_uri="([^"]+)"/.exec(poll.text)?.[1];
+      else if (code !== '408' && code !== '201') throw new Error(`raw login: poll answered ${code}`);
+    }
+    if (!redirectUri) throw new Error('raw login: never confirmed');
+    const page = await this.#get(`${redirectUri}&fun=new&version=v2`);
+    const cookies: Record<string, string> = {};
+    for (const c of page.setCookie) {
+      const m = /^([^=]+)=([^;]*)/.exec(c);
+      if (m) cookies[m[1] as string] = m[2] as string;
+    }
+    this.#cookieHeader = Object.entries(cookies)
+      .map(([k, v]) => `${k}=${v}`)
+      .join('; ');
+    this.creds = {
+      skey: tag(page.text, 'skey'),
+      sid: tag(page.text, 'wxsid'),
+      uin: tag(page.text, 'wxuin'),
+      passTicket: tag(page.text, 'pass_ticket'),
+      dataTicket: cookies.webwx_data_ticket ?? '',
+      cookies,
+    };
+    return this.creds;
+  }
+
+  /** webwxinit: the SyncKey and the own UserName. */
+  async init(): Promise<void> {
+    const c = this.creds!;
+    const text = await this.#post(
+      `${this.baseUrl}${MM}/webwxinit?r=${Math.floor(Date.now() / -1579)}&pass_ticket=${c.passTicket}`,
+      { BaseRequest: this.#baseRequest() },
+    );
+    const init = JSON.parse(text) as { SyncKey: SyncKey; User: { UserName: string }; SKey?: string };
+    this.#syncKey = init.SyncKey;
+    this.self = init.User.UserName;
+    if (init.SKey) c.skey = init.SKey;
+  }
+
+  /** Every webwxgetcontact page, then every room's members (batches of 50, four in flight). */
+  async loadContacts(): Promise<{ contacts: number; rooms: number; members: number }> {
+    const c = this.creds!;
+    const rooms: string[] = [];
+    let contacts = 0;
+    let seq = 0;
+    for (let page = 0; page < 1000; page++) {
+      const r = await this.#get(
+        `${this.baseUrl}${MM}/webwxgetcontact?pass_ticket=${c.passTicket}&r=${Date.now()}&seq=${seq}&skey=${c.skey}`,
+      );
+      const reply = JSON.parse(r.text) as { MemberList: { UserName: string }[]; Seq: number };
+      for (const m of reply.MemberList) {
+        if (m.UserName.startsWith('@@')) rooms.push(m.UserName);
+        else contacts++;
+      }
+      seq = reply.Seq;
+      if (!seq) break;
+    }
+    let members = 0;
+    const batches: string[][] = [];
+    for (let i = 0; i < rooms.length; i += 50) batches.push(rooms.slice(i, i + 50));
+    const worker = async () => {
+      for (let b = batches.shift(); b; b = batches.shift()) {
+        const text = await this.#post(
+          `${this.baseUrl}${MM}/webwxbatchgetcontact?type=ex&r=${Date.now()}&pass_ticket=${c.passTicket}`,
+          {
+            BaseRequest: this.#baseRequest(),
+            Count: b.length,
+            List: b.map((u) => ({ UserName: u, EncryChatRoomId: '' })),
+          },
+        );
+        const reply = JSON.parse(text) as { ContactList: { MemberList: unknown[] }[] };
+        for (const room of reply.ContactList) members += room.MemberList.length;
+      }
+    };
+    await Promise.all([worker(), worker(), worker(), worker()]);
+    return { contacts, rooms: rooms.length, members };
+  }
+
+  /** The raw loop: synccheck → webwxsync → (echo) webwxsendmsg, until stop(). */
+  start(echo: boolean): void {
+    this.#running = true;
+    this.#loop = this.#run(echo);
+  }
+
+  async #run(echo: boolean): Promise<void> {
+    const c = this.creds!;
+    const abort = new AbortController();
+    this.#abort = abort;
+    while (this.#running) {
+      const key = this.#syncKey.List.map((k) => `${k.Key}_${k.Val}`).join('|');
+      let check: string;
+      try {
+        check = (
+          await this.#get(
+            `${this.baseUrl}${MM}/synccheck?r=${Date.now()}&skey=${encodeURIComponent(c.skey)}&sid=${encodeURIComponent(c.sid)}&uin=${c.uin}&deviceid=${this.#deviceId}&synckey=${encodeURIComponent(key)}&_=${Date.now()}`,
+            abort.signal,
+          )
+        ).text;
+      } catch {
+        return;
+      }
+      if (!this.#running) return;
+      const selector = /selector:"(\d+)"/.exec(check)?.[1];
+      if (/retcode:"(\d+)"/.exec(check)?.[1] !== '0') return;
+      if (selector === '0') continue;
+      const text = await this.#post(
+        `${this.baseUrl}${MM}/webwxsync?sid=${encodeURIComponent(c.sid)}&skey=${encodeURIComponent(c.skey)}&pass_ticket=${c.passTicket}`,
+        { BaseRequest: this.#baseRequest(), SyncKey: this.#syncKey, rr: ~Date.now() },
+      );
+      const sync = JSON.parse(text) as {
+        SyncKey: SyncKey;
+        SyncCheckKey?: SyncKey;
+        AddMsgList: { MsgType: number; FromUserName: string; Content: string }[];
+      };
+      if (sync.SyncKey.Count > 0) this.#syncKey = sync.SyncKey;
+      if (!echo) continue;
+      for (const m of sync.AddMsgList) {
+        if (m.MsgType !== 1 || m.FromUserName === this.self) continue;
+        const id = `${Date.now()}${String(Math.floor(Math.random() * 1e4)).padStart(4, '0')}`;
+        this.echoed++;
+        void this.#post(`${this.baseUrl}${MM}/webwxsendmsg?pass_ticket=${c.passTicket}`, {
+          BaseRequest: this.#baseRequest(),
+          Msg: {
+            Type: 1,
+            Content: m.Content,
+            FromUserName: this.self,
+            ToUserName: m.FromUserName,
+            LocalID: id,
+            ClientMsgId: id,
+          },
+          Scene: 0,
+        }).catch(() => {});
+      }
+    }
+  }
+
+  #abort: AbortController | undefined;
+
+  async stop(): Promise<void> {
+    this.#running = false;
+    this.#abort?.abort();
+    await this.#loop?.catch(() => {});
+    await this.agent.close().catch(() => {});
+  }
+}

@@ -1,0 +1,290 @@
+/**
+ * The results: medians over repeated runs, the rows of the table (with the issue's targets), the
+ * machine description, and the table section of docs/benchmarks.md. Pure except describeMachine().
+ */
+import { execFileSync } from 'node:child_process';
+import { cpus, totalmem } from 'node:os';
+import type { DecodeResult } from './scenario-decode.js';
+import type { EchoResult } from './scenario-echo.js';
+import type { IdleResult } from './scenario-idle.js';
+import type { LoginResult } from './scenario-login.js';
+import { median } from './stats.js';
+import type { Impl } from './subjects.js';
+import { type Cell, judge, judgeAbsolute, type Row, renderTable } from './table.js';
+
+export interface Meta {
+  date: string;
+  node: string;
+  cpus: number;
+  cpuModel: string;
+  memoryGb: number;
+  commit: string;
+  quick: boolean;
+  repeats: number;
+  durationMs?: number;
+}
+
+export interface EchoSummary {
+  p50Ms: number;
+  p99Ms: number;
+  /** Median over the runs of each run's highest sustained rate (0 when not even the first was). */
+  maxSustainedRate: number;
+  /** Every run reached the highest rate tried: the real limit is higher. */
+  atCeiling: boolean;
+  /** Emulator (driver) CPU, % of one core, at the highest sustained rate. */
+  emulatorCpuPctAtMax: number;
+  /** The client's CPU, % of one core, at that rate. */
+  clientCpuPctAtMax: number;
+  runs: EchoResult[];
+}
+
+export interface LoginSummary {
+  loginToReadyMs: number;
+  peakRssBytes: number;
+  settledRssBytes: number;
+  heapUsedBytes: number;
+  baselineRssBytes: number;
+  counts: LoginResult['counts'];
+  runs: LoginResult[];
+}
+
+export interface BenchResults {
+  meta: Meta;
+  echo: Partial<Record<Impl, EchoSummary>>;
+  /** The raw loop with 4 sessions: the emulator's own limit. */
+  emulator: EchoSummary | undefined;
+  login: Partial<Record<Impl, LoginSummary>>;
+  decode: DecodeResult[] | undefined;
+  idle: IdleResult[] | undefined;
+  rows: Row[];
+  /** Remarks printed under the table. */
+  notes?: string[];
+  table: string;
+}
+
+export const DOCS_START = '<!-- bench:table:start -->';
+export const DOCS_END = '<!-- bench:table:end -->';
+
+export function describeMachine(o: { quick: boolean; repeats: number }): Meta {
+  let commit = 'unknown';
+  try {
+    commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+  } catch {
+    // not a git checkout
+  }
+  const list = cpus();
+  return {
+    date: new Date().toISOString(),
+    node: process.versions.node,
+    cpus: list.length,
+    cpuModel: list[0]?.model.trim() ?? 'unknown',
+    memoryGb: Math.round(totalmem() / 2 ** 30),
+    commit,
+    quick: o.quick,
+    repeats: o.repeats,
+  };
+}
+
+export function collectEcho(runs: Partial<Record<string, EchoResult[]>>): Partial<Record<Impl, EchoSummary>> {
+  const out: Partial<Record<Impl, EchoSummary>> = {};
+  for (const [impl, list] of Object.entries(runs)) {
+    if (!list || list.length === 0) continue;
+    const atMax = list.map((r) => r.steps.find((s, i) => i > 0 && s.rate === r.maxSustainedRate));
+    const highest = (r: EchoResult) => Math.max(...r.steps.map((s) => s.rate));
+    out[impl as Impl] = {
+      p50Ms: median(list.map((r) => r.p50Ms)),
+      p99Ms: median(list.map((r) => r.p99Ms)),
+      maxSustainedRate: median(list.map((r) => r.maxSustainedRate ?? 0)),
+      atCeiling: list.every((r) => r.maxSustainedRate !== undefined && r.maxSustainedRate >= highest(r)),
+      emulatorCpuPctAtMax: median(atMax.map((s) => s?.emulatorCpuPct ?? Number.NaN)),
+      clientCpuPctAtMax: median(atMax.map((s) => s?.clientCpuPct ?? Number.NaN)),
+      runs: list,
+    };
+  }
+  return out;
+}
+
+export function collectLogin(
+  runs: Partial<Record<string, LoginResult[]>>,
+): Partial<Record<Impl, LoginSummary>> {
+  const out: Partial<Record<Impl, LoginSummary>> = {};
+  for (const [impl, list] of Object.entries(runs)) {
+    if (!list || list.length === 0) continue;
+    out[impl as Impl] = {
+      loginToReadyMs: median(list.map((r) => r.loginToReadyMs)),
+      peakRssBytes: median(list.map((r) => r.peakRssBytes)),
+      settledRssBytes: median(list.map((r) => r.settledRssBytes)),
+      heapUsedBytes: median(list.map((r) => r.heapUsedBytes)),
+      baselineRssBytes: median(list.map((r) => r.baselineRssBytes)),
+      counts: list[list.length - 1]!.counts,
+      runs: list,
+    };
+  }
+  return out;
+}
+
+const MB = 2 ** 20;
+
+function cells<T>(get: (impl: Impl) => T | undefined, pick: (v: T) => number): Record<Impl, Cell> {
+  const one = (impl: Impl): Cell => {
+    const v = get(impl);
+    return v === undefined ? { na: 'not run' } : pick(v);
+  };
+  return { webwx: one('webwx'), wechat4u: one('wechat4u'), limit: one('limit') };
+}
+
+/** The rows of the table, the issue's targets judged. */
+export function assembleRows(
+  r: Pick<BenchResults, 'echo' | 'emulator' | 'login' | 'decode' | 'idle' | 'meta'>,
+): Row[] {
+  const rows: Row[] = [];
+  const echo = (i: Impl) => r.echo[i];
+  if (Object.keys(r.echo).length > 0) {
+    const p50 = cells(echo, (e) => e.p50Ms);
+    rows.push({
+      metric: 'echo round trip p50, 40 msg/s',
+      unit: 'ms',
+      ...p50,
+      target: { text: 'webwx ≤ 1.2× limit', met: judge(p50.webwx, p50.limit, 1.2, 'lower') },
+    });
+    rows.push({ metric: 'echo round trip p99, 40 msg/s', unit: 'ms', ...cells(echo, (e) => e.p99Ms) });
+    const rate = cells(echo, (e) => e.maxSustainedRate);
+    const a = judge(rate.webwx, rate.limit, 0.8, 'higher');
+    const b = judge(rate.webwx, rate.wechat4u, 3, 'higher');
+    rows.push({
+      metric: 'highest sustained echo rate',
+      unit: 'msg/s',
+      ...rate,
+      target: {
+        text: 'webwx ≥ 0.8× limit and ≥ 3× wechat4u',
+        met: a === undefined || b === undefined ? undefined : a && b,
+      },
+    });
+    rows.push({
+      metric: 'emulator CPU at that rate',
+      unit: '% of a core',
+      ...cells(echo, (e) => e.emulatorCpuPctAtMax),
+      target: {
+        text: 'emulator not saturated (< 90 %)',
+        met: Object.values(r.echo).every((e) => !(e.emulatorCpuPctAtMax >= 90)),
+      },
+    });
+    rows.push({
+      metric: 'client CPU at that rate',
+      unit: '% of a core',
+      ...cells(echo, (e) => e.clientCpuPctAtMax),
+    });
+  }
+  if (r.emulator) {
+    const emuEchoes = r.emulator.maxSustainedRate * (r.emulator.runs[0]?.sessions ?? 1);
+    const best = Math.max(0, ...Object.values(r.echo).map((e) => e.maxSustainedRate));
+    rows.push({
+      metric: "emulator's own limit: echoes/s, raw loop × 4 sessions",
+      unit: 'msg/s',
+      webwx: { na: 'raw loop only' },
+      wechat4u: { na: 'raw loop only' },
+      limit: emuEchoes,
+      target: {
+        text: `well above any client (best ${best.toLocaleString('en-US')})`,
+        met: emuEchoes >= 1.5 * best,
+      },
+    });
+  }
+  const login = (i: Impl) => r.login[i];
+  if (Object.keys(r.login).length > 0) {
+    const ready = cells(login, (l) => l.loginToReadyMs / 1000);
+    rows.push({
+      metric: 'login → ready, 5,000 contacts + 200 groups × 500',
+      unit: 's',
+      ...ready,
+      target: { text: 'webwx ≤ 0.5× wechat4u', met: judge(ready.webwx, ready.wechat4u, 0.5, 'lower') },
+    });
+    const rss = cells(login, (l) => l.peakRssBytes / MB);
+    rows.push({
+      metric: 'peak RSS, big account (process)',
+      unit: 'MB',
+      ...rss,
+      target: { text: 'webwx ≤ 60 MB', met: judgeAbsolute(rss.webwx, 60, 'lower') },
+    });
+    rows.push({
+      metric: 'RSS once ready, after GC',
+      unit: 'MB',
+      ...cells(login, (l) => l.settledRssBytes / MB),
+    });
+    rows.push({
+      metric: 'RSS before login (Node + tsx + libraries)',
+      unit: 'MB',
+      ...cells(login, (l) => l.baselineRssBytes / MB),
+    });
+  }
+  if (r.decode) {
+    const d = (i: Impl) => r.decode?.find((x) => x.impl === i);
+    rows.push({
+      metric: 'decode throughput, real + generated mix',
+      unit: 'msg/s',
+      ...cells(d, (x) => x.messagesPerSec),
+    });
+  }
+  if (r.idle) {
+    for (const n of [...new Set(r.idle.map((x) => x.sessions))].sort((x, y) => x - y)) {
+      const get = (i: Impl) => r.idle?.find((x) => x.impl === i && x.sessions === n);
+      const label = n === 1 ? '1 session' : `${n} sessions in one process`;
+      rows.push({ metric: `idle CPU, ${label}`, unit: 'CPU ms/min', ...cells(get, (x) => x.cpuMsPerMin) });
+      rows.push({ metric: `idle RSS, ${label}`, unit: 'MB', ...cells(get, (x) => x.maxRssBytes / MB) });
+    }
+  }
+  return rows;
+}
+
+/** Notes that belong under the table (what a figure means when a client could not do it all). */
+export function notesFor(r: Pick<BenchResults, 'login' | 'echo' | 'decode' | 'emulator'>): string[] {
+  const notes: string[] = [];
+  const w4u = r.login.wechat4u;
+  if (w4u) {
+    notes.push(
+      `login: wechat4u ends with ${w4u.counts.contacts} contacts, ${w4u.counts.rooms} rooms and ${w4u.counts.members} members` +
+        (w4u.counts.members === 0
+          ? ' — it asks webwxbatchgetcontact for all 200 rooms in one call, which the server refuses above 50 (Ret 1), so it never has the member lists; its time is to contacts only.'
+          : '.'),
+    );
+  }
+  const ww = r.login.webwx;
+  if (ww)
+    notes.push(
+      `login: webwx ends with ${ww.counts.contacts} contacts, ${ww.counts.rooms} rooms and ${ww.counts.members} members.`,
+    );
+  for (const [impl, e] of Object.entries(r.echo)) {
+    if (e.atCeiling) notes.push(`echo: ${impl} sustained the highest rate tried; its real limit is higher.`);
+  }
+  if (r.emulator?.atCeiling) notes.push('emulator: the 4-session raw loop sustained the highest rate tried.');
+  const webwxDecode = r.decode?.find((d) => d.impl === 'webwx');
+  if (webwxDecode?.kinds) {
+    const kinds = Object.entries(webwxDecode.kinds)
+      .map(([k, n]) => `${k} ${n}`)
+      .join(', ');
+    notes.push(
+      `decode: mix of ${webwxDecode.mixSize} messages (${webwxDecode.fixtures} real samples of every kind + generated texts); webwx decoded them as: ${kinds}. wechat4u's "decode" is Message.extend (text unescaping and emoji only); the limit reads the three fields an echo needs.`,
+    );
+  }
+  return notes;
+}
+
+/** The docs section between DOCS_START and DOCS_END, replaced by the table of these results. */
+export function replaceDocsTable(text: string, r: BenchResults): string {
+  const start = text.indexOf(DOCS_START);
+  const end = text.indexOf(DOCS_END);
+  if (start < 0 || end < start) return text;
+  const m = r.meta;
+  const body = [
+    DOCS_START,
+    '',
+    `Measured ${m.date.slice(0, 16).replace('T', ' ')} UTC at commit \`${m.commit}\`: ${m.cpus} × ${m.cpuModel}, ${m.memoryGb} GB, Node ${m.node}; medians of ${m.repeats} runs${m.durationMs ? `, ${Math.round(m.durationMs / 1000)} s in all` : ''}.`,
+    '',
+    r.table || renderTable(r.rows),
+    '',
+    ...(r.notes ?? []).map((n) => `- ${n}`),
+    '',
+    DOCS_END,
+  ].join('\n');
+  return text.slice(0, start) + body + text.slice(end + DOCS_END.length);
+}

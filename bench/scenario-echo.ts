@@ -1,0 +1,183 @@
+/**
+ * Scenario 1, echo round trip. The emulator and its phone live in this (driver) process; the client
+ * under test runs in a subject process and echoes every text back. The phone sends N texts at a fixed
+ * rate and times each echo as webwxsendmsg reaches the emulator: p50/p99 at a low reference rate,
+ * then rising rates until one is not sustained (stats.ts#judgeStep). The emulator keeps its real
+ * long-poll semantics (synccheck held 25 s, answered at once when a message arrives).
+ *
+ * With `sessions > 1` (the raw limit only) every phone message reaches every session and a message
+ * counts as echoed when all of them have echoed it: that is the emulator's own limit.
+ */
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { type Emulator, startEmulator } from '../src/emulator/index.js';
+import { forkSubject } from './proc.js';
+import { type EchoStep, highestSustained, judgeStep, type StepVerdict, summarise } from './stats.js';
+import type { Impl } from './subjects.js';
+
+export interface EchoOptions {
+  impl: Impl;
+  sessions: number;
+  /** The low rate p50/p99 are taken at (messages per second). */
+  referenceRate: number;
+  /** Offered rates, ascending; the ramp stops at the first rate not sustained. */
+  rates: number[];
+  stepMs: number;
+}
+
+export interface EchoStepResult {
+  rate: number;
+  sent: number;
+  p50: number;
+  p99: number;
+  verdict: StepVerdict;
+  /** CPU of the driver (emulator + phone) during the step, % of one core. */
+  emulatorCpuPct: number;
+  /** CPU of the client's process during the step, % of one core. */
+  clientCpuPct: number;
+}
+
+export interface EchoResult {
+  impl: Impl;
+  sessions: number;
+  p50Ms: number;
+  p99Ms: number;
+  maxSustainedRate: number | undefined;
+  steps: EchoStepResult[];
+}
+
+/** A friend of the demo world. */
+const SENDER = 'wxid_zhangwei01';
+const DRAIN_MIN_MS = 2000;
+
+export function expectedContacts(emu: Emulator): number {
+  return emu.world.listedContacts().length + emu.world.rooms.filter((r) => r.saved).length;
+}
+
+/** The phone confirms every QR a short while after it appears (the client is then holding its poll). */
+export function autoConfirm(emu: Emulator, onConfirm?: (at: number) => void): () => void {
+  return emu.phone.on('qr', (q) => {
+    setTimeout(() => {
+      try {
+        emu.phone.scan(q.uuid);
+        emu.phone.confirm(q.uuid);
+        onConfirm?.(Date.now());
+      } catch {
+        // expired or closed meanwhile
+      }
+    }, 200);
+  });
+}
+
+export async function runEcho(o: EchoOptions): Promise<EchoResult> {
+  const emu = await startEmulator({ world: 'demo', kickPreviousSession: o.sessions === 1 });
+  const off = autoConfirm(emu);
+  const subject = forkSubject({
+    impl: o.impl,
+    baseUrl: emu.baseUrl,
+    sessions: o.sessions,
+    echo: true,
+    expectContacts: expectedContacts(emu),
+    maxLifetimeMs: 10 * 60_000,
+  });
+  let stepNo = 0;
+  const echoes = new Map<string, { sentAt: number; left: number; latency?: number }>();
+  const offSent = emu.phone.on('sent', (r) => {
+    const e = echoes.get(r.content);
+    if (!e || e.left <= 0) return;
+    e.left -= 1;
+    if (e.left === 0) e.latency = performance.now() - e.sentAt;
+  });
+
+  async function step(
+    rate: number,
+    stepMs: number,
+  ): Promise<{ step: EchoStep; driverCpuUs: number; clientCpuUs: number; wallMs: number }> {
+    stepNo += 1;
+    const n = Math.max(5, Math.round((rate * stepMs) / 1000));
+    const keys: string[] = [];
+    const clientBefore = await subject.usage();
+    const cpuBefore = process.cpuUsage();
+    const start = performance.now();
+    let i = 0;
+    let lastSendAt = start;
+    await new Promise<void>((resolve) => {
+      const tick = () => {
+        const due = Math.min(n, Math.floor(((performance.now() - start) * rate) / 1000) + 1);
+        while (i < due) {
+          const key = `b${stepNo}-${i}`;
+          keys.push(key);
+          lastSendAt = performance.now();
+          echoes.set(key, { sentAt: lastSendAt, left: o.sessions });
+          emu.phone.sendText({ from: SENDER, text: key });
+          i++;
+        }
+        if (i < n) setTimeout(tick, 1);
+        else resolve();
+      };
+      tick();
+    });
+    const deadline = lastSendAt + Math.max(DRAIN_MIN_MS, stepMs);
+    while (performance.now() < deadline && keys.some((k) => echoes.get(k)?.latency === undefined))
+      await sleep(5);
+    const latencies = keys.map((k) => echoes.get(k)?.latency);
+    const lastEcho = Math.max(
+      ...keys.map((k) => {
+        const e = echoes.get(k)!;
+        return e.latency === undefined ? performance.now() : e.sentAt + e.latency;
+      }),
+    );
+    const wallMs = performance.now() - start;
+    const cpu = process.cpuUsage(cpuBefore);
+    const clientAfter = await subject.usage();
+    for (const k of keys) echoes.delete(k);
+    return {
+      step: { rate, sent: n, latencies, elapsedMs: lastEcho - start, sendSpanMs: lastSendAt - start },
+      driverCpuUs: cpu.user + cpu.system,
+      clientCpuUs:
+        clientAfter.cpuUserUs + clientAfter.cpuSystemUs - clientBefore.cpuUserUs - clientBefore.cpuSystemUs,
+      wallMs,
+    };
+  }
+
+  const result = (s: Awaited<ReturnType<typeof step>>): EchoStepResult => {
+    const got = s.step.latencies.filter((l): l is number => l !== undefined);
+    const sum = summarise(got);
+    return {
+      rate: s.step.rate,
+      sent: s.step.sent,
+      p50: sum.p50,
+      p99: sum.p99,
+      verdict: judgeStep(s.step),
+      emulatorCpuPct: (s.driverCpuUs / 1000 / s.wallMs) * 100,
+      clientCpuPct: (s.clientCpuUs / 1000 / s.wallMs) * 100,
+    };
+  };
+
+  try {
+    await subject.ready;
+    await sleep(500);
+    await step(o.referenceRate, 500); // warm-up, not counted
+    const reference = result(await step(o.referenceRate, o.stepMs));
+    const steps: EchoStepResult[] = [];
+    for (const rate of o.rates) {
+      const s = result(await step(rate, o.stepMs));
+      steps.push(s);
+      if (!s.verdict.sustained) break;
+      await sleep(200);
+    }
+    return {
+      impl: o.impl,
+      sessions: o.sessions,
+      p50Ms: reference.p50,
+      p99Ms: reference.p99,
+      maxSustainedRate: highestSustained(steps),
+      steps: [reference, ...steps].map((s, idx) => (idx === 0 ? { ...s, rate: o.referenceRate } : s)),
+    };
+  } finally {
+    offSent();
+    off();
+    await subject.stop();
+    await emu.close();
+  }
+}

@@ -5,6 +5,7 @@
 import { createClient } from '../client/index.js';
 import { type Emulator, startEmulator, type World } from '../emulator/index.js';
 import type { Logger } from '../logger.js';
+import { canRunFullScreen, runFullScreenSession } from './chat-command.js';
 import type { CliIo } from './cli-io.js';
 import { type ChatterCast, startChatter } from './demo-chatter.js';
 import { runClientSession } from './login-command.js';
@@ -79,7 +80,10 @@ export async function runDemoCommand(options: DemoCommandOptions, io: CliIo): Pr
     logger: options.logger.child({ component: 'client' }),
   });
   try {
-    const code = await runClientSession(client, { signal: controller.signal, keepAliveOnEof: !io.isTty }, io);
+    // Full screen in a terminal; line mode when piped (the tests rely on it).
+    const code = canRunFullScreen(io)
+      ? await runFullScreenSession(client, { signal: controller.signal }, io)
+      : await runClientSession(client, { signal: controller.signal, keepAliveOnEof: !io.isTty }, io);
     // The end of --duration is a normal exit; Ctrl-C is 130.
     return code === 130 && !options.signal.aborted ? 0 : code;
   } finally {

@@ -5,6 +5,7 @@ import { WebWxError } from '../errors.js';
 import { parseLogLevel, parsePort, parseSeconds, parseServerUrl } from './arguments.js';
 import { CliError, type CliIo, processIo } from './cli-io.js';
 import { createCliLogger, type LogLevel } from './cli-logger.js';
+import { runChatCommand } from './chat-command.js';
 import { runDemoCommand } from './demo-command.js';
 import { runEmulatorCommand } from './emulator-command.js';
 import { runLoginCommand } from './login-command.js';
@@ -99,14 +100,39 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
     });
 
   program
+    .command('chat')
+    .description('the terminal client: full screen in a terminal, line by line with --plain or when piped')
+    .option('--server <url>', 'one base URL for every host, e.g. an emulator', parseServerUrl)
+    .option('--no-uos', 'do not send the UOS desktop login headers')
+    .option('--plain', 'line mode (->NAME:TEXT) even in a terminal')
+    .option('--download-dir <dir>', 'where saved media goes (default: the current directory)')
+    .action(async (opts: { server?: string; uos: boolean; plain?: boolean; downloadDir?: string }) => {
+      exitCode = await runChatCommand(
+        {
+          server: opts.server,
+          uos: opts.uos,
+          plain: opts.plain ?? false,
+          downloadDir: opts.downloadDir,
+          logger: logger(),
+          signal: runSignal,
+        },
+        io,
+      );
+    });
+
+  program
     .command('emulator')
     .description('run the Web WeChat emulator and print its base URL')
     .option('--port <n>', 'port to listen on (0 picks a free one)', parsePort, 0)
     .option('--host <address>', 'address to bind', '127.0.0.1')
     .option('--world <world>', 'demo, big, or a world JSON file', 'demo')
-    .action(async (opts: { port: number; host: string; world: string }) => {
-      exitCode = await runEmulatorCommand({ ...opts, logger: logger(), signal: runSignal }, io);
-    });
+    .option('--proxy', 'also be an HTTPS proxy for the real Web WeChat hosts (unmodified wechat4u, itchat, curl)')
+    .option('--data-dir <dir>', 'where the proxy keeps its CA (<dir>/emulator-ca; default: WEBWX_DATA_DIR or the user data dir)')
+    .action(
+      async (opts: { port: number; host: string; world: string; proxy?: boolean; dataDir?: string }) => {
+        exitCode = await runEmulatorCommand({ ...opts, logger: logger(), signal: runSignal }, io);
+      },
+    );
 
   program
     .command('bench')

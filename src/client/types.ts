@@ -49,6 +49,23 @@ export interface ContactsEvent {
   members: number;
 }
 
+/** How a start (or an automatic re-login) logs in, in order (docs/sessions.md). */
+export type LoginStep = 'resume' | 'push' | 'qr';
+
+export interface LoginStepEvent {
+  step: LoginStep;
+  outcome: 'trying' | 'succeeded' | 'failed';
+  /** Why a step failed (redacted). */
+  reason?: string;
+}
+
+/** autoRelogin: the server ended the session and the client is logging in again. */
+export interface ReloginEvent {
+  /** Why the previous session ended. */
+  reason: LogoutReason;
+  attempt: number;
+}
+
 export interface LogoutEvent {
   reason: LogoutReason;
   /** Present when the server ended the session. */
@@ -74,6 +91,12 @@ export interface ClientEvents {
   /** Contacts of this session claim the same stable id; none of them gets it (docs/contacts.md). */
   'stable-id-collision': StableIdCollision;
   logout: LogoutEvent;
+  /** A login step (resume, push, qr) is tried, succeeded or failed (docs/sessions.md). */
+  'login-step': LoginStepEvent;
+  /** autoRelogin: logging in again after the server ended the session. */
+  relogin: ReloginEvent;
+  /** An outgoing message was rate limited (Ret 1205) and will be retried with the same ClientMsgId. */
+  'send-retry': { clientMsgId: string; attempt: number; delayMs: number; ret?: number };
   /** A failure the client recovered from (the sync loop goes on). Fatal ones reject start() or end in 'logout'. */
   error: WebWxError;
 }

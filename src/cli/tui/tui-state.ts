@@ -1,0 +1,430 @@
+/**
+ * The whole terminal client's state and how it changes, pure: client events become actions, key
+ * presses become a new state plus effects (send, open, save, quit…) that app.tsx carries out.
+ */
+import type { Message } from '../../model/index.js';
+import {
+  type ChatSeed,
+  type ChatStore,
+  emptyStore,
+  linesOf,
+  openChat,
+  prependHistory,
+  type ReceiveOptions,
+  receiveMessage,
+  removeChats,
+  updateLine,
+  upsertChats,
+  visibleChats,
+} from './chat-store.js';
+import { type ComposeCommand, parseCompose } from './compose-commands.js';
+import { hasMedia, sanitize } from './message-render.js';
+
+export type LoginPhase =
+  | 'starting'
+  | 'waiting'
+  | 'scanned'
+  | 'resuming'
+  | 'logging-in'
+  | 'loading'
+  | 'failed';
+
+export interface LoginView {
+  phase: LoginPhase;
+  /** The QR drawn for a terminal, without colours (the screen colours it). */
+  qr: string | undefined;
+  url: string | undefined;
+  /** How many times an expired QR was replaced. */
+  renewals: number;
+  /** Who scanned (when the client says), else ''. */
+  scannedBy: string;
+  account: string;
+  error: string | undefined;
+}
+
+export type Focus = 'list' | 'search' | 'compose' | 'messages';
+
+export interface StatusInfo {
+  /** The client's state ('ready', 'logged-out'…). */
+  connection: string;
+  account: string;
+  /** Unix ms of the last message or successful sync seen, 0 when none. */
+  lastActivity: number;
+  /** Recovered sync/transport errors since the last success. */
+  errors: number;
+  lastError: string;
+  autoReply: boolean;
+  /** Where the auto-reply comes from ('bot', 'echo'…), for the status line. */
+  autoReplySource: string;
+}
+
+export interface Notice {
+  text: string;
+  error: boolean;
+}
+
+export interface TuiState {
+  screen: 'login' | 'main';
+  login: LoginView;
+  store: ChatStore;
+  focus: Focus;
+  query: string;
+  /** Index in the visible chat list. */
+  selected: number;
+  compose: string;
+  /** Index of the selected message in the open chat (focus 'messages'). */
+  selectedLine: number | undefined;
+  /** Rows scrolled up from the newest in the chat view. */
+  scroll: number;
+  help: boolean;
+  notice: Notice | undefined;
+  status: StatusInfo;
+  /** The user's names (nickname, group display names) for highlighting mentions. */
+  selfNames: string[];
+}
+
+export function initialState(options: { autoReplySource?: string } = {}): TuiState {
+  return {
+    screen: 'login',
+    login: {
+      phase: 'starting',
+      qr: undefined,
+      url: undefined,
+      renewals: 0,
+      scannedBy: '',
+      account: '',
+      error: undefined,
+    },
+    store: emptyStore(),
+    focus: 'list',
+    query: '',
+    selected: 0,
+    compose: '',
+    selectedLine: undefined,
+    scroll: 0,
+    help: false,
+    notice: undefined,
+    status: {
+      connection: 'idle',
+      account: '',
+      lastActivity: 0,
+      errors: 0,
+      lastError: '',
+      autoReply: false,
+      autoReplySource: options.autoReplySource ?? '',
+    },
+    selfNames: [],
+  };
+}
+
+export type TuiAction =
+  | { type: 'client-state'; state: string }
+  | { type: 'qr'; terminal: string; url: string }
+  | { type: 'scanned'; name?: string }
+  | { type: 'login'; account: string; selfNames: string[] }
+  | { type: 'ready' }
+  | { type: 'login-failed'; error: string }
+  | { type: 'chats'; seeds: ChatSeed[] }
+  | { type: 'chats-removed'; ids: string[] }
+  | ({ type: 'message'; message: Message; now: number } & ReceiveOptions)
+  | { type: 'line-update'; chat: string; id: string; revoked?: boolean; failed?: string }
+  | { type: 'history'; chat: string; messages: Message[] }
+  | { type: 'notice'; text: string; error?: boolean }
+  | { type: 'sync-ok'; now: number }
+  | { type: 'sync-error'; message: string }
+  | { type: 'auto-reply'; on: boolean }
+  | { type: 'logout'; reason: string };
+
+/** Strips colour codes from the QR the client draws. */
+export function plainQr(terminal: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: removing SGR sequences
+  return sanitize(terminal.replace(/\u001b\[[0-9;]*m/g, '')).replace(/\n+$/, '');
+}
+
+export function reduce(state: TuiState, action: TuiAction): TuiState {
+  switch (action.type) {
+    case 'client-state': {
+      const phase: LoginPhase | undefined =
+        action.state === 'logging-in'
+          ? 'logging-in'
+          : action.state === 'loading'
+            ? 'loading'
+            : action.state === 'resuming'
+              ? 'resuming'
+              : undefined;
+      return {
+        ...state,
+        login: phase && state.screen === 'login' ? { ...state.login, phase } : state.login,
+        status: { ...state.status, connection: action.state },
+      };
+    }
+    case 'qr':
+      return {
+        ...state,
+        login: {
+          ...state.login,
+          phase: 'waiting',
+          qr: plainQr(action.terminal),
+          url: sanitize(action.url),
+          renewals: state.login.qr === undefined ? state.login.renewals : state.login.renewals + 1,
+          scannedBy: '',
+        },
+      };
+    case 'scanned':
+      return {
+        ...state,
+        login: { ...state.login, phase: 'scanned', scannedBy: sanitize(action.name ?? '') },
+      };
+    case 'login':
+      return {
+        ...state,
+        login: { ...state.login, phase: 'loading', account: sanitize(action.account) },
+        status: { ...state.status, account: sanitize(action.account) },
+        selfNames: action.selfNames,
+      };
+    case 'ready':
+      return { ...state, screen: 'main', focus: state.screen === 'main' ? state.focus : 'list' };
+    case 'login-failed':
+      return { ...state, login: { ...state.login, phase: 'failed', error: sanitize(action.error) } };
+    case 'chats':
+      return { ...state, store: upsertChats(state.store, action.seeds) };
+    case 'chats-removed':
+      return { ...state, store: removeChats(state.store, action.ids) };
+    case 'message': {
+      const { type: _t, message, now, ...options } = action;
+      const store = receiveMessage(state.store, message, options);
+      // Keep the same chat selected in the list when the order changes.
+      const before = visibleChats(state.store, state.query)[state.selected]?.id;
+      const after = visibleChats(store, state.query);
+      const index = before === undefined ? state.selected : after.findIndex((c) => c.id === before);
+      return {
+        ...state,
+        store,
+        selected: Math.max(0, index),
+        status: { ...state.status, lastActivity: now },
+      };
+    }
+    case 'line-update':
+      return {
+        ...state,
+        store: updateLine(state.store, action.chat, action.id, {
+          ...(action.revoked !== undefined ? { revoked: action.revoked } : {}),
+          ...(action.failed !== undefined ? { failed: action.failed } : {}),
+        }),
+      };
+    case 'history':
+      return { ...state, store: prependHistory(state.store, action.chat, action.messages) };
+    case 'notice':
+      return { ...state, notice: { text: sanitize(action.text), error: action.error ?? false } };
+    case 'sync-ok':
+      return { ...state, status: { ...state.status, lastActivity: action.now, errors: 0, lastError: '' } };
+    case 'sync-error':
+      return {
+        ...state,
+        status: { ...state.status, errors: state.status.errors + 1, lastError: sanitize(action.message) },
+      };
+    case 'auto-reply':
+      return {
+        ...state,
+        status: { ...state.status, autoReply: action.on },
+        notice: { text: `auto-reply ${action.on ? 'on' : 'off'}`, error: false },
+      };
+    case 'logout':
+      return {
+        ...state,
+        status: { ...state.status, connection: 'logged-out' },
+        notice: { text: `session ended: ${sanitize(action.reason)} — press q to quit`, error: true },
+      };
+  }
+}
+
+/** A key press, as ink reports it (only the fields used here). */
+export interface KeyPress {
+  input: string;
+  return?: boolean;
+  escape?: boolean;
+  upArrow?: boolean;
+  downArrow?: boolean;
+  leftArrow?: boolean;
+  rightArrow?: boolean;
+  pageUp?: boolean;
+  pageDown?: boolean;
+  tab?: boolean;
+  backspace?: boolean;
+  delete?: boolean;
+  ctrl?: boolean;
+  meta?: boolean;
+}
+
+export type Effect =
+  | { kind: 'send-text'; chat: string; text: string }
+  | { kind: 'command'; chat: string; command: ComposeCommand; line: number | undefined }
+  | { kind: 'open-chat'; chat: string }
+  | { kind: 'toggle-auto-reply' }
+  | { kind: 'quit'; interrupt?: boolean };
+
+export interface KeyResult {
+  state: TuiState;
+  effects: Effect[];
+}
+
+/** Rows PageUp/PageDown scroll the chat view by. */
+export const PAGE_ROWS = 10;
+
+const clamp = (n: number, lo: number, hi: number): number => Math.min(Math.max(n, lo), Math.max(lo, hi));
+
+/** Printable text typed or pasted: control characters dropped, CR turned into a line break. */
+function typed(input: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: keeping only printable input
+  return input.replace(/\r\n?/g, '\n').replace(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/g, '');
+}
+
+function dropLast(text: string): string {
+  const chars = [...text];
+  chars.pop();
+  return chars.join('');
+}
+
+export function handleKey(state: TuiState, key: KeyPress, options: { home?: string } = {}): KeyResult {
+  // Several keys in one chunk (fast typing, a pty, a paste ending in Enter): the text, then Enter.
+  if (key.input.length > 1 && key.input.endsWith('\r') && !key.ctrl && !key.meta) {
+    const first = handleKey(state, { input: key.input.slice(0, -1) }, options);
+    const second = handleKey(first.state, { input: '', return: true }, options);
+    return { state: second.state, effects: [...first.effects, ...second.effects] };
+  }
+  const none = (next: TuiState): KeyResult => ({ state: next, effects: [] });
+  const cleared = { ...state, notice: undefined };
+  if (key.ctrl && key.input === 'c') return { state, effects: [{ kind: 'quit', interrupt: true }] };
+  if (state.help) return none({ ...state, help: false });
+  if (key.ctrl && key.input === 't') return { state: cleared, effects: [{ kind: 'toggle-auto-reply' }] };
+  if (state.screen === 'login') {
+    if (key.input === 'q' || key.escape) return { state, effects: [{ kind: 'quit' }] };
+    return none(state);
+  }
+
+  const chats = visibleChats(state.store, state.query);
+  const open = state.store.open;
+  const openChatEffect = (index: number): KeyResult => {
+    const chat = chats[index];
+    if (!chat) return none(cleared);
+    return {
+      state: {
+        ...cleared,
+        store: openChat(state.store, chat.id),
+        selected: index,
+        focus: 'compose',
+        scroll: 0,
+        selectedLine: undefined,
+      },
+      effects: [{ kind: 'open-chat', chat: chat.id }],
+    };
+  };
+  const move = (delta: number): KeyResult =>
+    none({ ...cleared, selected: clamp(state.selected + delta, 0, chats.length - 1) });
+
+  switch (state.focus) {
+    case 'list':
+    case 'search': {
+      const searching = state.focus === 'search';
+      if (key.upArrow || (!searching && key.input === 'k')) return move(-1);
+      if (key.downArrow || (!searching && key.input === 'j')) return move(1);
+      if (key.pageUp) return move(-PAGE_ROWS);
+      if (key.pageDown) return move(PAGE_ROWS);
+      if (key.return || (!searching && key.rightArrow)) return openChatEffect(state.selected);
+      if (key.escape) return none({ ...cleared, focus: 'list', query: '', selected: 0 });
+      if (searching) {
+        if (key.backspace || key.delete)
+          return none({ ...cleared, query: dropLast(state.query), selected: 0 });
+        const text = typed(key.input).replace(/\n/g, '');
+        if (text && !key.ctrl && !key.meta)
+          return none({ ...cleared, query: state.query + text, selected: 0 });
+        return none(state);
+      }
+      if (key.input.startsWith('/')) {
+        return none({
+          ...cleared,
+          focus: 'search',
+          query: typed(key.input.slice(1)).replace(/\n/g, ''),
+          selected: 0,
+        });
+      }
+      if (key.input === '?') return none({ ...cleared, help: true });
+      if (key.input === 'q') return { state, effects: [{ kind: 'quit' }] };
+      if (key.tab && open) return none({ ...cleared, focus: 'compose' });
+      return none(state);
+    }
+    case 'compose': {
+      if (!open) return none({ ...cleared, focus: 'list' });
+      if (key.escape) return none({ ...cleared, focus: 'list', selectedLine: undefined });
+      if (key.pageUp) return none({ ...state, scroll: state.scroll + PAGE_ROWS });
+      if (key.pageDown) return none({ ...state, scroll: Math.max(0, state.scroll - PAGE_ROWS) });
+      const lines = linesOf(state.store, open);
+      if (key.tab || (key.upArrow && state.compose === '')) {
+        if (lines.length === 0) return none(state);
+        return none({ ...cleared, focus: 'messages', selectedLine: lines.length - 1 });
+      }
+      if (key.return && key.meta) return none({ ...cleared, compose: `${state.compose}\n` });
+      if (key.return) {
+        const command = parseCompose(state.compose, options);
+        if (command.kind === 'empty') return none(state);
+        if (command.kind === 'invalid')
+          return none({ ...state, notice: { text: command.reason, error: true } });
+        if (command.kind === 'help') return none({ ...cleared, compose: '', help: true });
+        if (command.kind === 'quit')
+          return { state: { ...cleared, compose: '' }, effects: [{ kind: 'quit' }] };
+        const next = { ...cleared, compose: '', scroll: 0, selectedLine: undefined };
+        if (command.kind === 'text')
+          return { state: next, effects: [{ kind: 'send-text', chat: open, text: command.text }] };
+        return { state: next, effects: [{ kind: 'command', chat: open, command, line: state.selectedLine }] };
+      }
+      if (key.backspace || key.delete) return none({ ...cleared, compose: dropLast(state.compose) });
+      if (key.input === '?' && state.compose === '') return none({ ...cleared, help: true });
+      if (key.ctrl || (key.meta && key.input.length === 1)) return none(state);
+      const text = typed(key.input);
+      if (text) return none({ ...cleared, compose: state.compose + text });
+      return none(state);
+    }
+    case 'messages': {
+      if (!open) return none({ ...cleared, focus: 'list' });
+      const lines = linesOf(state.store, open);
+      const current = clamp(state.selectedLine ?? lines.length - 1, 0, lines.length - 1);
+      const line = lines[current];
+      const command = (c: ComposeCommand): KeyResult => ({
+        state: cleared,
+        effects: [{ kind: 'command', chat: open, command: c, line: current }],
+      });
+      if (key.escape || key.tab || key.return)
+        return none({ ...cleared, focus: 'compose', selectedLine: undefined });
+      if (key.upArrow || key.input === 'k')
+        return none({ ...cleared, selectedLine: clamp(current - 1, 0, lines.length - 1) });
+      if (key.downArrow || key.input === 'j') {
+        if (current >= lines.length - 1)
+          return none({ ...cleared, focus: 'compose', selectedLine: undefined });
+        return none({ ...cleared, selectedLine: current + 1 });
+      }
+      if (key.pageUp)
+        return none({ ...cleared, selectedLine: clamp(current - PAGE_ROWS, 0, lines.length - 1) });
+      if (key.pageDown)
+        return none({ ...cleared, selectedLine: clamp(current + PAGE_ROWS, 0, lines.length - 1) });
+      if (key.input === '?') return none({ ...cleared, help: true });
+      if (!line) return none(state);
+      if (key.input === 's' || key.input === 'o') {
+        if (!hasMedia(line.message))
+          return none({ ...state, notice: { text: 'this message has no media to save', error: true } });
+        return command(key.input === 's' ? { kind: 'save', dir: undefined } : { kind: 'open' });
+      }
+      if (key.input === 'f')
+        return none({ ...cleared, focus: 'compose', compose: '/forward ', selectedLine: current });
+      if (key.input === 'r') {
+        if (!line.message.isSelf || line.sent === undefined) {
+          return none({
+            ...state,
+            notice: { text: 'only messages you sent from here can be recalled', error: true },
+          });
+        }
+        return command({ kind: 'revoke' });
+      }
+      return none(state);
+    }
+  }
+}

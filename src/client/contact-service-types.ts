@@ -2,7 +2,7 @@
  * The public shape of `client.contacts` and `client.rooms` (docs/contacts.md), and the payloads of the
  * contact events. The implementations are contact-service.ts and room-service.ts.
  */
-import type { Contact, ContactKind, Room, RoomMember } from '../model/index.js';
+import type { Contact, ContactKind, FriendRequestMessage, Room, RoomMember } from '../model/index.js';
 import type { ContactDirectory } from './contact-directory.js';
 
 export interface FindOptions {
@@ -26,10 +26,11 @@ export interface RoomMemberView extends RoomMember {
 
 /**
  * What acceptFriendRequest takes: `{ userName, ticket }` (RecommendInfo.UserName and .Ticket of a
- * MsgType 37 message), or a friend-request message whose fields carry them (`userName`/`ticket`,
- * `request`, `friendRequest`, `recommendInfo` or the raw `RecommendInfo`).
+ * MsgType 37 message), or the 'friend-request' message itself (`contact.userName` and `ticket`).
+ * Objects that carry the pair under `request`, `friendRequest`, `recommendInfo` or a raw
+ * `RecommendInfo` work too; anything else is a TypeError.
  */
-export type FriendRequestInput = { userName: string; ticket: string } | object;
+export type FriendRequestInput = { userName: string; ticket: string } | FriendRequestMessage | object;
 
 export interface ContactService extends ContactDirectory {
   /**

@@ -85,8 +85,13 @@ export function friendRequestOf(input: FriendRequestInput): { userName: string; 
     if (typeof rec.raw === 'object' && rec.raw !== null)
       candidates.push((rec.raw as Record<string, unknown>).RecommendInfo);
   }
+  // A decoded friend-request message carries `contact.userName` and a top-level `ticket`.
+  const contactName =
+    typeof input === 'object' && input !== null
+      ? field((input as Record<string, unknown>).contact, 'userName')
+      : '';
   for (const c of candidates) {
-    const userName = field(c, 'userName', 'UserName');
+    const userName = field(c, 'userName', 'UserName') || contactName;
     const ticket = field(c, 'ticket', 'Ticket');
     if (userName && ticket) return { userName, ticket };
   }

@@ -1,6 +1,17 @@
 export { createClient } from './client.js';
 export type { ContactDirectory } from './contact-directory.js';
 export type {
+  ContactChange,
+  ContactRemoved,
+  ContactService,
+  FindOptions,
+  FriendRequestInput,
+  RoomAddResult,
+  RoomChange,
+  RoomMemberView,
+  RoomService,
+} from './contact-service-types.js';
+export type {
   AvatarOptions,
   DownloadOptions,
   DownloadResult,
@@ -11,7 +22,16 @@ export type {
   SentKind,
   SentMessage,
 } from './media-types.js';
+export type {
+  MessageEvents,
+  RevokeEvent,
+  RoomJoinEvent,
+  RoomLeaveEvent,
+  RoomTopicEvent,
+} from './message-events.js';
 export type { ClientOptions } from './options.js';
+export type { StableIdCollision, StableIdRecord, StableIdSource, StableIdStore } from './stable-id-types.js';
+export { MemoryStableIdStore, StableIdCollisionError } from './stable-ids.js';
 export type {
   ClientEvents,
   ClientState,

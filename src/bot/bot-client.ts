@@ -7,12 +7,13 @@ import type {
   ContactDirectory,
   MediaInput,
   RevokeTarget,
+  SendMediaOptions,
   SendTextResult,
   SentMessage,
 } from '../client/index.js';
 import type { Contact, Message } from '../model/index.js';
 
-export type { MediaInput, RevokeTarget };
+export type { MediaInput, RevokeTarget, SendMediaOptions };
 /** What sendImage/sendFile/forward answer. */
 export type SendResult = SentMessage;
 
@@ -25,8 +26,8 @@ export interface BotClient {
 
 /** The optional methods, looked up at run time. */
 export interface OptionalClientMethods {
-  sendImage?(to: string, input: MediaInput): Promise<SendResult>;
-  sendFile?(to: string, input: MediaInput): Promise<SendResult>;
+  sendImage?(to: string, input: MediaInput, options?: SendMediaOptions): Promise<SendResult>;
+  sendFile?(to: string, input: MediaInput, options?: SendMediaOptions): Promise<SendResult>;
   forward?(message: Message, to: string): Promise<SendResult>;
   revoke?(sent: RevokeTarget): Promise<unknown>;
 }

@@ -15,6 +15,7 @@ import {
   type MediaInput,
   optionalMethod,
   type RevokeTarget,
+  type SendMediaOptions,
   type SendResult,
 } from './bot-client.js';
 import { ChatScheduler } from './chat-scheduler.js';
@@ -56,13 +57,13 @@ export function createBotActions(client: BotClient, queue: SendQueue): BotAction
   return {
     sendText: (to, text): Promise<SendTextResult> =>
       queue.enqueue(() => client.sendText(to, text), 'sendText'),
-    sendImage: async (to: string, input: MediaInput): Promise<SendResult> => {
+    sendImage: async (to: string, input: MediaInput, options?: SendMediaOptions): Promise<SendResult> => {
       const fn = need('sendImage');
-      return queue.enqueue(() => fn(to, input), 'sendImage');
+      return queue.enqueue(() => fn(to, input, options), 'sendImage');
     },
-    sendFile: async (to: string, input: MediaInput): Promise<SendResult> => {
+    sendFile: async (to: string, input: MediaInput, options?: SendMediaOptions): Promise<SendResult> => {
       const fn = need('sendFile');
-      return queue.enqueue(() => fn(to, input), 'sendFile');
+      return queue.enqueue(() => fn(to, input, options), 'sendFile');
     },
     forward: async (message: Message, to: string): Promise<SendResult> => {
       const fn = need('forward');

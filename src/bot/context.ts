@@ -4,15 +4,15 @@
  */
 import type { SendTextResult } from '../client/index.js';
 import type { Contact, Message } from '../model/index.js';
-import type { BotClient, MediaInput, RevokeTarget, SendResult } from './bot-client.js';
+import type { BotClient, MediaInput, RevokeTarget, SendMediaOptions, SendResult } from './bot-client.js';
 
 export type ChatType = 'private' | 'group' | 'official';
 
 /** The sends a context can make; the Bot implements them over its client and send queue. */
 export interface BotActions {
   sendText(to: string, text: string): Promise<SendTextResult>;
-  sendImage(to: string, input: MediaInput): Promise<SendResult>;
-  sendFile(to: string, input: MediaInput): Promise<SendResult>;
+  sendImage(to: string, input: MediaInput, options?: SendMediaOptions): Promise<SendResult>;
+  sendFile(to: string, input: MediaInput, options?: SendMediaOptions): Promise<SendResult>;
   forward(message: Message, to: string): Promise<SendResult>;
   revoke(sent: RevokeTarget): Promise<void>;
 }
@@ -79,13 +79,13 @@ export class Context<M extends Message = Message> {
   }
 
   /** Sends an image to this chat (NotAvailableError when the client has no media sending). */
-  replyImage(input: MediaInput): Promise<SendResult> {
-    return this.actions.sendImage(this.chatId, input);
+  replyImage(input: MediaInput, options?: SendMediaOptions): Promise<SendResult> {
+    return this.actions.sendImage(this.chatId, input, options);
   }
 
   /** Sends a file to this chat (NotAvailableError when the client has no media sending). */
-  replyFile(input: MediaInput): Promise<SendResult> {
-    return this.actions.sendFile(this.chatId, input);
+  replyFile(input: MediaInput, options?: SendMediaOptions): Promise<SendResult> {
+    return this.actions.sendFile(this.chatId, input, options);
   }
 
   /** Forwards this message to another chat (a UserName). */

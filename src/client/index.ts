@@ -29,6 +29,13 @@ export type {
   RoomLeaveEvent,
   RoomTopicEvent,
 } from './message-events.js';
+export type {
+  MessageEvents,
+  RevokeEvent,
+  RoomJoinEvent,
+  RoomLeaveEvent,
+  RoomTopicEvent,
+} from './message-events.js';
 export type { ClientOptions } from './options.js';
 export type { StableIdCollision, StableIdRecord, StableIdSource, StableIdStore } from './stable-id-types.js';
 export { MemoryStableIdStore, StableIdCollisionError } from './stable-ids.js';

@@ -7,6 +7,7 @@ import { type DecodeContext, decodeMessage, isRoomUserName, type Message } from 
 import type { WireMessage } from '../protocol/wire-types.js';
 import type { MutableContactDirectory } from './contact-directory.js';
 import { errorText } from './error-text.js';
+import { MessageEventDeriver } from './message-events.js';
 import type { Runtime } from './runtime.js';
 import { SeenSet } from './seen-set.js';
 import type { Session } from './session.js';
@@ -24,12 +25,15 @@ export class MessageIntake {
   readonly #directory: MutableContactDirectory;
   /** Sees every status-notify (MsgType 51) message: the contact service learns permanent ids from it (§9.4). */
   onStatusNotify: ((raw: WireMessage) => void) | undefined;
+  /** 'friend-request', 'room-join', 'room-leave', 'room-topic', 'revoke' (message-events.ts). */
+  readonly #typedEvents: MessageEventDeriver;
 
   constructor(rt: Runtime, session: Session, directory: MutableContactDirectory, seen = new SeenSet()) {
     this.#rt = rt;
     this.#session = session;
     this.#directory = directory;
     this.seen = seen;
+    this.#typedEvents = new MessageEventDeriver(rt.events, (room) => directory.room(room)?.members);
   }
 
   decodeContext(): DecodeContext {
@@ -103,6 +107,7 @@ export class MessageIntake {
       const message = messages[i] as Message;
       if (!this.seen.add(raw.MsgId)) continue;
       this.#rt.events.emit('message', message);
+      this.#typedEvents.handle(message);
     }
   }
 

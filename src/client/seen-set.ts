@@ -30,6 +30,11 @@ export class SeenSet {
     return true;
   }
 
+  /** Forgets `id` (a batch that could not be recorded must be let through again). */
+  delete(id: string): void {
+    this.#ids.delete(id);
+  }
+
   get size(): number {
     return this.#ids.size;
   }

@@ -3,6 +3,7 @@
  */
 import type { LoggedOutError, LogoutReason, WebWxError } from '../errors.js';
 import type { Contact, Message } from '../model/index.js';
+import type { MessageEvents } from './message-events.js';
 import type {
   ContactChange,
   ContactRemoved,
@@ -72,7 +73,7 @@ export interface LogoutEvent {
   error?: LoggedOutError;
 }
 
-export interface ClientEvents {
+export interface ClientEvents extends MessageEvents {
   state: ClientState;
   qr: QrEvent;
   scanned: { avatar?: string };

@@ -38,6 +38,11 @@ export async function startPair(
     'contact-removed': [],
     'room-updated': [],
     'stable-id-collision': [],
+    'friend-request': [],
+    'room-join': [],
+    'room-leave': [],
+    'room-topic': [],
+    revoke: [],
     logout: [],
     error: [],
   } as Pair['events'];

@@ -1,0 +1,309 @@
+/**
+ * The HTTP API of `webwx serve` (node:http): send text and media, list contacts and rooms, read the
+ * message history, stream incoming messages over SSE, and POST them to a webhook. Every request needs
+ * `Authorization: Bearer <token>`; without it the answer is a bare 401, whatever the path. Binds
+ * 127.0.0.1 unless told otherwise. Wrong input gets a 4xx with `{ "error": "…" }`.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from '../../logger.js';
+import { silentLogger } from '../../logger.js';
+import type { Contact, Message, Room } from '../../model/index.js';
+import { redact } from '../../redact.js';
+import type { HistoryQuery, StoredMessage } from '../../store/index.js';
+import { createBotActions } from '../bot.js';
+import type { BotClient } from '../bot-client.js';
+import type { BotActions } from '../context.js';
+import { BotConfigError, NotAvailableError } from '../errors.js';
+import { messageToJson, stableIdOf } from '../message-json.js';
+import { SendQueue, type SendQueueOptions } from '../send-queue.js';
+import { ApiError, toApiError } from './api-error.js';
+import { openApiDocument } from './openapi.js';
+import { base64Field, optionalString, queryInt, readJsonBody, requiredString } from './request-body.js';
+import { SseHub } from './sse-hub.js';
+import { WebhookDelivery, type WebhookDeliveryOptions } from './webhook-delivery.js';
+
+export interface ApiClient extends BotClient {
+  readonly state?: string;
+}
+
+export interface ApiServerOptions {
+  client: ApiClient;
+  /** The bearer token every request must carry (at least 16 characters). */
+  token: string;
+  /** Default '127.0.0.1'. */
+  host?: string;
+  /** Default 8788; 0 picks a free port. */
+  port?: number;
+  /** Message history (a MessageStore); without it the history endpoint answers 501. */
+  history?: { history(chatUserName: string, query?: HistoryQuery): Promise<StoredMessage[]> };
+  /** POST every incoming message to this webhook, with retries. */
+  webhook?: Omit<WebhookDeliveryOptions, 'logger'>;
+  /** Share a bot's sends (and its rate limit), or options for the server's own queue. */
+  actions?: BotActions;
+  sendQueue?: SendQueueOptions;
+  /** Largest JSON body of the media endpoints. Default 32 MiB (about 24 MiB of media). */
+  maxMediaBodyBytes?: number;
+  /** SSE limits. */
+  maxStreams?: number;
+  heartbeatMs?: number;
+  logger?: Logger;
+}
+
+export interface ApiServer {
+  /** 'http://127.0.0.1:PORT' */
+  readonly url: string;
+  readonly port: number;
+  /** Stops listening, ends the event streams and the webhook delivery. */
+  close(): Promise<void>;
+}
+
+const MAX_JSON_BYTES = 1024 * 1024;
+const MAX_TEXT = 10_000;
+const SPECIAL = /^[a-z][a-z0-9_]{1,31}$/;
+
+function digest(value: string): Buffer {
+  return createHash('sha256').update(value, 'utf8').digest();
+}
+
+/** Constant-time check of `Authorization: Bearer <token>`. */
+export function isAuthorized(header: string | undefined, tokenDigest: Buffer): boolean {
+  if (!header) return false;
+  const match = /^Bearer[ ]+(\S+)\s*$/i.exec(header);
+  if (!match?.[1]) return false;
+  return timingSafeEqual(digest(match[1]), tokenDigest);
+}
+
+function contactJson(client: ApiClient, c: Contact): Record<string, unknown> {
+  const stableId = stableIdOf(client, c.userName);
+  return {
+    userName: c.userName,
+    ...(stableId ? { stableId } : {}),
+    nickName: c.nickName,
+    remarkName: c.remarkName,
+    alias: c.alias,
+    kind: c.kind,
+  };
+}
+
+function roomJson(client: ApiClient, r: Room): Record<string, unknown> {
+  const stableId = stableIdOf(client, r.userName);
+  return {
+    userName: r.userName,
+    ...(stableId ? { stableId } : {}),
+    topic: r.topic,
+    memberCount: r.memberCount,
+  };
+}
+
+function nameOf(entry: Contact | Room): string {
+  return 'topic' in entry ? entry.topic : entry.remarkName || entry.nickName;
+}
+
+/** A recipient by UserName, stable id, or exact name; 404 when unknown, 409 when ambiguous. */
+export function resolveRecipient(client: ApiClient, to: string): string {
+  const contacts = client.contacts;
+  if (contacts.get(to) || contacts.room(to)) return to;
+  const byStable = (contacts as { byStableId?: (id: string) => Contact | Room | undefined }).byStableId;
+  if (typeof byStable === 'function') {
+    const entry = byStable.call(contacts, to);
+    if (entry) return entry.userName;
+  }
+  const fold = (s: string) => s.normalize('NFKC').toLocaleLowerCase();
+  const wanted = fold(to);
+  const exact = contacts.find(to).filter((e) => {
+    const names = 'topic' in e ? [e.topic] : [e.remarkName, e.nickName, e.alias];
+    return names.some((n) => n && fold(n) === wanted);
+  });
+  if (exact.length === 1) return (exact[0] as Contact | Room).userName;
+  if (exact.length > 1) {
+    throw new ApiError(409, `"${to}" names ${exact.length} contacts or rooms; use a UserName or stable id`, {
+      candidates: exact.slice(0, 10).map((e) => ({ userName: e.userName, name: nameOf(e) })),
+    });
+  }
+  if (to.startsWith('@') || SPECIAL.test(to)) return to;
+  throw new ApiError(404, `no contact or room named "${to.slice(0, 100)}"`);
+}
+
+export async function startApiServer(options: ApiServerOptions): Promise<ApiServer> {
+  if (typeof options.token !== 'string' || options.token.length < 16) {
+    throw new BotConfigError('token', 'the API token must be at least 16 characters');
+  }
+  const logger = (options.logger ?? silentLogger).child({ component: 'http-api' });
+  const client = options.client;
+  const tokenDigest = digest(options.token);
+  const actions =
+    options.actions ?? createBotActions(client, new SendQueue({ logger, ...options.sendQueue }));
+  const hub = new SseHub({ maxClients: options.maxStreams, heartbeatMs: options.heartbeatMs });
+  const webhook = options.webhook ? new WebhookDelivery({ ...options.webhook, logger }) : undefined;
+  const maxMedia = options.maxMediaBodyBytes ?? 32 * 1024 * 1024;
+  let url = '';
+
+  const offMessage = client.on('message', (message: Message) => {
+    const json = messageToJson(message, client);
+    hub.send('message', json, message.id);
+    webhook?.push(json);
+  });
+
+  const requireReady = () => {
+    if (client.state !== undefined && client.state !== 'ready') {
+      throw new ApiError(503, `the client is not logged in (state: ${client.state})`);
+    }
+  };
+
+  const sendMedia = async (req: IncomingMessage, kind: 'image' | 'file') => {
+    requireReady();
+    const body = await readJsonBody(req, maxMedia);
+    const to = resolveRecipient(client, requiredString(body, 'to', 200));
+    const fileName =
+      kind === 'file' ? requiredString(body, 'fileName', 255) : optionalString(body, 'fileName', 255);
+    if (fileName && /[/\\\0]/.test(fileName)) throw new ApiError(400, '"fileName" must be a bare file name');
+    const data = base64Field(body, 'data', Math.floor((maxMedia * 3) / 4));
+    const opts = fileName ? { fileName } : {};
+    return kind === 'image' ? actions.sendImage(to, data, opts) : actions.sendFile(to, data, opts);
+  };
+
+  type Handler = (
+    req: IncomingMessage,
+    res: ServerResponse,
+    params: URLSearchParams,
+    path: string[],
+  ) => Promise<unknown>;
+  const routes: Record<string, Handler> = {
+    'GET /v1/openapi.json': async () => openApiDocument(url),
+    'GET /v1/me': async () => ({
+      state: client.state ?? 'unknown',
+      self: client.self ? contactJson(client, client.self) : null,
+    }),
+    'GET /v1/contacts': async (_req, _res, params) => {
+      const q = params.get('q');
+      if (q !== null && q.length > 200) throw new ApiError(400, '"q" is longer than 200 characters');
+      const list = q
+        ? client.contacts.find(q).filter((e): e is Contact => !('topic' in e))
+        : client.contacts.list();
+      return { contacts: list.map((c) => contactJson(client, c)) };
+    },
+    'GET /v1/rooms': async () => ({ rooms: client.contacts.rooms().map((r) => roomJson(client, r)) }),
+    'POST /v1/messages/text': async (req) => {
+      requireReady();
+      const body = await readJsonBody(req, MAX_JSON_BYTES);
+      const to = resolveRecipient(client, requiredString(body, 'to', 200));
+      const text = requiredString(body, 'text', MAX_TEXT);
+      return actions.sendText(to, text);
+    },
+    'POST /v1/messages/image': (req) => sendMedia(req, 'image'),
+    'POST /v1/messages/file': (req) => sendMedia(req, 'file'),
+    'GET /v1/chats/*/messages': async (_req, _res, params, path) => {
+      const chat = resolveRecipient(client, path[2] ?? '');
+      const limit = queryInt(params, 'limit', 1, 500, 50);
+      const before = queryInt(params, 'before', 0, Number.MAX_SAFE_INTEGER);
+      if (!options.history)
+        throw new NotAvailableError('message history', 'serve was started without a message store');
+      const messages = await options.history.history(chat, {
+        limit,
+        ...(before === undefined ? {} : { before }),
+      });
+      return { messages: messages.map(({ raw: _raw, ...rest }) => rest) };
+    },
+    'GET /v1/events': async (_req, res) => {
+      if (!hub.add(res)) throw new ApiError(503, 'too many event streams are open');
+      return STREAMING;
+    },
+  };
+
+  const server: Server = createServer((req, res) => {
+    void handle(req, res);
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (!isAuthorized(req.headers.authorization, tokenDigest)) {
+      res.writeHead(401, { 'www-authenticate': 'Bearer realm="webwx"', 'content-length': '0' });
+      res.end();
+      req.resume();
+      return;
+    }
+    const started = Date.now();
+    let status = 200;
+    try {
+      const parsed = new URL(req.url ?? '/', 'http://localhost');
+      let segments: string[];
+      try {
+        segments = parsed.pathname
+          .split('/')
+          .filter((s) => s !== '')
+          .map((s) => decodeURIComponent(s));
+      } catch {
+        throw new ApiError(400, 'the path is not valid percent-encoding');
+      }
+      const pattern = `/${segments.map((s, i) => (segments[0] === 'v1' && segments[1] === 'chats' && i === 2 ? '*' : s)).join('/')}`;
+      const method = req.method ?? 'GET';
+      const handler = routes[`${method} ${pattern}`];
+      if (!handler) {
+        const other = Object.keys(routes).some((k) => k.endsWith(` ${pattern}`));
+        throw other
+          ? new ApiError(405, `${method} is not allowed here`)
+          : new ApiError(404, `no such endpoint: ${pattern.slice(0, 100)}`);
+      }
+      const result = await handler(req, res, parsed.searchParams, segments);
+      if (result === STREAMING) return;
+      sendJson(res, 200, result);
+    } catch (error) {
+      const apiError = toApiError(error);
+      status = apiError.status;
+      if (status >= 500 && status !== 501 && status !== 503) {
+        logger.warn(
+          { status, error: redact(error instanceof Error ? error.message : String(error)) },
+          'request failed',
+        );
+      }
+      if (!res.headersSent) sendJson(res, status, { error: apiError.message, ...apiError.details });
+      else res.end();
+      req.resume();
+    } finally {
+      logger.debug({ method: req.method, status, ms: Date.now() - started }, 'request');
+    }
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 8788, options.host ?? '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  url = `http://${host}:${address.port}`;
+  logger.info({ url }, 'HTTP API listening');
+
+  let closed: Promise<void> | undefined;
+  return {
+    url,
+    port: address.port,
+    close() {
+      closed ??= (async () => {
+        offMessage();
+        webhook?.close();
+        hub.close();
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        });
+      })();
+      return closed;
+    },
+  };
+}
+
+const STREAMING = Symbol('streaming');
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': String(Buffer.byteLength(text)),
+    'cache-control': 'no-store',
+  });
+  res.end(text);
+}

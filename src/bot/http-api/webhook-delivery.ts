@@ -1,0 +1,119 @@
+/**
+ * Delivery of incoming messages to a configured webhook: POSTed as JSON one at a time, in order, each
+ * retried with exponential backoff until `maxAttempts`; then given up with a warning. The queue is
+ * bounded (the oldest waiting message is dropped first when it is full).
+ */
+import type { Logger } from '../../logger.js';
+import { silentLogger } from '../../logger.js';
+import { redact } from '../../redact.js';
+import { describeUrl, postJson } from '../http-post.js';
+import { backoffDelay } from '../send-queue.js';
+
+export interface WebhookDeliveryOptions {
+  url: string;
+  headers?: Record<string, string>;
+  /** Default 5. */
+  maxAttempts?: number;
+  /** Default 1000 ms, doubling per attempt up to `backoffMaxMs` (default 30000). */
+  backoffBaseMs?: number;
+  backoffMaxMs?: number;
+  timeoutMs?: number;
+  /** Default 1000. */
+  maxQueued?: number;
+  logger?: Logger;
+  random?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export interface DeliveryStats {
+  delivered: number;
+  failed: number;
+  dropped: number;
+  retries: number;
+}
+
+export class WebhookDelivery {
+  readonly #options: WebhookDeliveryOptions;
+  readonly #queue: unknown[] = [];
+  readonly #logger: Logger;
+  readonly #stats: DeliveryStats = { delivered: 0, failed: 0, dropped: 0, retries: 0 };
+  readonly #abort = new AbortController();
+  #running: Promise<void> | undefined;
+
+  constructor(options: WebhookDeliveryOptions) {
+    this.#options = options;
+    this.#logger = (options.logger ?? silentLogger).child({
+      component: 'webhook',
+      url: describeUrl(options.url),
+    });
+  }
+
+  get stats(): DeliveryStats {
+    return { ...this.#stats };
+  }
+
+  push(payload: unknown): void {
+    if (this.#abort.signal.aborted) return;
+    if (this.#queue.length >= (this.#options.maxQueued ?? 1000)) {
+      this.#queue.shift();
+      this.#stats.dropped++;
+      this.#logger.warn('webhook queue full: dropped the oldest message');
+    }
+    this.#queue.push(payload);
+    this.#running ??= this.#drain().finally(() => {
+      this.#running = undefined;
+    });
+  }
+
+  /** Resolves when the queue is empty. */
+  async idle(): Promise<void> {
+    while (this.#running) await this.#running;
+  }
+
+  close(): void {
+    this.#abort.abort();
+    this.#queue.length = 0;
+  }
+
+  async #drain(): Promise<void> {
+    const o = this.#options;
+    const sleep = o.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref()));
+    for (let payload = this.#queue.shift(); payload !== undefined; payload = this.#queue.shift()) {
+      const maxAttempts = o.maxAttempts ?? 5;
+      for (let attempt = 0; ; attempt++) {
+        if (this.#abort.signal.aborted) return;
+        try {
+          await postJson(o.url, payload, {
+            headers: o.headers,
+            timeoutMs: o.timeoutMs ?? 10_000,
+            signal: this.#abort.signal,
+          });
+          this.#stats.delivered++;
+          break;
+        } catch (error) {
+          const text = redact(error instanceof Error ? error.message : String(error));
+          if (attempt + 1 >= maxAttempts) {
+            this.#stats.failed++;
+            this.#logger.warn(
+              { attempts: attempt + 1, error: text },
+              'webhook delivery failed; message given up',
+            );
+            break;
+          }
+          this.#stats.retries++;
+          const delay = backoffDelay(
+            attempt,
+            o.backoffBaseMs ?? 1000,
+            o.backoffMaxMs ?? 30_000,
+            o.random ?? Math.random,
+          );
+          this.#logger.debug(
+            { attempt: attempt + 1, delayMs: delay, error: text },
+            'webhook delivery failed; retrying',
+          );
+          await sleep(delay);
+        }
+      }
+    }
+  }
+}

@@ -1,6 +1,16 @@
-/** `webwx emulator --port N --world FILE|demo|big`: run the emulator standalone and print its base URL. */
+/**
+ * `webwx emulator --port N --world FILE|demo|big [--proxy [--data-dir DIR]]`: run the emulator
+ * standalone and print its base URL (and, in proxy mode, how to point unmodified clients at it).
+ */
 import { existsSync } from 'node:fs';
-import { type EmulatorOptions, loadWorldFile, startEmulator } from '../emulator/index.js';
+import { join } from 'node:path';
+import envPaths from 'env-paths';
+import {
+  type EmulatorOptions,
+  type EmulatorProxyInfo,
+  loadWorldFile,
+  startEmulator,
+} from '../emulator/index.js';
 import type { Logger } from '../logger.js';
 import { CliError, type CliIo } from './cli-io.js';
 
@@ -10,6 +20,10 @@ export interface EmulatorCommandOptions {
   world: string;
   logger: Logger;
   signal: AbortSignal;
+  /** Proxy mode: also an HTTP/HTTPS forward proxy for the real service's hosts. */
+  proxy?: boolean;
+  /** Where the proxy's CA lives (`<dataDir>/emulator-ca`); default: WEBWX_DATA_DIR, else the user data dir. */
+  dataDir?: string;
 }
 
 export async function resolveWorld(world: string): Promise<NonNullable<EmulatorOptions['world']>> {
@@ -23,6 +37,24 @@ export async function resolveWorld(world: string): Promise<NonNullable<EmulatorO
   }
 }
 
+/** The directory of the proxy's CA: `<data dir>/emulator-ca`. */
+export function emulatorCaDir(dataDir: string | undefined, env: CliIo['env']): string {
+  const base = dataDir ?? env.WEBWX_DATA_DIR ?? envPaths('webwx', { suffix: '' }).data;
+  return join(base, 'emulator-ca');
+}
+
+function proxyHelp(p: EmulatorProxyInfo): string {
+  const jslogin = 'https://login.weixin.qq.com/jslogin?appid=wx782c26e4c19acffb&fun=new&lang=zh_CN';
+  return [
+    `  proxy:   ${p.url} (serves the real Web WeChat hosts; refuses every other host)`,
+    `  CA:      ${p.caCertPath}${p.caCreated ? ' (new)' : ''}`,
+    `  node:    HTTPS_PROXY=${p.url} NODE_EXTRA_CA_CERTS=${p.caCertPath} node your-wechat4u-bot.js`,
+    `  python:  HTTPS_PROXY=${p.url} REQUESTS_CA_BUNDLE=${p.caCertPath} python your-itchat-bot.py`,
+    `  curl:    curl --proxy ${p.url} --cacert ${p.caCertPath} '${jslogin}'`,
+    '',
+  ].join('\n');
+}
+
 export async function runEmulatorCommand(options: EmulatorCommandOptions, io: CliIo): Promise<number> {
   const world = await resolveWorld(options.world);
   const emulator = await startEmulator({
@@ -30,10 +62,12 @@ export async function runEmulatorCommand(options: EmulatorCommandOptions, io: Cl
     host: options.host,
     world,
     logger: options.logger,
+    ...(options.proxy ? { proxy: { caDir: emulatorCaDir(options.dataDir, io.env) } } : {}),
   });
   io.stdout.write(`webwx emulator listening on ${emulator.baseUrl}\n`);
   io.stdout.write(`  client:  webwx login --server ${emulator.baseUrl}\n`);
   io.stdout.write(`  phone:   curl ${emulator.baseUrl}/__phone/qr   (see docs/emulator.md)\n`);
+  if (emulator.proxy) io.stdout.write(proxyHelp(emulator.proxy));
   io.stdout.write('Press Ctrl-C to stop.\n');
   await new Promise<void>((resolve) => {
     if (options.signal.aborted) resolve();

@@ -126,8 +126,8 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
     .option('--port <n>', 'port to listen on (0 picks a free one)', parsePort, 0)
     .option('--host <address>', 'address to bind', '127.0.0.1')
     .option('--world <world>', 'demo, big, or a world JSON file', 'demo')
-    .option('--proxy', 'also be an HTTPS proxy for the real Web WeChat hosts (unmodified wechat4u, itchat, curl)')
-    .option('--data-dir <dir>', 'where the proxy keeps its CA (<dir>/emulator-ca; default: WEBWX_DATA_DIR or the user data dir)')
+    .option('--proxy', 'also an HTTPS proxy for the real Web WeChat hosts (for wechat4u, itchat, curl)')
+    .option('--data-dir <dir>', 'where --proxy keeps its CA (<dir>/emulator-ca; default: the data dir)')
     .action(
       async (opts: { port: number; host: string; world: string; proxy?: boolean; dataDir?: string }) => {
         exitCode = await runEmulatorCommand({ ...opts, logger: logger(), signal: runSignal }, io);

@@ -20,12 +20,17 @@ export type {
   FriendRequestInput,
   LogoutEvent,
   MediaInput,
+  MessageEvents,
   QrEvent,
+  RevokeEvent,
   RevokeTarget,
   RoomAddResult,
   RoomChange,
   RoomMemberView,
+  RoomJoinEvent,
+  RoomLeaveEvent,
   RoomService,
+  RoomTopicEvent,
   SendMediaOptions,
   SendTextResult,
   SentKind,
@@ -91,7 +96,7 @@ export type {
   VoiceMessage,
   VoipMessage,
 } from './model/index.js';
-export { decodeMessage } from './model/index.js';
+export { APP_MSG_TYPE, decodeMessage, MSG_TYPE, parseSystemText } from './model/index.js';
 export type { Credentials, Hosts } from './protocol/session-context.js';
 export type * from './protocol/wire-types.js';
 export type { RetryPolicy } from './transport/index.js';

@@ -25,6 +25,11 @@ export class MessageIntake {
   readonly #directory: MutableContactDirectory;
   /** Sees every status-notify (MsgType 51) message: the contact service learns permanent ids from it (§9.4). */
   onStatusNotify: ((raw: WireMessage) => void) | undefined;
+  /**
+   * Set when a MessageStore makes delivery exactly-once (docs/sessions.md): records the decoded batch
+   * and calls emit(i) for each message not processed before, inside the store's unit of work.
+   */
+  recordBatch: ((messages: readonly Message[], emit: (index: number) => void) => Promise<void>) | undefined;
   /** 'friend-request', 'room-join', 'room-leave', 'room-topic', 'revoke' (message-events.ts). */
   readonly #typedEvents: MessageEventDeriver;
 
@@ -102,12 +107,23 @@ export class MessageIntake {
       }
     }
 
-    for (let i = 0; i < fresh.length; i++) {
+    const emitOne = (i: number): void => {
       const raw = fresh[i] as WireMessage;
       const message = messages[i] as Message;
-      if (!this.seen.add(raw.MsgId)) continue;
+      if (!this.seen.add(raw.MsgId)) return;
       this.#rt.events.emit('message', message);
       this.#typedEvents.handle(message);
+    };
+    if (!this.recordBatch) {
+      for (let i = 0; i < fresh.length; i++) emitOne(i);
+      return;
+    }
+    try {
+      await this.recordBatch(messages, emitOne);
+    } catch (error) {
+      // Nothing of the batch was recorded: let its re-delivery through.
+      for (const raw of fresh) this.seen.delete(raw.MsgId);
+      throw error;
     }
   }
 

@@ -91,7 +91,12 @@ export function forkSubject(args: SubjectArgs, readyTimeoutMs = 120_000): Subjec
   const compiled = process.env[COMPILED_SUBJECT_ENV];
   const script = compiled ?? fileURLToPath(new URL('./subject-main.ts', import.meta.url));
   const child = fork(script, [JSON.stringify(args)], {
-    execArgv: compiled ? ['--expose-gc'] : [...TSX, '--expose-gc'],
+    execArgv: [
+      ...(compiled ? [] : TSX),
+      '--expose-gc',
+      // WEBWX_BENCH_PROFILE=<dir>: a V8 CPU profile of every client process (docs/benchmarks.md).
+      ...(process.env.WEBWX_BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.WEBWX_BENCH_PROFILE}`] : []),
+    ],
     // wechat4u prints to stdout; keep the orchestrator's stdout for the table.
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });

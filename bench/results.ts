@@ -212,7 +212,12 @@ export function assembleRows(
       ...cells(login, (l) => l.settledRssBytes / MB),
     });
     rows.push({
-      metric: 'RSS before login (Node + tsx + libraries)',
+      metric: 'JS heap used once ready, after GC',
+      unit: 'MB',
+      ...cells(login, (l) => l.heapUsedBytes / MB),
+    });
+    rows.push({
+      metric: 'RSS before login (Node + libraries loaded)',
       unit: 'MB',
       ...cells(login, (l) => l.baselineRssBytes / MB),
     });

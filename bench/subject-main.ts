@@ -5,7 +5,7 @@
  * Bounded: it exits by itself after `maxLifetimeMs`, or when the driver goes away.
  */
 import type { DriverMessage, SubjectArgs, SubjectMessage, Usage } from './proc.js';
-import { type OpenSession, openSession, type SessionCounts } from './subjects.js';
+import { type OpenSession, openSession, preload, type SessionCounts } from './subjects.js';
 
 function usage(): Usage {
   const ru = process.resourceUsage();
@@ -29,6 +29,8 @@ async function main(): Promise<void> {
   const lifetime = setTimeout(() => process.exit(3), args.maxLifetimeMs);
   lifetime.unref();
   process.on('disconnect', () => process.exit(0));
+  await preload(args.impl);
+  (globalThis as { gc?: () => void }).gc?.();
   const baseline = usage();
   const sessions: OpenSession[] = [];
   let loggedInAt: number | undefined;

@@ -150,6 +150,12 @@ async function openLimit(o: OpenOptions): Promise<OpenSession> {
   return { counts, close: () => raw.stop() };
 }
 
+/** Loads an implementation's code, so that the baseline RSS includes it. */
+export async function preload(impl: Impl): Promise<void> {
+  if (impl === 'webwx') await import('../src/index.js');
+  if (impl === 'wechat4u') loadWechat4u();
+}
+
 export function openSession(impl: Impl, o: OpenOptions): Promise<OpenSession> {
   switch (impl) {
     case 'webwx':

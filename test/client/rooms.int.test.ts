@@ -1,9 +1,9 @@
 /** Group operations end to end: the real client against the real emulator, both sides checked. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Room } from '../../src/model/index.js';
 import type { ClientEvents } from '../../src/client/types.js';
 import type { WorldSpec } from '../../src/emulator/index.js';
 import { ProtocolError } from '../../src/errors.js';
+import type { Room } from '../../src/model/index.js';
 import { login, type Pair, startPair, waitForMessage } from './harness.js';
 
 const friends = Array.from({ length: 45 }, (_, i) => ({ id: `wxid_f${i}`, nickName: `Friend ${i}` }));
@@ -19,7 +19,12 @@ const WORLD: WorldSpec = {
   ],
   rooms: [
     { id: '2001@chatroom', topic: 'Owned', owner: 'wxid_me', members: ['wxid_alice', 'wxid_bob'] },
-    { id: '2002@chatroom', topic: 'Theirs', owner: 'wxid_alice', members: ['wxid_alice', 'wxid_bob', 'wxid_eve'] },
+    {
+      id: '2002@chatroom',
+      topic: 'Theirs',
+      owner: 'wxid_alice',
+      members: ['wxid_alice', 'wxid_bob', 'wxid_eve'],
+    },
     {
       id: '2003@chatroom',
       topic: 'Big',
@@ -78,11 +83,12 @@ describe('rooms', () => {
     const room = await pair.client.rooms.create([userNameOf('Alice'), userNameOf('Carol')], 'Fresh');
     expect(room.userName.startsWith('@@')).toBe(true);
     expect(room.topic).toBe('Fresh');
-    expect(pair.client.contacts.room(room.userName)?.members.map((m) => m.nickName).sort()).toEqual([
-      'Alice',
-      'Carol',
-      'Me',
-    ]);
+    expect(
+      pair.client.contacts
+        .room(room.userName)
+        ?.members.map((m) => m.nickName)
+        .sort(),
+    ).toEqual(['Alice', 'Carol', 'Me']);
     const worldRoom = pair.emulator.world.findRoom('Fresh');
     expect(worldRoom?.owner).toBe('wxid_me');
     expect([...(worldRoom?.memberIds ?? [])].sort()).toEqual(['wxid_alice', 'wxid_carol', 'wxid_me']);
@@ -93,7 +99,11 @@ describe('rooms', () => {
 
   it('adds a member with addmember; the room-updated event names them', async () => {
     const owned = roomNamed('Owned');
-    const updated = waitFor(pair, 'room-updated', (c) => c.room.userName === owned.userName && c.joined.length > 0);
+    const updated = waitFor(
+      pair,
+      'room-updated',
+      (c) => c.room.userName === owned.userName && c.joined.length > 0,
+    );
     const result = await pair.client.rooms.add(owned.userName, [userNameOf('Carol')]);
     expect(result.method).toBe('addmember');
     expect((await updated).joined.map((m) => m.nickName)).toEqual(['Carol']);
@@ -137,17 +147,26 @@ describe('rooms', () => {
 
   it('removes a member of an owned room; each removal is its own notice', async () => {
     const owned = roomNamed('Owned');
-    const left = waitFor(pair, 'room-updated', (c) => c.room.userName === owned.userName && c.left.length === 2);
+    const left = waitFor(
+      pair,
+      'room-updated',
+      (c) => c.room.userName === owned.userName && c.left.length === 2,
+    );
     await pair.client.rooms.remove(owned.userName, [userNameOf('Alice'), userNameOf('Carol')]);
     expect((await left).left.map((m) => m.nickName).sort()).toEqual(['Alice', 'Carol']);
     expect(pair.emulator.world.room('2001@chatroom')?.memberIds).toEqual(['wxid_me', 'wxid_bob']);
-    await waitForMessage(pair, (m) => m.chat.userName === owned.userName && m.text === '你将"Carol"移出了群聊');
+    await waitForMessage(
+      pair,
+      (m) => m.chat.userName === owned.userName && m.text === '你将"Carol"移出了群聊',
+    );
     expect(systemTexts(owned.userName)).toContain('你将"Alice"移出了群聊');
   });
 
   it('refuses to remove from a room the self does not own (ProtocolError), and the session goes on', async () => {
     const theirs = roomNamed('Theirs');
-    const error = await pair.client.rooms.remove(theirs.userName, [userNameOf('Bob')]).catch((e: unknown) => e);
+    const error = await pair.client.rooms
+      .remove(theirs.userName, [userNameOf('Bob')])
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ProtocolError);
     expect(pair.emulator.world.room('2002@chatroom')?.memberIds).toContain('wxid_bob');
     expect(pair.client.state).toBe('ready');
@@ -160,26 +179,36 @@ describe('rooms', () => {
     expect((await renamed).room.topic).toBe('新名字');
     expect(pair.client.contacts.room(theirs.userName)?.topic).toBe('新名字');
     expect(pair.emulator.world.room('2002@chatroom')?.topic).toBe('新名字');
-    await waitForMessage(pair, (m) => m.chat.userName === theirs.userName && m.text === '你修改群名为“新名字”');
+    await waitForMessage(
+      pair,
+      (m) => m.chat.userName === theirs.userName && m.text === '你修改群名为“新名字”',
+    );
   });
 
   it('sees the phone rename, add and remove as live updates with the system texts', async () => {
     const theirs = roomNamed('新名字');
     pair.emulator.phone.renameRoom('2002@chatroom', 'Phone Topic');
-    await waitFor(pair, 'room-updated', (c) => c.room.userName === theirs.userName && c.room.topic === 'Phone Topic');
+    await waitFor(
+      pair,
+      'room-updated',
+      (c) => c.room.userName === theirs.userName && c.room.topic === 'Phone Topic',
+    );
     await waitForMessage(pair, (m) => m.text === '"Alice"修改群名为“Phone Topic”');
 
     pair.emulator.phone.addToRoom('2002@chatroom', ['wxid_carol']);
     await waitFor(pair, 'room-updated', (c) => c.room.userName === theirs.userName && c.joined.length === 1);
     await waitForMessage(pair, (m) => m.text === '"Alice"邀请"Carol"加入了群聊');
 
-    expect(() => pair.emulator.phone.removeFromRoom('2002@chatroom', ['wxid_carol'], { by: 'wxid_bob' })).toThrow(
-      /owner/,
-    );
+    expect(() =>
+      pair.emulator.phone.removeFromRoom('2002@chatroom', ['wxid_carol'], { by: 'wxid_bob' }),
+    ).toThrow(/owner/);
     pair.emulator.phone.removeFromRoom('2002@chatroom', ['wxid_me']);
     await waitFor(pair, 'contact-removed', (c) => c.userName === theirs.userName);
     expect(pair.client.contacts.room(theirs.userName)).toBeUndefined();
-    await waitForMessage(pair, (m) => m.chat.userName === theirs.userName && m.text === '你被"Alice"移出群聊');
+    await waitForMessage(
+      pair,
+      (m) => m.chat.userName === theirs.userName && m.text === '你被"Alice"移出群聊',
+    );
   });
 
   it('is added to a new room from the phone and lists its members with display names', async () => {

@@ -40,6 +40,8 @@ export interface SyncLoopDeps {
   intake: MessageIntake;
   /** Ends the session (state 'logged-out', 'logout' event, resources released). */
   endSession(error: LoggedOutError): void;
+  /** Saves the session after a round moved the key (session-resume.ts); never rejects. */
+  persist?: () => Promise<void>;
 }
 
 type RoundOutcome = 'ok' | 'failed' | 'ended';
@@ -171,7 +173,16 @@ export class SyncLoop {
         await intake.completeRooms(incomplete);
       }
       if (sync.ModChatRoomMemberList.length > 0) directory.applyMemberLists(sync.ModChatRoomMemberList);
-      await intake.process(sync.AddMsgList);
+      try {
+        await intake.process(sync.AddMsgList);
+      } catch (error) {
+        if (rt.signal.aborted) throw error;
+        // Not recorded: keep the old key, so the server delivers the batch again (exactly-once).
+        return this.#failed('message-store', error);
+      }
+      // Only now, with the batch recorded, does the key move on (and get saved).
+      const keyAdvanced = session.updateKeys(sync.SyncKey, sync.SyncCheckKey);
+      if (keyAdvanced) await this.#deps.persist?.();
 
       if (sync.ContinueFlag !== 0 && keyAdvanced) continue;
       const wait = this.#idle.next(syncMadeProgress(sync, keyAdvanced));

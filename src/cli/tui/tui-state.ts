@@ -307,11 +307,17 @@ export function handleKey(state: TuiState, key: KeyPress, options: { home?: stri
   const openChatEffect = (index: number): KeyResult => {
     const chat = chats[index];
     if (!chat) return none(cleared);
+    // Opening a chat ends the search; the list keeps the chat selected.
+    const store = openChat(state.store, chat.id);
     return {
       state: {
         ...cleared,
-        store: openChat(state.store, chat.id),
-        selected: index,
+        store,
+        query: '',
+        selected: Math.max(
+          0,
+          visibleChats(store).findIndex((c) => c.id === chat.id),
+        ),
         focus: 'compose',
         scroll: 0,
         selectedLine: undefined,

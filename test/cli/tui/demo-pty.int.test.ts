@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { type PtyRun, runInPty } from './pty-harness.js';
 
 /** Escape sequences that leaked into the text instead of being interpreted. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: looking for leaked escape characters
 const STRAY_ESCAPES = /\u001b|\^\[|\[\?\d+[hl]|\[\d+(;\d+)*[HJKm]|\[\d*[ABCD]\b/;
 const REPLIES = /老张: (收到！|OK 👍|好的，马上|Thanks!|哈哈|Sounds good)/;
 

@@ -163,7 +163,6 @@ export class SyncLoop {
       }
 
       session.updateSkey(sync.SKey);
-      const keyAdvanced = session.updateKeys(sync.SyncKey, sync.SyncCheckKey);
       if (sync.DelContactList.length > 0) directory.remove(sync.DelContactList.map((c) => c.UserName));
       if (sync.ModContactList.length > 0) {
         directory.upsert(sync.ModContactList);

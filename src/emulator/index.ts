@@ -4,6 +4,14 @@
 export { demoWorldSpec } from './demo-world.js';
 export { resolveWorld, startEmulator } from './emulator.js';
 export type { Fault, FaultOptions, Faults, InjectedFault } from './faults.js';
+export type {
+  InjectedMedia,
+  MediaView,
+  PhoneMedia,
+  PhoneMediaInput,
+  PhoneMediaKind,
+  RevokeRecord,
+} from './media-types.js';
 export type { KindPerson, PhoneMessageInput, PhoneMessageKind } from './message-kinds.js';
 export {
   type PhoneFriendRequest,

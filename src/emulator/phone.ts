@@ -3,6 +3,8 @@
  * watch what they send, log them out.
  */
 import { type EmulatorContext, endSession } from './context.js';
+import type { PhoneMedia } from './media-types.js';
+import { createPhoneMedia } from './phone-media.js';
 import type { PhoneMessageInput } from './message-kinds.js';
 import { type PhoneMessageResult, rememberPhoneMessage, sendPhoneMessage } from './phone-messages.js';
 import { createPhoneWorld, type PhoneWorld } from './phone-world.js';
@@ -27,7 +29,7 @@ function timeoutError(what: string, ms: number): Error {
 }
 
 // The world-changing methods (phone-world.ts) are mixed in by the constructor.
-export interface EmulatorPhone extends PhoneWorld {}
+export interface EmulatorPhone extends PhoneWorld, PhoneMedia {}
 
 // biome-ignore lint/suspicious/noUnsafeDeclarationMerging: see the interface above
 export class EmulatorPhone implements Phone {
@@ -36,6 +38,7 @@ export class EmulatorPhone implements Phone {
 
   constructor(private readonly ctx: EmulatorContext) {
     Object.assign(this, createPhoneWorld(ctx));
+    Object.assign(this, createPhoneMedia(ctx));
   }
 
   qrCodes(): QrInfo[] {

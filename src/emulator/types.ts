@@ -3,6 +3,7 @@
  */
 import type { Logger } from '../logger.js';
 import type { Faults } from './faults.js';
+import type { MediaView, PhoneMedia, RevokeRecord } from './media-types.js';
 import type { PhoneMessageInput } from './message-kinds.js';
 import type { PhoneMessageResult } from './phone-messages.js';
 import type { PhoneWorld } from './phone-world.js';
@@ -108,6 +109,10 @@ export interface SentRecord {
   time: number;
   /** Opaque id of the session that sent it (see sessions()). */
   sessionId: string;
+  /** Media sends (image, video, emoticon, file): the bytes the server received, readable here. */
+  media?: MediaView;
+  /** Scene of the send: 2 for forwards (§5.4). Set by the media endpoints. */
+  scene?: number;
 }
 
 export interface StatusNotifyRecord {
@@ -150,6 +155,8 @@ export interface PhoneEvents {
   login: SessionInfo;
   logout: LogoutEvent;
   statusnotify: StatusNotifyRecord;
+  /** A client revoked one of its messages (webwxrevokemsg). */
+  revoke: RevokeRecord;
 }
 
 export type PhoneEventName = keyof PhoneEvents;
@@ -163,7 +170,7 @@ export interface SendTextInput {
 }
 
 /** The phone: QR codes, messages, sessions, and world changes (PhoneWorld, phone-world.ts). */
-export interface Phone extends PhoneWorld {
+export interface Phone extends PhoneWorld, PhoneMedia {
   qrCodes(): QrInfo[];
   /** Resolves with the next QR in 'waiting' state (one already waiting counts). */
   waitForQr(options?: { timeoutMs?: number; after?: string }): Promise<QrInfo>;

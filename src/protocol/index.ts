@@ -94,6 +94,59 @@ export {
   UOS_EXTSPAM,
   UOS_REFERER,
 } from './login.js';
+export type {
+  CheckUploadInit,
+  CheckUploadReply,
+  DownloadEndpoint,
+  DownloadSpec,
+  GetMediaInit,
+  UploadChunkInit,
+  UploadMediaReply,
+  UploadMediaRequestInit,
+  UploadMediaRequestJson,
+  UploadMediaType,
+} from './media.js';
+export {
+  buildAvatarSpec,
+  buildCheckUploadRequest,
+  buildGetMediaSpec,
+  buildGetMsgImgSpec,
+  buildGetVideoSpec,
+  buildGetVoiceSpec,
+  buildUploadMediaRequestJson,
+  chunkCount,
+  chunkRange,
+  encryFileName,
+  fileExtension,
+  LARGE_FILE_THRESHOLD,
+  mimeTypeOf,
+  parseCheckUploadReply,
+  parseUploadMediaReply,
+  sniffContentType,
+  UPLOAD_CHUNK_SIZE,
+  uploadFormFields,
+  uploadMediaType,
+  uploadMediaUrl,
+} from './media.js';
+export type {
+  AppMsgFileInit,
+  MediaSendBase,
+  MediaSendEndpoint,
+  RevokeInit,
+  RevokeReply,
+  SendAppMsgInit,
+  SendEmoticonInit,
+  SendImageInit,
+} from './media-message.js';
+export {
+  appMsgFileXml,
+  buildRevokeRequest,
+  buildSendAppMsgRequest,
+  buildSendEmoticonRequest,
+  buildSendImageRequest,
+  buildSendVideoRequest,
+  parseRevokeReply,
+} from './media-message.js';
 export type { SendTextOptions } from './message.js';
 export { buildSendTextRequest, parseSendMsgReply } from './message.js';
 export type { PreEncoded, QueryValue } from './request-ids.js';

@@ -8,7 +8,7 @@ import type { Session } from '../session.js';
 import type { SentRecord } from '../types.js';
 import { baseResponse, stringifyWire } from '../wire-objects.js';
 
-function reply(ret: number, msgId: string, localId: string): Reply {
+export function reply(ret: number, msgId: string, localId: string): Reply {
   const r: SendMsgReply = { BaseResponse: baseResponse(ret), MsgID: msgId, LocalID: localId };
   return jsonReply(stringifyWire(r));
 }
@@ -26,7 +26,17 @@ function rawField(bodyText: string, value: unknown, name: string): string {
   return '';
 }
 
-function sendMsg(ctx: EmulatorContext, req: EmuRequest, s: Session): Reply {
+/**
+ * What a media send endpoint adds to the record (its media, the Scene); a returned number refuses the
+ * send with that Ret (routes/media-routes.ts).
+ */
+export type SendDecorator = (
+  msg: Record<string, unknown>,
+  record: SentRecord,
+  body: Record<string, unknown>,
+) => number | undefined;
+
+export function sendMsg(ctx: EmulatorContext, req: EmuRequest, s: Session, decorate?: SendDecorator): Reply {
   const body = req.json() as { Msg?: Record<string, unknown> } | undefined;
   const msg = body?.Msg;
   if (typeof msg !== 'object' || msg === null) return reply(1, '', '');
@@ -54,6 +64,8 @@ function sendMsg(ctx: EmulatorContext, req: EmuRequest, s: Session): Reply {
     time: Date.now(),
     sessionId: s.id,
   };
+  const refused = decorate?.(msg, record, body as Record<string, unknown>);
+  if (refused) return reply(refused, '', '');
   ctx.sent.push(record);
   ctx.logger.debug({ session: s.id, to, type: record.type }, 'emulator message sent');
   ctx.events.emit('sent', record);

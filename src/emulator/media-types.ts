@@ -1,0 +1,79 @@
+/**
+ * Public types of the emulator's media side: what the phone sees of media a client sent, revokes,
+ * and the phone's own media messages (docs/emulator.md "Media").
+ */
+import type { Readable } from 'node:stream';
+
+/** Media behind a message, readable on the phone side. */
+export interface MediaView {
+  mediaId: string;
+  fileName: string;
+  size: number;
+  /** Hex md5 of the bytes. */
+  md5: string;
+  contentType: string;
+  /** The whole content (fine for small files; use stream() for big ones). */
+  bytes(): Promise<Buffer>;
+  stream(): Readable;
+}
+
+/** A webwxrevokemsg a client posted. */
+export interface RevokeRecord {
+  /** SvrMsgId: the MsgID of the revoked message. */
+  msgId: string;
+  /** ClientMsgId as received. */
+  clientMsgId: string;
+  toUserName: string;
+  /** Stable id of ToUserName when known. */
+  to: string | undefined;
+  /** The revoked message was found among this session's sends (and is now marked revoked). */
+  found: boolean;
+  time: number;
+  sessionId: string;
+}
+
+export interface PhoneMediaInput {
+  /** A contact's stable id, nickname or remark name. */
+  from: string;
+  /** Stable id or topic of a room. */
+  room?: string;
+  /** The bytes… */
+  data?: Buffer;
+  /** …or a file to copy them from (streamed, for big files). */
+  path?: string;
+  /** Default: a name made from the kind (image.jpg, voice.mp3, video.mp4, file.bin, emoticon.gif). */
+  fileName?: string;
+  /** Images and videos: what webwxgetmsgimg type=slave serves (default: a tiny JPEG). */
+  thumbnail?: Buffer;
+  /** Voice: VoiceLength in ms (default 1000). */
+  voiceLengthMs?: number;
+  /** Video: PlayLength in seconds (default 1). */
+  playLengthS?: number;
+}
+
+export type PhoneMediaKind = 'image' | 'voice' | 'video' | 'file' | 'emoticon';
+
+export interface InjectedMedia {
+  /** 19-digit MsgId, the same in every session that receives it. */
+  msgId: string;
+  createTime: number;
+  /** Stable id of the sender. */
+  from: string;
+  room?: string;
+  kind: PhoneMediaKind;
+  /** MsgType on the wire (3, 34, 43, 49, 47). */
+  msgType: number;
+  media: MediaView;
+  deliveredTo: number;
+}
+
+/** The phone's media methods (phone-media.ts). */
+export interface PhoneMedia {
+  sendImage(input: PhoneMediaInput): Promise<InjectedMedia>;
+  sendVoice(input: PhoneMediaInput): Promise<InjectedMedia>;
+  sendVideo(input: PhoneMediaInput): Promise<InjectedMedia>;
+  sendFile(input: PhoneMediaInput): Promise<InjectedMedia>;
+  sendEmoticon(input: PhoneMediaInput): Promise<InjectedMedia>;
+  /** Every webwxrevokemsg a client posted, in order. */
+  revokes(): RevokeRecord[];
+}

@@ -139,6 +139,8 @@ export class StableIdRegistry {
   readonly #collided = new Map<string, StableIdCollision>();
   /** UserName → permanent id learned this session. */
   readonly #permanent = new Map<string, string>();
+  /** The last entry seen per UserName (to refresh a record when a binding moves). */
+  readonly #entries = new Map<string, StableIdEntry>();
   /** Ids minted this session (they may be given up for an older one the pairing reveals). */
   readonly #minted = new Set<string>();
   #loaded: Promise<void> | undefined;
@@ -170,6 +172,7 @@ export class StableIdRegistry {
     this.#collided.clear();
     this.#permanent.clear();
     this.#minted.clear();
+    this.#entries.clear();
   }
 
   idOf(userName: string): string | undefined {
@@ -195,6 +198,7 @@ export class StableIdRegistry {
   assign(entries: readonly StableIdEntry[]): void {
     const fresh: Claim[] = [];
     for (const entry of entries) {
+      this.#entries.set(entry.userName, entry);
       const id = this.#byUserName.get(entry.userName);
       if (id !== undefined) this.#refresh(id, entry);
       else if (!this.#inCollision(entry.userName)) fresh.push(this.#claim(entry));
@@ -223,6 +227,7 @@ export class StableIdRegistry {
 
   /** Forgets a UserName of this session (the contact was deleted); its record stays. */
   release(userName: string): void {
+    this.#entries.delete(userName);
     const id = this.#byUserName.get(userName);
     if (id === undefined) return;
     this.#byUserName.delete(userName);
@@ -246,7 +251,8 @@ export class StableIdRegistry {
         this.#holder.delete(current);
         this.#byUserName.set(userName, owner.id);
         this.#holder.set(owner.id, userName);
-        owner.lastUserName = userName;
+        const entry = this.#entries.get(userName);
+        if (entry) this.#refresh(owner.id, entry);
         this.#dirty = true;
         continue;
       }

@@ -5,14 +5,14 @@
  */
 import { LoggedOutError } from '../errors.js';
 import type { Contact, Message } from '../model/index.js';
-import { buildLogoutRequest, newDeviceId } from '../protocol/index.js';
+import { buildLogoutRequest } from '../protocol/index.js';
+import type { SavedSession } from '../store/index.js';
 import { createHttpTransport, type HttpTransport } from '../transport/index.js';
 import { MutableContactDirectory } from './contact-directory.js';
 import { ContactServiceImpl } from './contact-service.js';
 import type { ContactService, RoomService } from './contact-service-types.js';
 import { errorText } from './error-text.js';
 import { TypedEmitter } from './events.js';
-import { runQrLogin } from './login-flow.js';
 import { MediaService } from './media-service.js';
 import type {
   AvatarOptions,
@@ -30,8 +30,11 @@ import { type ClientOptions, type ResolvedOptions, resolveOptions } from './opti
 import { RoomServiceImpl } from './room-service.js';
 import { createRuntime, type Runtime } from './runtime.js';
 import { SeenSet } from './seen-set.js';
-import { Session } from './session.js';
-import { asLoggedOut, initSession, loadContacts } from './session-loader.js';
+import type { Session } from './session.js';
+import { asLoggedOut, loadContacts } from './session-loader.js';
+import { cookieStoreOf, establishSession, loadSavedSession, SessionPersister } from './session-resume.js';
+import { SendQueue } from './send-queue.js';
+import { recordBatchWith } from './message-log.js';
 import { StableIdRegistry } from './stable-ids.js';
 import { SyncLoop } from './sync-loop.js';
 import type { ClientEvents, ClientState, SendTextResult, WebWxClient } from './types.js';
@@ -64,6 +67,8 @@ class Client implements WebWxClient {
   #loggingOut = false;
   #ended: LoggedOutError | undefined;
   #media: MediaService | undefined;
+  #sendQueue: SendQueue | undefined;
+  #saved: SavedSession | undefined;
 
   constructor(options: ResolvedOptions) {
     this.#options = options;
@@ -107,9 +112,13 @@ class Client implements WebWxClient {
       throw new Error(`start() can only be called once, on an idle client (state: ${this.#state})`);
     }
     const options = this.#options;
+    // Hot reload (docs/sessions.md): a saved session brings its cookie jar.
+    const saved = await loadSavedSession({ options, logger: options.logger, events: this.#events });
+    this.#saved = saved;
     this.#transport = createHttpTransport({
       logger: options.logger,
       defaultTimeoutMs: options.timeouts.requestMs,
+      ...(saved ? { cookies: cookieStoreOf(saved, options.logger) } : {}),
     });
     const rt = createRuntime({
       options,
@@ -120,16 +129,20 @@ class Client implements WebWxClient {
     });
     this.#runtime = rt;
     try {
-      const login = await runQrLogin(rt);
-      const session = new Session({
-        hosts: login.hosts,
-        credentials: login.credentials,
-        deviceId: newDeviceId(options.random),
-        lang: options.lang,
-        desktop: options.uos.enabled,
-      });
+      // Resume the saved session, else push login, else the QR code (session-resume.ts).
+      const { session, self } = await establishSession(rt, this.#directory, saved);
       this.#session = session;
-      const self = await initSession(rt, session, this.#directory);
+      const persister = options.store
+        ? new SessionPersister(rt, options.store, session, this.#transport.cookies)
+        : undefined;
+      await persister?.save();
+      this.#sendQueue = new SendQueue({
+        rt,
+        session,
+        seen: this.#seen,
+        store: options.messageStore,
+        endSession: (e) => this.#endSession(e),
+      });
       this.#events.emit('login', { self });
       this.#setState('loading');
       const counts = await loadContacts(rt, session, this.#directory);
@@ -142,13 +155,18 @@ class Client implements WebWxClient {
       this.#events.emit('ready', { self });
       const intake = new MessageIntake(rt, session, this.#directory, this.#seen);
       intake.onStatusNotify = (raw) => this.#contactService.learnFromStatusNotify(raw);
+      if (options.messageStore) intake.recordBatch = recordBatchWith(options.messageStore);
       this.#loop = new SyncLoop({
         rt,
         session,
         directory: this.#directory,
         intake,
         endSession: (error) => this.#endSession(error),
+        ...(persister ? { persist: () => persister.save() } : {}),
       }).run();
+      void this.#sendQueue.resendPending().catch((error: unknown) => {
+        if (!rt.signal.aborted) rt.logger.warn({ error: errorText(error) }, 're-sending pending messages failed');
+      });
     } catch (error) {
       // Stopped, or the session was ended meanwhile (logout(), or the server): say which.
       if (this.#controller.signal.aborted)
@@ -172,6 +190,8 @@ class Client implements WebWxClient {
     if (!rt || !session?.self || (this.#state !== 'ready' && this.#state !== 'loading')) {
       throw new Error(`sendText() needs a logged-in client (state: ${this.#state})`);
     }
+    // The send queue: one ClientMsgId per message, 1205 back-off, logged in the message store.
+    if (this.#sendQueue) return this.#sendQueue.sendText(to, text);
     return sendText({ rt, session, seen: this.#seen, endSession: (e) => this.#endSession(e) }, to, text);
   }
 
@@ -242,6 +262,10 @@ class Client implements WebWxClient {
       }
     }
     this.#endSession(new LoggedOutError('logout-called'));
+    // Logged out on purpose: nothing to resume next time.
+    await this.#options.store?.clear().catch((error: unknown) => {
+      this.#options.logger.warn({ error: errorText(error) }, 'clearing the saved session failed');
+    });
     await this.#released;
   }
 

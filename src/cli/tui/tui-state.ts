@@ -285,7 +285,8 @@ function dropLast(text: string): string {
   return chars.join('');
 }
 
-export function handleKey(state: TuiState, key: KeyPress, options: { home?: string } = {}): KeyResult {
+export function handleKey(state: TuiState, pressed: KeyPress, options: { home?: string } = {}): KeyResult {
+  const key = pressed.input === '\r' ? { ...pressed, input: '', return: true } : pressed;
   // Several keys in one chunk (fast typing, a pty, a paste ending in Enter): the text, then Enter.
   if (key.input.length > 1 && key.input.endsWith('\r') && !key.ctrl && !key.meta) {
     const first = handleKey(state, { input: key.input.slice(0, -1) }, options);

@@ -3,12 +3,14 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { WebWxError } from '../errors.js';
 import { parseLogLevel, parsePort, parseSeconds, parseServerUrl } from './arguments.js';
+import { registerBotCommand } from './bot-command.js';
 import { CliError, type CliIo, processIo } from './cli-io.js';
 import { createCliLogger, type LogLevel } from './cli-logger.js';
 import { runChatCommand } from './chat-command.js';
 import { runDemoCommand } from './demo-command.js';
 import { runEmulatorCommand } from './emulator-command.js';
 import { runLoginCommand } from './login-command.js';
+import { registerServeCommand } from './serve-command.js';
 
 function packageVersion(): string {
   try {
@@ -133,6 +135,17 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
         exitCode = await runEmulatorCommand({ ...opts, logger: logger(), signal: runSignal }, io);
       },
     );
+
+  const commandHost = {
+    io,
+    logger,
+    signal: runSignal,
+    setExitCode: (code: number) => {
+      exitCode = code;
+    },
+  };
+  registerBotCommand(program, commandHost);
+  registerServeCommand(program, commandHost);
 
   program
     .command('bench')

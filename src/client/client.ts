@@ -115,6 +115,7 @@ class Client implements WebWxClient {
     // Hot reload (docs/sessions.md): a saved session brings its cookie jar.
     const saved = await loadSavedSession({ options, logger: options.logger, events: this.#events });
     this.#saved = saved;
+    if (this.#controller.signal.aborted || this.#runtime) throw stoppedError();
     this.#transport = createHttpTransport({
       logger: options.logger,
       defaultTimeoutMs: options.timeouts.requestMs,

@@ -33,6 +33,8 @@ export interface AutoReplyOptions {
   /** Longest reply sent; longer ones are cut. Default 4000 characters. */
   maxReplyLength?: number;
   logger?: Logger;
+  /** Called after each reply was sent. */
+  onReply?(ctx: Context, reply: string): void;
 }
 
 /** The text without the @-mentions of the user's own names (WeChat ends a mention with U+2005 or a space). */
@@ -90,6 +92,8 @@ export function autoReply(source: ReplySource, options: AutoReplyOptions = {}): 
       return next();
     }
     if (answer === undefined || answer.trim() === '') return next();
-    await ctx.reply(answer.length > maxLength ? answer.slice(0, maxLength) : answer);
+    const reply = answer.length > maxLength ? answer.slice(0, maxLength) : answer;
+    await ctx.reply(reply);
+    options.onReply?.(ctx, reply);
   };
 }

@@ -1,0 +1,282 @@
+/**
+ * `webwx bot --auto-reply [--rules FILE | --webhook URL | --openai-base-url URL --openai-model M]
+ * [--group-mentions-only | --all-group-messages] [--config FILE] [--server URL]`: the seed's robot
+ * mode. Logs in, then answers text messages from the chosen reply source (in groups only when
+ * @-mentioned unless --all-group-messages), and runs the handler modules listed in the config.
+ */
+import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Command } from 'commander';
+import { chatCompletionsSource } from '../bot/auto-reply/chat-completions.js';
+import { autoReply, type GroupPolicy, type ReplySource } from '../bot/auto-reply/index.js';
+import { loadRulesFile, rulesSource } from '../bot/auto-reply/rules.js';
+import { webhookSource } from '../bot/auto-reply/webhook.js';
+import { Bot } from '../bot/bot.js';
+import { BotConfigError } from '../bot/errors.js';
+import { createClient } from '../client/index.js';
+import type { Logger } from '../logger.js';
+import { parseServerUrl } from './arguments.js';
+import { CliError, type CliIo } from './cli-io.js';
+import { runServiceSession } from './service-session.js';
+
+export interface BotCommandOptions {
+  server?: string;
+  uos: boolean;
+  autoReply: boolean;
+  rules?: string;
+  webhook?: string;
+  openaiBaseUrl?: string;
+  openaiModel?: string;
+  openaiApiKey?: string;
+  systemPrompt?: string;
+  groups: GroupPolicy;
+  config?: string;
+  logger: Logger;
+  signal: AbortSignal;
+}
+
+/** The bot config file: handler modules and auto-reply settings (flags win over it). */
+export interface BotConfig {
+  plugins: string[];
+  autoReply?: {
+    rules?: string;
+    webhook?: string;
+    openai?: { baseUrl?: string; model?: string; systemPrompt?: string };
+    groups?: GroupPolicy;
+  };
+  /** Where relative paths in the file are resolved from. */
+  dir: string;
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function optionalText(value: unknown, field: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || value.trim() === '')
+    throw new BotConfigError(field, 'expected a non-empty string');
+  return value;
+}
+
+/** Validates a parsed bot config. */
+export function parseBotConfig(value: unknown, dir: string): BotConfig {
+  if (!isRecord(value)) throw new BotConfigError('', 'a bot config is a JSON object');
+  for (const key of Object.keys(value)) {
+    if (key !== 'plugins' && key !== 'autoReply')
+      throw new BotConfigError(key, 'unknown field (expected plugins, autoReply)');
+  }
+  const plugins = value.plugins ?? [];
+  if (!Array.isArray(plugins)) throw new BotConfigError('plugins', 'expected an array of module paths');
+  const paths = plugins.map((p, i) => optionalText(p, `plugins[${i}]`) ?? '');
+  const ar = value.autoReply;
+  if (ar !== undefined && !isRecord(ar)) throw new BotConfigError('autoReply', 'expected an object');
+  let autoReplyConfig: BotConfig['autoReply'];
+  if (ar) {
+    const openai = ar.openai;
+    if (openai !== undefined && !isRecord(openai))
+      throw new BotConfigError('autoReply.openai', 'expected an object');
+    const groups = ar.groups;
+    if (groups !== undefined && groups !== 'mentions' && groups !== 'all') {
+      throw new BotConfigError('autoReply.groups', 'expected "mentions" or "all"');
+    }
+    autoReplyConfig = {
+      rules: optionalText(ar.rules, 'autoReply.rules'),
+      webhook: optionalText(ar.webhook, 'autoReply.webhook'),
+      openai: openai
+        ? {
+            baseUrl: optionalText(openai.baseUrl, 'autoReply.openai.baseUrl'),
+            model: optionalText(openai.model, 'autoReply.openai.model'),
+            systemPrompt: optionalText(openai.systemPrompt, 'autoReply.openai.systemPrompt'),
+          }
+        : undefined,
+      groups,
+    };
+  }
+  return { plugins: paths, autoReply: autoReplyConfig, dir };
+}
+
+export async function loadBotConfig(path: string): Promise<BotConfig> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new CliError(`--config: cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? error}`);
+  }
+  try {
+    return parseBotConfig(JSON.parse(text), dirname(resolve(path)));
+  } catch (error) {
+    throw new CliError(`--config ${path}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+/** A handler module: `export function register(bot)` (or a default export of that function). */
+export type BotPlugin = (bot: Bot) => unknown;
+
+export async function loadPlugin(path: string, dir: string): Promise<BotPlugin> {
+  const file = resolve(dir, path);
+  let module: Record<string, unknown>;
+  try {
+    module = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+  } catch (error) {
+    throw new CliError(
+      `plugin ${path}: cannot load it: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+  const register = module.register ?? module.default;
+  if (typeof register !== 'function') {
+    throw new CliError(`plugin ${path}: export a function register(bot) (or a default export)`);
+  }
+  return register as BotPlugin;
+}
+
+/** The one reply source the flags (then the config, then the environment) choose. */
+export async function chooseReplySource(
+  options: BotCommandOptions,
+  config: BotConfig | undefined,
+  env: Record<string, string | undefined>,
+): Promise<ReplySource> {
+  const fromConfig = config?.autoReply;
+  const openaiBase =
+    options.openaiBaseUrl ??
+    (options.rules || options.webhook
+      ? undefined
+      : (fromConfig?.openai?.baseUrl ?? env.WEBWX_OPENAI_BASE_URL));
+  const chosen = [options.rules, options.webhook, options.openaiBaseUrl].filter((v) => v !== undefined);
+  if (chosen.length > 1)
+    throw new CliError('choose one reply source: --rules, --webhook or --openai-base-url');
+  try {
+    const rules = options.rules ?? (chosen.length === 0 ? fromConfig?.rules : undefined);
+    if (rules) {
+      const path = options.rules ? rules : resolve(config?.dir ?? '.', rules);
+      return rulesSource(await loadRulesFile(path));
+    }
+    const webhook = options.webhook ?? (chosen.length === 0 ? fromConfig?.webhook : undefined);
+    if (webhook) return webhookSource({ url: webhook });
+    if (openaiBase) {
+      const model = options.openaiModel ?? fromConfig?.openai?.model ?? env.WEBWX_OPENAI_MODEL;
+      if (!model)
+        throw new CliError('--openai-model (or WEBWX_OPENAI_MODEL) is required with --openai-base-url');
+      return chatCompletionsSource({
+        baseUrl: openaiBase,
+        model,
+        apiKey: options.openaiApiKey ?? env.WEBWX_OPENAI_API_KEY,
+        systemPrompt: options.systemPrompt ?? fromConfig?.openai?.systemPrompt,
+      });
+    }
+  } catch (error) {
+    if (error instanceof BotConfigError) throw new CliError(error.message);
+    throw error;
+  }
+  throw new CliError(
+    '--auto-reply needs a reply source: --rules FILE, --webhook URL, or --openai-base-url URL --openai-model M',
+  );
+}
+
+export async function runBotCommand(options: BotCommandOptions, io: CliIo): Promise<number> {
+  const config = options.config ? await loadBotConfig(options.config) : undefined;
+  const plugins = config ? await Promise.all(config.plugins.map((p) => loadPlugin(p, config.dir))) : [];
+  const source = options.autoReply ? await chooseReplySource(options, config, io.env) : undefined;
+  if (!source && plugins.length === 0) {
+    throw new CliError('nothing to do: add --auto-reply with a reply source, or plugins in --config');
+  }
+  const client = createClient({
+    ...(options.server ? { server: options.server } : {}),
+    uos: { enabled: options.uos },
+    logger: options.logger,
+  });
+  const bot = new Bot(client, { logger: options.logger });
+  for (const register of plugins) await register(bot);
+  if (source) {
+    bot.use(
+      autoReply(source, {
+        groups: groupPolicy(options, config),
+        logger: options.logger,
+        onReply: (ctx) => io.stdout.write(`replied in ${ctx.chatName}\n`),
+      }),
+    );
+  }
+  return runServiceSession(
+    {
+      client,
+      signal: options.signal,
+      start: async () => {
+        await bot.start();
+        const what = source ? `auto-reply from ${source.name}` : `${plugins.length} plugin(s)`;
+        const where =
+          groupPolicy(options, config) === 'all' ? 'all group messages' : 'groups only when mentioned';
+        io.stdout.write(`Bot running: ${what}; ${where}. Press Ctrl-C to stop.\n`);
+      },
+      stop: () => bot.stop(),
+    },
+    io,
+  );
+}
+
+/** --all-group-messages wins; else the config's choice; else mentions only. */
+function groupPolicy(options: BotCommandOptions, config: BotConfig | undefined): GroupPolicy {
+  return options.groups === 'all' ? 'all' : (config?.autoReply?.groups ?? options.groups);
+}
+
+/** What a command registration needs from main(). */
+export interface CommandHost {
+  io: CliIo;
+  logger: () => Logger;
+  signal: AbortSignal;
+  setExitCode(code: number): void;
+}
+
+/** Adds `webwx bot` to the program. */
+export function registerBotCommand(program: Command, host: CommandHost): void {
+  program
+    .command('bot')
+    .description('run a bot: the seed’s auto-reply mode and/or the handler modules of a config file')
+    .option('--server <url>', 'one base URL for every host, e.g. an emulator', parseServerUrl)
+    .option('--no-uos', 'do not send the UOS desktop login headers')
+    .option('--auto-reply', 'answer text messages from a reply source')
+    .option('--rules <file>', 'reply source: a rules JSON file (keyword/regex → reply)')
+    .option('--webhook <url>', 'reply source: POST each message as JSON, reply with the answer')
+    .option('--openai-base-url <url>', 'reply source: an OpenAI-compatible API (or WEBWX_OPENAI_BASE_URL)')
+    .option('--openai-model <model>', 'the chat-completions model (or WEBWX_OPENAI_MODEL)')
+    .option('--openai-api-key <key>', 'the API key (better: WEBWX_OPENAI_API_KEY)')
+    .option('--system-prompt <text>', 'a system prompt for the chat-completions source')
+    .option('--group-mentions-only', 'in groups, answer only when @-mentioned (default)')
+    .option('--all-group-messages', 'in groups, answer every text message')
+    .option('--config <file>', 'a bot config JSON: { "plugins": [...], "autoReply": {...} }')
+    .action(
+      async (opts: {
+        server?: string;
+        uos: boolean;
+        autoReply?: boolean;
+        rules?: string;
+        webhook?: string;
+        openaiBaseUrl?: string;
+        openaiModel?: string;
+        openaiApiKey?: string;
+        systemPrompt?: string;
+        groupMentionsOnly?: boolean;
+        allGroupMessages?: boolean;
+        config?: string;
+      }) => {
+        if (opts.groupMentionsOnly && opts.allGroupMessages) {
+          throw new CliError('choose one of --group-mentions-only and --all-group-messages');
+        }
+        if (!opts.autoReply && (opts.rules || opts.webhook || opts.openaiBaseUrl)) {
+          throw new CliError('a reply source needs --auto-reply');
+        }
+        host.setExitCode(
+          await runBotCommand(
+            {
+              ...opts,
+              autoReply: opts.autoReply ?? false,
+              groups: opts.allGroupMessages ? 'all' : 'mentions',
+              logger: host.logger(),
+              signal: host.signal,
+            },
+            host.io,
+          ),
+        );
+      },
+    );
+}

@@ -3,6 +3,8 @@
  * through the emulator's proxy mode, configured only by HTTPS_PROXY and NODE_EXTRA_CA_CERTS, and
  * driven only through its public API and documented events. The phone side is the emulator's.
  */
+import { createHash, randomBytes } from 'node:crypto';
+import QRCode from 'qrcode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Emulator, startEmulator } from '../../src/emulator/index.js';
 import { type DriverContact, Wechat4uProcess } from './wechat4u-process.js';
@@ -87,6 +89,29 @@ describe('wechat4u through proxy mode', () => {
     expect(msg.Content).toBe(text);
   });
 
+  it('receives an image from the phone (MsgType 3) and downloads it with getMsgImg', async () => {
+    const png = await QRCode.toBuffer('webwx fidelity image', { type: 'png' });
+    const injected = await emu.phone.sendImage({ from: '老张', data: png, fileName: 'photo.png' });
+    expect(injected.deliveredTo).toBe(1);
+    const msg = await bot.waitForMessage((m) => m.MsgId === injected.msgId);
+    expect(msg).toMatchObject({ MsgType: 3, FromUserName: userNameOf('张伟') });
+    const img = await bot.command<{ base64: string; type: string }>('getMsgImg', { msgId: msg.MsgId });
+    expect(Buffer.from(img.base64, 'base64').equals(png)).toBe(true);
+  });
+
+  it('receives a file from the phone (MsgType 49 / AppMsgType 6) and downloads it with getDoc', async () => {
+    const data = randomBytes(70_000);
+    const injected = await emu.phone.sendFile({ from: '老张', data, fileName: '季度报告.pdf' });
+    const msg = await bot.waitForMessage((m) => m.MsgId === injected.msgId);
+    expect(msg).toMatchObject({ MsgType: 49, AppMsgType: 6, FileName: '季度报告.pdf', FileSize: '70000' });
+    const doc = await bot.command<{ base64: string; type: string }>('getDoc', {
+      from: msg.FromUserName,
+      mediaId: msg.MediaId,
+      fileName: msg.FileName,
+    });
+    expect(Buffer.from(doc.base64, 'base64').equals(data)).toBe(true);
+  });
+
   it('sends a text that the phone sees byte for byte', async () => {
     const to = userNameOf('张伟');
     const text = '好的，七点见 👍\n带上伞';
@@ -96,6 +121,35 @@ describe('wechat4u through proxy mode', () => {
     expect(reply.MsgID).toBe(sent.msgId);
     expect(reply.LocalID).toBe(sent.localId);
     expect(sent.localId).toMatch(/^\d{16}$/);
+  });
+
+  it('sends an image (chunked upload to file.wx.qq.com, then webwxsendmsgimg) that the phone sees byte for byte', async () => {
+    const to = userNameOf('张伟');
+    // Over 512 KiB: wechat4u uploads it in two chunks. Bytes after IEND keep it a valid PNG.
+    const png = Buffer.concat([await QRCode.toBuffer('webwx reply', { type: 'png' }), randomBytes(600_000)]);
+    const reply = await bot.command<{ MsgID: string; LocalID: string }>(
+      'sendFile',
+      { to, filename: 'reply.png', base64: png.toString('base64') },
+      30_000,
+    );
+    const sent = await emu.phone.waitForSent((r) => r.to === 'wxid_zhangwei01' && r.type === 3);
+    expect(reply.MsgID).toBe(sent.msgId);
+    expect(sent.media).toBeDefined();
+    expect(sent.media!.size).toBe(png.length);
+    expect(sent.media!.md5).toBe(createHash('md5').update(png).digest('hex'));
+    expect((await sent.media!.bytes()).equals(png)).toBe(true);
+  });
+
+  it('revokes a sent text: the phone sees the revoke of that MsgID', async () => {
+    const to = userNameOf('张伟');
+    const reply = await bot.command<{ MsgID: string }>('sendText', { to, text: '发错了' });
+    await emu.phone.waitForSent((r) => r.msgId === reply.MsgID);
+    const revoked = await bot.command<{ Introduction?: string }>('revoke', { msgId: reply.MsgID, to });
+    expect(revoked.Introduction).toContain('2分钟');
+    const record = emu.phone.revokes().find((r) => r.msgId === reply.MsgID);
+    expect(record).toMatchObject({ to: 'wxid_zhangwei01', found: true });
+    // The whole session so far ran without a single wechat4u error event.
+    expect(bot.errors).toEqual([]);
   });
 
   it('a logout from the phone reaches wechat4u as its logout event (synccheck 1100, then re-init answers 1101)', async () => {

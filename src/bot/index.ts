@@ -1,0 +1,68 @@
+/**
+ * The bot framework: Bot, Composer, Context, filters, the send queue, auto-reply sources and the
+ * HTTP API (docs/bot.md).
+ */
+export {
+  type AutoReplyOptions,
+  autoReply,
+  type ChatCompletionsOptions,
+  type ChatLists,
+  type ChatTurn,
+  ConversationMemory,
+  chatCompletionsSource,
+  type GroupPolicy,
+  loadRulesFile,
+  type MemoryLimits,
+  parseRules,
+  type ReplyInput,
+  type ReplySource,
+  type Rule,
+  type RuleSet,
+  rulesSource,
+  type WebhookSourceOptions,
+  webhookSource,
+} from './auto-reply/index.js';
+export { Bot, type BotOptions, createBotActions } from './bot.js';
+export type { BotClient, MediaInput, RevokeTarget, SendResult } from './bot-client.js';
+export { ChatScheduler, type ChatSchedulerOptions } from './chat-scheduler.js';
+export {
+  Composer,
+  type ErrorHandler,
+  HandlerError,
+  type Middleware,
+  type MiddlewareFn,
+  type MiddlewareObj,
+  type NextFunction,
+  type Trigger,
+} from './composer.js';
+export { type BotActions, type ChatType, Context } from './context.js';
+export { BotConfigError, NotAvailableError } from './errors.js';
+export {
+  type ChatContext,
+  filters,
+  isChatType,
+  isGroup,
+  isKind,
+  isOfficial,
+  isPrivate,
+  isSelf,
+  isText,
+  type KindContext,
+  mentionsSelf,
+} from './filters.js';
+export {
+  type ApiClient,
+  type ApiServer,
+  type ApiServerOptions,
+  startApiServer,
+  WebhookDelivery,
+  type WebhookDeliveryOptions,
+} from './http-api/index.js';
+export { type MessageJson, messageToJson } from './message-json.js';
+export {
+  isRateLimited,
+  RET_RATE_LIMITED,
+  SendQueue,
+  type SendQueueOptions,
+  type SendQueueStats,
+} from './send-queue.js';

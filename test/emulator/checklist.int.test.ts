@@ -4,6 +4,7 @@
  * wechat4u fidelity test cover the rest).
  */
 
+import { randomBytes } from 'node:crypto';
 import { CookieJar } from 'tough-cookie';
 import { ProxyAgent, request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -273,6 +274,85 @@ describe('§12 JSON replies', () => {
     // The old key goes on working too (already acknowledged messages are not re-sent).
     expect(fromPhone((await sync(li, key)).AddMsgList)).toEqual([injected.msgId]);
     expect(fromPhone((await sync(li, got.SyncKey)).AddMsgList)).toEqual([]);
+  });
+});
+
+describe('§12 media', () => {
+  it('downloads accept MsgID and msgid (webwxgetmsgimg, webwxgetvoice)', async () => {
+    const e = await start();
+    const { li } = await ready(e);
+    const image = randomBytes(3000);
+    const voice = randomBytes(2000);
+    const img = await e.phone.sendImage({ from: '老张', data: image, fileName: 'a.jpg' });
+    const v = await e.phone.sendVoice({ from: '老张', data: voice });
+    const bytes = async (path: string) => {
+      const r = await fetch(`${e.baseUrl}${API}/${path}`, { headers: { cookie: li.browser.cookieHeader() } });
+      expect(r.status, path).toBe(200);
+      return Buffer.from(await r.arrayBuffer());
+    };
+    const sk = encodeURIComponent(li.skey);
+    for (const name of ['MsgID', 'msgid']) {
+      expect((await bytes(`webwxgetmsgimg?${name}=${img.msgId}&skey=${sk}`)).equals(image), name).toBe(true);
+      expect((await bytes(`webwxgetvoice?${name}=${v.msgId}&skey=${sk}`)).equals(voice), name).toBe(true);
+    }
+  });
+
+  it('upload: MediaId in the reply to the last chunk, chunks from 0, no FileMd5 (wechat4u); the send echoes LocalID', async () => {
+    const e = await start();
+    const { li, self } = await ready(e);
+    const contacts = JSON.parse((await li.browser.get(`${API}/webwxgetcontact?seq=0&skey=${li.skey}`)).text);
+    const zhang = contacts.MemberList.find((c: { RemarkName: string }) => c.RemarkName === '老张');
+    const data = randomBytes(524_288 + 1000);
+    const uploadRequest = JSON.stringify({
+      BaseRequest: li.baseRequest,
+      ClientMediaId: Date.now() * 1000,
+      TotalLen: data.length,
+      StartPos: 0,
+      DataLen: data.length,
+      MediaType: 4,
+      UploadType: 2,
+      FromUserName: self,
+      ToUserName: zhang.UserName,
+    });
+    const replies: Record<string, unknown>[] = [];
+    for (const [chunk, part] of [data.subarray(0, 524_288), data.subarray(524_288)].entries()) {
+      const form = new FormData();
+      form.append('id', 'WU_FILE_0');
+      form.append('name', 'big.png');
+      form.append('type', 'image/png');
+      form.append('lastModifiedDate', new Date().toUTCString());
+      form.append('size', String(data.length));
+      form.append('chunks', '2');
+      form.append('chunk', String(chunk));
+      form.append('mediatype', 'pic');
+      form.append('uploadmediarequest', uploadRequest);
+      form.append('webwx_data_ticket', li.browser.cookies.get('webwx_data_ticket')!);
+      form.append('pass_ticket', li.passTicket);
+      form.append('filename', new Blob([part], { type: 'image/png' }), 'big.png');
+      const r = await li.browser.request(`${API}/webwxuploadmedia?f=json`, { method: 'POST', body: form });
+      replies.push(JSON.parse(r.text));
+    }
+    expect(replies.map((r) => (r.BaseResponse as { Ret: number }).Ret)).toEqual([0, 0]);
+    const mediaId = replies[1]!.MediaId as string;
+    expect(mediaId).toMatch(/^@crypt_/);
+    const localId = String(Date.now() * 1000);
+    const sent = await li.browser.post(`${API}/webwxsendmsgimg?fun=async&f=json&${q(li)}`, {
+      BaseRequest: li.baseRequest,
+      Msg: {
+        Type: 3,
+        MediaId: mediaId,
+        FromUserName: self,
+        ToUserName: zhang.UserName,
+        LocalID: localId,
+        ClientMsgId: localId,
+      },
+      Scene: 0,
+    });
+    expect(sent.text).toMatch(
+      new RegExp(`^\\{"BaseResponse":\\{"Ret":0,"ErrMsg":""\\},"MsgID":"\\d{19}","LocalID":"${localId}"\\}$`),
+    );
+    const rec = await e.phone.waitForSent((r) => r.type === 3);
+    expect((await rec.media!.bytes()).equals(data)).toBe(true);
   });
 });
 

@@ -31,7 +31,7 @@ export interface LoginResult {
 }
 
 /** The outcome of one QR code's polling. */
-type QrOutcome = { kind: 'confirmed'; redirectUri: string } | { kind: 'renew'; why: string };
+export type QrOutcome = { kind: 'confirmed'; redirectUri: string } | { kind: 'renew'; why: string };
 
 /** How many failed polls in a row end the login with the last error. */
 const MAX_POLL_FAILURES = 8;
@@ -55,23 +55,30 @@ export async function runQrLogin(rt: Runtime): Promise<LoginResult> {
       continue;
     }
 
-    rt.setState('logging-in');
-    const page = await rt.send(
-      buildNewLoginPageRequest({
-        redirectUri: outcome.redirectUri,
-        desktop: options.uos.enabled,
-        ...(options.uos.enabled ? { uos: { extspam: options.uos.extspam } } : {}),
-      }),
-      { retry: true },
-    );
-    const { credentials, isGrayscale } = parseNewLoginPageReply(page);
-    const sessionHosts: Hosts = { ...deriveHosts(outcome.redirectUri, hosts.qr), ...options.explicitHosts };
-    logger.info({ main: sessionHosts.main, push: sessionHosts.push }, 'logged in');
-    return { credentials, hosts: sessionHosts, redirectUri: outcome.redirectUri, isGrayscale };
+    return completeLogin(rt, outcome.redirectUri);
   }
 }
 
-async function pollOneQr(rt: Runtime, uuid: string): Promise<QrOutcome> {
+/** A confirmed login: webwxnewloginpage with the redirect_uri → credentials and the session's hosts. */
+export async function completeLogin(rt: Runtime, redirectUri: string): Promise<LoginResult> {
+  const { options, logger } = rt;
+  rt.setState('logging-in');
+  const page = await rt.send(
+    buildNewLoginPageRequest({
+      redirectUri,
+      desktop: options.uos.enabled,
+      ...(options.uos.enabled ? { uos: { extspam: options.uos.extspam } } : {}),
+    }),
+    { retry: true },
+  );
+  const { credentials, isGrayscale } = parseNewLoginPageReply(page);
+  const sessionHosts: Hosts = { ...deriveHosts(redirectUri, options.hosts.qr), ...options.explicitHosts };
+  logger.info({ main: sessionHosts.main, push: sessionHosts.push }, 'logged in');
+  return { credentials, hosts: sessionHosts, redirectUri, isGrayscale };
+}
+
+/** Polls one uuid (QR or push login) until it is confirmed, cancelled or expired. */
+export async function pollOneQr(rt: Runtime, uuid: string): Promise<QrOutcome> {
   const { options, logger } = rt;
   let tip: 0 | 1 = 1;
   let scanned = false;

@@ -139,6 +139,9 @@ export class StableIdRegistry {
   readonly #collided = new Map<string, StableIdCollision>();
   /** UserName → permanent id learned this session. */
   readonly #permanent = new Map<string, string>();
+  /** Lookup keys ('p\0perm', 'a\0kind\0alias', 'f\0kind\0fingerprint') → record id, and each id's keys. */
+  readonly #index = new Map<string, string>();
+  readonly #keysOf = new Map<string, string[]>();
   /** The last entry seen per UserName (to refresh a record when a binding moves). */
   readonly #entries = new Map<string, StableIdEntry>();
   /** Ids minted this session (they may be given up for an older one the pairing reveals). */
@@ -156,7 +159,9 @@ export class StableIdRegistry {
     this.#loaded ??= (async () => {
       try {
         for (const r of await this.#o.store.load()) {
-          if (r && typeof r.id === 'string' && r.id) this.#records.set(r.id, { ...r });
+          if (!r || typeof r.id !== 'string' || !r.id) continue;
+          this.#records.set(r.id, { ...r });
+          this.#reindex(r.id);
         }
       } catch (error) {
         this.#o.onStoreError(error);
@@ -243,10 +248,11 @@ export class StableIdRegistry {
       if (!userName || !permanentId) continue;
       this.#permanent.set(userName, permanentId);
       const current = this.#byUserName.get(userName);
-      const owner = this.#findRecord((r) => r.permanentId === permanentId);
+      const owner = this.#lookup(`p\0${permanentId}`);
       if (current === undefined) continue;
       if (owner && owner.id !== current && this.#minted.has(current) && !this.#holder.has(owner.id)) {
         this.#records.delete(current);
+        this.#reindex(current);
         this.#minted.delete(current);
         this.#holder.delete(current);
         this.#byUserName.set(userName, owner.id);
@@ -259,6 +265,7 @@ export class StableIdRegistry {
       const record = this.#records.get(current);
       if (record && record.permanentId !== permanentId && (!owner || owner.id === current)) {
         record.permanentId = permanentId;
+        this.#reindex(current);
         this.#dirty = true;
       }
     }
@@ -273,23 +280,35 @@ export class StableIdRegistry {
   #claim(entry: StableIdEntry): Claim {
     const permanentId = this.#permanent.get(entry.userName) ?? '';
     const record =
-      (permanentId && this.#findRecord((r) => r.permanentId === permanentId)) ||
-      (entry.alias && this.#findRecord((r) => r.kind === entry.kind && r.alias === entry.alias)) ||
-      this.#findRecord(
-        (r) =>
-          r.kind === entry.kind &&
-          (r.fingerprint === entry.fingerprint ||
-            (entry.fingerprintWithSeq !== '' && r.fingerprint === entry.fingerprintWithSeq)),
-      );
+      (permanentId ? this.#lookup(`p\0${permanentId}`) : undefined) ??
+      (entry.alias ? this.#lookup(`a\0${entry.kind}\0${entry.alias}`) : undefined) ??
+      this.#lookup(`f\0${entry.kind}\0${entry.fingerprint}`) ??
+      (entry.fingerprintWithSeq ? this.#lookup(`f\0${entry.kind}\0${entry.fingerprintWithSeq}`) : undefined);
     if (record) return { entry, id: record.id, source: record.source, fromRecord: true };
     if (permanentId) return { entry, id: `p:${permanentId}`, source: 'permanent', fromRecord: false };
     if (entry.alias) return { entry, id: `a:${entry.alias}`, source: 'alias', fromRecord: false };
     return { entry, id: `f:${entry.fingerprint}`, source: 'fingerprint', fromRecord: false };
   }
 
-  #findRecord(match: (r: StableIdRecord) => boolean): StableIdRecord | undefined {
-    for (const r of this.#records.values()) if (match(r)) return r;
-    return undefined;
+  #lookup(key: string): StableIdRecord | undefined {
+    const id = this.#index.get(key);
+    return id === undefined ? undefined : this.#records.get(id);
+  }
+
+  /** Re-indexes a record after it changed (or was deleted). The first record to claim a key keeps it. */
+  #reindex(id: string): void {
+    for (const k of this.#keysOf.get(id) ?? []) if (this.#index.get(k) === id) this.#index.delete(k);
+    const r = this.#records.get(id);
+    if (!r) {
+      this.#keysOf.delete(id);
+      return;
+    }
+    const keys: string[] = [];
+    if (r.permanentId) keys.push(`p\0${r.permanentId}`);
+    if (r.alias) keys.push(`a\0${r.kind}\0${r.alias}`);
+    if (r.fingerprint) keys.push(`f\0${r.kind}\0${r.fingerprint}`);
+    for (const k of keys) if (!this.#index.has(k)) this.#index.set(k, id);
+    this.#keysOf.set(id, keys);
   }
 
   #bind(claim: Claim, fingerprint = claim.entry.fingerprint): void {
@@ -313,6 +332,7 @@ export class StableIdRegistry {
       name: entry.name,
       seenAt: this.#o.now(),
     });
+    this.#reindex(id);
     this.#dirty = true;
   }
 
@@ -334,6 +354,7 @@ export class StableIdRegistry {
     r.lastUserName = entry.userName;
     r.name = entry.name;
     r.seenAt = this.#o.now();
+    this.#reindex(id);
   }
 
   /** Fingerprint claims that the avatar seq tells apart each get an id of their own. */

@@ -385,6 +385,20 @@ describe('§12 faithful failure modes', () => {
     expect(e.phone.sent()).toHaveLength(0);
   });
 
+  it('Ret 1205 (too frequent) can be produced on the send endpoints, in their failure shape (faults)', async () => {
+    const e = await start();
+    const { li, self } = await ready(e);
+    e.faults.inject('webwxsendmsg', { kind: 'ret', ret: 1205 }, { times: 1 });
+    const msg = { BaseRequest: li.baseRequest, Msg: textMsg(self, 'filehelper', 'fast'), Scene: 0 };
+    const limited = await li.browser.post(`${API}/webwxsendmsg?${q(li)}`, msg);
+    expect(JSON.parse(limited.text)).toEqual({
+      BaseResponse: { Ret: 1205, ErrMsg: '' },
+      MsgID: '',
+      LocalID: '',
+    });
+    expect(ret((await li.browser.post(`${API}/webwxsendmsg?${q(li)}`, msg)).text)).toBe(0);
+  });
+
   it('through the proxy with a domain-aware jar: webpush.wx.qq.com gets the session cookies, webpush.weixin.qq.com only webwx_data_ticket → 1102 (§11)', async () => {
     const e = await start({ proxy: true });
     const jar = new CookieJar();

@@ -33,7 +33,10 @@ export function compileForBench(): string {
   for (const top of ['src', 'bench']) {
     for (const file of tsFiles(join(REPO_ROOT, top))) {
       const out = join(COMPILED_DIR, relative(REPO_ROOT, file)).replace(/\.tsx?$/, '.js');
-      const { outputText } = ts.transpileModule(readFileSync(file, 'utf8'), { compilerOptions: options, fileName: file });
+      const { outputText } = ts.transpileModule(readFileSync(file, 'utf8'), {
+        compilerOptions: options,
+        fileName: file,
+      });
       mkdirSync(dirname(out), { recursive: true });
       writeFileSync(out, outputText);
     }

@@ -95,7 +95,9 @@ export function forkSubject(args: SubjectArgs, readyTimeoutMs = 120_000): Subjec
       ...(compiled ? [] : TSX),
       '--expose-gc',
       // WEBWX_BENCH_PROFILE=<dir>: a V8 CPU profile of every client process (docs/benchmarks.md).
-      ...(process.env.WEBWX_BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.WEBWX_BENCH_PROFILE}`] : []),
+      ...(process.env.WEBWX_BENCH_PROFILE
+        ? ['--cpu-prof', `--cpu-prof-dir=${process.env.WEBWX_BENCH_PROFILE}`]
+        : []),
     ],
     // wechat4u prints to stdout; keep the orchestrator's stdout for the table.
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],

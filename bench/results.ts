@@ -66,12 +66,13 @@ export const DOCS_START = '<!-- bench:table:start -->';
 export const DOCS_END = '<!-- bench:table:end -->';
 
 export function describeMachine(o: { quick: boolean; repeats: number }): Meta {
-  let commit = 'unknown';
-  try {
-    commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
-  } catch {
-    // not a git checkout
-  }
+  let commit = process.env.WEBWX_BENCH_COMMIT ?? 'unknown';
+  if (commit === 'unknown')
+    try {
+      commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+    } catch {
+      // not a git checkout
+    }
   const list = cpus();
   return {
     date: new Date().toISOString(),

@@ -7,6 +7,7 @@
  *   npm run bench -- --quick           # a smoke run (~1 minute): one repeat, short steps and windows
  *   npm run bench -- --only echo,login # some scenarios (echo, emulator, login, decode, idle)
  *   npm run bench -- --repeats 5       # more repeats (medians are reported)
+ *   npm run bench -- --json FILE       # also write the results there (any run)
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -40,6 +41,7 @@ const { values } = parseArgs({
     only: { type: 'string' },
     repeats: { type: 'string' },
     'no-write': { type: 'boolean', default: false },
+    json: { type: 'string' },
   },
 });
 const quick = values.quick ?? false;
@@ -52,11 +54,12 @@ const only = new Set<Scenario>(
 );
 const write = !quick && !values['no-write'] && only.size === SCENARIOS.length;
 
-const RATES = [100, 200, 400, 800, 1600, 3200, 6400, 12_800];
+const RATES = [100, 200, 400, 800, 1200, 1600, 2000, 2400, 2800, 3200, 4000, 4800, 6400, 8000];
 const echoBase = {
   referenceRate: 40,
+  referenceMs: quick ? 2500 : 5000,
   rates: RATES,
-  stepMs: quick ? 1000 : 2000,
+  stepMs: quick ? 800 : 1500,
 };
 const BIG = { contacts: 5000, rooms: 200, membersPerRoom: 500 };
 const IDLE_SESSIONS = [1, 20];
@@ -175,6 +178,7 @@ async function main(): Promise<void> {
   process.stdout.write(
     `${results.meta.cpus} × ${results.meta.cpuModel}, Node ${results.meta.node}, ${quick ? 'quick' : 'full'} run, medians of ${repeats}, ${(results.meta.durationMs / 1000).toFixed(0)} s\n`,
   );
+  if (values.json) writeFileSync(values.json, `${JSON.stringify(results, null, 2)}\n`);
   if (write) {
     const out = fileURLToPath(new URL('./results.json', import.meta.url));
     writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);

@@ -18,8 +18,9 @@ import type { Impl } from './subjects.js';
 export interface EchoOptions {
   impl: Impl;
   sessions: number;
-  /** The low rate p50/p99 are taken at (messages per second). */
+  /** The low rate p50/p99 are taken at (messages per second), and for how long. */
   referenceRate: number;
+  referenceMs: number;
   /** Offered rates, ascending; the ramp stops at the first rate not sustained. */
   rates: number[];
   stepMs: number;
@@ -157,8 +158,9 @@ export async function runEcho(o: EchoOptions): Promise<EchoResult> {
   try {
     await subject.ready;
     await sleep(500);
-    await step(o.referenceRate, 500); // warm-up, not counted
-    const reference = result(await step(o.referenceRate, o.stepMs));
+    await step(400, 500); // warm-up (JIT, connections), not counted
+    await sleep(300);
+    const reference = result(await step(o.referenceRate, o.referenceMs));
     const steps: EchoStepResult[] = [];
     for (const rate of o.rates) {
       const s = result(await step(rate, o.stepMs));

@@ -1,0 +1,149 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  type EchoStep,
+  highestSustained,
+  judgeStep,
+  median,
+  offeredRate,
+  percentile,
+  ratio,
+  summarise,
+} from '../../bench/stats.js';
+
+describe('percentile', () => {
+  it('uses the nearest rank', () => {
+    const v = [5, 1, 4, 2, 3];
+    expect(percentile(v, 50)).toBe(3);
+    expect(percentile(v, 0)).toBe(1);
+    expect(percentile(v, 100)).toBe(5);
+    expect(percentile(v, 99)).toBe(5);
+    expect(
+      percentile(
+        [...Array(100).keys()].map((i) => i + 1),
+        99,
+      ),
+    ).toBe(99);
+  });
+  it('is NaN for nothing and refuses a bad p', () => {
+    expect(percentile([], 50)).toBeNaN();
+    expect(() => percentile([1], 101)).toThrow(RangeError);
+    expect(() => percentile([1], Number.NaN)).toThrow(RangeError);
+  });
+  it('does not reorder its input', () => {
+    const v = [3, 1, 2];
+    percentile(v, 50);
+    expect(v).toEqual([3, 1, 2]);
+  });
+  it('always returns an element between min and max, monotonic in p', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.double({ noNaN: true, min: -1e6, max: 1e6 }), { minLength: 1 }),
+        fc.integer({ min: 0, max: 99 }),
+        (v, p) => {
+          const a = percentile(v, p);
+          const b = percentile(v, p + 1);
+          expect(v).toContain(a);
+          expect(a).toBeLessThanOrEqual(b);
+        },
+      ),
+    );
+  });
+});
+
+describe('median', () => {
+  it('takes the middle, or the mean of the two middles', () => {
+    expect(median([3, 1, 2])).toBe(2);
+    expect(median([4, 1, 3, 2])).toBe(2.5);
+  });
+  it('skips non-finite values and is NaN for nothing', () => {
+    expect(median([Number.NaN, 1, 3])).toBe(2);
+    expect(median([])).toBeNaN();
+    expect(median([Number.NaN])).toBeNaN();
+  });
+});
+
+describe('ratio and summarise', () => {
+  it('ratio is undefined when it means nothing', () => {
+    expect(ratio(3, 2)).toBe(1.5);
+    expect(ratio(3, 0)).toBeUndefined();
+    expect(ratio(undefined, 2)).toBeUndefined();
+    expect(ratio(Number.NaN, 2)).toBeUndefined();
+  });
+  it('summarise gives count, p50, p99 and max', () => {
+    expect(summarise([1, 2, 3, 4])).toEqual({ count: 4, p50: 2, p99: 4, max: 4 });
+    expect(summarise([]).count).toBe(0);
+  });
+});
+
+function step(rate: number, latencies: (number | undefined)[], over: Partial<EchoStep> = {}): EchoStep {
+  const sendSpanMs = ((latencies.length - 1) * 1000) / rate;
+  const lastLatency = latencies.at(-1) ?? 0;
+  return {
+    rate,
+    sent: latencies.length,
+    latencies,
+    sendSpanMs,
+    elapsedMs: sendSpanMs + lastLatency,
+    ...over,
+  };
+}
+
+describe('judgeStep', () => {
+  it('sustains a steady latency', () => {
+    const v = judgeStep(step(100, Array(200).fill(3)));
+    expect(v.sustained).toBe(true);
+    expect(v.lost).toBe(0);
+    expect(v.achievedRate).toBeGreaterThan(95);
+  });
+  it('fails when a message was never echoed', () => {
+    const lat: (number | undefined)[] = Array(100).fill(3);
+    lat[40] = undefined;
+    const v = judgeStep(step(100, lat));
+    expect(v.sustained).toBe(false);
+    expect(v.lost).toBe(1);
+    expect(v.reason).toMatch(/1 of 100 never echoed/);
+  });
+  it('fails when latency grows over the step (a queue building up)', () => {
+    const lat = Array.from({ length: 200 }, (_, i) => 2 + i * 2);
+    const v = judgeStep(step(100, lat));
+    expect(v.sustained).toBe(false);
+    expect(v.reason).toMatch(/latency grew|fell behind/);
+  });
+  it('tolerates jitter within the slack', () => {
+    const lat = Array.from({ length: 200 }, (_, i) => (i % 2 === 0 ? 2 : 30));
+    expect(judgeStep(step(100, lat)).sustained).toBe(true);
+  });
+  it('fails when the echoes come back slower than offered', () => {
+    const lat = Array(100).fill(5);
+    const v = judgeStep(step(1000, lat, { elapsedMs: 1000 }));
+    expect(v.sustained).toBe(false);
+    expect(v.reason).toMatch(/fell behind/);
+  });
+  it('fails an empty step', () => {
+    expect(judgeStep({ rate: 10, sent: 0, latencies: [], elapsedMs: 0, sendSpanMs: 0 }).sustained).toBe(
+      false,
+    );
+  });
+});
+
+describe('offeredRate and highestSustained', () => {
+  it('offeredRate is the rate achieved by the sender, at most the nominal one', () => {
+    expect(offeredRate({ rate: 100, sent: 101, sendSpanMs: 2000 })).toBe(50);
+    expect(offeredRate({ rate: 100, sent: 101, sendSpanMs: 500 })).toBe(100);
+    expect(offeredRate({ rate: 100, sent: 1, sendSpanMs: 0 })).toBe(100);
+  });
+  it('highestSustained stops at the first failure', () => {
+    const ok = { sustained: true, lost: 0, achievedRate: 0, firstQuarterP50: 1, lastQuarterP50: 1 };
+    const bad = { ...ok, sustained: false };
+    expect(
+      highestSustained([
+        { rate: 400, verdict: ok },
+        { rate: 100, verdict: ok },
+        { rate: 200, verdict: bad },
+      ]),
+    ).toBe(100);
+    expect(highestSustained([{ rate: 100, verdict: bad }])).toBeUndefined();
+    expect(highestSustained([])).toBeUndefined();
+  });
+});

@@ -8,7 +8,10 @@ import type { Session } from '../session.js';
 import type { SentRecord } from '../types.js';
 import { baseResponse, stringifyWire } from '../wire-objects.js';
 
-export function reply(ret: number, msgId: string, localId: string): Reply {
+export /** Per session: ClientMsgId → the MsgID it was recorded under, so a retried send is recorded once. */
+const sentByClientMsgId = new WeakMap<Session, Map<string, string>>();
+
+function reply(ret: number, msgId: string, localId: string): Reply {
   const r: SendMsgReply = { BaseResponse: baseResponse(ret), MsgID: msgId, LocalID: localId };
   return jsonReply(stringifyWire(r));
 }
@@ -52,6 +55,10 @@ export function sendMsg(ctx: EmulatorContext, req: EmuRequest, s: Session, decor
     return reply(1204, '', '');
   }
   const localId = rawField(req.bodyText, msg.LocalID, 'LocalID');
+  // A repeated ClientMsgId is a retry: answer the original MsgID and record nothing (issue #6).
+  const clientMsgId = rawField(req.bodyText, msg.ClientMsgId, 'ClientMsgId');
+  const earlier = clientMsgId ? sentByClientMsgId.get(s)?.get(clientMsgId) : undefined;
+  if (earlier !== undefined) return reply(0, earlier, localId);
   const record: SentRecord = {
     msgId: ctx.msgIds.take(),
     localId,
@@ -67,6 +74,11 @@ export function sendMsg(ctx: EmulatorContext, req: EmuRequest, s: Session, decor
   const refused = decorate?.(msg, record, body as Record<string, unknown>);
   if (refused) return reply(refused, '', '');
   ctx.sent.push(record);
+  if (clientMsgId) {
+    let known = sentByClientMsgId.get(s);
+    if (!known) sentByClientMsgId.set(s, (known = new Map()));
+    known.set(clientMsgId, record.msgId);
+  }
   ctx.logger.debug({ session: s.id, to, type: record.type }, 'emulator message sent');
   ctx.events.emit('sent', record);
   return reply(0, record.msgId, localId);

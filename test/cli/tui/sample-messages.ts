@@ -3,7 +3,7 @@ import type { Message, MessageKind, MessageOf } from '../../../src/model/index.j
 
 let next = 1;
 
-export function base(overrides: Partial<Message> = {}) {
+export function base(overrides: Partial<Omit<Message, 'kind'>> = {}) {
   const id = String(next++);
   return {
     id,
@@ -77,10 +77,11 @@ export function oneOfEach(): { [K in MessageKind]: MessageOf<K> } {
       playLength: 24,
       width: 90,
       height: 120,
+      short: false,
       micro: false,
       cdnVideoUrl: '',
       cdnThumbUrl: '',
-    },
+    } as unknown as MessageOf<'video'>,
     emoticon: {
       kind: 'emoticon',
       ...base(),

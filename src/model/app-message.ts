@@ -91,7 +91,19 @@ export function decodeApp(input: KindInput): Message {
   const root = parseWireXml(input.body);
   const msg = xmlChild(root, 'msg');
   const appmsg = xmlChild(msg, 'appmsg') ?? xmlChild(root, 'appmsg');
-  const fields = appFields(input, appmsg, msg);
+  const message = appKind(input, root, appmsg, appFields(input, appmsg, msg));
+  if (!appmsg && input.body.trim() !== '') {
+    message.fallback = root ? 'no <appmsg> in Content' : 'unparseable XML in Content';
+  }
+  return message;
+}
+
+function appKind(
+  input: KindInput,
+  root: XmlNode | undefined,
+  appmsg: XmlNode | undefined,
+  fields: AppFields,
+): Message {
   const common: Common = input.common;
   switch (fields.appMsgType) {
     case APP_MSG_TYPE.link: {

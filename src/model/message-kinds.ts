@@ -50,6 +50,29 @@ export function plain(common: Common, text: string): Omit<MessageBase, 'kind'> {
   return { ...common, text, mentions: [], mentionsSelf: false };
 }
 
+/** Content that is legitimately not XML: empty (store emoticons) or an opaque `@…` token (2018 capture). */
+function opaque(body: string): boolean {
+  const b = body.trim();
+  return b === '' || /^@[0-9a-zA-Z_]+$/.test(b);
+}
+
+/**
+ * The element at `path` in the Content's XML, and the fallback note when it should be there and is not
+ * (spread into the decoded message).
+ */
+export function payload(
+  body: string,
+  ...path: string[]
+): { node: XmlNode | undefined; note: { fallback?: string } } {
+  const root = parseWireXml(body);
+  const node = xmlPath(root, ...path);
+  if (node || opaque(body)) return { node, note: {} };
+  return {
+    node,
+    note: { fallback: root ? `no <${path.join('><')}> in Content` : 'unparseable XML in Content' },
+  };
+}
+
 function record(v: unknown): Readonly<Record<string, unknown>> {
   return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
 }
@@ -81,10 +104,11 @@ function size(raw: Readonly<Record<string, unknown>>, node: XmlNode | undefined,
 }
 
 export function decodeImage(input: KindInput): ImageMessage {
-  const img = xmlPath(parseWireXml(input.body), 'msg', 'img');
+  const { node: img, note } = payload(input.body, 'msg', 'img');
   return {
     kind: 'image',
     ...plain(input.common, ''),
+    ...note,
     media: mediaRef(input, {
       md5: xmlAttr(img, 'md5'),
       fileSize: xmlInt(xmlAttr(img, 'length')),
@@ -97,22 +121,24 @@ export function decodeImage(input: KindInput): ImageMessage {
 }
 
 export function decodeVoice(input: KindInput): VoiceMessage {
-  const voice = xmlPath(parseWireXml(input.body), 'msg', 'voicemsg');
+  const { node: voice, note } = payload(input.body, 'msg', 'voicemsg');
   const length = num(input.raw.VoiceLength);
   return {
     kind: 'voice',
     ...plain(input.common, ''),
+    ...note,
     media: mediaRef(input, { fileSize: xmlInt(xmlAttr(voice, 'length')) }),
     voiceLength: length > 0 ? length : xmlInt(xmlAttr(voice, 'voicelength')),
   };
 }
 
-export function decodeVideo(input: KindInput, micro: boolean): VideoMessage {
-  const video = xmlPath(parseWireXml(input.body), 'msg', 'videomsg');
+export function decodeVideo(input: KindInput, short: boolean): VideoMessage {
+  const { node: video, note } = payload(input.body, 'msg', 'videomsg');
   const play = num(input.raw.PlayLength);
   return {
     kind: 'video',
     ...plain(input.common, ''),
+    ...note,
     media: mediaRef(input, {
       md5: xmlAttr(video, 'md5'),
       fileSize: xmlInt(xmlAttr(video, 'length')),
@@ -120,18 +146,20 @@ export function decodeVideo(input: KindInput, micro: boolean): VideoMessage {
     }),
     playLength: play > 0 ? play : xmlInt(xmlAttr(video, 'playlength')),
     ...size(input.raw, video, 'cdnthumbwidth', 'cdnthumbheight'),
-    micro,
+    short,
+    micro: short,
     cdnVideoUrl: xmlAttr(video, 'cdnvideourl'),
     cdnThumbUrl: xmlAttr(video, 'cdnthumburl'),
   };
 }
 
 export function decodeEmoticon(input: KindInput): EmoticonMessage {
-  const emoji = xmlPath(parseWireXml(input.body), 'msg', 'emoji');
+  const { node: emoji, note } = payload(input.body, 'msg', 'emoji');
   const md5 = xmlAttr(emoji, 'md5');
   return {
     kind: 'emoticon',
     ...plain(input.common, ''),
+    ...note,
     media: mediaRef(input, {
       md5,
       fileSize: xmlInt(xmlAttr(emoji, 'len')),
@@ -181,13 +209,13 @@ function cardInfo(
 }
 
 export function decodeCard(input: KindInput): CardMessage {
-  const node = xmlChild(parseWireXml(input.body), 'msg');
+  const { node, note } = payload(input.body, 'msg');
   const card = cardInfo(input.raw, node, 'username');
-  return { kind: 'card', ...plain(input.common, card.nickName), card };
+  return { kind: 'card', ...plain(input.common, card.nickName), ...note, card };
 }
 
 export function decodeFriendRequest(input: KindInput): FriendRequestMessage {
-  const node = xmlChild(parseWireXml(input.body), 'msg');
+  const { node, note } = payload(input.body, 'msg');
   const info = record(input.raw.RecommendInfo);
   const contact = cardInfo(input.raw, node, 'fromusername');
   const greeting = pick(info, 'Content', node, 'content');
@@ -195,6 +223,7 @@ export function decodeFriendRequest(input: KindInput): FriendRequestMessage {
   return {
     kind: 'friend-request',
     ...plain(input.common, greeting),
+    ...note,
     contact,
     greeting,
     ticket: str(info.Ticket) || xmlAttr(node, 'ticket'),

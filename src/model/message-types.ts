@@ -39,6 +39,11 @@ export interface MessageBase {
   mentionsSelf: boolean;
   /** The entry as received. */
   raw: WireMessage;
+  /**
+   * Set when part of the entry could not be read (e.g. 'unparseable XML in Content') and the fields fell
+   * back to the entry's own ('' / 0 where it has none); absent when everything decoded.
+   */
+  fallback?: string;
 }
 
 /**
@@ -94,7 +99,9 @@ export interface VideoMessage extends MessageBase {
   /** Thumbnail size. */
   width: number;
   height: number;
-  /** MsgType 62 (micro-video) rather than 43. */
+  /** A short (micro) video: MsgType 62 rather than 43. */
+  short: boolean;
+  /** The same as `short`. */
   micro: boolean;
   cdnVideoUrl: string;
   cdnThumbUrl: string;

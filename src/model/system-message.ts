@@ -72,18 +72,18 @@ const RULES: readonly Rule[] = [
     /^(.+) joined (?:the )?group chat via (?:the )?QR code shared by (.+?)\.?$/is,
     (m) => join(g(m, 2), nameList(g(m, 1)), 'qrcode'),
   ],
-  // Leaves.
-  [/^你将(.+)移出了群聊$/s, (m) => leave(nameList(g(m, 1)), '你', 'you-removed')],
-  [/^You removed (.+) from the group chat\.?$/s, (m) => leave(nameList(g(m, 1)), 'You', 'you-removed')],
+  // Leaves: each removal is its own message, so the name is never a list (§9.6).
+  [/^你将(.+)移出了群聊$/s, (m) => leave([cleanName(g(m, 1))], '你', 'you-removed')],
+  [/^You removed (.+) from the group chat\.?$/s, (m) => leave([cleanName(g(m, 1))], 'You', 'you-removed')],
   [/^你被(.+)移出群聊$/s, (m) => leave(['你'], cleanName(g(m, 1)), 'you-were-removed')],
   [
     /^You were removed from the group chat by (.+?)\.?$/s,
     (m) => leave(['You'], cleanName(g(m, 1)), 'you-were-removed'),
   ],
-  [/^(.+)将(.+)移出了群聊$/s, (m) => leave(nameList(g(m, 2)), cleanName(g(m, 1)), 'removed')],
+  [/^(.+)将(.+)移出了群聊$/s, (m) => leave([cleanName(g(m, 2))], cleanName(g(m, 1)), 'removed')],
   [
     /^(.+) removed (.+) from the group chat\.?$/s,
-    (m) => leave(nameList(g(m, 2)), cleanName(g(m, 1)), 'removed'),
+    (m) => leave([cleanName(g(m, 2))], cleanName(g(m, 1)), 'removed'),
   ],
   // Topics.
   [/^你修改群名为“(.*)”$/s, (m) => topic(g(m, 1), '你')],

@@ -172,6 +172,7 @@ const EXPECTED: Record<string, Record<string, unknown>> = {
     playLength: 10,
     width: 290,
     height: 512,
+    short: false,
     micro: false,
     cdnVideoUrl: '',
     media: { ...EMPTY_MEDIA, msgId: '3835382370273594705', md5: '', fileSize: 0 },
@@ -317,6 +318,7 @@ describe('decodeMessage on every real non-text sample', () => {
       expect(m).toMatchObject(EXPECTED[name] as Record<string, unknown>);
       expect(m.raw).toBe(raw);
       expect(m.mentions).toEqual([]);
+      expect(m.fallback).toBeUndefined();
       if ('media' in m) expect(m.media.msgId).toBe(m.id);
     });
   }

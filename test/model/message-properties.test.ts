@@ -75,6 +75,32 @@ const mutatedSampleContent = fc
     return content.slice(0, Math.min(i, j)) + insert + content.slice(Math.max(i, j));
   });
 
+describe('field-level fallbacks', () => {
+  it('notes what could not be read and keeps the entry fields', () => {
+    const video = decodeMessage(
+      wireEntry({ MsgType: 62, Content: '&lt;msg&gt;&lt;other/&gt;&lt;/msg&gt;', PlayLength: 3 }),
+      {
+        selfUserName: '@me',
+      },
+    );
+    expect(video).toMatchObject({
+      kind: 'video',
+      short: true,
+      micro: true,
+      playLength: 3,
+      fallback: 'no <msg><videomsg> in Content',
+    });
+    const card = decodeMessage(wireEntry({ MsgType: 42, Content: 'not xml' }), { selfUserName: '@me' });
+    expect(card).toMatchObject({ kind: 'card', fallback: 'unparseable XML in Content', card: { id: '' } });
+    // Store emoticons come without XML: that is no fallback.
+    const store = decodeMessage(wireEntry({ MsgType: 47, Content: '', HasProductId: 1 }), {
+      selfUserName: '@me',
+    });
+    expect(store).toMatchObject({ kind: 'emoticon', isStore: true });
+    expect(store.fallback).toBeUndefined();
+  });
+});
+
 describe('decodeMessage on hostile input', () => {
   it('property: any MsgType / AppMsgType / SubMsgType with wire-like or mutated real Content', () => {
     fc.assert(
@@ -149,7 +175,12 @@ describe('decodeMessage on hostile input', () => {
     const image = decodeMessage(wireEntry({ MsgType: 3, Content: bigXml, ImgWidth: 5 }), {
       selfUserName: '@me',
     });
-    expect(image).toMatchObject({ kind: 'image', width: 5, media: { md5: '' } });
+    expect(image).toMatchObject({
+      kind: 'image',
+      width: 5,
+      media: { md5: '' },
+      fallback: 'unparseable XML in Content',
+    });
   });
 
   it('bounds nesting: a deeply nested payload is refused, not recursed into', () => {
@@ -157,7 +188,12 @@ describe('decodeMessage on hostile input', () => {
     const m = decodeMessage(wireEntry({ MsgType: 49, AppMsgType: 5, Content: deep, FileName: 'fallback' }), {
       selfUserName: '@me',
     });
-    expect(m).toMatchObject({ kind: 'link', title: 'fallback', url: '' });
+    expect(m).toMatchObject({
+      kind: 'link',
+      title: 'fallback',
+      url: '',
+      fallback: 'unparseable XML in Content',
+    });
   });
 
   it('falls back to the entry fields when the appmsg XML is broken', () => {
@@ -175,6 +211,7 @@ describe('decodeMessage on hostile input', () => {
     );
     expect(m).toMatchObject({
       kind: 'file',
+      fallback: 'unparseable XML in Content',
       title: 'a.pdf',
       media: { mediaId: '@crypt_1', fileName: 'a.pdf', fileSize: 42, encryFileName: 'a%2Epdf', attachId: '' },
     });

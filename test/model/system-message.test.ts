@@ -3,7 +3,9 @@
  * content-samples/sys-10000-*.json with their expected results, the revokemsg contents, and the misc
  * fragments (emoji spans in names, money notices).
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { type SystemTextEvent, type SystemTextLang, systemText } from '../../src/emulator/system-texts.js';
 import { decodeMessage, parseSystemText, type SystemEvent } from '../../src/model/index.js';
 import { readFixtureJson } from '../fixtures.js';
 import { wireEntry } from './message-fixtures.js';
@@ -320,6 +322,80 @@ describe('revoke (10002) on the real revokemsg contents', () => {
     expect(m).toMatchObject({ kind: 'revoke', revokedId: '77' });
     expect(decodeMessage(wireEntry({ MsgType: 10002, Content: 'nope' }), { selfUserName: '@me' }).kind).toBe(
       'unknown',
+    );
+  });
+});
+
+describe('the emulator system texts (emulator/system-texts.ts) parse back to their events', () => {
+  const name = fc.oneof(
+    fc.constantFrom('老张', 'Carol 🌸', 'Bob "the builder"', '李卓桓.PreAngel', ' 桔小秘', 'Hou$e', 'a、b'),
+    fc
+      .string({ minLength: 1, maxLength: 12 })
+      .filter((s) => s.trim() !== '' && !/[、"“”\n]/.test(s) && s.trim() === s),
+  );
+  const names = fc.array(
+    name.filter((n) => !n.includes('、')),
+    { minLength: 1, maxLength: 4 },
+  );
+  const lang = fc.constantFrom<SystemTextLang>('zh', 'en');
+
+  it('property: joins, leaves, topics and friend confirmations, zh and en', () => {
+    fc.assert(
+      fc.property(name, names, lang, fc.string({ minLength: 1, maxLength: 10 }), (x, list, l, topic) => {
+        const clean = (s: string) => s.trim();
+        const inv = clean(x);
+        const members = list.map(clean);
+        const topicText = topic.replace(/[“”"\n]/g, '');
+        const cases: [SystemTextEvent, Partial<SystemEvent>][] = [
+          [
+            { kind: 'x-invited', inviter: x, names: list },
+            { type: 'room-join', inviter: inv, members },
+          ],
+          [
+            { kind: 'you-invited', names: list },
+            { type: 'room-join', inviterIsSelf: true, members },
+          ],
+          [
+            { kind: 'x-invited-you', inviter: x, others: list },
+            { type: 'room-join', inviter: inv, selfJoined: true },
+          ],
+          [
+            { kind: 'x-invited-you-and', inviter: x, names: list },
+            { type: 'room-join', inviter: inv, selfJoined: true },
+          ],
+          [
+            { kind: 'you-removed', name: x },
+            { type: 'room-leave', by: 'you-removed', members: [inv] },
+          ],
+          [
+            { kind: 'you-were-removed', by: x },
+            { type: 'room-leave', by: 'you-were-removed', remover: inv },
+          ],
+          [
+            { kind: 'x-renamed', by: x, topic: topicText },
+            { type: 'room-topic', by: inv, topic: topicText },
+          ],
+          [
+            { kind: 'you-renamed', topic: topicText },
+            { type: 'room-topic', byIsSelf: true, topic: topicText },
+          ],
+          [
+            { kind: 'you-accepted', name: x },
+            { type: 'friend-confirmed', by: 'you', name: inv },
+          ],
+          [
+            { kind: 'they-accepted', name: x },
+            { type: 'friend-confirmed', by: 'them', name: inv },
+          ],
+        ];
+        for (const [event, expected] of cases) {
+          if (topicText.trim() !== topicText || (event.kind.endsWith('renamed') && topicText === ''))
+            continue;
+          const parsed = parseSystemText(systemText(event, l));
+          expect(parsed, `${l} ${systemText(event, l)}`).toMatchObject(expected);
+        }
+      }),
+      { numRuns: 300 },
     );
   });
 });

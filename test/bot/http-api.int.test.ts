@@ -146,19 +146,18 @@ describe('HTTP API (client ↔ emulator)', () => {
     const sent = (await res.json()) as { msgId: string };
     const record = await emulator.phone.waitForSent((r) => r.msgId === sent.msgId, { timeoutMs: 5000 });
     expect(record).toMatchObject({ to: 'wxid_zhangwei01', content: 'hello from the API 👋' });
-    const byId = await postJson('/v1/messages/text', {
-      to: '20190101001@chatroom',
-      text: 'to the family group',
+    // Stable ids as the API lists them.
+    const { rooms } = (await (await call('/v1/rooms')).json()) as {
+      rooms: { topic: string; stableId?: string }[];
+    };
+    const family = rooms.find((r) => r.topic === '相亲相爱一家人');
+    expect(family?.stableId).toBeTruthy();
+    const byId = await postJson('/v1/messages/text', { to: family?.stableId, text: 'to the family group' });
+    expect(byId.status).toBe(200);
+    const r = await emulator.phone.waitForSent((s) => s.content === 'to the family group', {
+      timeoutMs: 5000,
     });
-    if (byId.status === 200) {
-      const r = await emulator.phone.waitForSent((s) => s.content === 'to the family group', {
-        timeoutMs: 5000,
-      });
-      expect(r.to).toBe('20190101001@chatroom');
-    } else {
-      // Stable ids of rooms need the status-notify mapping; a name always works.
-      expect(byId.status).toBe(404);
-    }
+    expect(r.to).toBe('20190101001@chatroom');
   });
 
   it('backs off and retries when the server answers Ret 1205', async () => {

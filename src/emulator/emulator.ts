@@ -78,7 +78,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   registerMessageRoutes(router, ctx);
   registerMediaRoutes(router, ctx);
   registerPhoneRoutes(router, ctx, phone);
-  const faults = new FaultTable();
+  const faults = new FaultTable().bind(ctx);
   const proxy = setupProxy(options.proxy, logger);
   const server = new EmulatorServer({
     router,

@@ -15,6 +15,7 @@ import {
 import { groupContent } from './wire-format.js';
 import { wireMessage } from './wire-objects.js';
 import type { WorldPerson, WorldRoom } from './world.js';
+import { worldChangesOf } from './world-changes.js';
 
 export interface PhoneMessageResult {
   /** 19 digits, the same in every session. */
@@ -242,6 +243,17 @@ export function sendPhoneMessage(ctx: EmulatorContext, input: PhoneMessageInput)
     };
     if (room !== undefined) request.room = room.id;
     logOf(ctx).requests.set(ticket, request);
+    // A stranger of the world: webwxverifyuser (world-changes.ts) accepts this ticket like its own.
+    if (ctx.world.person(sender.id) !== undefined) {
+      worldChangesOf(ctx).friendRequests.push({
+        from: sender.id,
+        to: ctx.world.self.id,
+        greeting: request.greeting,
+        ticket,
+        state: 'pending',
+        time: Date.now(),
+      });
+    }
   }
   return result;
 }

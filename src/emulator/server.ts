@@ -14,7 +14,7 @@ import { Readable } from 'node:stream';
 import type { Logger } from '../logger.js';
 import { MMWEBWX } from '../protocol/session-context.js';
 import { redact } from '../redact.js';
-import type { FaultTable } from './faults.js';
+import { type FaultTable, HANG_MAX_MS } from './faults.js';
 import type { HoldRegistry } from './holds.js';
 import { type ForwardProxy, refusalText } from './proxy/forward-proxy.js';
 import type { PublicHost } from './proxy/hosts.js';
@@ -297,6 +297,19 @@ export class EmulatorServer {
       return;
     }
     if (fault?.kind === 'delay') await this.deps.holds.delay(fault.ms);
+    if (fault?.kind === 'hang') {
+      // Held until the client gives up (or ms, or close()), then dropped without an answer.
+      await this.deps.holds.hold({
+        ms: fault.ms ?? HANG_MAX_MS,
+        check: () => undefined,
+        subscribe: () => () => {},
+        onTimeout: () => true,
+        signal: aborter.signal,
+      });
+      req.socket.destroy();
+      return;
+    }
+    if (fault?.kind === 'expire' || fault?.kind === 'redeliver') this.deps.faults.applyToSession(request, fault);
     const reply = await route.handler(request);
     if (aborter.signal.aborted) {
       if (reply.body instanceof Readable) reply.body.destroy();

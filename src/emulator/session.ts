@@ -12,6 +12,9 @@ import { SessionNames } from './session-names.js';
 import type { SessionEndReason, SessionInfo } from './types.js';
 import type { World } from './world.js';
 
+/** How many acknowledged messages a session remembers for the 'redeliver' fault. */
+const ACKED_KEPT = 500;
+
 interface Queued {
   seq: number;
   msg: WireMessage;
@@ -44,6 +47,8 @@ export class Session {
   private queue: Queued[] = [];
   private lastSeq = 0;
   private acked = 0;
+  /** Recently acknowledged messages, for the 'redeliver' fault. */
+  private ackedRecent: WireMessage[] = [];
   private readonly waiters = new Set<() => void>();
 
   constructor(
@@ -109,6 +114,8 @@ export class Session {
   take(clientSeq: number, limit: number): { messages: WireMessage[]; deliveredSeq: number; more: boolean } {
     if (clientSeq > this.acked) {
       this.acked = clientSeq;
+      for (const q of this.queue) if (q.seq <= clientSeq) this.ackedRecent.push(q.msg);
+      if (this.ackedRecent.length > ACKED_KEPT) this.ackedRecent.splice(0, this.ackedRecent.length - ACKED_KEPT);
       this.queue = this.queue.filter((q) => q.seq > clientSeq);
     }
     const from = Math.max(clientSeq, this.acked);
@@ -116,6 +123,16 @@ export class Session {
     const batch = pending.slice(0, limit);
     const deliveredSeq = batch.length > 0 ? batch[batch.length - 1]!.seq : from;
     return { messages: batch.map((q) => q.msg), deliveredSeq, more: pending.length > batch.length };
+  }
+
+  /**
+   * Queues the acknowledged messages still remembered (the last ACKED_KEPT) again, same MsgIds: the
+   * 'redeliver' fault. Returns how many.
+   */
+  redeliverAcked(): number {
+    const again = this.ackedRecent.splice(0);
+    for (const msg of again) this.enqueue(msg);
+    return again.length;
   }
 
   get pendingCount(): number {

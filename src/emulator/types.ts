@@ -125,7 +125,8 @@ export interface StatusNotifyRecord {
   sessionId: string;
 }
 
-export type SessionEndReason = 'phone' | 'client-logout' | 'kicked';
+/** 'expired': an injected session-expiry fault (docs/emulator.md). */
+export type SessionEndReason = 'phone' | 'client-logout' | 'kicked' | 'expired';
 
 export interface SessionInfo {
   /** Opaque, not a secret: 's1', 's2', … */

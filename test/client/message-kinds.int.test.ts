@@ -16,6 +16,7 @@ const WORLD: WorldSpec = {
     { id: 'wxid_bob', nickName: 'Bob "the builder"' },
     { id: 'gh_news', nickName: '每日新闻', kind: 'official' },
     { id: 'wxid_carol', nickName: 'Carol', kind: 'stranger' },
+    { id: 'wxid_dave', nickName: 'Dave', kind: 'stranger' },
   ],
   rooms: [
     {
@@ -200,6 +201,13 @@ describe('every phone message kind through the real client', () => {
     });
     expect(event.contact.userName).toMatch(/^@[0-9a-f]{64}$/);
     expect(pair.events.message.some((m) => m.id === sent.msgId)).toBe(true);
+    // The request can be accepted with the decoded message (webwxverifyuser checks the ticket).
+    await pair.client.contacts.acceptFriendRequest(event);
+    const confirmed = await waitForMessage(
+      pair,
+      (m) => m.kind === 'system' && m.event.type === 'friend-confirmed' && m.event.name === 'Carol',
+    );
+    expect(confirmed).toMatchObject({ event: { type: 'friend-confirmed', by: 'you' } });
     // A requester that is not in the world at all.
     const fresh = pair.emulator.phone.sendMessage({
       kind: 'friend-request',
@@ -294,6 +302,19 @@ describe('every phone message kind through the real client', () => {
     expect(other.raw.Status).toBe(4);
   });
 
+  it('world changes on the phone (emulator/world-changes.ts) reach the client as room events', async () => {
+    const phone = pair.emulator.phone;
+    phone.addToRoom('周末爬山', ['wxid_dave'], { by: 'wxid_alice' });
+    const joined = await typedEvent('room-join', (e) => e.members.includes('Dave'));
+    expect(joined).toMatchObject({ inviter: 'Alice 🌸', via: 'invite', selfJoined: false });
+    phone.removeFromRoom('周末爬山', ['wxid_dave'], { by: 'wxid_alice' });
+    phone.renameRoom('周末爬山', '周末徒步 "🏔"', { by: 'wxid_alice' });
+    const renamed = await typedEvent('room-topic', (e) => e.topic === '周末徒步 "🏔"');
+    expect(renamed).toMatchObject({ by: 'Alice 🌸', byIsSelf: false });
+    phone.renameRoom('周末徒步 "🏔"', '周末爬山', { by: 'wxid_alice' });
+    await typedEvent('room-topic', (e) => e.topic === '周末爬山');
+  });
+
   it('voip', async () => {
     const call = await roundTrip({ kind: 'voip', from: 'wxid_alice', media: 'audio' }, 'voip');
     expect(call).toMatchObject({ msgType: 50, callType: 'audio' });
@@ -312,7 +333,7 @@ describe('every phone message kind through the real client', () => {
     expect(() => phone.sendMessage({ kind: 'card', from: 'wxid_alice', card: 'nobody' })).toThrow(
       /unknown card/,
     );
-    expect(() => phone.sendMessage({ kind: 'link', from: 'wxid_carol', title: 't', url: 'u' })).toThrow(
+    expect(() => phone.sendMessage({ kind: 'link', from: 'wxid_dave', title: 't', url: 'u' })).toThrow(
       /strangers/,
     );
     expect(() => phone.sendMessage({ kind: 'friend-request', from: 'wxid_alice' })).toThrow(

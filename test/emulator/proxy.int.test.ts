@@ -251,6 +251,23 @@ describe('proxy mode', () => {
     for (const c of page.headers.getSetCookie()) expect(c).not.toMatch(/Domain=|Secure/);
   });
 
+  it('a CONNECT to port 80 is a plain-HTTP tunnel served like the rest', async () => {
+    const e = await start();
+    const proxy = new URL(e.proxy!.url);
+    const raw = netConnect(Number(proxy.port), proxy.hostname);
+    await new Promise<void>((resolve) => raw.once('connect', () => resolve()));
+    raw.write('CONNECT login.wx.qq.com:80 HTTP/1.1\r\nHost: login.wx.qq.com:80\r\n\r\n');
+    await new Promise<void>((resolve) => raw.once('data', () => resolve()));
+    let answer = '';
+    raw.on('data', (c: Buffer) => {
+      answer += c.toString('utf8');
+    });
+    raw.write(`GET ${JSLOGIN} HTTP/1.1\r\nHost: login.wx.qq.com\r\nConnection: close\r\n\r\n`);
+    await new Promise<void>((resolve) => raw.once('close', () => resolve()));
+    expect(answer).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+    expect(answer).toMatch(/\r\n\r\nwindow\.QRLogin\.code = 200; window\.QRLogin\.uuid = "[^"]+";$/);
+  });
+
   it('close() ends open tunnels and resolves', async () => {
     const e = await start();
     const proxy = new URL(e.proxy!.url);

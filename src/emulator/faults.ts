@@ -1,7 +1,11 @@
 /**
  * Fault injection: make an endpoint misbehave on purpose. Endpoint names are the bare path names
  * ('synccheck', 'webwxsync', 'jslogin', 'login', 'qrcode', …), or '*' for every protocol endpoint.
+ * A fault applies by probability and/or a number of times (inject), or per request in a scripted
+ * order (script). Session faults (expire, redeliver) act on the session the request belongs to.
  */
+import { authenticate, type EmulatorContext, endSession } from './context.js';
+import type { EmuRequest } from './server.js';
 
 export type Fault =
   /** Answer 200 with the reply cut in half (not what the endpoint sends). */
@@ -13,7 +17,19 @@ export type Fault =
   /** Wait, then answer normally. */
   | { kind: 'delay'; ms: number }
   /** Answer this Ret (JSON), retcode (synccheck), window.code (login poll) or <ret> (login page). */
-  | { kind: 'ret'; ret: number };
+  | { kind: 'ret'; ret: number }
+  /**
+   * Never answer: hold the request (for `ms`, default until the client gives up or the emulator
+   * closes), then drop the connection. A synccheck that hangs.
+   */
+  | { kind: 'hang'; ms?: number }
+  /** The request's session expires (ended with `code`, default 1102), then the endpoint answers as for a dead session. */
+  | { kind: 'expire'; code?: 1100 | 1101 | 1102 }
+  /**
+   * webwxsync (or any endpoint of a session): the messages the session already saw acknowledged are
+   * queued again, same MsgIds, before the endpoint runs (a server re-delivering acknowledged messages).
+   */
+  | { kind: 'redeliver' };
 
 export interface FaultOptions {
   /** How many requests it applies to; default: every request until cleared. */
@@ -36,7 +52,15 @@ export interface Faults {
   clear(): void;
   /** The faults still active, in injection order. */
   list(): InjectedFault[];
+  /**
+   * A script: the n-th request to `endpoint` (from now) gets steps[n]; null lets that request through.
+   * With `loop`, the script starts over at its end; otherwise it is removed after its last step.
+   */
+  script(endpoint: string, steps: readonly (Fault | null)[], options?: { loop?: boolean }): InjectedFault;
 }
+
+/** How long a hang without `ms` holds at most (the client or close() ends it sooner). */
+export const HANG_MAX_MS = 10 * 60_000;
 
 interface Entry {
   endpoint: string;
@@ -44,12 +68,34 @@ interface Entry {
   remaining: number;
   probability: number;
   hits: number;
+  /** Scripted entries: the steps and the next one. */
+  script?: { steps: readonly (Fault | null)[]; next: number; loop: boolean };
+}
+
+function checkFault(fault: Fault): void {
+  if (fault.kind === 'http-status' && !(fault.status >= 100 && fault.status <= 599)) {
+    throw new Error('faults.inject: status must be an HTTP status code');
+  }
+  if ((fault.kind === 'delay' || (fault.kind === 'hang' && fault.ms !== undefined)) && !(fault.ms! >= 0)) {
+    throw new Error('faults.inject: ms must be a non-negative number');
+  }
+  if (fault.kind === 'expire' && fault.code !== undefined && ![1100, 1101, 1102].includes(fault.code)) {
+    throw new Error('faults.inject: expire code must be 1100, 1101 or 1102');
+  }
 }
 
 export class FaultTable implements Faults {
   private entries: Entry[] = [];
 
+  private ctx: EmulatorContext | undefined;
+
   constructor(private readonly random: () => number = Math.random) {}
+
+  /** Gives session faults (expire, redeliver) access to the sessions. */
+  bind(ctx: EmulatorContext): this {
+    this.ctx = ctx;
+    return this;
+  }
 
   inject(endpoint: string, fault: Fault, options: FaultOptions = {}): InjectedFault {
     if (!endpoint) throw new Error('faults.inject: endpoint must be a path name or "*"');
@@ -58,12 +104,44 @@ export class FaultTable implements Faults {
     if (!(times > 0)) throw new Error('faults.inject: times must be positive');
     if (!(probability >= 0 && probability <= 1))
       throw new Error('faults.inject: probability must be in [0, 1]');
-    if (fault.kind === 'http-status' && !(fault.status >= 100 && fault.status <= 599)) {
-      throw new Error('faults.inject: status must be an HTTP status code');
-    }
+    checkFault(fault);
     const entry: Entry = { endpoint, fault, remaining: times, probability, hits: 0 };
     this.entries.push(entry);
     return this.view(entry);
+  }
+
+  script(
+    endpoint: string,
+    steps: readonly (Fault | null)[],
+    options: { loop?: boolean } = {},
+  ): InjectedFault {
+    if (!endpoint) throw new Error('faults.script: endpoint must be a path name or "*"');
+    if (steps.length === 0) throw new Error('faults.script: steps must not be empty');
+    for (const step of steps) if (step) checkFault(step);
+    const first = steps.find((x): x is Fault => x !== null) ?? { kind: 'delay', ms: 0 };
+    const entry: Entry = {
+      endpoint,
+      fault: first,
+      remaining: Number.POSITIVE_INFINITY,
+      probability: 1,
+      hits: 0,
+      script: { steps: [...steps], next: 0, loop: options.loop ?? false },
+    };
+    this.entries.push(entry);
+    return this.view(entry);
+  }
+
+  /**
+   * Session faults: 'expire' ends the request's session, 'redeliver' queues its acknowledged
+   * messages again. Other kinds (and requests of no session) are left alone.
+   */
+  applyToSession(req: EmuRequest, fault: Fault): void {
+    const ctx = this.ctx;
+    if (!ctx || (fault.kind !== 'expire' && fault.kind !== 'redeliver')) return;
+    const auth = authenticate(ctx, req);
+    if (!auth.ok) return;
+    if (fault.kind === 'expire') endSession(ctx, auth.session, fault.code ?? 1102, 'expired');
+    else auth.session.redeliverAcked();
   }
 
   clear(): void {
@@ -78,6 +156,18 @@ export class FaultTable implements Faults {
   take(endpoint: string): Fault | undefined {
     for (const e of this.entries) {
       if (e.endpoint !== endpoint && e.endpoint !== '*') continue;
+      if (e.script) {
+        const s = e.script;
+        const step = s.steps[s.next] ?? null;
+        s.next += 1;
+        if (s.next >= s.steps.length) {
+          if (s.loop) s.next = 0;
+          else this.entries = this.entries.filter((x) => x !== e);
+        }
+        if (step === null) return undefined;
+        e.hits += 1;
+        return step;
+      }
       if (e.probability < 1 && this.random() >= e.probability) continue;
       e.hits += 1;
       e.remaining -= 1;

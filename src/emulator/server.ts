@@ -144,7 +144,9 @@ function buildRequest(
   signal: AbortSignal,
   publicHost: PublicHost | undefined,
 ): EmuRequest {
-  const bodyText = bodyBytes.toString('utf8');
+  // A multipart body (uploads) is binary: routes read bodyBytes, never a decoded copy.
+  const multipart = /^multipart\//i.test(req.headers['content-type'] ?? '');
+  const bodyText = multipart ? '' : bodyBytes.toString('utf8');
   let form: URLSearchParams | undefined;
   let parsed: { value: unknown } | undefined;
   const formBody = () => {

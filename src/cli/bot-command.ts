@@ -245,20 +245,13 @@ export function registerBotCommand(program: Command, host: CommandHost): void {
     .option('--all-group-messages', 'in groups, answer every text message')
     .option('--config <file>', 'a bot config JSON: { "plugins": [...], "autoReply": {...} }')
     .action(
-      async (opts: {
-        server?: string;
-        uos: boolean;
-        autoReply?: boolean;
-        rules?: string;
-        webhook?: string;
-        openaiBaseUrl?: string;
-        openaiModel?: string;
-        openaiApiKey?: string;
-        systemPrompt?: string;
-        groupMentionsOnly?: boolean;
-        allGroupMessages?: boolean;
-        config?: string;
-      }) => {
+      async (
+        opts: Omit<BotCommandOptions, 'autoReply' | 'groups' | 'logger' | 'signal'> & {
+          autoReply?: boolean;
+          groupMentionsOnly?: boolean;
+          allGroupMessages?: boolean;
+        },
+      ) => {
         if (opts.groupMentionsOnly && opts.allGroupMessages) {
           throw new CliError('choose one of --group-mentions-only and --all-group-messages');
         }

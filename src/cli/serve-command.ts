@@ -90,19 +90,9 @@ export function registerServeCommand(program: Command, host: CommandHost): void 
     .option('--token <token>', 'the bearer token (better: WEBWX_API_TOKEN)')
     .option('--webhook <url>', 'POST every incoming message to this URL, with retries')
     .option('--store <file>', 'a SQLite file for the session and the message history')
-    .action(
-      async (opts: {
-        server?: string;
-        uos: boolean;
-        port: number;
-        host: string;
-        token?: string;
-        webhook?: string;
-        store?: string;
-      }) => {
-        host.setExitCode(
-          await runServeCommand({ ...opts, logger: host.logger(), signal: host.signal }, host.io),
-        );
-      },
-    );
+    .action(async (opts: Omit<ServeCommandOptions, 'logger' | 'signal'>) => {
+      host.setExitCode(
+        await runServeCommand({ ...opts, logger: host.logger(), signal: host.signal }, host.io),
+      );
+    });
 }

@@ -1,8 +1,10 @@
 /** The Bot over the real client and the emulator: replies reach the phone, 1205 backoff, errors contained. */
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Bot } from '../../src/bot/index.js';
 import { createClient, type WebWxClient } from '../../src/client/index.js';
-import { type Emulator, startEmulator } from '../../src/emulator/index.js';
+import type { Emulator } from '../../src/emulator/index.js';
+import { startAutoConfirmingEmulator } from './logged-in.js';
 
 let emulator: Emulator;
 let client: WebWxClient;
@@ -11,14 +13,7 @@ const handled: string[] = [];
 const errors: string[] = [];
 
 beforeAll(async () => {
-  emulator = await startEmulator({ world: 'demo', timing: { loginPollHoldMs: 1000, syncCheckHoldMs: 1000 } });
-  emulator.phone.on('qr', (qr) => {
-    if (qr.state !== 'waiting') return;
-    setTimeout(() => {
-      emulator.phone.scan(qr.uuid);
-      emulator.phone.confirm(qr.uuid);
-    }, 20);
-  });
+  emulator = await startAutoConfirmingEmulator();
   // The client's own 1205 retry is off, so the bot's send queue is what backs off.
   client = createClient({ server: emulator.baseUrl, rateLimit: { maxAttempts: 1 } });
   bot = new Bot(client, { sendQueue: { minIntervalMs: 0, backoffBaseMs: 20, backoffMaxMs: 50 } });

@@ -1,4 +1,5 @@
 /** Every example in examples/ runs against the real client and the emulator; the phone sees the answers. */
+
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import * as echoBot from '../../examples/echo-bot.js';
 import * as forwardToWebhook from '../../examples/forward-to-webhook.js';
@@ -7,8 +8,9 @@ import * as keywordReply from '../../examples/keyword-reply.js';
 import * as llmReply from '../../examples/llm-reply.js';
 import { Bot } from '../../src/bot/index.js';
 import { createClient, type WebWxClient } from '../../src/client/index.js';
-import { type Emulator, startEmulator } from '../../src/emulator/index.js';
+import type { Emulator } from '../../src/emulator/index.js';
 import { type LocalServer, startLocalServer } from './local-server.js';
+import { startAutoConfirmingEmulator } from './logged-in.js';
 
 let emulator: Emulator;
 let client: WebWxClient;
@@ -17,14 +19,7 @@ const servers: LocalServer[] = [];
 const FAMILY = '20190101001@chatroom';
 
 beforeAll(async () => {
-  emulator = await startEmulator({ world: 'demo', timing: { loginPollHoldMs: 1000, syncCheckHoldMs: 1000 } });
-  emulator.phone.on('qr', (qr) => {
-    if (qr.state !== 'waiting') return;
-    setTimeout(() => {
-      emulator.phone.scan(qr.uuid);
-      emulator.phone.confirm(qr.uuid);
-    }, 20);
-  });
+  emulator = await startAutoConfirmingEmulator();
   client = createClient({ server: emulator.baseUrl });
   await client.start();
 }, 30_000);

@@ -1,10 +1,12 @@
 /** The HTTP API end to end: the real client logged in to the real emulator, the API on 127.0.0.1 port 0. */
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiServer, startApiServer } from '../../src/bot/http-api/index.js';
 import { createClient, type WebWxClient } from '../../src/client/index.js';
-import { type Emulator, startEmulator } from '../../src/emulator/index.js';
+import type { Emulator } from '../../src/emulator/index.js';
 import { MemoryStore } from '../../src/store/index.js';
 import { type LocalServer, startLocalServer } from './local-server.js';
+import { startAutoConfirmingEmulator } from './logged-in.js';
 
 const TOKEN = 'test-token-0123456789abcdef';
 let emulator: Emulator;
@@ -17,14 +19,7 @@ const store = new MemoryStore();
 const historyStore = new MemoryStore();
 
 beforeAll(async () => {
-  emulator = await startEmulator({ world: 'demo', timing: { loginPollHoldMs: 1000, syncCheckHoldMs: 1000 } });
-  emulator.phone.on('qr', (qr) => {
-    if (qr.state !== 'waiting') return;
-    setTimeout(() => {
-      emulator.phone.scan(qr.uuid);
-      emulator.phone.confirm(qr.uuid);
-    }, 20);
-  });
+  emulator = await startAutoConfirmingEmulator();
   client = createClient({
     server: emulator.baseUrl,
     store,

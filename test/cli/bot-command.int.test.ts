@@ -3,8 +3,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type Emulator, startEmulator } from '../../src/emulator/index.js';
+import type { Emulator } from '../../src/emulator/index.js';
 import { type LocalServer, startLocalServer } from '../bot/local-server.js';
+import { startAutoConfirmingEmulator } from '../bot/logged-in.js';
 import { runCli } from './cli-harness.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'webwx-bot-'));
@@ -21,22 +22,13 @@ writeFileSync(
 );
 
 let emulator: Emulator;
-let offQr: () => void;
 const servers: LocalServer[] = [];
 
 beforeEach(async () => {
-  emulator = await startEmulator({ world: 'demo', timing: { loginPollHoldMs: 1000, syncCheckHoldMs: 1000 } });
-  offQr = emulator.phone.on('qr', (qr) => {
-    if (qr.state !== 'waiting') return;
-    setTimeout(() => {
-      emulator.phone.scan(qr.uuid);
-      emulator.phone.confirm(qr.uuid);
-    }, 20);
-  });
+  emulator = await startAutoConfirmingEmulator();
 });
 
 afterEach(async () => {
-  offQr();
   await emulator.close();
   for (const s of servers.splice(0)) await s.close();
 });

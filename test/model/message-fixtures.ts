@@ -1,4 +1,5 @@
 /** Loading the real message samples as wire entries, shared by the model tests. */
+import { emptyRecommendInfo } from '../../src/emulator/wire-objects.js';
 import type { WireMessage } from '../../src/protocol/wire-types.js';
 import { readFixtureJson } from '../fixtures.js';
 
@@ -66,22 +67,7 @@ export function wireEntry(fields: Partial<WireMessage>): WireMessage {
     AppMsgType: 0,
     StatusNotifyCode: 0,
     StatusNotifyUserName: '',
-    RecommendInfo: {
-      UserName: '',
-      NickName: '',
-      QQNum: 0,
-      Province: '',
-      City: '',
-      Content: '',
-      Signature: '',
-      Alias: '',
-      Scene: 0,
-      VerifyFlag: 0,
-      AttrStatus: 0,
-      Sex: 0,
-      Ticket: '',
-      OpCode: 0,
-    },
+    RecommendInfo: emptyRecommendInfo(),
     ForwardFlag: 0,
     AppInfo: { AppID: '', Type: 0 },
     HasProductId: 0,

@@ -9,96 +9,10 @@ import {
 } from '../../src/model/index.js';
 import type { WireMessage } from '../../src/protocol/wire-types.js';
 import { messageFixtureNames, readFixtureJson } from '../fixtures.js';
+import { loadWireSample, wireEntry } from './message-fixtures.js';
 
-/** The AddMsgList fields of the wire (§9.1); client-added fields of post-processed samples are dropped. */
-const WIRE_FIELDS = [
-  'MsgId',
-  'FromUserName',
-  'ToUserName',
-  'MsgType',
-  'Content',
-  'Status',
-  'ImgStatus',
-  'CreateTime',
-  'VoiceLength',
-  'PlayLength',
-  'FileName',
-  'FileSize',
-  'MediaId',
-  'Url',
-  'AppMsgType',
-  'StatusNotifyCode',
-  'StatusNotifyUserName',
-  'RecommendInfo',
-  'ForwardFlag',
-  'AppInfo',
-  'HasProductId',
-  'Ticket',
-  'ImgHeight',
-  'ImgWidth',
-  'SubMsgType',
-  'NewMsgId',
-  'OriContent',
-  'EncryFileName',
-] as const;
-
-function loadWire(name: string): WireMessage {
-  const sample = readFixtureJson<Record<string, unknown>>('messages', name);
-  const wire: Record<string, unknown> = {};
-  for (const f of WIRE_FIELDS) if (f in sample) wire[f] = sample[f];
-  // wechat4u-processed samples keep the raw web form in OriginalContent.
-  if (typeof sample.OriginalContent === 'string') wire.Content = sample.OriginalContent;
-  return wire as unknown as WireMessage;
-}
-
-function wireMessage(fields: Partial<WireMessage>): WireMessage {
-  return {
-    MsgId: '1000000000000000001',
-    FromUserName: '@peer',
-    ToUserName: '@me',
-    MsgType: 1,
-    Content: '',
-    Status: 3,
-    ImgStatus: 1,
-    CreateTime: 1_700_000_000,
-    VoiceLength: 0,
-    PlayLength: 0,
-    FileName: '',
-    FileSize: '',
-    MediaId: '',
-    Url: '',
-    AppMsgType: 0,
-    StatusNotifyCode: 0,
-    StatusNotifyUserName: '',
-    RecommendInfo: {
-      UserName: '',
-      NickName: '',
-      QQNum: 0,
-      Province: '',
-      City: '',
-      Content: '',
-      Signature: '',
-      Alias: '',
-      Scene: 0,
-      VerifyFlag: 0,
-      AttrStatus: 0,
-      Sex: 0,
-      Ticket: '',
-      OpCode: 0,
-    },
-    ForwardFlag: 0,
-    AppInfo: { AppID: '', Type: 0 },
-    HasProductId: 0,
-    Ticket: '',
-    ImgHeight: 0,
-    ImgWidth: 0,
-    SubMsgType: 0,
-    NewMsgId: Number('1000000000000000001'),
-    OriContent: '',
-    EncryFileName: '',
-    ...fields,
-  };
-}
+const loadWire = loadWireSample;
+const wireMessage = wireEntry;
 
 function asText(m: Message): TextMessage {
   if (m.kind !== 'text')

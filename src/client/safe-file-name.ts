@@ -49,8 +49,8 @@ export function safeFileName(name: string, fallback = 'file', maxBytes = MAX_FIL
   base = base.replace(/^[.\s]+/, '').replace(/[.\s]+$/, '');
   if (!/[^_\s]/.test(base)) base = '';
   if (base === '') base = fallback === name ? 'file' : safeFileName(fallback, 'file', maxBytes);
-  const { stem } = splitExtension(base);
-  if (WINDOWS_RESERVED.test(stem) || WINDOWS_RESERVED.test(base)) base = `_${base}`;
+  // Windows treats `NUL.tar.gz` (and `CON `) like the device: check the part before the first dot.
+  if (WINDOWS_RESERVED.test((base.split('.')[0] ?? '').trimEnd())) base = `_${base}`;
   if (Buffer.byteLength(base, 'utf8') > maxBytes) {
     const parts = splitExtension(base);
     const room = Math.max(1, maxBytes - Buffer.byteLength(parts.ext, 'utf8'));

@@ -1,39 +1,7 @@
 /** Loading the real message samples as wire entries, shared by the model tests. */
-import { emptyRecommendInfo } from '../../src/emulator/wire-objects.js';
+import { wireMessage } from '../../src/emulator/wire-objects.js';
 import type { WireMessage } from '../../src/protocol/wire-types.js';
 import { readFixtureJson } from '../fixtures.js';
-
-/** The AddMsgList fields of the wire (§9.1); client-added fields of post-processed samples are dropped. */
-export const WIRE_FIELDS = [
-  'MsgId',
-  'FromUserName',
-  'ToUserName',
-  'MsgType',
-  'Content',
-  'Status',
-  'ImgStatus',
-  'CreateTime',
-  'VoiceLength',
-  'PlayLength',
-  'FileName',
-  'FileSize',
-  'MediaId',
-  'Url',
-  'AppMsgType',
-  'StatusNotifyCode',
-  'StatusNotifyUserName',
-  'RecommendInfo',
-  'ForwardFlag',
-  'AppInfo',
-  'HasProductId',
-  'Ticket',
-  'ImgHeight',
-  'ImgWidth',
-  'SubMsgType',
-  'NewMsgId',
-  'OriContent',
-  'EncryFileName',
-] as const;
 
 /**
  * A sample as the server sent it: wire fields only; wechat4u-processed samples keep the raw web form in
@@ -47,37 +15,18 @@ export function loadWireSample(name: string): WireMessage {
   return wire as unknown as WireMessage;
 }
 
-/** A complete wire entry with every §9.1 field, overridden by `fields`. */
+/** A complete wire entry with every §9.1 field (as the emulator builds it), overridden by `fields`. */
 export function wireEntry(fields: Partial<WireMessage>): WireMessage {
-  return {
-    MsgId: '1000000000000000001',
-    FromUserName: '@peer',
-    ToUserName: '@me',
-    MsgType: 1,
-    Content: '',
-    Status: 3,
-    ImgStatus: 1,
-    CreateTime: 1700000000,
-    VoiceLength: 0,
-    PlayLength: 0,
-    FileName: '',
-    FileSize: '',
-    MediaId: '',
-    Url: '',
-    AppMsgType: 0,
-    StatusNotifyCode: 0,
-    StatusNotifyUserName: '',
-    RecommendInfo: emptyRecommendInfo(),
-    ForwardFlag: 0,
-    AppInfo: { AppID: '', Type: 0 },
-    HasProductId: 0,
-    Ticket: '',
-    ImgHeight: 0,
-    ImgWidth: 0,
-    SubMsgType: 0,
-    NewMsgId: Number('1000000000000000001'),
-    OriContent: '',
-    EncryFileName: '',
-    ...fields,
-  };
+  const base = wireMessage({
+    msgId: '1000000000000000001',
+    from: '@peer',
+    to: '@me',
+    type: 1,
+    content: '',
+    createTime: 1_700_000_000,
+  });
+  return { ...base, NewMsgId: Number(base.MsgId), ...fields };
 }
+
+/** The AddMsgList fields of the wire (§9.1), in the capture's order. */
+export const WIRE_FIELDS = Object.keys(wireEntry({})) as (keyof WireMessage)[];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseLineCommand } from '../../src/cli/line-commands.js';
+import { isYes, linesToSend, parseLineCommand } from '../../src/cli/line-commands.js';
 
 describe('parseLineCommand', () => {
   it('parses ->NAME:TEXT', () => {
@@ -42,5 +42,58 @@ describe('parseLineCommand', () => {
       kind: 'invalid',
       reason: expect.stringContaining('unknown'),
     });
+  });
+
+  it('parses the seed\'s m->, i->, f-> and e-> with paths that may contain ":"', () => {
+    expect(parseLineCommand('m->老张:./notes.txt')).toEqual({
+      kind: 'send-lines',
+      name: '老张',
+      path: './notes.txt',
+    });
+    expect(parseLineCommand('i->Alice: /tmp/cat.jpg ')).toEqual({
+      kind: 'send-media',
+      media: 'image',
+      name: 'Alice',
+      path: '/tmp/cat.jpg',
+    });
+    expect(parseLineCommand('f->Bob:C:\\reports\\q3.pdf')).toEqual({
+      kind: 'send-media',
+      media: 'file',
+      name: 'Bob',
+      path: 'C:\\reports\\q3.pdf',
+    });
+    expect(parseLineCommand('e->项目组-工作群:dance.gif')).toEqual({
+      kind: 'send-media',
+      media: 'emoticon',
+      name: '项目组-工作群',
+      path: 'dance.gif',
+    });
+    expect(parseLineCommand('i->Alice')).toMatchObject({
+      kind: 'invalid',
+      reason: expect.stringContaining('i->NAME:PATH'),
+    });
+    expect(parseLineCommand('f->Alice:  ')).toMatchObject({
+      kind: 'invalid',
+      reason: expect.stringContaining('PATH'),
+    });
+  });
+
+  it('parses ->all:TEXT as a broadcast, with ":" in the text', () => {
+    expect(parseLineCommand('->all:Happy new year: 2027!')).toEqual({
+      kind: 'broadcast',
+      text: 'Happy new year: 2027!',
+    });
+    expect(parseLineCommand('->ALL:hi')).toEqual({ kind: 'broadcast', text: 'hi' });
+    expect(parseLineCommand('->allen:hi')).toEqual({ kind: 'send', name: 'allen', text: 'hi' });
+  });
+
+  it('takes only y or yes as a yes', () => {
+    expect(isYes('y')).toBe(true);
+    expect(isYes(' YES ')).toBe(true);
+    for (const no of ['', 'n', 'no', 'yep', 'y y']) expect(isYes(no)).toBe(false);
+  });
+
+  it('sends the non-blank lines of a file, trimmed at the end', () => {
+    expect(linesToSend('one\r\n\n  two  \nthree: 3\n')).toEqual(['one', '  two', 'three: 3']);
   });
 });

@@ -86,6 +86,16 @@ export function runInPty(args: string[], options: { columns: number; rows: numbe
           reject(new Error(`timed out waiting for ${what}; the screen:\n${screen().join('\n')}`));
         }, timeoutMs);
         waiters.add(check);
+        void exit.then((code) => {
+          if (!waiters.has(check)) return;
+          clearTimeout(timer);
+          waiters.delete(check);
+          reject(
+            new Error(
+              `the program exited (${code}) while waiting for ${what}; the screen:\n${screen().join('\n')}`,
+            ),
+          );
+        });
         check();
       });
     },

@@ -18,6 +18,31 @@ export interface MessageJson {
   mentionsSelf: boolean;
   chat: { userName: string; stableId?: string; name: string; type: ChatType };
   sender: { userName: string; stableId?: string; name: string };
+  /** The fields particular to the kind (an image's media reference, a system event, a link's URL…). */
+  details: Record<string, unknown>;
+}
+
+const BASE_FIELDS = new Set([
+  'kind',
+  'id',
+  'createTime',
+  'chat',
+  'sender',
+  'isSelf',
+  'text',
+  'mentions',
+  'mentionsSelf',
+  'raw',
+]);
+
+/** The kind-specific fields of a message, as plain JSON. */
+export function messageDetails(message: Message): Record<string, unknown> {
+  const details: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(message)) {
+    if (BASE_FIELDS.has(key) || value === undefined || typeof value === 'function') continue;
+    details[key] = typeof value === 'bigint' ? value.toString() : value;
+  }
+  return details;
 }
 
 type Lookup = Pick<BotClient, 'contacts'>;
@@ -61,5 +86,6 @@ export function messageToJson(message: Message, client: Lookup): MessageJson {
       ...(senderStable ? { stableId: senderStable } : {}),
       name: senderName(message, client),
     },
+    details: messageDetails(message),
   };
 }

@@ -31,6 +31,7 @@ function input(text: string, chat: Partial<ReplyInput['message']['chat']> = {}):
       mentionsSelf: false,
       chat: { userName: '@alice', name: 'Alice', type: 'private', ...chat },
       sender: { userName: '@alice', name: 'Alice' },
+      details: {},
     },
   };
 }

@@ -218,3 +218,31 @@ describe('Composer', () => {
     expect(ctxOf(textMessage('x', { chat: '@alice' })).chatName).toBe('Alice');
   });
 });
+
+describe('messageToJson', () => {
+  it('carries names, chat type and the kind-specific fields, never the raw entry', async () => {
+    const { messageToJson } = await import('../../src/bot/message-json.js');
+    const image = {
+      ...textMessage('', { chat: '@@hike', sender: '@alice' }),
+      kind: 'image',
+      media: {
+        msgId: '1',
+        mediaId: '',
+        fileName: 'a.jpg',
+        fileSize: 3,
+        md5: '',
+        attachId: '',
+        encryFileName: '',
+        aesKey: '',
+      },
+    } as unknown as Message;
+    const json = messageToJson(image, client);
+    expect(json).toMatchObject({
+      kind: 'image',
+      chat: { name: 'Hiking', type: 'group' },
+      sender: { name: 'Alice' },
+      details: { media: { fileName: 'a.jpg' } },
+    });
+    expect(JSON.stringify(json)).not.toContain('"raw"');
+  });
+});

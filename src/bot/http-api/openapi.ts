@@ -98,6 +98,24 @@ export function openApiDocument(serverUrl: string): Record<string, unknown> {
           responses: { '200': json(ref('Sent')), '400': error, '404': error, '413': error, '501': error },
         },
       },
+      '/v1/messages/revoke': {
+        post: {
+          summary: 'Revoke a message sent within the last two minutes (what a send answered)',
+          requestBody: {
+            required: true,
+            ...json({
+              type: 'object',
+              required: ['msgId', 'localId', 'toUserName'],
+              properties: { msgId: { type: 'string' }, localId: { type: 'string' }, toUserName: recipient },
+            }),
+          },
+          responses: {
+            '200': json({ type: 'object', properties: { revoked: { type: 'boolean' } } }),
+            '400': error,
+            '502': error,
+          },
+        },
+      },
       '/v1/chats/{chat}/messages': {
         get: {
           summary: 'Message history of a chat, oldest first (from the message store)',

@@ -193,6 +193,20 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       return actions.sendText(to, text);
     },
     'POST /v1/messages/image': (req) => sendMedia(req, 'image'),
+    'POST /v1/messages/revoke': async (req) => {
+      requireReady();
+      const body = await readJsonBody(req, MAX_JSON_BYTES);
+      const target = {
+        msgId: requiredString(body, 'msgId', 40),
+        localId: requiredString(body, 'localId', 40),
+        toUserName: resolveRecipient(client, requiredString(body, 'toUserName', 200)),
+      };
+      if (!/^\d+$/.test(target.msgId) || !/^\d+$/.test(target.localId)) {
+        throw new ApiError(400, '"msgId" and "localId" are the digits a send answered');
+      }
+      await actions.revoke(target);
+      return { revoked: true };
+    },
     'POST /v1/messages/file': (req) => sendMedia(req, 'file'),
     'GET /v1/chats/*/messages': async (_req, _res, params, path) => {
       const chat = resolveRecipient(client, path[2] ?? '');

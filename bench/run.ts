@@ -52,7 +52,7 @@ const only = new Set<Scenario>(
     .map((s) => s.trim())
     .filter((s): s is Scenario => (SCENARIOS as readonly string[]).includes(s)),
 );
-const write = !quick && !values['no-write'] && only.size === SCENARIOS.length;
+const wanted = !quick && !values['no-write'] && only.size === SCENARIOS.length;
 
 const RATES = [100, 200, 400, 800, 1200, 1600, 2000, 2400, 2800, 3200, 4000, 4800, 6400, 8000];
 const echoBase = {
@@ -97,6 +97,9 @@ async function main(): Promise<void> {
     rows: [],
     table: '',
   };
+  // Fail fast when the tree does not load (the scenarios would all fail the same way, one by one).
+  await import('../src/emulator/index.js');
+  await import('../src/index.js');
   process.env[COMPILED_SUBJECT_ENV] = compileForBench();
   log(`${quick ? 'quick' : 'full'} run, ${repeats} repeat(s): ${[...only].join(', ')}`);
 
@@ -179,7 +182,16 @@ async function main(): Promise<void> {
     `${results.meta.cpus} × ${results.meta.cpuModel}, Node ${results.meta.node}, ${quick ? 'quick' : 'full'} run, medians of ${repeats}, ${(results.meta.durationMs / 1000).toFixed(0)} s\n`,
   );
   if (values.json) writeFileSync(values.json, `${JSON.stringify(results, null, 2)}\n`);
-  if (write) {
+  // A full run writes the results only when every scenario produced them.
+  const complete =
+    results.decode !== undefined &&
+    results.idle !== undefined &&
+    results.emulator !== undefined &&
+    Object.keys(results.echo).length === IMPLS.length &&
+    Object.keys(results.login).length === IMPLS.length;
+  if (wanted && !complete)
+    log('some scenarios failed: bench/results.json and docs/benchmarks.md left as they were');
+  if (wanted && complete) {
     const out = fileURLToPath(new URL('./results.json', import.meta.url));
     writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
     const docs = fileURLToPath(new URL('../docs/benchmarks.md', import.meta.url));

@@ -88,7 +88,9 @@ export function fakeClient(entries: { contacts?: Contact[]; rooms?: Room[] } = {
       list: () => [...contacts.values()],
       rooms: () => [...rooms.values()],
       find: (q) =>
-        [...contacts.values(), ...rooms.values()].filter((e) => ('topic' in e ? e.topic : e.nickName) === q),
+        [...contacts.values(), ...rooms.values()].filter(
+          (e) => ('topic' in e ? e.topic : e.nickName).toLowerCase() === q.toLowerCase(),
+        ),
     },
     sent: [],
     failNext: [],

@@ -201,6 +201,32 @@ describe('webwx serve', () => {
     expect(await run.exit).toBe(130);
   });
 
+  it('--store keeps the message history the API reads', async () => {
+    const token = 'serve-token-abcdefghijklmnop';
+    const db = join(dir, `history-${Date.now()}.db`);
+    const run = runCli(['serve', '--port', '0', '--store', db, '--server', emulator.baseUrl], {
+      env: { WEBWX_API_TOKEN: token },
+    });
+    await run.waitForOutput(/HTTP API listening on (http:\/\/127\.0\.0\.1:\d+)/);
+    const url = /HTTP API listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(run.stdout())?.[1] as string;
+    emulator.phone.sendText({ from: '老张', text: 'remember me' });
+    const history = async () => {
+      const res = await fetch(`${url}/v1/chats/${encodeURIComponent('老张')}/messages`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expect(res.status).toBe(200);
+      return ((await res.json()) as { messages: { text: string; direction: string }[] }).messages;
+    };
+    let messages = await history();
+    for (let i = 0; i < 100 && !messages.some((m) => m.text === 'remember me'); i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      messages = await history();
+    }
+    expect(messages.find((m) => m.text === 'remember me')).toMatchObject({ direction: 'in' });
+    run.abort();
+    expect(await run.exit).toBe(130);
+  });
+
   it('exits 3 when the phone ends the session', async () => {
     const run = runCli(['serve', '--port', '0', '--server', emulator.baseUrl], {
       env: { WEBWX_API_TOKEN: 'serve-token-abcdefghijklmnop' },

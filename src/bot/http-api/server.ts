@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from '../../logger.js';
 import { silentLogger } from '../../logger.js';
 import type { Contact, Message, Room } from '../../model/index.js';
+import { isSpecialUserName } from '../../model/index.js';
 import { redact } from '../../redact.js';
 import type { HistoryQuery, StoredMessage } from '../../store/index.js';
 import { createBotActions } from '../bot.js';
@@ -61,7 +62,6 @@ export interface ApiServer {
 
 const MAX_JSON_BYTES = 1024 * 1024;
 const MAX_TEXT = 10_000;
-const SPECIAL = /^[a-z][a-z0-9_]{1,31}$/;
 
 function digest(value: string): Buffer {
   return createHash('sha256').update(value, 'utf8').digest();
@@ -122,7 +122,7 @@ export function resolveRecipient(client: ApiClient, to: string): string {
       candidates: exact.slice(0, 10).map((e) => ({ userName: e.userName, name: nameOf(e) })),
     });
   }
-  if (to.startsWith('@') || SPECIAL.test(to)) return to;
+  if (to.startsWith('@') || isSpecialUserName(to)) return to;
   throw new ApiError(404, `no contact or room named "${to.slice(0, 100)}"`);
 }
 

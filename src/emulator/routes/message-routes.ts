@@ -8,10 +8,10 @@ import type { Session } from '../session.js';
 import type { SentRecord } from '../types.js';
 import { baseResponse, stringifyWire } from '../wire-objects.js';
 
-export /** Per session: ClientMsgId → the MsgID it was recorded under, so a retried send is recorded once. */
+/** Per session: ClientMsgId → the MsgID it was recorded under, so a retried send is recorded once. */
 const sentByClientMsgId = new WeakMap<Session, Map<string, string>>();
 
-function reply(ret: number, msgId: string, localId: string): Reply {
+export function reply(ret: number, msgId: string, localId: string): Reply {
   const r: SendMsgReply = { BaseResponse: baseResponse(ret), MsgID: msgId, LocalID: localId };
   return jsonReply(stringifyWire(r));
 }

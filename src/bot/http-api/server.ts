@@ -227,7 +227,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   };
 
   const server: Server = createServer((req, res) => {
-    void handle(req, res);
+    handle(req, res).catch(() => res.destroy());
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -29,6 +29,7 @@ import {
   buildSendImageRequest,
   buildSendVideoRequest,
 } from '../protocol/media-message.js';
+import { withRetry } from '../transport/index.js';
 import { postForm } from '../transport/streaming.js';
 import { downloadAvatar, downloadMessage, downloadMessageStream } from './download.js';
 import { forwardMessage } from './forward.js';
@@ -243,12 +244,21 @@ export class MediaService {
       for (const [name, value] of fields) form.append(name, value);
       const bytes = await source.read(start, end);
       form.append('filename', new Blob([bytes], { type: mimeType }), source.fileName);
-      const reply = await postForm(
-        rt.transport,
-        { endpoint: 'webwxuploadmedia', url, form, timeoutMs: rt.options.timeouts.requestMs },
-        combined,
+      // A chunk can be posted again (the server keeps each chunk once): transient failures are retried.
+      const reply = await withRetry(
+        async () =>
+          parseUploadMediaReply(
+            (
+              await postForm(
+                rt.transport,
+                { endpoint: 'webwxuploadmedia', url, form, timeoutMs: rt.options.timeouts.requestMs },
+                combined,
+              )
+            ).text,
+          ),
+        { policy: rt.options.retry, signal: combined, random: rt.options.random, logger: rt.logger },
       );
-      mediaId = parseUploadMediaReply(reply.text).MediaId || mediaId;
+      mediaId = reply.MediaId || mediaId;
     }
     if (!mediaId) {
       throw new MediaError(

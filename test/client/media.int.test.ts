@@ -274,6 +274,24 @@ describe('media round trips (client ↔ emulator)', () => {
     expect(basename(second.path)).toBe('evil (1).sh');
   });
 
+  it('retries an upload chunk after a transient failure', async () => {
+    const data = randomBytes(700_000);
+    pair.emulator.faults.inject('webwxuploadmedia', { kind: 'http-status', status: 502 }, { times: 1 });
+    const sent = await pair.client.sendFile(userNameOf('Bob'), data, { fileName: 'retry.bin' });
+    const record = await pair.emulator.phone.waitForSent((r) => r.msgId === sent.msgId);
+    expect((await record.media?.bytes())?.equals(data)).toBe(true);
+  });
+
+  it('downloads contact and group avatars', async () => {
+    const dir = await freshDir('avatars');
+    const person = await pair.client.downloadAvatar(userNameOf('Alice'), { dir });
+    expect(person.contentType).toBe('image/jpeg');
+    expect(person.path.endsWith('.jpg')).toBe(true);
+    const group = await pair.client.downloadAvatar(roomUserName(), { dir, fileName: 'room.jpg' });
+    expect(basename(group.path)).toBe('room.jpg');
+    expect((await readFile(group.path)).subarray(0, 2).toString('hex')).toBe('ffd8');
+  });
+
   it('a failed download leaves no file behind and fails typed', async () => {
     const dir = await freshDir('failed');
     const injected = await pair.emulator.phone.sendFile({
@@ -294,5 +312,31 @@ describe('media round trips (client ↔ emulator)', () => {
     expect(await readdir(dir).catch(() => [])).toEqual([]);
     const ok = await pair.client.download(message, { dir });
     expect(ok.bytes).toBe(2000);
+  });
+});
+
+describe('media limits', () => {
+  it('refuses uploads and downloads over the configured limits, leaving nothing behind', async () => {
+    const limited = await startPair(
+      { world: WORLD },
+      { media: { maxUploadBytes: 1000, maxDownloadBytes: 1000 } },
+    );
+    try {
+      await login(limited);
+      const alice = limited.client.contacts.find('Alice')[0]?.userName ?? '';
+      await expect(
+        limited.client.sendFile(alice, randomBytes(1001), { fileName: 'big.bin' }),
+      ).rejects.toMatchObject({
+        name: 'MediaError',
+        reason: 'too-large',
+      });
+      const injected = await limited.emulator.phone.sendFile({ from: 'wxid_alice', data: randomBytes(5000) });
+      const message = await waitForMessage(limited, (m) => m.id === injected.msgId);
+      const dir = join(work, 'limited');
+      await expect(limited.client.download(message, { dir })).rejects.toMatchObject({ reason: 'too-large' });
+      expect(await readdir(dir)).toEqual([]);
+    } finally {
+      await limited.close();
+    }
   });
 });

@@ -195,6 +195,11 @@ describe('HTTP API (client ↔ emulator)', () => {
         400,
         /bare file name/,
       ],
+      [
+        postJson('/v1/messages/text', { to: '老张', text: 'x', pad: 'y'.repeat(1024 * 1024) }),
+        413,
+        /larger than/,
+      ],
       [call('/v1/nothing'), 404, /no such endpoint/],
       [call('/v1/contacts', { method: 'DELETE' }), 405, /not allowed/],
       [call('/v1/chats/%E0%A4%A/messages'), 400, /percent-encoding/],

@@ -261,4 +261,35 @@ describe('emulator media endpoints', () => {
       to: 'wxid_zhangwei01',
     });
   });
+
+  it('the phone sends media and lists revokes over HTTP', async () => {
+    const res = await fetch(`${emu.baseUrl}/__phone/media`, {
+      method: 'POST',
+      body: JSON.stringify({
+        kind: 'file',
+        from: '老张',
+        base64: Buffer.from('via http').toString('base64'),
+        fileName: 'h.txt',
+      }),
+    });
+    expect(res.status).toBe(200);
+    const injected = (await res.json()) as {
+      msgId: string;
+      kind: string;
+      media: { size: number; md5: string };
+    };
+    expect(injected).toMatchObject({ kind: 'file', media: { size: 8, md5: md5(Buffer.from('via http')) } });
+    const bad = await fetch(`${emu.baseUrl}/__phone/media`, {
+      method: 'POST',
+      body: '{"kind":"pdf","from":"x"}',
+    });
+    expect(bad.status).toBe(400);
+    const unknown = await fetch(`${emu.baseUrl}/__phone/media`, {
+      method: 'POST',
+      body: JSON.stringify({ kind: 'image', from: 'nobody', base64: '' }),
+    });
+    expect(unknown.status).toBe(400);
+    const revokes = (await (await fetch(`${emu.baseUrl}/__phone/revokes`)).json()) as unknown[];
+    expect(revokes.length).toBe(emu.phone.revokes().length);
+  });
 });

@@ -34,6 +34,7 @@ import type { Session } from './session.js';
 import { asLoggedOut, loadContacts } from './session-loader.js';
 import { cookieStoreOf, establishSession, loadSavedSession, SessionPersister } from './session-resume.js';
 import { SendQueue } from './send-queue.js';
+import { Reconnector } from './reconnect.js';
 import { recordBatchWith } from './message-log.js';
 import { StableIdRegistry } from './stable-ids.js';
 import { SyncLoop } from './sync-loop.js';
@@ -162,8 +163,19 @@ class Client implements WebWxClient {
         session,
         directory: this.#directory,
         intake,
-        endSession: (error) => this.#endSession(error),
+        endSession: (error) => this.#endSession(error, true),
         ...(persister ? { persist: () => persister.save() } : {}),
+        ...(options.autoRelogin
+          ? {
+              recover: (error: LoggedOutError) =>
+                new Reconnector({
+                  rt,
+                  session,
+                  directory: this.#directory,
+                  ...(persister ? { persist: () => persister.save() } : {}),
+                }).recover(error),
+            }
+          : {}),
       }).run();
       void this.#sendQueue.resendPending().catch((error: unknown) => {
         if (!rt.signal.aborted) rt.logger.warn({ error: errorText(error) }, 're-sending pending messages failed');
@@ -286,8 +298,10 @@ class Client implements WebWxClient {
     this.#events.emit('state', state);
   }
 
-  #endSession(error: LoggedOutError): void {
+  #endSession(error: LoggedOutError, fromSyncLoop = false): void {
     if (this.#state === 'logged-out' || this.#state === 'stopped') return;
+    // autoRelogin: a service seeing the end leaves it to the sync loop, which logs in again (reconnect.ts).
+    if (this.#options.autoRelogin && this.#loop && !fromSyncLoop && error.reason !== 'logout-called') return;
     // While logout() runs, the server ending the session is its echo, not another reason.
     if (this.#loggingOut && error.reason !== 'logout-called') return;
     this.#options.logger.info({ reason: error.reason, ret: error.ret }, 'session ended');

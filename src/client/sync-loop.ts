@@ -42,13 +42,15 @@ export interface SyncLoopDeps {
   endSession(error: LoggedOutError): void;
   /** Saves the session after a round moved the key (session-resume.ts); never rejects. */
   persist?: () => Promise<void>;
+  /** autoRelogin: logs in again after the server ended the session; true when it is live again. */
+  recover?: (error: LoggedOutError) => Promise<boolean>;
 }
 
 type RoundOutcome = 'ok' | 'failed' | 'ended';
 
 export class SyncLoop {
   readonly #deps: SyncLoopDeps;
-  readonly #rotation: PushHostRotation;
+  #rotation: PushHostRotation;
   readonly #idle = new IdleSyncBackoff();
   #failures = 0;
 
@@ -118,8 +120,7 @@ export class SyncLoop {
             new ProtocolError('synccheck', decision.retcode, 'from a fallback host'),
           );
         }
-        this.#deps.endSession(new LoggedOutError(decision.reason, decision.retcode));
-        return 'ended';
+        return this.#sessionEnded(new LoggedOutError(decision.reason, decision.retcode));
       case 'transient':
         this.#rotation.failure();
         return this.#failed('synccheck', new ProtocolError('synccheck', decision.retcode));
@@ -154,10 +155,7 @@ export class SyncLoop {
         if (rt.signal.aborted) throw error;
         if (error instanceof ProtocolError) {
           const reason = logoutReasonFor(error.ret);
-          if (reason) {
-            this.#deps.endSession(new LoggedOutError(reason, error.ret));
-            return 'ended';
-          }
+          if (reason) return this.#sessionEnded(new LoggedOutError(reason, error.ret));
         }
         return this.#failed('webwxsync', error);
       }
@@ -192,6 +190,18 @@ export class SyncLoop {
       return 'ok';
     }
     return 'ok';
+  }
+
+  /** The server ended the session: log in again when configured (reconnect.ts), else end it. */
+  async #sessionEnded(error: LoggedOutError): Promise<RoundOutcome> {
+    const { rt, session, recover } = this.#deps;
+    if (recover && (await recover(error))) {
+      this.#rotation = new PushHostRotation(session.hosts.push, rt.options.syncCheckFallbackHosts);
+      this.#failures = 0;
+      return 'ok';
+    }
+    this.#deps.endSession(error);
+    return 'ended';
   }
 
   #succeeded(): void {

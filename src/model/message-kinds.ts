@@ -21,8 +21,10 @@ import type {
   VoipMessage,
 } from './message-types.js';
 import {
+  MAX_XML_LENGTH,
   parseWireXml,
   parseXml,
+  wireXmlText,
   type XmlNode,
   xmlAttr,
   xmlChild,
@@ -50,6 +52,21 @@ export function plain(common: Common, text: string): Omit<MessageBase, 'kind'> {
   return { ...common, text, mentions: [], mentionsSelf: false };
 }
 
+const ATTRIBUTE = /([A-Za-z_][\w.-]*)\s*=\s*"([^"]*)"/g;
+
+/** The attributes of the first `<name …` opening tag of an unparseable payload (bounded by MAX_XML_LENGTH). */
+function salvageAttributes(body: string, name: string): XmlNode | undefined {
+  if (name === '' || body.length > MAX_XML_LENGTH) return undefined;
+  const xml = wireXmlText(body);
+  const start = xml.search(new RegExp(`<${name}[\\s/>]`));
+  if (start < 0) return undefined;
+  const end = xml.indexOf('>', start);
+  const tag = xml.slice(start + name.length + 1, end < 0 ? undefined : end);
+  const node: Record<string, string> = {};
+  for (const m of tag.matchAll(ATTRIBUTE)) if (m[1] && !(`@${m[1]}` in node)) node[`@${m[1]}`] = m[2] ?? '';
+  return Object.keys(node).length > 0 ? node : undefined;
+}
+
 /** Content that is legitimately not XML: empty (store emoticons) or an opaque `@…` token (2018 capture). */
 function opaque(body: string): boolean {
   const b = body.trim();
@@ -67,6 +84,12 @@ export function payload(
   const root = parseWireXml(body);
   const node = xmlPath(root, ...path);
   if (node || opaque(body)) return { node, note: {} };
+  if (!root) {
+    // Truncated or broken XML: the attributes of the element's opening tag are still worth reading.
+    const salvaged = salvageAttributes(body, path[path.length - 1] ?? '');
+    if (salvaged)
+      return { node: salvaged, note: { fallback: 'truncated XML in Content: attributes salvaged' } };
+  }
   return {
     node,
     note: { fallback: root ? `no <${path.join('><')}> in Content` : 'unparseable XML in Content' },
@@ -234,7 +257,18 @@ export function decodeFriendRequest(input: KindInput): FriendRequestMessage {
 }
 
 const COORD = /coord=(-?\d+(?:\.\d+)?),(-?\d+(?:\.\d+)?)/;
-const LOCATION_IMAGE = ':<br/>/cgi-bin/';
+const IMAGE_PATH = '/cgi-bin/mmwebwx-bin/webwxgetpubliclinkimg?';
+
+/** `<label>:<br/>/cgi-bin/mmwebwx-bin/webwxgetpubliclinkimg?…` (some relays drop the `<br/>`). Linear. */
+function splitLocationBody(body: string): { label: string; imageUrl: string } | undefined {
+  const at = body.lastIndexOf(IMAGE_PATH);
+  if (at < 1) return undefined;
+  let before = body.slice(0, at);
+  if (before.endsWith('<br/>')) before = before.slice(0, -5);
+  else if (before.endsWith('\n')) before = before.slice(0, -1);
+  if (!before.endsWith(':')) return undefined;
+  return { label: before.slice(0, -1), imageUrl: body.slice(at).split(/\s/, 1)[0] ?? '' };
+}
 
 /** Location: the type-1 map-link form (SubMsgType 48) or MsgType 48 with the location XML. */
 export function decodeLocation(input: KindInput): LocationMessage {
@@ -246,10 +280,10 @@ export function decodeLocation(input: KindInput): LocationMessage {
   const coord = COORD.exec(mapUrl);
   let label = xmlAttr(loc, 'label');
   let imageUrl = '';
-  const cut = body.lastIndexOf(LOCATION_IMAGE);
-  if (cut >= 0) {
-    imageUrl = body.slice(cut + 6);
-    if (label === '') label = wireTextToPlain(body.slice(0, cut));
+  const image = splitLocationBody(body);
+  if (image) {
+    imageUrl = image.imageUrl;
+    if (label === '') label = wireTextToPlain(image.label);
   }
   const x = xmlAttr(loc, 'x');
   const y = xmlAttr(loc, 'y');

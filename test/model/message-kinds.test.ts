@@ -5,8 +5,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { decodeMessage, type Message } from '../../src/model/index.js';
-import { messageFixtureNames } from '../fixtures.js';
-import { loadWireSample } from './message-fixtures.js';
+import type { WireMessage } from '../../src/protocol/wire-types.js';
+import { messageFixtureNames, readFixtureJson } from '../fixtures.js';
+import { loadWireSample, wireEntry } from './message-fixtures.js';
 
 const SELF = '@me';
 const EMPTY_MEDIA = { mediaId: '', fileName: '', encryFileName: '', attachId: '' };
@@ -328,5 +329,75 @@ describe('decodeMessage on every real non-text sample', () => {
     if (m.kind !== 'status-notify') throw new Error(m.kind);
     expect(m.ids.length).toBeGreaterThan(10);
     expect(m.ids.length).toBe(m.userNames.length);
+  });
+});
+
+describe('content-samples/misc-content-fragments.json', () => {
+  const MISC = readFixtureJson<{ type: string; fragment: string | string[] }[]>(
+    'content-samples',
+    'misc-content-fragments.json',
+  );
+  const fragment = (type: string): string => {
+    const found = MISC.find((f) => f.type === type)?.fragment;
+    if (typeof found !== 'string') throw new Error(`no fragment ${type}`);
+    return found;
+  };
+  const decode = (fields: Partial<WireMessage>) => decodeMessage(wireEntry(fields), { selfUserName: SELF });
+
+  it('47 emoticon (room), truncated mid-tag with `attr = "v"` spacing: attributes salvaged', () => {
+    const m = decode({
+      MsgType: 47,
+      FromUserName: '@@room',
+      Content: fragment('47 emoticon (room)'),
+      ImgStatus: 2,
+    });
+    expect(m).toMatchObject({
+      kind: 'emoticon',
+      chat: { userName: '@@room', isRoom: true },
+      sender: { userName: '@b1314d7ff68c30ceb8617667ca9eabfe' },
+      emoticonMd5: '89fb4ee355c265bacee2766bec232a5e',
+      media: { md5: '89fb4ee355c265bacee2766bec232a5e', fileSize: 5372 },
+      fallback: 'truncated XML in Content: attributes salvaged',
+    });
+  });
+
+  it('1 location: Content without <br/>, and the Content + Url log line', () => {
+    const first = decode({ MsgType: 1, SubMsgType: 48, Content: fragment('1 location (Content)') });
+    expect(first).toMatchObject({
+      kind: 'location',
+      text: '雨花台区雨花西路(德安花园东)',
+      location: {
+        label: '雨花台区雨花西路(德安花园东)',
+        imageUrl:
+          '/cgi-bin/mmwebwx-bin/webwxgetpubliclinkimg?url=xxx&msgid=741398718084560243&pictype=location',
+        latitude: 0,
+        longitude: 0,
+      },
+    });
+    const [content, url] = fragment('1 location (Content + Url)').split(',URL: ');
+    const second = decode({ MsgType: 1, SubMsgType: 48, Content: content, Url: url });
+    expect(second).toMatchObject({
+      kind: 'location',
+      location: { label: '滨兴小区(东区)', latitude: 30.19166, longitude: 120.200508, mapUrl: url },
+    });
+  });
+
+  it('43 video and 34 voice raw contents', () => {
+    const video = decode({ MsgType: 43, Content: fragment('43 video Content (PHP sample)') });
+    expect(video).toMatchObject({
+      kind: 'video',
+      playLength: 24,
+      width: 365,
+      height: 640,
+      short: false,
+      media: {
+        md5: 'a110aae58f1aa4c292198e49a39d78da',
+        fileSize: 1764021,
+        aesKey: '33343031326433666531633863333264',
+      },
+    });
+    expect(video.fallback).toBeUndefined();
+    const voice = decode({ MsgType: 34, Content: fragment('34 voice Content (PHP sample)') });
+    expect(voice).toMatchObject({ kind: 'voice', voiceLength: 960, media: { fileSize: 1589 } });
   });
 });

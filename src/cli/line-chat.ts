@@ -12,6 +12,7 @@ import { type ClientActions, clientActions } from './client-actions.js';
 import { isYes, LINE_HELP, type LineCommand, linesToSend, parseLineCommand } from './line-commands.js';
 import { type ChatNames, formatMessageLine, sanitizeForTerminal } from './message-line.js';
 import { type Addressable, resolveRecipient } from './recipient.js';
+import { isShown } from './tui/message-render.js';
 
 export type LineChatEnd = 'quit' | 'end-of-input' | 'logged-out';
 
@@ -112,7 +113,11 @@ export function runLineChat(options: LineChatOptions): Promise<LineChatEnd> {
       resolve(end);
     };
 
-    unsubscribers.push(client.on('message', (message) => write(formatMessageLine(message, names))));
+    unsubscribers.push(
+      client.on('message', (message) => {
+        if (isShown(message)) write(formatMessageLine(message, names));
+      }),
+    );
     unsubscribers.push(
       client.on('logout', ({ reason }) => {
         write(`session ended: ${reason}`);

@@ -1,5 +1,6 @@
 /** One incoming or outgoing message as one terminal line: time, group, sender and text. */
 import type { Message } from '../model/index.js';
+import { describeMessage, limitBody, sanitize } from './tui/message-render.js';
 
 export interface ChatNames {
   /** The label of a chat (contact remark/nickname or group topic) by UserName. */
@@ -15,28 +16,26 @@ export function formatTime(unixSeconds: number): string {
 
 /** Control characters are shown escaped so a hostile message cannot move the cursor or change colours. */
 export function sanitizeForTerminal(text: string): string {
-  return text.replace(
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what it removes
-    /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g,
-    (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
-  );
+  return sanitize(text);
 }
 
+/** The body of any kind of message as readable text (see tui/message-render.ts), one line per line. */
 export function describeBody(message: Message): string {
-  if (message.kind === 'text') return message.text;
-  if (message.kind === 'unknown') return `[${message.reason}]`;
-  return `[${(message as { kind: string }).kind}]`;
+  return limitBody(describeMessage(message));
 }
 
 export function formatMessageLine(message: Message, names: ChatNames): string {
   const time = formatTime(message.createTime);
-  const body = sanitizeForTerminal(describeBody(message)).replace(/\n/g, '\n      ');
-  const chat = names.chatLabel(message.chat.userName);
+  const body = describeBody(message).replace(/\n/g, '\n      ');
+  const chat = sanitize(names.chatLabel(message.chat.userName)).replace(/\n/g, ' ');
   if (message.isSelf) {
     const where = message.chat.isRoom ? `[${chat}]` : chat;
     return `${time} me → ${where}: ${body}`;
   }
-  const sender = message.sender.displayName || names.chatLabel(message.sender.userName);
+  const sender = sanitize(message.sender.displayName || names.chatLabel(message.sender.userName)).replace(
+    /\n/g,
+    ' ',
+  );
   const mention = message.mentionsSelf ? ' (@you)' : '';
   if (message.chat.isRoom) return `${time} [${chat}] ${sender}${mention}: ${body}`;
   return `${time} ${sender}: ${body}`;

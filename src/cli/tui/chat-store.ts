@@ -100,7 +100,11 @@ export function receiveMessage(store: ChatStore, message: Message, options: Rece
   if (!isShown(message)) return store;
   const chatId = message.chat.userName;
   const existing = store.lines.get(chatId) ?? [];
-  if (message.id && existing.some((l) => l.message.id === message.id)) return store;
+  if (message.id && existing.some((l) => l.message.id === message.id)) {
+    // Already shown (the server echoed it first): only learn how to revoke it.
+    if (options.sent === undefined) return store;
+    return updateLine(store, chatId, message.id, { sent: options.sent });
+  }
 
   let lines: ChatLine[] = [
     ...existing,

@@ -42,6 +42,8 @@ export type {
   WebWxClient,
 } from './client/index.js';
 export { createClient, MemoryStableIdStore, StableIdCollisionError } from './client/index.js';
+export type { MediaErrorReason } from './client/media-errors.js';
+export { MediaError } from './client/media-errors.js';
 export type { LogoutReason, WebWxErrorCode } from './errors.js';
 export {
   LoggedOutError,

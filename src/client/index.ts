@@ -1,4 +1,6 @@
 export { createClient } from './client.js';
+export type { MediaErrorReason } from './media-errors.js';
+export { MediaError } from './media-errors.js';
 export type { ContactDirectory } from './contact-directory.js';
 export type {
   ContactChange,

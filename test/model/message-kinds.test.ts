@@ -401,3 +401,58 @@ describe('content-samples/misc-content-fragments.json', () => {
     expect(voice).toMatchObject({ kind: 'voice', voiceLength: 960, media: { fileSize: 1589 } });
   });
 });
+
+describe('app messages beyond the samples', () => {
+  const appmsg = (inner: string, type: number) =>
+    `&lt;msg&gt;&lt;appmsg appid="" sdkver="0"&gt;${inner}&lt;type&gt;${type}&lt;/type&gt;&lt;/appmsg&gt;&lt;/msg&gt;`;
+  const decode = (fields: Partial<WireMessage>) => decodeMessage(wireEntry(fields), { selfUserName: SELF });
+
+  it('group invitations (zh and en) are links with the inviter and topic', () => {
+    const zh = decode({
+      MsgType: 49,
+      AppMsgType: 5,
+      Content: appmsg(
+        '&lt;title&gt;邀请你加入群聊&lt;/title&gt;&lt;des&gt;"老张"邀请你加入群聊周末爬山，进入可查看详情。&lt;/des&gt;&lt;url&gt;https://support.weixin.qq.com/cgi-bin/mmsupport-bin/addchatroombyinvite?ticket=x&lt;/url&gt;',
+        5,
+      ),
+    });
+    expect(zh).toMatchObject({ kind: 'link', roomInvitation: { inviter: '老张', topic: '周末爬山' } });
+    const en = decode({
+      MsgType: 49,
+      AppMsgType: 5,
+      Content: appmsg(
+        '&lt;title&gt;Group Chat Invitation&lt;/title&gt;&lt;des&gt;"Zhang" invited you to join the group chat "Hiking". Enter to view details.&lt;/des&gt;',
+        5,
+      ),
+    });
+    expect(en).toMatchObject({ kind: 'link', roomInvitation: { inviter: 'Zhang', topic: 'Hiking' } });
+  });
+
+  it('a quote (57) keeps the quoted message', () => {
+    const m = decode({
+      MsgType: 49,
+      AppMsgType: 57,
+      Content: appmsg(
+        '&lt;title&gt;对的&lt;/title&gt;&lt;refermsg&gt;&lt;type&gt;1&lt;/type&gt;&lt;svrid&gt;4830202857208741650&lt;/svrid&gt;&lt;displayname&gt;老张&lt;/displayname&gt;&lt;content&gt;明天去吗&lt;/content&gt;&lt;/refermsg&gt;',
+        57,
+      ),
+    });
+    expect(m).toMatchObject({
+      kind: 'app',
+      appMsgType: 57,
+      title: '对的',
+      quoted: { msgId: '4830202857208741650', displayName: '老张', content: '明天去吗', msgType: 1 },
+    });
+  });
+
+  it('AppMsgType from the XML when the entry lacks it; type 1 with AppMsgType 2001 is a red packet', () => {
+    expect(decode({ MsgType: 49, Content: appmsg('&lt;title&gt;歌&lt;/title&gt;', 3) })).toMatchObject({
+      kind: 'music',
+      appMsgType: 3,
+    });
+    expect(decode({ MsgType: 1, AppMsgType: 2001, Content: '', FileName: '微信红包' })).toMatchObject({
+      kind: 'red-packet',
+      title: '微信红包',
+    });
+  });
+});

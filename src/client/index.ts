@@ -39,6 +39,8 @@ export type {
   RoomTopicEvent,
 } from './message-events.js';
 export type { ClientOptions } from './options.js';
+export { DEFAULT_RATE_LIMIT } from './store-options.js';
+export type { LoginStep, LoginStepEvent, ReloginEvent } from './types.js';
 export type { StableIdCollision, StableIdRecord, StableIdSource, StableIdStore } from './stable-id-types.js';
 export { MemoryStableIdStore, StableIdCollisionError } from './stable-ids.js';
 export type {

@@ -44,6 +44,9 @@ export async function startPair(
     'room-topic': [],
     revoke: [],
     logout: [],
+    'login-step': [],
+    relogin: [],
+    'send-retry': [],
     error: [],
   } as Pair['events'];
   for (const name of Object.keys(events) as (keyof ClientEvents)[]) {

@@ -2,6 +2,7 @@
  * The emulator's wire entries for every non-media kind: shaped as §9.5 says (escaping, <br/>, group
  * prefix rules) and decoded by the model into the right kind with the right fields.
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   type KindContext,
@@ -296,6 +297,59 @@ describe('wire escaping', () => {
     expect(xmlEscape('a "b" <c> & d')).toBe('a &quot;b&quot; &lt;c&gt; &amp; d');
     expect(wireXml('<a x="&quot;">\n🌸</a>')).toBe(
       '&lt;a x="&amp;quot;"&gt;<br/><span class="emoji emoji1f338"></span>&lt;/a&gt;',
+    );
+  });
+});
+
+describe('property: what the phone writes is what the client reads', () => {
+  const char = fc.constantFrom(
+    ...'aZ09 _-.,:;!?"\'&<>/=#%@[]{}()|\\\n\t中文字符邀请撤回🌸😀👍'.split(/(?:)/u),
+  );
+  const value = fc
+    .array(char, { minLength: 1, maxLength: 24 })
+    .map((cs) => cs.join('').trim())
+    .filter((s) => s !== '');
+
+  it('titles, names, labels, greetings and memos survive escaping, <br/>, emoji spans and CDATA', () => {
+    fc.assert(
+      fc.property(value, value, value, (a, b, c) => {
+        const person = { id: 'wxid_p', nickName: a, signature: b };
+        expect(decode({ kind: 'link', from, title: a, description: b, url: c })).toMatchObject({
+          kind: 'link',
+          title: a,
+          description: b,
+          url: c,
+        });
+        expect(decode({ kind: 'card', from, card: 'wxid_p' }, ctx({ card: person }))).toMatchObject({
+          card: { nickName: a, signature: b, id: 'wxid_p' },
+        });
+        expect(decode({ kind: 'location', from, label: a, latitude: 1, longitude: 2 })).toMatchObject({
+          location: { label: a },
+        });
+        expect(
+          decode({ kind: 'location', from, label: a, latitude: 1, longitude: 2, form: 'xml' }),
+        ).toMatchObject({
+          location: { label: a },
+        });
+        expect(
+          decode(
+            { kind: 'friend-request', from, greeting: b },
+            ctx({ sender: person, ticket: 'v2_t@stranger' }),
+          ),
+        ).toMatchObject({ greeting: b, contact: { nickName: a }, ticket: 'v2_t@stranger' });
+        expect(decode({ kind: 'transfer', from, amount: 1, memo: c })).toMatchObject({ memo: c });
+        expect(
+          decode({ kind: 'mini-program', from, title: a, appId: 'wx0123456789abcdef', pagePath: c }),
+        ).toMatchObject({
+          title: a,
+          pagePath: c,
+        });
+        expect(decode({ kind: 'revoke', from, msgId: '1' }, ctx({ senderName: a }))).toMatchObject({
+          replaceText: `"${a}" 撤回了一条消息`,
+        });
+        expect(decode({ kind: 'system', from, text: a })).toMatchObject({ kind: 'system', text: a });
+      }),
+      { numRuns: 300 },
     );
   });
 });

@@ -6,6 +6,7 @@ import { createClient, type WebWxClient } from '../client/index.js';
 import type { Logger } from '../logger.js';
 import type { CliIo } from './cli-io.js';
 import { formatSummary, summarizeContacts } from './contact-summary.js';
+import { openCliStore, reportLoginSteps } from './data-dir.js';
 import { runLineChat } from './line-chat.js';
 
 export interface LoginCommandOptions {
@@ -15,6 +16,8 @@ export interface LoginCommandOptions {
   signal: AbortSignal;
   /** Keep the chat running after stdin ends (demo without a terminal). */
   keepAliveOnEof?: boolean;
+  /** Where the SQLite store lives (data-dir.ts); none: nothing is kept. */
+  dataDir?: string;
 }
 
 /** Print login progress: the QR, scanned, logged in, counts. Returns the unsubscribe functions. */
@@ -38,12 +41,21 @@ export function reportLoginProgress(client: WebWxClient, io: CliIo): () => void 
 }
 
 export async function runLoginCommand(options: LoginCommandOptions, io: CliIo): Promise<number> {
+  // The session, contacts and message log live in the data directory (docs/sessions.md).
+  const store = options.dataDir === undefined ? undefined : openCliStore(options.dataDir);
   const client = createClient({
     ...(options.server ? { server: options.server } : {}),
     uos: { enabled: options.uos },
     logger: options.logger,
+    ...(store ? { store } : {}),
   });
-  return runClientSession(client, options, io);
+  const offSteps = reportLoginSteps(client, io);
+  try {
+    return await runClientSession(client, options, io);
+  } finally {
+    offSteps();
+    store?.close();
+  }
 }
 
 /** Log the client in, then run the line chat until quit, end of input, logout or the signal. */

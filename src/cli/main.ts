@@ -9,6 +9,7 @@ import { createCliLogger, type LogLevel } from './cli-logger.js';
 import { runChatCommand } from './chat-command.js';
 import { runDemoCommand } from './demo-command.js';
 import { runEmulatorCommand } from './emulator-command.js';
+import { resolveDataDir } from './data-dir.js';
 import { runLoginCommand } from './login-command.js';
 import { registerServeCommand } from './serve-command.js';
 
@@ -61,7 +62,8 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
       new Option('--log-level <level>', 'log to stderr at this level')
         .default(io.env.WEBWX_LOG_LEVEL ?? 'silent')
         .argParser(parseLogLevel),
-    );
+    )
+    .option('--data-dir <dir>', 'where sessions and messages are kept (default: WEBWX_DATA_DIR, else the platform data dir)');
 
   const logger = () => createCliLogger(program.opts<{ logLevel: LogLevel }>().logLevel);
 
@@ -96,7 +98,13 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
     .option('--no-uos', 'do not send the UOS desktop login headers')
     .action(async (opts: { server?: string; uos: boolean }) => {
       exitCode = await runLoginCommand(
-        { server: opts.server, uos: opts.uos, logger: logger(), signal: runSignal },
+        {
+          server: opts.server,
+          uos: opts.uos,
+          logger: logger(),
+          signal: runSignal,
+          dataDir: resolveDataDir(program.opts<{ dataDir?: string }>().dataDir, io.env),
+        },
         io,
       );
     });

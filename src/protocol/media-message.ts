@@ -5,7 +5,8 @@
  */
 import type { HttpRequestSpec } from './http-request.js';
 import { assertOk, parseJsonReply, stringOr } from './json-reply.js';
-import { buildBaseRequest, mmwebwxUrl, preEncoded, type QueryValue } from './request-ids.js';
+import { mainJsonPost } from './media.js';
+import type { QueryValue } from './request-ids.js';
 import type { SessionContext } from './session-context.js';
 import type { BaseResponse } from './wire-types.js';
 
@@ -32,19 +33,7 @@ function sendSpec(
   msg: Record<string, unknown>,
   o: MediaSendBase,
 ): HttpRequestSpec {
-  return {
-    endpoint,
-    method: 'POST',
-    url: mmwebwxUrl(ctx.hosts.main, endpoint, [
-      ...pairs,
-      ['lang', ctx.lang],
-      ['pass_ticket', preEncoded(ctx.credentials.passTicket)],
-    ]),
-    body: {
-      kind: 'json',
-      value: { BaseRequest: buildBaseRequest(ctx.credentials, o.deviceId), Msg: msg, Scene: o.scene ?? 0 },
-    },
-  };
+  return mainJsonPost(ctx, endpoint, o.deviceId, { Msg: msg, Scene: o.scene ?? 0 }, pairs);
 }
 
 function envelope(o: MediaSendBase, type: number): Record<string, unknown> {
@@ -169,23 +158,11 @@ export interface RevokeInit {
 
 /** §5.6: `POST /webwxrevokemsg` body `{BaseRequest, SvrMsgId, ToUserName, ClientMsgId}`. */
 export function buildRevokeRequest(ctx: SessionContext, o: RevokeInit): HttpRequestSpec {
-  return {
-    endpoint: 'webwxrevokemsg',
-    method: 'POST',
-    url: mmwebwxUrl(ctx.hosts.main, 'webwxrevokemsg', [
-      ['lang', ctx.lang],
-      ['pass_ticket', preEncoded(ctx.credentials.passTicket)],
-    ]),
-    body: {
-      kind: 'json',
-      value: {
-        BaseRequest: buildBaseRequest(ctx.credentials, o.deviceId),
-        SvrMsgId: o.svrMsgId,
-        ToUserName: o.toUserName,
-        ClientMsgId: o.clientMsgId,
-      },
-    },
-  };
+  return mainJsonPost(ctx, 'webwxrevokemsg', o.deviceId, {
+    SvrMsgId: o.svrMsgId,
+    ToUserName: o.toUserName,
+    ClientMsgId: o.clientMsgId,
+  });
 }
 
 export interface RevokeReply {

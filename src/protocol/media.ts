@@ -224,28 +224,39 @@ export interface CheckUploadInit {
   fileName: string;
 }
 
-/** §6.2: `POST ${main}/webwxcheckupload` body `{BaseRequest, FromUserName, ToUserName, FileSize, FileMd5, FileName, FileType: 7}`. */
-export function buildCheckUploadRequest(ctx: SessionContext, o: CheckUploadInit): HttpRequestSpec {
+/**
+ * `POST ${main}/<endpoint>?<pairs>&lang=&pass_ticket=` with the JSON body `{BaseRequest, ...fields}`:
+ * the shape of the media JSON calls (checkupload, the send endpoints, revoke).
+ */
+export function mainJsonPost(
+  ctx: SessionContext,
+  endpoint: string,
+  deviceId: string,
+  fields: Record<string, unknown>,
+  pairs: Array<[string, QueryValue]> = [],
+): HttpRequestSpec {
   return {
-    endpoint: 'webwxcheckupload',
+    endpoint,
     method: 'POST',
-    url: mmwebwxUrl(ctx.hosts.main, 'webwxcheckupload', [
+    url: mmwebwxUrl(ctx.hosts.main, endpoint, [
+      ...pairs,
       ['lang', ctx.lang],
       ['pass_ticket', preEncoded(ctx.credentials.passTicket)],
     ]),
-    body: {
-      kind: 'json',
-      value: {
-        BaseRequest: buildBaseRequest(ctx.credentials, o.deviceId),
-        FromUserName: o.from,
-        ToUserName: o.to,
-        FileSize: o.fileSize,
-        FileMd5: o.fileMd5,
-        FileName: o.fileName,
-        FileType: 7,
-      },
-    },
+    body: { kind: 'json', value: { BaseRequest: buildBaseRequest(ctx.credentials, deviceId), ...fields } },
   };
+}
+
+/** §6.2: `POST ${main}/webwxcheckupload` body `{BaseRequest, FromUserName, ToUserName, FileSize, FileMd5, FileName, FileType: 7}`. */
+export function buildCheckUploadRequest(ctx: SessionContext, o: CheckUploadInit): HttpRequestSpec {
+  return mainJsonPost(ctx, 'webwxcheckupload', o.deviceId, {
+    FromUserName: o.from,
+    ToUserName: o.to,
+    FileSize: o.fileSize,
+    FileMd5: o.fileMd5,
+    FileName: o.fileName,
+    FileType: 7,
+  });
 }
 
 export interface CheckUploadReply {

@@ -331,24 +331,20 @@ export function registerMediaRoutes(router: Router, ctx: EmulatorContext): void 
       return serveFile(store, req, media.path, media.md5, media.contentType, cache);
     }),
   });
-  router.api('webwxgetvoice', {
-    methods: ['GET'],
-    handler: download(ctx, (req) => {
-      const media = byMsgId(ctx, req);
-      return media === undefined
-        ? notFoundMedia()
-        : serveFile(store, req, media.path, media.md5, 'audio/mpeg');
-    }),
-  });
-  router.api('webwxgetvideo', {
-    methods: ['GET'],
-    handler: download(ctx, (req) => {
-      const media = byMsgId(ctx, req);
-      return media === undefined
-        ? notFoundMedia()
-        : serveFile(store, req, media.path, media.md5, 'video/mp4');
-    }),
-  });
+  for (const [endpoint, contentType] of [
+    ['webwxgetvoice', 'audio/mpeg'],
+    ['webwxgetvideo', 'video/mp4'],
+  ] as const) {
+    router.api(endpoint, {
+      methods: ['GET'],
+      handler: download(ctx, (req) => {
+        const media = byMsgId(ctx, req);
+        return media === undefined
+          ? notFoundMedia()
+          : serveFile(store, req, media.path, media.md5, contentType);
+      }),
+    });
+  }
   router.api('webwxgetmedia', {
     methods: ['GET'],
     handler: download(ctx, (req, s) => {

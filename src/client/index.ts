@@ -31,13 +31,6 @@ export type {
   RoomLeaveEvent,
   RoomTopicEvent,
 } from './message-events.js';
-export type {
-  MessageEvents,
-  RevokeEvent,
-  RoomJoinEvent,
-  RoomLeaveEvent,
-  RoomTopicEvent,
-} from './message-events.js';
 export type { ClientOptions } from './options.js';
 export { DEFAULT_RATE_LIMIT } from './store-options.js';
 export type { LoginStep, LoginStepEvent, ReloginEvent } from './types.js';

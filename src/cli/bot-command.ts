@@ -16,6 +16,7 @@ import { Bot } from '../bot/bot.js';
 import { BotConfigError } from '../bot/errors.js';
 import { createClient } from '../client/index.js';
 import type { Logger } from '../logger.js';
+import { redact } from '../redact.js';
 import { parseServerUrl } from './arguments.js';
 import { CliError, type CliIo } from './cli-io.js';
 import { runServiceSession } from './service-session.js';
@@ -187,13 +188,25 @@ export async function runBotCommand(options: BotCommandOptions, io: CliIo): Prom
     logger: options.logger,
   });
   const bot = new Bot(client, { logger: options.logger });
-  for (const register of plugins) await register(bot);
+  for (const [i, register] of plugins.entries()) {
+    try {
+      await register(bot);
+    } catch (error) {
+      throw new CliError(
+        `plugin ${config?.plugins[i]}: register(bot) failed: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+  }
   if (source) {
     bot.use(
       autoReply(source, {
         groups: groupPolicy(options, config),
         logger: options.logger,
         onReply: (ctx) => io.stdout.write(`replied in ${ctx.chatName}\n`),
+        onSourceError: (ctx, error) =>
+          io.stderr.write(
+            `webwx: ${source.name} failed for a message in ${ctx.chatName}: ${redact(error instanceof Error ? error.message : String(error))}\n`,
+          ),
       }),
     );
   }

@@ -140,7 +140,12 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
     .option('--data-dir <dir>', 'where --proxy keeps its CA (<dir>/emulator-ca; default: the data dir)')
     .action(
       async (opts: { port: number; host: string; world: string; proxy?: boolean; dataDir?: string }) => {
-        exitCode = await runEmulatorCommand({ ...opts, logger: logger(), signal: runSignal }, io);
+        // The global --data-dir takes `webwx emulator --data-dir DIR` too (commander parses it first).
+        const dataDir = opts.dataDir ?? program.opts<{ dataDir?: string }>().dataDir;
+        exitCode = await runEmulatorCommand(
+          { ...opts, ...(dataDir === undefined ? {} : { dataDir }), logger: logger(), signal: runSignal },
+          io,
+        );
       },
     );
 

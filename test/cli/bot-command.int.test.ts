@@ -129,6 +129,25 @@ describe('webwx bot --auto-reply', () => {
     await run.exit;
   });
 
+  it('says on stderr when the reply source fails, and goes on', async () => {
+    let calls = 0;
+    const hook = await startLocalServer(() => {
+      calls++;
+      return calls === 1 ? { status: 500, body: 'down' } : { body: JSON.stringify({ reply: 'back up' }) };
+    });
+    servers.push(hook);
+    const run = runCli(['bot', '--auto-reply', '--webhook', hook.url, '--server', emulator.baseUrl]);
+    await run.waitForOutput('Bot running');
+    emulator.phone.sendText({ from: '老张', text: 'one' });
+    emulator.phone.sendText({ from: '老张', text: 'two' });
+    expect((await sentTo('wxid_zhangwei01')).content).toBe('back up');
+    expect(run.stderr()).toMatch(
+      /webwx: webhook http:\/\/127\.0\.0\.1:\d+\/ failed for a message in 老张: .*HTTP 500/,
+    );
+    run.abort();
+    await run.exit;
+  });
+
   it('loads handler modules from --config', async () => {
     const plugin = join(dir, 'ping-plugin.mjs');
     writeFileSync(
@@ -167,6 +186,15 @@ describe('webwx bot --auto-reply', () => {
     const bad = join(dir, 'bad-rules.json');
     writeFileSync(bad, JSON.stringify({ rules: [{ regex: '([', reply: 'x' }] }));
     cases.push([['bot', '--auto-reply', '--rules', bad], /rules\[0\]\.regex: invalid regular expression/]);
+    const throwing = join(dir, 'throwing-plugin.mjs');
+    writeFileSync(throwing, "export function register() { throw new Error('needs SOME_VAR'); }\n");
+    const throwingConfig = join(dir, 'throwing.json');
+    writeFileSync(throwingConfig, JSON.stringify({ plugins: ['./throwing-plugin.mjs'] }));
+    cases.push([
+      ['bot', '--config', throwingConfig],
+      /plugin \.\/throwing-plugin\.mjs: register\(bot\) failed: needs SOME_VAR/,
+    ]);
+    cases.push([['bot', '--config', join(dir, 'no-such.json')], /--config: cannot read/]);
     for (const [args, message] of cases) {
       const run = runCli(args);
       expect(await run.exit).toBe(2);

@@ -35,6 +35,8 @@ export interface AutoReplyOptions {
   logger?: Logger;
   /** Called after each reply was sent. */
   onReply?(ctx: Context, reply: string): void;
+  /** Called when the source failed (after logging it); the message is passed on. */
+  onSourceError?(ctx: Context, error: unknown): void;
 }
 
 /** The text without the @-mentions of the user's own names (WeChat ends a mention with U+2005 or a space). */
@@ -89,6 +91,7 @@ export function autoReply(source: ReplySource, options: AutoReplyOptions = {}): 
         },
         'the reply source failed',
       );
+      options.onSourceError?.(ctx, error);
       return next();
     }
     if (answer === undefined || answer.trim() === '') return next();

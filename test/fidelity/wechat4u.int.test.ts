@@ -12,6 +12,7 @@ import { type DriverContact, Wechat4uProcess } from './wechat4u-process.js';
 let emu: Emulator;
 let bot: Wechat4uProcess;
 let contacts: DriverContact[] = [];
+let second: Wechat4uProcess | undefined;
 
 function userNameOf(nickName: string): string {
   const c = contacts.find((x) => x.NickName === nickName);
@@ -28,6 +29,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await second?.kill();
   await bot?.kill();
   await emu?.close();
 });
@@ -164,4 +166,19 @@ describe('wechat4u through proxy mode', () => {
     expect(after.filter((e) => e.event === 'error' && e.tips === '微信初始化失败')).toEqual([]);
     expect(emu.phone.sessions()[0]).toMatchObject({ state: 'ended', endCode: 1100, endReason: 'phone' });
   }, 40_000);
+
+  it('a second wechat4u logs in again and bot.stop() logs out (webwxlogout) with its logout event', async () => {
+    second = new Wechat4uProcess(emu.proxy!);
+    const uuid = (await second.waitFor((e) => e.event === 'uuid', { what: 'uuid' })).uuid as string;
+    emu.phone.scan(uuid);
+    emu.phone.confirm(uuid);
+    await second.waitFor((e) => e.event === 'login', { what: 'login' });
+    const session = emu.phone.sessions().at(-1)!;
+    expect(session.state).toBe('active');
+    const ended = new Promise((resolve) => emu.phone.on('logout', resolve));
+    const from = second.events.length;
+    await second.command('stop');
+    await second.waitFor((e) => e.event === 'logout', { from, what: 'logout' });
+    expect(await ended).toEqual({ sessionId: session.id, code: 1101, reason: 'client-logout' });
+  });
 });

@@ -140,6 +140,8 @@ export class MessageIntake {
       if (userName && userName !== self && !this.#lookedUp.has(key)) wanted.set(key, userName);
     };
     for (const message of messages) {
+      // Friend requests come from 'fmessage' and name a stranger: nothing to look up.
+      if (message.kind === 'friend-request') continue;
       const chat = message.chat.userName;
       const sender = message.sender.userName;
       if (isRoomUserName(chat)) {

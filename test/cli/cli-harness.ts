@@ -1,4 +1,7 @@
 /** Runs `webwx` in-process with in-memory streams, for CLI tests. */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import type { CliIo } from '../../src/cli/cli-io.js';
 import { main } from '../../src/cli/main.js';
@@ -37,7 +40,8 @@ export function runCli(
     stdin,
     stdout: out,
     stderr: err,
-    env: options.env ?? {},
+    // Never the user's real data directory: each run gets a fresh one (webwx login keeps its store there).
+    env: { WEBWX_DATA_DIR: mkdtempSync(join(tmpdir(), 'webwx-cli-data-')), ...options.env },
     isTty: options.isTty ?? false,
   };
   const controller = new AbortController();

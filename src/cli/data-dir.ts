@@ -1,0 +1,43 @@
+/**
+ * The CLI's data directory (docs/sessions.md): `--data-dir DIR`, else WEBWX_DATA_DIR, else the
+ * platform's usual place (env-paths: ~/.local/share/webwx on Linux, ~/Library/Application
+ * Support/webwx on macOS, %LOCALAPPDATA%\webwx\Data on Windows). `webwx login` keeps its SQLite store
+ * (session, contacts, message log) there, so a restart resumes without a QR code.
+ */
+import { join } from 'node:path';
+import envPaths from 'env-paths';
+import type { WebWxClient } from '../client/index.js';
+import { SqliteStore } from '../store/index.js';
+import type { CliIo } from './cli-io.js';
+
+/** The file name of the CLI's store inside the data directory. */
+export const STORE_FILE = 'webwx.db';
+
+export function resolveDataDir(flag: string | undefined, env: CliIo['env']): string {
+  if (flag !== undefined && flag.trim() !== '') return flag;
+  const fromEnv = env.WEBWX_DATA_DIR;
+  if (fromEnv !== undefined && fromEnv.trim() !== '') return fromEnv;
+  return envPaths('webwx', { suffix: '' }).data;
+}
+
+/** The CLI's SQLite store in `dataDir` (created with mode 0700/0600). Throws StoreError when unusable. */
+export function openCliStore(dataDir: string): SqliteStore {
+  return new SqliteStore(join(dataDir, STORE_FILE));
+}
+
+/** Prints the hot-reload steps (resume, push login, QR) as they happen. Returns the unsubscribe function. */
+export function reportLoginSteps(client: WebWxClient, io: CliIo): () => void {
+  return client.on('login-step', ({ step, outcome }) => {
+    const line =
+      step === 'resume' && outcome === 'trying'
+        ? 'Resuming the saved session…'
+        : step === 'resume' && outcome === 'failed'
+          ? 'The saved session is over.'
+          : step === 'push' && outcome === 'trying'
+            ? 'Asked your phone to confirm the login…'
+            : step === 'push' && outcome === 'failed'
+              ? 'The phone did not confirm; showing a QR code instead.'
+              : undefined;
+    if (line) io.stdout.write(`${line}\n`);
+  });
+}

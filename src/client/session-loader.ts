@@ -5,6 +5,8 @@
 import { LoggedOutError, logoutReasonFor, ProtocolError } from '../errors.js';
 import { type Contact, selfToContact } from '../model/index.js';
 import type { HttpRequestSpec } from '../protocol/http-request.js';
+import type { WireContact } from '../protocol/wire-types.js';
+import { isContactCache } from '../store/index.js';
 import {
   buildBatchGetContactRequests,
   buildGetContactRequest,
@@ -83,6 +85,7 @@ export async function loadContactPages(
   rt: Runtime,
   session: Session,
   directory: MutableContactDirectory,
+  collect?: WireContact[],
 ): Promise<void> {
   let seq = 0;
   const seen = new Set<number>();
@@ -92,6 +95,7 @@ export async function loadContactPages(
     });
     const contacts = parseGetContactReply(reply.text);
     directory.upsert(contacts.MemberList);
+    collect?.push(...contacts.MemberList);
     rt.logger.debug({ page, count: contacts.MemberList.length, seq: contacts.Seq }, 'contact page');
     seen.add(seq);
     seq = contacts.Seq;
@@ -112,6 +116,7 @@ export async function batchGetContacts(
   session: Session,
   directory: MutableContactDirectory,
   userNames: readonly string[],
+  collect?: WireContact[],
 ): Promise<number> {
   if (userNames.length === 0) return 0;
   const specs = buildBatchGetContactRequests(session.context(), {
@@ -124,6 +129,7 @@ export async function batchGetContacts(
     const reply = await rt.send(spec, { retry: true });
     const batch = parseBatchGetContactReply(reply.text);
     directory.upsert(batch.ContactList);
+    collect?.push(...batch.ContactList);
     received += batch.ContactList.length;
   });
   return received;
@@ -136,9 +142,18 @@ export async function loadContacts(
   directory: MutableContactDirectory,
 ): Promise<{ contacts: number; rooms: number; members: number }> {
   await notifyInited(rt, session);
-  await loadContactPages(rt, session, directory);
+  const cache = isContactCache(rt.options.store) ? rt.options.store : undefined;
+  const wires: WireContact[] = [];
+  await loadContactPages(rt, session, directory, cache ? wires : undefined);
   const rooms = directory.rooms().map((r) => r.userName);
-  await batchGetContacts(rt, session, directory, rooms);
+  await batchGetContacts(rt, session, directory, rooms, cache ? wires : undefined);
+  if (cache) {
+    // The contact cache (docs/sessions.md): the last full list, rooms with their members.
+    const byName = new Map(wires.map((w) => [w.UserName, w]));
+    await cache.saveContacts([...byName.values()]).catch((error: unknown) => {
+      rt.logger.warn({ error: errorText(error) }, 'saving the contact cache failed');
+    });
+  }
   const counts = directory.counts();
   rt.logger.info(counts, 'contacts loaded');
   return counts;

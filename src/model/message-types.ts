@@ -1,7 +1,7 @@
 /**
  * The Message model's types: a discriminated union on `kind`, one interface per kind (PROTOCOL.md §9).
  * Every field is always present (empty string / 0 / false when the wire did not carry it), so consumers
- * never need optional chaining on a decoded message.
+ * never need optional chaining on a decoded message; only `fallback` is absent when all went well.
  */
 import type { WireMessage } from '../protocol/wire-types.js';
 

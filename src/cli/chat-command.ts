@@ -7,7 +7,9 @@ import { homedir } from 'node:os';
 import { createElement } from 'react';
 import { createClient, type WebWxClient } from '../client/index.js';
 import type { Logger } from '../logger.js';
+import type { MessageStore } from '../store/index.js';
 import type { CliIo } from './cli-io.js';
+import { openCliStore, reportLoginSteps } from './data-dir.js';
 import { runClientSession } from './login-command.js';
 import { awayMessageSource } from './tui/auto-reply.js';
 import { sanitize } from './tui/message-render.js';
@@ -20,6 +22,8 @@ export interface ChatCommandOptions {
   signal: AbortSignal;
   /** Where saved media goes (default: the current directory). */
   downloadDir?: string | undefined;
+  /** Where the SQLite store lives (data-dir.ts): the session (resumed next time) and the message history. */
+  dataDir?: string | undefined;
 }
 
 /** Full screen needs a terminal on both sides (keys in raw mode, a screen to draw on). */
@@ -31,15 +35,31 @@ const ENTER_ALT_SCREEN = '\u001b[?1049h\u001b[H\u001b[2J\u001b[?25l';
 const LEAVE_ALT_SCREEN = '\u001b[?25h\u001b[?1049l';
 
 export async function runChatCommand(options: ChatCommandOptions, io: CliIo): Promise<number> {
+  // The same store as `webwx login` (docs/sessions.md): a session saved by either is resumed by both.
+  const store = options.dataDir === undefined ? undefined : openCliStore(options.dataDir);
   const client = createClient({
     ...(options.server ? { server: options.server } : {}),
     uos: { enabled: options.uos },
     logger: options.logger,
+    ...(store ? { store } : {}),
   });
-  if (options.plain || !canRunFullScreen(io)) {
-    return runClientSession(client, { signal: options.signal, keepAliveOnEof: false }, io);
+  try {
+    if (options.plain || !canRunFullScreen(io)) {
+      const offSteps = reportLoginSteps(client, io);
+      try {
+        return await runClientSession(client, { signal: options.signal, keepAliveOnEof: false }, io);
+      } finally {
+        offSteps();
+      }
+    }
+    return await runFullScreenSession(
+      client,
+      { signal: options.signal, downloadDir: options.downloadDir, messageStore: store },
+      io,
+    );
+  } finally {
+    store?.close();
   }
-  return runFullScreenSession(client, { signal: options.signal, downloadDir: options.downloadDir }, io);
 }
 
 /**
@@ -48,7 +68,7 @@ export async function runChatCommand(options: ChatCommandOptions, io: CliIo): Pr
  */
 export async function runFullScreenSession(
   client: WebWxClient,
-  options: { signal: AbortSignal; downloadDir?: string | undefined },
+  options: { signal: AbortSignal; downloadDir?: string | undefined; messageStore?: MessageStore | undefined },
   io: CliIo,
 ): Promise<number> {
   const { render } = await import('ink');
@@ -68,6 +88,7 @@ export async function runFullScreenSession(
       autoReply: awayMessageSource(),
       home: homedir(),
       ...(options.downloadDir ? { downloadDir: options.downloadDir } : {}),
+      ...(options.messageStore ? { messageStore: options.messageStore } : {}),
       onQuit: (how) => settle(how),
     }),
     {

@@ -5,6 +5,7 @@
  */
 import type { WebWxClient } from '../client/index.js';
 import type { Message } from '../model/index.js';
+import type { MessageStore, StoredMessage } from '../store/index.js';
 
 export type MediaSendKind = 'image' | 'file' | 'emoticon' | 'video';
 
@@ -32,13 +33,42 @@ export interface ClientActions {
   forward(message: Message, to: string): Promise<SentRef | undefined>;
   /** Saves a message's media; resolves to the written path. */
   download(message: Message, dir: string | undefined): Promise<string>;
-  /** Older messages of a chat, oldest first; undefined when the client keeps no history. */
-  history(chat: string, options: { limit: number; before?: string }): Promise<Message[] | undefined>;
+  /**
+   * Older messages of a chat, oldest first, and the cursor for the page before them; undefined when
+   * there is no message store.
+   */
+  history(chat: string, options: { limit: number; before?: number }): Promise<HistoryPage | undefined>;
   /** Which of the optional features the client offers. */
   has(feature: 'media' | 'revoke' | 'forward' | 'download' | 'history'): boolean;
 }
 
+export interface HistoryPage {
+  messages: Message[];
+  /** Pass as `before` for the page before this one; undefined at the beginning. */
+  before: number | undefined;
+}
+
 type AnyFn = (...args: unknown[]) => unknown;
+
+/** A message back from the store's log: its decoded fields, with the wire entry as `raw`. */
+export function storedToMessage(stored: StoredMessage, selfUserName: string): Message {
+  const fields = stored.fields as Partial<Message>;
+  const isSelf = stored.direction === 'out' || stored.senderUserName === selfUserName;
+  const base = {
+    id: stored.msgId || `stored-${stored.seq}`,
+    createTime: stored.createTime,
+    chat: { userName: stored.chatUserName, isRoom: stored.chatUserName.startsWith('@@') },
+    sender: { userName: stored.senderUserName, displayName: '' },
+    isSelf,
+    text: stored.text,
+    mentions: [],
+    mentionsSelf: false,
+  };
+  if (typeof fields.kind === 'string') {
+    return { ...base, ...fields, isSelf: fields.isSelf ?? isSelf, raw: stored.raw } as unknown as Message;
+  }
+  return { ...base, kind: 'text', raw: stored.raw } as unknown as Message;
+}
 
 const METHOD: Record<MediaSendKind, string> = {
   image: 'sendImage',
@@ -53,14 +83,11 @@ function method(target: unknown, name: string): AnyFn | undefined {
   return typeof fn === 'function' ? (fn as AnyFn).bind(target) : undefined;
 }
 
-function historySource(client: WebWxClient): AnyFn | undefined {
-  const direct = method(client, 'history');
-  if (direct) return direct;
-  const store = (client as unknown as Record<string, unknown>).store;
-  return method(store, 'history');
-}
-
-export function clientActions(client: WebWxClient): ClientActions {
+export function clientActions(
+  client: WebWxClient,
+  options: { messageStore?: MessageStore } = {},
+): ClientActions {
+  const store = options.messageStore;
   const need = (name: string, feature: string): AnyFn => {
     const fn = method(client, name);
     if (!fn) throw new FeatureUnavailableError(feature);
@@ -88,18 +115,24 @@ export function clientActions(client: WebWxClient): ClientActions {
       const result = (await fn(message, dir === undefined ? {} : { dir })) as { path?: string } | string;
       return typeof result === 'string' ? result : String(result?.path ?? '');
     },
-    async history(chat, options) {
-      const fn = historySource(client);
-      if (!fn) return undefined;
-      const result = await fn(chat, options);
-      return Array.isArray(result) ? (result as Message[]) : undefined;
+    async history(chat, query) {
+      if (!store) return undefined;
+      const rows = await store.history(chat, {
+        limit: query.limit,
+        ...(query.before !== undefined ? { before: query.before } : {}),
+      });
+      const self = client.self?.userName ?? '';
+      return {
+        messages: rows.map((r) => storedToMessage(r, self)),
+        before: rows.length >= query.limit ? rows[0]?.seq : undefined,
+      };
     },
     has(feature) {
       switch (feature) {
         case 'media':
           return method(client, 'sendImage') !== undefined;
         case 'history':
-          return historySource(client) !== undefined;
+          return store !== undefined;
         default:
           return method(client, feature) !== undefined;
       }

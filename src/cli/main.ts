@@ -4,9 +4,9 @@ import { Command, CommanderError, Option } from 'commander';
 import { WebWxError } from '../errors.js';
 import { parseLogLevel, parsePort, parseSeconds, parseServerUrl } from './arguments.js';
 import { registerBotCommand } from './bot-command.js';
+import { runChatCommand } from './chat-command.js';
 import { CliError, type CliIo, processIo } from './cli-io.js';
 import { createCliLogger, type LogLevel } from './cli-logger.js';
-import { runChatCommand } from './chat-command.js';
 import { runDemoCommand } from './demo-command.js';
 import { runEmulatorCommand } from './emulator-command.js';
 import { resolveDataDir } from './data-dir.js';
@@ -125,6 +125,7 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
           downloadDir: opts.downloadDir,
           logger: logger(),
           signal: runSignal,
+          dataDir: resolveDataDir(program.opts<{ dataDir?: string }>().dataDir, io.env),
         },
         io,
       );

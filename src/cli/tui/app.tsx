@@ -8,6 +8,7 @@ import { Box, Text, useInput, useStdout } from 'ink';
 import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import type { WebWxClient } from '../../client/index.js';
 import type { Contact, Message, Room } from '../../model/index.js';
+import type { MessageStore } from '../../store/index.js';
 import { type ClientActions, clientActions, type SentRef } from '../client-actions.js';
 import { addressables } from '../line-chat.js';
 import { resolveRecipient } from '../recipient.js';
@@ -41,6 +42,8 @@ import {
 export interface TuiAppProps {
   client: WebWxClient;
   actions?: ClientActions;
+  /** The message log that history comes from (when `actions` is not given). */
+  messageStore?: MessageStore;
   /** The auto-reply toggled by Ctrl+T. */
   autoReply?: AutoReplySource;
   /** A fixed size (tests); else the terminal's, following resizes. */
@@ -213,7 +216,11 @@ const MEDIA_NAMES: Record<MediaKind, string> = {
 export function TuiApp(props: TuiAppProps) {
   const { client } = props;
   const now = props.now ?? Date.now;
-  const actions = useMemo(() => props.actions ?? clientActions(client), [props.actions, client]);
+  const actions = useMemo(
+    () =>
+      props.actions ?? clientActions(client, props.messageStore ? { messageStore: props.messageStore } : {}),
+    [props.actions, props.messageStore, client],
+  );
   const model = useMemo(
     () => createTuiModel(initialState({ autoReplySource: props.autoReply?.label ?? '' })),
     [props.autoReply],
@@ -279,6 +286,16 @@ export function TuiApp(props: TuiAppProps) {
         }
       }),
       client.on('logout', ({ reason }) => model.dispatch({ type: 'logout', reason })),
+      on('login-step', (payload: never) => {
+        const p = payload as { step?: unknown; outcome?: unknown; reason?: unknown };
+        model.dispatch({
+          type: 'login-step',
+          step: String(p.step),
+          outcome: String(p.outcome),
+          ...(typeof p.reason === 'string' ? { reason: p.reason } : {}),
+        });
+      }),
+      on('relogin', () => model.dispatch({ type: 'notice', text: 'the session ended: logging in again…' })),
       client.on('error', (error) => model.dispatch({ type: 'sync-error', message: error.message })),
       // Contact changes (when the client reports them).
       on('contact-added', seed),
@@ -408,13 +425,13 @@ export function TuiApp(props: TuiAppProps) {
   async function openChatHistory(chat: string): Promise<void> {
     if (historyNote[chat] !== undefined) return;
     try {
-      const older = await actions.history(chat, { limit: 50 });
-      if (older === undefined) {
-        setHistoryNote((n) => ({ ...n, [chat]: 'earlier messages: not available yet (no message store)' }));
+      const page = await actions.history(chat, { limit: 50 });
+      if (page === undefined) {
+        setHistoryNote((n) => ({ ...n, [chat]: 'earlier messages: none kept (no message store)' }));
         return;
       }
       setHistoryNote((n) => ({ ...n, [chat]: '' }));
-      model.dispatch({ type: 'history', chat, messages: older });
+      model.dispatch({ type: 'history', chat, messages: page.messages });
     } catch (error) {
       setHistoryNote((n) => ({
         ...n,

@@ -35,7 +35,7 @@ export function loginStateText(login: LoginView): string {
 export function LoginScreen({ login, width, height }: LoginScreenProps) {
   const qrLines =
     login.qr && (login.phase === 'waiting' || login.phase === 'scanned') ? login.qr.split('\n') : [];
-  const fitsQr = qrLines.length + 4 <= height;
+  const fitsQr = qrLines.length + 4 + (login.note ? 1 : 0) <= height;
   const state = loginStateText(login);
   return (
     <Box flexDirection="column" width={width} height={height}>
@@ -43,6 +43,7 @@ export function LoginScreen({ login, width, height }: LoginScreenProps) {
       <Text color={login.phase === 'failed' ? 'red' : login.phase === 'scanned' ? 'green' : 'yellow'}>
         {padTo(` ${state}`, width)}
       </Text>
+      {login.note ? <Text color="cyan">{padTo(` ${login.note}`, width)}</Text> : null}
       {fitsQr ? (
         <Box flexDirection="column" paddingLeft={1}>
           {positional(qrLines).map(({ key, item: line }) => (

@@ -40,6 +40,8 @@ export interface LoginView {
   scannedBy: string;
   account: string;
   error: string | undefined;
+  /** What happened to session resume or push login, e.g. why the saved session could not be used. */
+  note: string;
 }
 
 export type Focus = 'list' | 'search' | 'compose' | 'messages';
@@ -94,6 +96,7 @@ export function initialState(options: { autoReplySource?: string } = {}): TuiSta
       scannedBy: '',
       account: '',
       error: undefined,
+      note: '',
     },
     store: emptyStore(),
     focus: 'list',
@@ -124,6 +127,7 @@ export type TuiAction =
   | { type: 'login'; account: string; selfNames: string[] }
   | { type: 'ready' }
   | { type: 'login-failed'; error: string }
+  | { type: 'login-step'; step: string; outcome: string; reason?: string }
   | { type: 'chats'; seeds: ChatSeed[] }
   | { type: 'chats-removed'; ids: string[] }
   | ({ type: 'message'; message: Message; now: number } & ReceiveOptions)
@@ -184,6 +188,19 @@ export function reduce(state: TuiState, action: TuiAction): TuiState {
       };
     case 'ready':
       return { ...state, screen: 'main', focus: state.screen === 'main' ? state.focus : 'list' };
+    case 'login-step': {
+      if (action.outcome === 'trying' && (action.step === 'resume' || action.step === 'push')) {
+        const note =
+          action.step === 'push' ? 'A login request was sent to your phone: confirm it there.' : '';
+        return { ...state, login: { ...state.login, phase: 'resuming', note } };
+      }
+      if (action.outcome === 'failed' && (action.step === 'resume' || action.step === 'push')) {
+        const why = action.reason ? ` (${sanitize(action.reason)})` : '';
+        const note = `The saved session could not be resumed${why}; log in with the QR code.`;
+        return { ...state, login: { ...state.login, note } };
+      }
+      return state;
+    }
     case 'login-failed':
       return { ...state, login: { ...state.login, phase: 'failed', error: sanitize(action.error) } };
     case 'chats':

@@ -131,6 +131,12 @@ describe('HTTP API (client ↔ emulator)', () => {
     expect(rooms.rooms.map((r) => r.topic).sort()).toEqual(
       ['周末徒步🏔', '相亲相爱一家人', '项目组-工作群'].sort(),
     );
+    const members = await call(`/v1/rooms/${encodeURIComponent('相亲相爱一家人')}/members`);
+    expect(members.status).toBe(200);
+    const body = (await members.json()) as { room: { topic: string }; members: { displayName: string }[] };
+    expect(body.room.topic).toBe('相亲相爱一家人');
+    expect(body.members.length).toBeGreaterThan(2);
+    expect((await call(`/v1/rooms/${encodeURIComponent('老张')}/members`)).status).toBe(404);
     const me = (await (await call('/v1/me')).json()) as { state: string; self: { nickName: string } };
     expect(me).toMatchObject({ state: 'ready', self: { nickName: '小明' } });
   });

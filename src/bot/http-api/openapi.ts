@@ -54,6 +54,19 @@ export function openApiDocument(serverUrl: string): Record<string, unknown> {
           },
         },
       },
+      '/v1/rooms/{room}/members': {
+        get: {
+          summary: 'The members of a group, with their group display names',
+          parameters: [{ name: 'room', in: 'path', required: true, schema: recipient }],
+          responses: {
+            '200': json({
+              type: 'object',
+              properties: { room: ref('Room'), members: { type: 'array', items: { type: 'object' } } },
+            }),
+            '404': error,
+          },
+        },
+      },
       '/v1/messages/text': {
         post: {
           summary: 'Send a text',

@@ -185,6 +185,23 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       return { contacts: list.map((c) => contactJson(client, c)) };
     },
     'GET /v1/rooms': async () => ({ rooms: client.contacts.rooms().map((r) => roomJson(client, r)) }),
+    'GET /v1/rooms/*/members': async (_req, _res, _params, path) => {
+      const userName = resolveRecipient(client, path[2] ?? '');
+      const room = client.contacts.room(userName);
+      if (!room) throw new ApiError(404, `"${(path[2] ?? '').slice(0, 100)}" is not a group`);
+      return {
+        room: roomJson(client, room),
+        members: room.members.map((m) => {
+          const stableId = stableIdOf(client, m.userName);
+          return {
+            userName: m.userName,
+            ...(stableId ? { stableId } : {}),
+            nickName: m.nickName,
+            displayName: m.displayName,
+          };
+        }),
+      };
+    },
     'POST /v1/messages/text': async (req) => {
       requireReady();
       const body = await readJsonBody(req, MAX_JSON_BYTES);
@@ -250,7 +267,10 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       } catch {
         throw new ApiError(400, 'the path is not valid percent-encoding');
       }
-      const pattern = `/${segments.map((s, i) => (segments[0] === 'v1' && segments[1] === 'chats' && i === 2 ? '*' : s)).join('/')}`;
+      // The third segment of /v1/chats/{chat}/… and /v1/rooms/{room}/… is a parameter.
+      const param =
+        segments[0] === 'v1' && (segments[1] === 'chats' || segments[1] === 'rooms') && segments.length > 3;
+      const pattern = `/${segments.map((s, i) => (param && i === 2 ? '*' : s)).join('/')}`;
       const method = req.method ?? 'GET';
       const handler = routes[`${method} ${pattern}`];
       if (!handler) {

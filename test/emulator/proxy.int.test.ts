@@ -1,7 +1,7 @@
 /** Proxy mode: CONNECT + TLS from the local CA, absolute-form requests, refusals, speaking as the real host. */
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
-import { connect as netConnect } from 'node:net';
+import { connect as netConnect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect as tlsConnect } from 'node:tls';
@@ -104,6 +104,16 @@ function rawConnect(e: Emulator, target: string): Promise<string> {
   });
 }
 
+/** A CONNECT tunnel, once the proxy answered it. */
+async function openTunnel(e: Emulator, target: string): Promise<Socket> {
+  const proxy = new URL(e.proxy!.url);
+  const raw = netConnect(Number(proxy.port), proxy.hostname);
+  await new Promise<void>((resolve) => raw.once('connect', () => resolve()));
+  raw.write(`CONNECT ${target} HTTP/1.1\r\nHost: ${target}\r\n\r\n`);
+  await new Promise<void>((resolve) => raw.once('data', () => resolve()));
+  return raw;
+}
+
 const JSLOGIN =
   '/jslogin?appid=wx782c26e4c19acffb&fun=new&lang=zh_CN&redirect_uri=https%3A%2F%2Fwx.qq.com%2Fcgi-bin%2Fmmwebwx-bin%2Fwebwxnewloginpage';
 
@@ -152,11 +162,7 @@ describe('proxy mode', () => {
       ]),
     );
     for (const host of ['login.wx.qq.com', 'webpush.wx2.qq.com', 'file.web2.wechat.com']) {
-      const proxy = new URL(e.proxy!.url);
-      const raw = netConnect(Number(proxy.port), proxy.hostname);
-      await new Promise<void>((resolve) => raw.once('connect', () => resolve()));
-      raw.write(`CONNECT ${host}:443 HTTP/1.1\r\nHost: ${host}:443\r\n\r\n`);
-      await new Promise<void>((resolve) => raw.once('data', () => resolve()));
+      const raw = await openTunnel(e, `${host}:443`);
       const tls = tlsConnect({ socket: raw, servername: host, ca: e.proxy!.caCertPem });
       await new Promise<void>((resolve, reject) => {
         tls.once('secureConnect', () => resolve());
@@ -253,11 +259,7 @@ describe('proxy mode', () => {
 
   it('a CONNECT to port 80 is a plain-HTTP tunnel served like the rest', async () => {
     const e = await start();
-    const proxy = new URL(e.proxy!.url);
-    const raw = netConnect(Number(proxy.port), proxy.hostname);
-    await new Promise<void>((resolve) => raw.once('connect', () => resolve()));
-    raw.write('CONNECT login.wx.qq.com:80 HTTP/1.1\r\nHost: login.wx.qq.com:80\r\n\r\n');
-    await new Promise<void>((resolve) => raw.once('data', () => resolve()));
+    const raw = await openTunnel(e, 'login.wx.qq.com:80');
     let answer = '';
     raw.on('data', (c: Buffer) => {
       answer += c.toString('utf8');
@@ -270,11 +272,7 @@ describe('proxy mode', () => {
 
   it('close() ends open tunnels and resolves', async () => {
     const e = await start();
-    const proxy = new URL(e.proxy!.url);
-    const raw = netConnect(Number(proxy.port), proxy.hostname);
-    await new Promise<void>((resolve) => raw.once('connect', () => resolve()));
-    raw.write('CONNECT wx.qq.com:443 HTTP/1.1\r\nHost: wx.qq.com:443\r\n\r\n');
-    await new Promise<void>((resolve) => raw.once('data', () => resolve()));
+    const raw = await openTunnel(e, 'wx.qq.com:443');
     const closed = new Promise<void>((resolve) => raw.once('close', () => resolve()));
     await e.close();
     await closed;

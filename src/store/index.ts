@@ -14,5 +14,11 @@ export type {
   StoredMessage,
   StoreErrorKind,
 } from './session-store.js';
-export { DEFAULT_HISTORY_LIMIT, isMessageStore, SAVED_SESSION_VERSION, StoreError } from './session-store.js';
+export {
+  DEFAULT_HISTORY_LIMIT,
+  isContactCache,
+  isMessageStore,
+  SAVED_SESSION_VERSION,
+  StoreError,
+} from './session-store.js';
 export { SQLITE_SCHEMA_VERSION, SqliteStore, type SqliteStoreOptions } from './sqlite-store.js';

@@ -142,5 +142,11 @@ export function isMessageStore(store: unknown): store is MessageStore {
   );
 }
 
+/** True when `store` also keeps the contact cache (MemoryStore, SqliteStore). */
+export function isContactCache(store: unknown): store is ContactCache {
+  const s = store as Partial<ContactCache> | undefined;
+  return typeof s?.loadContacts === 'function' && typeof s.saveContacts === 'function';
+}
+
 /** The default history page size. */
 export const DEFAULT_HISTORY_LIMIT = 50;

@@ -92,6 +92,9 @@ describe('hot reload', () => {
     sqlites.push(store);
     const first = await start(e, store);
     expect(steps(first)).toEqual(['qr:trying', 'qr:succeeded']);
+    const cached = await store.loadContacts();
+    expect(cached.length).toBe(new Set(cached.map((c) => c.UserName)).size);
+    expect(cached.find((c) => c.UserName.startsWith('@@'))?.MemberList.length).toBeGreaterThan(0);
     const friend = e.world.listedContacts()[0]!.id;
     const a = e.phone.sendText({ from: friend, text: 'before the restart' });
     await waitFor(first, a.msgId);

@@ -204,8 +204,9 @@ export class RawClient {
       if (!echo) continue;
       for (const m of sync.AddMsgList) {
         if (m.MsgType !== 1 || m.FromUserName === this.self) continue;
-        const id = `${Date.now()}${String(Math.floor(Math.random() * 1e4)).padStart(4, '0')}`;
+        // Unique per session: the server takes a repeated ClientMsgId for a retry and records nothing.
         this.echoed++;
+        const id = `${Date.now()}${String(this.echoed % 10_000).padStart(4, '0')}`;
         void this.#post(`${this.baseUrl}${MM}/webwxsendmsg?pass_ticket=${c.passTicket}`, {
           BaseRequest: this.#baseRequest(),
           Msg: {

@@ -29,6 +29,10 @@ export interface EchoSummary {
   p99Ms: number;
   /** Median over the runs of each run's highest sustained rate (0 when not even the first was). */
   maxSustainedRate: number;
+  /** The same with messages the client never echoed left out (median). */
+  maxRateIgnoringLoss: number;
+  /** Messages never echoed over the whole ramp up to that rate (median of the runs). */
+  lostEchoes: number;
   /** Every run reached the highest rate tried: the real limit is higher. */
   atCeiling: boolean;
   /** Emulator (driver) CPU, % of one core, at the highest sustained rate. */
@@ -96,6 +100,12 @@ export function collectEcho(runs: Partial<Record<string, EchoResult[]>>): Partia
       p50Ms: median(list.map((r) => r.p50Ms)),
       p99Ms: median(list.map((r) => r.p99Ms)),
       maxSustainedRate: median(list.map((r) => r.maxSustainedRate ?? 0)),
+      maxRateIgnoringLoss: median(list.map((r) => r.maxRateIgnoringLoss ?? 0)),
+      lostEchoes: median(
+        list.map((r) =>
+          r.steps.filter((s) => s.verdictIgnoringLoss?.sustained).reduce((sum, s) => sum + s.verdict.lost, 0),
+        ),
+      ),
       atCeiling: list.every((r) => r.maxSustainedRate !== undefined && r.maxSustainedRate >= highest(r)),
       emulatorCpuPctAtMax: median(atMax.map((s) => s?.emulatorCpuPct ?? Number.NaN)),
       clientCpuPctAtMax: median(atMax.map((s) => s?.clientCpuPct ?? Number.NaN)),
@@ -162,7 +172,17 @@ export function assembleRows(
       },
     });
     rows.push({
-      metric: 'emulator CPU at that rate',
+      metric: 'highest rate on latency alone (lost echoes left out)',
+      unit: 'msg/s',
+      ...cells(echo, (e) => e.maxRateIgnoringLoss),
+    });
+    rows.push({
+      metric: 'echoes lost on the way up to that rate',
+      unit: 'messages',
+      ...cells(echo, (e) => e.lostEchoes),
+    });
+    rows.push({
+      metric: 'emulator CPU at the highest sustained rate',
       unit: '% of a core',
       ...cells(echo, (e) => e.emulatorCpuPctAtMax),
       target: {

@@ -32,6 +32,8 @@ export interface EchoStepResult {
   p50: number;
   p99: number;
   verdict: StepVerdict;
+  /** The same step judged on latency and throughput only, messages never echoed left out. */
+  verdictIgnoringLoss: StepVerdict;
   /** CPU of the driver (emulator + phone) during the step, % of one core. */
   emulatorCpuPct: number;
   /** CPU of the client's process during the step, % of one core. */
@@ -44,6 +46,8 @@ export interface EchoResult {
   p50Ms: number;
   p99Ms: number;
   maxSustainedRate: number | undefined;
+  /** The highest rate sustained on latency and throughput alone, losses left out (the ramp still stops at the first failure). */
+  maxRateIgnoringLoss: number | undefined;
   steps: EchoStepResult[];
 }
 
@@ -150,6 +154,7 @@ export async function runEcho(o: EchoOptions): Promise<EchoResult> {
       p50: sum.p50,
       p99: sum.p99,
       verdict: judgeStep(s.step),
+      verdictIgnoringLoss: judgeStep(s.step, { tolerateLoss: true }),
       emulatorCpuPct: (s.driverCpuUs / 1000 / s.wallMs) * 100,
       clientCpuPct: (s.clientCpuUs / 1000 / s.wallMs) * 100,
     };
@@ -165,7 +170,7 @@ export async function runEcho(o: EchoOptions): Promise<EchoResult> {
     for (const rate of o.rates) {
       const s = result(await step(rate, o.stepMs));
       steps.push(s);
-      if (!s.verdict.sustained) break;
+      if (!s.verdictIgnoringLoss.sustained) break;
       await sleep(200);
     }
     return {
@@ -174,6 +179,9 @@ export async function runEcho(o: EchoOptions): Promise<EchoResult> {
       p50Ms: reference.p50,
       p99Ms: reference.p99,
       maxSustainedRate: highestSustained(steps),
+      maxRateIgnoringLoss: highestSustained(
+        steps.map((s) => ({ rate: s.rate, verdict: s.verdictIgnoringLoss })),
+      ),
       steps: [reference, ...steps].map((s, idx) => (idx === 0 ? { ...s, rate: o.referenceRate } : s)),
     };
   } finally {

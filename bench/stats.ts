@@ -82,7 +82,7 @@ export const MIN_THROUGHPUT_SHARE = 0.9;
  * latency did not grow over the step (the last quarter's median is within GROWTH_FACTOR × the first
  * quarter's + GROWTH_SLACK_MS): a growing queue means latency grows without bound.
  */
-export function judgeStep(step: EchoStep): StepVerdict {
+export function judgeStep(step: EchoStep, options: { tolerateLoss?: boolean } = {}): StepVerdict {
   const got = step.latencies.filter((l): l is number => l !== undefined);
   const lost = step.sent - got.length;
   const achievedRate = step.elapsedMs > 0 ? (got.length * 1000) / step.elapsedMs : 0;
@@ -93,13 +93,16 @@ export function judgeStep(step: EchoStep): StepVerdict {
   const lastQuarterP50 = median(tail);
   const base = { lost, achievedRate, firstQuarterP50, lastQuarterP50 };
   if (step.sent === 0) return { ...base, sustained: false, reason: 'nothing sent' };
-  if (lost > 0) return { ...base, sustained: false, reason: `${lost} of ${step.sent} never echoed` };
+  if (lost > 0 && !options.tolerateLoss)
+    return { ...base, sustained: false, reason: `${lost} of ${step.sent} never echoed` };
   // The rate as actually offered (timers may lag a little behind the schedule), against the rate the
   // echoes came back at once the first latency is taken out.
   const offered = offeredRate(step);
   const window = step.elapsedMs - (Number.isFinite(firstQuarterP50) ? firstQuarterP50 : 0);
   const kept = window > 0 ? (got.length * 1000) / window : 0;
-  if (step.sent > 1 && kept < MIN_THROUGHPUT_SHARE * offered) {
+  // With losses tolerated, the echoes that did come back are held to their share of the rate.
+  const share = options.tolerateLoss ? got.length / step.sent : 1;
+  if (step.sent > 1 && kept < MIN_THROUGHPUT_SHARE * offered * share) {
     return {
       ...base,
       sustained: false,

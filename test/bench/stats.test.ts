@@ -104,6 +104,14 @@ describe('judgeStep', () => {
     expect(v.lost).toBe(1);
     expect(v.reason).toMatch(/1 of 100 never echoed/);
   });
+  it('with losses tolerated, judges the echoes that came back on latency and throughput', () => {
+    const lat: (number | undefined)[] = Array(100).fill(3);
+    lat[10] = undefined;
+    lat[60] = undefined;
+    const v = judgeStep(step(100, lat), { tolerateLoss: true });
+    expect(v.sustained).toBe(true);
+    expect(v.lost).toBe(2);
+  });
   it('fails when latency grows over the step (a queue building up)', () => {
     const lat = Array.from({ length: 200 }, (_, i) => 2 + i * 2);
     const v = judgeStep(step(100, lat));

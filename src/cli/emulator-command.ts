@@ -4,7 +4,6 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import envPaths from 'env-paths';
 import {
   type EmulatorOptions,
   type EmulatorProxyInfo,
@@ -13,6 +12,7 @@ import {
 } from '../emulator/index.js';
 import type { Logger } from '../logger.js';
 import { CliError, type CliIo } from './cli-io.js';
+import { resolveDataDir } from './data-dir.js';
 
 export interface EmulatorCommandOptions {
   port: number;
@@ -37,10 +37,9 @@ export async function resolveWorld(world: string): Promise<NonNullable<EmulatorO
   }
 }
 
-/** The directory of the proxy's CA: `<data dir>/emulator-ca`. */
+/** The directory of the proxy's CA: `<data dir>/emulator-ca` (data dir as for `webwx login`). */
 export function emulatorCaDir(dataDir: string | undefined, env: CliIo['env']): string {
-  const base = dataDir ?? env.WEBWX_DATA_DIR ?? envPaths('webwx', { suffix: '' }).data;
-  return join(base, 'emulator-ca');
+  return join(resolveDataDir(dataDir, env), 'emulator-ca');
 }
 
 function proxyHelp(p: EmulatorProxyInfo): string {

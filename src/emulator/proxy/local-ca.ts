@@ -82,11 +82,19 @@ export function loadOrCreateCa(dir: string): LocalCa {
     writeFileSync(certPath, certPem, { mode: 0o644 });
     created = true;
   }
-  const caCert = forge.pki.certificateFromPem(certPem);
-  // Accept PKCS#1 or PKCS#8 key files: normalise through node:crypto.
-  const caKey = forge.pki.privateKeyFromPem(
-    createPrivateKey(keyPem).export({ type: 'pkcs1', format: 'pem' }).toString(),
-  );
+  let caCert: forge.pki.Certificate;
+  let caKey: forge.pki.rsa.PrivateKey;
+  try {
+    caCert = forge.pki.certificateFromPem(certPem);
+    // Accept PKCS#1 or PKCS#8 key files: normalise through node:crypto.
+    caKey = forge.pki.privateKeyFromPem(
+      createPrivateKey(keyPem).export({ type: 'pkcs1', format: 'pem' }).toString(),
+    );
+  } catch (error) {
+    throw new Error(
+      `emulator proxy: cannot use the CA in ${dir} (${error instanceof Error ? error.message : String(error)}); delete ${CA_CERT_FILE} and ${CA_KEY_FILE} there to make a new one`,
+    );
+  }
   // One leaf key for every host: generating RSA keys is the slow part.
   const leafKeys = newRsaKeyPem();
   const leafPublic = forge.pki.publicKeyFromPem(leafKeys.publicPem);

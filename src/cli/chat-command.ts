@@ -8,11 +8,22 @@ import { createElement } from 'react';
 import { createClient, type WebWxClient } from '../client/index.js';
 import type { Logger } from '../logger.js';
 import type { MessageStore } from '../store/index.js';
+import { chooseReplySource } from './bot-command.js';
 import type { CliIo } from './cli-io.js';
 import { openCliStore, reportLoginSteps } from './data-dir.js';
 import { runClientSession } from './login-command.js';
-import { awayMessageSource } from './tui/auto-reply.js';
+import { type AutoReplySource, awayMessageSource, botReplySource } from './tui/auto-reply.js';
 import { sanitize } from './tui/message-render.js';
+
+/** The flags of `webwx chat` as commander hands them over. */
+export interface ChatCommandFlags {
+  server?: string;
+  uos: boolean;
+  plain?: boolean;
+  downloadDir?: string;
+  rules?: string;
+  webhook?: string;
+}
 
 export interface ChatCommandOptions {
   server?: string | undefined;
@@ -22,6 +33,9 @@ export interface ChatCommandOptions {
   signal: AbortSignal;
   /** Where saved media goes (default: the current directory). */
   downloadDir?: string | undefined;
+  /** Auto-reply sources (as for `webwx bot`); without one, Ctrl+T turns on a built-in away message. */
+  rules?: string | undefined;
+  webhook?: string | undefined;
   /** Where the SQLite store lives (data-dir.ts): the session (resumed next time) and the message history. */
   dataDir?: string | undefined;
 }
@@ -35,6 +49,22 @@ const ENTER_ALT_SCREEN = '\u001b[?1049h\u001b[H\u001b[2J\u001b[?25l';
 const LEAVE_ALT_SCREEN = '\u001b[?25h\u001b[?1049l';
 
 export async function runChatCommand(options: ChatCommandOptions, io: CliIo): Promise<number> {
+  const source =
+    options.rules !== undefined || options.webhook !== undefined
+      ? await chooseReplySource(
+          {
+            uos: options.uos,
+            autoReply: true,
+            groups: 'mentions',
+            logger: options.logger,
+            signal: options.signal,
+            ...(options.rules !== undefined ? { rules: options.rules } : {}),
+            ...(options.webhook !== undefined ? { webhook: options.webhook } : {}),
+          },
+          undefined,
+          io.env,
+        )
+      : undefined;
   // The same store as `webwx login` (docs/sessions.md): a session saved by either is resumed by both.
   const store = options.dataDir === undefined ? undefined : openCliStore(options.dataDir);
   const client = createClient({
@@ -54,7 +84,12 @@ export async function runChatCommand(options: ChatCommandOptions, io: CliIo): Pr
     }
     return await runFullScreenSession(
       client,
-      { signal: options.signal, downloadDir: options.downloadDir, messageStore: store },
+      {
+        signal: options.signal,
+        downloadDir: options.downloadDir,
+        messageStore: store,
+        autoReply: source ? botReplySource(source, client) : awayMessageSource(),
+      },
       io,
     );
   } finally {
@@ -68,7 +103,13 @@ export async function runChatCommand(options: ChatCommandOptions, io: CliIo): Pr
  */
 export async function runFullScreenSession(
   client: WebWxClient,
-  options: { signal: AbortSignal; downloadDir?: string | undefined; messageStore?: MessageStore | undefined },
+  options: {
+    signal: AbortSignal;
+    downloadDir?: string | undefined;
+    messageStore?: MessageStore | undefined;
+    /** Default: the built-in away message. */
+    autoReply?: AutoReplySource;
+  },
   io: CliIo,
 ): Promise<number> {
   const { render } = await import('ink');
@@ -85,7 +126,7 @@ export async function runFullScreenSession(
   const instance = render(
     createElement(TuiApp, {
       client,
-      autoReply: awayMessageSource(),
+      autoReply: options.autoReply ?? awayMessageSource(),
       home: homedir(),
       ...(options.downloadDir ? { downloadDir: options.downloadDir } : {}),
       ...(options.messageStore ? { messageStore: options.messageStore } : {}),

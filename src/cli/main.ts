@@ -4,7 +4,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { WebWxError } from '../errors.js';
 import { parseLogLevel, parsePort, parseSeconds, parseServerUrl } from './arguments.js';
 import { registerBotCommand } from './bot-command.js';
-import { runChatCommand } from './chat-command.js';
+import { type ChatCommandFlags, runChatCommand } from './chat-command.js';
 import { CliError, type CliIo, processIo } from './cli-io.js';
 import { createCliLogger, type LogLevel } from './cli-logger.js';
 import { runDemoCommand } from './demo-command.js';
@@ -116,13 +116,17 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
     .option('--no-uos', 'do not send the UOS desktop login headers')
     .option('--plain', 'line mode (->NAME:TEXT) even in a terminal')
     .option('--download-dir <dir>', 'where saved media goes (default: the current directory)')
-    .action(async (opts: { server?: string; uos: boolean; plain?: boolean; downloadDir?: string }) => {
+    .option('--rules <file>', 'auto-reply (Ctrl+T) answers from a rules JSON file, as in webwx bot')
+    .option('--webhook <url>', 'auto-reply (Ctrl+T) answers from a webhook, as in webwx bot')
+    .action(async (opts: ChatCommandFlags) => {
       exitCode = await runChatCommand(
         {
           server: opts.server,
           uos: opts.uos,
           plain: opts.plain ?? false,
           downloadDir: opts.downloadDir,
+          rules: opts.rules,
+          webhook: opts.webhook,
           logger: logger(),
           signal: runSignal,
           dataDir: resolveDataDir(program.opts<{ dataDir?: string }>().dataDir, io.env),

@@ -281,8 +281,17 @@ export function TuiApp(props: TuiAppProps) {
         });
         const { autoReply } = latest.current;
         if (autoReplyOn.current && autoReply) {
-          const reply = autoReply.replyTo(message, latest.current.now());
-          if (reply) void latest.current.sendText(message.chat.userName, reply);
+          autoReply.replyTo(message, latest.current.now()).then(
+            (reply) => {
+              if (reply && autoReplyOn.current) void latest.current.sendText(message.chat.userName, reply);
+            },
+            (error: unknown) =>
+              model.dispatch({
+                type: 'notice',
+                text: `auto-reply failed: ${describeError(error)}`,
+                error: true,
+              }),
+          );
         }
       }),
       client.on('logout', ({ reason }) => model.dispatch({ type: 'logout', reason })),

@@ -54,7 +54,7 @@ export async function forwardMessage(
   if (kind === undefined) {
     if ('appMsgType' in message && message.appMsgType > 0) {
       const spec = buildSendAppMsgRequest(ctx, { ...base, content, type: message.appMsgType });
-      return send(spec, 'file');
+      return send(spec, 'app');
     }
     throw new MediaError('no-media', `a ${message.kind} message cannot be forwarded`);
   }

@@ -87,6 +87,9 @@ export async function postSend(
   return result;
 }
 
+/** What an upload is sent as. */
+type UploadKind = 'image' | 'file' | 'video' | 'emoticon';
+
 interface Uploaded {
   mediaId: string;
   /** From webwxcheckupload (large files): goes into webwxsendappmsg. */
@@ -141,7 +144,7 @@ export class MediaService {
     to: string,
     input: MediaInput,
     options: SendMediaOptions,
-    kindOf: (fileName: string) => Exclude<SentKind, 'text'>,
+    kindOf: (fileName: string) => UploadKind,
   ): Promise<SentMessage> {
     if (!to) throw new TypeError('send: `to` must be a UserName');
     const { rt } = this.deps;
@@ -160,7 +163,7 @@ export class MediaService {
   async #sendUploaded(
     to: string,
     source: UploadSource,
-    kind: Exclude<SentKind, 'text'>,
+    kind: UploadKind,
     uploaded: Uploaded,
   ): Promise<SentMessage> {
     const { rt, session } = this.deps;
@@ -189,7 +192,7 @@ export class MediaService {
   async #upload(
     to: string,
     source: UploadSource,
-    kind: Exclude<SentKind, 'text'>,
+    kind: UploadKind,
     signal: AbortSignal | undefined,
   ): Promise<Uploaded> {
     const { rt, session } = this.deps;

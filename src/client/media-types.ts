@@ -15,7 +15,8 @@ export interface SendMediaOptions {
   signal?: AbortSignal;
 }
 
-export type SentKind = 'text' | 'image' | 'file' | 'video' | 'emoticon';
+/** 'app': a forwarded app message other than a file (link, music, mini program…). */
+export type SentKind = 'text' | 'image' | 'file' | 'video' | 'emoticon' | 'app';
 
 /** What every send resolves to: enough to revoke it (§5.6). */
 export interface SentMessage {

@@ -222,6 +222,46 @@ describe('media round trips (client ↔ emulator)', () => {
     expect(textRecord.content).toBe('hello <b>&</b>');
   });
 
+  it('forwards a link as an app message, and refuses what cannot be forwarded', async () => {
+    const link = await arrived(
+      pair.emulator.phone.sendMessage({
+        kind: 'link',
+        from: 'wxid_alice',
+        title: 'News',
+        url: 'https://example.com/a',
+      }).msgId,
+    );
+    const sent = await pair.client.forward(link, userNameOf('Bob'));
+    expect(sent.kind).toBe('app');
+    const record = await pair.emulator.phone.waitForSent((r) => r.msgId === sent.msgId);
+    expect(record).toMatchObject({ type: 5, scene: 2 });
+    expect(record.content).toContain('https://example.com/a');
+    const voice = await arrived(
+      (await pair.emulator.phone.sendVoice({ from: 'wxid_alice', data: Buffer.from('ID3') })).msgId,
+    );
+    await expect(pair.client.forward(voice, userNameOf('Bob'))).rejects.toMatchObject({ reason: 'no-media' });
+    const text = pair.events.message.find((m) => m.kind === 'text');
+    if (text) await expect(pair.client.download(text)).rejects.toMatchObject({ reason: 'no-media' });
+  });
+
+  it('aborts sends and downloads through a signal, leaving nothing behind', async () => {
+    const aborted = AbortSignal.abort();
+    await expect(
+      pair.client.sendFile(userNameOf('Bob'), randomBytes(10), { fileName: 'a.bin', signal: aborted }),
+    ).rejects.toMatchObject({ name: 'AbortError' });
+    const injected = await pair.emulator.phone.sendFile({
+      from: 'wxid_bob',
+      data: randomBytes(100),
+      fileName: 'z.bin',
+    });
+    const message = await arrived(injected.msgId);
+    const dir = await freshDir('aborted');
+    await expect(pair.client.download(message, { dir, signal: aborted })).rejects.toMatchObject({
+      name: 'AbortError',
+    });
+    expect(await readdir(dir)).toEqual([]);
+  });
+
   it('revokes a sent message: the phone sees it; an unknown one is a ProtocolError', async () => {
     const alice = userNameOf('Alice');
     const seen = new Promise((done) => {

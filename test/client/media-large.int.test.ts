@@ -88,6 +88,25 @@ describe('a 25 MB file', () => {
     expect(down.report.growth).toBeLessThan(SIZE / 4);
   }, 60_000);
 
+  it('over 25 MB goes through webwxcheckupload; a second send of the same file skips the upload', async () => {
+    const bigger = join(work, 'bigger.bin');
+    const md5 = await writeRandomFile(bigger, SIZE + 1);
+    const alice = pair.client.contacts.find('Alice')[0]?.userName ?? '';
+    const first = await pair.client.sendFile(alice, bigger);
+    const record = await pair.emulator.phone.waitForSent((r) => r.msgId === first.msgId);
+    expect(record.media?.md5).toBe(md5);
+    expect(record.media?.size).toBe(SIZE + 1);
+    // Any upload now fails: the second send succeeds only because checkupload knows the file.
+    const fault = pair.emulator.faults.inject('webwxuploadmedia', { kind: 'http-status', status: 400 });
+    try {
+      const second = await pair.client.sendFile(alice, bigger);
+      expect(second.mediaId).toBe(first.mediaId);
+      expect(fault.hits).toBe(0);
+    } finally {
+      fault.remove();
+    }
+  }, 60_000);
+
   it('the measurement sees a whole file held in memory', async () => {
     const held = await measureMemory(async () => {
       const whole = Buffer.alloc(SIZE, 1);

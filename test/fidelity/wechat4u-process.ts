@@ -33,6 +33,7 @@ export interface DriverContact {
   NickName: string;
   RemarkName: string;
   MemberCount: number;
+  HeadImgUrl: string;
 }
 
 export class Wechat4uProcess {

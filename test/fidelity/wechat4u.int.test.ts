@@ -76,6 +76,12 @@ describe('wechat4u through proxy mode', () => {
       expect(room, r.topic).toBeDefined();
       expect(room!.MemberCount).toBe(r.memberIds.length);
     }
+    // Avatars: HeadImgUrl is relative; wechat4u prefixes https://wx.qq.com (§6.3).
+    const zhang = contacts.find((c) => c.NickName === '张伟')!;
+    expect(zhang.HeadImgUrl).toMatch(/^\/cgi-bin\/mmwebwx-bin\/webwxgeticon\?/);
+    const head = await bot.command<{ base64: string; type: string }>('getHeadImg', { url: zhang.HeadImgUrl });
+    expect(head.type).toBe('image/jpeg');
+    expect(Buffer.from(head.base64, 'base64').subarray(0, 2).toString('hex')).toBe('ffd8');
     // Code 3 after init (§4.2), and the heartbeat to filehelper wechat4u sends at once (§12).
     expect(emu.phone.statusNotifications().some((n) => n.code === 3)).toBe(true);
     const heartbeat = await emu.phone.waitForSent((r) => r.to === 'filehelper');

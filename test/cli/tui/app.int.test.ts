@@ -3,6 +3,9 @@
  * against the real emulator: login screen, chat list, keys, sending, receiving every kind, revokes,
  * mentions, auto-reply.
  */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { render } from 'ink-testing-library';
 import { createElement as h } from 'react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -10,6 +13,7 @@ import { TuiApp } from '../../../src/cli/tui/app.js';
 import { awayMessageSource } from '../../../src/cli/tui/auto-reply.js';
 import { createClient, type WebWxClient } from '../../../src/client/index.js';
 import { type Emulator, startEmulator } from '../../../src/emulator/index.js';
+import { MemoryStore } from '../../../src/store/index.js';
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping ink's colours
 const plain = (frame: string | undefined) => (frame ?? '').replace(/\u001b\[[0-9;]*m/g, '');
@@ -60,10 +64,11 @@ describe('TuiApp against the emulator', () => {
     await emulator.close();
   });
 
-  async function loggedIn(): Promise<Rendered> {
+  async function loggedIn(extra: { downloadDir?: string } = {}): Promise<Rendered> {
     const r = render(
       h(TuiApp, {
         client,
+        ...extra,
         size: { columns: 100, rows: 32 },
         autoReply: awayMessageSource({ perChatIntervalMs: 60_000 }),
         onQuit: (how) => quits.push(how),
@@ -174,5 +179,79 @@ describe('TuiApp against the emulator', () => {
     await waitForFrame(r, (f) => f.includes('webwx help') && f.includes('/forward NAME'), 'help');
     await type(r, 'x');
     await waitForFrame(r, (f) => !f.includes('webwx help'), 'help closed');
+  });
+
+  it('sends media with /image, saves an incoming image with s, and forwards it with f', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'webwx-tui-'));
+    const picture = join(dir, 'cat.png');
+    writeFileSync(picture, Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex'));
+    const r = await loggedIn({ downloadDir: join(dir, 'saved') });
+    await type(r, '/', 'alice', '\r');
+    await waitForFrame(r, (f) => f.includes('type a message'), 'the chat');
+
+    await type(r, `/image ${picture}`, '\r');
+    const sent = await emulator.phone.waitForSent((s) => s.type === 3);
+    expect(await sent.media?.bytes()).toEqual(readFileSync(picture));
+    await waitForFrame(
+      r,
+      (f) => f.includes('me: [image cat.png]') && f.includes('image sent'),
+      'the image sent',
+    );
+
+    const bytes = Buffer.from('ffd8ffe000104a464946', 'hex');
+    await emulator.phone.sendImage({ from: 'Alice Smith', data: bytes, fileName: 'photo.jpg' });
+    await waitForFrame(r, (f) => /Alice Smith: \[image[^\]]*press s to save\]/.test(f), 'the incoming image');
+    await type(r, '\t');
+    await waitForFrame(r, (f) => !f.includes('> ▏'), 'message selection');
+    await type(r, 's');
+    const saved = await waitForFrame(r, (f) => f.includes('saved to '), 'the saved notice');
+    const path = /saved to (\S+)/.exec(saved)?.[1] ?? '';
+    expect(path.startsWith(join(dir, 'saved'))).toBe(true);
+    expect(readFileSync(path)).toEqual(bytes);
+
+    await type(r, 'f');
+    await waitForFrame(r, (f) => f.includes('> /forward'), 'the forward prompt');
+    await type(r, 'Bobby', '\r');
+    const forwarded = await emulator.phone.waitForSent((s) => s.type === 3 && s.to === 'bob_jones');
+    expect(forwarded.to).toBe('bob_jones');
+    await waitForFrame(r, (f) => f.includes('forwarded to Bobby'), 'the forward notice');
+  });
+});
+
+describe('TuiApp history from the message store', () => {
+  it('shows what the store kept when a chat is opened', async () => {
+    const emulator = await startEmulator({
+      world: 'demo',
+      timing: { loginPollHoldMs: 1000, syncCheckHoldMs: 1000 },
+    });
+    const store = new MemoryStore();
+    const client = createClient({ server: emulator.baseUrl, store });
+    emulator.phone.on('qr', (qr) => {
+      if (qr.state === 'waiting') setTimeout(() => emulator.phone.confirm(qr.uuid), 10);
+    });
+    try {
+      await client.start();
+      // Messages that arrive before the UI is there are only in the store.
+      let delivered = 0;
+      const off = client.on('message', () => delivered++);
+      emulator.phone.sendText({ from: '老张', text: 'earlier one' });
+      emulator.phone.sendText({ from: '老张', text: 'earlier two' });
+      while (delivered < 2) await new Promise((resolve) => setTimeout(resolve, 20));
+      off();
+      const r = render(
+        h(TuiApp, { client, messageStore: store, size: { columns: 100, rows: 30 }, onQuit: () => {} }),
+      );
+      try {
+        await waitForFrame(r, (f) => f.includes('Chats  (/ search)'), 'the chat list');
+        await type(r, '/', 'laozhang', '\r');
+        const frame = await waitForFrame(r, (f) => f.includes('老张: earlier two'), 'the history');
+        expect(frame.indexOf('老张: earlier one')).toBeLessThan(frame.indexOf('老张: earlier two'));
+      } finally {
+        r.unmount();
+      }
+    } finally {
+      await client.stop();
+      await emulator.close();
+    }
   });
 });

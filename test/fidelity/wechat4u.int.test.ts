@@ -97,6 +97,15 @@ describe('wechat4u through proxy mode', () => {
     expect(msg.Content).toBe(text);
   });
 
+  it('receives a group message from a non-friend member, named by the in-group display name from the full MemberList', async () => {
+    const injected = emu.phone.sendText({ from: 'wxid_uncle_s1', room: '相亲相爱一家人', text: '大家好' });
+    const msg = await bot.waitForMessage((m) => m.MsgId === injected.msgId);
+    const room = contacts.find((c) => c.NickName === '相亲相爱一家人')!;
+    expect(msg.FromUserName).toBe(room.UserName);
+    // wechat4u swaps the @member prefix for the member's display name (§9.3, §12 batchgetcontact).
+    expect(msg.Content).toBe('三舅:\n大家好');
+  });
+
   it('receives an image from the phone (MsgType 3) and downloads it with getMsgImg', async () => {
     const png = await QRCode.toBuffer('webwx fidelity image', { type: 'png' });
     const injected = await emu.phone.sendImage({ from: '老张', data: png, fileName: 'photo.png' });

@@ -184,6 +184,10 @@ describe('proxy mode', () => {
     const secure = await absoluteForm(e, `https://login.weixin.qq.com${JSLOGIN}`);
     expect(secure.text).toMatch(/^window\.QRLogin\.code = 200;/);
     expect(e.phone.qrCodes()).toHaveLength(2);
+    // Absolute-form to the emulator's own address (HTTP_PROXY covering the phone API) is served directly.
+    const self = await absoluteForm(e, `${e.baseUrl}/__phone/qr`);
+    expect(self.status).toBe(200);
+    expect(JSON.parse(self.text)).toHaveLength(2);
   });
 
   it('refuses every other host with 403 and a text naming it; nothing is forwarded', async () => {

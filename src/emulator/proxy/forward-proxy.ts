@@ -41,6 +41,17 @@ function connectTarget(target: string): { host: string; port: number } {
   return { host: normalizeHost(m?.[1] ?? target), port: m?.[2] === undefined ? 443 : Number(m[2]) };
 }
 
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/** Does an absolute-form URL name this server's own listening address? */
+function isSelf(url: URL, req: IncomingMessage): boolean {
+  const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
+  if (url.protocol !== 'http:' || port !== req.socket.localPort) return false;
+  const local = req.socket.localAddress ?? '';
+  const host = url.hostname.toLowerCase();
+  return LOOPBACK.has(host) || host === local || host === `[${local}]`;
+}
+
 export class ForwardProxy {
   /** Sockets that came through CONNECT (raw and TLS), mapped to the host they were opened for. */
   private readonly tunnelHost = new WeakMap<Socket, string>();
@@ -65,11 +76,15 @@ export class ForwardProxy {
     const url = req.url ?? '/';
     if (/^https?:\/\//i.test(url)) {
       let host: string;
+      let parsed: URL;
       try {
-        host = normalizeHost(new URL(url).host);
+        parsed = new URL(url);
+        host = normalizeHost(parsed.host);
       } catch {
         return { kind: 'refused', host: url };
       }
+      // Addressed to the emulator itself (a client whose HTTP_PROXY also covers the phone API).
+      if (isSelf(parsed, req)) return { kind: 'direct' };
       return isServedHost(host)
         ? { kind: 'served', publicHost: publicHostFor(host) }
         : { kind: 'refused', host };

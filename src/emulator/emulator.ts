@@ -88,7 +88,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     ...(proxy ? { proxy: proxy.proxy } : {}),
   });
   const host = options.host ?? '127.0.0.1';
-  const address = await server.listen(options.port ?? 0, host);
+  const address = await server.listen(options.port ?? 0, host).catch((error: unknown) => {
+    proxy?.dispose();
+    throw error;
+  });
   const urlHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   ctx.baseUrl = `http://${urlHost}:${address.port}`;
   logger.info(

@@ -3,20 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { canRunFullScreen } from '../../src/cli/chat-command.js';
-import { type Emulator, startEmulator } from '../../src/emulator/index.js';
+import type { Emulator } from '../../src/emulator/index.js';
+import { startAutoConfirmingEmulator } from '../bot/logged-in.js';
 import { runCli } from './cli-harness.js';
 
 describe('webwx chat', () => {
   let emulator: Emulator;
 
   beforeEach(async () => {
-    emulator = await startEmulator({
-      world: 'demo',
-      timing: { loginPollHoldMs: 1000, syncCheckHoldMs: 1000 },
-    });
-    emulator.phone.on('qr', (qr) => {
-      if (qr.state === 'waiting') setTimeout(() => emulator.phone.confirm(qr.uuid), 20);
-    });
+    emulator = await startAutoConfirmingEmulator();
   });
 
   afterEach(async () => {

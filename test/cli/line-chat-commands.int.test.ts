@@ -7,7 +7,8 @@ import type { CliIo } from '../../src/cli/cli-io.js';
 import type { ClientActions } from '../../src/cli/client-actions.js';
 import { type LineChatEnd, runLineChat } from '../../src/cli/line-chat.js';
 import { createClient, type WebWxClient } from '../../src/client/index.js';
-import { type Emulator, startEmulator } from '../../src/emulator/index.js';
+import type { Emulator } from '../../src/emulator/index.js';
+import { startAutoConfirmingEmulator } from '../bot/logged-in.js';
 
 interface Session {
   client: WebWxClient;
@@ -22,17 +23,7 @@ describe('line mode: the seed’s commands against the emulator', () => {
   let client: WebWxClient | undefined;
 
   beforeEach(async () => {
-    emulator = await startEmulator({
-      world: 'demo',
-      timing: { loginPollHoldMs: 1000, syncCheckHoldMs: 1000 },
-    });
-    emulator.phone.on('qr', (qr) => {
-      if (qr.state !== 'waiting') return;
-      setTimeout(() => {
-        emulator.phone.scan(qr.uuid);
-        emulator.phone.confirm(qr.uuid);
-      }, 20);
-    });
+    emulator = await startAutoConfirmingEmulator();
   });
 
   afterEach(async () => {

@@ -14,6 +14,7 @@ import { awayMessageSource } from '../../../src/cli/tui/auto-reply.js';
 import { createClient, type WebWxClient } from '../../../src/client/index.js';
 import { type Emulator, startEmulator } from '../../../src/emulator/index.js';
 import { MemoryStore } from '../../../src/store/index.js';
+import { startAutoConfirmingEmulator } from '../../bot/logged-in.js';
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping ink's colours
 const plain = (frame: string | undefined) => (frame ?? '').replace(/\u001b\[[0-9;]*m/g, '');
@@ -220,15 +221,9 @@ describe('TuiApp against the emulator', () => {
 
 describe('TuiApp history from the message store', () => {
   it('shows what the store kept when a chat is opened', async () => {
-    const emulator = await startEmulator({
-      world: 'demo',
-      timing: { loginPollHoldMs: 1000, syncCheckHoldMs: 1000 },
-    });
+    const emulator = await startAutoConfirmingEmulator();
     const store = new MemoryStore();
     const client = createClient({ server: emulator.baseUrl, store });
-    emulator.phone.on('qr', (qr) => {
-      if (qr.state === 'waiting') setTimeout(() => emulator.phone.confirm(qr.uuid), 10);
-    });
     try {
       await client.start();
       // Messages that arrive before the UI is there are only in the store.

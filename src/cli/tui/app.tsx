@@ -431,17 +431,26 @@ export function TuiApp(props: TuiAppProps) {
     }
   }
 
-  async function openChatHistory(chat: string): Promise<void> {
-    if (historyNote[chat] !== undefined) return;
+  /** Per chat: the cursor of the next older history page (undefined: none), and whether one is loading. */
+  const historyCursor = useRef(new Map<string, { before: number | undefined; loading: boolean }>());
+
+  async function loadHistory(chat: string, first: boolean): Promise<void> {
+    const cursor = historyCursor.current.get(chat);
+    if (first ? historyNote[chat] !== undefined : !cursor || cursor.loading || cursor.before === undefined)
+      return;
+    historyCursor.current.set(chat, { before: cursor?.before, loading: true });
     try {
-      const page = await actions.history(chat, { limit: 50 });
+      const before = first ? undefined : cursor?.before;
+      const page = await actions.history(chat, { limit: 50, ...(before !== undefined ? { before } : {}) });
       if (page === undefined) {
         setHistoryNote((n) => ({ ...n, [chat]: 'earlier messages: none kept (no message store)' }));
         return;
       }
+      historyCursor.current.set(chat, { before: page.before, loading: false });
       setHistoryNote((n) => ({ ...n, [chat]: '' }));
       model.dispatch({ type: 'history', chat, messages: page.messages });
     } catch (error) {
+      historyCursor.current.set(chat, { before: undefined, loading: false });
       setHistoryNote((n) => ({
         ...n,
         [chat]: `earlier messages could not be loaded: ${describeError(error)}`,
@@ -461,7 +470,10 @@ export function TuiApp(props: TuiAppProps) {
         void runCommand(effect.chat, effect.command, effect.line);
         return;
       case 'open-chat':
-        void openChatHistory(effect.chat);
+        void loadHistory(effect.chat, true);
+        return;
+      case 'older':
+        void loadHistory(effect.chat, false);
         return;
       case 'toggle-auto-reply':
         if (!props.autoReply) {

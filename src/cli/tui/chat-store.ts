@@ -229,8 +229,25 @@ export function compareChats(a: ChatSummary, b: ChatSummary): number {
   return a.title.localeCompare(b.title);
 }
 
+/** visibleChats results per store (stores are immutable, so a result stays right for its store). */
+const visibleCache = new WeakMap<ReadonlyMap<string, ChatSummary>, Map<string, ChatSummary[]>>();
+
 /** The chat list as shown: every chat in order, or, while searching, the matches (best first). */
 export function visibleChats(store: ChatStore, query = ''): ChatSummary[] {
+  let cached = visibleCache.get(store.chats);
+  if (!cached) {
+    cached = new Map();
+    visibleCache.set(store.chats, cached);
+  }
+  const hit = cached.get(query);
+  if (hit) return hit;
+  const result = computeVisible(store, query);
+  if (cached.size > 8) cached.clear();
+  cached.set(query, result);
+  return result;
+}
+
+function computeVisible(store: ChatStore, query: string): ChatSummary[] {
   const all = [...store.chats.values()];
   if (query.trim() === '') return all.sort(compareChats);
   return all

@@ -277,6 +277,8 @@ export type Effect =
   | { kind: 'send-text'; chat: string; text: string }
   | { kind: 'command'; chat: string; command: ComposeCommand; line: number | undefined }
   | { kind: 'open-chat'; chat: string }
+  /** Scrolled up: load the page of history before what is shown, if there is one. */
+  | { kind: 'older'; chat: string }
   | { kind: 'toggle-auto-reply' }
   | { kind: 'quit'; interrupt?: boolean };
 
@@ -380,7 +382,12 @@ export function handleKey(state: TuiState, pressed: KeyPress, options: { home?: 
     case 'compose': {
       if (!open) return none({ ...cleared, focus: 'list' });
       if (key.escape) return none({ ...cleared, focus: 'list', selectedLine: undefined });
-      if (key.pageUp) return none({ ...state, scroll: state.scroll + PAGE_ROWS });
+      if (key.pageUp) {
+        return {
+          state: { ...state, scroll: state.scroll + PAGE_ROWS },
+          effects: [{ kind: 'older', chat: open }],
+        };
+      }
       if (key.pageDown) return none({ ...state, scroll: Math.max(0, state.scroll - PAGE_ROWS) });
       const lines = linesOf(state.store, open);
       if (key.tab || (key.upArrow && state.compose === '')) {

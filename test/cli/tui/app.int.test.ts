@@ -220,7 +220,7 @@ describe('TuiApp against the emulator', () => {
 });
 
 describe('TuiApp history from the message store', () => {
-  it('shows what the store kept when a chat is opened', async () => {
+  it('shows what the store kept when a chat is opened, and older pages on PgUp', async () => {
     const emulator = await startAutoConfirmingEmulator();
     const store = new MemoryStore();
     const client = createClient({ server: emulator.baseUrl, store });
@@ -230,8 +230,9 @@ describe('TuiApp history from the message store', () => {
       let delivered = 0;
       const off = client.on('message', () => delivered++);
       emulator.phone.sendText({ from: '老张', text: 'earlier one' });
+      for (let i = 0; i < 60; i++) emulator.phone.sendText({ from: '老张', text: `m${i}` });
       emulator.phone.sendText({ from: '老张', text: 'earlier two' });
-      while (delivered < 2) await new Promise((resolve) => setTimeout(resolve, 20));
+      while (delivered < 62) await new Promise((resolve) => setTimeout(resolve, 20));
       off();
       const r = render(
         h(TuiApp, { client, messageStore: store, size: { columns: 100, rows: 30 }, onQuit: () => {} }),
@@ -239,8 +240,15 @@ describe('TuiApp history from the message store', () => {
       try {
         await waitForFrame(r, (f) => f.includes('Chats  (/ search)'), 'the chat list');
         await type(r, '/', 'laozhang', '\r');
-        const frame = await waitForFrame(r, (f) => f.includes('老张: earlier two'), 'the history');
-        expect(frame.indexOf('老张: earlier one')).toBeLessThan(frame.indexOf('老张: earlier two'));
+        await waitForFrame(
+          r,
+          (f) => f.includes('老张: earlier two') && f.includes('老张: m59'),
+          'the history',
+        );
+        // The first page holds the newest 50; scrolling up loads the page before it.
+        await type(r, ...Array.from({ length: 8 }, () => '\u001b[5~'));
+        const top = await waitForFrame(r, (f) => f.includes('老张: earlier one'), 'the older page');
+        expect(top.indexOf('老张: earlier one')).toBeLessThan(top.indexOf('老张: m0'));
       } finally {
         r.unmount();
       }

@@ -569,6 +569,7 @@ export function TuiApp(props: TuiAppProps) {
                 />
                 <Compose
                   value={state.compose}
+                  cursor={state.composeCursor}
                   focused={state.focus === 'compose'}
                   width={rightWidth}
                   maxRows={maxComposeRows}

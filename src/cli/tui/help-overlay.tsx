@@ -10,6 +10,7 @@ export const KEY_HELP: readonly { keys: string; what: string }[] = [
   { keys: 'Esc', what: 'back' },
   { keys: 'Enter', what: 'send (in a chat)' },
   { keys: 'Alt+Enter', what: 'new line (or Ctrl+J)' },
+  { keys: '← → Home End', what: 'move in the text' },
   { keys: 'Tab  ↑', what: 'select messages' },
   { keys: 's  o', what: 'save / open media' },
   { keys: 'f  r', what: 'forward / recall' },

@@ -19,6 +19,7 @@ import {
 } from './chat-store.js';
 import { type ComposeCommand, parseCompose } from './compose-commands.js';
 import { hasMedia, sanitize } from './message-render.js';
+import { graphemes } from './text-width.js';
 
 export type LoginPhase =
   | 'starting'
@@ -74,6 +75,8 @@ export interface TuiState {
   /** Index in the visible chat list. */
   selected: number;
   compose: string;
+  /** Where the caret is in `compose` (UTF-16 index, on a grapheme boundary). */
+  composeCursor: number;
   /** Index of the selected message in the open chat (focus 'messages'). */
   selectedLine: number | undefined;
   /** Rows scrolled up from the newest in the chat view. */
@@ -103,6 +106,7 @@ export function initialState(options: { autoReplySource?: string } = {}): TuiSta
     query: '',
     selected: 0,
     compose: '',
+    composeCursor: 0,
     selectedLine: undefined,
     scroll: 0,
     help: false,
@@ -266,6 +270,8 @@ export interface KeyPress {
   rightArrow?: boolean;
   pageUp?: boolean;
   pageDown?: boolean;
+  home?: boolean;
+  end?: boolean;
   tab?: boolean;
   backspace?: boolean;
   delete?: boolean;
@@ -296,6 +302,49 @@ const clamp = (n: number, lo: number, hi: number): number => Math.min(Math.max(n
 function typed(input: string): string {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: keeping only printable input
   return input.replace(/\r\n?/g, '\n').replace(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/g, '');
+}
+
+/** The compose box set to `text`, the caret at `cursor` (default: the end). */
+function setCompose(state: TuiState, text: string, cursor = text.length): TuiState {
+  return { ...state, compose: text, composeCursor: Math.min(Math.max(0, cursor), text.length) };
+}
+
+/** Inserts at the caret. */
+function insertAt(state: TuiState, text: string): TuiState {
+  const at = Math.min(state.composeCursor, state.compose.length);
+  return setCompose(state, state.compose.slice(0, at) + text + state.compose.slice(at), at + text.length);
+}
+
+/** Grapheme boundaries of the compose text, so the caret never splits an emoji. */
+function boundaries(text: string): number[] {
+  const points = [0];
+  let at = 0;
+  for (const g of graphemes(text)) {
+    at += g.length;
+    points.push(at);
+  }
+  return points;
+}
+
+function moveCaret(state: TuiState, how: 'left' | 'right' | 'home' | 'end'): TuiState {
+  const text = state.compose;
+  const at = Math.min(state.composeCursor, text.length);
+  if (how === 'home') return { ...state, composeCursor: text.lastIndexOf('\n', at - 1) + 1 };
+  if (how === 'end') {
+    const next = text.indexOf('\n', at);
+    return { ...state, composeCursor: next < 0 ? text.length : next };
+  }
+  const points = boundaries(text);
+  const target = how === 'left' ? [...points].reverse().find((p) => p < at) : points.find((p) => p > at);
+  return { ...state, composeCursor: target ?? at };
+}
+
+/** Deletes the grapheme before the caret. */
+function deleteBack(state: TuiState): TuiState {
+  const at = Math.min(state.composeCursor, state.compose.length);
+  const before = [...boundaries(state.compose)].reverse().find((p) => p < at);
+  if (before === undefined) return state;
+  return setCompose(state, state.compose.slice(0, before) + state.compose.slice(at), before);
 }
 
 function dropLast(text: string): string {
@@ -394,25 +443,29 @@ export function handleKey(state: TuiState, pressed: KeyPress, options: { home?: 
         if (lines.length === 0) return none(state);
         return none({ ...cleared, focus: 'messages', selectedLine: lines.length - 1 });
       }
-      if (key.return && key.meta) return none({ ...cleared, compose: `${state.compose}\n` });
+      if (key.return && key.meta) return none(insertAt(cleared, '\n'));
+      if (key.leftArrow) return none(moveCaret(cleared, 'left'));
+      if (key.rightArrow) return none(moveCaret(cleared, 'right'));
+      if (key.home || (key.ctrl && key.input === 'a')) return none(moveCaret(cleared, 'home'));
+      if (key.end || (key.ctrl && key.input === 'e')) return none(moveCaret(cleared, 'end'));
       if (key.return) {
         const command = parseCompose(state.compose, options);
         if (command.kind === 'empty') return none(state);
         if (command.kind === 'invalid')
           return none({ ...state, notice: { text: command.reason, error: true } });
-        if (command.kind === 'help') return none({ ...cleared, compose: '', help: true });
-        if (command.kind === 'quit')
-          return { state: { ...cleared, compose: '' }, effects: [{ kind: 'quit' }] };
-        const next = { ...cleared, compose: '', scroll: 0, selectedLine: undefined };
+        if (command.kind === 'help') return none({ ...setCompose(cleared, ''), help: true });
+        if (command.kind === 'quit') return { state: setCompose(cleared, ''), effects: [{ kind: 'quit' }] };
+        const next = { ...setCompose(cleared, ''), scroll: 0, selectedLine: undefined };
         if (command.kind === 'text')
           return { state: next, effects: [{ kind: 'send-text', chat: open, text: command.text }] };
         return { state: next, effects: [{ kind: 'command', chat: open, command, line: state.selectedLine }] };
       }
-      if (key.backspace || key.delete) return none({ ...cleared, compose: dropLast(state.compose) });
+      // Terminals send DEL (0x7f) for Backspace, which ink reports as `delete`.
+      if (key.backspace || key.delete) return none(deleteBack(cleared));
       if (key.input === '?' && state.compose === '') return none({ ...cleared, help: true });
       if (key.ctrl || (key.meta && key.input.length === 1)) return none(state);
       const text = typed(key.input);
-      if (text) return none({ ...cleared, compose: state.compose + text });
+      if (text) return none(insertAt(cleared, text));
       return none(state);
     }
     case 'messages': {
@@ -445,7 +498,7 @@ export function handleKey(state: TuiState, pressed: KeyPress, options: { home?: 
         return command(key.input === 's' ? { kind: 'save', dir: undefined } : { kind: 'open' });
       }
       if (key.input === 'f')
-        return none({ ...cleared, focus: 'compose', compose: '/forward ', selectedLine: current });
+        return none({ ...setCompose(cleared, '/forward '), focus: 'compose', selectedLine: current });
       if (key.input === 'r') {
         if (!line.message.isSelf || line.sent === undefined) {
           return none({

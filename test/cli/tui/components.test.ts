@@ -5,7 +5,7 @@ import { ChatList } from '../../../src/cli/tui/chat-list.js';
 import type { ChatLine, ChatSeed } from '../../../src/cli/tui/chat-store.js';
 import { emptyStore, receiveMessage, upsertChats, visibleChats } from '../../../src/cli/tui/chat-store.js';
 import { ChatView } from '../../../src/cli/tui/chat-view.js';
-import { Compose } from '../../../src/cli/tui/compose.js';
+import { Compose, composeRows } from '../../../src/cli/tui/compose.js';
 import { HelpOverlay } from '../../../src/cli/tui/help-overlay.js';
 import { LoginScreen } from '../../../src/cli/tui/login-screen.js';
 import { StatusLine } from '../../../src/cli/tui/status-line.js';
@@ -367,6 +367,24 @@ describe('Compose', () => {
       ).lastFrame(),
     );
     expect(empty).toContain('> type a message');
+  });
+
+  it('draws the caret where it is, and keeps its row in view', () => {
+    const frame = plain(
+      show(
+        h(Compose, {
+          value: 'hello world',
+          cursor: 5,
+          focused: true,
+          width: 40,
+          maxRows: 2,
+          placeholder: '',
+        }),
+      ).lastFrame(),
+    );
+    expect(frame).toContain('> hello▏ world');
+    const rows = composeRows(Array.from({ length: 6 }, (_, i) => `row ${i}`).join('\n'), 40, 2, true, 3);
+    expect(rows).toEqual(['row▏ 0', 'row 1']);
   });
 
   it('keeps to the last rows when the text grows', () => {

@@ -144,6 +144,37 @@ describe('keys in a chat', () => {
     expect(r.state.compose).toBe('你好[31m');
   });
 
+  it('moves the caret by whole characters and edits where it is', () => {
+    const r = press(
+      inChat(),
+      'ac',
+      { leftArrow: true },
+      'b',
+      { rightArrow: true },
+      '👍🏽',
+      { leftArrow: true },
+      { delete: true },
+    );
+    expect(r.state.compose).toBe('ab👍🏽');
+    expect(r.state.composeCursor).toBe(2);
+    const lines = press(
+      inChat(),
+      'one',
+      { input: '\n' },
+      'two',
+      { home: true },
+      '>',
+      { end: true },
+      '!',
+      { input: 'a', ctrl: true },
+      '#',
+    );
+    expect(lines.state.compose).toBe('one\n#>two!');
+    const sent = press(lines.state, ENTER);
+    expect(sent.effects).toEqual([{ kind: 'send-text', chat: '@alice', text: 'one\n#>two!' }]);
+    expect(sent.state).toMatchObject({ compose: '', composeCursor: 0 });
+  });
+
   it('turns slash commands into effects, and reports bad ones without sending', () => {
     const image = press(inChat(), '/image ~/cat.png', ENTER);
     expect(image.effects).toEqual([

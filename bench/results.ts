@@ -22,6 +22,8 @@ export interface Meta {
   quick: boolean;
   repeats: number;
   durationMs?: number;
+  /** With --merge: the run whose results were kept for the scenarios not run again. */
+  merged?: string;
 }
 
 export interface EchoSummary {

@@ -8,6 +8,7 @@
  *   npm run bench -- --only echo,login # some scenarios (echo, emulator, login, decode, idle)
  *   npm run bench -- --repeats 5       # more repeats (medians are reported)
  *   npm run bench -- --json FILE       # also write the results there (any run)
+ *   npm run bench -- --only echo --merge bench/results.json   # rerun some scenarios, keep the others' results
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -42,6 +43,7 @@ const { values } = parseArgs({
     repeats: { type: 'string' },
     'no-write': { type: 'boolean', default: false },
     json: { type: 'string' },
+    merge: { type: 'string' },
   },
 });
 const quick = values.quick ?? false;
@@ -52,7 +54,10 @@ const only = new Set<Scenario>(
     .map((s) => s.trim())
     .filter((s): s is Scenario => (SCENARIOS as readonly string[]).includes(s)),
 );
-const wanted = !quick && !values['no-write'] && only.size === SCENARIOS.length;
+const merged: Partial<BenchResults> | undefined = values.merge
+  ? (JSON.parse(readFileSync(values.merge, 'utf8')) as BenchResults)
+  : undefined;
+const wanted = !quick && !values['no-write'] && (only.size === SCENARIOS.length || merged !== undefined);
 
 const RATES = [100, 200, 400, 800, 1200, 1600, 2000, 2400, 2800, 3200, 4000, 4800, 6400, 8000];
 const echoBase = {
@@ -173,6 +178,15 @@ async function main(): Promise<void> {
     );
   }
 
+  if (merged) {
+    // Scenarios not run this time keep the results of the merged file.
+    if (!only.has('decode')) results.decode = merged.decode;
+    if (!only.has('echo')) results.echo = merged.echo ?? {};
+    if (!only.has('emulator')) results.emulator = merged.emulator;
+    if (!only.has('login')) results.login = merged.login ?? {};
+    if (!only.has('idle')) results.idle = merged.idle;
+    results.meta.merged = `${merged.meta?.commit ?? '?'} ${merged.meta?.date ?? ''}`.trim();
+  }
   results.rows = assembleRows(results);
   results.table = renderTable(results.rows);
   results.notes = notesFor(results);

@@ -126,12 +126,14 @@ export async function runEcho(o: EchoOptions): Promise<EchoResult> {
     while (performance.now() < deadline && keys.some((k) => echoes.get(k)?.latency === undefined))
       await sleep(5);
     const latencies = keys.map((k) => echoes.get(k)?.latency);
-    const lastEcho = Math.max(
-      ...keys.map((k) => {
-        const e = echoes.get(k)!;
-        return e.latency === undefined ? performance.now() : e.sentAt + e.latency;
-      }),
-    );
+    // The last echo that came back (the end of the drain wait when none did): messages never echoed
+    // are counted as lost, not as time.
+    let lastEcho = Number.NEGATIVE_INFINITY;
+    for (const k of keys) {
+      const e = echoes.get(k)!;
+      if (e.latency !== undefined) lastEcho = Math.max(lastEcho, e.sentAt + e.latency);
+    }
+    if (lastEcho === Number.NEGATIVE_INFINITY) lastEcho = performance.now();
     const wallMs = performance.now() - start;
     const cpu = process.cpuUsage(cpuBefore);
     const clientAfter = await subject.usage();

@@ -305,7 +305,9 @@ export function TuiApp(props: TuiAppProps) {
         });
       }),
       on('relogin', () => model.dispatch({ type: 'notice', text: 'the session ended: logging in again…' })),
-      client.on('error', (error) => model.dispatch({ type: 'sync-error', message: error.message })),
+      client.on('error', (error) =>
+        model.dispatch({ type: 'sync-error', message: error.message, now: latest.current.now() }),
+      ),
       // Contact changes (when the client reports them).
       on('contact-added', seed),
       on('contact-updated', seed),

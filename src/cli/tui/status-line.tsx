@@ -14,7 +14,10 @@ export interface StatusLineProps {
 export function syncHealth(status: StatusInfo, now: number): { text: string; ok: boolean } {
   if (status.connection === 'logged-out' || status.connection === 'stopped')
     return { text: 'offline', ok: false };
-  if (status.errors > 0) return { text: `sync retrying (${status.errors})`, ok: false };
+  // Recovered errors count as trouble for a minute; after that the sync is taken to be fine again.
+  if (status.errors > 0 && now - status.lastErrorAt < 60_000) {
+    return { text: `sync retrying (${status.errors})`, ok: false };
+  }
   if (status.lastActivity === 0) return { text: 'sync ok', ok: true };
   const ago = Math.max(0, Math.round((now - status.lastActivity) / 1000));
   return { text: ago < 60 ? 'sync ok' : `sync ok, quiet ${Math.floor(ago / 60)}m`, ok: true };
@@ -34,7 +37,7 @@ export function statusText(status: StatusInfo, unread: number, now: number): str
 
 export function StatusLine({ status, notice, unread, width, now }: StatusLineProps) {
   const text = statusText(status, unread, now);
-  const ok = status.connection === 'ready' && status.errors === 0;
+  const ok = status.connection === 'ready' && syncHealth(status, now).ok;
   if (notice) {
     const left = truncate(` ${notice.text}`, Math.max(10, width - Math.min(textWidth(text), 24)));
     return (

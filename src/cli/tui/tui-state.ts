@@ -56,6 +56,8 @@ export interface StatusInfo {
   /** Recovered sync/transport errors since the last success. */
   errors: number;
   lastError: string;
+  /** Unix ms of the last recovered error (0 when none). */
+  lastErrorAt: number;
   autoReply: boolean;
   /** Where the auto-reply comes from ('bot', 'echo'…), for the status line. */
   autoReplySource: string;
@@ -117,6 +119,7 @@ export function initialState(options: { autoReplySource?: string } = {}): TuiSta
       lastActivity: 0,
       errors: 0,
       lastError: '',
+      lastErrorAt: 0,
       autoReply: false,
       autoReplySource: options.autoReplySource ?? '',
     },
@@ -139,7 +142,7 @@ export type TuiAction =
   | { type: 'history'; chat: string; messages: Message[] }
   | { type: 'notice'; text: string; error?: boolean }
   | { type: 'sync-ok'; now: number }
-  | { type: 'sync-error'; message: string }
+  | { type: 'sync-error'; message: string; now: number }
   | { type: 'auto-reply'; on: boolean }
   | { type: 'logout'; reason: string };
 
@@ -222,7 +225,8 @@ export function reduce(state: TuiState, action: TuiAction): TuiState {
         ...state,
         store,
         selected: Math.max(0, index),
-        status: { ...state.status, lastActivity: now },
+        // A message came through: the sync works again.
+        status: { ...state.status, lastActivity: now, errors: 0, lastError: '' },
       };
     }
     case 'line-update':
@@ -242,7 +246,12 @@ export function reduce(state: TuiState, action: TuiAction): TuiState {
     case 'sync-error':
       return {
         ...state,
-        status: { ...state.status, errors: state.status.errors + 1, lastError: sanitize(action.message) },
+        status: {
+          ...state.status,
+          errors: state.status.errors + 1,
+          lastError: sanitize(action.message),
+          lastErrorAt: action.now,
+        },
       };
     case 'auto-reply':
       return {

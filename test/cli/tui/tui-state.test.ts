@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ChatSeed } from '../../../src/cli/tui/chat-store.js';
 import { linesOf, visibleChats } from '../../../src/cli/tui/chat-store.js';
+import { syncHealth } from '../../../src/cli/tui/status-line.js';
 import {
   type Effect,
   handleKey,
@@ -241,12 +242,14 @@ describe('keys in a chat', () => {
 });
 
 describe('status', () => {
-  it('counts sync errors until activity, and reports the end of the session', () => {
+  it('counts sync errors until a message comes through or a minute passes, and reports the end of the session', () => {
     let s = ready();
-    s = reduce(s, { type: 'sync-error', message: 'synccheck: \u001b[2J timeout' });
-    s = reduce(s, { type: 'sync-error', message: 'again' });
+    s = reduce(s, { type: 'sync-error', message: 'synccheck: \u001b[2J timeout', now: 1000 });
+    s = reduce(s, { type: 'sync-error', message: 'again', now: 2000 });
     expect(s.status).toMatchObject({ errors: 2, lastError: 'again' });
-    s = reduce(s, { type: 'sync-ok', now: 5 });
+    expect(syncHealth(s.status, 3000)).toEqual({ text: 'sync retrying (2)', ok: false });
+    expect(syncHealth(s.status, 62_001).ok).toBe(true);
+    s = reduce(s, { type: 'message', message: textMessage({ text: 'x' }), now: 5000 });
     expect(s.status.errors).toBe(0);
     s = reduce(s, { type: 'logout', reason: 'logged-out-on-phone' });
     expect(s.status.connection).toBe('logged-out');

@@ -253,7 +253,11 @@ export function TuiApp(props: TuiAppProps) {
       model.dispatch({ type: 'chats', seeds: chatSeeds(client.contacts.list(), client.contacts.rooms()) });
     const on = client.on.bind(client) as (event: string, listener: (payload: never) => void) => () => void;
     const offs = [
-      client.on('state', (s) => model.dispatch({ type: 'client-state', state: s })),
+      client.on('state', (s) => {
+        model.dispatch({ type: 'client-state', state: s });
+        // Back to ready (after loading or a reconnection): the sync works.
+        if (s === 'ready') model.dispatch({ type: 'sync-ok', now: latest.current.now() });
+      }),
       client.on('qr', (qr) => model.dispatch({ type: 'qr', terminal: qr.terminal, url: qr.url })),
       client.on('scanned', (payload) => {
         const name = (payload as { nickName?: unknown }).nickName;

@@ -56,8 +56,14 @@ export async function runDemoCommand(options: DemoCommandOptions, io: CliIo): Pr
   const controller = new AbortController();
   const abort = () => controller.abort();
   options.signal.addEventListener('abort', abort, { once: true });
+  let timedOut = false;
   const deadline =
-    options.durationSeconds === undefined ? undefined : setTimeout(abort, options.durationSeconds * 1000);
+    options.durationSeconds === undefined
+      ? undefined
+      : setTimeout(() => {
+          timedOut = true;
+          abort();
+        }, options.durationSeconds * 1000);
 
   const emulator = await startEmulator({
     world: 'demo',
@@ -84,8 +90,8 @@ export async function runDemoCommand(options: DemoCommandOptions, io: CliIo): Pr
     const code = canRunFullScreen(io)
       ? await runFullScreenSession(client, { signal: controller.signal }, io)
       : await runClientSession(client, { signal: controller.signal, keepAliveOnEof: !io.isTty }, io);
-    // The end of --duration is a normal exit; Ctrl-C is 130.
-    return code === 130 && !options.signal.aborted ? 0 : code;
+    // The end of --duration is a normal exit; Ctrl-C (a signal, or the key in full screen) is 130.
+    return code === 130 && timedOut ? 0 : code;
   } finally {
     if (deadline) clearTimeout(deadline);
     options.signal.removeEventListener('abort', abort);

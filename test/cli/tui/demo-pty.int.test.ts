@@ -74,4 +74,22 @@ describe('webwx demo in a pseudo-terminal', () => {
     expect(await pty.exit).toBe(0);
     expect(pty.screen().join('\n')).toContain('webwx demo: an emulated Web WeChat server');
   }, 60_000);
+
+  it('leaves with Ctrl+C (exit 130) and gives the terminal back', async () => {
+    const pty = runInPty(['--import', 'tsx', 'src/cli/run.ts', 'demo', '--scan-delay', '0.1'], {
+      columns: 80,
+      rows: 24,
+    });
+    run = pty;
+    await pty.waitForScreen((s) => s.includes('Chats') && s.includes('● online'), 'the chat list at 80×24');
+    pty.write('\u0003');
+    expect(await pty.exit).toBe(130);
+    const screen = pty.screen().join('\n');
+    expect(screen).toContain('webwx demo: an emulated Web WeChat server');
+    expect(screen).not.toContain('● online');
+    // The cursor is visible again and the alternate screen was left.
+    expect(pty.output().endsWith('\u001b[?25h\u001b[?1049l') || pty.output().includes('\u001b[?1049l')).toBe(
+      true,
+    );
+  }, 30_000);
 });

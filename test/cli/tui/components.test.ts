@@ -33,6 +33,11 @@ function loginAfter(...actions: Parameters<typeof reduce>[1][]): LoginView {
   return actions.reduce(reduce, initialState()).login;
 }
 
+/** The login screen at 80×23 after these actions, as text. */
+function loginFrame(...actions: Parameters<typeof reduce>[1][]): string {
+  return plain(show(h(LoginScreen, { login: loginAfter(...actions), width: 80, height: 23 })).lastFrame());
+}
+
 describe('LoginScreen', () => {
   const qr = { type: 'qr', terminal: QR, url: 'https://login.weixin.qq.com/l/abc==' } as const;
 
@@ -44,47 +49,27 @@ describe('LoginScreen', () => {
   });
 
   it('shows who scanned, an expired QR renewed, resuming, loading and failures', () => {
-    const scanned = plain(
-      show(
-        h(LoginScreen, { login: loginAfter(qr, { type: 'scanned', name: '小明' }), width: 80, height: 23 }),
-      ).lastFrame(),
+    expect(loginFrame(qr, { type: 'scanned', name: '小明' })).toContain(
+      'Scanned by 小明. Confirm the login on your phone',
     );
-    expect(scanned).toContain('Scanned by 小明. Confirm the login on your phone');
-    const renewed = plain(
-      show(h(LoginScreen, { login: loginAfter(qr, qr), width: 80, height: 23 })).lastFrame(),
+    expect(loginFrame(qr, qr)).toContain('The QR code expired and was renewed (1×)');
+    expect(loginFrame({ type: 'client-state', state: 'resuming' })).toContain('Resuming the saved session');
+    const pushed = loginFrame({ type: 'login-step', step: 'push', outcome: 'trying' });
+    expect(pushed).toContain('A login request was sent to your phone');
+    const expired = loginFrame(
+      { type: 'login-step', step: 'resume', outcome: 'failed', reason: 'logged out' },
+      qr,
     );
-    expect(renewed).toContain('The QR code expired and was renewed (1×)');
-    const resuming = plain(
-      show(
-        h(LoginScreen, {
-          login: loginAfter({ type: 'client-state', state: 'resuming' }),
-          width: 80,
-          height: 23,
-        }),
-      ).lastFrame(),
+    expect(expired).toContain(
+      'The saved session could not be resumed (logged out); log in with the QR code.',
     );
-    expect(resuming).toContain('Resuming the saved session');
-    const loading = plain(
-      show(
-        h(LoginScreen, {
-          login: loginAfter(qr, { type: 'login', account: '小明', selfNames: [] }),
-          width: 80,
-          height: 23,
-        }),
-      ).lastFrame(),
-    );
+    expect(expired).toContain('▄▄▄ ▄ ▄▄▄');
+    const loading = loginFrame(qr, { type: 'login', account: '小明', selfNames: [] });
     expect(loading).toContain('Logged in as 小明. Loading contacts');
     expect(loading).not.toContain('▄▄▄');
-    const failed = plain(
-      show(
-        h(LoginScreen, {
-          login: loginAfter({ type: 'login-failed', error: 'refused \u001b[2J' }),
-          width: 80,
-          height: 23,
-        }),
-      ).lastFrame(),
+    expect(loginFrame({ type: 'login-failed', error: 'refused \u001b[2J' })).toContain(
+      'Login failed: refused \\x1b[2J',
     );
-    expect(failed).toContain('Login failed: refused \\x1b[2J');
   });
 
   it('says so when the terminal is too small for the QR', () => {

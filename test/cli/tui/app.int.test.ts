@@ -65,7 +65,9 @@ describe('TuiApp against the emulator', () => {
     await emulator.close();
   });
 
-  async function loggedIn(extra: { downloadDir?: string } = {}): Promise<Rendered> {
+  async function loggedIn(
+    extra: { downloadDir?: string; openFile?: (path: string) => void } = {},
+  ): Promise<Rendered> {
     const r = render(
       h(TuiApp, {
         client,
@@ -186,7 +188,8 @@ describe('TuiApp against the emulator', () => {
     const dir = mkdtempSync(join(tmpdir(), 'webwx-tui-'));
     const picture = join(dir, 'cat.png');
     writeFileSync(picture, Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex'));
-    const r = await loggedIn({ downloadDir: join(dir, 'saved') });
+    const opened: string[] = [];
+    const r = await loggedIn({ downloadDir: join(dir, 'saved'), openFile: (path) => opened.push(path) });
     await type(r, '/', 'alice', '\r');
     await waitForFrame(r, (f) => f.includes('type a message'), 'the chat');
 
@@ -216,6 +219,19 @@ describe('TuiApp against the emulator', () => {
     const forwarded = await emulator.phone.waitForSent((s) => s.type === 3 && s.to === 'bob_jones');
     expect(forwarded.to).toBe('bob_jones');
     await waitForFrame(r, (f) => f.includes('forwarded to Bobby'), 'the forward notice');
+
+    // /open saves the newest media and hands it to the system's viewer.
+    await type(r, '/open', '\r');
+    await waitForFrame(r, (f) => opened.length === 1 && f.includes('saved to '), 'the opened file');
+    expect(readFileSync(opened[0] ?? '')).toEqual(bytes);
+
+    // A sticker.
+    const gif = join(dir, 'dance.gif');
+    writeFileSync(gif, Buffer.from('GIF89a\x01\x00\x01\x00\x00\x00\x00;', 'latin1'));
+    await type(r, `/emoticon ${gif}`, '\r');
+    const sticker = await emulator.phone.waitForSent((s) => s.type === 47);
+    expect(sticker.to).toBe(sent.to);
+    await waitForFrame(r, (f) => f.includes('me: [sticker dance.gif]'), 'the sticker sent');
   });
 });
 

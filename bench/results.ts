@@ -306,7 +306,7 @@ export function replaceDocsTable(text: string, r: BenchResults): string {
   const body = [
     DOCS_START,
     '',
-    `Measured ${m.date.slice(0, 16).replace('T', ' ')} UTC at commit \`${m.commit}\`: ${m.cpus} × ${m.cpuModel}, ${m.memoryGb} GB, Node ${m.node}; medians of ${m.repeats} runs${m.durationMs ? `, ${Math.round(m.durationMs / 1000)} s in all` : ''}.`,
+    `Measured ${m.date.slice(0, 16).replace('T', ' ')} UTC at commit \`${m.commit}\`: ${m.cpus} × ${m.cpuModel}, ${m.memoryGb} GB, Node ${m.node}; medians of ${m.repeats} runs${m.durationMs ? `, ${Math.round(m.durationMs / 1000)} s in all` : ''}${m.merged ? ` (the scenarios not rerun kept from ${m.merged})` : ''}.`,
     '',
     r.table || renderTable(r.rows),
     '',

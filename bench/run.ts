@@ -30,7 +30,7 @@ import type { DecodeOptions, DecodeResult } from './scenario-decode.js';
 import type { EchoOptions, EchoResult } from './scenario-echo.js';
 import type { IdleOptions, IdleResult } from './scenario-idle.js';
 import type { LoginOptions, LoginResult } from './scenario-login.js';
-import { IMPLS } from './subjects.js';
+import { IMPLS, type Impl } from './subjects.js';
 import { renderTable } from './table.js';
 
 const SCENARIOS = ['decode', 'echo', 'emulator', 'login', 'idle'] as const;
@@ -90,6 +90,23 @@ async function scenario<T>(
   }
 }
 
+/** `repeats` rounds of the scenario for each implementation (interleaved), the results by implementation. */
+async function repeatEach<T>(
+  name: string,
+  impls: readonly Impl[],
+  options: (impl: Impl) => unknown,
+  label = name,
+): Promise<Partial<Record<Impl, T[]>>> {
+  const runs: Partial<Record<Impl, T[]>> = {};
+  for (let rep = 1; rep <= repeats; rep++) {
+    for (const impl of impls) {
+      const r = await scenario<T>(name, options(impl), 240_000, `${label} ${impl} #${rep}`);
+      if (r) runs[impl] = [...(runs[impl] ?? []), r];
+    }
+  }
+  return runs;
+}
+
 async function main(): Promise<void> {
   const started = Date.now();
   const results: BenchResults = {
@@ -118,51 +135,31 @@ async function main(): Promise<void> {
   }
 
   if (only.has('echo')) {
-    const runs: Record<string, EchoResult[]> = {};
-    for (let rep = 1; rep <= repeats; rep++) {
-      for (const impl of IMPLS) {
-        const r = await scenario<EchoResult>(
-          'echo',
-          { impl, sessions: 1, ...echoBase } satisfies EchoOptions,
-          240_000,
-          `echo ${impl} #${rep}`,
-        );
-        if (r) runs[impl] = [...(runs[impl] ?? []), r];
-      }
-    }
-    results.echo = collectEcho(runs);
+    results.echo = collectEcho(
+      await repeatEach<EchoResult>(
+        'echo',
+        IMPLS,
+        (impl) => ({ impl, sessions: 1, ...echoBase }) satisfies EchoOptions,
+      ),
+    );
   }
 
   if (only.has('emulator')) {
     // The emulator's own limit: the raw loop with 4 sessions in one process, every phone message
     // reaching all four; echoes per second = 4 × the phone's rate.
-    const runs: EchoResult[] = [];
-    for (let rep = 1; rep <= repeats; rep++) {
-      const r = await scenario<EchoResult>(
-        'echo',
-        { impl: 'limit', sessions: 4, ...echoBase } satisfies EchoOptions,
-        240_000,
-        `emulator limit (4 raw sessions) #${rep}`,
-      );
-      if (r) runs.push(r);
-    }
-    results.emulator = collectEcho({ limit: runs }).limit;
+    const runs = await repeatEach<EchoResult>(
+      'echo',
+      ['limit'],
+      () => ({ impl: 'limit', sessions: 4, ...echoBase }) satisfies EchoOptions,
+      'emulator limit (4 raw sessions)',
+    );
+    results.emulator = collectEcho(runs).limit;
   }
 
   if (only.has('login')) {
-    const runs: Record<string, LoginResult[]> = {};
-    for (let rep = 1; rep <= repeats; rep++) {
-      for (const impl of IMPLS) {
-        const r = await scenario<LoginResult>(
-          'login',
-          { impl, ...BIG } satisfies LoginOptions,
-          240_000,
-          `login ${impl} #${rep}`,
-        );
-        if (r) runs[impl] = [...(runs[impl] ?? []), r];
-      }
-    }
-    results.login = collectLogin(runs);
+    results.login = collectLogin(
+      await repeatEach<LoginResult>('login', IMPLS, (impl) => ({ impl, ...BIG }) satisfies LoginOptions),
+    );
   }
 
   if (only.has('idle')) {

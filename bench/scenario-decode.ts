@@ -10,6 +10,7 @@ import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { wireMessage } from '../src/emulator/wire-objects.js';
 import { type DecodeContext, decodeMessage } from '../src/model/index.js';
 import type { WireMessage } from '../src/protocol/index.js';
 import { median } from './stats.js';
@@ -44,49 +45,14 @@ function roomName(i: number): string {
 }
 
 function wire(i: number, from: string, content: string): WireMessage {
-  return {
-    MsgId: String(7_000_000_000_000_000_000n + BigInt(i)),
-    FromUserName: from,
-    ToUserName: SELF,
-    MsgType: 1,
-    Content: content,
-    Status: 3,
-    ImgStatus: 1,
-    CreateTime: 1_700_000_000 + i,
-    VoiceLength: 0,
-    PlayLength: 0,
-    FileName: '',
-    FileSize: '',
-    MediaId: '',
-    Url: '',
-    AppMsgType: 0,
-    StatusNotifyCode: 0,
-    StatusNotifyUserName: '',
-    RecommendInfo: {
-      UserName: '',
-      NickName: '',
-      QQNum: 0,
-      Province: '',
-      City: '',
-      Content: '',
-      Signature: '',
-      Alias: '',
-      Scene: 0,
-      VerifyFlag: 0,
-      AttrStatus: 0,
-      Sex: 0,
-      Ticket: '',
-      OpCode: 0,
-    },
-    ForwardFlag: 0,
-    AppInfo: { AppID: '', Type: 0 },
-    HasProductId: 0,
-    Ticket: '',
-    ImgHeight: 0,
-    ImgWidth: 0,
-    SubMsgType: 0,
-    NewMsgId: 7_000_000_000_000_000_000 + i,
-  } as unknown as WireMessage;
+  return wireMessage({
+    msgId: String(7_000_000_000_000_000_000n + BigInt(i)),
+    from,
+    to: SELF,
+    type: 1,
+    content,
+    createTime: 1_700_000_000 + i,
+  });
 }
 
 /** The mix: every real sample once, then generated texts (three in four messages are texts). */

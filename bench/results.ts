@@ -209,7 +209,7 @@ export function assembleRows(
       limit: emuEchoes,
       target: {
         text: `well above any client (best ${best.toLocaleString('en-US')})`,
-        met: emuEchoes >= 1.5 * best,
+        met: best > 0 ? emuEchoes >= 1.5 * best : undefined,
       },
     });
   }

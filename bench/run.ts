@@ -4,7 +4,7 @@
  * and the targets); a full run also writes bench/results.json and the table in docs/benchmarks.md.
  *
  *   npm run bench                      # the full run (~8 minutes on 2 cores)
- *   npm run bench -- --quick           # a smoke run (~1 minute): one repeat, short steps and windows
+ *   npm run bench -- --quick           # a smoke run (under 2 minutes): one repeat, short steps and windows
  *   npm run bench -- --only echo,login # some scenarios (echo, emulator, login, decode, idle)
  *   npm run bench -- --repeats 5       # more repeats (medians are reported)
  *   npm run bench -- --json FILE       # also write the results there (any run)

@@ -18,6 +18,13 @@ export {
   parseUpdateChatroomReply,
 } from './chatroom.js';
 export type { BatchItem } from './contact.js';
+export {
+  BATCH_LIMIT,
+  buildBatchGetContactRequests,
+  buildGetContactRequest,
+  parseBatchGetContactReply,
+  parseGetContactReply,
+} from './contact.js';
 export type { OplogOptions, VerifyUserOptions } from './contact-ops.js';
 export {
   buildOplogRequest,
@@ -29,13 +36,6 @@ export {
   VERIFY_OPCODE,
   VERIFY_SCENE_WEB,
 } from './contact-ops.js';
-export {
-  BATCH_LIMIT,
-  buildBatchGetContactRequests,
-  buildGetContactRequest,
-  parseBatchGetContactReply,
-  parseGetContactReply,
-} from './contact.js';
 export type { HttpReply, HttpRequestSpec, RequestBody } from './http-request.js';
 export type { StatusNotifyOptions } from './init.js';
 export {
@@ -153,6 +153,7 @@ export type { PreEncoded, QueryValue } from './request-ids.js';
 export {
   buildBaseRequest,
   buildQuery,
+  ClientMsgIdSequence,
   encodePathSegment,
   encodePreEncoded,
   formatSyncKey,

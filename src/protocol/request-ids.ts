@@ -141,3 +141,20 @@ export function encodePathSegment(segment: string): string {
 export function stripTrailingSlash(base: string): string {
   return base.endsWith('/') ? base.slice(0, -1) : base;
 }
+
+/**
+ * ClientMsgIds that never repeat within one client. newClientMsgId() alone gives two sends in the
+ * same millisecond a one-in-a-thousand chance of the same id, and a server (or the emulator) that
+ * dedupes retries by ClientMsgId would then drop the second message. This keeps the official
+ * 17-digit shape and bumps past the last id issued.
+ */
+export class ClientMsgIdSequence {
+  #last = 0n;
+
+  next(nowMs: number, random: () => number = Math.random): string {
+    let id = BigInt(newClientMsgId(nowMs, random));
+    if (id <= this.#last) id = this.#last + 1n;
+    this.#last = id;
+    return id.toString();
+  }
+}

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   buildBaseRequest,
   buildQuery,
+  ClientMsgIdSequence,
   encodePathSegment,
   encodePreEncoded,
   formatSyncKey,
@@ -171,5 +172,21 @@ describe('query helpers', () => {
   it('keeps base64 characters readable in path segments but encodes slashes', () => {
     expect(encodePathSegment('gbyKnbsmqQ==')).toBe('gbyKnbsmqQ==');
     expect(encodePathSegment('a+b/c?d')).toBe('a+b%2Fc%3Fd');
+  });
+});
+
+describe('ClientMsgIdSequence', () => {
+  it('never repeats an id, even within one millisecond and with the same random digits', () => {
+    const seq = new ClientMsgIdSequence();
+    const ids = Array.from({ length: 5000 }, () => seq.next(1_700_000_000_000, () => 0.5));
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const id of ids) expect(id).toMatch(/^\d{17}$/);
+    expect(BigInt(ids[1]!) - BigInt(ids[0]!)).toBe(1n);
+  });
+
+  it('keeps the official shape when time moves on', () => {
+    const seq = new ClientMsgIdSequence();
+    expect(seq.next(1_546_214_741_416, () => 0.052)).toMatch(/^15462147414160\d{3}$/);
+    expect(seq.next(1_546_214_741_999, () => 0)).toMatch(/^15462147419990\d{3}$/);
   });
 });

@@ -167,9 +167,11 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
 
   program
     .command('bench')
-    .description('run the benchmarks (not yet)')
+    .description('how to run the benchmarks')
     .action(() => {
-      io.stdout.write('not yet: the benchmarks arrive with their own issue (#10)\n');
+      io.stdout.write(
+        'The benchmarks run from a source checkout: npm run bench (--quick for a short run). See docs/benchmarks.md.\n',
+      );
     });
 
   try {

@@ -38,9 +38,9 @@ describe('webwx command line', () => {
     expect(run.stderr()).toContain('does not exist');
   });
 
-  it('says the benchmarks are not there yet', async () => {
+  it('says how to run the benchmarks', async () => {
     const run = runCli(['bench']);
     expect(await run.exit).toBe(0);
-    expect(run.stdout()).toContain('not yet');
+    expect(run.stdout()).toContain('npm run bench');
   });
 });

@@ -133,6 +133,7 @@ async function open(
       url: planned.spec.url,
       headers: planned.spec.headers,
       timeoutMs: rt.options.timeouts.requestMs,
+      logger: rt.logger,
       maxBytes: limit,
       tooLarge: tooLargeError(limit),
     },

@@ -254,7 +254,13 @@ export class MediaService {
             (
               await postForm(
                 rt.transport,
-                { endpoint: 'webwxuploadmedia', url, form, timeoutMs: rt.options.timeouts.requestMs },
+                {
+                  endpoint: 'webwxuploadmedia',
+                  url,
+                  form,
+                  timeoutMs: rt.options.timeouts.requestMs,
+                  logger: rt.logger,
+                },
                 combined,
               )
             ).text,

@@ -6,6 +6,7 @@
 import { type Readable, Transform, type TransformCallback } from 'node:stream';
 import { type Dispatcher, type FormData, request } from 'undici';
 import { TransportError } from '../errors.js';
+import type { Logger } from '../logger.js';
 import type { HttpReply } from '../protocol/http-request.js';
 import { redact } from '../redact.js';
 import type { HttpTransport } from './http-transport.js';
@@ -17,6 +18,8 @@ const MAX_FORM_REPLY_BYTES = 1024 * 1024;
 
 export interface FormPost {
   endpoint: string;
+  /** Where the request is logged (debug, URL redacted). */
+  logger?: Logger;
   url: string;
   form: FormData;
   timeoutMs?: number;
@@ -25,6 +28,7 @@ export interface FormPost {
 
 export interface StreamGet {
   endpoint: string;
+  logger?: Logger;
   url: string;
   headers?: Record<string, string>;
   /** Time to the response headers, and the longest pause between body chunks. */
@@ -41,6 +45,28 @@ export interface StreamReply {
   body: Readable;
   /** Content-Length (or the total of Content-Range), when the server sent it. */
   size: number | undefined;
+}
+
+function logRequest(
+  logger: Logger | undefined,
+  o: { endpoint: string; method: string; url: string },
+  started: number,
+  status: number | undefined,
+  error?: unknown,
+): void {
+  logger?.debug(
+    {
+      endpoint: o.endpoint,
+      method: o.method,
+      url: redact(o.url),
+      status,
+      ms: Math.round(performance.now() - started),
+      ...(error === undefined
+        ? {}
+        : { error: redact(error instanceof Error ? error.message : String(error)) }),
+    },
+    'http request (streamed)',
+  );
 }
 
 function dispatcherOf(transport: HttpTransport): Dispatcher {
@@ -96,6 +122,9 @@ export async function postForm(
 ): Promise<HttpReply> {
   if (signal?.aborted) throw abortReason(signal);
   const timeoutMs = post.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const started = performance.now();
+  const what = { endpoint: post.endpoint, method: 'POST', url: post.url };
+  let status: number | undefined;
   try {
     const response = await request(post.url, {
       dispatcher: dispatcherOf(transport),
@@ -107,6 +136,7 @@ export async function postForm(
       bodyTimeout: timeoutMs,
     });
     const headers = normalise(response.headers);
+    status = response.statusCode;
     storeCookies(transport, post.url, headers);
     if (response.statusCode >= 400) {
       await response.body.dump().catch(() => {});
@@ -127,12 +157,14 @@ export async function postForm(
       }
       chunks.push(chunk as Buffer);
     }
+    logRequest(post.logger, what, started, status);
     return {
       status: response.statusCode,
       headers,
       text: Buffer.concat(chunks, size).toString('utf8'),
     };
   } catch (error) {
+    logRequest(post.logger, what, started, status, error);
     throw failure(post.endpoint, post.url, error, signal);
   }
 }
@@ -178,6 +210,8 @@ export async function openStream(
     get.tooLarge ??
     (() =>
       new TransportError(`${get.endpoint}: body from ${get.url} exceeds ${limit} bytes`, { url: get.url }));
+  const started = performance.now();
+  const what = { endpoint: get.endpoint, method: 'GET', url: get.url };
   let response: Dispatcher.ResponseData;
   try {
     response = await request(get.url, {
@@ -189,8 +223,10 @@ export async function openStream(
       bodyTimeout: timeoutMs,
     });
   } catch (error) {
+    logRequest(get.logger, what, started, undefined, error);
     throw failure(get.endpoint, get.url, error, signal);
   }
+  logRequest(get.logger, what, started, response.statusCode);
   const headers = normalise(response.headers);
   storeCookies(transport, get.url, headers);
   response.body.on('error', () => {});

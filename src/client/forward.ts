@@ -6,7 +6,7 @@
 import type { Message } from '../model/index.js';
 import { splitRoomPrefix, wireTextToPlain } from '../model/index.js';
 import type { HttpRequestSpec } from '../protocol/http-request.js';
-import { buildSendTextRequest, newClientMsgId } from '../protocol/index.js';
+import { buildSendTextRequest } from '../protocol/index.js';
 import { fileExtension } from '../protocol/media.js';
 import {
   appMsgFileXml,
@@ -40,7 +40,7 @@ export async function forwardMessage(
   if (!to) throw new TypeError('forward: `to` must be a UserName');
   const { rt, session } = deps;
   const ctx = session.context();
-  const clientMsgId = newClientMsgId(rt.options.now(), rt.options.random);
+  const clientMsgId = rt.nextClientMsgId();
   const base = { deviceId: session.deviceId, from: session.selfUserName, to, clientMsgId, scene: 2 as const };
   const send = (spec: HttpRequestSpec, kind: SentKind, mediaId = '') =>
     postSend(deps, spec, clientMsgId, to, kind, mediaId);

@@ -7,7 +7,7 @@ import { FormData } from 'undici';
 import { LoggedOutError, logoutReasonFor, ProtocolError } from '../errors.js';
 import type { Message } from '../model/index.js';
 import type { HttpRequestSpec } from '../protocol/http-request.js';
-import { newClientMsgId, parseSendMsgReply } from '../protocol/index.js';
+import { parseSendMsgReply } from '../protocol/index.js';
 import {
   buildCheckUploadRequest,
   buildUploadMediaRequestJson,
@@ -168,7 +168,7 @@ export class MediaService {
   ): Promise<SentMessage> {
     const { rt, session } = this.deps;
     const ctx = session.context();
-    const clientMsgId = newClientMsgId(rt.options.now(), rt.options.random);
+    const clientMsgId = rt.nextClientMsgId();
     const base = { deviceId: session.deviceId, from: session.selfUserName, to, clientMsgId };
     const { mediaId } = uploaded;
     let spec: HttpRequestSpec;

@@ -2,7 +2,7 @@
  * Sending (§5.1, §5.2). Sends are never retried automatically: a retry could deliver twice.
  */
 import { LoggedOutError, logoutReasonFor, ProtocolError } from '../errors.js';
-import { buildSendTextRequest, newClientMsgId, parseSendMsgReply } from '../protocol/index.js';
+import { buildSendTextRequest, parseSendMsgReply } from '../protocol/index.js';
 import type { Runtime } from './runtime.js';
 import type { SeenSet } from './seen-set.js';
 import type { Session } from './session.js';
@@ -19,7 +19,7 @@ export interface MessageServiceDeps {
 export async function sendText(deps: MessageServiceDeps, to: string, text: string): Promise<SendTextResult> {
   const { rt, session } = deps;
   if (!to) throw new TypeError('sendText: `to` must be a UserName');
-  const clientMsgId = newClientMsgId(rt.options.now(), rt.options.random);
+  const clientMsgId = rt.nextClientMsgId();
   const spec = buildSendTextRequest(session.context(), {
     deviceId: session.deviceId,
     from: session.selfUserName,

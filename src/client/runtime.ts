@@ -4,6 +4,7 @@
  */
 import type { Logger } from '../logger.js';
 import type { HttpReply, HttpRequestSpec } from '../protocol/http-request.js';
+import { ClientMsgIdSequence } from '../protocol/index.js';
 import { type HttpTransport, sleep, withRetry } from '../transport/index.js';
 import type { TypedEmitter } from './events.js';
 import type { ResolvedOptions } from './options.js';
@@ -21,6 +22,8 @@ export interface Runtime {
   /** Waits `ms` unless the client stops first (then rejects with the abort reason). */
   sleep(ms: number): Promise<void>;
   setState(state: ClientState): void;
+  /** A ClientMsgId (also the LocalID) that no other send of this client has used. */
+  nextClientMsgId(): string;
 }
 
 export function createRuntime(init: {
@@ -32,6 +35,7 @@ export function createRuntime(init: {
 }): Runtime {
   const { options, transport, events, signal, setState } = init;
   const logger = options.logger;
+  const clientMsgIds = new ClientMsgIdSequence();
   return {
     options,
     logger,
@@ -49,5 +53,6 @@ export function createRuntime(init: {
     },
     sleep: (ms) => sleep(ms, signal),
     setState,
+    nextClientMsgId: () => clientMsgIds.next(options.now(), options.random),
   };
 }

@@ -9,7 +9,7 @@
  */
 import { LoggedOutError, logoutReasonFor, ParseError, ProtocolError } from '../errors.js';
 import type { HttpRequestSpec } from '../protocol/http-request.js';
-import { buildSendTextRequest, newClientMsgId, parseSendMsgReply } from '../protocol/index.js';
+import { buildSendTextRequest, parseSendMsgReply } from '../protocol/index.js';
 import type { MessageStore, NewStoredMessage, StoredMessage } from '../store/index.js';
 import { backoffDelay, isRetryable } from '../transport/index.js';
 import { errorText } from './error-text.js';
@@ -80,7 +80,7 @@ export class SendQueue {
   sendText(to: string, text: string): Promise<SendTextResult> {
     if (!to) return Promise.reject(new TypeError('sendText: `to` must be a UserName'));
     const { rt } = this.#deps;
-    const clientMsgId = newClientMsgId(rt.options.now(), rt.options.random);
+    const clientMsgId = rt.nextClientMsgId();
     const recorded = this.#deps.store
       ? this.#deps.store.recordOutgoing(this.#logEntry(to, text, clientMsgId))
       : Promise.resolve();

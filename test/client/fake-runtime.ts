@@ -4,6 +4,7 @@ import { type ClientOptions, resolveOptions } from '../../src/client/options.js'
 import type { Runtime } from '../../src/client/runtime.js';
 import type { ClientEvents, ClientState } from '../../src/client/types.js';
 import type { HttpReply, HttpRequestSpec } from '../../src/protocol/http-request.js';
+import { ClientMsgIdSequence } from '../../src/protocol/index.js';
 import type { HttpTransport } from '../../src/transport/index.js';
 
 export interface FakeRuntime {
@@ -28,6 +29,7 @@ export function fakeRuntime(
   options: ClientOptions = {},
 ): FakeRuntime {
   const controller = new AbortController();
+  const clientMsgIds = new ClientMsgIdSequence();
   const events = new TypedEmitter<ClientEvents>();
   const fake: FakeRuntime = {
     controller,
@@ -70,6 +72,7 @@ export function fakeRuntime(
       if (controller.signal.aborted) throw aborted();
     },
     setState: (state) => fake.states.push(state),
+    nextClientMsgId: () => clientMsgIds.next(fake.rt.options.now(), fake.rt.options.random),
   };
   return fake;
 }

@@ -7,9 +7,9 @@ import { registerBotCommand } from './bot-command.js';
 import { type ChatCommandFlags, runChatCommand } from './chat-command.js';
 import { CliError, type CliIo, processIo } from './cli-io.js';
 import { createCliLogger, type LogLevel } from './cli-logger.js';
+import { resolveDataDir } from './data-dir.js';
 import { runDemoCommand } from './demo-command.js';
 import { runEmulatorCommand } from './emulator-command.js';
-import { resolveDataDir } from './data-dir.js';
 import { runLoginCommand } from './login-command.js';
 import { registerServeCommand } from './serve-command.js';
 
@@ -63,7 +63,10 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
         .default(io.env.WEBWX_LOG_LEVEL ?? 'silent')
         .argParser(parseLogLevel),
     )
-    .option('--data-dir <dir>', 'where sessions and messages are kept (default: WEBWX_DATA_DIR, else the platform data dir)');
+    .option(
+      '--data-dir <dir>',
+      'where sessions and messages are kept (default: WEBWX_DATA_DIR, else the platform data dir)',
+    );
 
   const logger = () => createCliLogger(program.opts<{ logLevel: LogLevel }>().logLevel);
 

@@ -6,7 +6,6 @@
 import { LoggedOutError } from '../errors.js';
 import type { Contact, Message } from '../model/index.js';
 import { buildLogoutRequest } from '../protocol/index.js';
-import type { SavedSession } from '../store/index.js';
 import { createHttpTransport, type HttpTransport } from '../transport/index.js';
 import { MutableContactDirectory } from './contact-directory.js';
 import { ContactServiceImpl } from './contact-service.js';
@@ -25,17 +24,17 @@ import type {
   SentMessage,
 } from './media-types.js';
 import { MessageIntake } from './message-intake.js';
+import { recordBatchWith } from './message-log.js';
 import { sendText } from './message-service.js';
 import { type ClientOptions, type ResolvedOptions, resolveOptions } from './options.js';
+import { Reconnector } from './reconnect.js';
 import { RoomServiceImpl } from './room-service.js';
 import { createRuntime, type Runtime } from './runtime.js';
 import { SeenSet } from './seen-set.js';
+import { SendQueue } from './send-queue.js';
 import type { Session } from './session.js';
 import { asLoggedOut, loadContacts } from './session-loader.js';
 import { cookieStoreOf, establishSession, loadSavedSession, SessionPersister } from './session-resume.js';
-import { SendQueue } from './send-queue.js';
-import { Reconnector } from './reconnect.js';
-import { recordBatchWith } from './message-log.js';
 import { StableIdRegistry } from './stable-ids.js';
 import { SyncLoop } from './sync-loop.js';
 import type { ClientEvents, ClientState, SendTextResult, WebWxClient } from './types.js';
@@ -69,7 +68,6 @@ class Client implements WebWxClient {
   #ended: LoggedOutError | undefined;
   #media: MediaService | undefined;
   #sendQueue: SendQueue | undefined;
-  #saved: SavedSession | undefined;
 
   constructor(options: ResolvedOptions) {
     this.#options = options;
@@ -115,7 +113,6 @@ class Client implements WebWxClient {
     const options = this.#options;
     // Hot reload (docs/sessions.md): a saved session brings its cookie jar.
     const saved = await loadSavedSession({ options, logger: options.logger, events: this.#events });
-    this.#saved = saved;
     if (this.#controller.signal.aborted || this.#runtime) throw stoppedError();
     this.#transport = createHttpTransport({
       logger: options.logger,
@@ -178,7 +175,8 @@ class Client implements WebWxClient {
           : {}),
       }).run();
       void this.#sendQueue.resendPending().catch((error: unknown) => {
-        if (!rt.signal.aborted) rt.logger.warn({ error: errorText(error) }, 're-sending pending messages failed');
+        if (!rt.signal.aborted)
+          rt.logger.warn({ error: errorText(error) }, 're-sending pending messages failed');
       });
     } catch (error) {
       // Stopped, or the session was ended meanwhile (logout(), or the server): say which.

@@ -1,6 +1,4 @@
 export { createClient } from './client.js';
-export type { MediaErrorReason } from './media-errors.js';
-export { MediaError } from './media-errors.js';
 export type { ContactDirectory } from './contact-directory.js';
 export type {
   ContactChange,
@@ -13,6 +11,8 @@ export type {
   RoomMemberView,
   RoomService,
 } from './contact-service-types.js';
+export type { MediaErrorReason } from './media-errors.js';
+export { MediaError } from './media-errors.js';
 export type {
   AvatarOptions,
   DownloadOptions,
@@ -32,16 +32,18 @@ export type {
   RoomTopicEvent,
 } from './message-events.js';
 export type { ClientOptions } from './options.js';
-export { DEFAULT_RATE_LIMIT } from './store-options.js';
-export type { LoginStep, LoginStepEvent, ReloginEvent } from './types.js';
 export type { StableIdCollision, StableIdRecord, StableIdSource, StableIdStore } from './stable-id-types.js';
 export { MemoryStableIdStore, StableIdCollisionError } from './stable-ids.js';
+export { DEFAULT_RATE_LIMIT } from './store-options.js';
 export type {
   ClientEvents,
   ClientState,
   ContactsEvent,
+  LoginStep,
+  LoginStepEvent,
   LogoutEvent,
   QrEvent,
+  ReloginEvent,
   SendTextResult,
   WebWxClient,
 } from './types.js';

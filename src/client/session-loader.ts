@@ -5,8 +5,6 @@
 import { LoggedOutError, logoutReasonFor, ProtocolError } from '../errors.js';
 import { type Contact, selfToContact } from '../model/index.js';
 import type { HttpRequestSpec } from '../protocol/http-request.js';
-import type { WireContact } from '../protocol/wire-types.js';
-import { isContactCache } from '../store/index.js';
 import {
   buildBatchGetContactRequests,
   buildGetContactRequest,
@@ -17,6 +15,8 @@ import {
   parseInitReply,
   parseStatusNotifyReply,
 } from '../protocol/index.js';
+import type { WireContact } from '../protocol/wire-types.js';
+import { isContactCache } from '../store/index.js';
 import type { MutableContactDirectory } from './contact-directory.js';
 import { errorText } from './error-text.js';
 import type { Runtime } from './runtime.js';

@@ -2,7 +2,7 @@
  * The session-related options (docs/sessions.md), resolved: the 1205 back-off of the send queue and
  * the stable-id store a SqliteStore provides.
  */
-import type { StableIdRecord, StableIdStore } from './stable-id-types.js';
+import type { StableIdStore } from './stable-id-types.js';
 
 export const DEFAULT_RATE_LIMIT = Object.freeze({ maxAttempts: 8, baseDelayMs: 1000, maxDelayMs: 30_000 });
 
@@ -23,8 +23,6 @@ export function resolveRateLimit(
 
 /** The stable-id store of a store that offers one (SqliteStore.stableIdStore()), else undefined. */
 export function storeStableIds(store: unknown): StableIdStore | undefined {
-  const candidate = store as { stableIdStore?: <R extends { id: string }>() => StableIdStore } | undefined;
-  return typeof candidate?.stableIdStore === 'function'
-    ? (candidate.stableIdStore<StableIdRecord>() as StableIdStore)
-    : undefined;
+  const candidate = store as { stableIdStore?: () => StableIdStore } | undefined;
+  return typeof candidate?.stableIdStore === 'function' ? candidate.stableIdStore() : undefined;
 }

@@ -3,7 +3,6 @@
  */
 import type { LoggedOutError, LogoutReason, WebWxError } from '../errors.js';
 import type { Contact, Message } from '../model/index.js';
-import type { MessageEvents } from './message-events.js';
 import type {
   ContactChange,
   ContactRemoved,
@@ -21,6 +20,7 @@ import type {
   SendMediaOptions,
   SentMessage,
 } from './media-types.js';
+import type { MessageEvents } from './message-events.js';
 import type { StableIdCollision } from './stable-id-types.js';
 
 export type ClientState =

@@ -4,8 +4,8 @@
  */
 import { type EmulatorContext, endSession } from './context.js';
 import type { PhoneMedia } from './media-types.js';
-import { createPhoneMedia } from './phone-media.js';
 import type { PhoneMessageInput } from './message-kinds.js';
+import { createPhoneMedia } from './phone-media.js';
 import { type PhoneMessageResult, rememberPhoneMessage, sendPhoneMessage } from './phone-messages.js';
 import { createPhoneWorld, type PhoneWorld } from './phone-world.js';
 import type {

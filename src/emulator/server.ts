@@ -311,7 +311,8 @@ export class EmulatorServer {
       req.socket.destroy();
       return;
     }
-    if (fault?.kind === 'expire' || fault?.kind === 'redeliver') this.deps.faults.applyToSession(request, fault);
+    if (fault?.kind === 'expire' || fault?.kind === 'redeliver')
+      this.deps.faults.applyToSession(request, fault);
     const reply = await route.handler(request);
     if (aborter.signal.aborted) {
       if (reply.body instanceof Readable) reply.body.destroy();

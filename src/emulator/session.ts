@@ -115,7 +115,8 @@ export class Session {
     if (clientSeq > this.acked) {
       this.acked = clientSeq;
       for (const q of this.queue) if (q.seq <= clientSeq) this.ackedRecent.push(q.msg);
-      if (this.ackedRecent.length > ACKED_KEPT) this.ackedRecent.splice(0, this.ackedRecent.length - ACKED_KEPT);
+      if (this.ackedRecent.length > ACKED_KEPT)
+        this.ackedRecent.splice(0, this.ackedRecent.length - ACKED_KEPT);
       this.queue = this.queue.filter((q) => q.seq > clientSeq);
     }
     const from = Math.max(clientSeq, this.acked);

@@ -76,7 +76,10 @@ export function sendMsg(ctx: EmulatorContext, req: EmuRequest, s: Session, decor
   ctx.sent.push(record);
   if (clientMsgId) {
     let known = sentByClientMsgId.get(s);
-    if (!known) sentByClientMsgId.set(s, (known = new Map()));
+    if (!known) {
+      known = new Map();
+      sentByClientMsgId.set(s, known);
+    }
     known.set(clientMsgId, record.msgId);
   }
   ctx.logger.debug({ session: s.id, to, type: record.type }, 'emulator message sent');

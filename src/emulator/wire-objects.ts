@@ -2,7 +2,9 @@
  * Wire objects (§4.1, §4.4, §9.1, §10.1) built from the world for one session, and a JSON
  * serialiser that writes NewMsgId as a bare 19-digit number like the real server.
  */
+
 import { MMWEBWX } from '../protocol/session-context.js';
+import { emptyWireContact } from '../protocol/wire-defaults.js';
 import type {
   BaseResponse,
   WireContact,
@@ -44,49 +46,13 @@ export function headImgUrl(userName: string, id: string, skey: string, room: boo
   return `${MMWEBWX}/${path}?seq=${room ? 0 : avatarSeq(id)}&username=${userName}&skey=${skey}`;
 }
 
-function emptyContact(): WireContact {
-  return {
-    Uin: 0,
-    UserName: '',
-    NickName: '',
-    HeadImgUrl: '',
-    ContactFlag: 0,
-    MemberCount: 0,
-    MemberList: [],
-    RemarkName: '',
-    HideInputBarFlag: 0,
-    Sex: 0,
-    Signature: '',
-    VerifyFlag: 0,
-    OwnerUin: 0,
-    PYInitial: '',
-    PYQuanPin: '',
-    RemarkPYInitial: '',
-    RemarkPYQuanPin: '',
-    StarFriend: 0,
-    AppAccountFlag: 0,
-    Statues: 0,
-    AttrStatus: 0,
-    Province: '',
-    City: '',
-    Alias: '',
-    SnsFlag: 0,
-    UniFriend: 0,
-    DisplayName: '',
-    ChatRoomId: 0,
-    KeyWord: '',
-    EncryChatRoomId: '',
-    IsOwner: 0,
-  };
-}
-
 export function wirePerson(p: WorldPerson, names: SessionNames, skey: string): WireContact {
   const userName = names.userName(p.id);
   const py = pinyinFields(p.nickName, p.pinyin);
   const rpy = p.remarkName ? pinyinFields(p.remarkName, p.remarkPinyin) : { initial: '', full: '' };
   const listed = p.kind !== 'stranger';
   return {
-    ...emptyContact(),
+    ...emptyWireContact(),
     UserName: userName,
     NickName: emojiToSpan(p.nickName),
     HeadImgUrl: headImgUrl(userName, p.id, skey, false),
@@ -151,7 +117,7 @@ export function wireRoom(
   }
   const isOwner = room.owner === world.self.id;
   return {
-    ...emptyContact(),
+    ...emptyWireContact(),
     UserName: userName,
     NickName: emojiToSpan(room.topic),
     HeadImgUrl: headImgUrl(userName, room.id, shape.members === 'full' ? '' : skey, true),

@@ -3,7 +3,9 @@
  * shape helpers every parser uses. Shape errors are ParseErrors naming the field; a non-zero Ret is a
  * ProtocolError. Harmless variations (missing arrays, numbers sent as strings) are normalised.
  */
+
 import { ParseError, ProtocolError } from '../errors.js';
+import { emptyWireContact } from './wire-defaults.js';
 import type {
   BaseResponse,
   SyncKey,
@@ -206,39 +208,7 @@ const MEMBER_DEFAULTS: WireMember = {
   KeyWord: '',
 };
 
-const CONTACT_DEFAULTS: WireContact = {
-  Uin: 0,
-  UserName: '',
-  NickName: '',
-  HeadImgUrl: '',
-  ContactFlag: 0,
-  MemberCount: 0,
-  MemberList: [],
-  RemarkName: '',
-  HideInputBarFlag: 0,
-  Sex: 0,
-  Signature: '',
-  VerifyFlag: 0,
-  OwnerUin: 0,
-  PYInitial: '',
-  PYQuanPin: '',
-  RemarkPYInitial: '',
-  RemarkPYQuanPin: '',
-  StarFriend: 0,
-  AppAccountFlag: 0,
-  Statues: 0,
-  AttrStatus: 0,
-  Province: '',
-  City: '',
-  Alias: '',
-  SnsFlag: 0,
-  UniFriend: 0,
-  DisplayName: '',
-  ChatRoomId: 0,
-  KeyWord: '',
-  EncryChatRoomId: '',
-  IsOwner: 0,
-};
+const CONTACT_DEFAULTS: WireContact = emptyWireContact();
 
 const USER_DEFAULTS: WireUser = {
   Uin: 0,

@@ -1,0 +1,39 @@
+/** Wire objects with every field present and empty: the shape both a reply normaliser and a server start from. */
+import type { WireContact } from './wire-types.js';
+
+/** A contact (§10.1) with every field at its empty value; a fresh object (and MemberList) each call. */
+export function emptyWireContact(): WireContact {
+  return {
+    Uin: 0,
+    UserName: '',
+    NickName: '',
+    HeadImgUrl: '',
+    ContactFlag: 0,
+    MemberCount: 0,
+    MemberList: [],
+    RemarkName: '',
+    HideInputBarFlag: 0,
+    Sex: 0,
+    Signature: '',
+    VerifyFlag: 0,
+    OwnerUin: 0,
+    PYInitial: '',
+    PYQuanPin: '',
+    RemarkPYInitial: '',
+    RemarkPYQuanPin: '',
+    StarFriend: 0,
+    AppAccountFlag: 0,
+    Statues: 0,
+    AttrStatus: 0,
+    Province: '',
+    City: '',
+    Alias: '',
+    SnsFlag: 0,
+    UniFriend: 0,
+    DisplayName: '',
+    ChatRoomId: 0,
+    KeyWord: '',
+    EncryChatRoomId: '',
+    IsOwner: 0,
+  };
+}

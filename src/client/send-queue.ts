@@ -1,8 +1,9 @@
 /**
- * The send queue (docs/sessions.md): text sends go out one at a time, in order. Each has one
+ * The send queue (docs/sessions.md): text sends to one chat go out one at a time, in order; sends to
+ * different chats go out in parallel, up to MAX_PARALLEL_SENDS at once. Each has one
  * ClientMsgId (= LocalID) for its whole life, so a retry is idempotent (the server records a repeated
- * ClientMsgId once). Ret 1205 (rate limited) slows the queue down: the send waits a growing, jittered
- * delay and is retried, and every send behind it waits too. Transport failures and unreadable replies
+ * ClientMsgId once). Ret 1205 (rate limited) slows the whole queue down: the send waits a growing,
+ * jittered delay and is retried, and no other send starts before that delay is over. Transport failures and unreadable replies
  * are retried the same way. With a MessageStore, a send is logged 'pending' before its first request
  * (synchronously, for SqliteStore), marked 'sent' with its MsgID, and sends still pending after a
  * crash are re-sent with their ClientMsgId by resendPending().
@@ -20,6 +21,9 @@ import type { SendTextResult } from './types.js';
 
 /** Ret 1205: the server asks the client to slow down. */
 export const RET_RATE_LIMITED = 1205;
+
+/** Sends to different chats in flight at once (one chat's sends are always one at a time). */
+export const MAX_PARALLEL_SENDS = 4;
 
 export interface SendQueueDeps {
   rt: Runtime;
@@ -67,7 +71,11 @@ interface Job {
 
 export class SendQueue {
   readonly #deps: SendQueueDeps;
-  #tail: Promise<unknown> = Promise.resolve();
+  /** The last queued send of each chat, so the next one to that chat starts after it. */
+  readonly #lanes = new Map<string, Promise<unknown>>();
+  readonly #slots = new SendSlots(MAX_PARALLEL_SENDS);
+  /** No send starts before this (performance.now() ms): set by a 1205. */
+  #pausedUntil = 0;
 
   constructor(deps: SendQueueDeps) {
     this.#deps = deps;
@@ -112,9 +120,27 @@ export class SendQueue {
   }
 
   #enqueue(job: Job): Promise<SendTextResult> {
-    const run = this.#tail.then(() => this.#send(job));
-    this.#tail = run.catch(() => {});
+    const previous = this.#lanes.get(job.to) ?? Promise.resolve();
+    const run = previous.then(async () => {
+      await this.#slots.acquire();
+      try {
+        return await this.#send(job);
+      } finally {
+        this.#slots.release();
+      }
+    });
+    const tail = run.catch(() => {});
+    this.#lanes.set(job.to, tail);
+    void tail.then(() => {
+      if (this.#lanes.get(job.to) === tail) this.#lanes.delete(job.to);
+    });
     return run;
+  }
+
+  /** Waits out a rate-limit pause another send ran into. */
+  async #respectPause(): Promise<void> {
+    const wait = this.#pausedUntil - performance.now();
+    if (wait > 0) await this.#deps.rt.sleep(wait);
   }
 
   #logEntry(to: string, text: string, clientMsgId: string): NewStoredMessage {
@@ -152,6 +178,7 @@ export class SendQueue {
     const { rateLimit } = rt.options;
     await job.recorded;
     for (let attempt = 1; ; attempt++) {
+      await this.#respectPause();
       // Rebuilt each time: the SKey may have changed meanwhile; the ClientMsgId never does.
       const spec = this.#spec(job.to, job.text, job.clientMsgId);
       try {
@@ -186,6 +213,8 @@ export class SendQueue {
           { attempt, delayMs, error: errorText(error) },
           'send failed; retrying with the same ClientMsgId',
         );
+        if (isRateLimited(error))
+          this.#pausedUntil = Math.max(this.#pausedUntil, performance.now() + delayMs);
         rt.events.emit('send-retry', {
           clientMsgId: job.clientMsgId,
           attempt,
@@ -195,5 +224,30 @@ export class SendQueue {
         await rt.sleep(delayMs);
       }
     }
+  }
+}
+
+/** A counting semaphore: at most `limit` holders; the others wait in order. */
+class SendSlots {
+  readonly #limit: number;
+  #active = 0;
+  readonly #waiting: (() => void)[] = [];
+
+  constructor(limit: number) {
+    this.#limit = limit;
+  }
+
+  acquire(): Promise<void> {
+    if (this.#active < this.#limit) {
+      this.#active++;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => this.#waiting.push(resolve));
+  }
+
+  release(): void {
+    const next = this.#waiting.shift();
+    if (next) next();
+    else this.#active--;
   }
 }

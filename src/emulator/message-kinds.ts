@@ -4,9 +4,10 @@
  * newlines as `<br/>`, emoji as `<span>`s, the group prefix on everything but system notices. Pure: the
  * per-session names come in through `KindNames`.
  */
+
+import { emptyRecommendInfo } from '../protocol/wire-defaults.js';
 import type { WireMessage, WireRecommendInfo } from '../protocol/wire-types.js';
 import { emojiToSpan, encodeMessageText } from './wire-format.js';
-import { emptyRecommendInfo } from './wire-objects.js';
 
 /** A person as a card or friend request shows them. */
 export interface KindPerson {

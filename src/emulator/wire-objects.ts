@@ -4,14 +4,14 @@
  */
 
 import { MMWEBWX } from '../protocol/session-context.js';
-import { emptyWireContact } from '../protocol/wire-defaults.js';
+import { emptyRecommendInfo, emptyWireContact } from '../protocol/wire-defaults.js';
+
 import type {
   BaseResponse,
   WireContact,
   WireMember,
   WireMessage,
   WireProfile,
-  WireRecommendInfo,
   WireUser,
 } from '../protocol/wire-types.js';
 import { uinFor } from './ids.js';
@@ -157,25 +157,6 @@ export function wireUser(world: World, names: SessionNames, skey: string): WireU
     WebWxPluginSwitch: 0,
     HeadImgFlag: 1,
     SnsFlag: 17,
-  };
-}
-
-export function emptyRecommendInfo(): WireRecommendInfo {
-  return {
-    UserName: '',
-    NickName: '',
-    QQNum: 0,
-    Province: '',
-    City: '',
-    Content: '',
-    Signature: '',
-    Alias: '',
-    Scene: 0,
-    VerifyFlag: 0,
-    AttrStatus: 0,
-    Sex: 0,
-    Ticket: '',
-    OpCode: 0,
   };
 }
 

@@ -8,13 +8,15 @@
  * Used by the client-facing routes (chatroom-routes.ts, contact-op-routes.ts) and the phone
  * (phone-world.ts). Actors and members are stable ids.
  */
+
+import { emptyRecommendInfo } from '../protocol/wire-defaults.js';
 import type { WireContact } from '../protocol/wire-types.js';
 import type { EmulatorContext } from './context.js';
 import { hex } from './ids.js';
 import type { Session } from './session.js';
 import { type SystemTextEvent, type SystemTextLang, systemText } from './system-texts.js';
 import { encodeMessageText } from './wire-format.js';
-import { emptyRecommendInfo, wireMessage, wirePerson, wireRoom } from './wire-objects.js';
+import { wireMessage, wirePerson, wireRoom } from './wire-objects.js';
 import type { World, WorldPerson, WorldRoom } from './world.js';
 
 /** webwxinit's InviteStartCount: above this many members, addmember is refused (invitemember instead). */

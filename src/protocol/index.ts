@@ -167,7 +167,7 @@ export type { Credentials, Hosts, SessionContext } from './session-context.js';
 export { MMWEBWX } from './session-context.js';
 export type { SyncCheckOptions } from './sync.js';
 export { buildSyncCheckRequest, buildSyncRequest, parseSyncCheckReply, parseSyncReply } from './sync.js';
-export { emptyWireContact } from './wire-defaults.js';
+export { emptyRecommendInfo, emptyWireContact } from './wire-defaults.js';
 export type {
   BaseRequest,
   BaseResponse,

@@ -5,7 +5,7 @@
  */
 
 import { ParseError, ProtocolError } from '../errors.js';
-import { emptyWireContact } from './wire-defaults.js';
+import { emptyRecommendInfo, emptyWireContact } from './wire-defaults.js';
 import type {
   BaseResponse,
   SyncKey,
@@ -232,22 +232,7 @@ const USER_DEFAULTS: WireUser = {
   SnsFlag: 0,
 };
 
-const RECOMMEND_INFO_DEFAULTS: WireRecommendInfo = {
-  UserName: '',
-  NickName: '',
-  QQNum: 0,
-  Province: '',
-  City: '',
-  Content: '',
-  Signature: '',
-  Alias: '',
-  Scene: 0,
-  VerifyFlag: 0,
-  AttrStatus: 0,
-  Sex: 0,
-  Ticket: '',
-  OpCode: 0,
-};
+const RECOMMEND_INFO_DEFAULTS: WireRecommendInfo = emptyRecommendInfo();
 
 const MESSAGE_DEFAULTS: WireMessage = {
   MsgId: '',

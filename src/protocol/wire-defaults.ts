@@ -1,5 +1,5 @@
 /** Wire objects with every field present and empty: the shape both a reply normaliser and a server start from. */
-import type { WireContact } from './wire-types.js';
+import type { WireContact, WireRecommendInfo } from './wire-types.js';
 
 /** A contact (§10.1) with every field at its empty value; a fresh object (and MemberList) each call. */
 export function emptyWireContact(): WireContact {
@@ -35,5 +35,25 @@ export function emptyWireContact(): WireContact {
     KeyWord: '',
     EncryChatRoomId: '',
     IsOwner: 0,
+  };
+}
+
+/** A message's RecommendInfo (§9.1) with every field empty; a fresh object each call. */
+export function emptyRecommendInfo(): WireRecommendInfo {
+  return {
+    UserName: '',
+    NickName: '',
+    QQNum: 0,
+    Province: '',
+    City: '',
+    Content: '',
+    Signature: '',
+    Alias: '',
+    Scene: 0,
+    VerifyFlag: 0,
+    AttrStatus: 0,
+    Sex: 0,
+    Ticket: '',
+    OpCode: 0,
   };
 }

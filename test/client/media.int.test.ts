@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MediaError } from '../../src/client/media-errors.js';
 import type { WorldSpec } from '../../src/emulator/index.js';
 import { ProtocolError, TransportError } from '../../src/errors.js';
+import type { Logger } from '../../src/logger.js';
 import type { Message } from '../../src/model/index.js';
 import { login, type Pair, startPair, waitForMessage } from './harness.js';
 
@@ -27,11 +28,25 @@ const PNG_HEAD = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 const GIF_HEAD = Buffer.from('GIF89a', 'latin1');
 const MP4_HEAD = Buffer.from([0, 0, 0, 0x18, 0x66, 0x74, 0x79, 0x70, 0x6d, 0x70, 0x34, 0x32]);
 
+/** Every log line, to check that no secret reaches the logs. */
+const logLines: string[] = [];
+const record = (obj: object | string, msg?: string): void => {
+  logLines.push(JSON.stringify([obj, msg]));
+};
+const logger: Logger = {
+  trace: record,
+  debug: record,
+  info: record,
+  warn: record,
+  error: record,
+  child: () => logger,
+};
+
 let pair: Pair;
 let work: string;
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'webwx-media-test-'));
-  pair = await startPair({ world: WORLD }, { media: { downloadDir: join(work, 'downloads') } });
+  pair = await startPair({ world: WORLD }, { media: { downloadDir: join(work, 'downloads') }, logger });
   await login(pair);
 }, 30_000);
 afterAll(async () => {
@@ -352,6 +367,18 @@ describe('media round trips (client ↔ emulator)', () => {
     expect(await readdir(dir).catch(() => [])).toEqual([]);
     const ok = await pair.client.download(message, { dir });
     expect(ok.bytes).toBe(2000);
+  });
+});
+
+describe('media logs', () => {
+  it('log uploads and downloads without a secret (skey, pass_ticket, data ticket, MediaIds)', () => {
+    const all = logLines.join('\n');
+    expect(all).toContain('webwxuploadmedia');
+    expect(all).toContain('webwxgetmedia');
+    expect(all).not.toMatch(/@crypt_[0-9a-f]{8}_/);
+    expect(all).not.toMatch(
+      /(?:skey|sid|uin|pass_ticket|webwx_data_ticket|deviceid)=(?!\[redacted\])[^&"\s]/i,
+    );
   });
 });
 

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CookieStore } from '../../src/transport/index.js';
 
 /** The cookies webwxnewloginpage sets (PROTOCOL.md §11), shaped as the real server sends them. */
@@ -94,5 +94,129 @@ describe('CookieStore', () => {
     jar.clear();
     expect(jar.getCookieHeader('https://wx.qq.com/')).toBe('');
     expect(jar.toJSON().cookies).toEqual([]);
+  });
+});
+
+describe('CookieStore header cache', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  const SYNC = 'http://127.0.0.1:8080/cgi-bin/mmwebwx-bin/webwxsync';
+  const inHours = (h: number): string => new Date(Date.now() + h * 3_600_000).toUTCString();
+
+  it('stops sending a cookie once it expires, though the header was cached', () => {
+    vi.useFakeTimers({ toFake: ['Date'], now: new Date('2026-01-01T00:00:00Z') });
+    const jar = new CookieStore();
+    jar.store(SYNC, [`short=1; Path=/; Expires=${inHours(1)}`, `long=2; Path=/; Expires=${inHours(12)}`]);
+    expect(jar.getCookieHeader(`${SYNC}?sid=a`)).toBe('short=1; long=2');
+    expect(jar.getCookieHeader(`${SYNC}?sid=b`)).toBe('short=1; long=2');
+    vi.setSystemTime(Date.now() + 3_600_000 + 1);
+    expect(jar.getCookieHeader(`${SYNC}?sid=c`)).toBe('long=2');
+    vi.setSystemTime(Date.now() + 11 * 3_600_000);
+    expect(jar.getCookieHeader(SYNC)).toBe('');
+  });
+
+  it('sends a changed value at once, and nothing after clear()', () => {
+    const jar = new CookieStore();
+    jar.store(SYNC, [`wxsid=a; Path=/; Expires=${inHours(12)}`]);
+    expect(jar.getCookieHeader(SYNC)).toBe('wxsid=a');
+    jar.store(SYNC, [`wxsid=b; Path=/; Expires=${inHours(12)}`]);
+    expect(jar.getCookieHeader(SYNC)).toBe('wxsid=b');
+    jar.store(SYNC, ['wxsid=b; Path=/; Max-Age=0']);
+    expect(jar.getCookieHeader(SYNC)).toBe('');
+    jar.store(SYNC, [`wxsid=c; Path=/; Expires=${inHours(12)}`]);
+    expect(jar.getCookieHeader(SYNC)).toBe('wxsid=c');
+    jar.clear();
+    expect(jar.getCookieHeader(SYNC)).toBe('');
+  });
+
+  it('keeps path and host scoping per request target', () => {
+    const jar = new CookieStore();
+    jar.store('http://127.0.0.1:8080/a/page', ['scoped=1; Path=/a', 'all=2; Path=/']);
+    expect(jar.getCookieHeader('http://127.0.0.1:8080/a/x?q=1')).toBe('scoped=1; all=2');
+    expect(jar.getCookieHeader('http://127.0.0.1:8080/b/x?q=1')).toBe('all=2');
+    expect(jar.getCookieHeader('http://127.0.0.1:8080/a/x#frag')).toBe('scoped=1; all=2');
+    expect(jar.getCookieHeader('http://localhost:8080/a/x')).toBe('');
+    expect(jar.getCookieHeader('http://127.0.0.1:8080/b/x?q=2')).toBe('all=2');
+  });
+
+  it('a restored store (fromJSON) has its own cache', () => {
+    const jar = new CookieStore();
+    jar.store(SYNC, [`wxsid=a; Path=/; Expires=${inHours(12)}`]);
+    expect(jar.getCookieHeader(SYNC)).toBe('wxsid=a');
+    const copy = CookieStore.fromJSON(jar.toJSON());
+    copy.store(SYNC, [`wxsid=b; Path=/; Expires=${inHours(12)}`]);
+    expect(copy.getCookieHeader(SYNC)).toBe('wxsid=b');
+    expect(jar.getCookieHeader(SYNC)).toBe('wxsid=a');
+  });
+});
+
+describe('CookieStore Set-Cookie skip', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  const SYNC = 'http://127.0.0.1:8080/cgi-bin/mmwebwx-bin/webwxsync';
+  const syncCookies = (): string[] => {
+    const expires = new Date(Date.now() + 12 * 3_600_000).toUTCString();
+    return ['wxloadtime=1_expired', 'wxpluginkey=77', 'wxuin=1', 'wxsid=s', 'webwx_data_ticket=t'].map(
+      (nv) => `${nv}; Path=/; Expires=${expires}`,
+    );
+  };
+
+  it('skips the jar for a Set-Cookie that only has a fresh Expires, for up to 60 s', () => {
+    vi.useFakeTimers({ toFake: ['Date'], now: new Date('2026-01-01T00:00:00Z') });
+    const jar = new CookieStore();
+    jar.store(SYNC, syncCookies());
+    const header = jar.getCookieHeader(SYNC);
+    const generation = jar.generation;
+    for (let i = 0; i < 5; i++) {
+      vi.setSystemTime(Date.now() + 10_000);
+      jar.store(SYNC, syncCookies());
+    }
+    expect(jar.generation).toBe(generation);
+    expect(jar.getCookieHeader(SYNC)).toBe(header);
+    vi.setSystemTime(Date.now() + 10_001); // 60.001 s after the real store
+    jar.store(SYNC, syncCookies());
+    expect(jar.generation).toBe(generation + 5);
+    expect(jar.getCookieHeader(SYNC)).toBe(header);
+  });
+
+  it('stores any other difference at once', () => {
+    const jar = new CookieStore();
+    jar.store(SYNC, syncCookies());
+    const generation = jar.generation;
+    const changed = syncCookies().map((c) => c.replace('wxpluginkey=77', 'wxpluginkey=78'));
+    jar.store(SYNC, changed);
+    expect(jar.generation).toBe(generation + 1);
+    expect(jar.get(SYNC, 'wxpluginkey')).toBe('78');
+    expect(jar.getCookieHeader(SYNC)).toContain('wxpluginkey=78');
+    // An attribute other than the expiry.
+    jar.store(SYNC, ['wxuin=1; Path=/cgi-bin; Expires=Fri, 01-Jan-2100 00:00:00 GMT']);
+    expect(jar.generation).toBe(generation + 2);
+    // A deletion with the same value is never skipped.
+    jar.store(SYNC, ['wxsid=s; Path=/; Max-Age=0']);
+    expect(jar.get(SYNC, 'wxsid')).toBeUndefined();
+    // Nor a short-lived cookie, nor an unreadable expiry.
+    jar.store(SYNC, ['x=1; Path=/; Max-Age=30']);
+    jar.store(SYNC, ['x=1; Path=/; Max-Age=30']);
+    jar.store(SYNC, ['y=1; Path=/; Expires=soon']);
+    jar.store(SYNC, ['y=1; Path=/; Expires=soon']);
+    expect(jar.generation).toBe(generation + 7);
+  });
+
+  it('does not skip when another target stored that cookie name in between', () => {
+    const jar = new CookieStore();
+    const a = 'https://wx.qq.com/cgi-bin/mmwebwx-bin/webwxsync';
+    const b = 'https://file.wx.qq.com/cgi-bin/mmwebwx-bin/webwxuploadmedia';
+    const ticket = (v: string): string =>
+      `webwx_data_ticket=${v}; Domain=.qq.com; Path=/; Expires=Fri, 01-Jan-2100 00:00:00 GMT; Secure`;
+    jar.store(a, [ticket('one')]);
+    jar.store(b, [ticket('two')]);
+    expect(jar.get(a, 'webwx_data_ticket')).toBe('two');
+    jar.store(a, [ticket('one')]);
+    expect(jar.get(a, 'webwx_data_ticket')).toBe('one');
+    expect(jar.getCookieHeader(a)).toBe('webwx_data_ticket=one');
   });
 });

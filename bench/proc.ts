@@ -31,6 +31,8 @@ export type SubjectMessage =
       type: 'ready';
       readyAt: number;
       loggedInAt: number;
+      /** The first session's contact list in hand (every getcontact page), when the client tells. */
+      listedAt?: number;
       counts: SessionCounts;
       baseline: Usage;
       usage: Usage;

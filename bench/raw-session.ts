@@ -2,8 +2,7 @@
  * "The limit": the least a client can do over the wire. A raw login (jslogin → poll →
  * webwxnewloginpage, credentials by regex, cookies kept by hand), then a loop of synccheck, webwxsync
  * and webwxsendmsg over one keep-alive undici Agent: no decoding beyond JSON.parse of the sync reply,
- * no store, no events, no retries. It is also how wechat4u gets its credentials (PROTOCOL.md §12:
- * wechat4u cannot follow an http:// redirect_uri, so it starts from a saved session).
+ * no store, no events, no retries.
  */
 import { Agent, request } from 'undici';
 
@@ -125,8 +124,8 @@ export class RawClient {
     if (init.SKey) c.skey = init.SKey;
   }
 
-  /** Every webwxgetcontact page, then every room's members (batches of 50, four in flight). */
-  async loadContacts(): Promise<{ contacts: number; rooms: number; members: number }> {
+  /** Every webwxgetcontact page (then `onListed`), then every room's members (batches of 50, four in flight). */
+  async loadContacts(onListed?: () => void): Promise<{ contacts: number; rooms: number; members: number }> {
     const c = this.creds!;
     const rooms: string[] = [];
     let contacts = 0;
@@ -143,6 +142,7 @@ export class RawClient {
       seq = reply.Seq;
       if (!seq) break;
     }
+    onListed?.();
     let members = 0;
     const batches: string[][] = [];
     for (let i = 0; i < rooms.length; i += 50) batches.push(rooms.slice(i, i + 50));

@@ -20,6 +20,11 @@ export interface LoginResult {
   impl: Impl;
   /** From the phone's confirm to the client holding every contact and member. */
   loginToReadyMs: number;
+  /**
+   * From the phone's confirm to the contact list in hand (every getcontact page), before the rooms'
+   * members; only for clients that tell (wechat4u, the limit).
+   */
+  loginToListedMs?: number;
   /** From the phone's confirm to the login page answered (credentials in hand). */
   confirmToLoggedInMs: number;
   counts: SessionCounts;
@@ -56,6 +61,7 @@ export async function runLogin(o: LoginOptions): Promise<LoginResult> {
     return {
       impl: o.impl,
       loginToReadyMs: ready.readyAt - start,
+      ...(ready.listedAt === undefined ? {} : { loginToListedMs: ready.listedAt - start }),
       confirmToLoggedInMs: ready.loggedInAt - start,
       counts: ready.counts,
       peakRssBytes: settled.maxRssBytes,

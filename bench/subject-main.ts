@@ -53,6 +53,7 @@ async function main(): Promise<void> {
     type: 'ready',
     readyAt: Date.now(),
     loggedInAt: loggedInAt ?? Date.now(),
+    ...(sessions[0]?.listedAt === undefined ? {} : { listedAt: sessions[0].listedAt }),
     counts: total,
     baseline,
     usage: usage(),

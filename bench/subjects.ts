@@ -1,6 +1,6 @@
 /**
  * The three clients under test, behind one small interface: webwx (createClient), wechat4u (its
- * public API, from a saved session whose CONF points at the emulator) and the raw limit loop.
+ * public API, its CONF pointed at the emulator) and the raw limit loop.
  * Each session logs in through a QR that the driver's phone confirms.
  */
 import { createRequire } from 'node:module';
@@ -20,7 +20,7 @@ export interface OpenOptions {
   baseUrl: string;
   /** Echo every incoming text back to its sender. */
   echo: boolean;
-  /** Contacts + rooms the account has: wechat4u has no "loaded" event, so it is ready at this count. */
+  /** Contacts + rooms the account has: wechat4u has no "loaded" event, so its list is complete at this count. */
   expectContacts: number;
   /** Called when the QR login is confirmed (the login page answered), before init. */
   onLoggedIn?: () => void;
@@ -28,6 +28,8 @@ export interface OpenOptions {
 
 export interface OpenSession {
   counts: SessionCounts;
+  /** When the contact list (every getcontact page) was in hand, before the rooms' members (ms since the epoch). */
+  listedAt?: number;
   close(): Promise<void>;
 }
 
@@ -51,13 +53,24 @@ async function openWebwx(o: OpenOptions): Promise<OpenSession> {
   return { counts, close: () => client.stop() };
 }
 
+interface Wechat4uContact {
+  UserName: string;
+  MemberList?: unknown[];
+}
 interface Wechat4uBot {
   CONF: Record<string, unknown>;
-  contacts: Record<string, { UserName: string; MemberList?: unknown[] }>;
+  PROP: { sid: string; skey: string };
+  botData: { CONF?: Record<string, unknown> };
+  contacts: Record<string, Wechat4uContact>;
   user: { UserName?: string };
   on(event: string, listener: (...args: never[]) => void): void;
   removeAllListeners(): void;
+  getUUID(): Promise<string>;
+  checkLogin(): Promise<{ code: number }>;
+  login(): Promise<void>;
   restart(): Promise<void>;
+  batchGetContact(list: { UserName: string; EncryChatRoomId: string }[]): Promise<Wechat4uContact[]>;
+  updateContacts(list: Wechat4uContact[]): void;
   sendMsg(text: string, to: string): Promise<unknown>;
   state: string;
   stop(): void;
@@ -83,27 +96,45 @@ function pointConfAt(conf: Record<string, unknown>, baseUrl: string): Record<str
   return out;
 }
 
+/** Rooms per webwxbatchgetcontact call (the server refuses more) and calls in flight, as webwx and the limit. */
+const ROOMS_PER_BATCH = 50;
+const BATCHES_IN_FLIGHT = 4;
+
+/**
+ * wechat4u through its public API only. Its `start()` is `getUUID()` → `checkLogin()` until 200 →
+ * `login()` → init; the same steps are called here one by one, because `checkLogin()` replaces CONF
+ * with `https://<host>` URLs taken from the redirect_uri (no port, no http: PROTOCOL.md §12), so CONF
+ * is pointed back at the emulator before `login()` (which itself fetches the redirect_uri as given).
+ * Then `restart()` (= its init: webwxinit, every getcontact page). Its own room lookup asks for all
+ * 200 rooms in one batchgetcontact, which the server refuses above 50 (Ret 1); so once its contact map
+ * is complete, the rooms still without members are asked for through its public `batchGetContact`,
+ * 50 a call, 4 in flight (as webwx and the limit), and put in its map with `updateContacts`, as its
+ * own code does with a batch reply. Ready: every room has its MemberList.
+ */
 async function openWechat4u(o: OpenOptions): Promise<OpenSession> {
-  const raw = new RawClient(o.baseUrl);
-  const creds = await raw.login();
-  await raw.stop();
-  o.onLoggedIn?.();
   const Wechat = loadWechat4u();
-  const probe = new Wechat();
-  const conf = pointConfAt(probe.CONF, o.baseUrl);
-  const bot = new Wechat({
-    PROP: {
-      uin: creds.uin,
-      sid: creds.sid,
-      skey: creds.skey,
-      passTicket: creds.passTicket,
-      webwxDataTicket: creds.dataTicket,
-    },
-    CONF: conf,
-    COOKIE: { ...creds.cookies },
-  });
+  const bot = new Wechat();
+  const repoint = () => {
+    bot.botData = { CONF: pointConfAt(bot.CONF, o.baseUrl) };
+  };
   bot.on('error', () => {});
-  const ready = new Promise<void>((resolve, reject) => {
+  repoint();
+  await bot.getUUID();
+  let confirmed = false;
+  for (let i = 0; i < 30 && !confirmed; i++) {
+    const poll = await bot.checkLogin();
+    if (poll.code === 200) confirmed = true;
+    else if (poll.code !== 201 && poll.code !== 408)
+      throw new Error(`wechat4u: login poll answered ${poll.code}`);
+  }
+  if (!confirmed) throw new Error('wechat4u: the QR was never confirmed');
+  repoint();
+  await bot.login();
+  if (!bot.PROP.sid) throw new Error('wechat4u: login() found no credentials in the login page');
+  o.onLoggedIn?.();
+
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  const listed = new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('wechat4u: contacts never loaded')), READY_TIMEOUT_MS);
     const check = () => {
       if (Object.keys(bot.contacts).length >= o.expectContacts) {
@@ -120,18 +151,38 @@ async function openWechat4u(o: OpenOptions): Promise<OpenSession> {
     }) as never);
   }
   await bot.restart();
-  await ready;
+  await listed;
+  const listedAt = Date.now();
+  const withoutMembers = Object.values(bot.contacts)
+    .filter((c) => c.UserName.startsWith('@@') && !c.MemberList?.length)
+    .map((c) => c.UserName);
+  const batches: string[][] = [];
+  for (let i = 0; i < withoutMembers.length; i += ROOMS_PER_BATCH)
+    batches.push(withoutMembers.slice(i, i + ROOMS_PER_BATCH));
+  const worker = async () => {
+    for (let b = batches.shift(); b; b = batches.shift()) {
+      if (Date.now() > deadline) throw new Error('wechat4u: room members never loaded');
+      const list = await bot.batchGetContact(b.map((u) => ({ UserName: u, EncryChatRoomId: '' })));
+      bot.updateContacts(list);
+    }
+  };
+  await Promise.all(Array.from({ length: BATCHES_IN_FLIGHT }, worker));
   let contacts = 0;
   let rooms = 0;
   let members = 0;
+  let roomsWithoutMembers = 0;
   for (const c of Object.values(bot.contacts)) {
     if (c.UserName.startsWith('@@')) {
       rooms++;
       members += c.MemberList?.length ?? 0;
+      if (!c.MemberList?.length) roomsWithoutMembers++;
     } else contacts++;
   }
+  if (roomsWithoutMembers > 0)
+    throw new Error(`wechat4u: ${roomsWithoutMembers} rooms still without members`);
   return {
     counts: { contacts, rooms, members },
+    listedAt,
     close: async () => {
       // wechat4u's stop() posts webwxlogout and has no way to wait for its pending long-poll.
       bot.stop();
@@ -145,9 +196,12 @@ async function openLimit(o: OpenOptions): Promise<OpenSession> {
   await raw.login();
   o.onLoggedIn?.();
   await raw.init();
-  const counts = await raw.loadContacts();
+  let listedAt: number | undefined;
+  const counts = await raw.loadContacts(() => {
+    listedAt = Date.now();
+  });
   raw.start(o.echo);
-  return { counts, close: () => raw.stop() };
+  return { counts, ...(listedAt === undefined ? {} : { listedAt }), close: () => raw.stop() };
 }
 
 /** Loads an implementation's code, so that the baseline RSS includes it. */

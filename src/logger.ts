@@ -14,6 +14,11 @@ export interface Logger {
   warn: LogFn;
   error: LogFn;
   child(bindings: Record<string, unknown>): Logger;
+  /**
+   * Whether records at `level` are written (pino has exactly this). Optional: when absent, callers
+   * assume yes. Lets hot paths skip building a record nobody will see.
+   */
+  isLevelEnabled?(level: string): boolean;
 }
 
 const noop = (): void => {};
@@ -26,4 +31,5 @@ export const silentLogger: Logger = {
   warn: noop,
   error: noop,
   child: () => silentLogger,
+  isLevelEnabled: () => false,
 };

@@ -61,6 +61,41 @@ class TimeoutSignal extends Error {
 
 type Body = Dispatcher.ResponseData['body'];
 
+/**
+ * Stateless between calls (no `stream: true`), so one is shared; as fast as Buffer#toString for
+ * small replies, and it drops a BOM as before.
+ */
+const utf8 = new TextDecoder('utf-8');
+
+/**
+ * The in-flight requests of each caller signal. One 'abort' listener per distinct signal (not one
+ * added and removed per request, which cost time on the hot path and warned past 10 requests in
+ * flight on one signal): it aborts every request registered under the signal. The listener stays
+ * for the signal's lifetime (an empty set is cheap), so a long-lived signal is wired once; module
+ * wide, so several transports on one signal still add one listener.
+ */
+const inFlightBySignal = new WeakMap<AbortSignal, Set<AbortController>>();
+
+function followAbort(signal: AbortSignal, controller: AbortController): Set<AbortController> {
+  let set = inFlightBySignal.get(signal);
+  if (set === undefined) {
+    const registered = new Set<AbortController>();
+    set = registered;
+    inFlightBySignal.set(signal, registered);
+    signal.addEventListener(
+      'abort',
+      () => {
+        const reason = abortReason(signal);
+        for (const c of registered) c.abort(reason);
+        registered.clear();
+      },
+      { once: true },
+    );
+  }
+  set.add(controller);
+  return set;
+}
+
 export function createHttpTransport(options: HttpTransportOptions = {}): HttpTransport {
   const logger = options.logger ?? silentLogger;
   const defaultTimeoutMs = validTimeout(options.defaultTimeoutMs) ?? DEFAULT_TIMEOUT_MS;
@@ -86,8 +121,7 @@ export function createHttpTransport(options: HttpTransportOptions = {}): HttpTra
     const timeoutMs = validTimeout(spec.timeoutMs) ?? defaultTimeoutMs;
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(new TimeoutSignal(timeoutMs)), timeoutMs);
-    const onCallerAbort = (): void => controller.abort(abortReason(callerSignal as AbortSignal));
-    callerSignal?.addEventListener('abort', onCallerAbort, { once: true });
+    const inFlight = callerSignal ? followAbort(callerSignal, controller) : undefined;
     try {
       return await sendFollowing(spec, controller.signal);
     } catch (error) {
@@ -102,7 +136,7 @@ export function createHttpTransport(options: HttpTransportOptions = {}): HttpTra
       throw error;
     } finally {
       clearTimeout(timer);
-      callerSignal?.removeEventListener('abort', onCallerAbort);
+      inFlight?.delete(controller);
     }
   }
 
@@ -143,7 +177,8 @@ export function createHttpTransport(options: HttpTransportOptions = {}): HttpTra
     body: RequestBody | undefined,
     signal: AbortSignal,
   ): Promise<HttpReply> {
-    const started = performance.now();
+    const logged = logger.isLevelEnabled?.('debug') ?? true;
+    const started = logged ? performance.now() : 0;
     const headers = buildHeaders(spec.headers, userAgent, cookies.getCookieHeader(url));
     const payload = encodeBody(body, headers);
     let status: number | undefined;
@@ -196,22 +231,24 @@ export function createHttpTransport(options: HttpTransportOptions = {}): HttpTra
           },
         );
       });
-      return { status, headers: replyHeaders, text: new TextDecoder('utf-8').decode(decoded) };
+      return { status, headers: replyHeaders, text: utf8.decode(decoded) };
     } catch (error) {
-      failure = signal.aborted ? 'aborted' : error instanceof Error ? error.message : 'failed';
+      if (logged) failure = signal.aborted ? 'aborted' : error instanceof Error ? error.message : 'failed';
       throw error;
     } finally {
-      logger.debug(
-        {
-          endpoint: spec.endpoint,
-          method,
-          url: redact(url),
-          status,
-          ms: Math.round(performance.now() - started),
-          ...(failure === undefined ? {} : { error: redact(failure) }),
-        },
-        'http request',
-      );
+      if (logged) {
+        logger.debug(
+          {
+            endpoint: spec.endpoint,
+            method,
+            url: redact(url),
+            status,
+            ms: Math.round(performance.now() - started),
+            ...(failure === undefined ? {} : { error: redact(failure) }),
+          },
+          'http request',
+        );
+      }
     }
   }
 
@@ -326,7 +363,7 @@ async function readBounded(
       cause: error,
     });
   }
-  return Buffer.concat(chunks, size);
+  return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size);
 }
 
 const gunzipAsync = promisify<Buffer, ZlibOptions, Buffer>(gunzip);

@@ -3,7 +3,6 @@
  * 201 scanned, 200 confirmed → webwxnewloginpage. An expired or cancelled QR starts over with a new
  * uuid; a refusal rejects with LoginRefusedError (thrown by parseNewLoginPageReply).
  */
-import QRCode from 'qrcode';
 import { TransportError } from '../errors.js';
 import {
   buildJsLoginRequest,
@@ -132,6 +131,8 @@ export async function pollOneQr(rt: Runtime, uuid: string): Promise<QrOutcome> {
 
 async function qrEvent(uuid: string, hosts: Hosts): Promise<QrEvent> {
   const url = qrContentUrl(uuid, hosts);
+  // Loaded here, not at import: a client that never shows a QR (a saved session) does not pay for it.
+  const { default: QRCode } = await import('qrcode');
   const terminal = await QRCode.toString(url, { type: 'terminal', small: true });
   return { uuid, url, imageUrl: buildQrImageRequest(uuid, hosts).url, terminal };
 }

@@ -6,8 +6,9 @@
  * transaction as the message's processed mark (docs/sessions.md, exactly-once).
  */
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import type { WireContact } from '../protocol/wire-types.js';
 import { checkSavedSession, parseSavedSession } from './saved-session.js';
 import {
@@ -277,12 +278,24 @@ export class SqliteStore implements SessionStore, MessageStore, ContactCache {
   }
 }
 
+let driver: typeof Database | undefined;
+
+/**
+ * better-sqlite3 (CommonJS), loaded when the first SqliteStore is made: a process that never opens
+ * one (the memory store, the emulator) does not pay for it.
+ */
+function loadDriver(): typeof Database {
+  driver ??= createRequire(import.meta.url)('better-sqlite3') as typeof Database;
+  return driver;
+}
+
 function openDatabase(path: string): Database.Database {
   if (path !== ':memory:') {
     mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
     if (!existsSync(path)) closeSync(openSync(path, 'a', 0o600));
   }
-  const db = new Database(path);
+  const Driver = loadDriver();
+  const db = new Driver(path);
   try {
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');

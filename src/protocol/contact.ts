@@ -1,14 +1,6 @@
 /** webwxgetcontact (paged) and webwxbatchgetcontact (batches of 50) (PROTOCOL.md §4.3, §4.4). */
 import type { HttpRequestSpec } from './http-request.js';
-import {
-  assertOk,
-  mapArray,
-  numberOr,
-  parseJsonReply,
-  readContact,
-  readContactList,
-  requireArray,
-} from './json-reply.js';
+import { assertOk, numberOr, parseJsonReply, readContactListInPlace, requireArray } from './json-reply.js';
 import { buildBaseRequest, mmwebwxUrl, preEncoded } from './request-ids.js';
 import type { SessionContext } from './session-context.js';
 import type { BatchGetContactReply, GetContactReply } from './wire-types.js';
@@ -42,8 +34,11 @@ export function parseGetContactReply(text: string): GetContactReply {
   const endpoint = 'webwxgetcontact';
   const obj = parseJsonReply(endpoint, text);
   const baseResponse = assertOk(endpoint, obj.BaseResponse);
-  const memberList = mapArray(requireArray(endpoint, obj.MemberList, 'MemberList'), 'MemberList', (c, name) =>
-    readContact(endpoint, c, name),
+  // The parsed contacts are checked and filled in place: nothing else holds them.
+  const memberList = readContactListInPlace(
+    endpoint,
+    requireArray(endpoint, obj.MemberList, 'MemberList'),
+    'MemberList',
   );
   return {
     ...obj,
@@ -97,7 +92,7 @@ export function parseBatchGetContactReply(text: string): BatchGetContactReply {
   const endpoint = 'webwxbatchgetcontact';
   const obj = parseJsonReply(endpoint, text);
   const baseResponse = assertOk(endpoint, obj.BaseResponse);
-  const contactList = readContactList(endpoint, obj.ContactList, 'ContactList');
+  const contactList = readContactListInPlace(endpoint, obj.ContactList, 'ContactList');
   return {
     ...obj,
     BaseResponse: baseResponse,

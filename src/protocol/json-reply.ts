@@ -136,12 +136,124 @@ export function assertOk(endpoint: string, baseResponse: unknown): BaseResponse 
 
 type Template = { readonly [k: string]: unknown };
 
+const STR = 0;
+const NUM = 1;
+const ARR = 2;
+const OBJ = 3;
+const ANY = 4;
+
+interface Slot {
+  readonly key: string;
+  readonly kind: typeof STR | typeof NUM | typeof ARR | typeof OBJ | typeof ANY;
+  readonly fallback: unknown;
+  /** For OBJ: the nested template, compiled. */
+  readonly nested: Shape | undefined;
+}
+
+/** A template compiled once: its keys in order with their kinds, and a factory for a default copy. */
+interface Shape {
+  readonly slots: readonly Slot[];
+  /** A fresh object holding every default (nested objects and arrays fresh too). */
+  make(): JsonObject;
+}
+
+const shapes = new WeakMap<object, Shape>();
+
+function compileTemplate(template: object): Shape {
+  const known = shapes.get(template);
+  if (known) return known;
+  const slots: Slot[] = Object.entries(template as Template).map(([key, fallback]) => {
+    if (typeof fallback === 'string') return { key, kind: STR, fallback, nested: undefined };
+    if (typeof fallback === 'number') return { key, kind: NUM, fallback, nested: undefined };
+    if (Array.isArray(fallback)) return { key, kind: ARR, fallback, nested: undefined };
+    if (isJsonObject(fallback)) return { key, kind: OBJ, fallback, nested: compileTemplate(fallback) };
+    return { key, kind: ANY, fallback, nested: undefined };
+  });
+  const make = (): JsonObject => {
+    const out: JsonObject = {};
+    for (const slot of slots) {
+      if (slot.kind === ARR) out[slot.key] = [];
+      else if (slot.kind === OBJ) out[slot.key] = (slot.nested as Shape).make();
+      else out[slot.key] = slot.fallback;
+    }
+    return out;
+  };
+  const shape: Shape = { slots, make };
+  shapes.set(template, shape);
+  return shape;
+}
+
+/** `base` or `base[index]`: field names are built only when an error names them. */
+function fieldName(base: string, index: number): string {
+  return index < 0 ? base : `${base}[${index}]`;
+}
+
+/**
+ * The normaliser behind normaliseRecord (copy: a shallow copy is filled, nested template objects
+ * copied too) and the in-place readers (copy false: `value` itself is checked and filled, and
+ * returned). Unchanged fields are not written.
+ */
+function fillRecord(
+  endpoint: string,
+  value: unknown,
+  base: string,
+  index: number,
+  shape: Shape,
+  required: readonly string[],
+  copy: boolean,
+): JsonObject {
+  if (!isJsonObject(value)) return requireObject(endpoint, value, fieldName(base, index));
+  for (const key of required) {
+    const v = value[key];
+    if (v === undefined || v === null)
+      throw new ParseError(endpoint, `${fieldName(base, index)}.${key} is missing`);
+  }
+  const out: JsonObject = copy ? { ...value } : value;
+  const slots = shape.slots;
+  for (let i = 0; i < slots.length; i++) {
+    const slot = slots[i] as Slot;
+    const key = slot.key;
+    const v = value[key];
+    switch (slot.kind) {
+      case STR:
+        if (typeof v !== 'string') {
+          out[key] =
+            v === undefined || v === null
+              ? slot.fallback
+              : stringOr(endpoint, v, `${fieldName(base, index)}.${key}`, slot.fallback as string);
+        }
+        break;
+      case NUM:
+        if (typeof v !== 'number' || !Number.isFinite(v)) {
+          out[key] =
+            v === undefined || v === null
+              ? slot.fallback
+              : numberOrString(endpoint, v, `${fieldName(base, index)}.${key}`);
+        }
+        break;
+      case ARR:
+        if (!Array.isArray(v)) out[key] = arrayOrEmpty(endpoint, v, `${fieldName(base, index)}.${key}`);
+        break;
+      case OBJ:
+        out[key] =
+          v === undefined || v === null
+            ? (slot.nested as Shape).make()
+            : fillRecord(endpoint, v, `${fieldName(base, index)}.${key}`, -1, slot.nested as Shape, [], copy);
+        break;
+      default:
+        out[key] = v ?? slot.fallback;
+    }
+  }
+  return out;
+}
+
 /**
  * Normalise an object against a template of defaults. For each template key: a missing value takes
  * the default; a string default accepts strings and numbers (→ text); a number default accepts
  * numbers and numeric strings; an array default accepts an array (elements untouched); an object
  * default is applied recursively. Other types are a ParseError naming the field. Keys outside the
- * template are kept as received. Keys in `required` must be present.
+ * template are kept as received. Keys in `required` must be present. Returns a copy (nested template
+ * objects copied too); `value` is left as it was.
  */
 export function normaliseRecord<T extends object>(
   endpoint: string,
@@ -150,26 +262,22 @@ export function normaliseRecord<T extends object>(
   template: T,
   required: readonly (keyof T & string)[] = [],
 ): T {
-  const obj = requireObject(endpoint, value, field);
-  for (const key of required) {
-    if (obj[key] === undefined || obj[key] === null)
-      throw new ParseError(endpoint, `${field}.${key} is missing`);
-  }
-  const out: JsonObject = { ...obj };
-  for (const [key, fallback] of Object.entries(template as Template)) {
-    const v = obj[key];
-    const name = `${field}.${key}`;
-    if (typeof fallback === 'string') out[key] = stringOr(endpoint, v, name, fallback);
-    else if (typeof fallback === 'number') out[key] = numberOr(endpoint, v, name, fallback);
-    else if (Array.isArray(fallback)) out[key] = arrayOrEmpty(endpoint, v, name);
-    else if (isJsonObject(fallback)) {
-      out[key] =
-        v === undefined || v === null
-          ? structuredClone(fallback)
-          : normaliseRecord(endpoint, v, name, fallback);
-    } else out[key] = v ?? fallback;
-  }
-  return out as T;
+  return fillRecord(endpoint, value, field, -1, compileTemplate(template), required, true) as T;
+}
+
+/**
+ * normaliseRecord done in place: `value` itself is checked and filled (defaults added, numeric
+ * strings turned into numbers and so on, nested template objects likewise) and returned. Same results
+ * and the same ParseErrors as normaliseRecord; for objects nobody else holds, like a fresh JSON.parse.
+ */
+export function normaliseRecordInPlace<T extends object>(
+  endpoint: string,
+  value: unknown,
+  field: string,
+  template: T,
+  required: readonly (keyof T & string)[] = [],
+): T {
+  return fillRecord(endpoint, value, field, -1, compileTemplate(template), required, false) as T;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -281,40 +389,122 @@ const PROFILE_DEFAULTS: WireProfile = {
   Signature: '',
 };
 
+const MEMBER_SHAPE = compileTemplate(MEMBER_DEFAULTS);
+const CONTACT_SHAPE = compileTemplate(CONTACT_DEFAULTS);
+const USER_SHAPE = compileTemplate(USER_DEFAULTS);
+const MESSAGE_SHAPE = compileTemplate(MESSAGE_DEFAULTS);
+const PROFILE_SHAPE = compileTemplate(PROFILE_DEFAULTS);
+const USER_NAME: readonly string[] = ['UserName'];
+const MESSAGE_REQUIRED: readonly string[] = ['MsgId', 'FromUserName', 'ToUserName', 'MsgType'];
+
+function contactAt(
+  endpoint: string,
+  value: unknown,
+  base: string,
+  index: number,
+  copy: boolean,
+): WireContact {
+  const contact = fillRecord(
+    endpoint,
+    value,
+    base,
+    index,
+    CONTACT_SHAPE,
+    USER_NAME,
+    copy,
+  ) as unknown as WireContact;
+  const members = contact.MemberList;
+  if (members.length === 0) return contact;
+  const membersField = `${fieldName(base, index)}.MemberList`;
+  if (copy) {
+    contact.MemberList = members.map(
+      (m, i) =>
+        fillRecord(endpoint, m, membersField, i, MEMBER_SHAPE, USER_NAME, true) as unknown as WireMember,
+    );
+  } else {
+    for (let i = 0; i < members.length; i++)
+      fillRecord(endpoint, members[i], membersField, i, MEMBER_SHAPE, USER_NAME, false);
+  }
+  return contact;
+}
+
+function contactListOf(endpoint: string, value: unknown, field: string, copy: boolean): WireContact[] {
+  const list = arrayOrEmpty(endpoint, value, field);
+  if (copy) return list.map((c, i) => contactAt(endpoint, c, field, i, true));
+  for (let i = 0; i < list.length; i++) contactAt(endpoint, list[i], field, i, false);
+  return list as WireContact[];
+}
+
 /** A group member entry; `UserName` is required. */
 export function readMember(endpoint: string, value: unknown, field: string): WireMember {
-  return normaliseRecord(endpoint, value, field, MEMBER_DEFAULTS, ['UserName']);
+  return fillRecord(endpoint, value, field, -1, MEMBER_SHAPE, USER_NAME, true) as unknown as WireMember;
 }
 
 /** A contact (§10.1); `UserName` is required, `MemberList` entries are checked as members. */
 export function readContact(endpoint: string, value: unknown, field: string): WireContact {
-  const contact = normaliseRecord(endpoint, value, field, CONTACT_DEFAULTS, ['UserName']);
-  contact.MemberList = mapArray(contact.MemberList, `${field}.MemberList`, (m, name) =>
-    readMember(endpoint, m, name),
-  );
-  return contact;
+  return contactAt(endpoint, value, field, -1, true);
+}
+
+/** readContact in place: `value` (and its members) checked, filled and returned; for fresh JSON only. */
+export function readContactInPlace(endpoint: string, value: unknown, field: string): WireContact {
+  return contactAt(endpoint, value, field, -1, false);
 }
 
 /** A list of contacts; a missing list is []. */
 export function readContactList(endpoint: string, value: unknown, field: string): WireContact[] {
-  return mapArray(arrayOrEmpty(endpoint, value, field), field, (c, name) => readContact(endpoint, c, name));
+  return contactListOf(endpoint, value, field, true);
+}
+
+/** readContactList in place: the same array, every entry checked and filled in place ([] when missing). */
+export function readContactListInPlace(endpoint: string, value: unknown, field: string): WireContact[] {
+  return contactListOf(endpoint, value, field, false);
 }
 
 /** An AddMsgList entry (§9.1); `MsgId`, `FromUserName`, `ToUserName` and `MsgType` are required. */
 export function readMessage(endpoint: string, value: unknown, field: string): WireMessage {
-  return normaliseRecord(endpoint, value, field, MESSAGE_DEFAULTS, [
-    'MsgId',
-    'FromUserName',
-    'ToUserName',
-    'MsgType',
-  ]);
+  return fillRecord(
+    endpoint,
+    value,
+    field,
+    -1,
+    MESSAGE_SHAPE,
+    MESSAGE_REQUIRED,
+    true,
+  ) as unknown as WireMessage;
+}
+
+/** readMessage in place, for fresh JSON only. */
+export function readMessageInPlace(endpoint: string, value: unknown, field: string): WireMessage {
+  return fillRecord(
+    endpoint,
+    value,
+    field,
+    -1,
+    MESSAGE_SHAPE,
+    MESSAGE_REQUIRED,
+    false,
+  ) as unknown as WireMessage;
+}
+
+/** Every entry of a message list read in place ([] when missing); the same array. */
+export function readMessageListInPlace(endpoint: string, value: unknown, field: string): WireMessage[] {
+  const list = arrayOrEmpty(endpoint, value, field);
+  for (let i = 0; i < list.length; i++)
+    fillRecord(endpoint, list[i], field, i, MESSAGE_SHAPE, MESSAGE_REQUIRED, false);
+  return list as WireMessage[];
 }
 
 export function readUser(endpoint: string, value: unknown, field: string): WireUser {
-  return normaliseRecord(endpoint, value, field, USER_DEFAULTS, ['UserName']);
+  return fillRecord(endpoint, value, field, -1, USER_SHAPE, USER_NAME, true) as unknown as WireUser;
 }
 
 export function readProfile(endpoint: string, value: unknown, field: string): WireProfile {
-  if (value === undefined || value === null) return structuredClone(PROFILE_DEFAULTS);
-  return normaliseRecord(endpoint, value, field, PROFILE_DEFAULTS);
+  if (value === undefined || value === null) return PROFILE_SHAPE.make() as unknown as WireProfile;
+  return fillRecord(endpoint, value, field, -1, PROFILE_SHAPE, [], true) as unknown as WireProfile;
+}
+
+/** readProfile in place, for fresh JSON only. */
+export function readProfileInPlace(endpoint: string, value: unknown, field: string): WireProfile {
+  if (value === undefined || value === null) return PROFILE_SHAPE.make() as unknown as WireProfile;
+  return fillRecord(endpoint, value, field, -1, PROFILE_SHAPE, [], false) as unknown as WireProfile;
 }

@@ -9,9 +9,9 @@ import {
   mapArray,
   numberOr,
   parseJsonReply,
-  readContactList,
-  readMessage,
-  readProfile,
+  readContactListInPlace,
+  readMessageListInPlace,
+  readProfileInPlace,
   readSyncKey,
   requireObject,
   stringOr,
@@ -117,10 +117,9 @@ export function parseSyncReply(text: string): SyncReply {
   const endpoint = 'webwxsync';
   const obj = parseJsonReply(endpoint, text);
   const baseResponse = assertOk(endpoint, obj.BaseResponse);
-  const addMsgList = mapArray(arrayOrEmpty(endpoint, obj.AddMsgList, 'AddMsgList'), 'AddMsgList', (m, name) =>
-    readMessage(endpoint, m, name),
-  );
-  const modContactList = readContactList(endpoint, obj.ModContactList, 'ModContactList');
+  // Messages and contacts are checked and filled in place: nothing else holds the parsed reply.
+  const addMsgList = readMessageListInPlace(endpoint, obj.AddMsgList, 'AddMsgList');
+  const modContactList = readContactListInPlace(endpoint, obj.ModContactList, 'ModContactList');
   const delContactList = mapArray(
     arrayOrEmpty(endpoint, obj.DelContactList, 'DelContactList'),
     'DelContactList',
@@ -157,7 +156,7 @@ export function parseSyncReply(text: string): SyncReply {
       modChatRoomMemberList.length,
     ),
     ModChatRoomMemberList: modChatRoomMemberList,
-    Profile: readProfile(endpoint, obj.Profile, 'Profile'),
+    Profile: readProfileInPlace(endpoint, obj.Profile, 'Profile'),
     ContinueFlag: numberOr(endpoint, obj.ContinueFlag, 'ContinueFlag', 0),
     SyncKey: syncKey,
     SKey: stringOr(endpoint, obj.SKey, 'SKey', ''),

@@ -5,7 +5,7 @@
  */
 import { promisify } from 'node:util';
 import { brotliDecompress, gunzip, inflate, inflateRaw, type ZlibOptions } from 'node:zlib';
-import { Agent, type Dispatcher, request } from 'undici';
+import type { Dispatcher } from 'undici';
 import { TransportError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { silentLogger } from '../logger.js';
@@ -13,6 +13,7 @@ import type { HttpReply, HttpRequestSpec, RequestBody } from '../protocol/http-r
 import { redact } from '../redact.js';
 import { CookieStore } from './cookie-store.js';
 import { abortReason } from './retry-policy.js';
+import { Agent, request } from './undici-core.js';
 
 /** A current desktop Chrome on Windows, as the web page would send it. */
 export const DEFAULT_USER_AGENT =

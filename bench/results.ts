@@ -63,7 +63,10 @@ export interface BenchResults {
   emulator: EchoSummary | undefined;
   login: Partial<Record<Impl, LoginSummary>>;
   decode: DecodeResult[] | undefined;
+  /** Medians over the repeats (collectIdle). */
   idle: IdleResult[] | undefined;
+  /** Every idle run, as measured. */
+  idleRuns?: IdleResult[][];
   rows: Row[];
   /** Remarks printed under the table. */
   notes?: string[];
@@ -139,6 +142,33 @@ export function collectLogin(
     };
   }
   return out;
+}
+
+/**
+ * The idle figures over repeated runs: for each implementation and session count, the median of every
+ * figure (each run's CPU is already an average over its window, its RSS the highest sampled).
+ */
+export function collectIdle(runs: readonly (readonly IdleResult[])[]): IdleResult[] {
+  const groups = new Map<string, IdleResult[]>();
+  for (const run of runs)
+    for (const r of run) {
+      const key = `${r.impl}/${r.sessions}`;
+      groups.set(key, [...(groups.get(key) ?? []), r]);
+    }
+  return [...groups.values()].map((list) => {
+    const m = (pick: (r: IdleResult) => number) => median(list.map(pick));
+    return {
+      impl: list[0]!.impl,
+      sessions: list[0]!.sessions,
+      windowMs: m((r) => r.windowMs),
+      cpuPct: m((r) => r.cpuPct),
+      cpuMsPerMin: m((r) => r.cpuMsPerMin),
+      rssBytes: m((r) => r.rssBytes),
+      maxRssBytes: m((r) => r.maxRssBytes),
+      baselineRssBytes: m((r) => r.baselineRssBytes),
+      repeats: list.length,
+    };
+  });
 }
 
 const MB = 2 ** 20;

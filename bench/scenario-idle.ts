@@ -28,6 +28,8 @@ export interface IdleResult {
   rssBytes: number;
   maxRssBytes: number;
   baselineRssBytes: number;
+  /** Runs this figure is the median of (results.ts#collectIdle); absent for one run. */
+  repeats?: number;
 }
 
 const SAMPLE_MS = 5000;

@@ -1,0 +1,113 @@
+import { describe, expect, it } from 'vitest';
+import { assembleRows, collectIdle, collectLogin, notesFor } from '../../bench/results.js';
+import type { IdleResult } from '../../bench/scenario-idle.js';
+import type { LoginResult } from '../../bench/scenario-login.js';
+import type { Impl } from '../../bench/subjects.js';
+
+const MB = 2 ** 20;
+
+function login(impl: Impl, readyMs: number, listedMs?: number): LoginResult {
+  return {
+    impl,
+    loginToReadyMs: readyMs,
+    ...(listedMs === undefined ? {} : { loginToListedMs: listedMs }),
+    confirmToLoggedInMs: 10,
+    counts: { contacts: 5001, rooms: 200, members: 100_000 },
+    peakRssBytes: 200 * MB,
+    readyRssBytes: 190 * MB,
+    settledRssBytes: 180 * MB,
+    heapUsedBytes: 40 * MB,
+    baselineRssBytes: 70 * MB,
+  };
+}
+
+function idle(impl: Impl, sessions: number, cpuMsPerMin: number, maxRssMb: number): IdleResult {
+  return {
+    impl,
+    sessions,
+    windowMs: 60_000,
+    cpuPct: cpuMsPerMin / 600,
+    cpuMsPerMin,
+    rssBytes: maxRssMb * MB,
+    maxRssBytes: maxRssMb * MB,
+    baselineRssBytes: 60 * MB,
+  };
+}
+
+const meta = {
+  date: '2026-01-01T00:00:00.000Z',
+  node: '20',
+  cpus: 2,
+  cpuModel: 'x',
+  memoryGb: 1,
+  commit: 'abc',
+  quick: false,
+  repeats: 3,
+};
+
+describe('collectLogin', () => {
+  it('takes medians, and the contact-list time only when every run has one', () => {
+    const s = collectLogin({
+      webwx: [login('webwx', 900), login('webwx', 1200), login('webwx', 1000)],
+      wechat4u: [login('wechat4u', 1300, 600), login('wechat4u', 900, 400), login('wechat4u', 1000, 500)],
+    });
+    expect(s.webwx?.loginToReadyMs).toBe(1000);
+    expect(s.webwx?.loginToListedMs).toBeUndefined();
+    expect(s.wechat4u?.loginToReadyMs).toBe(1000);
+    expect(s.wechat4u?.loginToListedMs).toBe(500);
+  });
+});
+
+describe('the login rows and notes', () => {
+  const loginSummary = collectLogin({
+    webwx: [login('webwx', 1000)],
+    wechat4u: [login('wechat4u', 1200, 500)],
+    limit: [login('limit', 700, 200)],
+  });
+  it('shows the time to the contact list beside the time to ready', () => {
+    const rows = assembleRows({
+      echo: {},
+      emulator: undefined,
+      login: loginSummary,
+      decode: undefined,
+      idle: undefined,
+      meta,
+    });
+    const ready = rows.find((r) => r.metric.startsWith('login → ready'));
+    expect(ready).toMatchObject({ webwx: 1, wechat4u: 1.2, limit: 0.7 });
+    expect(ready?.target?.met).toBe(false);
+    const listed = rows.find((r) => r.metric.startsWith('login → contact list'));
+    expect(listed).toMatchObject({ webwx: { na: 'no such event' }, wechat4u: 0.5, limit: 0.2 });
+  });
+  it('states every client’s final counts', () => {
+    const notes = notesFor({ login: loginSummary, echo: {}, decode: undefined, emulator: undefined });
+    expect(notes[0]).toContain('wechat4u 5001 contacts, 200 rooms, 100000 members');
+    expect(notes[0]).toContain('batchGetContact, 50 a call, 4 in flight');
+  });
+});
+
+describe('collectIdle', () => {
+  it('takes the median of each implementation and session count over the runs', () => {
+    const runs = [
+      [idle('webwx', 1, 40, 70), idle('webwx', 20, 100, 90)],
+      [idle('webwx', 1, 60, 72), idle('webwx', 20, 300, 88)],
+      [idle('webwx', 1, 50, 71), idle('webwx', 20, 110, 95)],
+    ];
+    const out = collectIdle(runs);
+    expect(out).toHaveLength(2);
+    expect(out.find((r) => r.sessions === 1)).toMatchObject({
+      cpuMsPerMin: 50,
+      maxRssBytes: 71 * MB,
+      repeats: 3,
+    });
+    expect(out.find((r) => r.sessions === 20)).toMatchObject({
+      cpuMsPerMin: 110,
+      maxRssBytes: 90 * MB,
+      repeats: 3,
+    });
+  });
+  it('passes a single run through', () => {
+    const one = idle('limit', 1, 42, 60);
+    expect(collectIdle([[one]])).toEqual([{ ...one, repeats: 1 }]);
+  });
+});

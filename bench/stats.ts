@@ -95,6 +95,15 @@ export function judgeStep(step: EchoStep, options: { tolerateLoss?: boolean } = 
   if (step.sent === 0) return { ...base, sustained: false, reason: 'nothing sent' };
   if (lost > 0 && !options.tolerateLoss)
     return { ...base, sustained: false, reason: `${lost} of ${step.sent} never echoed` };
+  // With losses tolerated, a step needs echoes at both ends to be judged at all: with none in a
+  // quarter its median is NaN, and every comparison below with NaN is false, so a step that lost
+  // everything (or every early or late echo) would pass as sustained.
+  if (!Number.isFinite(firstQuarterP50) || !Number.isFinite(lastQuarterP50))
+    return {
+      ...base,
+      sustained: false,
+      reason: got.length === 0 ? 'nothing echoed' : 'no echo in the first or the last quarter of the step',
+    };
   // The rate as actually offered (timers may lag a little behind the schedule), against the rate the
   // echoes came back at once the first latency is taken out.
   const offered = offeredRate(step);

@@ -112,6 +112,16 @@ describe('judgeStep', () => {
     expect(v.sustained).toBe(true);
     expect(v.lost).toBe(2);
   });
+  it('with losses tolerated, does not sustain a step with no echo at one end, or none at all', () => {
+    const none = judgeStep(step(100, Array(100).fill(undefined)), { tolerateLoss: true });
+    expect(none.sustained).toBe(false);
+    expect(none.reason).toBe('nothing echoed');
+    const lat: (number | undefined)[] = Array(100).fill(3);
+    lat.fill(undefined, 75);
+    const lateLost = judgeStep(step(100, lat, { elapsedMs: 1000 }), { tolerateLoss: true });
+    expect(lateLost.sustained).toBe(false);
+    expect(lateLost.reason).toMatch(/no echo in the first or the last quarter/);
+  });
   it('fails when latency grows over the step (a queue building up)', () => {
     const lat = Array.from({ length: 200 }, (_, i) => 2 + i * 2);
     const v = judgeStep(step(100, lat));

@@ -52,6 +52,11 @@ export interface ClientOptions {
   autoRelogin?: boolean;
   /** Ret 1205 (rate limited) on a send: retry with the same ClientMsgId after a growing delay. */
   rateLimit?: { maxAttempts?: number; baseDelayMs?: number; maxDelayMs?: number };
+  /**
+   * Texts to one chat in flight at once when several are waiting (docs/sessions.md): they go out in
+   * queue order, pipelined on one connection. 1: one at a time. Default 8.
+   */
+  sendPipelining?: number;
 }
 
 export interface ResolvedOptions {
@@ -75,6 +80,8 @@ export interface ResolvedOptions {
   messageStore: MessageStore | undefined;
   autoRelogin: boolean;
   rateLimit: { maxAttempts: number; baseDelayMs: number; maxDelayMs: number };
+  /** A whole number ≥ 1. */
+  sendPipelining: number;
 }
 
 export const DEFAULT_TIMEOUTS = Object.freeze({
@@ -83,6 +90,8 @@ export const DEFAULT_TIMEOUTS = Object.freeze({
   loginPollMs: 35_000,
 });
 export const DEFAULT_LANG = 'zh_CN';
+/** Sends to one chat in flight at once (the transport's default pipelining depth). */
+export const DEFAULT_SEND_PIPELINING = 8;
 /** Media defaults: 100 MiB each way (the official page allows 50 MB files); downloads into the working directory. */
 export const DEFAULT_MEDIA = Object.freeze({
   maxDownloadBytes: 100 * 1024 * 1024,
@@ -162,7 +171,14 @@ export function resolveOptions(options: ClientOptions = {}): ResolvedOptions {
     messageStore: isMessageStore(options.store) ? options.store : undefined,
     autoRelogin: options.autoRelogin ?? false,
     rateLimit: resolveRateLimit(options.rateLimit),
+    sendPipelining: sendPipelining(options.sendPipelining),
   };
+}
+
+function sendPipelining(value: number | undefined): number {
+  if (value === undefined) return DEFAULT_SEND_PIPELINING;
+  if (!Number.isInteger(value) || value < 1) throw new TypeError('sendPipelining must be a whole number ≥ 1');
+  return value;
 }
 
 function stripUndefined<T extends object>(value: T): Partial<T> {

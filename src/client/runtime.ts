@@ -17,14 +17,26 @@ export interface Runtime {
   readonly signal: AbortSignal;
   readonly events: TypedEmitter<ClientEvents>;
   readonly transport: HttpTransport;
-  /** Sends once; with `retry`, transient failures are retried under the retry policy. */
-  send(spec: HttpRequestSpec, options?: { retry?: boolean }): Promise<HttpReply>;
+  /**
+   * Sends once; with `retry`, transient failures are retried under the retry policy. With `ordered`,
+   * the transport sends it after every earlier `ordered` request to the same origin, in call order
+   * (pipelined on one connection).
+   */
+  send(spec: HttpRequestSpec, options?: RuntimeSendOptions): Promise<HttpReply>;
   /** Waits `ms` unless the client stops first (then rejects with the abort reason). */
   sleep(ms: number): Promise<void>;
   setState(state: ClientState): void;
   /** A ClientMsgId (also the LocalID) that no other send of this client has used. */
   nextClientMsgId(): string;
 }
+
+export interface RuntimeSendOptions {
+  retry?: boolean;
+  ordered?: boolean;
+}
+
+/** What the transport's send takes (`ordered` as src/transport/http-transport.ts defines it). */
+type TransportSendOptions = NonNullable<Parameters<HttpTransport['send']>[1]> & { ordered?: boolean };
 
 export function createRuntime(init: {
   options: ResolvedOptions;
@@ -36,6 +48,9 @@ export function createRuntime(init: {
   const { options, transport, events, signal, setState } = init;
   const logger = options.logger;
   const clientMsgIds = new ClientMsgIdSequence();
+  // Made once: a send allocates nothing here.
+  const plain: TransportSendOptions = { signal };
+  const ordered: TransportSendOptions = { signal, ordered: true };
   return {
     options,
     logger,
@@ -43,8 +58,9 @@ export function createRuntime(init: {
     events,
     transport,
     send(spec, sendOptions) {
-      if (!sendOptions?.retry) return transport.send(spec, { signal });
-      return withRetry(() => transport.send(spec, { signal }), {
+      const transportOptions = sendOptions?.ordered ? ordered : plain;
+      if (!sendOptions?.retry) return transport.send(spec, transportOptions);
+      return withRetry(() => transport.send(spec, transportOptions), {
         policy: options.retry,
         signal,
         random: options.random,

@@ -135,6 +135,17 @@ describe('messaging (client ↔ emulator)', () => {
     expect(record.fromUserName).toBe(client.self?.userName);
   });
 
+  it('300 quick sends to one chat reach the phone in the order they were made', async () => {
+    const { client, emulator } = pair;
+    const to = userNameOf('Alice 爱丽丝');
+    const texts = Array.from({ length: 300 }, (_, i) => `quick ${i}`);
+    const results = await Promise.all(texts.map((t) => client.sendText(to, t)));
+    const sent = emulator.phone.sent().filter((r) => r.content.startsWith('quick '));
+    expect(sent.map((r) => r.content)).toEqual(texts);
+    expect(sent.map((r) => r.msgId)).toEqual(results.map((r) => r.msgId));
+    expect(new Set(results.map((r) => r.localId)).size).toBe(300);
+  });
+
   it('a group message from a member arrives with the room and the sender', async () => {
     const { client, emulator } = pair;
     const injected = emulator.phone.sendText({

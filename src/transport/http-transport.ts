@@ -13,7 +13,7 @@ import type { HttpReply, HttpRequestSpec, RequestBody } from '../protocol/http-r
 import { redact } from '../redact.js';
 import { CookieStore } from './cookie-store.js';
 import { abortReason } from './retry-policy.js';
-import { Agent, request } from './undici-core.js';
+import { Agent, Client, request } from './undici-core.js';
 
 /** A current desktop Chrome on Windows, as the web page would send it. */
 export const DEFAULT_USER_AGENT =
@@ -21,6 +21,8 @@ export const DEFAULT_USER_AGENT =
 export const DEFAULT_TIMEOUT_MS = 30_000;
 /** Bodies larger than this (compressed or not) are refused with a TransportError. */
 export const DEFAULT_MAX_BODY_BYTES = 64 * 1024 * 1024;
+/** Default `orderedPipelining`. */
+export const DEFAULT_ORDERED_PIPELINING = 8;
 const MAX_REDIRECTS = 5;
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
@@ -35,11 +37,25 @@ export interface HttpTransportOptions {
   connectionsPerOrigin?: number;
   /** Maximum body size in bytes, before and after decompression. Default 64 MB. */
   maxBodyBytes?: number;
+  /**
+   * How many `ordered` requests may be in flight at once on the one connection of an origin
+   * (HTTP/1.1 pipelining). Default 8; 1 sends them one after another.
+   */
+  orderedPipelining?: number;
 }
 
 export interface SendOptions {
   /** Aborting rejects the send with the signal's reason (an AbortError unless given another). */
   signal?: AbortSignal;
+  /**
+   * Requests sent with `ordered: true` to the same origin reach the server in the order `send()` was
+   * called: they go out, in that order, over one dedicated keep-alive connection per origin, pipelined
+   * (up to `orderedPipelining` in flight, so several are on the wire at once). They are flagged
+   * idempotent, which lets undici pipeline a POST and resend, after a connection reset, the ones
+   * written behind the failed one: use it only for requests the server deduplicates (webwxsendmsg,
+   * through its ClientMsgId). A redirect hop is sent the same way to its own origin.
+   */
+  ordered?: boolean;
 }
 
 export interface HttpTransport {
@@ -111,7 +127,36 @@ export function createHttpTransport(options: HttpTransportOptions = {}): HttpTra
     bodyTimeout: 0,
     ...(options.connectionsPerOrigin ? { connections: options.connectionsPerOrigin } : {}),
   });
+  const orderedPipelining =
+    options.orderedPipelining !== undefined &&
+    Number.isSafeInteger(options.orderedPipelining) &&
+    options.orderedPipelining >= 1
+      ? options.orderedPipelining
+      : DEFAULT_ORDERED_PIPELINING;
+  /** The one pipelined connection per origin that `ordered` requests take. */
+  const orderedClients = new Map<string, InstanceType<typeof Client>>();
   let closing: Promise<void> | undefined;
+
+  function orderedClient(url: string): Dispatcher {
+    let origin: string;
+    try {
+      origin = new URL(url).origin;
+    } catch {
+      return agent; // request() rejects the URL the same way on either
+    }
+    let client = orderedClients.get(origin);
+    if (client === undefined) {
+      client = new Client(origin, {
+        pipelining: orderedPipelining,
+        keepAliveTimeout: 10_000,
+        keepAliveMaxTimeout: 60_000,
+        headersTimeout: 0,
+        bodyTimeout: 0,
+      });
+      orderedClients.set(origin, client);
+    }
+    return client;
+  }
 
   async function send(spec: HttpRequestSpec, sendOptions: SendOptions = {}): Promise<HttpReply> {
     const callerSignal = sendOptions.signal;
@@ -124,7 +169,7 @@ export function createHttpTransport(options: HttpTransportOptions = {}): HttpTra
     const timer = setTimeout(() => controller.abort(new TimeoutSignal(timeoutMs)), timeoutMs);
     const inFlight = callerSignal ? followAbort(callerSignal, controller) : undefined;
     try {
-      return await sendFollowing(spec, controller.signal);
+      return await sendFollowing(spec, controller.signal, sendOptions.ordered === true);
     } catch (error) {
       if (callerSignal?.aborted) throw abortReason(callerSignal);
       const reason = controller.signal.aborted ? controller.signal.reason : undefined;
@@ -141,12 +186,17 @@ export function createHttpTransport(options: HttpTransportOptions = {}): HttpTra
     }
   }
 
-  async function sendFollowing(spec: HttpRequestSpec, signal: AbortSignal): Promise<HttpReply> {
+  async function sendFollowing(
+    spec: HttpRequestSpec,
+    signal: AbortSignal,
+    ordered: boolean,
+  ): Promise<HttpReply> {
     let method = spec.method;
     let url = spec.url;
     let body = spec.body;
     for (let hop = 0; ; hop++) {
-      const reply = await sendOnce(spec, method, url, body, signal);
+      // Everything up to the dispatch is synchronous, so ordered requests are queued in call order.
+      const reply = await sendOnce(spec, method, url, body, signal, ordered);
       const location = firstHeader(reply.headers, 'location');
       if (!spec.followRedirects || !REDIRECT_STATUSES.has(reply.status) || !location) return reply;
       if (hop >= MAX_REDIRECTS) {
@@ -177,6 +227,7 @@ export function createHttpTransport(options: HttpTransportOptions = {}): HttpTra
     url: string,
     body: RequestBody | undefined,
     signal: AbortSignal,
+    ordered: boolean,
   ): Promise<HttpReply> {
     const logged = logger.isLevelEnabled?.('debug') ?? true;
     const started = logged ? performance.now() : 0;
@@ -188,11 +239,14 @@ export function createHttpTransport(options: HttpTransportOptions = {}): HttpTra
       let response: Dispatcher.ResponseData;
       try {
         response = await request(url, {
-          dispatcher: agent,
+          dispatcher: ordered ? orderedClient(url) : agent,
           method,
           headers,
           body: payload,
           signal,
+          // Pipelining needs both: a POST is not pipelined unless idempotent, and a blocking request
+          // (undici's default) holds the next one back until its reply headers arrive.
+          ...(ordered ? { idempotent: true, blocking: false } : {}),
         });
       } catch (error) {
         if (signal.aborted) throw error;
@@ -259,7 +313,13 @@ export function createHttpTransport(options: HttpTransportOptions = {}): HttpTra
     dispatcher: agent,
     userAgent,
     close(): Promise<void> {
-      closing ??= agent.destroy().catch(() => {});
+      closing ??= Promise.all([
+        agent.destroy(),
+        ...[...orderedClients.values()].map((client) => client.destroy()),
+      ]).then(
+        () => {},
+        () => {},
+      );
       return closing;
     },
   };

@@ -4,6 +4,7 @@ export type { HttpTransport, HttpTransportOptions, SendOptions } from './http-tr
 export {
   createHttpTransport,
   DEFAULT_MAX_BODY_BYTES,
+  DEFAULT_ORDERED_PIPELINING,
   DEFAULT_TIMEOUT_MS,
   DEFAULT_USER_AGENT,
 } from './http-transport.js';

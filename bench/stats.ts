@@ -105,10 +105,13 @@ export function judgeStep(step: EchoStep, options: { tolerateLoss?: boolean } = 
       reason: got.length === 0 ? 'nothing echoed' : 'no echo in the first or the last quarter of the step',
     };
   // The rate as actually offered (timers may lag a little behind the schedule), against the rate the
-  // echoes came back at once the first latency is taken out.
+  // echoes came back at: from the typical first echo (send + the first quarter's median latency) to
+  // the typical last one (the last send + the last quarter's median). Not to the very last echo: that
+  // made the check a test of one sample, the final message's latency, so a single late echo at the
+  // end of a step (a scheduling hiccup on a busy machine) failed a step whose latency was flat.
   const offered = offeredRate(step);
-  const window = step.elapsedMs - (Number.isFinite(firstQuarterP50) ? firstQuarterP50 : 0);
-  const kept = window > 0 ? (got.length * 1000) / window : 0;
+  const window = step.sendSpanMs + lastQuarterP50 - firstQuarterP50;
+  const kept = window > 0 ? (got.length * 1000) / window : Number.POSITIVE_INFINITY;
   // With losses tolerated, the echoes that did come back are held to their share of the rate.
   const share = options.tolerateLoss ? got.length / step.sent : 1;
   if (step.sent > 1 && kept < MIN_THROUGHPUT_SHARE * offered * share) {

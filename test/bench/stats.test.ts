@@ -133,10 +133,20 @@ describe('judgeStep', () => {
     expect(judgeStep(step(100, lat)).sustained).toBe(true);
   });
   it('fails when the echoes come back slower than offered', () => {
-    const lat = Array(100).fill(5);
-    const v = judgeStep(step(1000, lat, { elapsedMs: 1000 }));
+    // A backlog growing by 220 ms over a 1 s step: within 2× + 50 ms of a high first latency, but
+    // the echoes come back at 86 % of the offered rate.
+    const lat = Array.from({ length: 1000 }, (_, i) => 200 + (i * 220) / 999);
+    const v = judgeStep(step(1000, lat));
     expect(v.sustained).toBe(false);
     expect(v.reason).toMatch(/fell behind/);
+  });
+  it('is not failed by one late echo at the end of a step when the latency stays flat', () => {
+    // 100 msg/s over 0.8 s, every echo in 3 ms but the last in 120 ms: the last echo arrives at
+    // 910 ms, 88/s of the 100/s offered if the last echo were the end of the step.
+    const lat: number[] = Array(80).fill(3);
+    lat[79] = 120;
+    const v = judgeStep(step(100, lat));
+    expect(v.sustained).toBe(true);
   });
   it('fails an empty step', () => {
     expect(judgeStep({ rate: 10, sent: 0, latencies: [], elapsedMs: 0, sendSpanMs: 0 }).sustained).toBe(

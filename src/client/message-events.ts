@@ -75,9 +75,16 @@ export interface MessageEvents {
 /** How many recent messages the client keeps for 'revoke' (their MsgIds and decoded forms). */
 export const RECENT_MESSAGES = 2000;
 
-/** A bounded map of the most recent messages by MsgId (oldest dropped first). */
+/**
+ * A bounded map of the most recent messages by MsgId (oldest dropped first). The adds are kept in a
+ * ring, so dropping the oldest is one array read, not a scan of a Map's deleted entries.
+ */
 export class RecentMessages {
-  readonly #byId = new Map<string, Message>();
+  /** Each message held, with the number of the add that put it there. */
+  readonly #byId = new Map<string, { message: Message; add: number }>();
+  /** The id of add n is at n % capacity (while it is one of the last `capacity` adds). */
+  readonly #ring: string[] = [];
+  #adds = 0;
   readonly #capacity: number;
 
   constructor(capacity = RECENT_MESSAGES) {
@@ -85,17 +92,24 @@ export class RecentMessages {
   }
 
   add(message: Message): void {
-    if (!message.id) return;
-    this.#byId.delete(message.id);
-    this.#byId.set(message.id, message);
-    if (this.#byId.size > this.#capacity) {
-      const oldest = this.#byId.keys().next().value;
-      if (oldest !== undefined) this.#byId.delete(oldest);
+    const id = message.id;
+    if (!id) return;
+    const n = this.#adds++;
+    const capacity = this.#capacity;
+    if (n < capacity) {
+      this.#ring.push(id);
+    } else {
+      const slot = n % capacity;
+      const oldest = this.#ring[slot] as string;
+      // Unless it was added again since (then a later slot holds it).
+      if (this.#byId.get(oldest)?.add === n - capacity) this.#byId.delete(oldest);
+      this.#ring[slot] = id;
     }
+    this.#byId.set(id, { message, add: n });
   }
 
   get(id: string): Message | undefined {
-    return this.#byId.get(id);
+    return this.#byId.get(id)?.message;
   }
 
   get size(): number {

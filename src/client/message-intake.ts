@@ -32,6 +32,8 @@ export class MessageIntake {
   recordBatch: ((messages: readonly Message[], emit: (index: number) => void) => Promise<void>) | undefined;
   /** 'friend-request', 'room-join', 'room-leave', 'room-topic', 'revoke' (message-events.ts). */
   readonly #typedEvents: MessageEventDeriver;
+  /** One context for every decode: it reads the session and the directory when asked. */
+  readonly #context: DecodeContext;
 
   constructor(rt: Runtime, session: Session, directory: MutableContactDirectory, seen = new SeenSet()) {
     this.#rt = rt;
@@ -39,13 +41,10 @@ export class MessageIntake {
     this.#directory = directory;
     this.seen = seen;
     this.#typedEvents = new MessageEventDeriver(rt.events, (room) => directory.room(room)?.members);
-  }
-
-  decodeContext(): DecodeContext {
-    const directory = this.#directory;
-    const session = this.#session;
-    return {
-      selfUserName: session.selfUserName,
+    this.#context = {
+      get selfUserName() {
+        return session.selfUserName;
+      },
       displayNameOf: (userName, roomUserName) => directory.displayNameOf(userName, roomUserName),
       selfDisplayNames: (roomUserName) => {
         const names = [session.self?.nickName ?? ''];
@@ -53,6 +52,11 @@ export class MessageIntake {
         return names.filter((n) => n);
       },
     };
+  }
+
+  /** What decodeMessage needs to know of the account and its contacts. */
+  decodeContext(): DecodeContext {
+    return this.#context;
   }
 
   /**
@@ -90,14 +94,15 @@ export class MessageIntake {
     }
     if (fresh.length === 0) return;
 
-    let messages = fresh.map((raw) => decodeMessage(raw, this.decodeContext()));
+    const context = this.#context;
+    let messages = fresh.map((raw) => decodeMessage(raw, context));
     const unknown = this.#unknownNames(messages);
     if (unknown.size > 0) {
       for (const key of unknown.keys()) this.#lookedUp.add(key);
       const names = [...new Set(unknown.values())];
       try {
         await batchGetContacts(this.#rt, this.#session, this.#directory, names);
-        messages = fresh.map((raw) => decodeMessage(raw, this.decodeContext()));
+        messages = fresh.map((raw) => decodeMessage(raw, context));
       } catch (error) {
         if (this.#rt.signal.aborted) throw error;
         this.#rt.logger.warn(

@@ -83,42 +83,35 @@ function envelope(raw: Record<string, unknown>, selfUserName: string): Envelope 
   const from = str(raw.FromUserName);
   const to = str(raw.ToUserName);
   const content = str(raw.Content);
-  const base = {
+  const self = selfUserName !== '' && from === selfUserName;
+  // One object literal of one shape for every kind of message (no spreads): decoding is per message.
+  let chat: ChatRef;
+  let senderUserName = from;
+  let isSelf = self;
+  let body = content;
+  if (isRoomUserName(from)) {
+    // Incoming group message: the sender is in the `<id>:<br/>` prefix.
+    const split = splitRoomPrefix(content);
+    senderUserName = split.sender ?? from;
+    chat = { userName: from, isRoom: true };
+    isSelf = selfUserName !== '' && senderUserName === selfUserName;
+    body = split.body;
+  } else if (isRoomUserName(to)) {
+    // Sent to a group, from the phone (From = self) or echoed: no prefix to strip unless one is there.
+    chat = { userName: to, isRoom: true };
+    if (!self) body = splitRoomPrefix(content).body;
+  } else {
+    chat = { userName: self ? to : from, isRoom: false };
+  }
+  return {
     id: messageId(raw),
     createTime: num(raw.CreateTime),
     msgType: num(raw.MsgType),
     subMsgType: num(raw.SubMsgType),
-  };
-  const self = selfUserName !== '' && from === selfUserName;
-  if (isRoomUserName(from)) {
-    // Incoming group message: the sender is in the `<id>:<br/>` prefix.
-    const { sender, body } = splitRoomPrefix(content);
-    const senderUserName = sender ?? from;
-    return {
-      ...base,
-      chat: { userName: from, isRoom: true },
-      senderUserName,
-      isSelf: selfUserName !== '' && senderUserName === selfUserName,
-      body,
-    };
-  }
-  if (isRoomUserName(to)) {
-    // Sent to a group, from the phone (From = self) or echoed: no prefix to strip unless one is there.
-    const split = self ? { body: content } : splitRoomPrefix(content);
-    return {
-      ...base,
-      chat: { userName: to, isRoom: true },
-      senderUserName: from,
-      isSelf: self,
-      body: split.body,
-    };
-  }
-  return {
-    ...base,
-    chat: { userName: self ? to : from, isRoom: false },
-    senderUserName: from,
-    isSelf: self,
-    body: content,
+    chat,
+    senderUserName,
+    isSelf,
+    body,
   };
 }
 

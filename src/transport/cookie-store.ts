@@ -206,12 +206,38 @@ function targetOf(url: string): string {
 
 const EXPIRY_ATTRIBUTE = /^\s*(expires|max-age)\s*=/i;
 
+interface ParsedExpiry {
+  /** The header without its Expires and Max-Age attributes. */
+  rest: string;
+  /** Max-Age in ms (NaN when unreadable), when the header has one: it wins over Expires. */
+  maxAgeMs: number | undefined;
+  /** Expires as epoch ms; Infinity without it, NaN when unreadable. */
+  expires: number;
+}
+
+/** webwxsync repeats the same headers within a second (Expires has second resolution). */
+const parsedHeaders = new Map<string, ParsedExpiry>();
+const MAX_PARSED_HEADERS = 64;
+
 /**
  * A Set-Cookie header without its Expires and Max-Age attributes, and the absolute expiry those give
  * (Max-Age wins, as in RFC 6265). Infinity without either; NaN when they cannot be read, so that the
  * header is never skipped. A cheap pre-check only: tough-cookie still parses every header it stores.
  */
 function withoutExpiry(header: string, now: number): { rest: string; expiresAt: number } {
+  let parsed = parsedHeaders.get(header);
+  if (parsed === undefined) {
+    parsed = parseExpiry(header);
+    if (parsedHeaders.size >= MAX_PARSED_HEADERS) parsedHeaders.clear();
+    parsedHeaders.set(header, parsed);
+  }
+  return {
+    rest: parsed.rest,
+    expiresAt: parsed.maxAgeMs === undefined ? parsed.expires : now + parsed.maxAgeMs,
+  };
+}
+
+function parseExpiry(header: string): ParsedExpiry {
   const parts = header.split(';');
   const kept: string[] = [];
   let maxAge: string | undefined;
@@ -227,11 +253,9 @@ function withoutExpiry(header: string, now: number): { rest: string; expiresAt: 
     if (match[1]?.toLowerCase() === 'max-age') maxAge = value;
     else expires = value;
   }
-  let expiresAt = Number.POSITIVE_INFINITY;
-  if (maxAge !== undefined) {
-    expiresAt = /^-?\d+$/.test(maxAge) ? now + Number(maxAge) * 1000 : Number.NaN;
-  } else if (expires !== undefined) {
-    expiresAt = Date.parse(expires);
-  }
-  return { rest: kept.join(';'), expiresAt };
+  return {
+    rest: kept.join(';'),
+    maxAgeMs: maxAge === undefined ? undefined : /^-?\d+$/.test(maxAge) ? Number(maxAge) * 1000 : Number.NaN,
+    expires: expires === undefined ? Number.POSITIVE_INFINITY : Date.parse(expires),
+  };
 }

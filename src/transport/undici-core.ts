@@ -54,9 +54,9 @@ export function request(url: string | URL, options: RequestOptions): Promise<Und
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
     return Promise.reject(new TypeError(`unsupported protocol ${parsed.protocol}`));
   }
-  const { dispatcher, ...rest } = options;
-  return apiRequest.call(dispatcher, {
-    ...rest,
+  // As undici's index does, the options go on whole (the dispatcher key included, ignored there).
+  return apiRequest.call(options.dispatcher, {
+    ...options,
     origin: parsed.origin,
     path: parsed.search ? `${parsed.pathname}${parsed.search}` : parsed.pathname,
     method: options.method ?? (options.body ? 'PUT' : 'GET'),

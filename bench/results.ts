@@ -19,6 +19,11 @@ export interface Meta {
   cpuModel: string;
   memoryGb: number;
   commit: string;
+  /**
+   * Files under src/ and bench/ that differ from the commit (the bench runs the working tree, so
+   * these changes are in the figures); absent when the tree is clean or git is not there.
+   */
+  uncommitted?: string[];
   quick: boolean;
   repeats: number;
   durationMs?: number;
@@ -84,6 +89,15 @@ export function describeMachine(o: { quick: boolean; repeats: number }): Meta {
     } catch {
       // not a git checkout
     }
+  let uncommitted: string[] = [];
+  try {
+    uncommitted = execFileSync('git', ['status', '--porcelain', '--', 'src', 'bench'], { encoding: 'utf8' })
+      .split('\n')
+      .map((line) => line.slice(3).trim())
+      .filter((path) => path !== '' && path !== 'bench/results.json');
+  } catch {
+    // not a git checkout
+  }
   const list = cpus();
   return {
     date: new Date().toISOString(),
@@ -92,6 +106,7 @@ export function describeMachine(o: { quick: boolean; repeats: number }): Meta {
     cpuModel: list[0]?.model.trim() ?? 'unknown',
     memoryGb: Math.round(totalmem() / 2 ** 30),
     commit,
+    ...(uncommitted.length > 0 ? { uncommitted } : {}),
     quick: o.quick,
     repeats: o.repeats,
   };
@@ -345,7 +360,7 @@ export function replaceDocsTable(text: string, r: BenchResults): string {
   const body = [
     DOCS_START,
     '',
-    `Measured ${m.date.slice(0, 16).replace('T', ' ')} UTC at commit \`${m.commit}\`: ${m.cpus} × ${m.cpuModel}, ${m.memoryGb} GB, Node ${m.node}; medians of ${m.repeats} runs${m.durationMs ? `, ${Math.round(m.durationMs / 1000)} s in all` : ''}${m.merged ? ` (the scenarios not rerun kept from ${m.merged})` : ''}.`,
+    `Measured ${m.date.slice(0, 16).replace('T', ' ')} UTC at commit \`${m.commit}\`${m.uncommitted ? ` with ${m.uncommitted.length} uncommitted file(s) under src/ and bench/` : ''}: ${m.cpus} × ${m.cpuModel}, ${m.memoryGb} GB, Node ${m.node}; medians of ${m.repeats} runs${m.durationMs ? `, ${Math.round(m.durationMs / 1000)} s in all` : ''}${m.merged ? ` (the scenarios not rerun kept from ${m.merged})` : ''}.`,
     '',
     r.table || renderTable(r.rows),
     '',

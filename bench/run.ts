@@ -125,6 +125,10 @@ async function main(): Promise<void> {
   await import('../src/index.js');
   process.env[COMPILED_SUBJECT_ENV] = compileForBench();
   log(`${quick ? 'quick' : 'full'} run, ${repeats} repeat(s): ${[...only].join(', ')}`);
+  if (results.meta.uncommitted)
+    log(
+      `the working tree differs from ${results.meta.commit} in ${results.meta.uncommitted.join(', ')}: the figures include those changes`,
+    );
 
   if (only.has('decode')) {
     results.decode = await scenario<DecodeResult[]>(

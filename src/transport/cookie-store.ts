@@ -99,6 +99,7 @@ export class CookieStore {
   /** Store every Set-Cookie header of a reply from `url`. Malformed or foreign cookies are ignored. */
   store(url: string, setCookieHeaders: readonly string[]): void {
     let target: string | undefined;
+    const now = Date.now();
     for (const header of setCookieHeaders) {
       // A header without name and value would become a nameless empty cookie in loose mode.
       const semicolon = header.indexOf(';');
@@ -107,7 +108,6 @@ export class CookieStore {
       target ??= targetOf(url);
       const equals = nameValue.indexOf('=');
       const name = equals < 0 ? '' : nameValue.slice(0, equals).trim();
-      const now = Date.now();
       const { rest, expiresAt } = withoutExpiry(header, now);
       const last = this.#lastStores.get(target)?.get(name);
       if (

@@ -87,30 +87,43 @@ const utf8 = new TextDecoder('utf-8');
 /**
  * The in-flight requests of each caller signal. One 'abort' listener per distinct signal (not one
  * added and removed per request, which cost time on the hot path and warned past 10 requests in
- * flight on one signal): it aborts every request registered under the signal. The listener stays
- * for the signal's lifetime (an empty set is cheap), so a long-lived signal is wired once; module
- * wide, so several transports on one signal still add one listener.
+ * flight on one signal): it aborts every request registered under the signal. It is removed when the
+ * last request ends, so a signal is not held by us after use (Node keeps timeout and composite
+ * signals alive while they have an abort listener); a client's long-lived signal always has some
+ * request in flight (the synccheck long poll), so in practice it is wired once. Module wide, so
+ * several transports on one signal share the listener.
  */
-const inFlightBySignal = new WeakMap<AbortSignal, Set<AbortController>>();
+interface SignalFollowers {
+  controllers: Set<AbortController>;
+  onAbort: () => void;
+}
 
-function followAbort(signal: AbortSignal, controller: AbortController): Set<AbortController> {
-  let set = inFlightBySignal.get(signal);
-  if (set === undefined) {
-    const registered = new Set<AbortController>();
-    set = registered;
-    inFlightBySignal.set(signal, registered);
-    signal.addEventListener(
-      'abort',
-      () => {
-        const reason = abortReason(signal);
-        for (const c of registered) c.abort(reason);
-        registered.clear();
-      },
-      { once: true },
-    );
+const followersBySignal = new WeakMap<AbortSignal, SignalFollowers>();
+
+function followAbort(signal: AbortSignal, controller: AbortController): void {
+  let followers = followersBySignal.get(signal);
+  if (followers === undefined) {
+    const controllers = new Set<AbortController>();
+    const onAbort = (): void => {
+      followersBySignal.delete(signal);
+      const reason = abortReason(signal);
+      for (const c of controllers) c.abort(reason);
+      controllers.clear();
+    };
+    followers = { controllers, onAbort };
+    followersBySignal.set(signal, followers);
+    signal.addEventListener('abort', onAbort, { once: true });
   }
-  set.add(controller);
-  return set;
+  followers.controllers.add(controller);
+}
+
+function unfollowAbort(signal: AbortSignal, controller: AbortController): void {
+  const followers = followersBySignal.get(signal);
+  if (followers === undefined || !followers.controllers.delete(controller)) return;
+  if (followers.controllers.size === 0) {
+    followersBySignal.delete(signal);
+    signal.removeEventListener('abort', followers.onAbort);
+  }
 }
 
 export function createHttpTransport(options: HttpTransportOptions = {}): HttpTransport {
@@ -167,7 +180,7 @@ export function createHttpTransport(options: HttpTransportOptions = {}): HttpTra
     const timeoutMs = validTimeout(spec.timeoutMs) ?? defaultTimeoutMs;
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(new TimeoutSignal(timeoutMs)), timeoutMs);
-    const inFlight = callerSignal ? followAbort(callerSignal, controller) : undefined;
+    if (callerSignal) followAbort(callerSignal, controller);
     try {
       return await sendFollowing(spec, controller.signal, sendOptions.ordered === true);
     } catch (error) {
@@ -182,7 +195,7 @@ export function createHttpTransport(options: HttpTransportOptions = {}): HttpTra
       throw error;
     } finally {
       clearTimeout(timer);
-      inFlight?.delete(controller);
+      if (callerSignal) unfollowAbort(callerSignal, controller);
     }
   }
 

@@ -70,12 +70,37 @@ describe('abort wiring', () => {
       }
       await new Promise((r) => setImmediate(r));
       expect(warnings.filter((w) => w.name === 'MaxListenersExceededWarning')).toEqual([]);
+      expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
     } finally {
       process.off('warning', onWarning);
     }
   });
 
-  it('keeps one listener on a long-lived signal across many sequential sends, and still times out', async () => {
+  it('adds one listener for many concurrent sends and removes it when the last ends', async () => {
+    let release = (): void => {};
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    const { srv, http } = await setup(async (_req, res) => {
+      await gate;
+      res.end('ok');
+    });
+    const controller = new AbortController();
+    const sends = Array.from({ length: 30 }, () =>
+      http.send(get(`${srv.origin}/`), { signal: controller.signal }),
+    );
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(1);
+    release();
+    for (const reply of await Promise.all(sends)) expect(reply.text).toBe('ok');
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+    const failing = await http
+      .send(get('http://127.0.0.1:1/'), { signal: controller.signal })
+      .catch((e: unknown) => e);
+    expect(failing).toBeInstanceOf(TransportError);
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+  });
+
+  it('keeps at most one listener on a long-lived signal across many sequential sends, and still times out', async () => {
     const { srv, http } = await setup((req, res) => {
       if (req.url === '/slow') return;
       res.end('ok');

@@ -51,9 +51,12 @@ export interface SendOptions {
    * Requests sent with `ordered: true` to the same origin reach the server in the order `send()` was
    * called: they go out, in that order, over one dedicated keep-alive connection per origin, pipelined
    * (up to `orderedPipelining` in flight, so several are on the wire at once). They are flagged
-   * idempotent, which lets undici pipeline a POST and resend, after a connection reset, the ones
-   * written behind the failed one: use it only for requests the server deduplicates (webwxsendmsg,
-   * through its ClientMsgId). A redirect hop is sent the same way to its own origin.
+   * idempotent, which lets undici pipeline a POST and resend the ones written behind a failure: when
+   * the connection drops, the oldest request in flight fails with a TransportError and the others
+   * are resent, in order, on a new connection; a timeout or abort of one also closes the connection,
+   * and the others are resent. So the server may see a request twice: use this only for requests it
+   * deduplicates (webwxsendmsg, through its ClientMsgId). A caller that retries the failed one sends
+   * it after those behind it. A redirect hop is sent the same way to its own origin.
    */
   ordered?: boolean;
 }

@@ -108,6 +108,34 @@ describe('ordered sends', () => {
     expect((await http.send(post(`${srv.origin}/`, 99), { ordered: true })).text).toBe('99');
   });
 
+  it('a timeout of one ordered send resends those behind it, which then succeed', async () => {
+    const arrived: number[] = [];
+    const { srv, http } = await setup(async (_req, res, body) => {
+      const { id } = JSON.parse(body) as { id: number };
+      arrived.push(id);
+      if (id === 3) return; // never answered
+      await sleep(Math.random() * 3);
+      res.end(String(id));
+    });
+    const results = await Promise.allSettled(
+      Array.from({ length: 10 }, (_, id) =>
+        http.send({ ...post(`${srv.origin}/`, id), timeoutMs: id === 3 ? 200 : 10_000 }, { ordered: true }),
+      ),
+    );
+    results.forEach((r, id) => {
+      if (id === 3) {
+        expect(r.status).toBe('rejected');
+        expect(((r as PromiseRejectedResult).reason as TransportError).timedOut).toBe(true);
+      } else {
+        expect((r as PromiseFulfilledResult<{ text: string }>).value.text).toBe(String(id));
+      }
+    });
+    // Those written behind 3 on the first connection arrive again, in order, on a new one.
+    expect(arrived.slice(0, 4)).toEqual([0, 1, 2, 3]);
+    expect(arrived.slice(-6)).toEqual([4, 5, 6, 7, 8, 9]);
+    expect(srv.sockets.length).toBeGreaterThan(1);
+  });
+
   it('a server that resets every connection fails each ordered send, never hangs', async () => {
     const { srv, http } = await setup((req) => {
       req.socket.destroy();

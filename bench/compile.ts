@@ -2,16 +2,48 @@
  * The clients under test run as plain JavaScript, not under tsx: tsx's loader alone adds about 40 MB
  * of RSS to a process, which would swamp the memory figures. compileForBench() transpiles src/ and
  * bench/ (TypeScript's transpileModule: no type check, a second or two) into
- * node_modules/.cache/webwx-bench/, where the package imports still resolve from the repo's
- * node_modules.
+ * node_modules/.cache/webwx-bench/run-<pid>/, where the package imports still resolve from the repo's
+ * node_modules. One directory per run: two runs at once (several people share a checkout) must not
+ * load each other's half-written files. removeCompiled() deletes it at the end; directories of runs
+ * that are no longer alive are deleted when the next run compiles.
  */
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-export const COMPILED_DIR = join(REPO_ROOT, 'node_modules', '.cache', 'webwx-bench');
+export const COMPILED_ROOT = join(REPO_ROOT, 'node_modules', '.cache', 'webwx-bench');
+export const COMPILED_DIR = join(COMPILED_ROOT, `run-${process.pid}`);
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0); // signal 0: only asks whether the process exists
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Deletes the compiled trees of runs that have ended. */
+function pruneStale(): void {
+  let names: string[];
+  try {
+    names = readdirSync(COMPILED_ROOT);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const pid = /^run-(\d+)$/.exec(name)?.[1];
+    if (pid !== undefined && !alive(Number(pid)))
+      rmSync(join(COMPILED_ROOT, name), { recursive: true, force: true });
+  }
+}
+
+/** Deletes this run's compiled tree. */
+export function removeCompiled(): void {
+  rmSync(COMPILED_DIR, { recursive: true, force: true });
+}
 
 function* tsFiles(dir: string): Generator<string> {
   for (const name of readdirSync(dir)) {
@@ -23,6 +55,7 @@ function* tsFiles(dir: string): Generator<string> {
 
 /** Transpiles src/ and bench/; returns the compiled path of bench/subject-main.js. */
 export function compileForBench(): string {
+  pruneStale();
   const options: ts.CompilerOptions = {
     target: ts.ScriptTarget.ES2022,
     module: ts.ModuleKind.ESNext,

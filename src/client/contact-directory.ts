@@ -5,6 +5,7 @@
  */
 import type { Contact, Room, RoomMember } from '../model/index.js';
 import { isRoomUserName, toContact, toRoom } from '../model/index.js';
+import type { Intern } from '../model/room.js';
 import type { WireContact } from '../protocol/wire-types.js';
 
 /** One change of the directory, as the contact service turns it into events. */
@@ -37,6 +38,9 @@ export interface ContactDirectory {
 
 const fold = (s: string): string => s.normalize('NFKC').toLocaleLowerCase();
 
+/** The intern table is dropped when it grows past this (it only saves memory; nothing depends on it). */
+const MAX_INTERNED = 200_000;
+
 export function namesOf(entry: Contact | Room): string[] {
   if ('topic' in entry) return [entry.topic].filter((n) => n);
   return [entry.remarkName, entry.nickName, entry.alias].filter((n) => n);
@@ -45,8 +49,17 @@ export function namesOf(entry: Contact | Room): string[] {
 export class MutableContactDirectory implements ContactDirectory {
   readonly #contacts = new Map<string, Contact>();
   readonly #rooms = new Map<string, Room>();
-  /** Room UserName → member UserName → member, for O(1) sender lookups. */
+  /** Room UserName → member UserName → member, for O(1) sender lookups; built on a room's first lookup. */
   readonly #members = new Map<string, Map<string, RoomMember>>();
+  /** Member UserNames and nicknames, one instance each (about half of a big account's members are in several rooms). */
+  #interned = new Map<string, string>();
+  readonly #intern: Intern = (s) => {
+    const known = this.#interned.get(s);
+    if (known !== undefined) return known;
+    if (this.#interned.size >= MAX_INTERNED) this.#interned = new Map();
+    this.#interned.set(s, s);
+    return s;
+  };
   #selfUserName = '';
   #listener: ((changes: DirectoryChange[]) => void) | undefined;
 
@@ -103,7 +116,15 @@ export class MutableContactDirectory implements ContactDirectory {
   }
 
   member(roomUserName: string, userName: string): RoomMember | undefined {
-    return this.#members.get(roomUserName)?.get(userName);
+    let index = this.#members.get(roomUserName);
+    if (index === undefined) {
+      const room = this.#rooms.get(roomUserName);
+      if (room === undefined) return undefined;
+      index = new Map();
+      for (const m of room.members) index.set(m.userName, m);
+      this.#members.set(roomUserName, index);
+    }
+    return index.get(userName);
   }
 
   /**
@@ -147,7 +168,7 @@ export class MutableContactDirectory implements ContactDirectory {
     const room: Room = { ...previous, ...patch };
     if (patch.members) room.memberCount = patch.members.length;
     this.#rooms.set(userName, room);
-    this.#members.set(userName, new Map(room.members.map((m) => [m.userName, m])));
+    this.#members.delete(userName);
     const changes: DirectoryChange[] = [];
     pushRoomChange(changes, room, previous);
     if (changes.length > 0) this.#listener?.(changes);
@@ -162,7 +183,7 @@ export class MutableContactDirectory implements ContactDirectory {
       if (typeof entry !== 'object' || entry === null) continue;
       const { UserName, MemberList } = entry as { UserName?: unknown; MemberList?: unknown };
       if (typeof UserName !== 'string' || !Array.isArray(MemberList) || !this.#rooms.has(UserName)) continue;
-      const members = toRoom({ UserName, MemberList } as WireContact).members;
+      const members = toRoom({ UserName, MemberList } as WireContact, this.#intern).members;
       this.patchRoom(UserName, { members });
     }
   }
@@ -205,12 +226,12 @@ export class MutableContactDirectory implements ContactDirectory {
 
   #upsertRoom(wire: WireContact): Room {
     const previous = this.#rooms.get(wire.UserName);
-    let room = toRoom(wire);
+    let room = toRoom(wire, this.#intern);
     if (room.members.length === 0 && previous && previous.members.length > 0) {
       room = { ...room, members: previous.members, memberCount: previous.memberCount };
     }
     this.#rooms.set(wire.UserName, room);
-    this.#members.set(wire.UserName, new Map(room.members.map((m) => [m.userName, m])));
+    if (room.members !== previous?.members) this.#members.delete(wire.UserName);
     return room;
   }
 }

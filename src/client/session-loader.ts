@@ -3,9 +3,9 @@
  * every webwxgetcontact page → every room's members through webwxbatchgetcontact (50 per call).
  */
 import { LoggedOutError, logoutReasonFor, ProtocolError } from '../errors.js';
-import { type Contact, selfToContact } from '../model/index.js';
-import type { HttpRequestSpec } from '../protocol/http-request.js';
+import { type Contact, isRoomUserName, selfToContact } from '../model/index.js';
 import {
+  BATCH_LIMIT,
   buildBatchGetContactRequests,
   buildGetContactRequest,
   buildInitRequest,
@@ -25,7 +25,15 @@ import type { Session } from './session.js';
 /** The official client stops after 16 pages; we allow far more but never loop for ever. */
 const MAX_CONTACT_PAGES = 1000;
 /** batchgetcontact calls in flight at once while loading rooms. */
-const BATCH_CONCURRENCY = 4;
+const BATCH_CONCURRENCY = 2;
+/**
+ * Rooms are asked for in calls of at most this many members (by the rooms' known or estimated member
+ * counts; still at most BATCH_LIMIT names a call), so that a reply stays near a megabyte: 50 rooms of
+ * 500 members are 6 MB of JSON, held as bytes, text and parsed objects at once.
+ */
+const MEMBERS_PER_CALL = 5000;
+/** Members assumed for a room whose count is unknown (getcontact lists rooms with MemberCount 0) before any reply tells the average. A group holds at most 500. */
+const ASSUMED_ROOM_MEMBERS = 500;
 
 /** Turns a session-ending Ret (1100–1102) into LoggedOutError; other errors pass through. */
 export function asLoggedOut(error: unknown): unknown {
@@ -108,8 +116,10 @@ export async function loadContactPages(
 }
 
 /**
- * batchgetcontact for the given UserNames (rooms or people), 50 per call, a few calls at a time,
- * and puts every returned entry in the directory. Returns how many entries came back.
+ * batchgetcontact for the given UserNames (rooms or people), a few calls at a time, and puts every
+ * returned entry in the directory. Returns how many entries came back. A call holds at most
+ * BATCH_LIMIT names and, for rooms, about MEMBERS_PER_CALL members: a room counts for its known
+ * member count, else for the average of the rooms answered so far (ASSUMED_ROOM_MEMBERS before any).
  */
 export async function batchGetContacts(
   rt: Runtime,
@@ -119,19 +129,53 @@ export async function batchGetContacts(
   collect?: WireContact[],
 ): Promise<number> {
   if (userNames.length === 0) return 0;
-  const specs = buildBatchGetContactRequests(session.context(), {
-    deviceId: session.deviceId,
-    items: userNames.map((userName) => ({ UserName: userName, EncryChatRoomId: '' })),
-    nowMs: rt.options.now(),
-  });
+  let next = 0;
+  let roomsSeen = 0;
+  let membersSeen = 0;
+  const weight = (userName: string): number => {
+    if (!isRoomUserName(userName)) return 1;
+    const known = directory.room(userName)?.memberCount ?? 0;
+    if (known > 0) return known;
+    return roomsSeen > 0 ? Math.max(1, membersSeen / roomsSeen) : ASSUMED_ROOM_MEMBERS;
+  };
+  /** The next call's names, sized when it starts (so later calls use what earlier replies told). */
+  const takeCall = (): string[] => {
+    const names: string[] = [];
+    let members = 0;
+    while (next < userNames.length && names.length < BATCH_LIMIT) {
+      const userName = userNames[next] as string;
+      const w = weight(userName);
+      if (names.length > 0 && members + w > MEMBERS_PER_CALL) break;
+      names.push(userName);
+      members += w;
+      next++;
+    }
+    return names;
+  };
   let received = 0;
-  await forEachLimited(specs, BATCH_CONCURRENCY, async (spec: HttpRequestSpec) => {
-    const reply = await rt.send(spec, { retry: true });
-    const batch = parseBatchGetContactReply(reply.text);
-    directory.upsert(batch.ContactList);
-    collect?.push(...batch.ContactList);
-    received += batch.ContactList.length;
-  });
+  const worker = async (): Promise<void> => {
+    while (next < userNames.length) {
+      const names = takeCall();
+      const [spec] = buildBatchGetContactRequests(session.context(), {
+        deviceId: session.deviceId,
+        items: names.map((userName) => ({ UserName: userName, EncryChatRoomId: '' })),
+        nowMs: rt.options.now(),
+      });
+      if (spec === undefined) continue;
+      const reply = await rt.send(spec, { retry: true });
+      const batch = parseBatchGetContactReply(reply.text);
+      for (const entry of batch.ContactList) {
+        if (!isRoomUserName(entry.UserName)) continue;
+        roomsSeen++;
+        membersSeen += entry.MemberList.length;
+      }
+      directory.upsert(batch.ContactList);
+      collect?.push(...batch.ContactList);
+      received += batch.ContactList.length;
+    }
+  };
+  const workers = Math.min(BATCH_CONCURRENCY, userNames.length);
+  await Promise.all(Array.from({ length: workers }, worker));
   return received;
 }
 
@@ -157,19 +201,4 @@ export async function loadContacts(
   const counts = directory.counts();
   rt.logger.info(counts, 'contacts loaded');
   return counts;
-}
-
-async function forEachLimited<T>(
-  items: readonly T[],
-  limit: number,
-  fn: (item: T) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const item = items[next++] as T;
-      await fn(item);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }

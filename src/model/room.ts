@@ -24,22 +24,34 @@ export interface Room {
   headImgUrl: string;
 }
 
+/** Returns one shared instance for equal strings (members repeat across rooms); identity when absent. */
+export type Intern = (s: string) => string;
+
+const same: Intern = (s) => s;
+
 export function toRoomMember(wire: WireMember): RoomMember {
+  return memberOf(wire, same);
+}
+
+function memberOf(wire: WireMember, intern: Intern): RoomMember {
   const w = (wire ?? {}) as Partial<Record<keyof WireMember, unknown>>;
   return {
-    userName: str(w.UserName),
-    nickName: wireNameToPlain(str(w.NickName)),
+    userName: intern(str(w.UserName)),
+    nickName: intern(wireNameToPlain(str(w.NickName))),
     displayName: wireNameToPlain(str(w.DisplayName)),
   };
 }
 
-export function toRoom(wire: WireContact): Room {
+/** A room; `intern`, when given, is applied to every member's UserName and nickname. */
+export function toRoom(wire: WireContact, intern: Intern = same): Room {
   const w = (wire ?? {}) as Partial<Record<keyof WireContact, unknown>>;
   const list = Array.isArray(w.MemberList) ? (w.MemberList as unknown[]) : [];
-  const members = list
-    .filter((m): m is WireMember => typeof m === 'object' && m !== null)
-    .map(toRoomMember)
-    .filter((m) => m.userName !== '');
+  const members: RoomMember[] = [];
+  for (const m of list) {
+    if (typeof m !== 'object' || m === null) continue;
+    const member = memberOf(m as WireMember, intern);
+    if (member.userName !== '') members.push(member);
+  }
   const declared = num(w.MemberCount);
   return {
     userName: str(w.UserName),

@@ -2,12 +2,18 @@
  * Contacts (§4.3, §4.4, §6.3): webwxgetcontact (paged by seq), webwxbatchgetcontact (at most 50
  * per call), and the avatar endpoints webwxgeticon / webwxgetheadimg.
  */
-import type { BatchGetContactReply, GetContactReply, WireContact } from '../../protocol/wire-types.js';
+import type {
+  BatchGetContactReply,
+  GetContactReply,
+  WireContact,
+  WireMember,
+} from '../../protocol/wire-types.js';
 import { authenticate, type EmulatorContext } from '../context.js';
 import { type EmuRequest, jsonReply, type Reply, type Router, textReply } from '../server.js';
 import type { Session } from '../session.js';
 import { emojiToSpan, TINY_JPEG_BASE64 } from '../wire-format.js';
-import { baseResponse, stringifyWire, wirePerson, wireRoom } from '../wire-objects.js';
+import { baseResponse, stringifyWire, wireMember, wirePerson, wireRoom } from '../wire-objects.js';
+import type { World, WorldRoom } from '../world.js';
 
 export const BATCH_LIMIT = 50;
 
@@ -39,13 +45,21 @@ interface BatchItem {
   ChatRoomId?: unknown;
 }
 
-function lookup(ctx: EmulatorContext, s: Session, item: BatchItem): WireContact | undefined {
-  if (typeof item.UserName !== 'string') return undefined;
+/**
+ * Pushes one batchgetcontact entry's JSON text onto `out`; false when the name is unknown. A room's
+ * member list, the bulk of a big reply (a 500-member room is about 120 kB), is written straight as text
+ * (pushRoom); everything else goes through the wire objects and stringifyWire.
+ */
+function lookup(ctx: EmulatorContext, s: Session, item: BatchItem, out: Pieces): boolean {
+  if (typeof item.UserName !== 'string') return false;
   const { world } = ctx;
   const id = s.names.idOf(item.UserName);
-  if (id === undefined) return undefined;
+  if (id === undefined) return false;
   const room = world.room(id);
-  if (room !== undefined) return wireRoom(world, room, s.names, s.skey, { members: 'full' });
+  if (room !== undefined) {
+    pushRoom(out, world, room, s);
+    return true;
+  }
   const inRoomRef = [item.EncryChatRoomId, item.ChatRoomId].find((v) => typeof v === 'string' && v !== '') as
     | string
     | undefined;
@@ -75,7 +89,128 @@ function lookup(ctx: EmulatorContext, s: Session, item: BatchItem): WireContact 
     contact.DisplayName = emojiToSpan(context.displayNames.get(id) ?? '');
     contact.EncryChatRoomId = s.names.encryChatRoomId(context.id);
   }
-  return contact;
+  if (contact === undefined) return false;
+  out.push(stringifyWire(contact));
+  return true;
+}
+
+/** Stands for a list in a stringified object, to be replaced by the list's text. */
+const LIST_MARK = '\u0000LIST\u0000';
+const LIST_MARK_JSON = JSON.stringify(LIST_MARK);
+
+/** `stringifyWire(value)` split around the one place where `value` holds LIST_MARK. */
+function splitAtList(value: unknown): [string, string] {
+  const text = stringifyWire(value);
+  const at = text.indexOf(LIST_MARK_JSON);
+  return [text.slice(0, at), text.slice(at + LIST_MARK_JSON.length)];
+}
+
+/** Reply text in pieces: Buffers (UTF-8) and strings, assembled into one Buffer at the end. */
+type Pieces = (string | Buffer)[];
+
+function assemble(pieces: Pieces): Buffer {
+  let size = 0;
+  for (const p of pieces) size += typeof p === 'string' ? Buffer.byteLength(p, 'utf8') : p.length;
+  const out = Buffer.allocUnsafe(size);
+  let at = 0;
+  for (const p of pieces) {
+    if (typeof p === 'string') at += out.write(p, at, 'utf8');
+    else {
+      out.set(p, at);
+      at += p.length;
+    }
+  }
+  return out;
+}
+
+/**
+ * Names and display names as JSON string literals in the server's form (emoji as spans), UTF-8, by
+ * the world's text: members repeat across rooms, so each name is converted once.
+ */
+const nameLiterals = new WeakMap<World, Map<string, Buffer>>();
+
+function nameLiteralOf(world: World): (text: string) => Buffer {
+  let memo = nameLiterals.get(world);
+  if (memo === undefined) {
+    memo = new Map();
+    nameLiterals.set(world, memo);
+  }
+  const cache = memo;
+  return (text) => {
+    let literal = cache.get(text);
+    if (literal === undefined) {
+      literal = Buffer.from(JSON.stringify(emojiToSpan(text)), 'utf8');
+      cache.set(text, literal);
+    }
+    return literal;
+  };
+}
+
+const MEMBER_FIRST = Buffer.from('{"Uin":0,"UserName":"');
+const MEMBER_NEXT = Buffer.from(',"KeyWord":""},{"Uin":0,"UserName":"');
+const MEMBER_NICK = Buffer.from('","NickName":');
+/** UserNames as minted (`@…` hex, special ids): nothing to escape in JSON. */
+const PLAIN_USER_NAME = /^[\w@.-]*$/;
+const MEMBER_MIDDLE = Buffer.from(
+  ',"AttrStatus":0,"PYInitial":"","PYQuanPin":"","RemarkPYInitial":"","RemarkPYQuanPin":"","MemberStatus":0,"DisplayName":',
+);
+const MEMBER_LAST = Buffer.from(',"KeyWord":""}');
+
+/**
+ * Pushes a member entry's pieces onto `out` (without its closing `,"KeyWord":""}`, which starts the
+ * next member's pieces or is MEMBER_LAST). Together they are byte for byte what
+ * `stringifyWire(wireMember(...))` gives (the key order and values of wire-objects.ts#wireMember;
+ * pushRoom checks one member of every room against it, test/emulator/batchgetcontact-text.test.ts
+ * whole worlds).
+ */
+function pushMember(
+  out: Pieces,
+  first: boolean,
+  world: World,
+  room: WorldRoom,
+  id: string,
+  s: Session,
+  literal: (t: string) => Buffer,
+): void {
+  const nick = id === world.self.id ? world.self.nickName : (world.person(id)?.nickName ?? '');
+  const userName = s.names.userName(id);
+  out.push(
+    first ? MEMBER_FIRST : MEMBER_NEXT,
+    PLAIN_USER_NAME.test(userName) ? userName : JSON.stringify(userName).slice(1, -1),
+    MEMBER_NICK,
+    literal(nick),
+    MEMBER_MIDDLE,
+    literal(room.displayNames.get(id) ?? ''),
+  );
+}
+
+/**
+ * Pushes the pieces of `stringifyWire(wireRoom(world, room, names, skey, { members: 'full' }))` onto
+ * `out`, the member list written piece by piece.
+ */
+function pushRoom(out: Pieces, world: World, room: WorldRoom, s: Session): void {
+  // The room's own fields from wireRoom itself; only MemberCount depends on the members.
+  const entry = wireRoom(world, { ...room, memberIds: [] }, s.names, s.skey, { members: 'full' });
+  entry.MemberCount = room.memberIds.length;
+  entry.MemberList = LIST_MARK as unknown as WireMember[];
+  const [head, tail] = splitAtList(entry);
+  const literal = nameLiteralOf(world);
+  const ids = room.memberIds;
+  const first = ids[0];
+  if (first !== undefined) {
+    const probe: Pieces = [];
+    pushMember(probe, true, world, room, first, s, literal);
+    probe.push(MEMBER_LAST);
+    if (assemble(probe).toString('utf8') !== stringifyWire(wireMember(world, room, first, s.names))) {
+      // wireMember has changed shape: serialise its objects (slower, never wrong).
+      out.push(head, stringifyWire(ids.map((id) => wireMember(world, room, id, s.names))), tail);
+      return;
+    }
+  }
+  out.push(`${head}[`);
+  for (let i = 0; i < ids.length; i++) pushMember(out, i === 0, world, room, ids[i] as string, s, literal);
+  if (ids.length > 0) out.push(MEMBER_LAST);
+  out.push(`]${tail}`);
 }
 
 function batchGetContact(ctx: EmulatorContext, req: EmuRequest, s: Session): Reply {
@@ -85,13 +220,18 @@ function batchGetContact(ctx: EmulatorContext, req: EmuRequest, s: Session): Rep
     const reply: BatchGetContactReply = { BaseResponse: baseResponse(1), Count: 0, ContactList: [] };
     return jsonReply(stringifyWire(reply));
   }
-  const list: WireContact[] = [];
+  const pieces: Pieces = [];
+  let count = 0;
   for (const item of items) {
-    const c = typeof item === 'object' && item !== null ? lookup(ctx, s, item) : undefined;
-    if (c !== undefined) list.push(c);
+    if (typeof item !== 'object' || item === null) continue;
+    const before = pieces.length;
+    if (count > 0) pieces.push(',');
+    if (lookup(ctx, s, item, pieces)) count++;
+    else pieces.length = before;
   }
-  const reply: BatchGetContactReply = { BaseResponse: baseResponse(), Count: list.length, ContactList: list };
-  return jsonReply(stringifyWire(reply));
+  const [head, tail] = splitAtList({ BaseResponse: baseResponse(), Count: count, ContactList: LIST_MARK });
+  // The bytes are assembled here; jsonReply's Content-Type (text/plain, §3.6).
+  return textReply(200, 'text/plain', assemble([`${head}[`, ...pieces, `]${tail}`]));
 }
 
 function failure(ret: number, extra: Record<string, unknown>): Reply {

@@ -5,7 +5,7 @@
 import type { Logger } from '../logger.js';
 import type { HttpReply, HttpRequestSpec } from '../protocol/http-request.js';
 import { ClientMsgIdSequence } from '../protocol/index.js';
-import { type HttpTransport, sleep, withRetry } from '../transport/index.js';
+import { type HttpTransport, type SendOptions, sleep, withRetry } from '../transport/index.js';
 import type { TypedEmitter } from './events.js';
 import type { ResolvedOptions } from './options.js';
 import type { ClientEvents, ClientState } from './types.js';
@@ -20,7 +20,7 @@ export interface Runtime {
   /**
    * Sends once; with `retry`, transient failures are retried under the retry policy. With `ordered`,
    * the transport sends it after every earlier `ordered` request to the same origin, in call order
-   * (pipelined on one connection).
+   * (pipelined on one connection; see SendOptions.ordered for what a dropped connection does).
    */
   send(spec: HttpRequestSpec, options?: RuntimeSendOptions): Promise<HttpReply>;
   /** Waits `ms` unless the client stops first (then rejects with the abort reason). */
@@ -35,9 +35,6 @@ export interface RuntimeSendOptions {
   ordered?: boolean;
 }
 
-/** What the transport's send takes (`ordered` as src/transport/http-transport.ts defines it). */
-type TransportSendOptions = NonNullable<Parameters<HttpTransport['send']>[1]> & { ordered?: boolean };
-
 export function createRuntime(init: {
   options: ResolvedOptions;
   transport: HttpTransport;
@@ -49,8 +46,8 @@ export function createRuntime(init: {
   const logger = options.logger;
   const clientMsgIds = new ClientMsgIdSequence();
   // Made once: a send allocates nothing here.
-  const plain: TransportSendOptions = { signal };
-  const ordered: TransportSendOptions = { signal, ordered: true };
+  const plain: SendOptions = { signal };
+  const ordered: SendOptions = { signal, ordered: true };
   return {
     options,
     logger,

@@ -3,8 +3,11 @@
  * the HTTP API's webhook delivery share. Failures are TransportErrors (URL redacted); a status outside
  * 2xx is one too, with `status` set.
  */
-import { request } from 'undici';
 import { TransportError } from '../errors.js';
+import { Agent, request } from '../transport/undici-core.js';
+
+/** One keep-alive agent for every webhook and reply-source call (created on first use). */
+let agent: InstanceType<typeof Agent> | undefined;
 
 export interface PostJsonOptions {
   headers?: Record<string, string>;
@@ -43,7 +46,9 @@ export async function postJson(
   const signal = AbortSignal.any(signals);
   let reply: Awaited<ReturnType<typeof request>>;
   try {
+    agent ??= new Agent({ keepAliveTimeout: 10_000 });
     reply = await request(url, {
+      dispatcher: agent,
       method: 'POST',
       headers: {
         'content-type': 'application/json',

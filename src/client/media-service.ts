@@ -3,7 +3,6 @@
  * bounded multipart POST), then send by MediaId. Also the entry point for forward, revoke and
  * downloads, which live in their own files. Sends are never retried automatically.
  */
-import { FormData } from 'undici';
 import { LoggedOutError, logoutReasonFor, ProtocolError } from '../errors.js';
 import type { Message } from '../model/index.js';
 import type { HttpRequestSpec } from '../protocol/http-request.js';
@@ -31,6 +30,7 @@ import {
 } from '../protocol/media-message.js';
 import { withRetry } from '../transport/index.js';
 import { postForm } from '../transport/streaming.js';
+import { newFormData } from '../transport/undici-core.js';
 import { downloadAvatar, downloadMessage, downloadMessageStream } from './download.js';
 import { forwardMessage } from './forward.js';
 import { MediaError } from './media-errors.js';
@@ -232,7 +232,7 @@ export class MediaService {
     let mediaId = '';
     for (let chunk = 0; chunk < chunks; chunk++) {
       const { start, end } = chunkRange(source.size, chunk);
-      const form = new FormData();
+      const form = newFormData();
       const fields = uploadFormFields(ctx, {
         uploadIndex,
         fileName: source.fileName,

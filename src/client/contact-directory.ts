@@ -51,7 +51,7 @@ export class MutableContactDirectory implements ContactDirectory {
   readonly #rooms = new Map<string, Room>();
   /** Room UserName → member UserName → member, for O(1) sender lookups; built on a room's first lookup. */
   readonly #members = new Map<string, Map<string, RoomMember>>();
-  /** Member UserNames and nicknames, one instance each (about half of a big account's members are in several rooms). */
+  /** Member UserNames, one instance each (about half of a big account's members are in several rooms). */
   #interned = new Map<string, string>();
   readonly #intern: Intern = (s) => {
     const known = this.#interned.get(s);

@@ -28,10 +28,10 @@ const MAX_CONTACT_PAGES = 1000;
 const BATCH_CONCURRENCY = 2;
 /**
  * Rooms are asked for in calls of at most this many members (by the rooms' known or estimated member
- * counts; still at most BATCH_LIMIT names a call), so that a reply stays near a megabyte: 50 rooms of
+ * counts; still at most BATCH_LIMIT names a call), so that a reply stays near 600 kB: 50 rooms of
  * 500 members are 6 MB of JSON, held as bytes, text and parsed objects at once.
  */
-const MEMBERS_PER_CALL = 5000;
+const MEMBERS_PER_CALL = 2500;
 /** Members assumed for a room whose count is unknown (getcontact lists rooms with MemberCount 0) before any reply tells the average. A group holds at most 500. */
 const ASSUMED_ROOM_MEMBERS = 500;
 

@@ -37,12 +37,12 @@ function memberOf(wire: WireMember, intern: Intern): RoomMember {
   const w = (wire ?? {}) as Partial<Record<keyof WireMember, unknown>>;
   return {
     userName: intern(str(w.UserName)),
-    nickName: intern(wireNameToPlain(str(w.NickName))),
+    nickName: wireNameToPlain(str(w.NickName)),
     displayName: wireNameToPlain(str(w.DisplayName)),
   };
 }
 
-/** A room; `intern`, when given, is applied to every member's UserName and nickname. */
+/** A room; `intern`, when given, is applied to every member's UserName. */
 export function toRoom(wire: WireContact, intern: Intern = same): Room {
   const w = (wire ?? {}) as Partial<Record<keyof WireContact, unknown>>;
   const list = Array.isArray(w.MemberList) ? (w.MemberList as unknown[]) : [];

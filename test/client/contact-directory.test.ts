@@ -130,4 +130,43 @@ describe('MutableContactDirectory', () => {
     d.upsert([contact('', 'ghost')]);
     expect(d.list()).toHaveLength(2);
   });
+
+  it('member lookups follow every change of a room (the index is built on the first lookup)', () => {
+    const d = directory();
+    // Looked up before and after each change, so a stale index would show.
+    expect(d.member('@@room1', '@zed')?.nickName).toBe('Zed');
+    d.patchRoom('@@room1', { members: [{ userName: '@yan', nickName: 'Yan', displayName: '' }] });
+    expect(d.member('@@room1', '@zed')).toBeUndefined();
+    expect(d.member('@@room1', '@yan')?.nickName).toBe('Yan');
+    d.applyMemberLists([{ UserName: '@@room1', MemberList: [member('@xu', 'Xu', 'X')] }]);
+    expect(d.member('@@room1', '@yan')).toBeUndefined();
+    expect(d.member('@@room1', '@xu')?.displayName).toBe('X');
+    d.patchRoom('@@room1', { topic: 'Only renamed' });
+    expect(d.member('@@room1', '@xu')?.nickName).toBe('Xu');
+    d.upsert([contact('@@room1', 'Back', { MemberCount: 1, MemberList: [member('@wu', 'Wu')] })]);
+    expect(d.member('@@room1', '@xu')).toBeUndefined();
+    expect(d.member('@@room1', '@wu')?.nickName).toBe('Wu');
+    d.remove(['@@room1']);
+    expect(d.member('@@room1', '@wu')).toBeUndefined();
+    d.upsert([contact('@@room1', 'Again', { MemberCount: 1, MemberList: [member('@vi', 'Vi')] })]);
+    expect(d.member('@@room1', '@wu')).toBeUndefined();
+    expect(d.member('@@room1', '@vi')?.nickName).toBe('Vi');
+  });
+
+  it('a member in several rooms shares one UserName string; the rooms stay separate', () => {
+    const d = new MutableContactDirectory();
+    // Distinct string instances, as JSON.parse makes them.
+    const name = () => ['@', 'shared'].join('');
+    d.upsert([
+      contact('@@a', 'A', { MemberCount: 1, MemberList: [member(name(), 'Sam', 'Sam in A')] }),
+      contact('@@b', 'B', { MemberCount: 2, MemberList: [member(name(), 'Sam'), member('@other', 'O')] }),
+    ]);
+    const [inA] = d.room('@@a')!.members;
+    const [inB] = d.room('@@b')!.members;
+    expect(inA).toEqual({ userName: '@shared', nickName: 'Sam', displayName: 'Sam in A' });
+    expect(inB).toEqual({ userName: '@shared', nickName: 'Sam', displayName: '' });
+    expect(inA).not.toBe(inB);
+    expect(d.member('@@b', '@shared')).toBe(inB);
+    expect(d.counts()).toEqual({ contacts: 0, rooms: 2, members: 3 });
+  });
 });

@@ -1,0 +1,107 @@
+/**
+ * batchGetContacts (session-loader.ts) sizes its webwxbatchgetcontact calls by the rooms' members:
+ * about 2,500 members a call (known counts first, else the average of the rooms answered so far), never
+ * more than 50 names, at most 2 calls in flight; every entry reaches the directory.
+ */
+import { describe, expect, it } from 'vitest';
+import { MutableContactDirectory } from '../../src/client/contact-directory.js';
+import { Session } from '../../src/client/session.js';
+import { batchGetContacts } from '../../src/client/session-loader.js';
+import type { HttpRequestSpec } from '../../src/protocol/http-request.js';
+import { type FakeRuntime, fakeRuntime, reply } from './fake-runtime.js';
+
+const roomName = (i: number) => `@@room${String(i).padStart(4, '0')}`;
+
+interface Probe {
+  calls: string[][];
+  maxInFlight: number;
+}
+
+/** A server whose rooms have `membersOf(i)` members; the replies come back after a macrotask. */
+function setup(membersOf: (index: number) => number) {
+  const probe: Probe = { calls: [], maxInFlight: 0 };
+  let inFlight = 0;
+  const fake: FakeRuntime = fakeRuntime(async (spec: HttpRequestSpec) => {
+    const body = (spec.body as { value: { List: { UserName: string }[]; Count: number } }).value;
+    const names = body.List.map((i) => i.UserName);
+    expect(body.Count).toBe(names.length);
+    probe.calls.push(names);
+    inFlight++;
+    probe.maxInFlight = Math.max(probe.maxInFlight, inFlight);
+    await new Promise((resolve) => setTimeout(resolve, 1));
+    inFlight--;
+    const list = names.map((userName) => {
+      const n = userName.startsWith('@@') ? membersOf(Number(userName.slice(6))) : 0;
+      return {
+        UserName: userName,
+        NickName: `topic ${userName}`,
+        MemberCount: n,
+        MemberList: Array.from({ length: n }, (_, k) => ({ UserName: `@m${k}`, NickName: `m${k}` })),
+      };
+    });
+    return reply(
+      JSON.stringify({ BaseResponse: { Ret: 0, ErrMsg: '' }, Count: list.length, ContactList: list }),
+    );
+  });
+  const session = new Session({
+    hosts: fake.rt.options.hosts,
+    credentials: { skey: '@crypt_00000000_1', sid: 'sid', uin: '1', passTicket: 'pt' },
+    deviceId: 'e123456789012345',
+    lang: 'zh_CN',
+    desktop: true,
+  });
+  const directory = new MutableContactDirectory();
+  return { fake, session, directory, probe };
+}
+
+describe('batchGetContacts', () => {
+  it('asks for big rooms a few at a time, two calls in flight, and loads every member', async () => {
+    const { fake, session, directory, probe } = setup(() => 500);
+    const names = Array.from({ length: 200 }, (_, i) => roomName(i));
+    expect(await batchGetContacts(fake.rt, session, directory, names)).toBe(200);
+    expect(probe.calls.flat()).toEqual(names);
+    expect(Math.max(...probe.calls.map((c) => c.length))).toBe(5);
+    expect(probe.maxInFlight).toBe(2);
+    expect(directory.counts()).toEqual({ contacts: 0, rooms: 200, members: 200 * 500 });
+    expect(directory.member(roomName(7), '@m499')?.nickName).toBe('m499');
+  });
+
+  it('learns from the first replies that rooms are small and then asks for 50 a call', async () => {
+    const { fake, session, directory, probe } = setup(() => 20);
+    const names = Array.from({ length: 300 }, (_, i) => roomName(i));
+    await batchGetContacts(fake.rt, session, directory, names);
+    expect(probe.calls.flat()).toEqual(names);
+    expect(probe.calls.slice(0, 2).map((c) => c.length)).toEqual([5, 5]);
+    expect(probe.calls.slice(2, -1).every((c) => c.length === 50)).toBe(true);
+    expect(directory.counts().members).toBe(300 * 20);
+  });
+
+  it('uses the member counts the directory already knows, and never puts more than 50 names in a call', async () => {
+    const sizes = (i: number) => (i < 10 ? 2000 : 3);
+    const { fake, session, directory, probe } = setup(sizes);
+    const names = Array.from({ length: 120 }, (_, i) => roomName(i));
+    // A reload: every room is known with its member count.
+    directory.upsert(
+      names.map((userName, i) => ({
+        UserName: userName,
+        MemberCount: sizes(i),
+        MemberList: [{ UserName: '@x' }],
+      })) as never,
+    );
+    await batchGetContacts(fake.rt, session, directory, names);
+    expect(probe.calls.flat()).toEqual(names);
+    // 2,000-member rooms one a call (the last one with 49 small rooms); then 50 small rooms a call.
+    expect(probe.calls.map((c) => c.length)).toEqual([1, 1, 1, 1, 1, 1, 1, 1, 1, 50, 50, 11]);
+    const members = (call: string[]) => call.reduce((n, name) => n + sizes(Number(name.slice(6))), 0);
+    expect(probe.calls.every((c) => c.length === 1 || members(c) <= 2500)).toBe(true);
+    expect(probe.calls.every((c) => c.length <= 50)).toBe(true);
+  });
+
+  it('people count for one each: 50 a call', async () => {
+    const { fake, session, directory, probe } = setup(() => 0);
+    const names = Array.from({ length: 120 }, (_, i) => `@person${i}`);
+    expect(await batchGetContacts(fake.rt, session, directory, names)).toBe(120);
+    expect(probe.calls.map((c) => c.length)).toEqual([50, 50, 20]);
+    expect(await batchGetContacts(fake.rt, session, directory, [])).toBe(0);
+  });
+});

@@ -6,8 +6,10 @@
 import { describe, expect, it } from 'vitest';
 import { MutableContactDirectory } from '../../src/client/contact-directory.js';
 import { Session } from '../../src/client/session.js';
-import { batchGetContacts } from '../../src/client/session-loader.js';
+import { batchGetContacts, loadContacts } from '../../src/client/session-loader.js';
 import type { HttpRequestSpec } from '../../src/protocol/http-request.js';
+import type { WireContact } from '../../src/protocol/wire-types.js';
+import { MemoryStore } from '../../src/store/index.js';
 import { type FakeRuntime, fakeRuntime, reply } from './fake-runtime.js';
 
 const roomName = (i: number) => `@@room${String(i).padStart(4, '0')}`;
@@ -103,5 +105,69 @@ describe('batchGetContacts', () => {
     expect(await batchGetContacts(fake.rt, session, directory, names)).toBe(120);
     expect(probe.calls.map((c) => c.length)).toEqual([50, 50, 20]);
     expect(await batchGetContacts(fake.rt, session, directory, [])).toBe(0);
+  });
+
+  it('loadContacts fills the contact cache with every contact and every room with its members', async () => {
+    const store = new MemoryStore();
+    const rooms = Array.from({ length: 12 }, (_, i) => roomName(i));
+    const ok = { Ret: 0, ErrMsg: '' };
+    const fake = fakeRuntime(
+      (spec) => {
+        if (spec.endpoint === 'webwxstatusnotify')
+          return reply(JSON.stringify({ BaseResponse: ok, MsgID: '1' }));
+        if (spec.endpoint === 'webwxgetcontact') {
+          const seq = Number(new URL(spec.url).searchParams.get('seq'));
+          const list =
+            seq === 0
+              ? Array.from({ length: 30 }, (_, i) => ({
+                  UserName: `@p${i}`,
+                  NickName: `P${i}`,
+                  ContactFlag: 3,
+                }))
+              : rooms.map((r) => ({ UserName: r, NickName: r, MemberCount: 0, MemberList: [] }));
+          return reply(
+            JSON.stringify({
+              BaseResponse: ok,
+              MemberCount: list.length,
+              MemberList: list,
+              Seq: seq === 0 ? 30 : 0,
+            }),
+          );
+        }
+        const names = (spec.body as { value: { List: { UserName: string }[] } }).value.List.map(
+          (i) => i.UserName,
+        );
+        const list = names.map((r) => ({
+          UserName: r,
+          NickName: `topic ${r}`,
+          MemberCount: 300,
+          MemberList: Array.from({ length: 300 }, (_, k) => ({ UserName: `@p${k}`, NickName: `P${k}` })),
+        }));
+        return reply(JSON.stringify({ BaseResponse: ok, Count: list.length, ContactList: list }));
+      },
+      { store },
+    );
+    const session = new Session({
+      hosts: fake.rt.options.hosts,
+      credentials: { skey: '@crypt_00000000_1', sid: 'sid', uin: '1', passTicket: 'pt' },
+      deviceId: 'e123456789012345',
+      lang: 'zh_CN',
+      desktop: true,
+    });
+    session.selfUser = { UserName: '@self', NickName: 'me' } as never;
+    const directory = new MutableContactDirectory();
+    expect(await loadContacts(fake.rt, session, directory)).toEqual({
+      contacts: 30,
+      rooms: 12,
+      members: 12 * 300,
+    });
+    const cached: WireContact[] = await store.loadContacts();
+    expect(cached).toHaveLength(30 + 12);
+    const cachedRooms = cached.filter((c) => c.UserName.startsWith('@@'));
+    expect(cachedRooms.map((c) => c.UserName).sort()).toEqual(rooms);
+    expect(cachedRooms.every((c) => c.MemberList.length === 300 && c.MemberList[0]!.DisplayName === '')).toBe(
+      true,
+    );
+    expect(cached.find((c) => c.UserName === '@p3')?.NickName).toBe('P3');
   });
 });

@@ -333,7 +333,7 @@ export function notesFor(r: Pick<BenchResults, 'login' | 'echo' | 'decode' | 'em
     });
   if (loginCounts.length > 0)
     notes.push(
-      `login: every client ends with the full lists (${loginCounts.join('; ')}). Time from the phone's confirm, each client holding its own login poll; wechat4u's own room lookup asks webwxbatchgetcontact for all 200 rooms in one call, which the server refuses above 50 (Ret 1), so the bench then loads its rooms through its public batchGetContact, 50 a call, 4 in flight (as webwx and the limit).`,
+      `login: every client ends with the full lists (${loginCounts.join('; ')}). Time from the phone's confirm, each client holding its own login poll; wechat4u's own room lookup asks webwxbatchgetcontact for all 200 rooms in one call, which the server refuses above 50 (Ret 1), so the bench then loads its rooms through its public batchGetContact, 50 a call, 4 in flight, as the limit does (webwx sizes its own calls).`,
     );
   for (const [impl, e] of Object.entries(r.echo)) {
     if (e.atCeiling) notes.push(`echo: ${impl} sustained the highest rate tried; its real limit is higher.`);

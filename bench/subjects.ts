@@ -96,7 +96,7 @@ function pointConfAt(conf: Record<string, unknown>, baseUrl: string): Record<str
   return out;
 }
 
-/** Rooms per webwxbatchgetcontact call (the server refuses more) and calls in flight, as webwx and the limit. */
+/** Rooms per webwxbatchgetcontact call (the server refuses more) and calls in flight, as the limit. */
 const ROOMS_PER_BATCH = 50;
 const BATCHES_IN_FLIGHT = 4;
 
@@ -108,7 +108,7 @@ const BATCHES_IN_FLIGHT = 4;
  * Then `restart()` (= its init: webwxinit, every getcontact page). Its own room lookup asks for all
  * 200 rooms in one batchgetcontact, which the server refuses above 50 (Ret 1); so once its contact map
  * is complete, the rooms still without members are asked for through its public `batchGetContact`,
- * 50 a call, 4 in flight (as webwx and the limit), and put in its map with `updateContacts`, as its
+ * 50 a call, 4 in flight (as the limit; webwx sizes its own calls), and put in its map with `updateContacts`, as its
  * own code does with a batch reply. Ready: every room has its MemberList.
  */
 async function openWechat4u(o: OpenOptions): Promise<OpenSession> {

@@ -5,7 +5,6 @@
  */
 import { createRequire } from 'node:module';
 import type { WebWxClient } from '../src/index.js';
-import { RawClient } from './raw-session.js';
 
 export type Impl = 'webwx' | 'wechat4u' | 'limit';
 export const IMPLS: readonly Impl[] = ['webwx', 'wechat4u', 'limit'];
@@ -190,6 +189,8 @@ async function openWechat4u(o: OpenOptions): Promise<OpenSession> {
 }
 
 async function openLimit(o: OpenOptions): Promise<OpenSession> {
+  // Imported here: raw-session loads undici's full index, which the other subjects must not carry.
+  const { RawClient } = await import('./raw-session.js');
   const raw = new RawClient(o.baseUrl);
   await raw.login();
   o.onLoggedIn?.();
@@ -202,10 +203,14 @@ async function openLimit(o: OpenOptions): Promise<OpenSession> {
   return { counts, ...(listedAt === undefined ? {} : { listedAt }), close: () => raw.stop() };
 }
 
-/** Loads an implementation's code, so that the baseline RSS includes it. */
+/**
+ * Loads an implementation's code (and only its own), so that the baseline RSS includes it and
+ * nothing of the others'.
+ */
 export async function preload(impl: Impl): Promise<void> {
   if (impl === 'webwx') await import('../src/index.js');
   if (impl === 'wechat4u') loadWechat4u();
+  if (impl === 'limit') await import('./raw-session.js');
 }
 
 export function openSession(impl: Impl, o: OpenOptions): Promise<OpenSession> {

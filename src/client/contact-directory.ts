@@ -247,14 +247,29 @@ function pushRoomChange(changes: DirectoryChange[], room: Room, previous: Room |
   const joined = previous ? room.members.filter((m) => !before.has(m.userName)) : room.members;
   const left = previous ? previous.members.filter((m) => !after.has(m.userName)) : [];
   const renamed = previous !== undefined && previous.topic !== room.topic;
-  if (
-    previous &&
-    joined.length === 0 &&
-    left.length === 0 &&
-    JSON.stringify(previous) === JSON.stringify(room)
-  )
-    return;
+  if (previous && joined.length === 0 && left.length === 0 && sameRoom(previous, room)) return;
   changes.push({ type: 'room-updated', room, ...(previous ? { previous } : {}), joined, left, renamed });
+}
+
+/** Equal rooms: every field, and the members one by one (no JSON of 500-member rooms on every reload). */
+function sameRoom(a: Room, b: Room): boolean {
+  if (a.members !== b.members) {
+    if (a.members.length !== b.members.length) return false;
+    for (let i = 0; i < a.members.length; i++) {
+      if (!shallowEqual(a.members[i] as RoomMember, b.members[i] as RoomMember)) return false;
+    }
+  }
+  return JSON.stringify({ ...a, members: 0 }) === JSON.stringify({ ...b, members: 0 });
+}
+
+function shallowEqual(a: object, b: object): boolean {
+  if (a === b) return true;
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  for (const key of keys) {
+    if ((a as Record<string, unknown>)[key] !== (b as Record<string, unknown>)[key]) return false;
+  }
+  return true;
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

@@ -169,4 +169,26 @@ describe('MutableContactDirectory', () => {
     expect(d.member('@@b', '@shared')).toBe(inB);
     expect(d.counts()).toEqual({ contacts: 0, rooms: 2, members: 3 });
   });
+
+  it('reports a room only when something of it changed (members compared one by one)', () => {
+    const d = directory();
+    const seen: string[] = [];
+    d.onChange((changes) => {
+      for (const c of changes)
+        if (c.type === 'room-updated') seen.push(`${c.room.userName}:${c.joined.length}/${c.left.length}`);
+    });
+    const room = (members: WireMember[], extra: Partial<WireContact> = {}) =>
+      contact('@@room1', 'Alice Club', { MemberCount: members.length, MemberList: members, ...extra });
+    d.upsert([room([member('@alice', 'Alice', 'Queen A'), member('@zed', 'Zed')])]);
+    expect(seen).toEqual([]);
+    d.upsert([room([member('@alice', 'Alice', 'Queen B'), member('@zed', 'Zed')])]);
+    expect(seen).toEqual(['@@room1:0/0']);
+    expect(d.member('@@room1', '@alice')?.displayName).toBe('Queen B');
+    d.upsert([room([member('@alice', 'Alice', 'Queen B'), member('@zed', 'Zed')], { Statues: 0 })]);
+    expect(seen).toEqual(['@@room1:0/0', '@@room1:0/0']);
+    d.upsert([room([member('@alice', 'Alice', 'Queen B'), member('@zed', 'Zed')], { Statues: 0 })]);
+    expect(seen).toHaveLength(2);
+    d.upsert([room([member('@alice', 'Alice', 'Queen B'), member('@yan', 'Yan')], { Statues: 0 })]);
+    expect(seen.at(-1)).toBe('@@room1:1/1');
+  });
 });

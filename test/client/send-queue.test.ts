@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { ClientOptions } from '../../src/client/options.js';
+import { type ClientOptions, resolveOptions } from '../../src/client/options.js';
 import { SeenSet } from '../../src/client/seen-set.js';
 import {
   isRateLimited,
@@ -63,6 +63,13 @@ describe('session options', () => {
     });
     expect(() => resolveRateLimit({ maxAttempts: 0 })).toThrow(TypeError);
     expect(() => resolveRateLimit({ maxDelayMs: Number.NaN })).toThrow(TypeError);
+  });
+
+  it('resolves sendPipelining: 8 by default, a whole number ≥ 1 otherwise', () => {
+    expect(resolveOptions({}).sendPipelining).toBe(8);
+    expect(resolveOptions({ sendPipelining: 1 }).sendPipelining).toBe(1);
+    expect(() => resolveOptions({ sendPipelining: 0 })).toThrow(TypeError);
+    expect(() => resolveOptions({ sendPipelining: 2.5 })).toThrow(TypeError);
   });
 
   it('takes the stable-id store of a SqliteStore, none of other stores', () => {

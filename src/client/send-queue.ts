@@ -299,7 +299,8 @@ export class SendQueue {
         job.reject(job.recordFailed.error);
       } else {
         if (lane.inFlight === 0) lane.ordered = this.#depth > 1 && this.#window > 1 && lane.waiting > 0;
-        void this.#attempt(lane, job);
+        // #attempt settles the job itself; this only catches what should not happen (a throwing logger).
+        this.#attempt(lane, job).catch((error: unknown) => job.reject(error));
       }
       // Its next turn comes after the lanes already waiting for one.
       this.#offer(lane);

@@ -117,6 +117,8 @@ class Client implements WebWxClient {
     this.#transport = createHttpTransport({
       logger: options.logger,
       defaultTimeoutMs: options.timeouts.requestMs,
+      // One chat's pipelined texts (send-queue.ts) travel on the transport's ordered connection.
+      orderedPipelining: options.sendPipelining,
       ...(saved ? { cookies: cookieStoreOf(saved, options.logger) } : {}),
     });
     const rt = createRuntime({

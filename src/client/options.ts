@@ -54,7 +54,7 @@ export interface ClientOptions {
   rateLimit?: { maxAttempts?: number; baseDelayMs?: number; maxDelayMs?: number };
   /**
    * Texts to one chat in flight at once when several are waiting (docs/sessions.md): they go out in
-   * queue order, pipelined on one connection. 1: one at a time. Default 8.
+   * queue order, pipelined on one connection. 1: one at a time. Default 16.
    */
   sendPipelining?: number;
 }
@@ -91,7 +91,7 @@ export const DEFAULT_TIMEOUTS = Object.freeze({
 });
 export const DEFAULT_LANG = 'zh_CN';
 /** Sends to one chat in flight at once (the transport's default pipelining depth). */
-export const DEFAULT_SEND_PIPELINING = 8;
+export const DEFAULT_SEND_PIPELINING = 16;
 /** Media defaults: 100 MiB each way (the official page allows 50 MB files); downloads into the working directory. */
 export const DEFAULT_MEDIA = Object.freeze({
   maxDownloadBytes: 100 * 1024 * 1024,

@@ -65,8 +65,8 @@ describe('session options', () => {
     expect(() => resolveRateLimit({ maxDelayMs: Number.NaN })).toThrow(TypeError);
   });
 
-  it('resolves sendPipelining: 8 by default, a whole number ≥ 1 otherwise', () => {
-    expect(resolveOptions({}).sendPipelining).toBe(8);
+  it('resolves sendPipelining: 16 by default, a whole number ≥ 1 otherwise', () => {
+    expect(resolveOptions({}).sendPipelining).toBe(16);
     expect(resolveOptions({ sendPipelining: 1 }).sendPipelining).toBe(1);
     expect(() => resolveOptions({ sendPipelining: 0 })).toThrow(TypeError);
     expect(() => resolveOptions({ sendPipelining: 2.5 })).toThrow(TypeError);

@@ -1,6 +1,7 @@
 /**
- * Session start after login (§4.1–§4.4): webwxinit → webwxstatusnotify (Code 3, self to self) →
- * every webwxgetcontact page → every room's members through webwxbatchgetcontact (50 per call).
+ * Session start after login (§4.1–§4.4): webwxinit, then webwxstatusnotify (Code 3, self to self),
+ * every webwxgetcontact page and every room's members through webwxbatchgetcontact, overlapped: each
+ * page's rooms are asked for while the next page loads.
  */
 import { LoggedOutError, logoutReasonFor, ProtocolError } from '../errors.js';
 import { type Contact, isRoomUserName, selfToContact } from '../model/index.js';
@@ -88,12 +89,13 @@ export async function notifyInited(rt: Runtime, session: Session): Promise<void>
   }
 }
 
-/** Every getcontact page, while Seq ≠ 0. */
+/** Every getcontact page, while Seq ≠ 0. `onPage` sees each page's contacts once they are in the directory. */
 export async function loadContactPages(
   rt: Runtime,
   session: Session,
   directory: MutableContactDirectory,
   collect?: WireContact[],
+  onPage?: (contacts: readonly WireContact[]) => void,
 ): Promise<void> {
   let seq = 0;
   const seen = new Set<number>();
@@ -104,6 +106,7 @@ export async function loadContactPages(
     const contacts = parseGetContactReply(reply.text);
     directory.upsert(contacts.MemberList);
     collect?.push(...contacts.MemberList);
+    onPage?.(contacts.MemberList);
     rt.logger.debug({ page, count: contacts.MemberList.length, seq: contacts.Seq }, 'contact page');
     seen.add(seq);
     seq = contacts.Seq;
@@ -116,10 +119,122 @@ export async function loadContactPages(
 }
 
 /**
- * batchgetcontact for the given UserNames (rooms or people), a few calls at a time, and puts every
- * returned entry in the directory. Returns how many entries came back. A call holds at most
- * BATCH_LIMIT names and, for rooms, about MEMBERS_PER_CALL members: a room counts for its known
- * member count, else for the average of the rooms answered so far (ASSUMED_ROOM_MEMBERS before any).
+ * batchgetcontact for UserNames (rooms or people) that may still be arriving: `add()` names while the
+ * calls run (the rooms of each getcontact page, so member loading overlaps paging), `close()` when no
+ * more will come, and `done` settles once every call has been answered (rejecting with the first
+ * failure). A call holds at most BATCH_LIMIT names and, for rooms, about MEMBERS_PER_CALL members: a
+ * room counts for its known member count, else for the average of the rooms answered so far
+ * (ASSUMED_ROOM_MEMBERS before any). Each name is asked for once.
+ */
+export class BatchContactLoader {
+  readonly done: Promise<void>;
+  /** Entries that came back. */
+  received = 0;
+  readonly #names: string[] = [];
+  readonly #added = new Set<string>();
+  #next = 0;
+  #closed = false;
+  #failed = false;
+  #waiting: (() => void)[] = [];
+  #roomsSeen = 0;
+  #membersSeen = 0;
+
+  constructor(
+    private readonly rt: Runtime,
+    private readonly session: Session,
+    private readonly directory: MutableContactDirectory,
+    private readonly collect?: WireContact[],
+  ) {
+    this.done = Promise.all(Array.from({ length: BATCH_CONCURRENCY }, () => this.#worker())).then(
+      () => {},
+      (error: unknown) => {
+        this.#failed = true;
+        this.#wakeAll();
+        throw error;
+      },
+    );
+    // Settled by whoever awaits `done`; never an unhandled rejection meanwhile.
+    this.done.catch(() => {});
+  }
+
+  /**
+   * Queue names. A name already queued is skipped unless `again` (a later getcontact page listed the
+   * room again without members: asking again keeps the members the page entry replaced).
+   */
+  add(userNames: Iterable<string>, again = false): void {
+    for (const userName of userNames) {
+      if (!again && this.#added.has(userName)) continue;
+      this.#added.add(userName);
+      this.#names.push(userName);
+    }
+    this.#wakeAll();
+  }
+
+  close(): void {
+    this.#closed = true;
+    this.#wakeAll();
+  }
+
+  #wakeAll(): void {
+    const waiting = this.#waiting;
+    this.#waiting = [];
+    for (const wake of waiting) wake();
+  }
+
+  #weight(userName: string): number {
+    if (!isRoomUserName(userName)) return 1;
+    const known = this.directory.room(userName)?.memberCount ?? 0;
+    if (known > 0) return known;
+    return this.#roomsSeen > 0 ? Math.max(1, this.#membersSeen / this.#roomsSeen) : ASSUMED_ROOM_MEMBERS;
+  }
+
+  /** The next call's names, sized when it starts (so later calls use what earlier replies told). */
+  #takeCall(): string[] {
+    const names: string[] = [];
+    let members = 0;
+    while (this.#next < this.#names.length && names.length < BATCH_LIMIT) {
+      const userName = this.#names[this.#next] as string;
+      const w = this.#weight(userName);
+      if (names.length > 0 && members + w > MEMBERS_PER_CALL) break;
+      names.push(userName);
+      members += w;
+      this.#next++;
+    }
+    return names;
+  }
+
+  async #worker(): Promise<void> {
+    for (;;) {
+      if (this.#failed) return;
+      if (this.#next >= this.#names.length) {
+        if (this.#closed) return;
+        await new Promise<void>((resolve) => this.#waiting.push(resolve));
+        continue;
+      }
+      const names = this.#takeCall();
+      const [spec] = buildBatchGetContactRequests(this.session.context(), {
+        deviceId: this.session.deviceId,
+        items: names.map((userName) => ({ UserName: userName, EncryChatRoomId: '' })),
+        nowMs: this.rt.options.now(),
+      });
+      if (spec === undefined) continue;
+      const reply = await this.rt.send(spec, { retry: true });
+      const batch = parseBatchGetContactReply(reply.text);
+      for (const entry of batch.ContactList) {
+        if (!isRoomUserName(entry.UserName)) continue;
+        this.#roomsSeen++;
+        this.#membersSeen += entry.MemberList.length;
+      }
+      this.directory.upsert(batch.ContactList);
+      this.collect?.push(...batch.ContactList);
+      this.received += batch.ContactList.length;
+    }
+  }
+}
+
+/**
+ * batchgetcontact for the given UserNames (rooms or people), a few calls at a time (BatchContactLoader),
+ * and puts every returned entry in the directory. Returns how many entries came back.
  */
 export async function batchGetContacts(
   rt: Runtime,
@@ -129,68 +244,40 @@ export async function batchGetContacts(
   collect?: WireContact[],
 ): Promise<number> {
   if (userNames.length === 0) return 0;
-  let next = 0;
-  let roomsSeen = 0;
-  let membersSeen = 0;
-  const weight = (userName: string): number => {
-    if (!isRoomUserName(userName)) return 1;
-    const known = directory.room(userName)?.memberCount ?? 0;
-    if (known > 0) return known;
-    return roomsSeen > 0 ? Math.max(1, membersSeen / roomsSeen) : ASSUMED_ROOM_MEMBERS;
-  };
-  /** The next call's names, sized when it starts (so later calls use what earlier replies told). */
-  const takeCall = (): string[] => {
-    const names: string[] = [];
-    let members = 0;
-    while (next < userNames.length && names.length < BATCH_LIMIT) {
-      const userName = userNames[next] as string;
-      const w = weight(userName);
-      if (names.length > 0 && members + w > MEMBERS_PER_CALL) break;
-      names.push(userName);
-      members += w;
-      next++;
-    }
-    return names;
-  };
-  let received = 0;
-  const worker = async (): Promise<void> => {
-    while (next < userNames.length) {
-      const names = takeCall();
-      const [spec] = buildBatchGetContactRequests(session.context(), {
-        deviceId: session.deviceId,
-        items: names.map((userName) => ({ UserName: userName, EncryChatRoomId: '' })),
-        nowMs: rt.options.now(),
-      });
-      if (spec === undefined) continue;
-      const reply = await rt.send(spec, { retry: true });
-      const batch = parseBatchGetContactReply(reply.text);
-      for (const entry of batch.ContactList) {
-        if (!isRoomUserName(entry.UserName)) continue;
-        roomsSeen++;
-        membersSeen += entry.MemberList.length;
-      }
-      directory.upsert(batch.ContactList);
-      collect?.push(...batch.ContactList);
-      received += batch.ContactList.length;
-    }
-  };
-  const workers = Math.min(BATCH_CONCURRENCY, userNames.length);
-  await Promise.all(Array.from({ length: workers }, worker));
-  return received;
+  const loader = new BatchContactLoader(rt, session, directory, collect);
+  loader.add(userNames);
+  loader.close();
+  await loader.done;
+  return loader.received;
 }
 
-/** Init has run: status notify, contact pages, then every room's members. */
+/**
+ * Init has run: status notify, contact pages, and every room's members. The three overlap: the
+ * status notify goes out with the first page, and each page's rooms are asked for (batchgetcontact)
+ * while the next page loads; rooms only init listed are asked for after the last page.
+ */
 export async function loadContacts(
   rt: Runtime,
   session: Session,
   directory: MutableContactDirectory,
 ): Promise<{ contacts: number; rooms: number; members: number }> {
-  await notifyInited(rt, session);
+  const notified = notifyInited(rt, session);
+  notified.catch(() => {});
   const cache = isContactCache(rt.options.store) ? rt.options.store : undefined;
   const wires: WireContact[] = [];
-  await loadContactPages(rt, session, directory, cache ? wires : undefined);
-  const rooms = directory.rooms().map((r) => r.userName);
-  await batchGetContacts(rt, session, directory, rooms, cache ? wires : undefined);
+  const loader = new BatchContactLoader(rt, session, directory, cache ? wires : undefined);
+  try {
+    await loadContactPages(rt, session, directory, cache ? wires : undefined, (contacts) => {
+      const rooms: string[] = [];
+      for (const c of contacts) if (isRoomUserName(c.UserName)) rooms.push(c.UserName);
+      if (rooms.length > 0) loader.add(rooms, true);
+    });
+    loader.add(directory.rooms().map((r) => r.userName));
+  } finally {
+    loader.close();
+  }
+  await notified;
+  await loader.done;
   if (cache) {
     // The contact cache (docs/sessions.md): the last full list, rooms with their members.
     const byName = new Map(wires.map((w) => [w.UserName, w]));

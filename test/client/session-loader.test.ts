@@ -170,4 +170,67 @@ describe('batchGetContacts', () => {
     );
     expect(cached.find((c) => c.UserName === '@p3')?.NickName).toBe('P3');
   });
+
+  it("loadContacts asks for each page's rooms while the next page loads, and again for a room a later page lists again", async () => {
+    const ok = { Ret: 0, ErrMsg: '' };
+    const events: string[] = [];
+    let batchSeen: () => void = () => {};
+    const firstBatch = new Promise<void>((resolve) => {
+      batchSeen = resolve;
+    });
+    const page = (list: object[], seq: number) =>
+      reply(JSON.stringify({ BaseResponse: ok, MemberCount: list.length, MemberList: list, Seq: seq }));
+    const bare = (r: string) => ({ UserName: r, NickName: r, MemberCount: 0, MemberList: [] });
+    const fake = fakeRuntime(async (spec) => {
+      if (spec.endpoint === 'webwxstatusnotify')
+        return reply(JSON.stringify({ BaseResponse: ok, MsgID: '1' }));
+      if (spec.endpoint === 'webwxgetcontact') {
+        const seq = Number(new URL(spec.url).searchParams.get('seq'));
+        events.push(`page ${seq}`);
+        if (seq === 0)
+          return page(
+            [0, 1, 2].map((i) => bare(roomName(i))),
+            1,
+          );
+        // The second page answers only once the first page's rooms have been asked for.
+        await firstBatch;
+        if (seq === 1) return page([...[3, 4].map((i) => bare(roomName(i))), bare(roomName(1))], 2);
+        return page([{ UserName: '@p1', NickName: 'P1', ContactFlag: 3 }], 0);
+      }
+      const names = (spec.body as { value: { List: { UserName: string }[] } }).value.List.map(
+        (i) => i.UserName,
+      );
+      events.push(`batch ${names.join(',')}`);
+      batchSeen();
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      const list = names.map((r) => ({
+        UserName: r,
+        NickName: `topic ${r}`,
+        MemberCount: 7,
+        MemberList: Array.from({ length: 7 }, (_, k) => ({ UserName: `@m${k}`, NickName: `M${k}` })),
+      }));
+      return reply(JSON.stringify({ BaseResponse: ok, Count: list.length, ContactList: list }));
+    });
+    const session = new Session({
+      hosts: fake.rt.options.hosts,
+      credentials: { skey: '@crypt_00000000_1', sid: 'sid', uin: '1', passTicket: 'pt' },
+      deviceId: 'e123456789012345',
+      lang: 'zh_CN',
+      desktop: true,
+    });
+    session.selfUser = { UserName: '@self', NickName: 'me' } as never;
+    const directory = new MutableContactDirectory();
+    expect(await loadContacts(fake.rt, session, directory)).toEqual({
+      contacts: 1,
+      rooms: 5,
+      members: 5 * 7,
+    });
+    // The first page's rooms went out before the second page came back.
+    expect(events.indexOf(`batch ${[0, 1, 2].map(roomName).join(',')}`)).toBeLessThan(
+      events.indexOf('page 2'),
+    );
+    // Room 1, listed again (without members) on page 2, was asked for again and has its members.
+    expect(events.filter((e) => e.startsWith('batch') && e.includes(roomName(1)))).toHaveLength(2);
+    for (let i = 0; i < 5; i++) expect(directory.membersOf(roomName(i))).toHaveLength(7);
+  });
 });

@@ -10,7 +10,7 @@
  * reuses its id. Two contacts of one session that still claim the same id are a collision: neither
  * gets the id, and the collision is reported, never merged.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { WebWxError } from '../errors.js';
 import type { Contact, Room } from '../model/index.js';
 import type { StableIdCollision, StableIdRecord, StableIdSource, StableIdStore } from './stable-id-types.js';
@@ -53,8 +53,41 @@ export interface StableIdEntry {
   name: string;
 }
 
+/** The first 16 hex digits of the sha256 of the parts joined by NUL (one-shot: no Hash object per call). */
 function hash16(parts: readonly (string | number)[]): string {
-  return createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 16);
+  return hash('sha256', parts.join('\u0000'), 'hex').slice(0, 16);
+}
+
+/**
+ * A contact's entry: the fingerprint with the avatar seq is hashed only when asked for (a collision, a
+ * record to look up, a refresh of a record that holds it); most contacts of a login never need it.
+ */
+class ContactEntry implements StableIdEntry {
+  readonly userName: string;
+  readonly kind = 'contact' as const;
+  readonly alias: string;
+  readonly fingerprint: string;
+  readonly name: string;
+  readonly #basis: (string | number)[];
+  readonly #seq: string;
+  #withSeq: string | undefined;
+
+  constructor(userName: string, alias: string, name: string, basis: (string | number)[], seq: string) {
+    this.userName = userName;
+    this.alias = alias;
+    this.name = name;
+    this.fingerprint = hash16(basis);
+    this.#basis = basis;
+    this.#seq = seq;
+  }
+
+  get fingerprintWithSeq(): string {
+    if (this.#withSeq === undefined) {
+      this.#basis.push(this.#seq);
+      this.#withSeq = this.#seq ? hash16(this.#basis) : '';
+    }
+    return this.#withSeq;
+  }
 }
 
 /** The avatar version in a HeadImgUrl (`seq=<n>`), '' when absent or 0. */
@@ -86,15 +119,13 @@ export function stableIdEntryOf(entry: Contact | Room): StableIdEntry {
     entry.province,
     entry.city,
   ];
-  const seq = avatarSeqOf(entry.headImgUrl);
-  return {
-    userName: entry.userName,
-    kind: 'contact',
-    alias: entry.alias,
-    fingerprint: hash16(basis),
-    fingerprintWithSeq: seq ? hash16([...basis, seq]) : '',
-    name: entry.remarkName || entry.nickName,
-  };
+  return new ContactEntry(
+    entry.userName,
+    entry.alias,
+    entry.remarkName || entry.nickName,
+    basis,
+    avatarSeqOf(entry.headImgUrl),
+  );
 }
 
 /**
@@ -214,7 +245,11 @@ export class StableIdRegistry {
     }
     // Group the claims by id, counting the current holders too.
     const byId = new Map<string, Claim[]>();
-    for (const c of fresh) byId.set(c.id, [...(byId.get(c.id) ?? []), c]);
+    for (const c of fresh) {
+      const claims = byId.get(c.id);
+      if (claims === undefined) byId.set(c.id, [c]);
+      else claims.push(c);
+    }
     for (const [id, claims] of byId) {
       const holder = this.#holder.get(id);
       if (this.#collided.has(id)) {
@@ -283,7 +318,10 @@ export class StableIdRegistry {
       (permanentId ? this.#lookup(`p\0${permanentId}`) : undefined) ??
       (entry.alias ? this.#lookup(`a\0${entry.kind}\0${entry.alias}`) : undefined) ??
       this.#lookup(`f\0${entry.kind}\0${entry.fingerprint}`) ??
-      (entry.fingerprintWithSeq ? this.#lookup(`f\0${entry.kind}\0${entry.fingerprintWithSeq}`) : undefined);
+      // (no records, no lookup: the seq fingerprint is then not even hashed)
+      (this.#index.size > 0 && entry.fingerprintWithSeq
+        ? this.#lookup(`f\0${entry.kind}\0${entry.fingerprintWithSeq}`)
+        : undefined);
     if (record) return { entry, id: record.id, source: record.source, fromRecord: true };
     if (permanentId) return { entry, id: `p:${permanentId}`, source: 'permanent', fromRecord: false };
     if (entry.alias) return { entry, id: `a:${entry.alias}`, source: 'alias', fromRecord: false };
@@ -340,21 +378,22 @@ export class StableIdRegistry {
     const r = this.#records.get(id);
     if (!r) return;
     const fp =
-      fingerprint ?? (r.fingerprint === entry.fingerprintWithSeq ? r.fingerprint : entry.fingerprint);
-    if (
-      r.alias !== entry.alias ||
-      r.fingerprint !== fp ||
-      r.lastUserName !== entry.userName ||
-      r.name !== entry.name
-    ) {
-      this.#dirty = true;
-    }
+      fingerprint ??
+      (r.fingerprint !== entry.fingerprint && r.fingerprint === entry.fingerprintWithSeq
+        ? r.fingerprint
+        : entry.fingerprint);
+    const keysChanged = r.alias !== entry.alias || r.fingerprint !== fp;
+    if (keysChanged || r.lastUserName !== entry.userName || r.name !== entry.name) this.#dirty = true;
     r.alias = entry.alias;
     r.fingerprint = fp;
     r.lastUserName = entry.userName;
     r.name = entry.name;
     r.seenAt = this.#o.now();
-    this.#reindex(id);
+    if (keysChanged) this.#reindex(id);
+    else {
+      // Same keys: what #reindex would do is to take back those of them no record holds now.
+      for (const k of this.#keysOf.get(id) ?? []) if (!this.#index.has(k)) this.#index.set(k, id);
+    }
   }
 
   /** Fingerprint claims that the avatar seq tells apart each get an id of their own. */

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { StableIdCollision } from '../../src/client/stable-id-types.js';
 import {
@@ -52,6 +53,23 @@ describe('stable id derivation', () => {
     );
     expect(avatarSeqOf('/cgi-bin/mmwebwx-bin/webwxgetheadimg?seq=0&username=@@a')).toBe('');
     expect(avatarSeqOf('')).toBe('');
+  });
+
+  it('pins the fingerprints: sha256 of the NUL-joined basis, first 16 hex; the seq one hashed when asked for', () => {
+    const sha16 = (parts: (string | number)[]) =>
+      createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 16);
+    const basis = ['contact', 'R', 'N', 1, 'P', 'C'];
+    const e = person('@1', {
+      RemarkName: 'R',
+      Province: 'P',
+      City: 'C',
+      HeadImgUrl: '/cgi-bin/mmwebwx-bin/webwxgeticon?seq=77&username=@1',
+    });
+    expect(e.fingerprint).toBe(sha16(basis));
+    expect(e.fingerprintWithSeq).toBe(sha16([...basis, '77']));
+    expect(e.fingerprintWithSeq).toBe(sha16([...basis, '77']));
+    expect(e.fingerprint).toBe(sha16(basis));
+    expect(person('@1').fingerprintWithSeq).toBe('');
   });
 
   it('keys unnamed rooms on their sorted member nicknames', () => {

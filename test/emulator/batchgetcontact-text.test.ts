@@ -131,8 +131,12 @@ describe('batchgetcontact room replies written as text', () => {
     emu.phone.removeFromRoom(b!.id, [
       b!.memberIds.find((id) => id !== b!.owner && id !== emu!.world.self.id)!,
     ]);
+    // A member renamed (the emulator keeps each member's bytes per session until the nickname changes).
+    const renamed = emu.world.person(b!.memberIds.find((id) => emu!.world.person(id) !== undefined)!)!;
+    (renamed as { nickName: string }).nickName = 'Nick "changed" 🌟';
     const second = await batch(li, rooms);
     expect(second).not.toBe(first);
+    expect(second).toContain('Nick \\"changed\\"');
     expect(second).toBe(expectedFromWireObjects(emu, second));
     expect(second).toContain('Renamed \\"room\\"');
   });

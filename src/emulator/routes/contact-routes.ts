@@ -156,6 +156,32 @@ const MEMBER_MIDDLE = Buffer.from(
 );
 const MEMBER_LAST = Buffer.from(',"KeyWord":""}');
 
+/** A member's bytes up to its DisplayName value, with the nickname they were made of. */
+interface MemberHead {
+  nick: string;
+  /** MEMBER_NEXT, UserName, MEMBER_NICK, the nickname's literal, MEMBER_MIDDLE. */
+  bytes: Buffer;
+}
+
+/** MEMBER_FIRST is the end of MEMBER_NEXT: a room's first member is its head from there on. */
+const FIRST_AT = MEMBER_NEXT.length - MEMBER_FIRST.length;
+
+/**
+ * Per session (UserNames are the session's), each member's head, made once: a member of several rooms
+ * (about half of them in a generated world) and every later login's batchgetcontact reuse it. Made
+ * again when the person's nickname changed.
+ */
+const memberHeads = new WeakMap<Session, Map<string, MemberHead>>();
+
+function memberHeadsOf(s: Session): Map<string, MemberHead> {
+  let heads = memberHeads.get(s);
+  if (heads === undefined) {
+    heads = new Map();
+    memberHeads.set(s, heads);
+  }
+  return heads;
+}
+
 /**
  * Pushes a member entry's pieces onto `out` (without its closing `,"KeyWord":""}`, which starts the
  * next member's pieces or is MEMBER_LAST). Together they are byte for byte what
@@ -171,17 +197,28 @@ function pushMember(
   id: string,
   s: Session,
   literal: (t: string) => Buffer,
+  heads: Map<string, MemberHead>,
 ): void {
   const nick = id === world.self.id ? world.self.nickName : (world.person(id)?.nickName ?? '');
-  const userName = s.names.userName(id);
-  out.push(
-    first ? MEMBER_FIRST : MEMBER_NEXT,
-    PLAIN_USER_NAME.test(userName) ? userName : JSON.stringify(userName).slice(1, -1),
-    MEMBER_NICK,
-    literal(nick),
-    MEMBER_MIDDLE,
-    literal(room.displayNames.get(id) ?? ''),
-  );
+  let head = heads.get(id);
+  if (head === undefined || head.nick !== nick) {
+    const userName = s.names.userName(id);
+    head = {
+      nick,
+      bytes: Buffer.concat([
+        MEMBER_NEXT,
+        Buffer.from(
+          PLAIN_USER_NAME.test(userName) ? userName : JSON.stringify(userName).slice(1, -1),
+          'utf8',
+        ),
+        MEMBER_NICK,
+        literal(nick),
+        MEMBER_MIDDLE,
+      ]),
+    };
+    heads.set(id, head);
+  }
+  out.push(first ? head.bytes.subarray(FIRST_AT) : head.bytes, literal(room.displayNames.get(id) ?? ''));
 }
 
 /**
@@ -195,11 +232,12 @@ function pushRoom(out: Pieces, world: World, room: WorldRoom, s: Session): void 
   entry.MemberList = LIST_MARK as unknown as WireMember[];
   const [head, tail] = splitAtList(entry);
   const literal = nameLiteralOf(world);
+  const heads = memberHeadsOf(s);
   const ids = room.memberIds;
   const first = ids[0];
   if (first !== undefined) {
     const probe: Pieces = [];
-    pushMember(probe, true, world, room, first, s, literal);
+    pushMember(probe, true, world, room, first, s, literal, heads);
     probe.push(MEMBER_LAST);
     if (assemble(probe).toString('utf8') !== stringifyWire(wireMember(world, room, first, s.names))) {
       // wireMember has changed shape: serialise its objects (slower, never wrong).
@@ -208,7 +246,8 @@ function pushRoom(out: Pieces, world: World, room: WorldRoom, s: Session): void 
     }
   }
   out.push(`${head}[`);
-  for (let i = 0; i < ids.length; i++) pushMember(out, i === 0, world, room, ids[i] as string, s, literal);
+  for (let i = 0; i < ids.length; i++)
+    pushMember(out, i === 0, world, room, ids[i] as string, s, literal, heads);
   if (ids.length > 0) out.push(MEMBER_LAST);
   out.push(`]${tail}`);
 }

@@ -5,7 +5,8 @@
  */
 import type { Contact, Room, RoomMember } from '../model/index.js';
 import { isRoomUserName, toContact, toRoom } from '../model/index.js';
-import type { Intern } from '../model/room.js';
+import { wireNameToPlain } from '../model/message-text.js';
+import { type MemberPool, newMember } from '../model/room.js';
 import type { WireContact } from '../protocol/wire-types.js';
 
 /** One change of the directory, as the contact service turns it into events. */
@@ -38,8 +39,8 @@ export interface ContactDirectory {
 
 const fold = (s: string): string => s.normalize('NFKC').toLocaleLowerCase();
 
-/** The intern table is dropped when it grows past this (it only saves memory; nothing depends on it). */
-const MAX_INTERNED = 200_000;
+/** The member pool is dropped when it grows past this (it only saves memory; nothing depends on it). */
+const MAX_POOLED = 200_000;
 
 export function namesOf(entry: Contact | Room): string[] {
   if ('topic' in entry) return [entry.topic].filter((n) => n);
@@ -51,14 +52,29 @@ export class MutableContactDirectory implements ContactDirectory {
   readonly #rooms = new Map<string, Room>();
   /** Room UserName → member UserName → member, for O(1) sender lookups; built on a room's first lookup. */
   readonly #members = new Map<string, Map<string, RoomMember>>();
-  /** Member UserNames, one instance each (about half of a big account's members are in several rooms). */
-  #interned = new Map<string, string>();
-  readonly #intern: Intern = (s) => {
-    const known = this.#interned.get(s);
-    if (known !== undefined) return known;
-    if (this.#interned.size >= MAX_INTERNED) this.#interned = new Map();
-    this.#interned.set(s, s);
-    return s;
+  /**
+   * Room members by UserName, with the wire NickName they were made from: a member listed again with
+   * the same nickname and no group display name (most of them: a big account's rooms share about half
+   * their members) is the same object, and every member's UserName one string.
+   */
+  #pooled = new Map<string, { wireNickName: string; member: RoomMember }>();
+  readonly #pool: MemberPool = {
+    member: (userName, wireNickName, wireDisplayName) => {
+      const known = this.#pooled.get(userName);
+      let plain: RoomMember;
+      if (known !== undefined && known.wireNickName === wireNickName) plain = known.member;
+      else {
+        plain = newMember(known?.member.userName ?? userName, wireNickName, '');
+        if (known === undefined && this.#pooled.size >= MAX_POOLED) this.#pooled = new Map();
+        this.#pooled.set(plain.userName, { wireNickName, member: plain });
+      }
+      if (wireDisplayName === '') return plain;
+      return {
+        userName: plain.userName,
+        nickName: plain.nickName,
+        displayName: wireNameToPlain(wireDisplayName),
+      };
+    },
   };
   #selfUserName = '';
   #listener: ((changes: DirectoryChange[]) => void) | undefined;
@@ -183,7 +199,7 @@ export class MutableContactDirectory implements ContactDirectory {
       if (typeof entry !== 'object' || entry === null) continue;
       const { UserName, MemberList } = entry as { UserName?: unknown; MemberList?: unknown };
       if (typeof UserName !== 'string' || !Array.isArray(MemberList) || !this.#rooms.has(UserName)) continue;
-      const members = toRoom({ UserName, MemberList } as WireContact, this.#intern).members;
+      const members = toRoom({ UserName, MemberList } as WireContact, this.#pool).members;
       this.patchRoom(UserName, { members });
     }
   }
@@ -226,7 +242,7 @@ export class MutableContactDirectory implements ContactDirectory {
 
   #upsertRoom(wire: WireContact): Room {
     const previous = this.#rooms.get(wire.UserName);
-    let room = toRoom(wire, this.#intern);
+    let room = toRoom(wire, this.#pool);
     if (room.members.length === 0 && previous && previous.members.length > 0) {
       room = { ...room, members: previous.members, memberCount: previous.memberCount };
     }

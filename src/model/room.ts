@@ -24,33 +24,43 @@ export interface Room {
   headImgUrl: string;
 }
 
-/** Returns one shared instance for equal strings (members repeat across rooms); identity when absent. */
-export type Intern = (s: string) => string;
-
-const same: Intern = (s) => s;
-
-export function toRoomMember(wire: WireMember): RoomMember {
-  return memberOf(wire, same);
+/**
+ * Hands out the members of rooms being mapped, from a member entry's wire UserName, NickName and
+ * DisplayName (as sent: emoji spans not yet turned into text). A pool may return one object for equal
+ * members of several rooms (members repeat across rooms; RoomMember objects are never changed in
+ * place, so sharing them is safe).
+ */
+export interface MemberPool {
+  member(userName: string, wireNickName: string, wireDisplayName: string): RoomMember;
 }
 
-function memberOf(wire: WireMember, intern: Intern): RoomMember {
+export function toRoomMember(wire: WireMember): RoomMember {
   const w = (wire ?? {}) as Partial<Record<keyof WireMember, unknown>>;
+  return newMember(str(w.UserName), str(w.NickName), str(w.DisplayName));
+}
+
+/** A member object (always this key order: userName, nickName, displayName). */
+export function newMember(userName: string, wireNickName: string, wireDisplayName: string): RoomMember {
   return {
-    userName: intern(str(w.UserName)),
-    nickName: wireNameToPlain(str(w.NickName)),
-    displayName: wireNameToPlain(str(w.DisplayName)),
+    userName,
+    nickName: wireNameToPlain(wireNickName),
+    displayName: wireNameToPlain(wireDisplayName),
   };
 }
 
-/** A room; `intern`, when given, is applied to every member's UserName. */
-export function toRoom(wire: WireContact, intern: Intern = same): Room {
+/** A room; its members come from `pool` when given (sharing equal members across rooms). */
+export function toRoom(wire: WireContact, pool?: MemberPool): Room {
   const w = (wire ?? {}) as Partial<Record<keyof WireContact, unknown>>;
   const list = Array.isArray(w.MemberList) ? (w.MemberList as unknown[]) : [];
   const members: RoomMember[] = [];
   for (const m of list) {
     if (typeof m !== 'object' || m === null) continue;
-    const member = memberOf(m as WireMember, intern);
-    if (member.userName !== '') members.push(member);
+    const e = m as Partial<Record<keyof WireMember, unknown>>;
+    const userName = str(e.UserName);
+    if (userName === '') continue;
+    const nick = str(e.NickName);
+    const display = str(e.DisplayName);
+    members.push(pool ? pool.member(userName, nick, display) : newMember(userName, nick, display));
   }
   const declared = num(w.MemberCount);
   return {

@@ -191,4 +191,35 @@ describe('MutableContactDirectory', () => {
     d.upsert([room([member('@alice', 'Alice', 'Queen B'), member('@yan', 'Yan')], { Statues: 0 })]);
     expect(seen.at(-1)).toBe('@@room1:1/1');
   });
+
+  it('shares one member object across rooms while nickname and (empty) display name agree', () => {
+    const d = new MutableContactDirectory();
+    d.upsert([
+      contact('@@a', 'A', {
+        MemberList: [member('@zed', 'Zed'), member('@amy', '<span class="emoji emoji1f600"></span>Amy')],
+      }),
+      contact('@@b', 'B', {
+        MemberList: [
+          member('@zed', 'Zed'),
+          member('@amy', '<span class="emoji emoji1f600"></span>Amy', 'Boss'),
+        ],
+      }),
+      contact('@@c', 'C', {
+        MemberList: [member('@zed', 'Zed II'), member('@amy', '<span class="emoji emoji1f600"></span>Amy')],
+      }),
+    ]);
+    const [a, b, c] = ['@@a', '@@b', '@@c'].map((r) => d.room(r)!.members);
+    expect(b![0]).toBe(a![0]);
+    expect(a![0]).toEqual({ userName: '@zed', nickName: 'Zed', displayName: '' });
+    // A group display name: an object of its own, same nickname and UserName string.
+    expect(b![1]).toEqual({ userName: '@amy', nickName: '😀Amy', displayName: 'Boss' });
+    expect(b![1]).not.toBe(a![1]);
+    expect(c![1]).toBe(a![1]);
+    // A new nickname: a new object, which later rooms then share.
+    expect(c![0]).toEqual({ userName: '@zed', nickName: 'Zed II', displayName: '' });
+    expect(c![0]).not.toBe(a![0]);
+    d.upsert([contact('@@d', 'D', { MemberList: [member('@zed', 'Zed II')] })]);
+    expect(d.room('@@d')!.members[0]).toBe(c![0]);
+    expect(Object.keys(b![1]!)).toEqual(['userName', 'nickName', 'displayName']);
+  });
 });

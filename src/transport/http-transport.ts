@@ -286,12 +286,15 @@ export function createHttpTransport(options: HttpTransportOptions = {}): HttpTra
       // The caller goes on at once: undici hands the socket back to its pool one event-loop turn after
       // the reply, so a request made meanwhile takes the pool's other (idle) socket. A sequential caller
       // thus alternates between two keep-alive sockets instead of waiting that turn on every request.
+      const encoding = firstHeader(replyHeaders, 'content-encoding');
+      if (encoding === undefined && declaredLength(replyHeaders) <= maxBodyBytes) {
+        // The usual reply: plain and of a declared size within bounds (undici fails a body that does
+        // not match its Content-Length), read whole by undici itself, with no stream iteration.
+        const text = await readText(response.body, spec.endpoint, url, signal);
+        return { status, headers: replyHeaders, text };
+      }
       const raw = await readBounded(response.body, maxBodyBytes, replyHeaders, spec.endpoint, url, signal);
-      const decoded = await decompress(
-        raw,
-        firstHeader(replyHeaders, 'content-encoding'),
-        maxBodyBytes,
-      ).catch((cause: unknown) => {
+      const decoded = await decompress(raw, encoding, maxBodyBytes).catch((cause: unknown) => {
         if (signal.aborted) throw cause;
         throw new TransportError(
           `${spec.endpoint}: could not decode the body from ${url}: ${messageOf(cause)}`,
@@ -393,6 +396,25 @@ async function discard(body: Body): Promise<void> {
     await body.dump({ limit: 64 * 1024 });
   } catch {
     // the socket is dropped instead of reused; nothing else to do
+  }
+}
+
+/** The Content-Length of a reply (NaN when absent or not a plain decimal). */
+function declaredLength(headers: Record<string, string | string[]>): number {
+  const value = firstHeader(headers, 'content-length');
+  return value !== undefined && /^\d{1,15}$/.test(value) ? Number(value) : Number.NaN;
+}
+
+/** The whole body as UTF-8 (a BOM dropped), failures mapped as readBounded maps them. */
+async function readText(body: Body, endpoint: string, url: string, signal: AbortSignal): Promise<string> {
+  try {
+    return await body.text();
+  } catch (error) {
+    if (signal.aborted) throw error;
+    throw new TransportError(`${endpoint}: reading the body from ${url} failed: ${messageOf(error)}`, {
+      url,
+      cause: error,
+    });
   }
 }
 

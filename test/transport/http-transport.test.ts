@@ -191,6 +191,39 @@ describe('createHttpTransport', () => {
     expect(bomb).toBeInstanceOf(TransportError);
   });
 
+  it('reads plain bodies of a declared size and chunked ones alike, and bounds chunked ones', async () => {
+    const text = '{"Ret":0,"Text":"你好"}';
+    const { srv, http } = await setup(
+      (req, res) => {
+        if (req.url === '/declared') {
+          // A BOM is dropped, as before.
+          const body = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)]);
+          res.setHeader('Content-Length', String(body.length));
+          return void res.end(body);
+        }
+        // No Content-Length: chunked, in two writes.
+        res.write(text.slice(0, 5));
+        res.end(text.slice(5));
+      },
+      { maxBodyBytes: 1000 },
+    );
+    expect((await http.send(get(`${srv.origin}/declared`))).text).toBe(text);
+    expect((await http.send(get(`${srv.origin}/chunked`))).text).toBe(text);
+    const big = await rejection(
+      (async () => {
+        const { srv: s2, http: h2 } = await setup(
+          (_req, res) => {
+            res.write('z'.repeat(600));
+            res.end('z'.repeat(600));
+          },
+          { maxBodyBytes: 1000 },
+        );
+        return h2.send(get(`${s2.origin}/x`));
+      })(),
+    );
+    expect((big as Error).message).toMatch(/exceeds 1000 bytes/);
+  });
+
   it('times out with TransportError.timedOut and frees the socket', async () => {
     const { srv, http } = await setup((req, res) => {
       if (req.url?.startsWith('/slow')) return; // never answers

@@ -1,6 +1,6 @@
 /** synccheck (long poll) and webwxsync (PROTOCOL.md §4.5, §4.6). */
 import { ParseError } from '../errors.js';
-import type { HttpRequestSpec } from './http-request.js';
+import { type HttpRequestSpec, lastValueMemo } from './http-request.js';
 import { parseJsAssignments } from './js-assignment.js';
 import {
   arrayOrEmpty,
@@ -17,7 +17,14 @@ import {
   stringOr,
 } from './json-reply.js';
 import { LONG_POLL_TIMEOUT_MS } from './login.js';
-import { buildBaseRequest, formatSyncKey, mmwebwxUrl, preEncoded, rParam } from './request-ids.js';
+import {
+  buildBaseRequest,
+  buildQuery,
+  formatSyncKey,
+  mmwebwxUrl,
+  preEncoded,
+  rParam,
+} from './request-ids.js';
 import type { SessionContext } from './session-context.js';
 import type { SyncCheckResult, SyncKey, SyncReply } from './wire-types.js';
 
@@ -39,21 +46,33 @@ export interface SyncCheckOptions {
 export function buildSyncCheckRequest(ctx: SessionContext, o: SyncCheckOptions): HttpRequestSpec {
   const { credentials } = ctx;
   const ms = Math.floor(o.nowMs);
+  const host = o.pushHost ?? ctx.hosts.push;
+  // `${push}/…/synccheck?r=` and `skey=…&sid=…&uin=…&deviceid=…` (the same for a whole session).
+  const [path, session] = syncCheckParts(
+    [host, credentials.skey, credentials.sid, credentials.uin, o.deviceId],
+    () => [
+      `${mmwebwxUrl(host, 'synccheck')}?r=`,
+      buildQuery([
+        ['skey', credentials.skey],
+        ['sid', credentials.sid],
+        ['uin', credentials.uin],
+        ['deviceid', o.deviceId],
+      ]),
+    ],
+  );
+  const synckey = buildQuery([['synckey', formatSyncKey(o.syncKey)]]);
   return {
     endpoint: 'synccheck',
     method: 'GET',
-    url: mmwebwxUrl(o.pushHost ?? ctx.hosts.push, 'synccheck', [
-      ['r', ms],
-      ['skey', credentials.skey],
-      ['sid', credentials.sid],
-      ['uin', credentials.uin],
-      ['deviceid', o.deviceId],
-      ['synckey', formatSyncKey(o.syncKey)],
-      ['_', ms],
-    ]),
+    url: `${path}${ms}&${session}&${synckey}&_=${ms}`,
     timeoutMs: o.timeoutMs ?? LONG_POLL_TIMEOUT_MS,
   };
 }
+
+const syncCheckParts = lastValueMemo<readonly [string, string]>();
+const syncUrl = lastValueMemo<string>();
+
+const CANONICAL_SYNCCHECK = /^\s*window\.synccheck=\{retcode:"(\d{1,10})",selector:"(\d{1,10})"\};?\s*$/;
 
 /**
  * `window.synccheck={retcode:"0",selector:"2"}` → `{ retcode: 0, selector: 2 }`. ParseError when
@@ -61,6 +80,9 @@ export function buildSyncCheckRequest(ctx: SessionContext, o: SyncCheckOptions):
  * (1100/1101/1102 end the session, see logoutReasonFor).
  */
 export function parseSyncCheckReply(text: string): SyncCheckResult {
+  // The form every reply takes (§4.5), read at once; anything else goes through the full parser.
+  const m = CANONICAL_SYNCCHECK.exec(text);
+  if (m !== null) return { retcode: Number(m[1]), selector: Number(m[2]) };
   const endpoint = 'synccheck';
   const values = parseJsAssignments(text, endpoint);
   const sc = values['window.synccheck'];
@@ -89,12 +111,14 @@ export function buildSyncRequest(
   return {
     endpoint: 'webwxsync',
     method: 'POST',
-    url: mmwebwxUrl(ctx.hosts.main, 'webwxsync', [
-      ['sid', credentials.sid],
-      ['skey', credentials.skey],
-      ['lang', ctx.lang],
-      ['pass_ticket', preEncoded(credentials.passTicket)],
-    ]),
+    url: syncUrl([ctx.hosts.main, credentials.sid, credentials.skey, ctx.lang, credentials.passTicket], () =>
+      mmwebwxUrl(ctx.hosts.main, 'webwxsync', [
+        ['sid', credentials.sid],
+        ['skey', credentials.skey],
+        ['lang', ctx.lang],
+        ['pass_ticket', preEncoded(credentials.passTicket)],
+      ]),
+    ),
     body: {
       kind: 'json',
       value: {

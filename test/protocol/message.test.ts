@@ -23,6 +23,25 @@ describe('buildSendTextRequest', () => {
     );
   });
 
+  it('builds the URL from the current host, lang and pass_ticket, whatever was built before', () => {
+    const send = (ctx: typeof CAPTURE_CTX) =>
+      buildSendTextRequest(ctx, { deviceId: 'e1', from: '@a', to: '@b', content: 'x', clientMsgId: '1' }).url;
+    const other = {
+      ...CAPTURE_CTX,
+      hosts: { ...CAPTURE_CTX.hosts, main: 'https://wx2.qq.com' },
+      lang: 'en_US',
+      credentials: { ...CAPTURE_CTX.credentials, passTicket: 'pt%2B2' },
+    };
+    for (let round = 0; round < 2; round++) {
+      expect(send(CAPTURE_CTX)).toBe(
+        'https://wx.qq.com/cgi-bin/mmwebwx-bin/webwxsendmsg?lang=zh_CN&pass_ticket=kbmy5Jt9nj%2BJzBaJZYNpUBQyBwRTejeXq1sM%2FYH7iOI%3D',
+      );
+      expect(send(other)).toBe(
+        'https://wx2.qq.com/cgi-bin/mmwebwx-bin/webwxsendmsg?lang=en_US&pass_ticket=pt%2B2',
+      );
+    }
+  });
+
   it('sends content as given: newlines, emoji, mentions', () => {
     const content = '第一行\n@Alice\u2005hi 😀';
     const spec = buildSendTextRequest(CAPTURE_CTX, {

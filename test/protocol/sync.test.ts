@@ -65,6 +65,53 @@ describe('synccheck request', () => {
   });
 });
 
+describe('request URLs as session values change', () => {
+  it('builds every URL from the current host, credentials and key, whatever was built before', () => {
+    const syncKey = (val: number): SyncKey => ({ Count: 1, List: [{ Key: 1, Val: val }] });
+    const ctx2 = {
+      ...CAPTURE_CTX,
+      credentials: { ...CAPTURE_CTX.credentials, skey: '@crypt_new', sid: 'sid2', passTicket: 'pt%2B2' },
+    };
+    for (let round = 0; round < 2; round++) {
+      for (const [ctx, skey, sid, pt] of [
+        [
+          CAPTURE_CTX,
+          CAPTURE_CTX.credentials.skey,
+          CAPTURE_CTX.credentials.sid,
+          CAPTURE_CTX.credentials.passTicket,
+        ],
+        [ctx2, '@crypt_new', 'sid2', 'pt%2B2'],
+      ] as const) {
+        for (const device of ['e1', 'e2']) {
+          const check = new URL(
+            buildSyncCheckRequest(ctx, { deviceId: device, syncKey: syncKey(round), nowMs: 7 + round }).url,
+          );
+          expect(check.searchParams.get('skey')).toBe(skey);
+          expect(check.searchParams.get('sid')).toBe(sid);
+          expect(check.searchParams.get('deviceid')).toBe(device);
+          expect(check.searchParams.get('synckey')).toBe(`1_${round}`);
+          expect(check.searchParams.get('r')).toBe(String(7 + round));
+          const sync = new URL(
+            buildSyncRequest(ctx, { deviceId: device, syncKey: syncKey(1), nowMs: 1 }).url,
+          );
+          expect(sync.searchParams.get('skey')).toBe(skey);
+          expect(sync.searchParams.get('sid')).toBe(sid);
+          expect(sync.search).toContain(`pass_ticket=${pt}`);
+        }
+      }
+      const fallback = buildSyncCheckRequest(CAPTURE_CTX, {
+        pushHost: 'https://webpush2.wx.qq.com',
+        deviceId: 'e1',
+        syncKey: syncKey(1),
+        nowMs: 1,
+      });
+      expect(fallback.url.startsWith('https://webpush2.wx.qq.com/cgi-bin/mmwebwx-bin/synccheck?r=1&')).toBe(
+        true,
+      );
+    }
+  });
+});
+
 describe('parseSyncCheckReply', () => {
   it('reads the exact replies of §4.5 and the capture', () => {
     expect(parseSyncCheckReply('window.synccheck={retcode:"0",selector:"2"}')).toEqual({

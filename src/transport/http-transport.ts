@@ -72,7 +72,49 @@ export interface HttpTransport {
   readonly userAgent?: string;
 }
 
-/** Thrown into the request's own AbortController when its timer fires. */
+/**
+ * A request's own abort: what undici needs of an AbortSignal (it takes an EventTarget or an
+ * EventEmitter: `aborted`, `reason`, add/removeEventListener of 'abort') and no more. A real
+ * AbortController costs an EventTarget listener added and removed by undici on every request, several
+ * µs each on the hot path; this holds the listener in a field. Aborted by the request's timer or by
+ * the caller's signal (followAbort).
+ */
+class RequestAbort {
+  aborted = false;
+  reason: unknown = undefined;
+  #listener: (() => void) | undefined;
+  #more: (() => void)[] | undefined;
+
+  addEventListener(_type: 'abort', listener: () => void): void {
+    if (this.#listener === undefined) this.#listener = listener;
+    else if (this.#more === undefined) this.#more = [listener];
+    else this.#more.push(listener);
+  }
+
+  removeEventListener(_type: 'abort', listener: () => void): void {
+    if (this.#listener === listener) this.#listener = undefined;
+    else if (this.#more !== undefined) this.#more = this.#more.filter((l) => l !== listener);
+  }
+
+  abort(reason: unknown): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    this.reason = reason;
+    const first = this.#listener;
+    const more = this.#more;
+    this.#listener = undefined;
+    this.#more = undefined;
+    first?.();
+    if (more !== undefined) for (const l of more) l();
+  }
+
+  /** As undici takes it (its types name only AbortSignal and EventEmitter). */
+  get asSignal(): AbortSignal {
+    return this as unknown as AbortSignal;
+  }
+}
+
+/** Thrown into the request's own abort when its timer fires. */
 class TimeoutSignal extends Error {
   constructor(readonly ms: number) {
     super(`timed out after ${ms} ms`);
@@ -97,16 +139,16 @@ const utf8 = new TextDecoder('utf-8');
  * several transports on one signal share the listener.
  */
 interface SignalFollowers {
-  controllers: Set<AbortController>;
+  controllers: Set<RequestAbort>;
   onAbort: () => void;
 }
 
 const followersBySignal = new WeakMap<AbortSignal, SignalFollowers>();
 
-function followAbort(signal: AbortSignal, controller: AbortController): void {
+function followAbort(signal: AbortSignal, controller: RequestAbort): void {
   let followers = followersBySignal.get(signal);
   if (followers === undefined) {
-    const controllers = new Set<AbortController>();
+    const controllers = new Set<RequestAbort>();
     const onAbort = (): void => {
       followersBySignal.delete(signal);
       const reason = abortReason(signal);
@@ -120,7 +162,7 @@ function followAbort(signal: AbortSignal, controller: AbortController): void {
   followers.controllers.add(controller);
 }
 
-function unfollowAbort(signal: AbortSignal, controller: AbortController): void {
+function unfollowAbort(signal: AbortSignal, controller: RequestAbort): void {
   const followers = followersBySignal.get(signal);
   if (followers === undefined || !followers.controllers.delete(controller)) return;
   if (followers.controllers.size === 0) {
@@ -181,14 +223,14 @@ export function createHttpTransport(options: HttpTransportOptions = {}): HttpTra
       throw new TransportError(`${spec.endpoint}: transport is closed`, { url: spec.url });
     }
     const timeoutMs = validTimeout(spec.timeoutMs) ?? defaultTimeoutMs;
-    const controller = new AbortController();
+    const controller = new RequestAbort();
     const timer = setTimeout(() => controller.abort(new TimeoutSignal(timeoutMs)), timeoutMs);
     if (callerSignal) followAbort(callerSignal, controller);
     try {
-      return await sendFollowing(spec, controller.signal, sendOptions.ordered === true);
+      return await sendFollowing(spec, controller, sendOptions.ordered === true);
     } catch (error) {
       if (callerSignal?.aborted) throw abortReason(callerSignal);
-      const reason = controller.signal.aborted ? controller.signal.reason : undefined;
+      const reason = controller.aborted ? controller.reason : undefined;
       if (reason instanceof TimeoutSignal) {
         throw new TransportError(
           `${spec.endpoint}: ${spec.method} ${spec.url} timed out after ${timeoutMs} ms`,
@@ -204,7 +246,7 @@ export function createHttpTransport(options: HttpTransportOptions = {}): HttpTra
 
   async function sendFollowing(
     spec: HttpRequestSpec,
-    signal: AbortSignal,
+    signal: RequestAbort,
     ordered: boolean,
   ): Promise<HttpReply> {
     let method = spec.method;
@@ -242,7 +284,7 @@ export function createHttpTransport(options: HttpTransportOptions = {}): HttpTra
     method: 'GET' | 'POST',
     url: string,
     body: RequestBody | undefined,
-    signal: AbortSignal,
+    signal: RequestAbort,
     ordered: boolean,
   ): Promise<HttpReply> {
     const logged = logger.isLevelEnabled?.('debug') ?? true;
@@ -259,7 +301,7 @@ export function createHttpTransport(options: HttpTransportOptions = {}): HttpTra
           method,
           headers,
           body: payload,
-          signal,
+          signal: signal.asSignal,
           // Pipelining needs both: a POST is not pipelined unless idempotent, and a blocking request
           // (undici's default) holds the next one back until its reply headers arrive.
           ...(ordered ? { idempotent: true, blocking: false } : {}),
@@ -406,7 +448,7 @@ function declaredLength(headers: Record<string, string | string[]>): number {
 }
 
 /** The whole body as UTF-8 (a BOM dropped), failures mapped as readBounded maps them. */
-async function readText(body: Body, endpoint: string, url: string, signal: AbortSignal): Promise<string> {
+async function readText(body: Body, endpoint: string, url: string, signal: RequestAbort): Promise<string> {
   try {
     return await body.text();
   } catch (error) {
@@ -424,7 +466,7 @@ async function readBounded(
   headers: Record<string, string | string[]>,
   endpoint: string,
   url: string,
-  signal: AbortSignal,
+  signal: RequestAbort,
 ): Promise<Buffer> {
   const tooLarge = (): TransportError =>
     new TransportError(`${endpoint}: body from ${url} exceeds ${limit} bytes`, { url });

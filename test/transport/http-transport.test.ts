@@ -276,6 +276,22 @@ describe('createHttpTransport', () => {
     expect(await rejection(http.send(get(`${srv.origin}/hang`), { signal: c2.signal }))).toBe(custom);
   });
 
+  it("rejects with the caller's abort reason while the body is still arriving, and ends every request on the signal", async () => {
+    const { srv, http } = await setup((req, res) => {
+      if (req.url === '/hang') return;
+      res.writeHead(200, { 'Content-Length': '100' });
+      res.write('partial'); // and never the rest
+    });
+    const controller = new AbortController();
+    const reason = new Error('stopped');
+    const stalled = rejection(http.send(get(`${srv.origin}/stall`), { signal: controller.signal }));
+    const hanging = rejection(http.send(get(`${srv.origin}/hang`), { signal: controller.signal }));
+    setTimeout(() => controller.abort(reason), 50);
+    expect(await stalled).toBe(reason);
+    expect(await hanging).toBe(reason);
+    await srv.socketClosed(0);
+  });
+
   it('maps a refused connection to a retryable TransportError', async () => {
     const probe = createServer();
     await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));

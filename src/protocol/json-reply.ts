@@ -422,10 +422,38 @@ function contactAt(
         fillRecord(endpoint, m, membersField, i, MEMBER_SHAPE, USER_NAME, true) as unknown as WireMember,
     );
   } else {
-    for (let i = 0; i < members.length; i++)
-      fillRecord(endpoint, members[i], membersField, i, MEMBER_SHAPE, USER_NAME, false);
+    for (let i = 0; i < members.length; i++) {
+      const m = members[i];
+      if (!isCompleteMember(m)) fillRecord(endpoint, m, membersField, i, MEMBER_SHAPE, USER_NAME, false);
+    }
   }
   return contact;
+}
+
+const isFiniteNumber = (v: unknown): boolean => typeof v === 'number' && Number.isFinite(v);
+
+/**
+ * A member entry that fillRecord would leave as it is: every MEMBER_DEFAULTS field present with its
+ * type (what servers send). Named property reads, so that the 100,000 members of a big account are
+ * checked without fillRecord's per-field keyed loads; anything else goes through fillRecord.
+ */
+function isCompleteMember(m: WireMember | undefined): boolean {
+  return (
+    typeof m === 'object' &&
+    m !== null &&
+    !Array.isArray(m) &&
+    isFiniteNumber(m.Uin) &&
+    typeof m.UserName === 'string' &&
+    typeof m.NickName === 'string' &&
+    isFiniteNumber(m.AttrStatus) &&
+    typeof m.PYInitial === 'string' &&
+    typeof m.PYQuanPin === 'string' &&
+    typeof m.RemarkPYInitial === 'string' &&
+    typeof m.RemarkPYQuanPin === 'string' &&
+    isFiniteNumber(m.MemberStatus) &&
+    typeof m.DisplayName === 'string' &&
+    typeof m.KeyWord === 'string'
+  );
 }
 
 function contactListOf(endpoint: string, value: unknown, field: string, copy: boolean): WireContact[] {

@@ -439,3 +439,35 @@ describe('the in-place normaliser on bad and hostile input', () => {
     );
   });
 });
+
+describe('room members checked in place', () => {
+  const full = () => readMember('x', { UserName: '@m', NickName: 'M' }, 'm') as unknown as JsonObject;
+
+  it('fill every member field the template has, whichever one is missing or off-type', () => {
+    const keys = Object.keys(full());
+    expect(keys.length).toBeGreaterThan(5);
+    for (const key of keys) {
+      if (key === 'UserName') continue;
+      const missing = full();
+      delete missing[key];
+      const offType = full();
+      offType[key] = typeof offType[key] === 'number' ? '7' : 7;
+      for (const member of [missing, offType]) {
+        const room = { UserName: '@@r', MemberList: [full(), member] };
+        const expected = readContactList('x', [structuredClone(room)], 'ContactList');
+        expect(readContactListInPlace('x', [room], 'ContactList')).toEqual(expected);
+        expect(Object.keys(room.MemberList[1] as object).sort()).toEqual([...keys].sort());
+      }
+    }
+  });
+
+  it('leave complete members as they are, and still name a member without UserName', () => {
+    const room = { UserName: '@@r', MemberList: [full(), full()] };
+    const before = structuredClone(room.MemberList);
+    const [entry] = readContactListInPlace('x', [room], 'ContactList');
+    expect(entry!.MemberList).toEqual(before);
+    expect(entry!.MemberList[0]).toBe(room.MemberList[0]);
+    const bad = { UserName: '@@r', MemberList: [full(), { ...full(), UserName: null }] };
+    expect(() => readContactListInPlace('x', [bad], 'ContactList')).toThrow(/MemberList\[1\]\.UserName/);
+  });
+});

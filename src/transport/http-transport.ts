@@ -132,18 +132,26 @@ const utf8 = new TextDecoder('utf-8');
 /**
  * The in-flight requests of each caller signal. One 'abort' listener per distinct signal (not one
  * added and removed per request, which cost time on the hot path and warned past 10 requests in
- * flight on one signal): it aborts every request registered under the signal. It is removed when the
- * last request ends, so a signal is not held by us after use (Node keeps timeout and composite
- * signals alive while they have an abort listener); a client's long-lived signal always has some
- * request in flight (the synccheck long poll), so in practice it is wired once. Module wide, so
- * several transports on one signal share the listener.
+ * flight on one signal): it aborts every request registered under the signal. Once the last request
+ * on a signal has ended, the listener is removed by a sweep at most FOLLOWER_SWEEP_MS later, unless a
+ * request came meanwhile: a client's signal goes idle for a moment between every synccheck and the
+ * webwxsync after it, and adding and removing an EventTarget listener each time cost several µs
+ * there. So a signal is not held by us long after use (Node keeps timeout and composite signals alive
+ * while they have an abort listener). Module wide, so several transports on one signal share the
+ * listener.
  */
 interface SignalFollowers {
   controllers: Set<RequestAbort>;
   onAbort: () => void;
 }
 
+/** How long a signal with no request in flight keeps its listener, at most. */
+export const FOLLOWER_SWEEP_MS = 500;
+
 const followersBySignal = new WeakMap<AbortSignal, SignalFollowers>();
+/** Signals whose last request ended, for the next sweep (it drops the ones still without one). */
+const idleSignals = new Set<AbortSignal>();
+let sweepTimer: ReturnType<typeof setTimeout> | undefined;
 
 function followAbort(signal: AbortSignal, controller: RequestAbort): void {
   let followers = followersBySignal.get(signal);
@@ -166,9 +174,24 @@ function unfollowAbort(signal: AbortSignal, controller: RequestAbort): void {
   const followers = followersBySignal.get(signal);
   if (followers === undefined || !followers.controllers.delete(controller)) return;
   if (followers.controllers.size === 0) {
-    followersBySignal.delete(signal);
-    signal.removeEventListener('abort', followers.onAbort);
+    idleSignals.add(signal);
+    if (sweepTimer === undefined) {
+      sweepTimer = setTimeout(sweepIdleSignals, FOLLOWER_SWEEP_MS);
+      sweepTimer.unref?.();
+    }
   }
+}
+
+function sweepIdleSignals(): void {
+  sweepTimer = undefined;
+  for (const signal of idleSignals) {
+    const followers = followersBySignal.get(signal);
+    if (followers !== undefined && followers.controllers.size === 0) {
+      followersBySignal.delete(signal);
+      signal.removeEventListener('abort', followers.onAbort);
+    }
+  }
+  idleSignals.clear();
 }
 
 export function createHttpTransport(options: HttpTransportOptions = {}): HttpTransport {

@@ -318,14 +318,16 @@ export class StableIdRegistry {
 
   #claim(entry: StableIdEntry): Claim {
     const permanentId = this.#permanent.get(entry.userName) ?? '';
+    // No records (a first login): every lookup would miss; no key is built, no seq fingerprint hashed.
     const record =
-      (permanentId ? this.#lookup(`p\0${permanentId}`) : undefined) ??
-      (entry.alias ? this.#lookup(`a\0${entry.kind}\0${entry.alias}`) : undefined) ??
-      this.#lookup(`f\0${entry.kind}\0${entry.fingerprint}`) ??
-      // (no records, no lookup: the seq fingerprint is then not even hashed)
-      (this.#index.size > 0 && entry.fingerprintWithSeq
-        ? this.#lookup(`f\0${entry.kind}\0${entry.fingerprintWithSeq}`)
-        : undefined);
+      this.#index.size === 0
+        ? undefined
+        : ((permanentId ? this.#lookup(`p\0${permanentId}`) : undefined) ??
+          (entry.alias ? this.#lookup(`a\0${entry.kind}\0${entry.alias}`) : undefined) ??
+          this.#lookup(`f\0${entry.kind}\0${entry.fingerprint}`) ??
+          (entry.fingerprintWithSeq
+            ? this.#lookup(`f\0${entry.kind}\0${entry.fingerprintWithSeq}`)
+            : undefined));
     if (record) return { entry, id: record.id, source: record.source, fromRecord: true };
     if (permanentId) return { entry, id: `p:${permanentId}`, source: 'permanent', fromRecord: false };
     if (entry.alias) return { entry, id: `a:${entry.alias}`, source: 'alias', fromRecord: false };

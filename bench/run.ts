@@ -60,7 +60,9 @@ const merged: Partial<BenchResults> | undefined = values.merge
   : undefined;
 const wanted = !quick && !values['no-write'] && (only.size === SCENARIOS.length || merged !== undefined);
 
-const RATES = [100, 200, 400, 800, 1200, 1600, 2000, 2400, 2800, 3200, 4000, 4800, 6400, 8000];
+const RATES = [
+  100, 200, 400, 800, 1200, 1600, 2000, 2400, 2800, 3200, 4000, 4800, 6400, 8000, 9600, 11200, 12800, 16000,
+];
 const echoBase = {
   referenceRate: 40,
   referenceMs: quick ? 2500 : 5000,

@@ -54,6 +54,7 @@ function str(v: unknown): string | undefined {
 /** pass_ticket may come raw, once- or twice-encoded, or as 'undefined' (§3.5). */
 function passTicketMatches(s: Session, value: string | undefined): boolean {
   if (value === undefined || value === '' || value === 'undefined') return true;
+  if (value === s.passTicketRaw || value === s.passTicketEncoded) return true;
   const candidates = [value, value.replace(/ /g, '+')];
   for (let i = 0; i < 2; i++) {
     const last = candidates[candidates.length - 1]!;
@@ -69,10 +70,10 @@ function passTicketMatches(s: Session, value: string | undefined): boolean {
 /**
  * The session a request belongs to: from the JSON BaseRequest (Uin string or number, DeviceID
  * ignored), else from the query/form (sid, uin, skey) and the wxsid/wxuin cookies.
- * Unknown or mismatched credentials answer 1101; a dead session its end code.
+ * Unknown or mismatched credentials answer 1101; a dead session its end code. `body` stands for the
+ * JSON body when the request carries its BaseRequest elsewhere (a multipart upload's form field).
  */
-export function authenticate(ctx: EmulatorContext, req: EmuRequest): Auth {
-  const body = req.json();
+export function authenticate(ctx: EmulatorContext, req: EmuRequest, body: unknown = req.json()): Auth {
   const br =
     typeof body === 'object' && body !== null && 'BaseRequest' in body
       ? (body as { BaseRequest: unknown }).BaseRequest

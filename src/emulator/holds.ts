@@ -7,6 +7,64 @@ interface Pending {
   finish(): void;
 }
 
+/** What a hold listens to for the client going away: an AbortSignal, or a request (server.ts). */
+export type AbortSource =
+  | AbortSignal
+  | { readonly aborted: boolean; onAbort(listener: () => void): () => void };
+
+export interface HoldOptions<T> {
+  ms: number;
+  check: () => T | undefined;
+  subscribe: (wake: () => void) => () => void;
+  onTimeout: () => T;
+  signal: AbortSource;
+}
+
+/** One held request (a class: no closures made per hold beyond the bound callbacks). */
+class Held<T> implements Pending {
+  #done = false;
+  readonly #timer: ReturnType<typeof setTimeout>;
+  readonly #unsubscribe: () => void;
+  readonly #offAbort: () => void;
+
+  constructor(
+    private readonly pending: Set<Pending>,
+    private readonly options: HoldOptions<T>,
+    private readonly resolve: (value: T) => void,
+  ) {
+    const finish = this.finish.bind(this);
+    this.#timer = setTimeout(finish, options.ms);
+    this.#unsubscribe = options.subscribe(this.wake.bind(this));
+    const { signal } = options;
+    if ('onAbort' in signal) this.#offAbort = signal.onAbort(finish);
+    else {
+      signal.addEventListener('abort', finish);
+      this.#offAbort = () => signal.removeEventListener('abort', finish);
+    }
+    pending.add(this);
+  }
+
+  wake(): void {
+    const v = this.options.check();
+    if (v !== undefined) this.settle(v);
+  }
+
+  /** Timeout, abort, close: onTimeout()'s answer. */
+  finish(): void {
+    if (!this.#done) this.settle(this.options.onTimeout());
+  }
+
+  settle(value: T): void {
+    if (this.#done) return;
+    this.#done = true;
+    clearTimeout(this.#timer);
+    this.#unsubscribe();
+    this.#offAbort();
+    this.pending.delete(this);
+    this.resolve(value);
+  }
+}
+
 export class HoldRegistry {
   private readonly pending = new Set<Pending>();
   private closed = false;
@@ -19,37 +77,12 @@ export class HoldRegistry {
    * Resolve with check()'s value as soon as it has one (checked now and on every wake), or with
    * onTimeout() after ms, on abort, or on close.
    */
-  hold<T>(options: {
-    ms: number;
-    check: () => T | undefined;
-    subscribe: (wake: () => void) => () => void;
-    onTimeout: () => T;
-    signal: AbortSignal;
-  }): Promise<T> {
+  hold<T>(options: HoldOptions<T>): Promise<T> {
     const now = options.check();
     if (now !== undefined) return Promise.resolve(now);
-    if (this.closed || options.signal.aborted) return Promise.resolve(options.onTimeout());
-    return new Promise<T>((resolve) => {
-      let done = false;
-      const settle = (value: T) => {
-        if (done) return;
-        done = true;
-        clearTimeout(timer);
-        unsubscribe();
-        options.signal.removeEventListener('abort', onAbort);
-        this.pending.delete(entry);
-        resolve(value);
-      };
-      const onAbort = () => settle(options.onTimeout());
-      const entry: Pending = { finish: () => settle(options.onTimeout()) };
-      const timer = setTimeout(() => settle(options.onTimeout()), options.ms);
-      const unsubscribe = options.subscribe(() => {
-        const v = options.check();
-        if (v !== undefined) settle(v);
-      });
-      options.signal.addEventListener('abort', onAbort);
-      this.pending.add(entry);
-    });
+    const { signal } = options;
+    if (this.closed || signal.aborted) return Promise.resolve(options.onTimeout());
+    return new Promise<T>((resolve) => new Held(this.pending, options, resolve));
   }
 
   /** A delay that ends early (resolving) when the registry closes. */

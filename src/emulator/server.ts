@@ -34,6 +34,10 @@ export interface EmuRequest {
   bodyBytes?: Buffer;
   /** Aborted when the client goes away before the reply. */
   signal: AbortSignal;
+  /** The client went away before the reply (as signal.aborted, without making the signal). */
+  readonly aborted: boolean;
+  /** Calls listener (once) when the client goes away before the reply; returns its remover. */
+  onAbort(listener: () => void): () => void;
   /** Proxy mode: the real host this request was addressed to (undefined: sent to the emulator directly). */
   publicHost?: PublicHost;
   /** Query parameter, else form-body parameter. */
@@ -119,7 +123,11 @@ function parseCookies(header: string | undefined): Map<string, string> {
   return out;
 }
 
-function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
+const EMPTY = Buffer.alloc(0);
+
+function readBody(req: IncomingMessage): Buffer | Promise<Buffer | undefined> {
+  // A request without a body (every GET) is complete by the time it is handled: nothing to wait for.
+  if (req.complete && req.readableLength === 0) return EMPTY;
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -137,49 +145,121 @@ function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
   });
 }
 
-function buildRequest(
-  req: IncomingMessage,
-  url: URL,
-  bodyBytes: Buffer,
-  signal: AbortSignal,
-  publicHost: PublicHost | undefined,
-): EmuRequest {
-  // A multipart body (uploads) is binary: routes read bodyBytes, never a decoded copy.
-  const multipart = /^multipart\//i.test(req.headers['content-type'] ?? '');
-  const bodyText = multipart ? '' : bodyBytes.toString('utf8');
-  let form: URLSearchParams | undefined;
-  let parsed: { value: unknown } | undefined;
-  const formBody = () => {
-    if (form === undefined)
-      form =
-        bodyText && !bodyText.trimStart().startsWith('{')
-          ? new URLSearchParams(bodyText)
-          : new URLSearchParams();
-    return form;
-  };
-  return {
-    method: req.method ?? 'GET',
-    path: url.pathname,
-    endpoint: endpointName(url.pathname),
-    query: url.searchParams,
-    headers: req.headers,
-    cookies: parseCookies(req.headers.cookie),
-    bodyText,
-    bodyBytes,
-    signal,
-    ...(publicHost === undefined ? {} : { publicHost }),
-    param: (name) => url.searchParams.get(name) ?? formBody().get(name) ?? undefined,
-    json: () => {
-      if (parsed === undefined) {
-        try {
-          parsed = { value: bodyText.trim() ? JSON.parse(bodyText) : undefined };
-        } catch {
-          parsed = { value: undefined };
-        }
+const MULTIPART = /^multipart\//i;
+/** A path that `new URL()` would leave as it is: no dot segments, escapes, or a leading '//'. */
+const PLAIN_PATH = /^\/(?!\/)[A-Za-z0-9_\-/]*$/;
+
+/**
+ * One request. A class (no closures per request), and what most requests never read is made on
+ * first use: the query, the cookies, the form body, the parsed JSON and the abort signal.
+ */
+class Request implements EmuRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly endpoint: string;
+  readonly headers: IncomingHttpHeaders;
+  readonly bodyText: string;
+  readonly bodyBytes: Buffer;
+  publicHost?: PublicHost;
+  #search: string | undefined;
+  #query: URLSearchParams | undefined;
+  #cookies: Map<string, string> | undefined;
+  #form: URLSearchParams | undefined;
+  #parsed: { value: unknown } | undefined;
+  #aborter: AbortController | undefined;
+  #aborted = false;
+  #onAbort: (() => void)[] | undefined;
+
+  constructor(req: IncomingMessage, path: string, search: string | URLSearchParams, bodyBytes: Buffer) {
+    this.method = req.method ?? 'GET';
+    this.path = path;
+    this.endpoint = endpointName(path);
+    this.headers = req.headers;
+    if (typeof search === 'string') this.#search = search;
+    else this.#query = search;
+    // A multipart body (uploads) is binary: routes read bodyBytes, never a decoded copy.
+    const type = req.headers['content-type'];
+    this.bodyText =
+      bodyBytes.length === 0 || (type !== undefined && MULTIPART.test(type))
+        ? ''
+        : bodyBytes.toString('utf8');
+    this.bodyBytes = bodyBytes;
+  }
+
+  get query(): URLSearchParams {
+    if (this.#query === undefined) this.#query = new URLSearchParams(this.#search);
+    return this.#query;
+  }
+
+  get cookies(): Map<string, string> {
+    if (this.#cookies === undefined) this.#cookies = parseCookies(this.headers.cookie);
+    return this.#cookies;
+  }
+
+  get signal(): AbortSignal {
+    if (this.#aborter === undefined) {
+      this.#aborter = new AbortController();
+      if (this.#aborted) this.#aborter.abort();
+    }
+    return this.#aborter.signal;
+  }
+
+  /** The client went away before the reply. */
+  get aborted(): boolean {
+    return this.#aborted;
+  }
+
+  onAbort(listener: () => void): () => void {
+    if (this.#onAbort === undefined) this.#onAbort = [];
+    const list = this.#onAbort;
+    list.push(listener);
+    return () => {
+      const i = list.indexOf(listener);
+      if (i >= 0) list.splice(i, 1);
+    };
+  }
+
+  abort(): void {
+    if (this.#aborted) return;
+    this.#aborted = true;
+    this.#aborter?.abort();
+    const listeners = this.#onAbort;
+    this.#onAbort = undefined;
+    if (listeners !== undefined) for (const l of [...listeners]) l();
+  }
+
+  param(name: string): string | undefined {
+    const q = this.query.get(name);
+    if (q !== null) return q;
+    if (this.#form === undefined) {
+      const text = this.bodyText;
+      this.#form =
+        text && !text.trimStart().startsWith('{') ? new URLSearchParams(text) : new URLSearchParams();
+    }
+    return this.#form.get(name) ?? undefined;
+  }
+
+  json(): unknown {
+    if (this.#parsed === undefined) {
+      try {
+        this.#parsed = { value: this.bodyText.trim() ? JSON.parse(this.bodyText) : undefined };
+      } catch {
+        this.#parsed = { value: undefined };
       }
-      return parsed.value;
-    },
-  };
+    }
+    return this.#parsed.value;
+  }
+}
+
+/** The path and the query of a request target, as `new URL(target, base)` would give them. */
+function splitTarget(target: string): { path: string; search: string | URLSearchParams } {
+  const hash = target.indexOf('#');
+  const t = hash < 0 ? target : target.slice(0, hash);
+  const q = t.indexOf('?');
+  const path = q < 0 ? t : t.slice(0, q);
+  if (PLAIN_PATH.test(path)) return { path, search: q < 0 ? '' : t.slice(q + 1) };
+  const url = new URL(target, 'http://emulator.local');
+  return { path: url.pathname, search: url.searchParams };
 }
 
 function malformed(reply: Reply): Reply {
@@ -243,10 +323,13 @@ export class EmulatorServer {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://emulator.local');
-    const aborter = new AbortController();
+    const { path, search } = splitTarget(req.url ?? '/');
+    let request: Request | undefined;
+    let gone = false;
     res.on('close', () => {
-      if (!res.writableFinished) aborter.abort();
+      if (res.writableFinished) return;
+      gone = true;
+      request?.abort();
     });
     const origin = this.deps.proxy?.classify(req);
     if (origin?.kind === 'refused') {
@@ -254,22 +337,21 @@ export class EmulatorServer {
       this.write(res, proxyRefusal(origin.host));
       return;
     }
-    const bodyBytes = await readBody(req);
+    const read = readBody(req);
+    const bodyBytes = read instanceof Buffer ? read : await read;
     if (bodyBytes === undefined) {
       this.write(res, textReply(413, 'text/plain; charset=utf-8', 'Payload Too Large'));
       return;
     }
-    const request = buildRequest(
-      req,
-      url,
-      bodyBytes,
-      aborter.signal,
-      origin?.kind === 'served' ? origin.publicHost : undefined,
-    );
-    this.deps.logger.debug({ method: request.method, url: redact(req.url ?? '') }, 'emulator request');
-    const route = this.deps.router.find(url.pathname);
+    request = new Request(req, path, search, bodyBytes);
+    if (gone) request.abort();
+    if (origin?.kind === 'served') request.publicHost = origin.publicHost;
+    const { logger } = this.deps;
+    if (logger.isLevelEnabled?.('debug') ?? true)
+      logger.debug({ method: request.method, url: redact(req.url ?? '') }, 'emulator request');
+    const route = this.deps.router.find(path);
     if (route === undefined) {
-      this.write(res, notFound(`no such endpoint: ${url.pathname}`));
+      this.write(res, notFound(`no such endpoint: ${path}`));
       return;
     }
     if (!route.methods.includes(request.method as 'GET' | 'POST')) {
@@ -306,15 +388,16 @@ export class EmulatorServer {
         check: () => undefined,
         subscribe: () => () => {},
         onTimeout: () => true,
-        signal: aborter.signal,
+        signal: request,
       });
       req.socket.destroy();
       return;
     }
     if (fault?.kind === 'expire' || fault?.kind === 'redeliver')
       this.deps.faults.applyToSession(request, fault);
-    const reply = await route.handler(request);
-    if (aborter.signal.aborted) {
+    const pending = route.handler(request);
+    const reply = pending instanceof Promise ? await pending : pending;
+    if (request.aborted) {
       if (reply.body instanceof Readable) reply.body.destroy();
       return;
     }
@@ -335,8 +418,10 @@ export class EmulatorServer {
       return;
     }
     if (res.destroyed) return;
-    const body = typeof reply.body === 'string' ? Buffer.from(reply.body, 'utf8') : reply.body;
-    res.writeHead(reply.status, { ...reply.headers, 'Content-Length': String(body.length) });
+    const body = reply.body;
+    // A string body is written as it is: node:http sends it with the head in one string.
+    const length = typeof body === 'string' ? Buffer.byteLength(body, 'utf8') : body.length;
+    res.writeHead(reply.status, { ...reply.headers, 'Content-Length': String(length) });
     res.end(body);
   }
 }

@@ -139,7 +139,7 @@ async function loginPoll(ctx: EmulatorContext, req: EmuRequest): Promise<Reply> 
       return () => e.waiters.delete(wake);
     },
     onTimeout: () => (e.state === 'expired' ? loginPollCode(400) : loginPollCode(408)),
-    signal: req.signal,
+    signal: req,
   });
   return js(body);
 }

@@ -64,7 +64,7 @@ async function upload(ctx: EmulatorContext, req: EmuRequest): Promise<Reply> {
     requestJson = undefined;
   }
   if (requestJson === undefined) return uploadReply(1, 'uploadmediarequest is not JSON');
-  const auth = authenticate(ctx, { ...req, json: () => requestJson });
+  const auth = authenticate(ctx, req, requestJson);
   if (!auth.ok) return uploadReply(auth.ret, '');
   const s = auth.session;
   const tickets = [form.fields.get('webwx_data_ticket'), req.cookies.get('webwx_data_ticket')];

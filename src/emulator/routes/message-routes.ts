@@ -11,7 +11,12 @@ import { baseResponse, stringifyWire } from '../wire-objects.js';
 /** Per session: ClientMsgId → the MsgID it was recorded under, so a retried send is recorded once. */
 const sentByClientMsgId = new WeakMap<Session, Map<string, string>>();
 
+const OK_REPLY_HEAD = `{"BaseResponse":${JSON.stringify(baseResponse(0))},"MsgID":`;
+
 export function reply(ret: number, msgId: string, localId: string): Reply {
+  // The accepted send, written directly: what stringifyWire gives for the same SendMsgReply.
+  if (ret === 0)
+    return jsonReply(`${OK_REPLY_HEAD}${JSON.stringify(msgId)},"LocalID":${JSON.stringify(localId)}}`);
   const r: SendMsgReply = { BaseResponse: baseResponse(ret), MsgID: msgId, LocalID: localId };
   return jsonReply(stringifyWire(r));
 }
@@ -20,10 +25,17 @@ export function reply(ret: number, msgId: string, localId: string): Reply {
  * A Msg field as the client wrote it: strings as they are, numbers digit-exact from the body text
  * (a 17-digit LocalID does not survive JSON.parse as a number).
  */
+const rawNumber = new Map<string, RegExp>();
+
 function rawField(bodyText: string, value: unknown, name: string): string {
   if (typeof value === 'string') return value;
   if (typeof value === 'number') {
-    const m = new RegExp(`"${name}"\\s*:\\s*(-?\\d+(?:\\.\\d+)?(?:[eE][-+]?\\d+)?)`).exec(bodyText);
+    let re = rawNumber.get(name);
+    if (re === undefined) {
+      re = new RegExp(`"${name}"\\s*:\\s*(-?\\d+(?:\\.\\d+)?(?:[eE][-+]?\\d+)?)`);
+      rawNumber.set(name, re);
+    }
+    const m = re.exec(bodyText);
     return m?.[1] ?? String(value);
   }
   return '';
@@ -62,7 +74,7 @@ export function sendMsg(ctx: EmulatorContext, req: EmuRequest, s: Session, decor
   const record: SentRecord = {
     msgId: ctx.msgIds.take(),
     localId,
-    clientMsgId: rawField(req.bodyText, msg.ClientMsgId, 'ClientMsgId'),
+    clientMsgId,
     type: Number(msg.Type ?? 0),
     fromUserName: typeof msg.FromUserName === 'string' ? msg.FromUserName : '',
     toUserName,

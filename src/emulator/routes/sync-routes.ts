@@ -1,7 +1,7 @@
 /**
  * Synchronisation (§4.5, §4.6): synccheck (a real long-poll) and webwxsync (the per-session queue).
  */
-import type { SyncReply } from '../../protocol/wire-types.js';
+import type { SyncKey, SyncReply, WireContact, WireMessage } from '../../protocol/wire-types.js';
 import { authenticate, type EmulatorContext } from '../context.js';
 import { scopeCookie } from '../proxy/public-origin.js';
 import { type EmuRequest, jsonReply, type Reply, type Router, textReply } from '../server.js';
@@ -52,7 +52,7 @@ async function syncCheck(ctx: EmulatorContext, req: EmuRequest): Promise<Reply> 
     },
     subscribe: (wake) => s.onChange(wake),
     onTimeout: () => (s.state === 'ended' ? syncCheckReply(s.endCode ?? 1101, 0) : syncCheckReply(0, 0)),
-    signal: req.signal,
+    signal: req,
   });
   return syncCheckText(body);
 }
@@ -76,19 +76,62 @@ function emptySync(ret: number, key: SyncReply['SyncKey']): SyncReply {
   };
 }
 
-function sync(ctx: EmulatorContext, req: EmuRequest, s: Session): Reply {
-  const clientSeq = s.seqOfKey1(key1OfBody(req.json()));
-  const { messages, deliveredSeq, more } = s.take(clientSeq, ctx.syncBatchSize);
-  s.lastSyncAt = Date.now();
-  const key = s.syncKeyAt(deliveredSeq);
-  const reply: SyncReply = {
+const PROFILE_JSON = JSON.stringify(emptyProfile());
+const BASE_OK_JSON = JSON.stringify(baseResponse(0));
+
+/**
+ * `stringifyWire` of a successful webwxsync reply (emptySync's key order, the fields `sync` sets in
+ * their places), written piece by piece: only the messages and the SyncKey vary, so the constant
+ * parts are not serialised again on every sync. test/emulator/sync-reply.test.ts holds it to
+ * stringifyWire.
+ */
+export function syncReplyText(
+  messages: readonly WireMessage[],
+  more: boolean,
+  key: SyncKey,
+  changes: { mod: WireContact[]; del: WireContact[] },
+): string {
+  let list = '';
+  for (let i = 0; i < messages.length; i++) list += (i === 0 ? '' : ',') + stringifyWire(messages[i]);
+  const keyJson = JSON.stringify(key);
+  const mod = changes.mod.length === 0 ? '[]' : stringifyWire(changes.mod);
+  const del = changes.del.length === 0 ? '[]' : stringifyWire(changes.del);
+  return (
+    `{"BaseResponse":${BASE_OK_JSON},"AddMsgCount":${messages.length},"AddMsgList":[${list}],` +
+    `"ModContactCount":${changes.mod.length},"ModContactList":${mod},` +
+    `"DelContactCount":${changes.del.length},"DelContactList":${del},` +
+    `"ModChatRoomMemberCount":0,"ModChatRoomMemberList":[],"Profile":${PROFILE_JSON},` +
+    `"ContinueFlag":${more ? 1 : 0},"SyncKey":${keyJson},"SKey":"","SyncCheckKey":${keyJson}}`
+  );
+}
+
+/** The object `syncReplyText` writes (for its test). */
+export function syncReplyObject(
+  messages: WireMessage[],
+  more: boolean,
+  key: SyncKey,
+  changes: { mod: WireContact[]; del: WireContact[] },
+): SyncReply {
+  return {
     ...emptySync(0, key),
     AddMsgCount: messages.length,
     AddMsgList: messages,
     ContinueFlag: more ? 1 : 0,
-    ...syncContactFields(worldChangesOf(ctx).takeContactChanges(s)),
+    ...syncContactFields(changes),
   };
-  const day = Date.now() + 12 * 3600_000;
+}
+
+/**
+ * The five Set-Cookie values of a webwxsync (host-only). Their expiry dates have a resolution of a
+ * second, so they are made once per session and second.
+ */
+const cookieCache = new WeakMap<Session, { second: number; cookies: string[] }>();
+
+function syncCookies(s: Session, now: number): string[] {
+  const second = Math.floor(now / 1000);
+  const cached = cookieCache.get(s);
+  if (cached !== undefined && cached.second === second) return cached.cookies;
+  const day = now + 12 * 3600_000;
   const cookies = [
     setCookie('wxloadtime', `${s.loadTime}_expired`, day),
     setCookie('wxpluginkey', String(s.pluginKey), day),
@@ -96,7 +139,21 @@ function sync(ctx: EmulatorContext, req: EmuRequest, s: Session): Reply {
     setCookie('wxsid', s.sid, day),
     setCookie('webwx_data_ticket', s.dataTicket, day),
   ];
-  return jsonReply(stringifyWire(reply), { 'Set-Cookie': cookies.map((c) => scopeCookie(req, c)) });
+  cookieCache.set(s, { second, cookies });
+  return cookies;
+}
+
+function sync(ctx: EmulatorContext, req: EmuRequest, s: Session): Reply {
+  const clientSeq = s.seqOfKey1(key1OfBody(req.json()));
+  const { messages, deliveredSeq, more } = s.take(clientSeq, ctx.syncBatchSize);
+  const now = Date.now();
+  s.lastSyncAt = now;
+  const key = s.syncKeyAt(deliveredSeq);
+  const body = syncReplyText(messages, more, key, worldChangesOf(ctx).takeContactChanges(s));
+  const cookies = syncCookies(s, now);
+  return jsonReply(body, {
+    'Set-Cookie': req.publicHost === undefined ? cookies : cookies.map((c) => scopeCookie(req, c)),
+  });
 }
 
 export function registerSyncRoutes(router: Router, ctx: EmulatorContext): void {

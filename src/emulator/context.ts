@@ -96,6 +96,6 @@ export function authenticate(ctx: EmulatorContext, req: EmuRequest, body: unknow
   if (uin && uin !== String(session.uin)) return { ok: false, ret: 1101 };
   if (skey && skey !== session.skey) return { ok: false, ret: 1101 };
   if (session.state === 'ended') return { ok: false, ret: session.endCode ?? 1101 };
-  if (!passTicketMatches(session, req.query.get('pass_ticket') ?? undefined)) return { ok: false, ret: 1 };
+  if (!passTicketMatches(session, req.queryParam('pass_ticket'))) return { ok: false, ret: 1 };
   return { ok: true, session };
 }

@@ -40,6 +40,8 @@ export interface EmuRequest {
   onAbort(listener: () => void): () => void;
   /** Proxy mode: the real host this request was addressed to (undefined: sent to the emulator directly). */
   publicHost?: PublicHost;
+  /** Query parameter (query.get without building the query when it can). */
+  queryParam(name: string): string | undefined;
   /** Query parameter, else form-body parameter. */
   param(name: string): string | undefined;
   /** The body parsed as JSON (any Content-Type), or undefined when it is not JSON. */
@@ -103,6 +105,18 @@ export class Router {
     for (const [p, route] of this.prefixes) if (path.startsWith(p)) return route;
     return undefined;
   }
+}
+
+const endpointCache = new Map<string, string>();
+
+/** endpointName, remembered for the paths of the routes (a few dozen). */
+function endpointOf(path: string): string {
+  let name = endpointCache.get(path);
+  if (name === undefined) {
+    name = endpointName(path);
+    if (endpointCache.size < 256) endpointCache.set(path, name);
+  }
+  return name;
 }
 
 export function endpointName(path: string): string {
@@ -169,11 +183,21 @@ class Request implements EmuRequest {
   #aborter: AbortController | undefined;
   #aborted = false;
   #onAbort: (() => void)[] | undefined;
+  /** The response, watched for the client going away from the first question about it on. */
+  readonly #res: ServerResponse;
+  #watching = false;
 
-  constructor(req: IncomingMessage, path: string, search: string | URLSearchParams, bodyBytes: Buffer) {
+  constructor(
+    req: IncomingMessage,
+    res: ServerResponse,
+    path: string,
+    search: string | URLSearchParams,
+    bodyBytes: Buffer,
+  ) {
+    this.#res = res;
     this.method = req.method ?? 'GET';
     this.path = path;
-    this.endpoint = endpointName(path);
+    this.endpoint = endpointOf(path);
     this.headers = req.headers;
     if (typeof search === 'string') this.#search = search;
     else this.#query = search;
@@ -196,7 +220,24 @@ class Request implements EmuRequest {
     return this.#cookies;
   }
 
+  /**
+   * Most requests are answered at once and never ask whether the client went away: the 'close'
+   * listener is added only when one does (a held long-poll, the check before an asynchronous reply).
+   */
+  #watch(): void {
+    if (this.#watching) return;
+    this.#watching = true;
+    const res = this.#res;
+    if (res.writableFinished) return;
+    if (res.closed || res.destroyed || res.socket?.destroyed === true) this.abort();
+    else
+      res.once('close', () => {
+        if (!res.writableFinished) this.abort();
+      });
+  }
+
   get signal(): AbortSignal {
+    this.#watch();
     if (this.#aborter === undefined) {
       this.#aborter = new AbortController();
       if (this.#aborted) this.#aborter.abort();
@@ -206,10 +247,12 @@ class Request implements EmuRequest {
 
   /** The client went away before the reply. */
   get aborted(): boolean {
+    this.#watch();
     return this.#aborted;
   }
 
   onAbort(listener: () => void): () => void {
+    this.#watch();
     if (this.#onAbort === undefined) this.#onAbort = [];
     const list = this.#onAbort;
     list.push(listener);
@@ -228,9 +271,17 @@ class Request implements EmuRequest {
     if (listeners !== undefined) for (const l of [...listeners]) l();
   }
 
+  queryParam(name: string): string | undefined {
+    if (this.#query === undefined && this.#search !== undefined) {
+      const v = searchValue(this.#search, name);
+      if (v !== undefined) return v ?? undefined;
+    }
+    return this.query.get(name) ?? undefined;
+  }
+
   param(name: string): string | undefined {
-    const q = this.query.get(name);
-    if (q !== null) return q;
+    const q = this.queryParam(name);
+    if (q !== undefined) return q;
     if (this.#form === undefined) {
       const text = this.bodyText;
       this.#form =
@@ -242,13 +293,46 @@ class Request implements EmuRequest {
   json(): unknown {
     if (this.#parsed === undefined) {
       try {
-        this.#parsed = { value: this.bodyText.trim() ? JSON.parse(this.bodyText) : undefined };
+        // JSON.parse takes surrounding white space; a blank body throws, as it is undefined anyway.
+        this.#parsed = { value: this.bodyText ? JSON.parse(this.bodyText) : undefined };
       } catch {
         this.#parsed = { value: undefined };
       }
     }
     return this.#parsed.value;
   }
+}
+
+/**
+ * `new URLSearchParams(search).get(name)` read straight from the text (null: absent), or undefined
+ * when the text needs the full parse: a name with an escape, a value that does not decode.
+ */
+export function searchValue(search: string, name: string): string | null | undefined {
+  let start = 0;
+  while (start <= search.length) {
+    let end = search.indexOf('&', start);
+    if (end < 0) end = search.length;
+    if (end === start) {
+      // An empty piece ('a=1&&b=2', or no query at all) names nothing.
+      start = end + 1;
+      continue;
+    }
+    const eq = search.indexOf('=', start);
+    const keyEnd = eq < 0 || eq > end ? end : eq;
+    const key = search.slice(start, keyEnd);
+    if (key.includes('%') || key.includes('+')) return undefined;
+    if (key === name) {
+      const raw = keyEnd === end ? '' : search.slice(keyEnd + 1, end);
+      if (!raw.includes('%') && !raw.includes('+')) return raw;
+      try {
+        return decodeURIComponent(raw.replace(/\+/g, ' '));
+      } catch {
+        return undefined;
+      }
+    }
+    start = end + 1;
+  }
+  return null;
 }
 
 /** The path and the query of a request target, as `new URL(target, base)` would give them. */
@@ -324,13 +408,6 @@ export class EmulatorServer {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const { path, search } = splitTarget(req.url ?? '/');
-    let request: Request | undefined;
-    let gone = false;
-    res.on('close', () => {
-      if (res.writableFinished) return;
-      gone = true;
-      request?.abort();
-    });
     const origin = this.deps.proxy?.classify(req);
     if (origin?.kind === 'refused') {
       req.resume();
@@ -343,8 +420,7 @@ export class EmulatorServer {
       this.write(res, textReply(413, 'text/plain; charset=utf-8', 'Payload Too Large'));
       return;
     }
-    request = new Request(req, path, search, bodyBytes);
-    if (gone) request.abort();
+    const request = new Request(req, res, path, search, bodyBytes);
     if (origin?.kind === 'served') request.publicHost = origin.publicHost;
     const { logger } = this.deps;
     if (logger.isLevelEnabled?.('debug') ?? true)

@@ -20,7 +20,7 @@ import type {
   StatusNotifyRecord,
 } from './types.js';
 import { encodeMessageText, groupContent } from './wire-format.js';
-import { wireMessage } from './wire-objects.js';
+import { wireTextMessage } from './wire-objects.js';
 
 const DEFAULT_WAIT_MS = 10_000;
 
@@ -106,7 +106,7 @@ export class EmulatorPhone implements Phone {
     const sessions = this.ctx.sessions.active();
     for (const s of sessions) {
       s.enqueue(
-        wireMessage({
+        wireTextMessage({
           msgId,
           from: s.names.userName(room?.id ?? sender.id),
           to: s.selfUserName,

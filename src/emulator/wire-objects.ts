@@ -205,6 +205,48 @@ export function wireMessage(m: MessageInput): WireMessage {
   };
 }
 
+/**
+ * Serialised messages, by message: those the phone's texts write directly (wireTextMessage), so a
+ * webwxsync does not serialise them again. Absent: stringifyWire.
+ */
+const messageJson = new WeakMap<WireMessage, string>();
+
+/** The JSON of a queued message, as stringifyWire writes it. */
+export function stringifyMessage(m: WireMessage): string {
+  return messageJson.get(m) ?? stringifyWire(m);
+}
+
+const q = JSON.stringify;
+const TEXT_MIDDLE = (() => {
+  // Everything between Content and NewMsgId, for a message of wireMessage's defaults (no notify).
+  const probe = stringifyWire(
+    wireMessage({ msgId: '1', from: '', to: '', type: 1, content: '\u0001', createTime: 0 }),
+  );
+  const from = probe.indexOf(',"Status":');
+  const to = probe.indexOf(',"CreateTime":');
+  const after = probe.indexOf(',"VoiceLength":');
+  const end = probe.indexOf(',"NewMsgId":');
+  return { status: probe.slice(from, to), rest: probe.slice(after, end) };
+})();
+
+/**
+ * `wireMessage(m)` with its serialisation made at once (remembered for stringifyMessage): the text
+ * a phone's sendText queues in every session. test/emulator/sync-reply.test.ts holds the text to
+ * stringifyWire.
+ */
+export function wireTextMessage(m: MessageInput): WireMessage {
+  const msg = wireMessage(m);
+  if (m.statusNotifyCode === undefined && m.statusNotifyUserName === undefined && /^\d+$/.test(m.msgId)) {
+    messageJson.set(
+      msg,
+      `{"MsgId":${q(m.msgId)},"FromUserName":${q(m.from)},"ToUserName":${q(m.to)},"MsgType":${q(m.type)},` +
+        `"Content":${q(m.content)}${TEXT_MIDDLE.status},"CreateTime":${q(m.createTime)}${TEXT_MIDDLE.rest},` +
+        `"NewMsgId":${m.msgId},"OriContent":"","EncryFileName":""}`,
+    );
+  }
+  return msg;
+}
+
 export function emptyProfile(): WireProfile {
   return {
     BitFlag: 0,

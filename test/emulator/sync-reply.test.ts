@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { syncReplyObject, syncReplyText } from '../../src/emulator/routes/sync-routes.js';
-import { stringifyWire, wireMessage } from '../../src/emulator/wire-objects.js';
+import {
+  stringifyMessage,
+  stringifyWire,
+  wireMessage,
+  wireTextMessage,
+} from '../../src/emulator/wire-objects.js';
 import type { WireContact } from '../../src/protocol/wire-types.js';
 
 const key = {
@@ -41,6 +46,35 @@ describe('syncReplyText', () => {
       expect(text).toBe(stringifyWire(syncReplyObject(messages, more, key, changes)));
       expect(JSON.parse(text).AddMsgCount).toBe(n);
       if (n > 0) expect(text).toContain(`"NewMsgId":${messages[0]!.MsgId},`);
+    }
+  });
+
+  it("writes a phone text's message as stringifyWire does, made at once", () => {
+    const inputs = [
+      {
+        msgId: '1234567890123456789',
+        from: '@a',
+        to: '@b',
+        type: 1,
+        content: 'hi',
+        createTime: 1_700_000_000,
+      },
+      {
+        msgId: '42',
+        from: '@@r"',
+        to: '\u2028',
+        type: 1,
+        content: '@x:<br/>"q" \\ 😀 \u0000',
+        createTime: 0,
+      },
+    ];
+    for (const input of inputs) {
+      const m = wireTextMessage(input);
+      expect(m).toEqual(wireMessage(input));
+      expect(stringifyMessage(m)).toBe(stringifyWire(wireMessage(input)));
+      expect(syncReplyText([m], false, key, { mod: [], del: [] })).toBe(
+        stringifyWire(syncReplyObject([wireMessage(input)], false, key, { mod: [], del: [] })),
+      );
     }
   });
 });

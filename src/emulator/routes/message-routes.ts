@@ -94,7 +94,8 @@ export function sendMsg(ctx: EmulatorContext, req: EmuRequest, s: Session, decor
     }
     known.set(clientMsgId, record.msgId);
   }
-  ctx.logger.debug({ session: s.id, to, type: record.type }, 'emulator message sent');
+  if (ctx.logger.isLevelEnabled?.('debug') ?? true)
+    ctx.logger.debug({ session: s.id, to, type: record.type }, 'emulator message sent');
   ctx.events.emit('sent', record);
   return reply(0, record.msgId, localId);
 }

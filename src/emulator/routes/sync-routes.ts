@@ -7,7 +7,7 @@ import { scopeCookie } from '../proxy/public-origin.js';
 import { type EmuRequest, jsonReply, type Reply, type Router, textReply } from '../server.js';
 import type { Session } from '../session.js';
 import { setCookie, syncCheckReply } from '../wire-format.js';
-import { baseResponse, emptyProfile, stringifyWire } from '../wire-objects.js';
+import { baseResponse, emptyProfile, stringifyMessage, stringifyWire } from '../wire-objects.js';
 import { syncContactFields, worldChangesOf } from '../world-changes.js';
 
 function syncCheckText(body: string): Reply {
@@ -92,7 +92,7 @@ export function syncReplyText(
   changes: { mod: WireContact[]; del: WireContact[] },
 ): string {
   let list = '';
-  for (let i = 0; i < messages.length; i++) list += (i === 0 ? '' : ',') + stringifyWire(messages[i]);
+  for (let i = 0; i < messages.length; i++) list += (i === 0 ? '' : ',') + stringifyMessage(messages[i]!);
   const keyJson = JSON.stringify(key);
   const mod = changes.mod.length === 0 ? '[]' : stringifyWire(changes.mod);
   const del = changes.del.length === 0 ? '[]' : stringifyWire(changes.del);

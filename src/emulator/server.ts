@@ -29,6 +29,8 @@ export interface EmuRequest {
   query: URLSearchParams;
   headers: IncomingHttpHeaders;
   cookies: Map<string, string>;
+  /** One cookie (cookies.get without parsing them all). */
+  cookie(name: string): string | undefined;
   bodyText: string;
   /** The body as received (multipart uploads are binary). */
   bodyBytes?: Buffer;
@@ -125,7 +127,22 @@ export function endpointName(path: string): string {
   return path.split('/')[1] ?? '';
 }
 
-function parseCookies(header: string | undefined): Map<string, string> {
+/** parseCookies(header).get(name): the first cookie of that name. */
+export function cookieValue(header: string | undefined, name: string): string | undefined {
+  if (!header) return undefined;
+  let start = 0;
+  while (start <= header.length) {
+    let end = header.indexOf(';', start);
+    if (end < 0) end = header.length;
+    const eq = header.indexOf('=', start);
+    if (eq > start && eq < end && header.slice(start, eq).trim() === name)
+      return header.slice(eq + 1, end).trim();
+    start = end + 1;
+  }
+  return undefined;
+}
+
+export function parseCookies(header: string | undefined): Map<string, string> {
   const out = new Map<string, string>();
   if (!header) return out;
   for (const part of header.split(';')) {
@@ -234,6 +251,10 @@ class Request implements EmuRequest {
       res.once('close', () => {
         if (!res.writableFinished) this.abort();
       });
+  }
+
+  cookie(name: string): string | undefined {
+    return this.#cookies === undefined ? cookieValue(this.headers.cookie, name) : this.#cookies.get(name);
   }
 
   get signal(): AbortSignal {

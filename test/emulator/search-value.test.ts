@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { searchValue } from '../../src/emulator/server.js';
+import { cookieValue, parseCookies, searchValue } from '../../src/emulator/server.js';
 
 describe('searchValue', () => {
   it('reads what URLSearchParams reads, or leaves it to URLSearchParams', () => {
@@ -26,5 +26,21 @@ describe('searchValue', () => {
     }
     expect(searchValue('synckey=1_2%7C3_4', 'synckey')).toBe('1_2|3_4');
     expect(searchValue('a=%zz', 'a')).toBeUndefined();
+  });
+
+  it('cookieValue reads what parseCookies reads', () => {
+    const headers = [
+      undefined,
+      '',
+      'wxsid=abc; wxuin=123',
+      ' wxsid = a b ;wxuin=1;wxsid=second',
+      '=x; wxuin; wxuin=2=3; ;',
+      'webwx_data_ticket=gSd%2B; wxloadtime=1_expired',
+    ];
+    for (const h of headers) {
+      const all = parseCookies(h);
+      for (const name of ['wxsid', 'wxuin', 'webwx_data_ticket', 'wxloadtime', '', 'none'])
+        expect([h, name, cookieValue(h, name)]).toEqual([h, name, all.get(name)]);
+    }
   });
 });

@@ -3,6 +3,7 @@
  */
 import type { SyncKey, SyncReply, WireContact, WireMessage } from '../../protocol/wire-types.js';
 import { authenticate, type EmulatorContext } from '../context.js';
+import type { HoldOptions } from '../holds.js';
 import { scopeCookie } from '../proxy/public-origin.js';
 import { type EmuRequest, jsonReply, type Reply, type Router, textReply } from '../server.js';
 import type { Session } from '../session.js';
@@ -35,26 +36,44 @@ function key1OfBody(body: unknown): number | undefined {
   return undefined;
 }
 
+/** A held synccheck (a class: HoldRegistry calls its methods, no closures made per poll). */
+class SyncCheckHold implements HoldOptions<string> {
+  readonly ms: number;
+  constructor(
+    private readonly ctx: EmulatorContext,
+    private readonly s: Session,
+    private readonly clientSeq: number,
+    readonly signal: EmuRequest,
+  ) {
+    this.ms = ctx.timing.syncCheckHoldMs;
+  }
+
+  check(): string | undefined {
+    const s = this.s;
+    if (s.state === 'ended') return syncCheckReply(s.endCode ?? 1101, 0);
+    if (s.hasPendingAfter(this.clientSeq)) return syncCheckReply(0, 2);
+    if (worldChangesOf(this.ctx).hasContactChanges(s)) return syncCheckReply(0, 4);
+    return undefined;
+  }
+
+  subscribe(wake: () => void): () => void {
+    return this.s.onChange(wake);
+  }
+
+  onTimeout(): string {
+    const s = this.s;
+    return s.state === 'ended' ? syncCheckReply(s.endCode ?? 1101, 0) : syncCheckReply(0, 0);
+  }
+}
+
 async function syncCheck(ctx: EmulatorContext, req: EmuRequest): Promise<Reply> {
-  const sid = req.cookies.get('wxsid');
-  const uin = req.cookies.get('wxuin');
+  const sid = req.cookie('wxsid');
+  const uin = req.cookie('wxuin');
   if (!sid || !uin) return syncCheckText(syncCheckReply(1102, 0));
   const s = ctx.sessions.bySidValue(sid);
   if (s === undefined || String(s.uin) !== uin) return syncCheckText(syncCheckReply(1101, 0));
   const clientSeq = s.seqOfKey1(key1OfQuery(req.param('synckey')));
-  const body = await ctx.holds.hold({
-    ms: ctx.timing.syncCheckHoldMs,
-    check: () => {
-      if (s.state === 'ended') return syncCheckReply(s.endCode ?? 1101, 0);
-      if (s.hasPendingAfter(clientSeq)) return syncCheckReply(0, 2);
-      if (worldChangesOf(ctx).hasContactChanges(s)) return syncCheckReply(0, 4);
-      return undefined;
-    },
-    subscribe: (wake) => s.onChange(wake),
-    onTimeout: () => (s.state === 'ended' ? syncCheckReply(s.endCode ?? 1101, 0) : syncCheckReply(0, 0)),
-    signal: req,
-  });
-  return syncCheckText(body);
+  return syncCheckText(await ctx.holds.hold(new SyncCheckHold(ctx, s, clientSeq, req)));
 }
 
 function emptySync(ret: number, key: SyncReply['SyncKey']): SyncReply {

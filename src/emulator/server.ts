@@ -184,7 +184,7 @@ const PLAIN_PATH = /^\/(?!\/)[A-Za-z0-9_\-/]*$/;
  * One request. A class (no closures per request), and what most requests never read is made on
  * first use: the query, the cookies, the form body, the parsed JSON and the abort signal.
  */
-class Request implements EmuRequest {
+class ServedRequest implements EmuRequest {
   readonly method: string;
   readonly path: string;
   readonly endpoint: string;
@@ -441,7 +441,7 @@ export class EmulatorServer {
       this.write(res, textReply(413, 'text/plain; charset=utf-8', 'Payload Too Large'));
       return;
     }
-    const request = new Request(req, res, path, search, bodyBytes);
+    const request = new ServedRequest(req, res, path, search, bodyBytes);
     if (origin?.kind === 'served') request.publicHost = origin.publicHost;
     const { logger } = this.deps;
     if (logger.isLevelEnabled?.('debug') ?? true)

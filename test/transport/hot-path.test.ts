@@ -1,32 +1,14 @@
 /** The per-request hot path of the transport (issue #10): abort wiring, logging, body decoding. */
 import { getEventListeners } from 'node:events';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { TransportError } from '../../src/errors.js';
 import type { Logger } from '../../src/logger.js';
 import { silentLogger } from '../../src/logger.js';
 import { FOLLOWER_SWEEP_MS } from '../../src/transport/http-transport.js';
-import { createHttpTransport, type HttpTransport } from '../../src/transport/index.js';
-import { type Handler, startServer, type TestServer } from './test-server.js';
+import { createHttpTransport } from '../../src/transport/index.js';
+import { get, type Handler, transportHarness } from './test-server.js';
 
-const open: Array<{ close(): Promise<void> }> = [];
-afterEach(async () => {
-  while (open.length) await open.pop()?.close();
-});
-
-async function setup(
-  handler: Handler,
-  options: Parameters<typeof createHttpTransport>[0] = {},
-): Promise<{ srv: TestServer; http: HttpTransport }> {
-  const srv = await startServer(handler);
-  open.push(srv);
-  const http = createHttpTransport(options);
-  open.push(http);
-  return { srv, http };
-}
-
-function get(url: string, extra: Partial<Parameters<HttpTransport['send']>[0]> = {}) {
-  return { endpoint: 'test', method: 'GET' as const, url, ...extra };
-}
+const { setup, track } = transportHarness();
 
 function recordingLogger(enabled: boolean | undefined): { logger: Logger; lines: unknown[] } {
   const lines: unknown[] = [];
@@ -54,7 +36,7 @@ describe('abort wiring', () => {
         arrived++; // never answers
       });
       const other = createHttpTransport();
-      open.push(other);
+      track(other);
       const controller = new AbortController();
       const sends = Array.from({ length: 25 }, (_, i) =>
         (i % 2 ? other : http).send(get(`${srv.origin}/hang/${i}`), { signal: controller.signal }),

@@ -1,31 +1,13 @@
 import type { IncomingMessage } from 'node:http';
 import { createServer } from 'node:net';
 import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { TransportError } from '../../src/errors.js';
 import type { Logger } from '../../src/logger.js';
-import { CookieStore, createHttpTransport, type HttpTransport } from '../../src/transport/index.js';
-import { type Handler, startServer, type TestServer } from './test-server.js';
+import { CookieStore, createHttpTransport } from '../../src/transport/index.js';
+import { get, transportHarness } from './test-server.js';
 
-const open: Array<{ close(): Promise<void> }> = [];
-afterEach(async () => {
-  while (open.length) await open.pop()?.close();
-});
-
-async function setup(
-  handler: Handler,
-  options: Parameters<typeof createHttpTransport>[0] = {},
-): Promise<{ srv: TestServer; http: HttpTransport }> {
-  const srv = await startServer(handler);
-  open.push(srv);
-  const http = createHttpTransport(options);
-  open.push(http);
-  return { srv, http };
-}
-
-function get(url: string, extra: Partial<Parameters<HttpTransport['send']>[0]> = {}) {
-  return { endpoint: 'test', method: 'GET' as const, url, ...extra };
-}
+const { setup, track } = transportHarness();
 
 async function rejection(p: Promise<unknown>): Promise<unknown> {
   try {
@@ -298,7 +280,7 @@ describe('createHttpTransport', () => {
     const { port } = probe.address() as { port: number };
     await new Promise<void>((resolve) => probe.close(() => resolve()));
     const http = createHttpTransport();
-    open.push(http);
+    track(http);
     const err = await rejection(http.send(get(`http://127.0.0.1:${port}/x?pass_ticket=SECRET123`)));
     expect(err).toBeInstanceOf(TransportError);
     expect((err as TransportError).timedOut).toBe(false);

@@ -1,24 +1,9 @@
 /** `ordered: true` sends: one pipelined connection per origin, arrival in call order (issue #10). */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { TransportError } from '../../src/errors.js';
-import { createHttpTransport, type HttpTransport } from '../../src/transport/index.js';
-import { type Handler, startServer, type TestServer } from './test-server.js';
+import { type Handler, transportHarness } from './test-server.js';
 
-const open: Array<{ close(): Promise<void> }> = [];
-afterEach(async () => {
-  while (open.length) await open.pop()?.close();
-});
-
-async function setup(
-  handler: Handler,
-  options: Parameters<typeof createHttpTransport>[0] = {},
-): Promise<{ srv: TestServer; http: HttpTransport }> {
-  const srv = await startServer(handler);
-  open.push(srv);
-  const http = createHttpTransport(options);
-  open.push(http);
-  return { srv, http };
-}
+const { setup } = transportHarness();
 
 function post(url: string, id: number) {
   return {

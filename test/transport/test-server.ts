@@ -1,6 +1,8 @@
 /** A real node:http server on 127.0.0.1, port 0, for transport tests. */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { afterEach } from 'vitest';
+import { createHttpTransport, type HttpTransport } from '../../src/transport/index.js';
 
 export interface TestServer {
   server: Server;
@@ -50,4 +52,39 @@ export async function startServer(handler: Handler): Promise<TestServer> {
         server.close(() => resolve());
       }),
   };
+}
+
+/**
+ * For a test file: `setup(handler, options)` starts a server and a transport, both closed after
+ * each test, as is anything given to `track`.
+ */
+export function transportHarness(): {
+  setup(
+    handler: Handler,
+    options?: Parameters<typeof createHttpTransport>[0],
+  ): Promise<{ srv: TestServer; http: HttpTransport }>;
+  /** Close this too after the test. */
+  track(closable: { close(): Promise<void> }): void;
+} {
+  const open: Array<{ close(): Promise<void> }> = [];
+  afterEach(async () => {
+    while (open.length) await open.pop()?.close();
+  });
+  return {
+    async setup(handler, options = {}) {
+      const srv = await startServer(handler);
+      open.push(srv);
+      const http = createHttpTransport(options);
+      open.push(http);
+      return { srv, http };
+    },
+    track(closable) {
+      open.push(closable);
+    },
+  };
+}
+
+/** A GET spec for `url`. */
+export function get(url: string, extra: Partial<Parameters<HttpTransport['send']>[0]> = {}) {
+  return { endpoint: 'test', method: 'GET' as const, url, ...extra };
 }

@@ -14,6 +14,17 @@ import { type FakeRuntime, fakeRuntime, reply } from './fake-runtime.js';
 
 const roomName = (i: number) => `@@room${String(i).padStart(4, '0')}`;
 
+/** A logged-in session on the fake runtime's hosts. */
+function testSession(fake: FakeRuntime): Session {
+  return new Session({
+    hosts: fake.rt.options.hosts,
+    credentials: { skey: '@crypt_00000000_1', sid: 'sid', uin: '1', passTicket: 'pt' },
+    deviceId: 'e123456789012345',
+    lang: 'zh_CN',
+    desktop: true,
+  });
+}
+
 interface Probe {
   calls: string[][];
   maxInFlight: number;
@@ -45,13 +56,7 @@ function setup(membersOf: (index: number) => number) {
       JSON.stringify({ BaseResponse: { Ret: 0, ErrMsg: '' }, Count: list.length, ContactList: list }),
     );
   });
-  const session = new Session({
-    hosts: fake.rt.options.hosts,
-    credentials: { skey: '@crypt_00000000_1', sid: 'sid', uin: '1', passTicket: 'pt' },
-    deviceId: 'e123456789012345',
-    lang: 'zh_CN',
-    desktop: true,
-  });
+  const session = testSession(fake);
   const directory = new MutableContactDirectory();
   return { fake, session, directory, probe };
 }
@@ -147,13 +152,7 @@ describe('batchGetContacts', () => {
       },
       { store },
     );
-    const session = new Session({
-      hosts: fake.rt.options.hosts,
-      credentials: { skey: '@crypt_00000000_1', sid: 'sid', uin: '1', passTicket: 'pt' },
-      deviceId: 'e123456789012345',
-      lang: 'zh_CN',
-      desktop: true,
-    });
+    const session = testSession(fake);
     session.selfUser = { UserName: '@self', NickName: 'me' } as never;
     const directory = new MutableContactDirectory();
     expect(await loadContacts(fake.rt, session, directory)).toEqual({
@@ -211,13 +210,7 @@ describe('batchGetContacts', () => {
       }));
       return reply(JSON.stringify({ BaseResponse: ok, Count: list.length, ContactList: list }));
     });
-    const session = new Session({
-      hosts: fake.rt.options.hosts,
-      credentials: { skey: '@crypt_00000000_1', sid: 'sid', uin: '1', passTicket: 'pt' },
-      deviceId: 'e123456789012345',
-      lang: 'zh_CN',
-      desktop: true,
-    });
+    const session = testSession(fake);
     session.selfUser = { UserName: '@self', NickName: 'me' } as never;
     const directory = new MutableContactDirectory();
     expect(await loadContacts(fake.rt, session, directory)).toEqual({

@@ -25,6 +25,31 @@ function testSession(fake: FakeRuntime): Session {
   });
 }
 
+/** The UserNames a webwxbatchgetcontact request asks for. */
+function askedFor(spec: HttpRequestSpec): string[] {
+  return (spec.body as { value: { List: { UserName: string }[] } }).value.List.map((i) => i.UserName);
+}
+
+/** A webwxbatchgetcontact reply: each name an entry with `membersOf(name)` members made by `member`. */
+function batchReply(
+  names: readonly string[],
+  membersOf: (userName: string) => number,
+  member: (k: number) => { UserName: string; NickName: string },
+) {
+  const list = names.map((userName) => {
+    const n = membersOf(userName);
+    return {
+      UserName: userName,
+      NickName: `topic ${userName}`,
+      MemberCount: n,
+      MemberList: Array.from({ length: n }, (_, k) => member(k)),
+    };
+  });
+  return reply(
+    JSON.stringify({ BaseResponse: { Ret: 0, ErrMsg: '' }, Count: list.length, ContactList: list }),
+  );
+}
+
 interface Probe {
   calls: string[][];
   maxInFlight: number;
@@ -43,17 +68,10 @@ function setup(membersOf: (index: number) => number) {
     probe.maxInFlight = Math.max(probe.maxInFlight, inFlight);
     await new Promise((resolve) => setTimeout(resolve, 1));
     inFlight--;
-    const list = names.map((userName) => {
-      const n = userName.startsWith('@@') ? membersOf(Number(userName.slice(6))) : 0;
-      return {
-        UserName: userName,
-        NickName: `topic ${userName}`,
-        MemberCount: n,
-        MemberList: Array.from({ length: n }, (_, k) => ({ UserName: `@m${k}`, NickName: `m${k}` })),
-      };
-    });
-    return reply(
-      JSON.stringify({ BaseResponse: { Ret: 0, ErrMsg: '' }, Count: list.length, ContactList: list }),
+    return batchReply(
+      names,
+      (userName) => (userName.startsWith('@@') ? membersOf(Number(userName.slice(6))) : 0),
+      (k) => ({ UserName: `@m${k}`, NickName: `m${k}` }),
     );
   });
   const session = testSession(fake);
@@ -139,16 +157,11 @@ describe('batchGetContacts', () => {
             }),
           );
         }
-        const names = (spec.body as { value: { List: { UserName: string }[] } }).value.List.map(
-          (i) => i.UserName,
+        return batchReply(
+          askedFor(spec),
+          () => 300,
+          (k) => ({ UserName: `@p${k}`, NickName: `P${k}` }),
         );
-        const list = names.map((r) => ({
-          UserName: r,
-          NickName: `topic ${r}`,
-          MemberCount: 300,
-          MemberList: Array.from({ length: 300 }, (_, k) => ({ UserName: `@p${k}`, NickName: `P${k}` })),
-        }));
-        return reply(JSON.stringify({ BaseResponse: ok, Count: list.length, ContactList: list }));
       },
       { store },
     );
@@ -196,19 +209,15 @@ describe('batchGetContacts', () => {
         if (seq === 1) return page([...[3, 4].map((i) => bare(roomName(i))), bare(roomName(1))], 2);
         return page([{ UserName: '@p1', NickName: 'P1', ContactFlag: 3 }], 0);
       }
-      const names = (spec.body as { value: { List: { UserName: string }[] } }).value.List.map(
-        (i) => i.UserName,
-      );
+      const names = askedFor(spec);
       events.push(`batch ${names.join(',')}`);
       batchSeen();
       await new Promise((resolve) => setTimeout(resolve, 1));
-      const list = names.map((r) => ({
-        UserName: r,
-        NickName: `topic ${r}`,
-        MemberCount: 7,
-        MemberList: Array.from({ length: 7 }, (_, k) => ({ UserName: `@m${k}`, NickName: `M${k}` })),
-      }));
-      return reply(JSON.stringify({ BaseResponse: ok, Count: list.length, ContactList: list }));
+      return batchReply(
+        names,
+        () => 7,
+        (k) => ({ UserName: `@m${k}`, NickName: `M${k}` }),
+      );
     });
     const session = testSession(fake);
     session.selfUser = { UserName: '@self', NickName: 'me' } as never;

@@ -24,6 +24,14 @@ export const DEFAULT_MAX_BODY_BYTES = 64 * 1024 * 1024;
 /** Default `orderedPipelining`. */
 export const DEFAULT_ORDERED_PIPELINING = 8;
 const MAX_REDIRECTS = 5;
+/** The pool's and the ordered clients' connections alike. */
+const CONNECTION_OPTIONS = {
+  keepAliveTimeout: 10_000,
+  keepAliveMaxTimeout: 60_000,
+  // Our own per-request timer is the authority; undici's would only fire later or get in the way.
+  headersTimeout: 0,
+  bodyTimeout: 0,
+} as const;
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
 export interface HttpTransportOptions {
@@ -201,11 +209,7 @@ export function createHttpTransport(options: HttpTransportOptions = {}): HttpTra
   const cookies = options.cookies ?? new CookieStore();
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const agent = new Agent({
-    keepAliveTimeout: 10_000,
-    keepAliveMaxTimeout: 60_000,
-    // Our own per-request timer is the authority; undici's would only fire later or get in the way.
-    headersTimeout: 0,
-    bodyTimeout: 0,
+    ...CONNECTION_OPTIONS,
     ...(options.connectionsPerOrigin ? { connections: options.connectionsPerOrigin } : {}),
   });
   const orderedPipelining =
@@ -227,13 +231,7 @@ export function createHttpTransport(options: HttpTransportOptions = {}): HttpTra
     }
     let client = orderedClients.get(origin);
     if (client === undefined) {
-      client = new Client(origin, {
-        pipelining: orderedPipelining,
-        keepAliveTimeout: 10_000,
-        keepAliveMaxTimeout: 60_000,
-        headersTimeout: 0,
-        bodyTimeout: 0,
-      });
+      client = new Client(origin, { ...CONNECTION_OPTIONS, pipelining: orderedPipelining });
       orderedClients.set(origin, client);
     }
     return client;
@@ -476,11 +474,15 @@ async function readText(body: Body, endpoint: string, url: string, signal: Reque
     return await body.text();
   } catch (error) {
     if (signal.aborted) throw error;
-    throw new TransportError(`${endpoint}: reading the body from ${url} failed: ${messageOf(error)}`, {
-      url,
-      cause: error,
-    });
+    throw readFailed(endpoint, url, error);
   }
+}
+
+function readFailed(endpoint: string, url: string, error: unknown): TransportError {
+  return new TransportError(`${endpoint}: reading the body from ${url} failed: ${messageOf(error)}`, {
+    url,
+    cause: error,
+  });
 }
 
 async function readBounded(
@@ -514,10 +516,7 @@ async function readBounded(
     }
   } catch (error) {
     if (error instanceof TransportError || signal.aborted) throw error;
-    throw new TransportError(`${endpoint}: reading the body from ${url} failed: ${messageOf(error)}`, {
-      url,
-      cause: error,
-    });
+    throw readFailed(endpoint, url, error);
   }
   return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size);
 }

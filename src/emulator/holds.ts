@@ -7,10 +7,11 @@ interface Pending {
   finish(): void;
 }
 
-/** What a hold listens to for the client going away: an AbortSignal, or a request (server.ts). */
-export type AbortSource =
-  | AbortSignal
-  | { readonly aborted: boolean; onAbort(listener: () => void): () => void };
+/** What a hold listens to for the client going away: the request (server.ts#EmuRequest). */
+export interface AbortSource {
+  readonly aborted: boolean;
+  onAbort(listener: () => void): () => void;
+}
 
 export interface HoldOptions<T> {
   ms: number;
@@ -35,12 +36,7 @@ class Held<T> implements Pending {
     const finish = this.finish.bind(this);
     this.#timer = setTimeout(finish, options.ms);
     this.#unsubscribe = options.subscribe(this.wake.bind(this));
-    const { signal } = options;
-    if ('onAbort' in signal) this.#offAbort = signal.onAbort(finish);
-    else {
-      signal.addEventListener('abort', finish);
-      this.#offAbort = () => signal.removeEventListener('abort', finish);
-    }
+    this.#offAbort = options.signal.onAbort(finish);
     pending.add(this);
   }
 
@@ -80,8 +76,7 @@ export class HoldRegistry {
   hold<T>(options: HoldOptions<T>): Promise<T> {
     const now = options.check();
     if (now !== undefined) return Promise.resolve(now);
-    const { signal } = options;
-    if (this.closed || signal.aborted) return Promise.resolve(options.onTimeout());
+    if (this.closed || options.signal.aborted) return Promise.resolve(options.onTimeout());
     return new Promise<T>((resolve) => new Held(this.pending, options, resolve));
   }
 

@@ -34,9 +34,7 @@ export interface EmuRequest {
   bodyText: string;
   /** The body as received (multipart uploads are binary). */
   bodyBytes?: Buffer;
-  /** Aborted when the client goes away before the reply. */
-  signal: AbortSignal;
-  /** The client went away before the reply (as signal.aborted, without making the signal). */
+  /** The client went away before the reply. */
   readonly aborted: boolean;
   /** Calls listener (once) when the client goes away before the reply; returns its remover. */
   onAbort(listener: () => void): () => void;
@@ -182,7 +180,7 @@ const PLAIN_PATH = /^\/(?!\/)[A-Za-z0-9_\-/]*$/;
 
 /**
  * One request. A class (no closures per request), and what most requests never read is made on
- * first use: the query, the cookies, the form body, the parsed JSON and the abort signal.
+ * first use: the query, the cookies, the form body, the parsed JSON and the watch on the client.
  */
 class ServedRequest implements EmuRequest {
   readonly method: string;
@@ -197,7 +195,6 @@ class ServedRequest implements EmuRequest {
   #cookies: Map<string, string> | undefined;
   #form: URLSearchParams | undefined;
   #parsed: { value: unknown } | undefined;
-  #aborter: AbortController | undefined;
   #aborted = false;
   #onAbort: (() => void)[] | undefined;
   /** The response, watched for the client going away from the first question about it on. */
@@ -257,15 +254,6 @@ class ServedRequest implements EmuRequest {
     return this.#cookies === undefined ? cookieValue(this.headers.cookie, name) : this.#cookies.get(name);
   }
 
-  get signal(): AbortSignal {
-    this.#watch();
-    if (this.#aborter === undefined) {
-      this.#aborter = new AbortController();
-      if (this.#aborted) this.#aborter.abort();
-    }
-    return this.#aborter.signal;
-  }
-
   /** The client went away before the reply. */
   get aborted(): boolean {
     this.#watch();
@@ -286,7 +274,6 @@ class ServedRequest implements EmuRequest {
   abort(): void {
     if (this.#aborted) return;
     this.#aborted = true;
-    this.#aborter?.abort();
     const listeners = this.#onAbort;
     this.#onAbort = undefined;
     if (listeners !== undefined) for (const l of [...listeners]) l();

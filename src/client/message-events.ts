@@ -11,6 +11,7 @@ import type {
   SystemEvent,
   SystemMessage,
 } from '../model/index.js';
+import { AddRing } from './seen-set.js';
 
 /** A room's members as the client knows them, to resolve the names a system notice writes. */
 export type RoomMembersOf = (roomUserName: string) => readonly RoomMember[] | undefined;
@@ -76,36 +77,25 @@ export interface MessageEvents {
 export const RECENT_MESSAGES = 2000;
 
 /**
- * A bounded map of the most recent messages by MsgId (oldest dropped first). The adds are kept in a
- * ring, so dropping the oldest is one array read, not a scan of a Map's deleted entries.
+ * A bounded map of the most recent messages by MsgId (oldest dropped first). The adds are kept in an
+ * AddRing, so dropping the oldest is one array read, not a scan of a Map's deleted entries.
  */
 export class RecentMessages {
   /** Each message held, with the number of the add that put it there. */
   readonly #byId = new Map<string, { message: Message; add: number }>();
-  /** The id of add n is at n % capacity (while it is one of the last `capacity` adds). */
-  readonly #ring: string[] = [];
-  #adds = 0;
-  readonly #capacity: number;
+  readonly #ring: AddRing;
 
   constructor(capacity = RECENT_MESSAGES) {
-    this.#capacity = Math.max(1, Math.floor(capacity));
+    // Unless it was added again since (then a later slot holds it).
+    this.#ring = new AddRing(Math.max(1, Math.floor(capacity)), (oldest, add) => {
+      if (this.#byId.get(oldest)?.add === add) this.#byId.delete(oldest);
+    });
   }
 
   add(message: Message): void {
     const id = message.id;
     if (!id) return;
-    const n = this.#adds++;
-    const capacity = this.#capacity;
-    if (n < capacity) {
-      this.#ring.push(id);
-    } else {
-      const slot = n % capacity;
-      const oldest = this.#ring[slot] as string;
-      // Unless it was added again since (then a later slot holds it).
-      if (this.#byId.get(oldest)?.add === n - capacity) this.#byId.delete(oldest);
-      this.#ring[slot] = id;
-    }
-    this.#byId.set(id, { message, add: n });
+    this.#byId.set(id, { message, add: this.#ring.push(id) });
   }
 
   get(id: string): Message | undefined {

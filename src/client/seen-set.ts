@@ -7,18 +7,50 @@
  */
 export const DEFAULT_SEEN_CAPACITY = 10_000;
 
+/**
+ * The ids of the last `capacity` adds, by add number: add n sits at n % capacity. When an add pushes
+ * an older one out of the window, `evict(id, add)` is told its id and number; the owner drops the id
+ * unless it holds it from a later add (or no longer at all).
+ */
+export class AddRing {
+  readonly capacity: number;
+  readonly #ids: string[] = [];
+  #adds = 0;
+  readonly #evict: (id: string, add: number) => void;
+
+  constructor(capacity: number, evict: (id: string, add: number) => void) {
+    this.capacity = capacity;
+    this.#evict = evict;
+  }
+
+  /** Records `id` as the next add (evicting the add it replaces first); returns its add number. */
+  push(id: string): number {
+    const n = this.#adds++;
+    if (n < this.capacity) {
+      this.#ids.push(id);
+    } else {
+      const slot = n % this.capacity;
+      this.#evict(this.#ids[slot] as string, n - this.capacity);
+      this.#ids[slot] = id;
+    }
+    return n;
+  }
+}
+
 export class SeenSet {
   readonly capacity: number;
   /** Each id held, with the number of the add that put it there. */
   readonly #ids = new Map<string, number>();
-  /** The id of add n is at n % capacity (while it is one of the last `capacity` adds). */
-  readonly #ring: string[] = [];
-  #adds = 0;
+  readonly #ring: AddRing;
 
   constructor(capacity = DEFAULT_SEEN_CAPACITY) {
     if (!Number.isInteger(capacity) || capacity < 1)
       throw new RangeError('capacity must be a positive integer');
     this.capacity = capacity;
+    // Unless it was deleted (and maybe added again later) meanwhile.
+    this.#ring = new AddRing(capacity, (oldest, add) => {
+      if (this.#ids.get(oldest) === add) this.#ids.delete(oldest);
+    });
   }
 
   has(id: string): boolean {
@@ -27,19 +59,8 @@ export class SeenSet {
 
   /** Records `id`; returns false when it was already there (a duplicate). */
   add(id: string): boolean {
-    const ids = this.#ids;
-    if (ids.has(id)) return false;
-    const n = this.#adds++;
-    if (n < this.capacity) {
-      this.#ring.push(id);
-    } else {
-      const slot = n % this.capacity;
-      const oldest = this.#ring[slot] as string;
-      // Unless it was deleted (and maybe added again later) meanwhile.
-      if (ids.get(oldest) === n - this.capacity) ids.delete(oldest);
-      this.#ring[slot] = id;
-    }
-    ids.set(id, n);
+    if (this.#ids.has(id)) return false;
+    this.#ids.set(id, this.#ring.push(id));
     return true;
   }
 

@@ -64,7 +64,6 @@ export class CookieStore {
   #lastStores = new Map<string, Map<string, LastStore>>();
   /** Counts real stores per cookie name, across targets. */
   #nameGeneration = new Map<string, number>();
-  #generation = 0;
 
   constructor(jar?: CookieJar) {
     this.#jar = jar ?? new CookieJar(undefined, JAR_OPTIONS);
@@ -121,7 +120,7 @@ export class CookieStore {
       ) {
         continue;
       }
-      this.#invalidate();
+      this.#headers.clear();
       try {
         this.#jar.setCookieSync(header, url, { ignoreError: true });
       } catch {
@@ -137,16 +136,6 @@ export class CookieStore {
       }
       byName.set(name, { rest, expiresAt, storedAt: now, generation });
     }
-  }
-
-  /** Incremented whenever the jar may have changed (for tests and diagnostics). */
-  get generation(): number {
-    return this.#generation;
-  }
-
-  #invalidate(): void {
-    this.#generation++;
-    this.#headers.clear();
   }
 
   /** The value of the cookie `name` that would be sent to `url`. */
@@ -169,7 +158,7 @@ export class CookieStore {
 
   clear(): void {
     this.#jar.removeAllCookiesSync();
-    this.#invalidate();
+    this.#headers.clear();
     this.#lastStores.clear();
     this.#nameGeneration.clear();
   }

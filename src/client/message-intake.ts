@@ -32,7 +32,10 @@ export class MessageIntake {
   recordBatch: ((messages: readonly Message[], emit: (index: number) => void) => Promise<void>) | undefined;
   /** 'friend-request', 'room-join', 'room-leave', 'room-topic', 'revoke' (message-events.ts). */
   readonly #typedEvents: MessageEventDeriver;
-  /** One context for every decode: it reads the session and the directory when asked. */
+  /**
+   * What decodeMessage needs to know of the account and its contacts: one for every decode, reading
+   * the session and the directory when asked.
+   */
   readonly #context: DecodeContext;
 
   constructor(rt: Runtime, session: Session, directory: MutableContactDirectory, seen = new SeenSet()) {
@@ -52,11 +55,6 @@ export class MessageIntake {
         return names.filter((n) => n);
       },
     };
-  }
-
-  /** What decodeMessage needs to know of the account and its contacts. */
-  decodeContext(): DecodeContext {
-    return this.#context;
   }
 
   /**

@@ -126,7 +126,7 @@ export async function loadContactPages(
  * room counts for its known member count, else for the average of the rooms answered so far
  * (ASSUMED_ROOM_MEMBERS before any). Each name is asked for once.
  */
-export class BatchContactLoader {
+class BatchContactLoader {
   readonly done: Promise<void>;
   /** Entries that came back. */
   received = 0;

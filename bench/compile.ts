@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-export const COMPILED_ROOT = join(REPO_ROOT, 'node_modules', '.cache', 'webwx-bench');
+const COMPILED_ROOT = join(REPO_ROOT, 'node_modules', '.cache', 'webwx-bench');
 export const COMPILED_DIR = join(COMPILED_ROOT, `run-${process.pid}`);
 
 function alive(pid: number): boolean {

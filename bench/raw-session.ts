@@ -5,6 +5,7 @@
  * no store, no events, no retries.
  */
 import { Agent, request } from 'undici';
+import { inBatches } from './batches.js';
 
 const MM = '/cgi-bin/mmwebwx-bin';
 
@@ -144,23 +145,18 @@ export class RawClient {
     }
     onListed?.();
     let members = 0;
-    const batches: string[][] = [];
-    for (let i = 0; i < rooms.length; i += 50) batches.push(rooms.slice(i, i + 50));
-    const worker = async () => {
-      for (let b = batches.shift(); b; b = batches.shift()) {
-        const text = await this.#post(
-          `${this.baseUrl}${MM}/webwxbatchgetcontact?type=ex&r=${Date.now()}&pass_ticket=${c.passTicket}`,
-          {
-            BaseRequest: this.#baseRequest(),
-            Count: b.length,
-            List: b.map((u) => ({ UserName: u, EncryChatRoomId: '' })),
-          },
-        );
-        const reply = JSON.parse(text) as { ContactList: { MemberList: unknown[] }[] };
-        for (const room of reply.ContactList) members += room.MemberList.length;
-      }
-    };
-    await Promise.all([worker(), worker(), worker(), worker()]);
+    await inBatches(rooms, async (b) => {
+      const text = await this.#post(
+        `${this.baseUrl}${MM}/webwxbatchgetcontact?type=ex&r=${Date.now()}&pass_ticket=${c.passTicket}`,
+        {
+          BaseRequest: this.#baseRequest(),
+          Count: b.length,
+          List: b.map((u) => ({ UserName: u, EncryChatRoomId: '' })),
+        },
+      );
+      const reply = JSON.parse(text) as { ContactList: { MemberList: unknown[] }[] };
+      for (const room of reply.ContactList) members += room.MemberList.length;
+    });
     return { contacts, rooms: rooms.length, members };
   }
 

@@ -5,6 +5,7 @@
  */
 import { createRequire } from 'node:module';
 import type { WebWxClient } from '../src/index.js';
+import { inBatches } from './batches.js';
 
 export type Impl = 'webwx' | 'wechat4u' | 'limit';
 export const IMPLS: readonly Impl[] = ['webwx', 'wechat4u', 'limit'];
@@ -95,10 +96,6 @@ function pointConfAt(conf: Record<string, unknown>, baseUrl: string): Record<str
   return out;
 }
 
-/** Rooms per webwxbatchgetcontact call (the server refuses more) and calls in flight, as the limit. */
-const ROOMS_PER_BATCH = 50;
-const BATCHES_IN_FLIGHT = 4;
-
 /**
  * wechat4u through its public API only. Its `start()` is `getUUID()` → `checkLogin()` until 200 →
  * `login()` → init; the same steps are called here one by one, because `checkLogin()` replaces CONF
@@ -155,19 +152,13 @@ async function openWechat4u(o: OpenOptions): Promise<OpenSession> {
   const withoutMembers = Object.values(bot.contacts)
     .filter((c) => c.UserName.startsWith('@@') && !c.MemberList?.length)
     .map((c) => c.UserName);
-  const batches: string[][] = [];
-  for (let i = 0; i < withoutMembers.length; i += ROOMS_PER_BATCH)
-    batches.push(withoutMembers.slice(i, i + ROOMS_PER_BATCH));
-  const worker = async () => {
-    for (let b = batches.shift(); b; b = batches.shift()) {
-      if (Date.now() > deadline) throw new Error('wechat4u: room members never loaded');
-      const list = await bot.batchGetContact(b.map((u) => ({ UserName: u, EncryChatRoomId: '' })));
-      if (list.length < b.length)
-        throw new Error(`wechat4u: batchGetContact returned ${list.length} of ${b.length} rooms`);
-      bot.updateContacts(list);
-    }
-  };
-  await Promise.all(Array.from({ length: BATCHES_IN_FLIGHT }, worker));
+  await inBatches(withoutMembers, async (b) => {
+    if (Date.now() > deadline) throw new Error('wechat4u: room members never loaded');
+    const list = await bot.batchGetContact(b.map((u) => ({ UserName: u, EncryChatRoomId: '' })));
+    if (list.length < b.length)
+      throw new Error(`wechat4u: batchGetContact returned ${list.length} of ${b.length} rooms`);
+    bot.updateContacts(list);
+  });
   let contacts = 0;
   let rooms = 0;
   let members = 0;

@@ -336,6 +336,12 @@ describe('the in-place normaliser on bad and hostile input', () => {
     expect(other.RecommendInfo).not.toBe(msg.RecommendInfo);
     expect(other.AppInfo).not.toBe(msg.AppInfo);
     msg.RecommendInfo.Ticket = 'changed';
+    const fresh = readMessageInPlace(
+      'x',
+      { MsgId: '3', FromUserName: 'a', ToUserName: 'b', MsgType: 1 },
+      'm',
+    );
+    expect(fresh.RecommendInfo.Ticket).toBe('');
     expect(readProfileInPlace('x', undefined, 'Profile').UserName).toEqual({ Buff: '' });
     expect(readMember('x', { UserName: 'u' }, 'm')).toMatchObject({ DisplayName: '', MemberStatus: 0 });
     const contact = { UserName: '@@r', MemberList: [{ UserName: 'u', Uin: '5' }] };

@@ -2,28 +2,12 @@
 import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { TransportError } from '../../src/errors.js';
-import type { Logger } from '../../src/logger.js';
 import { silentLogger } from '../../src/logger.js';
 import { FOLLOWER_SWEEP_MS } from '../../src/transport/http-transport.js';
 import { createHttpTransport } from '../../src/transport/index.js';
-import { get, type Handler, transportHarness } from './test-server.js';
+import { get, type Handler, recordingLogger, transportHarness } from './test-server.js';
 
 const { setup, track } = transportHarness();
-
-function recordingLogger(enabled: boolean | undefined): { logger: Logger; lines: unknown[] } {
-  const lines: unknown[] = [];
-  const log = (obj: unknown): void => void lines.push(obj);
-  const logger: Logger = {
-    trace: log,
-    debug: log,
-    info: log,
-    warn: log,
-    error: log,
-    child: () => logger,
-    ...(enabled === undefined ? {} : { isLevelEnabled: () => enabled }),
-  };
-  return { logger, lines };
-}
 
 describe('abort wiring', () => {
   it('aborting one caller signal rejects 25 concurrent sends with its reason, with no listener warning', async () => {

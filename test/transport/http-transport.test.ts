@@ -3,9 +3,8 @@ import { createServer } from 'node:net';
 import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { TransportError } from '../../src/errors.js';
-import type { Logger } from '../../src/logger.js';
 import { CookieStore, createHttpTransport } from '../../src/transport/index.js';
-import { get, transportHarness } from './test-server.js';
+import { get, recordingLogger, transportHarness } from './test-server.js';
 
 const { setup, track } = transportHarness();
 
@@ -327,16 +326,7 @@ describe('createHttpTransport', () => {
   });
 
   it('logs each request at debug level with a redacted URL and no cookies', async () => {
-    const lines: Array<{ obj: unknown; msg?: string }> = [];
-    const log = (obj: unknown, msg?: string): void => void lines.push({ obj, msg });
-    const logger: Logger = {
-      trace: log,
-      debug: log,
-      info: log,
-      warn: log,
-      error: log,
-      child: () => logger,
-    };
+    const { logger, lines } = recordingLogger();
     const { srv, http } = await setup(
       (_req, res) => {
         res.setHeader('Set-Cookie', 'wxsid=COOKIESECRET; Path=/');

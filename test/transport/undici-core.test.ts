@@ -1,21 +1,18 @@
 /** The deep imports of undici (src/transport/undici-core.ts) must keep resolving and working. */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Agent, Client, newFormData, request } from '../../src/transport/undici-core.js';
-import { startServer, type TestServer } from './test-server.js';
+import { startServer, type TestServer, transportHarness } from './test-server.js';
 
-const open: Array<{ close(): Promise<unknown> }> = [];
-afterEach(async () => {
-  while (open.length) await open.pop()?.close();
-});
+const { track } = transportHarness();
 
 async function server(): Promise<TestServer> {
   const srv = await startServer((req, res, body) => {
     res.setHeader('content-type', 'application/json');
     res.end(JSON.stringify({ method: req.method, url: req.url, body }));
   });
-  open.push(srv);
+  track(srv);
   return srv;
 }
 
@@ -23,7 +20,7 @@ describe('undici-core', () => {
   it('requests through the deep-imported Agent, with path, query and method as undici does', async () => {
     const srv = await server();
     const agent = new Agent();
-    open.push(agent);
+    track(agent);
     const get = await request(`${srv.origin}/a/b?x=1&y=2#frag`, { dispatcher: agent });
     expect(get.statusCode).toBe(200);
     expect(await get.body.json()).toEqual({ method: 'GET', url: '/a/b?x=1&y=2', body: '' });
@@ -40,7 +37,7 @@ describe('undici-core', () => {
   it('requests through the deep-imported Client', async () => {
     const srv = await server();
     const client = new Client(srv.origin, { pipelining: 2 });
-    open.push(client);
+    track(client);
     const reply = await request(`${srv.origin}/c`, { dispatcher: client });
     expect(await reply.body.json()).toEqual({ method: 'GET', url: '/c', body: '' });
   });
@@ -48,7 +45,7 @@ describe('undici-core', () => {
   it('posts a multipart form built with newFormData()', async () => {
     const srv = await server();
     const agent = new Agent();
-    open.push(agent);
+    track(agent);
     const form = newFormData();
     form.set('name', 'a.txt');
     form.set('filename', new Blob(['file body']), 'a.txt');
@@ -60,7 +57,7 @@ describe('undici-core', () => {
 
   it('rejects (does not throw) on a bad URL or protocol', async () => {
     const agent = new Agent();
-    open.push(agent);
+    track(agent);
     await expect(request('not a url', { dispatcher: agent })).rejects.toThrow();
     await expect(request('ftp://127.0.0.1/x', { dispatcher: agent })).rejects.toThrow(/protocol/);
   });

@@ -33,6 +33,8 @@ export type SubjectMessage =
       loggedInAt: number;
       /** The first session's contact list in hand (every getcontact page), when the client tells. */
       listedAt?: number;
+      /** The first session's decoding and parsing of its contact replies, when the client tells (the limit). */
+      decodeParseMs?: number;
       counts: SessionCounts;
       baseline: Usage;
       usage: Usage;
@@ -79,6 +81,15 @@ function nextMessage<T extends { type: string }>(
   });
 }
 
+/**
+ * WEBWX_BENCH_PROFILE=<dir>: a V8 CPU profile of every client and scenario process (the scenario
+ * process holds the emulator and the phone), see docs/benchmarks.md.
+ */
+function profileFlags(): string[] {
+  const dir = process.env.WEBWX_BENCH_PROFILE;
+  return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
+}
+
 export interface SubjectHandle {
   readonly pid: number;
   ready: Promise<Extract<SubjectMessage, { type: 'ready' }>>;
@@ -93,14 +104,7 @@ export function forkSubject(args: SubjectArgs, readyTimeoutMs = 120_000): Subjec
   const compiled = process.env[COMPILED_SUBJECT_ENV];
   const script = compiled ?? fileURLToPath(new URL('./subject-main.ts', import.meta.url));
   const child = fork(script, [JSON.stringify(args)], {
-    execArgv: [
-      ...(compiled ? [] : TSX),
-      '--expose-gc',
-      // WEBWX_BENCH_PROFILE=<dir>: a V8 CPU profile of every client process (docs/benchmarks.md).
-      ...(process.env.WEBWX_BENCH_PROFILE
-        ? ['--cpu-prof', `--cpu-prof-dir=${process.env.WEBWX_BENCH_PROFILE}`]
-        : []),
-    ],
+    execArgv: [...(compiled ? [] : TSX), '--expose-gc', ...profileFlags()],
     // wechat4u prints to stdout; keep the orchestrator's stdout for the table.
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
@@ -140,7 +144,7 @@ export function forkScenario<T>(scenario: string, options: unknown, timeoutMs: n
   const child = fork(
     fileURLToPath(new URL('./scenario-main.ts', import.meta.url)),
     [scenario, JSON.stringify(options)],
-    { execArgv: [...TSX, '--expose-gc'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] },
+    { execArgv: [...TSX, '--expose-gc', ...profileFlags()], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] },
   );
   const result = nextMessage<{ type: 'result'; result: T }>(
     child,

@@ -4,6 +4,7 @@
  * and webwxsendmsg over one keep-alive undici Agent: no decoding beyond JSON.parse of the sync reply,
  * no store, no events, no retries.
  */
+import { performance } from 'node:perf_hooks';
 import { Agent, request } from 'undici';
 import { inBatches } from './batches.js';
 
@@ -41,6 +42,11 @@ export class RawClient {
   #deviceId = `e${String(Math.random()).slice(2, 17).padEnd(15, '0')}`;
   /** Messages echoed so far. */
   echoed = 0;
+  /**
+   * Time spent in UTF-8 decoding and JSON.parse of the getcontact and batchgetcontact replies
+   * (loadContacts), ms: the least any client must spend on them.
+   */
+  decodeParseMs = 0;
 
   constructor(readonly baseUrl: string) {}
 
@@ -57,6 +63,24 @@ export class RawClient {
     const text = await res.body.text();
     const sc = res.headers['set-cookie'];
     return { status: res.statusCode, text, setCookie: sc === undefined ? [] : Array.isArray(sc) ? sc : [sc] };
+  }
+
+  /** A reply's bytes decoded and parsed, the time counted in decodeParseMs. */
+  #parseTimed<T>(bytes: Buffer): T {
+    const start = performance.now();
+    const value = JSON.parse(bytes.toString('utf8')) as T;
+    this.decodeParseMs += performance.now() - start;
+    return value;
+  }
+
+  async #postBytes(url: string, body: unknown): Promise<Buffer> {
+    const res = await request(url, {
+      method: 'POST',
+      dispatcher: this.agent,
+      headers: { 'content-type': 'application/json;charset=UTF-8', cookie: this.#cookieHeader },
+      body: JSON.stringify(body),
+    });
+    return Buffer.from(await res.body.arrayBuffer());
   }
 
   async #post(url: string, body: unknown): Promise<string> {
@@ -132,10 +156,13 @@ export class RawClient {
     let contacts = 0;
     let seq = 0;
     for (let page = 0; page < 1000; page++) {
-      const r = await this.#get(
+      const res = await request(
         `${this.baseUrl}${MM}/webwxgetcontact?pass_ticket=${c.passTicket}&r=${Date.now()}&seq=${seq}&skey=${c.skey}`,
+        { method: 'GET', dispatcher: this.agent, headers: { cookie: this.#cookieHeader } },
       );
-      const reply = JSON.parse(r.text) as { MemberList: { UserName: string }[]; Seq: number };
+      const reply = this.#parseTimed<{ MemberList: { UserName: string }[]; Seq: number }>(
+        Buffer.from(await res.body.arrayBuffer()),
+      );
       for (const m of reply.MemberList) {
         if (m.UserName.startsWith('@@')) rooms.push(m.UserName);
         else contacts++;
@@ -146,7 +173,7 @@ export class RawClient {
     onListed?.();
     let members = 0;
     await inBatches(rooms, async (b) => {
-      const text = await this.#post(
+      const bytes = await this.#postBytes(
         `${this.baseUrl}${MM}/webwxbatchgetcontact?type=ex&r=${Date.now()}&pass_ticket=${c.passTicket}`,
         {
           BaseRequest: this.#baseRequest(),
@@ -154,7 +181,7 @@ export class RawClient {
           List: b.map((u) => ({ UserName: u, EncryChatRoomId: '' })),
         },
       );
-      const reply = JSON.parse(text) as { ContactList: { MemberList: unknown[] }[] };
+      const reply = this.#parseTimed<{ ContactList: { MemberList: unknown[] }[] }>(bytes);
       for (const room of reply.ContactList) members += room.MemberList.length;
     });
     return { contacts, rooms: rooms.length, members };

@@ -4,6 +4,7 @@
  * the client process's peak RSS. The emulator runs in this driver process, the client in a subject
  * process of its own.
  */
+import { execFileSync } from 'node:child_process';
 import { startEmulator } from '../src/emulator/index.js';
 import { forkSubject } from './proc.js';
 import { autoConfirm, expectedContacts } from './scenario-echo.js';
@@ -25,6 +26,13 @@ export interface LoginResult {
    * members; only for clients that tell (wechat4u, the limit).
    */
   loginToListedMs?: number;
+  /**
+   * The limit only: its UTF-8 decoding and JSON.parse of every getcontact and batchgetcontact reply,
+   * ms, the least any client must spend on them.
+   */
+  decodeParseMs?: number;
+  /** RSS of a bare `node` process (nothing loaded, after a GC), bytes: the floor under every client. */
+  bareNodeRssBytes: number;
   /** From the phone's confirm to the login page answered (credentials in hand). */
   confirmToLoggedInMs: number;
   counts: SessionCounts;
@@ -36,6 +44,16 @@ export interface LoginResult {
   heapUsedBytes: number;
   /** Its RSS before logging in (Node, tsx and the libraries loaded). */
   baselineRssBytes: number;
+}
+
+/** RSS of a `node` that loads nothing, after a full GC. */
+export function bareNodeRss(): number {
+  const out = execFileSync(
+    process.execPath,
+    ['--expose-gc', '-e', 'gc(); process.stdout.write(String(process.memoryUsage().rss))'],
+    { encoding: 'utf8', env: {} },
+  );
+  return Number(out);
 }
 
 export async function runLogin(o: LoginOptions): Promise<LoginResult> {
@@ -62,6 +80,8 @@ export async function runLogin(o: LoginOptions): Promise<LoginResult> {
       impl: o.impl,
       loginToReadyMs: ready.readyAt - start,
       ...(ready.listedAt === undefined ? {} : { loginToListedMs: ready.listedAt - start }),
+      ...(ready.decodeParseMs === undefined ? {} : { decodeParseMs: ready.decodeParseMs }),
+      bareNodeRssBytes: bareNodeRss(),
       confirmToLoggedInMs: ready.loggedInAt - start,
       counts: ready.counts,
       peakRssBytes: settled.maxRssBytes,

@@ -54,6 +54,7 @@ async function main(): Promise<void> {
     readyAt: Date.now(),
     loggedInAt: loggedInAt ?? Date.now(),
     ...(sessions[0]?.listedAt === undefined ? {} : { listedAt: sessions[0].listedAt }),
+    ...(sessions[0]?.decodeParseMs === undefined ? {} : { decodeParseMs: sessions[0].decodeParseMs }),
     counts: total,
     baseline,
     usage: usage(),

@@ -30,6 +30,8 @@ export interface OpenSession {
   counts: SessionCounts;
   /** When the contact list (every getcontact page) was in hand, before the rooms' members (ms since the epoch). */
   listedAt?: number;
+  /** The limit only: its UTF-8 decoding and JSON.parse of the contact and member replies, ms. */
+  decodeParseMs?: number;
   close(): Promise<void>;
 }
 
@@ -191,7 +193,12 @@ async function openLimit(o: OpenOptions): Promise<OpenSession> {
     listedAt = Date.now();
   });
   raw.start(o.echo);
-  return { counts, ...(listedAt === undefined ? {} : { listedAt }), close: () => raw.stop() };
+  return {
+    counts,
+    ...(listedAt === undefined ? {} : { listedAt }),
+    decodeParseMs: raw.decodeParseMs,
+    close: () => raw.stop(),
+  };
 }
 
 /**

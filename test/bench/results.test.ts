@@ -18,6 +18,8 @@ function login(impl: Impl, readyMs: number, listedMs?: number): LoginResult {
     settledRssBytes: 180 * MB,
     heapUsedBytes: 40 * MB,
     baselineRssBytes: 70 * MB,
+    bareNodeRssBytes: (impl === 'limit' ? 41 : 42) * MB,
+    ...(impl === 'limit' ? { decodeParseMs: 150 } : {}),
   };
 }
 
@@ -78,6 +80,41 @@ describe('the login rows and notes', () => {
     expect(ready?.target?.met).toBe(false);
     const listed = rows.find((r) => r.metric.startsWith('login → contact list'));
     expect(listed).toMatchObject({ webwx: { na: 'no such event' }, wechat4u: 0.5, limit: 0.2 });
+  });
+  it('shows the limit’s decode + parse time and a bare node process’s RSS beside the RSS target', () => {
+    const rows = assembleRows({
+      echo: {},
+      emulator: undefined,
+      login: loginSummary,
+      decode: undefined,
+      idle: undefined,
+      meta,
+    });
+    const parse = rows.find((r) => r.metric.startsWith('login: UTF-8 decode + JSON.parse'));
+    expect(parse).toMatchObject({
+      webwx: { na: 'not measured apart' },
+      wechat4u: { na: 'not measured apart' },
+      limit: 0.15,
+    });
+    const rss = rows.find((r) => r.metric.startsWith('peak RSS'));
+    expect(rss?.target?.text).toBe('webwx ≤ 60 MB (a bare node process: 41.0 MB)');
+    expect(rss?.target?.met).toBe(false);
+  });
+  it('leaves the bare node figure out when merged results have none', () => {
+    const old = collectLogin({
+      webwx: [{ ...login('webwx', 1000), bareNodeRssBytes: undefined as unknown as number }],
+    });
+    const rows = assembleRows({
+      echo: {},
+      emulator: undefined,
+      login: old,
+      decode: undefined,
+      idle: undefined,
+      meta,
+    });
+    expect(rows.find((r) => r.metric.startsWith('peak RSS'))?.target?.text).toBe(
+      'webwx ≤ 60 MB (a bare node process: ? MB)',
+    );
   });
   it('states every client’s final counts', () => {
     const notes = notesFor({ login: loginSummary, echo: {}, decode: undefined, emulator: undefined });

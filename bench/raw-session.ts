@@ -73,24 +73,21 @@ export class RawClient {
     return value;
   }
 
-  async #postBytes(url: string, body: unknown): Promise<Buffer> {
-    const res = await request(url, {
+  #postRequest(url: string, body: unknown) {
+    return request(url, {
       method: 'POST',
       dispatcher: this.agent,
       headers: { 'content-type': 'application/json;charset=UTF-8', cookie: this.#cookieHeader },
       body: JSON.stringify(body),
     });
-    return Buffer.from(await res.body.arrayBuffer());
+  }
+
+  async #postBytes(url: string, body: unknown): Promise<Buffer> {
+    return Buffer.from(await (await this.#postRequest(url, body)).body.arrayBuffer());
   }
 
   async #post(url: string, body: unknown): Promise<string> {
-    const res = await request(url, {
-      method: 'POST',
-      dispatcher: this.agent,
-      headers: { 'content-type': 'application/json;charset=UTF-8', cookie: this.#cookieHeader },
-      body: JSON.stringify(body),
-    });
-    return res.body.text();
+    return (await this.#postRequest(url, body)).body.text();
   }
 
   #baseRequest(): Record<string, string> {

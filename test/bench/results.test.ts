@@ -60,6 +60,10 @@ describe('collectLogin', () => {
   });
 });
 
+function loginRows(login: ReturnType<typeof collectLogin>) {
+  return assembleRows({ echo: {}, emulator: undefined, login, decode: undefined, idle: undefined, meta });
+}
+
 describe('the login rows and notes', () => {
   const loginSummary = collectLogin({
     webwx: [login('webwx', 1000)],
@@ -67,14 +71,7 @@ describe('the login rows and notes', () => {
     limit: [login('limit', 700, 200)],
   });
   it('shows the time to the contact list beside the time to ready', () => {
-    const rows = assembleRows({
-      echo: {},
-      emulator: undefined,
-      login: loginSummary,
-      decode: undefined,
-      idle: undefined,
-      meta,
-    });
+    const rows = loginRows(loginSummary);
     const ready = rows.find((r) => r.metric.startsWith('login → ready'));
     expect(ready).toMatchObject({ webwx: 1, wechat4u: 1.2, limit: 0.7 });
     expect(ready?.target?.met).toBe(false);
@@ -82,14 +79,7 @@ describe('the login rows and notes', () => {
     expect(listed).toMatchObject({ webwx: { na: 'no such event' }, wechat4u: 0.5, limit: 0.2 });
   });
   it('shows the limit’s decode + parse time and a bare node process’s RSS beside the RSS target', () => {
-    const rows = assembleRows({
-      echo: {},
-      emulator: undefined,
-      login: loginSummary,
-      decode: undefined,
-      idle: undefined,
-      meta,
-    });
+    const rows = loginRows(loginSummary);
     const parse = rows.find((r) => r.metric.startsWith('login: UTF-8 decode + JSON.parse'));
     expect(parse).toMatchObject({
       webwx: { na: 'not measured apart' },
@@ -104,14 +94,7 @@ describe('the login rows and notes', () => {
     const old = collectLogin({
       webwx: [{ ...login('webwx', 1000), bareNodeRssBytes: undefined as unknown as number }],
     });
-    const rows = assembleRows({
-      echo: {},
-      emulator: undefined,
-      login: old,
-      decode: undefined,
-      idle: undefined,
-      meta,
-    });
+    const rows = loginRows(old);
     expect(rows.find((r) => r.metric.startsWith('peak RSS'))?.target?.text).toBe(
       'webwx ≤ 60 MB (a bare node process: ? MB)',
     );

@@ -29,6 +29,10 @@ export interface DecodeResult {
   impl: Impl;
   messagesPerSec: number;
   rounds: number[];
+  /** The same over the mix's texts alone (`texts` messages). */
+  textsPerSec: number;
+  textRounds: number[];
+  texts: number;
   mixSize: number;
   fixtures: number;
   /** webwx only: how the mix decoded, kind → count. */
@@ -149,48 +153,59 @@ export function runDecode(o: DecodeOptions): DecodeResult[] {
     kinds[k] = (kinds[k] ?? 0) + 1;
   }
   const bot = wechat4uBot(mix);
-  const text = JSON.stringify(mix);
+  // The texts alone: the part of the mix where wechat4u's step and decodeMessage do the same work.
+  const texts = mix.filter((m) => m.MsgType === 1);
   let sink = 0;
-  const runners: Record<Impl, (roundMs: number) => number> = {
-    webwx: (ms) =>
-      timeRound(ms, () => {
-        for (const m of mix) sink += decodeMessage(m, ctx).kind.length;
-        return mix.length;
-      }),
-    // wechat4u's extend mutates its input: each round decodes fresh copies made outside the clock.
-    wechat4u: (ms) => {
-      const rates: number[] = [];
-      const end = performance.now() + ms;
-      while (performance.now() < end) {
-        const copies: unknown[] = [];
-        for (let i = 0; i < 20; i++) copies.push(...(JSON.parse(text) as unknown[]));
-        const start = performance.now();
-        for (const m of copies) {
-          try {
-            bot.Message.extend(m);
-          } catch {
-            sink += 1;
+  const runnersFor = (mix: readonly WireMessage[]): Record<Impl, (roundMs: number) => number> => {
+    const text = JSON.stringify(mix);
+    return {
+      webwx: (ms) =>
+        timeRound(ms, () => {
+          for (const m of mix) sink += decodeMessage(m, ctx).kind.length;
+          return mix.length;
+        }),
+      // wechat4u's extend mutates its input: each round decodes fresh copies made outside the clock.
+      wechat4u: (ms) => {
+        const rates: number[] = [];
+        const end = performance.now() + ms;
+        while (performance.now() < end) {
+          const copies: unknown[] = [];
+          for (let i = 0; i < 20; i++) copies.push(...(JSON.parse(text) as unknown[]));
+          const start = performance.now();
+          for (const m of copies) {
+            try {
+              bot.Message.extend(m);
+            } catch {
+              sink += 1;
+            }
           }
+          rates.push((copies.length * 1000) / (performance.now() - start));
         }
-        rates.push((copies.length * 1000) / (performance.now() - start));
-      }
-      return median(rates);
-    },
-    limit: (ms) =>
-      timeRound(ms, () => {
-        for (const m of mix)
-          sink += m.MsgType === 1 && m.FromUserName !== SELF ? String(m.Content).length : 0;
-        return mix.length;
-      }),
+        return median(rates);
+      },
+      limit: (ms) =>
+        timeRound(ms, () => {
+          for (const m of mix)
+            sink += m.MsgType === 1 && m.FromUserName !== SELF ? String(m.Content).length : 0;
+          return mix.length;
+        }),
+    };
   };
+  const runners = runnersFor(mix);
+  const textRunners = runnersFor(texts);
   const results: DecodeResult[] = [];
   for (const impl of ['webwx', 'wechat4u', 'limit'] as const) {
     runners[impl](Math.min(300, o.roundMs)); // warm-up
     const rounds = Array.from({ length: o.rounds }, () => runners[impl](o.roundMs));
+    textRunners[impl](Math.min(300, o.roundMs));
+    const textRounds = Array.from({ length: o.rounds }, () => textRunners[impl](o.roundMs));
     results.push({
       impl,
       messagesPerSec: median(rounds),
       rounds,
+      textsPerSec: median(textRounds),
+      textRounds,
+      texts: texts.length,
       mixSize: mix.length,
       fixtures,
       ...(impl === 'webwx' ? { kinds } : {}),

@@ -106,6 +106,52 @@ describe('the login rows and notes', () => {
   });
 });
 
+describe('the decode rows', () => {
+  const decode = (impl: Impl, perSec: number, textsPerSec?: number) => ({
+    impl,
+    messagesPerSec: perSec,
+    rounds: [perSec],
+    ...(textsPerSec === undefined ? {} : { textsPerSec, textRounds: [textsPerSec], texts: 147 }),
+    mixSize: 196,
+    fixtures: 49,
+  });
+  it('shows the whole mix and its texts alone, and says why', () => {
+    const r = {
+      echo: {},
+      emulator: undefined,
+      login: {},
+      decode: [decode('webwx', 100, 300), decode('wechat4u', 120, 200), decode('limit', 9000, 9000)],
+      idle: undefined,
+      meta,
+    } as Parameters<typeof assembleRows>[0];
+    const rows = assembleRows(r);
+    expect(rows.find((x) => x.metric === 'decode throughput, real + generated mix')).toMatchObject({
+      webwx: 100,
+      wechat4u: 120,
+    });
+    expect(rows.find((x) => x.metric === 'decode throughput, the texts of the mix alone')).toMatchObject({
+      webwx: 300,
+      wechat4u: 200,
+    });
+    expect(
+      notesFor({ ...r, decode: [{ ...decode('webwx', 1, 1), kinds: { text: 1 } } as never] }).join(' '),
+    ).toContain('it reads no XML');
+  });
+  it('marks the texts figure as not measured in results merged from before it existed', () => {
+    const rows = assembleRows({
+      echo: {},
+      emulator: undefined,
+      login: {},
+      decode: [decode('webwx', 100) as never],
+      idle: undefined,
+      meta,
+    });
+    expect(rows.find((x) => x.metric === 'decode throughput, the texts of the mix alone')?.webwx).toEqual({
+      na: 'not measured',
+    });
+  });
+});
+
 describe('collectIdle', () => {
   it('takes the median of each implementation and session count over the runs', () => {
     const runs = [

@@ -25,6 +25,13 @@ function testSession(fake: FakeRuntime): Session {
   });
 }
 
+/** A session past webwxinit (its own user known) and an empty directory, for loadContacts. */
+function loggedIn(fake: FakeRuntime): { session: Session; directory: MutableContactDirectory } {
+  const session = testSession(fake);
+  session.selfUser = { UserName: '@self', NickName: 'me' } as never;
+  return { session, directory: new MutableContactDirectory() };
+}
+
 /** The UserNames a webwxbatchgetcontact request asks for. */
 function askedFor(spec: HttpRequestSpec): string[] {
   return (spec.body as { value: { List: { UserName: string }[] } }).value.List.map((i) => i.UserName);
@@ -165,9 +172,7 @@ describe('batchGetContacts', () => {
       },
       { store },
     );
-    const session = testSession(fake);
-    session.selfUser = { UserName: '@self', NickName: 'me' } as never;
-    const directory = new MutableContactDirectory();
+    const { session, directory } = loggedIn(fake);
     expect(await loadContacts(fake.rt, session, directory)).toEqual({
       contacts: 30,
       rooms: 12,
@@ -219,9 +224,7 @@ describe('batchGetContacts', () => {
         (k) => ({ UserName: `@m${k}`, NickName: `M${k}` }),
       );
     });
-    const session = testSession(fake);
-    session.selfUser = { UserName: '@self', NickName: 'me' } as never;
-    const directory = new MutableContactDirectory();
+    const { session, directory } = loggedIn(fake);
     expect(await loadContacts(fake.rt, session, directory)).toEqual({
       contacts: 1,
       rooms: 5,

@@ -50,16 +50,20 @@ export class RawClient {
 
   constructor(readonly baseUrl: string) {}
 
-  async #get(
-    url: string,
-    signal?: AbortSignal,
-  ): Promise<{ status: number; text: string; setCookie: string[] }> {
-    const res = await request(url, {
+  #getRequest(url: string, signal?: AbortSignal) {
+    return request(url, {
       method: 'GET',
       dispatcher: this.agent,
       headers: this.#cookieHeader ? { cookie: this.#cookieHeader } : {},
       ...(signal ? { signal } : {}),
     });
+  }
+
+  async #get(
+    url: string,
+    signal?: AbortSignal,
+  ): Promise<{ status: number; text: string; setCookie: string[] }> {
+    const res = await this.#getRequest(url, signal);
     const text = await res.body.text();
     const sc = res.headers['set-cookie'];
     return { status: res.statusCode, text, setCookie: sc === undefined ? [] : Array.isArray(sc) ? sc : [sc] };
@@ -153,9 +157,8 @@ export class RawClient {
     let contacts = 0;
     let seq = 0;
     for (let page = 0; page < 1000; page++) {
-      const res = await request(
+      const res = await this.#getRequest(
         `${this.baseUrl}${MM}/webwxgetcontact?pass_ticket=${c.passTicket}&r=${Date.now()}&seq=${seq}&skey=${c.skey}`,
-        { method: 'GET', dispatcher: this.agent, headers: { cookie: this.#cookieHeader } },
       );
       const reply = this.#parseTimed<{ MemberList: { UserName: string }[]; Seq: number }>(
         Buffer.from(await res.body.arrayBuffer()),

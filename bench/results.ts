@@ -55,8 +55,8 @@ export interface LoginSummary {
   loginToListedMs: number | undefined;
   /** The limit's UTF-8 decoding and JSON.parse of the contact and member replies; undefined for the others. */
   decodeParseMs: number | undefined;
-  /** A bare `node` process's RSS, for scale. */
-  bareNodeRssBytes: number;
+  /** A bare `node` process's RSS, for scale; undefined in results from before it was measured. */
+  bareNodeRssBytes: number | undefined;
   peakRssBytes: number;
   settledRssBytes: number;
   heapUsedBytes: number;
@@ -155,7 +155,9 @@ export function collectLogin(
       decodeParseMs: list.every((r) => r.decodeParseMs !== undefined)
         ? median(list.map((r) => r.decodeParseMs as number))
         : undefined,
-      bareNodeRssBytes: median(list.map((r) => r.bareNodeRssBytes)),
+      bareNodeRssBytes: list.every((r) => r.bareNodeRssBytes !== undefined)
+        ? median(list.map((r) => r.bareNodeRssBytes as number))
+        : undefined,
       peakRssBytes: median(list.map((r) => r.peakRssBytes)),
       settledRssBytes: median(list.map((r) => r.settledRssBytes)),
       heapUsedBytes: median(list.map((r) => r.heapUsedBytes)),
@@ -205,10 +207,9 @@ function cells<T>(get: (impl: Impl) => T | undefined, pick: (v: T) => Cell): Rec
 }
 
 function bareNodeMb(login: BenchResults['login']): string {
-  // Results merged from before this figure existed have none.
-  const all = Object.values(login)
-    .map((l) => l.bareNodeRssBytes / MB)
-    .filter(Number.isFinite);
+  const all = Object.values(login).flatMap((l) =>
+    l.bareNodeRssBytes === undefined ? [] : [l.bareNodeRssBytes / MB],
+  );
   return all.length === 0 ? '?' : Math.min(...all).toFixed(1);
 }
 
@@ -340,7 +341,6 @@ export function assembleRows(
     rows.push({
       metric: 'decode throughput, the texts of the mix alone',
       unit: 'msg/s',
-      // Results merged from before this row existed have no figure.
       ...cells(d, (x): Cell => (x.textsPerSec === undefined ? { na: 'not measured' } : x.textsPerSec)),
     });
   }

@@ -29,10 +29,10 @@ export interface DecodeResult {
   impl: Impl;
   messagesPerSec: number;
   rounds: number[];
-  /** The same over the mix's texts alone (`texts` messages). */
-  textsPerSec: number;
-  textRounds: number[];
-  texts: number;
+  /** The same over the mix's texts alone (`texts` messages); absent in results from before it was measured. */
+  textsPerSec?: number;
+  textRounds?: number[];
+  texts?: number;
   mixSize: number;
   fixtures: number;
   /** webwx only: how the mix decoded, kind → count. */

@@ -31,8 +31,11 @@ export interface LoginResult {
    * ms, the least any client must spend on them.
    */
   decodeParseMs?: number;
-  /** RSS of a bare `node` process (nothing loaded, after a GC), bytes: the floor under every client. */
-  bareNodeRssBytes: number;
+  /**
+   * RSS of a bare `node` process (nothing loaded, after a GC), bytes: the floor under every client;
+   * absent in results from before it was measured.
+   */
+  bareNodeRssBytes?: number;
   /** From the phone's confirm to the login page answered (credentials in hand). */
   confirmToLoggedInMs: number;
   counts: SessionCounts;

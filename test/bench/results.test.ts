@@ -92,7 +92,7 @@ describe('the login rows and notes', () => {
   });
   it('leaves the bare node figure out when merged results have none', () => {
     const old = collectLogin({
-      webwx: [{ ...login('webwx', 1000), bareNodeRssBytes: undefined as unknown as number }],
+      webwx: [{ ...login('webwx', 1000), bareNodeRssBytes: undefined }],
     });
     const rows = loginRows(old);
     expect(rows.find((r) => r.metric.startsWith('peak RSS'))?.target?.text).toBe(
@@ -134,7 +134,7 @@ describe('the decode rows', () => {
       wechat4u: 200,
     });
     expect(
-      notesFor({ ...r, decode: [{ ...decode('webwx', 1, 1), kinds: { text: 1 } } as never] }).join(' '),
+      notesFor({ ...r, decode: [{ ...decode('webwx', 1, 1), kinds: { text: 1 } }] }).join(' '),
     ).toContain('it reads no XML');
   });
   it('marks the texts figure as not measured in results merged from before it existed', () => {
@@ -142,7 +142,7 @@ describe('the decode rows', () => {
       echo: {},
       emulator: undefined,
       login: {},
-      decode: [decode('webwx', 100) as never],
+      decode: [decode('webwx', 100)],
       idle: undefined,
       meta,
     });

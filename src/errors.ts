@@ -10,7 +10,7 @@ export type WebWxErrorCode =
   | 'logged-out'
   | 'login-refused'
   | 'parse'
-  /** A feature the client in use does not offer (src/bot/errors.ts). */
+  /** A feature the client in use, or its login mode, does not offer (NotAvailableError). */
   | 'not-available'
   /** A bot or API configuration that does not validate (src/bot/errors.ts). */
   | 'invalid-config'
@@ -92,6 +92,20 @@ export class LoginRefusedError extends WebWxError {
     super(`login refused by the server (ret ${ret})${serverMessage ? `: ${serverMessage}` : ''}`);
     this.ret = ret;
     this.serverMessage = serverMessage;
+  }
+}
+
+/**
+ * A feature the client in use does not offer, or one its login mode cannot serve (the File Transfer
+ * web has one chat, so rooms and contact management are not available there). Thrown before any
+ * request is sent. `feature` names what was asked for, e.g. 'sendImage' or 'rooms.create'.
+ */
+export class NotAvailableError extends WebWxError {
+  readonly code = 'not-available' as const;
+  readonly feature: string;
+  constructor(feature: string, detail = 'the client in use does not offer it') {
+    super(`not available: ${feature} (${detail})`);
+    this.feature = feature;
   }
 }
 

@@ -1,23 +1,14 @@
 /**
  * What the terminal client (line mode and full screen) asks of the client beyond text: media sends,
  * revoke, forward, download and history. Each is looked up on the client at call time, so a client
- * without the feature (yet) answers with a clear FeatureUnavailableError instead of a crash.
+ * without the feature (yet) answers with a clear NotAvailableError instead of a crash.
  */
 import type { WebWxClient } from '../client/index.js';
+import { NotAvailableError } from '../errors.js';
 import type { Message } from '../model/index.js';
 import type { MessageStore, StoredMessage } from '../store/index.js';
 
 export type MediaSendKind = 'image' | 'file' | 'emoticon' | 'video';
-
-/** The client in use does not offer this feature. */
-export class FeatureUnavailableError extends Error {
-  readonly feature: string;
-  constructor(feature: string) {
-    super(`not available yet: ${feature} (this client does not offer it)`);
-    this.name = 'FeatureUnavailableError';
-    this.feature = feature;
-  }
-}
 
 /** What a send resolved to (the client's SentMessage / SendTextResult): enough to revoke it. */
 export interface SentRef {
@@ -90,7 +81,7 @@ export function clientActions(
   const store = options.messageStore;
   const need = (name: string, feature: string): AnyFn => {
     const fn = method(client, name);
-    if (!fn) throw new FeatureUnavailableError(feature);
+    if (!fn) throw new NotAvailableError(feature);
     return fn;
   };
   return {

@@ -1,0 +1,156 @@
+/**
+ * The house rules that a reader should not have to check by hand (docs/architecture.md):
+ * dependencies point one way, only the CLI reads the environment, library code logs through the
+ * injected logger, and file names are kebab-case. Imports are read from the source text, so the
+ * test sees exactly what the compiler sees (static imports, re-exports and dynamic `import()`).
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const SRC = resolve(dirname(fileURLToPath(import.meta.url)), '../src');
+
+/** The top-level pieces every layer may use: the error taxonomy, redaction and the logger interface. */
+const SHARED = new Set(['errors.ts', 'redact.ts', 'logger.ts']);
+
+/**
+ * What each layer may import, besides itself and SHARED:
+ * protocol ← transport, model, store ← client ← bot ← cli; the emulator on protocol and model only.
+ */
+const ALLOWED: Record<string, readonly string[]> = {
+  protocol: [],
+  transport: ['protocol'],
+  model: ['protocol'],
+  store: ['protocol'],
+  client: ['protocol', 'transport', 'model', 'store'],
+  bot: ['protocol', 'transport', 'model', 'store', 'client'],
+  cli: ['protocol', 'transport', 'model', 'store', 'client', 'bot', 'emulator'],
+  emulator: ['protocol', 'model'],
+};
+
+function sourceFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...sourceFiles(path));
+    else if (/\.tsx?$/.test(entry.name)) out.push(path);
+  }
+  return out;
+}
+
+/** Relative import specifiers of a file: `from '…'`, `import '…'`, `import('…')`, `export … from '…'`. */
+export function relativeImports(text: string): string[] {
+  const out: string[] = [];
+  const pattern = /(?:\bfrom\s*|\bimport\s*\(?\s*)['"](\.{1,2}\/[^'"]+)['"]/g;
+  for (const match of text.matchAll(pattern)) out.push(match[1]!);
+  return out;
+}
+
+/** 'client/send-queue.ts' → 'client'; the top-level 'errors.ts' is its own name. */
+function layerOf(pathFromSrc: string): string {
+  return pathFromSrc.split(sep)[0]!;
+}
+
+const files = sourceFiles(SRC).map((path) => ({
+  path,
+  fromSrc: relative(SRC, path),
+  text: readFileSync(path, 'utf8'),
+}));
+
+describe('architecture', () => {
+  it('reads imports the way the compiler does', () => {
+    const text = [
+      "import { a } from '../protocol/index.js';",
+      "import type { B } from '../model/index.js';",
+      "export { c } from './c.js';",
+      "const d = await import('../store/sqlite-store.js');",
+      "import './side-effect.js';",
+      "import { e } from 'undici';",
+    ].join('\n');
+    expect(relativeImports(text)).toEqual([
+      '../protocol/index.js',
+      '../model/index.js',
+      './c.js',
+      '../store/sqlite-store.js',
+      './side-effect.js',
+    ]);
+  });
+
+  it('finds the source tree', () => {
+    expect(files.length).toBeGreaterThan(100);
+    for (const layer of Object.keys(ALLOWED)) {
+      expect(files.some((f) => layerOf(f.fromSrc) === layer)).toBe(true);
+    }
+  });
+
+  it('dependencies point one way (protocol ← transport, model, store ← client ← bot ← cli; emulator → protocol, model)', () => {
+    const violations: string[] = [];
+    for (const file of files) {
+      const from = layerOf(file.fromSrc);
+      const allowed = ALLOWED[from];
+      if (allowed === undefined) continue; // src/index.ts and the shared top-level files
+      for (const specifier of relativeImports(file.text)) {
+        const target = relative(SRC, resolve(dirname(file.path), specifier)).replace(/\.js$/, '.ts');
+        if (target.startsWith('..')) {
+          violations.push(`${file.fromSrc} imports ${specifier}, outside src/`);
+          continue;
+        }
+        const to = layerOf(target);
+        if (to === from || SHARED.has(to) || allowed.includes(to)) continue;
+        violations.push(`${file.fromSrc} (${from}) imports ${target} (${to})`);
+      }
+    }
+    expect(violations).toEqual([]);
+  });
+
+  it('the shared top-level files import nothing above them', () => {
+    for (const name of SHARED) {
+      const file = files.find((f) => f.fromSrc === name);
+      expect(file, name).toBeDefined();
+      for (const specifier of relativeImports(file!.text)) {
+        expect(
+          SHARED.has(specifier.replace(/^\.\//, '').replace(/\.js$/, '.ts')),
+          `${name} → ${specifier}`,
+        ).toBe(true);
+      }
+    }
+  });
+
+  it('only the CLI reads the environment', () => {
+    const readers = files
+      .filter((f) => layerOf(f.fromSrc) !== 'cli')
+      .filter((f) => /\bprocess\.env\b/.test(f.text))
+      .map((f) => f.fromSrc);
+    expect(readers).toEqual([]);
+  });
+
+  it('library code never writes to the console (logging goes through the injected logger)', () => {
+    const writers = files
+      .filter((f) => layerOf(f.fromSrc) !== 'cli')
+      .filter((f) => /\bconsole\.(log|info|warn|error|debug|trace)\s*\(/.test(f.text))
+      .map((f) => f.fromSrc);
+    expect(writers).toEqual([]);
+  });
+
+  it('the protocol layer never evaluates text', () => {
+    const evaluators = files
+      .filter((f) => layerOf(f.fromSrc) === 'protocol')
+      .filter((f) => /\beval\s*\(|\bnew\s+Function\s*\(/.test(f.text))
+      .map((f) => f.fromSrc);
+    expect(evaluators).toEqual([]);
+  });
+
+  it('file and folder names are kebab-case', () => {
+    const bad = files
+      .flatMap((f) => f.fromSrc.split(sep))
+      .filter((part) => !/^[a-z0-9]+(-[a-z0-9]+)*(\.tsx?)?$/.test(part));
+    expect([...new Set(bad)]).toEqual([]);
+  });
+
+  it('there is no utils folder or file', () => {
+    expect(files.filter((f) => /(^|[/\\])utils?([/\\.]|$)/.test(f.fromSrc)).map((f) => f.fromSrc)).toEqual(
+      [],
+    );
+  });
+});

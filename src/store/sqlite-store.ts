@@ -282,10 +282,24 @@ let driver: typeof Database | undefined;
 
 /**
  * better-sqlite3 (CommonJS), loaded when the first SqliteStore is made: a process that never opens
- * one (the memory store, the emulator) does not pay for it.
+ * one (the memory store, the emulator) does not pay for it. It is an optional dependency: installed
+ * by default, but a library user who never persists can go without it (or without its native build).
  */
 function loadDriver(): typeof Database {
-  driver ??= createRequire(import.meta.url)('better-sqlite3') as typeof Database;
+  if (driver) return driver;
+  try {
+    driver = createRequire(import.meta.url)('better-sqlite3') as typeof Database;
+  } catch (cause) {
+    const code = (cause as { code?: unknown }).code;
+    const missing = code === 'MODULE_NOT_FOUND' || code === 'ERR_MODULE_NOT_FOUND';
+    throw new StoreError(
+      'io',
+      missing
+        ? 'SqliteStore needs the optional dependency better-sqlite3: run `npm install better-sqlite3` (or use MemoryStore / FileSessionStore)'
+        : 'better-sqlite3 could not be loaded (its native build may be missing for this Node version: run `npm rebuild better-sqlite3`)',
+      { cause },
+    );
+  }
   return driver;
 }
 

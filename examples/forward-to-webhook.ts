@@ -2,8 +2,8 @@
  * Forward to a webhook: POSTs every incoming message as JSON to a URL, with retries.
  * Run: EXAMPLE_WEBHOOK_URL=http://127.0.0.1:9000/in npx tsx examples/run.ts forward-to-webhook
  */
-import type { Bot } from '../src/index.js';
-import { messageToJson, WebhookDelivery } from '../src/index.js';
+import type { Bot } from 'webwx';
+import { messageToJson, WebhookDelivery } from 'webwx';
 
 export function register(bot: Bot, options: { url?: string } = {}): WebhookDelivery {
   const url = options.url ?? process.env.EXAMPLE_WEBHOOK_URL;

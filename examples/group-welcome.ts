@@ -2,7 +2,7 @@
  * Group welcome: greets the people who join a group (the "X invited Y to the group" notice).
  * Run: npx tsx examples/run.ts group-welcome [--server URL]
  */
-import type { Bot } from '../src/index.js';
+import type { Bot } from 'webwx';
 
 export function register(bot: Bot): void {
   bot.on('system', async (ctx, next) => {

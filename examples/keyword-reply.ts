@@ -2,8 +2,8 @@
  * Keyword auto-reply: the seed's robot with a rules table; groups only when @-mentioned.
  * Run: npx tsx examples/run.ts keyword-reply [--server URL]
  */
-import type { Bot, RuleSet } from '../src/index.js';
-import { autoReply, parseRules, rulesSource } from '../src/index.js';
+import type { Bot, RuleSet } from 'webwx';
+import { autoReply, parseRules, rulesSource } from 'webwx';
 
 export const RULES: RuleSet = parseRules({
   rules: [

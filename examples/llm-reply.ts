@@ -4,8 +4,8 @@
  * Run: EXAMPLE_OPENAI_BASE_URL=https://api.openai.com/v1 EXAMPLE_OPENAI_MODEL=gpt-4o-mini \
  *      EXAMPLE_OPENAI_API_KEY=sk-… npx tsx examples/run.ts llm-reply
  */
-import type { Bot } from '../src/index.js';
-import { autoReply, chatCompletionsSource } from '../src/index.js';
+import type { Bot } from 'webwx';
+import { autoReply, chatCompletionsSource } from 'webwx';
 
 export function register(
   bot: Bot,

@@ -2,7 +2,7 @@
  * Runs one example: npx tsx examples/run.ts <echo-bot|keyword-reply|group-welcome|forward-to-webhook|llm-reply>
  * [--server URL]. Prints the QR code, logs in, then runs the bot until Ctrl-C.
  */
-import { Bot, createClient } from '../src/index.js';
+import { Bot, createClient } from 'webwx';
 
 const [name, flag, server] = process.argv.slice(2);
 const examples = ['echo-bot', 'keyword-reply', 'group-welcome', 'forward-to-webhook', 'llm-reply'];

@@ -125,6 +125,7 @@ export {
   sniffContentType,
   UPLOAD_CHUNK_SIZE,
   uploadFormFields,
+  uploadMediaHeaders,
   uploadMediaType,
   uploadMediaUrl,
 } from './media.js';
@@ -163,10 +164,25 @@ export {
   preEncoded,
   rParam,
 } from './request-ids.js';
-export type { Credentials, Hosts, SessionContext } from './session-context.js';
+export type { Credentials, Hosts, SessionContext, WebApp } from './session-context.js';
 export { MMWEBWX } from './session-context.js';
 export type { SyncCheckOptions } from './sync.js';
 export { buildSyncCheckRequest, buildSyncRequest, parseSyncCheckReply, parseSyncReply } from './sync.js';
+export type { FileHelperHostFamily } from './web-app.js';
+export {
+  appMarkerHeaders,
+  appMarkerQuery,
+  deriveFileHelperHosts,
+  FILEHELPER_APP_ID,
+  FILEHELPER_HOST_FAMILIES,
+  FILEHELPER_HOSTS,
+  FILEHELPER_USER_NAME,
+  isWebApp,
+  MMWEB_APPID,
+  mmwebAppIdOf,
+  WEB_APPS,
+  withAppMarker,
+} from './web-app.js';
 export { emptyRecommendInfo, emptyWireContact } from './wire-defaults.js';
 export type {
   BaseRequest,

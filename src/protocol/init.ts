@@ -14,14 +14,15 @@ import {
 } from './json-reply.js';
 import { buildBaseRequest, mmwebwxUrl, preEncoded, rParam } from './request-ids.js';
 import type { SessionContext } from './session-context.js';
+import { withAppMarker } from './web-app.js';
 import type { InitReply, StatusNotifyReply } from './wire-types.js';
 
-/** `POST ${main}/webwxinit?r=<~ms>&lang=&pass_ticket=` with body `{BaseRequest}`. */
+/** `POST ${main}/webwxinit?r=<~ms>&lang=&pass_ticket=` with body `{BaseRequest}` (+ the app marker, §14). */
 export function buildInitRequest(
   ctx: SessionContext,
   o: { deviceId: string; nowMs: number },
 ): HttpRequestSpec {
-  return {
+  return withAppMarker(ctx, {
     endpoint: 'webwxinit',
     method: 'POST',
     url: mmwebwxUrl(ctx.hosts.main, 'webwxinit', [
@@ -30,7 +31,7 @@ export function buildInitRequest(
       ['pass_ticket', preEncoded(ctx.credentials.passTicket)],
     ]),
     body: { kind: 'json', value: { BaseRequest: buildBaseRequest(ctx.credentials, o.deviceId) } },
-  };
+  });
 }
 
 /**
@@ -76,10 +77,10 @@ export interface StatusNotifyOptions {
 
 /**
  * `POST ${main}/webwxstatusnotify?lang=&pass_ticket=` with body
- * `{BaseRequest, Code, FromUserName, ToUserName, ClientMsgId: <ms>}` (§4.2).
+ * `{BaseRequest, Code, FromUserName, ToUserName, ClientMsgId: <ms>}` (§4.2), plus the app marker (§14).
  */
 export function buildStatusNotifyRequest(ctx: SessionContext, o: StatusNotifyOptions): HttpRequestSpec {
-  return {
+  return withAppMarker(ctx, {
     endpoint: 'webwxstatusnotify',
     method: 'POST',
     url: mmwebwxUrl(ctx.hosts.main, 'webwxstatusnotify', [
@@ -96,7 +97,7 @@ export function buildStatusNotifyRequest(ctx: SessionContext, o: StatusNotifyOpt
         ClientMsgId: Math.floor(o.nowMs),
       },
     },
-  };
+  });
 }
 
 /** `{BaseResponse, MsgID}`; MsgID '' when absent. */

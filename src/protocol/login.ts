@@ -7,9 +7,17 @@ import { LoginRefusedError, ParseError, ProtocolError } from '../errors.js';
 import type { HttpReply, HttpRequestSpec } from './http-request.js';
 import { parseJsAssignments } from './js-assignment.js';
 import { numberOrString, parseJsonReply, stringOr } from './json-reply.js';
-import { buildQuery, encodePathSegment, mmwebwxUrl, rParam, stripTrailingSlash } from './request-ids.js';
-import type { Credentials, Hosts, SessionContext } from './session-context.js';
+import {
+  buildQuery,
+  encodePathSegment,
+  mmwebwxUrl,
+  parseRedirectUri,
+  rParam,
+  stripTrailingSlash,
+} from './request-ids.js';
+import type { Credentials, Hosts, SessionContext, WebApp } from './session-context.js';
 import { MMWEBWX } from './session-context.js';
+import { appMarkerHeaders, FILEHELPER_APP_ID } from './web-app.js';
 
 /** The Web WeChat AppID every client and the official page send to jslogin (§2.1). */
 export const APP_ID = 'wx782c26e4c19acffb';
@@ -52,8 +60,10 @@ export const LONG_POLL_TIMEOUT_MS = 35_000;
 export interface JsLoginOptions {
   hosts: Hosts;
   lang: string;
-  /** UOS/desktop mode: `?mod=desktop` on the redirect_uri. */
+  /** UOS/desktop mode: `?mod=desktop` on the redirect_uri (never for the File Transfer web). */
   desktop: boolean;
+  /** 'filehelper': appid `wx_webfilehelper` and the entry host's plain redirect_uri (§14). Default 'web'. */
+  app?: WebApp;
   /** GET (official, default) or POST with a form body (the seed's variant). */
   method?: 'GET' | 'POST';
   nowMs: number;
@@ -64,12 +74,13 @@ export function loginPageUri(hosts: Hosts, desktop: boolean): string {
   return `${stripTrailingSlash(hosts.main)}${MMWEBWX}/webwxnewloginpage${desktop ? '?mod=desktop' : ''}`;
 }
 
-/** jslogin (§2.1): asks for a uuid. */
+/** jslogin (§2.1, §14): asks for a uuid. */
 export function buildJsLoginRequest(o: JsLoginOptions): HttpRequestSpec {
   const base = `${stripTrailingSlash(o.hosts.login)}/jslogin`;
+  const fileHelper = o.app === 'filehelper';
   const params: [string, string | number][] = [
-    ['appid', APP_ID],
-    ['redirect_uri', loginPageUri(o.hosts, o.desktop)],
+    ['appid', fileHelper ? FILEHELPER_APP_ID : APP_ID],
+    ['redirect_uri', loginPageUri(o.hosts, o.desktop && !fileHelper)],
     ['fun', 'new'],
     ['lang', o.lang],
     ['_', Math.floor(o.nowMs)],
@@ -133,20 +144,24 @@ export interface LoginPollOptions {
   nowMs: number;
   /** Defaults to LONG_POLL_TIMEOUT_MS: the server holds the poll ≈25 s. */
   timeoutMs?: number;
+  /** 'filehelper' adds `appid=wx_webfilehelper` (§14). Default 'web'. */
+  app?: WebApp;
 }
 
-/** The login long poll (§2.3). */
+/** The login long poll (§2.3; `&appid=wx_webfilehelper` last for the File Transfer web, §14). */
 export function buildLoginPollRequest(o: LoginPollOptions): HttpRequestSpec {
+  const params: [string, string | number][] = [
+    ['loginicon', 'true'],
+    ['uuid', o.uuid],
+    ['tip', o.tip],
+    ['r', rParam(o.nowMs)],
+    ['_', Math.floor(o.nowMs)],
+  ];
+  if (o.app === 'filehelper') params.push(['appid', FILEHELPER_APP_ID]);
   return {
     endpoint: 'login',
     method: 'GET',
-    url: mmwebwxUrl(o.hosts.login, 'login', [
-      ['loginicon', 'true'],
-      ['uuid', o.uuid],
-      ['tip', o.tip],
-      ['r', rParam(o.nowMs)],
-      ['_', Math.floor(o.nowMs)],
-    ]),
+    url: mmwebwxUrl(o.hosts.login, 'login', params),
     timeoutMs: o.timeoutMs ?? LONG_POLL_TIMEOUT_MS,
   };
 }
@@ -229,15 +244,7 @@ const HOST_FAMILIES: ReadonlyArray<{ match: string; login: string; file: string;
  * QR included, is the redirect's origin, with scheme, host and port kept, as itchat does.
  */
 export function deriveHosts(redirectUri: string, fallbackQr?: string): Hosts {
-  let url: URL;
-  try {
-    url = new URL(redirectUri);
-  } catch (cause) {
-    throw new ParseError('login', 'redirect_uri is not a URL', redirectUri, { cause });
-  }
-  if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.hostname === '') {
-    throw new ParseError('login', 'redirect_uri is not an http(s) URL', redirectUri);
-  }
+  const url = parseRedirectUri(redirectUri);
   const origin = url.origin;
   const hostname = url.hostname.toLowerCase();
   const family = HOST_FAMILIES.find((f) => hostname.includes(f.match));
@@ -261,6 +268,11 @@ export interface NewLoginPageOptions {
   desktop: boolean;
   /** UOS/desktop login: adds the client-version, extspam and referer headers (§2.5). */
   uos?: { extspam: string };
+  /**
+   * 'filehelper': the header `mmweb_appid: wx_webfilehelper`, and neither mod=desktop nor the UOS
+   * headers (the File Transfer web is a web page, not the desktop client; §14). Default 'web'.
+   */
+  app?: WebApp;
 }
 
 function queryNames(uri: string): Set<string> {
@@ -278,6 +290,7 @@ function queryNames(uri: string): Set<string> {
 /**
  * GET the redirect_uri (§2.4) plus `fun=new&version=v2` (and `mod=desktop` in desktop mode), each
  * only when not already present. Redirects are not followed: the UOS variant answers 301 with the body.
+ * For the File Transfer web: `fun=new&version=v2` and the `mmweb_appid` header only (§14).
  */
 export function buildNewLoginPageRequest(o: NewLoginPageOptions): HttpRequestSpec {
   if (!isHttpUrl(o.redirectUri)) {
@@ -286,17 +299,20 @@ export function buildNewLoginPageRequest(o: NewLoginPageOptions): HttpRequestSpe
   const hashAt = o.redirectUri.indexOf('#');
   const uri = hashAt < 0 ? o.redirectUri : o.redirectUri.slice(0, hashAt);
   const present = queryNames(uri);
+  const fileHelper = o.app === 'filehelper';
   const extra: string[] = [];
   if (!present.has('fun')) extra.push('fun=new');
   if (!present.has('version')) extra.push('version=v2');
-  if (o.desktop && !present.has('mod')) extra.push('mod=desktop');
+  if (o.desktop && !fileHelper && !present.has('mod')) extra.push('mod=desktop');
   let url = uri;
   if (extra.length > 0) {
     const sep = !uri.includes('?') ? '?' : uri.endsWith('?') || uri.endsWith('&') ? '' : '&';
     url = `${uri}${sep}${extra.join('&')}`;
   }
   const spec: HttpRequestSpec = { endpoint: 'webwxnewloginpage', method: 'GET', url, followRedirects: false };
-  if (o.uos) {
+  const marker = appMarkerHeaders(o);
+  if (marker) spec.headers = { ...marker };
+  else if (o.uos) {
     spec.headers = { 'client-version': UOS_CLIENT_VERSION, extspam: o.uos.extspam, referer: UOS_REFERER };
   }
   return spec;

@@ -6,6 +6,7 @@ import type { HttpRequestSpec } from './http-request.js';
 import { assertOk, numberOr, parseJsonReply, stringOr } from './json-reply.js';
 import { buildBaseRequest, mmwebwxUrl, preEncoded, type QueryValue } from './request-ids.js';
 import type { SessionContext } from './session-context.js';
+import { appMarkerHeaders, appMarkerQuery, withAppMarker } from './web-app.js';
 import type { BaseRequest, BaseResponse } from './wire-types.js';
 
 /** Chunk size of webwxuploadmedia (§6.1). */
@@ -192,6 +193,11 @@ export function uploadMediaUrl(ctx: SessionContext): string {
   return mmwebwxUrl(ctx.hosts.file, 'webwxuploadmedia', [['f', 'json']]);
 }
 
+/** The headers of every webwxuploadmedia part: the app marker of a File Transfer session (§14), else none. */
+export function uploadMediaHeaders(ctx: SessionContext): Record<string, string> {
+  return { ...appMarkerHeaders(ctx) };
+}
+
 export interface UploadMediaReply {
   BaseResponse: BaseResponse;
   MediaId: string;
@@ -226,7 +232,8 @@ export interface CheckUploadInit {
 
 /**
  * `POST ${main}/<endpoint>?<pairs>&lang=&pass_ticket=` with the JSON body `{BaseRequest, ...fields}`:
- * the shape of the media JSON calls (checkupload, the send endpoints, revoke).
+ * the shape of the media JSON calls (checkupload, the send endpoints, revoke), with the app marker
+ * header of a File Transfer session (§14).
  */
 export function mainJsonPost(
   ctx: SessionContext,
@@ -235,7 +242,7 @@ export function mainJsonPost(
   fields: Record<string, unknown>,
   pairs: Array<[string, QueryValue]> = [],
 ): HttpRequestSpec {
-  return {
+  return withAppMarker(ctx, {
     endpoint,
     method: 'POST',
     url: mmwebwxUrl(ctx.hosts.main, endpoint, [
@@ -244,7 +251,7 @@ export function mainJsonPost(
       ['pass_ticket', preEncoded(ctx.credentials.passTicket)],
     ]),
     body: { kind: 'json', value: { BaseRequest: buildBaseRequest(ctx.credentials, deviceId), ...fields } },
-  };
+  });
 }
 
 /** §6.2: `POST ${main}/webwxcheckupload` body `{BaseRequest, FromUserName, ToUserName, FileSize, FileMd5, FileName, FileType: 7}`. */
@@ -303,10 +310,14 @@ function skeyPair(ctx: SessionContext): [string, QueryValue] {
   return ['skey', ctx.credentials.skey];
 }
 
-/** webwxgetmsgimg: `MsgID`, `skey`, and `type=slave` (thumbnail) or `type=big` (emoticons). */
+/**
+ * webwxgetmsgimg: `MsgID`, `skey`, and `type=slave` (thumbnail) or `type=big` (emoticons); a File
+ * Transfer session adds `mmweb_appid` (§14).
+ */
 export function buildGetMsgImgSpec(ctx: SessionContext, msgId: string, type?: 'slave' | 'big'): DownloadSpec {
   const pairs: Array<[string, QueryValue]> = [['MsgID', msgId], skeyPair(ctx)];
   if (type) pairs.push(['type', type]);
+  pairs.push(...appMarkerQuery(ctx));
   return {
     endpoint: 'webwxgetmsgimg',
     url: mmwebwxUrl(ctx.hosts.main, 'webwxgetmsgimg', pairs),
@@ -342,7 +353,7 @@ export interface GetMediaInit {
   dataTicket: string;
 }
 
-/** webwxgetmedia on the file host, with the official client's parameters. */
+/** webwxgetmedia on the file host, with the official client's parameters (+ `sid` and `mmweb_appid` for a File Transfer session, §14). */
 export function buildGetMediaSpec(ctx: SessionContext, o: GetMediaInit): DownloadSpec {
   return {
     endpoint: 'webwxgetmedia',
@@ -353,6 +364,9 @@ export function buildGetMediaSpec(ctx: SessionContext, o: GetMediaInit): Downloa
       ['fromuser', o.fromUser],
       ['pass_ticket', preEncoded(ctx.credentials.passTicket)],
       ['webwx_data_ticket', o.dataTicket],
+      // The File Transfer web's clients also send sid (§14).
+      ...(ctx.app === 'filehelper' ? [['sid', ctx.credentials.sid] as [string, QueryValue]] : []),
+      ...appMarkerQuery(ctx),
     ]),
     headers: {},
   };

@@ -3,6 +3,7 @@ import { type HttpRequestSpec, lastValueMemo } from './http-request.js';
 import { assertOk, parseJsonReply, stringOr } from './json-reply.js';
 import { buildBaseRequest, mmwebwxUrl, preEncoded } from './request-ids.js';
 import type { SessionContext } from './session-context.js';
+import { withAppMarker } from './web-app.js';
 import type { OutgoingMsg, SendMsgReply } from './wire-types.js';
 
 export interface SendTextOptions {
@@ -18,7 +19,8 @@ export interface SendTextOptions {
 
 /**
  * `POST ${main}/webwxsendmsg?lang=&pass_ticket=` with body
- * `{BaseRequest, Msg:{Type:1, Content, FromUserName, ToUserName, LocalID, ClientMsgId}, Scene:0}`.
+ * `{BaseRequest, Msg:{Type:1, Content, FromUserName, ToUserName, LocalID, ClientMsgId}, Scene:0}`,
+ * plus the app marker (§14).
  */
 export function buildSendTextRequest(ctx: SessionContext, o: SendTextOptions): HttpRequestSpec {
   const msg: OutgoingMsg = {
@@ -29,7 +31,7 @@ export function buildSendTextRequest(ctx: SessionContext, o: SendTextOptions): H
     LocalID: o.clientMsgId,
     ClientMsgId: o.clientMsgId,
   };
-  return {
+  return withAppMarker(ctx, {
     endpoint: 'webwxsendmsg',
     method: 'POST',
     url: sendMsgUrl([ctx.hosts.main, ctx.lang, ctx.credentials.passTicket], () =>
@@ -42,7 +44,7 @@ export function buildSendTextRequest(ctx: SessionContext, o: SendTextOptions): H
       kind: 'json',
       value: { BaseRequest: buildBaseRequest(ctx.credentials, o.deviceId), Msg: msg, Scene: 0 },
     },
-  };
+  });
 }
 
 const sendMsgUrl = lastValueMemo<string>();

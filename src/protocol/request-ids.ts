@@ -2,6 +2,7 @@
  * Request conventions (PROTOCOL.md §3): DeviceID, ClientMsgId/LocalID, the `r`/`rr` parameters,
  * BaseRequest, SyncKey formatting, and the small query/URL helpers every builder shares.
  */
+import { ParseError } from '../errors.js';
 import type { Credentials } from './session-context.js';
 import { MMWEBWX } from './session-context.js';
 import type { BaseRequest, SyncKey } from './wire-types.js';
@@ -136,6 +137,20 @@ export function encodePathSegment(segment: string): string {
     .replace(/%3D/g, '=')
     .replace(/%2B/g, '+')
     .replace(/%40/g, '@');
+}
+
+/** The login poll's redirect_uri as a URL: ParseError('login') unless it is an http(s) URL with a host. */
+export function parseRedirectUri(redirectUri: string): URL {
+  let url: URL;
+  try {
+    url = new URL(redirectUri);
+  } catch (cause) {
+    throw new ParseError('login', 'redirect_uri is not a URL', redirectUri, { cause });
+  }
+  if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.hostname === '') {
+    throw new ParseError('login', 'redirect_uri is not an http(s) URL', redirectUri);
+  }
+  return url;
 }
 
 export function stripTrailingSlash(base: string): string {

@@ -23,12 +23,23 @@ export interface Credentials {
   passTicket: string;
 }
 
+/**
+ * Which web app a session belongs to (§14): the main Web WeChat page, or the File Transfer web
+ * (filehelper.weixin.qq.com, appid `wx_webfilehelper`).
+ */
+export type WebApp = 'web' | 'filehelper';
+
 export interface SessionContext {
   hosts: Hosts;
   credentials: Credentials;
   lang: string;
   /** UOS/desktop mode: adds mod=desktop where the desktop build does. */
   desktop: boolean;
+  /**
+   * The web app of the session; absent means 'web'. 'filehelper' makes the builders add the
+   * `mmweb_appid` marker (web-app.ts, §14).
+   */
+  app?: WebApp;
 }
 
 export const MMWEBWX = '/cgi-bin/mmwebwx-bin';

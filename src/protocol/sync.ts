@@ -26,6 +26,7 @@ import {
   rParam,
 } from './request-ids.js';
 import type { SessionContext } from './session-context.js';
+import { appMarkerQuery, withAppMarker } from './web-app.js';
 import type { SyncCheckResult, SyncKey, SyncReply } from './wire-types.js';
 
 export interface SyncCheckOptions {
@@ -41,15 +42,16 @@ export interface SyncCheckOptions {
 
 /**
  * `GET ${push}/synccheck?r=<ms>&skey=&sid=&uin=&deviceid=&synckey=<k_v|…>&_=<ms>`, every value
- * URL-encoded. Must be sent with the session cookies (without them the server answers 1102).
+ * URL-encoded (a File Transfer session adds `&mmweb_appid=wx_webfilehelper` after synckey, §14).
+ * Must be sent with the session cookies (without them the server answers 1102).
  */
 export function buildSyncCheckRequest(ctx: SessionContext, o: SyncCheckOptions): HttpRequestSpec {
   const { credentials } = ctx;
   const ms = Math.floor(o.nowMs);
   const host = o.pushHost ?? ctx.hosts.push;
   // `${push}/…/synccheck?r=` and `skey=…&sid=…&uin=…&deviceid=…` (the same for a whole session).
-  const [path, session] = syncCheckParts(
-    [host, credentials.skey, credentials.sid, credentials.uin, o.deviceId],
+  const [path, session, marker] = syncCheckParts(
+    [host, credentials.skey, credentials.sid, credentials.uin, o.deviceId, ctx.app ?? 'web'],
     () => [
       `${mmwebwxUrl(host, 'synccheck')}?r=`,
       buildQuery([
@@ -58,18 +60,25 @@ export function buildSyncCheckRequest(ctx: SessionContext, o: SyncCheckOptions):
         ['uin', credentials.uin],
         ['deviceid', o.deviceId],
       ]),
+      markerSuffix(ctx),
     ],
   );
   const synckey = buildQuery([['synckey', formatSyncKey(o.syncKey)]]);
   return {
     endpoint: 'synccheck',
     method: 'GET',
-    url: `${path}${ms}&${session}&${synckey}&_=${ms}`,
+    url: `${path}${ms}&${session}&${synckey}${marker}&_=${ms}`,
     timeoutMs: o.timeoutMs ?? LONG_POLL_TIMEOUT_MS,
   };
 }
 
-const syncCheckParts = lastValueMemo<readonly [string, string]>();
+/** `&mmweb_appid=…` for a File Transfer session, '' otherwise. */
+function markerSuffix(ctx: SessionContext): string {
+  const pairs = appMarkerQuery(ctx);
+  return pairs.length === 0 ? '' : `&${buildQuery(pairs)}`;
+}
+
+const syncCheckParts = lastValueMemo<readonly [string, string, string]>();
 const syncUrl = lastValueMemo<string>();
 
 const CANONICAL_SYNCCHECK = /^\s*window\.synccheck=\{retcode:"(\d{1,10})",selector:"(\d{1,10})"\};?\s*$/;
@@ -102,13 +111,14 @@ export function parseSyncCheckReply(text: string): SyncCheckResult {
 /**
  * `POST ${main}/webwxsync?sid=&skey=&lang=&pass_ticket=` with body `{BaseRequest, SyncKey, rr}`;
  * SyncKey is the whole object last received from webwxinit/webwxsync (not the synccheck string).
+ * A File Transfer session adds the `mmweb_appid` header (§14).
  */
 export function buildSyncRequest(
   ctx: SessionContext,
   o: { deviceId: string; syncKey: SyncKey; nowMs: number },
 ): HttpRequestSpec {
   const { credentials } = ctx;
-  return {
+  return withAppMarker(ctx, {
     endpoint: 'webwxsync',
     method: 'POST',
     url: syncUrl([ctx.hosts.main, credentials.sid, credentials.skey, ctx.lang, credentials.passTicket], () =>
@@ -127,7 +137,7 @@ export function buildSyncRequest(
         rr: rParam(o.nowMs),
       },
     },
-  };
+  });
 }
 
 /**

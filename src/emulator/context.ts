@@ -3,6 +3,7 @@
  */
 import type { Logger } from '../logger.js';
 import type { Emitter } from './events.js';
+import { fileHelperRefusal } from './filehelper-app.js';
 import type { HoldRegistry } from './holds.js';
 import type { MsgIdSource } from './ids.js';
 import type { QrStore } from './qr-store.js';
@@ -70,7 +71,8 @@ function passTicketMatches(s: Session, value: string | undefined): boolean {
 /**
  * The session a request belongs to: from the JSON BaseRequest (Uin string or number, DeviceID
  * ignored), else from the query/form (sid, uin, skey) and the wxsid/wxuin cookies.
- * Unknown or mismatched credentials answer 1101; a dead session its end code. `body` stands for the
+ * Unknown or mismatched credentials answer 1101; a dead session its end code; a File Transfer session
+ * without its marker, or on a group/contact endpoint, the Ret filehelper-app.ts chose. `body` stands for the
  * JSON body when the request carries its BaseRequest elsewhere (a multipart upload's form field).
  */
 export function authenticate(ctx: EmulatorContext, req: EmuRequest, body: unknown = req.json()): Auth {
@@ -97,5 +99,10 @@ export function authenticate(ctx: EmulatorContext, req: EmuRequest, body: unknow
   if (skey && skey !== session.skey) return { ok: false, ret: 1101 };
   if (session.state === 'ended') return { ok: false, ret: session.endCode ?? 1101 };
   if (!passTicketMatches(session, req.queryParam('pass_ticket'))) return { ok: false, ret: 1 };
+  if (session.app === 'filehelper') {
+    // The mmweb_appid marker where §14 puts it; no group or contact management (filehelper-app.ts).
+    const refused = fileHelperRefusal(req);
+    if (refused !== undefined) return { ok: false, ret: refused };
+  }
   return { ok: true, session };
 }

@@ -26,6 +26,8 @@ export type {
   Emulator,
   EmulatorOptions,
   EmulatorTiming,
+  FileHelperInput,
+  FileHelperWriteResult,
   InjectedMessage,
   LogoutEvent,
   Phone,
@@ -38,6 +40,7 @@ export type {
   SessionEndReason,
   SessionInfo,
   StatusNotifyRecord,
+  WebApp,
 } from './types.js';
 export { DEFAULT_TIMING } from './types.js';
 export { emojiToSpan, encodeMessageText, REFUSAL_MESSAGE } from './wire-format.js';

@@ -204,6 +204,38 @@ function stripControls(s: string): string {
   return s.replace(XML_CONTROLS, '');
 }
 
+/** One phone media message before it is queued: its MsgId, the stored bytes, the Content and fields. */
+export interface StoredPhoneMedia {
+  msgId: string;
+  createTime: number;
+  media: StoredMedia;
+  msgType: number;
+  /** The §9.5 XML as the wire carries it (escaped). */
+  content: string;
+  fields: Partial<WireMessage>;
+}
+
+/**
+ * Stores the bytes of a phone media message (downloadable by its MsgId and MediaId) and shapes its
+ * §9.5 entry; `senderId` is the stable id the XML names as its sender.
+ */
+export async function storePhoneMedia(
+  ctx: EmulatorContext,
+  kind: PhoneMediaKind,
+  input: PhoneMediaInput,
+  senderId: string,
+): Promise<StoredPhoneMedia> {
+  const source = input.data ?? input.path;
+  if (source === undefined) fail('input needs "data" (a Buffer) or "path"');
+  const { store } = mediaStateOf(ctx);
+  const media = await store.addPhoneMedia(source, input.fileName ?? DEFAULT_NAMES[kind], input.thumbnail);
+  const msgId = ctx.msgIds.take();
+  store.link(msgId, media);
+  const createTime = Math.floor(Date.now() / 1000);
+  const { xml, fields } = entryFor(kind, media, input, senderId, msgId);
+  return { msgId, createTime, media, msgType: MSG_TYPES[kind], content: wireXml(xml), fields };
+}
+
 async function sendMedia(
   ctx: EmulatorContext,
   kind: PhoneMediaKind,
@@ -219,18 +251,10 @@ async function sendMedia(
   if (room === undefined && sender.kind === 'stranger') {
     fail(`"${sender.id}" is not a friend; strangers can only speak in rooms`);
   }
-  const source = input.data ?? input.path;
-  if (source === undefined) fail('input needs "data" (a Buffer) or "path"');
-  const { store } = mediaStateOf(ctx);
-  const media = await store.addPhoneMedia(source, input.fileName ?? DEFAULT_NAMES[kind], input.thumbnail);
-  const msgId = ctx.msgIds.take();
-  store.link(msgId, media);
-  const createTime = Math.floor(Date.now() / 1000);
-  const { xml, fields } = entryFor(kind, media, input, sender.id, msgId);
-  const content = wireXml(xml);
-  const sessions = ctx.sessions.active();
-  for (const s of sessions) {
-    s.enqueue({
+  const { msgId, createTime, media, content, fields } = await storePhoneMedia(ctx, kind, input, sender.id);
+  let deliveredTo = 0;
+  for (const s of ctx.sessions.active()) {
+    const queued = s.enqueue({
       ...wireMessage({
         msgId,
         from: s.names.userName(room?.id ?? sender.id),
@@ -241,6 +265,7 @@ async function sendMedia(
       }),
       ...fields,
     });
+    if (queued) deliveredTo += 1;
   }
   rememberPhoneMessage(ctx, msgId, sender.id, room?.id);
   const injected: InjectedMedia = {
@@ -249,8 +274,8 @@ async function sendMedia(
     from: sender.id,
     kind,
     msgType: MSG_TYPES[kind],
-    media: mediaView(store, media),
-    deliveredTo: sessions.length,
+    media: mediaView(mediaStateOf(ctx).store, media),
+    deliveredTo,
   };
   if (room !== undefined) injected.room = room.id;
   return injected;

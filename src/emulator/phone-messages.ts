@@ -187,13 +187,13 @@ export function sendPhoneMessage(ctx: EmulatorContext, input: PhoneMessageInput)
   const createTime = Math.floor(Date.now() / 1000);
   const ticket = input.kind === 'friend-request' ? `v2_${hex(32)}@stranger` : undefined;
   const displayName = room?.displayNames.get(sender.id) || sender.nickName;
-  const sessions = ctx.sessions.active();
+  let deliveredTo = 0;
   const msgType = kindEntry(input, {
     ...placeholderContext(msgId, createTime, sender),
     card,
     ticket,
   }).msgType;
-  for (const s of sessions) {
+  for (const s of ctx.sessions.active()) {
     const k: KindContext = {
       msgId,
       createTime,
@@ -209,7 +209,7 @@ export function sendPhoneMessage(ctx: EmulatorContext, input: PhoneMessageInput)
     const inRoom = room !== undefined && input.kind !== 'friend-request';
     const content =
       inRoom && entry.prefixed ? groupContent(s.names.userName(sender.id), entry.content) : entry.content;
-    s.enqueue({
+    const queued = s.enqueue({
       ...wireMessage({
         msgId,
         from: inRoom ? s.names.userName(room.id) : s.names.userName(sender.id),
@@ -220,6 +220,7 @@ export function sendPhoneMessage(ctx: EmulatorContext, input: PhoneMessageInput)
       }),
       ...entry.fields,
     });
+    if (queued) deliveredTo += 1;
   }
   if (input.kind !== 'friend-request' && input.kind !== 'revoke')
     rememberPhoneMessage(ctx, msgId, sender.id, room?.id);
@@ -229,7 +230,7 @@ export function sendPhoneMessage(ctx: EmulatorContext, input: PhoneMessageInput)
     kind: input.kind,
     msgType,
     from: sender.id,
-    deliveredTo: sessions.length,
+    deliveredTo,
   };
   if (room !== undefined) result.room = room.id;
   if (ticket !== undefined) {

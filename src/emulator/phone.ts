@@ -5,10 +5,13 @@
 import { type EmulatorContext, endSession } from './context.js';
 import type { PhoneMedia } from './media-types.js';
 import type { PhoneMessageInput } from './message-kinds.js';
+import { writeToFileHelper } from './phone-filehelper.js';
 import { createPhoneMedia } from './phone-media.js';
 import { type PhoneMessageResult, rememberPhoneMessage, sendPhoneMessage } from './phone-messages.js';
 import { createPhoneWorld, type PhoneWorld } from './phone-world.js';
 import type {
+  FileHelperInput,
+  FileHelperWriteResult,
   InjectedMessage,
   Phone,
   PhoneEventName,
@@ -103,9 +106,9 @@ export class EmulatorPhone implements Phone {
     const msgId = this.ctx.msgIds.take();
     const createTime = Math.floor(Date.now() / 1000);
     const text = encodeMessageText(input.text);
-    const sessions = this.ctx.sessions.active();
-    for (const s of sessions) {
-      s.enqueue(
+    let deliveredTo = 0;
+    for (const s of this.ctx.sessions.active()) {
+      const queued = s.enqueue(
         wireTextMessage({
           msgId,
           from: s.names.userName(room?.id ?? sender.id),
@@ -115,6 +118,7 @@ export class EmulatorPhone implements Phone {
           createTime,
         }),
       );
+      if (queued) deliveredTo += 1;
     }
     rememberPhoneMessage(this.ctx, msgId, sender.id, room?.id);
     const injected: InjectedMessage = {
@@ -122,7 +126,7 @@ export class EmulatorPhone implements Phone {
       createTime,
       from: sender.id,
       text: input.text,
-      deliveredTo: sessions.length,
+      deliveredTo,
     };
     if (room !== undefined) injected.room = room.id;
     return injected;
@@ -130,6 +134,10 @@ export class EmulatorPhone implements Phone {
 
   sendMessage(input: PhoneMessageInput): PhoneMessageResult {
     return sendPhoneMessage(this.ctx, input);
+  }
+
+  writeToFileHelper(input: FileHelperInput): Promise<FileHelperWriteResult> {
+    return writeToFileHelper(this.ctx, input);
   }
 
   sent(): SentRecord[] {

@@ -3,7 +3,7 @@
  * Each state change wakes the login polls held on that uuid.
  */
 import { newTicket, newUuid } from './ids.js';
-import type { QrInfo, QrState } from './types.js';
+import type { QrInfo, QrState, WebApp } from './types.js';
 
 export interface QrEntry {
   uuid: string;
@@ -11,6 +11,10 @@ export interface QrEntry {
   createdAt: number;
   push: boolean;
   desktop: boolean;
+  /** The app jslogin's appid named. */
+  app: WebApp;
+  /** File Transfer QRs: the entry host jslogin's redirect_uri named, if one of §14's (proxy mode). */
+  entryHost: string | undefined;
   /** Single-use login ticket, minted on confirmation. */
   ticket: string | undefined;
   ticketUsed: boolean;
@@ -28,7 +32,7 @@ export class QrStore {
 
   constructor(private readonly expiryMs: () => number) {}
 
-  create(options: { push: boolean; desktop: boolean }): QrEntry {
+  create(options: { push: boolean; desktop: boolean; app?: WebApp; entryHost?: string }): QrEntry {
     let uuid = newUuid();
     while (this.entries.has(uuid)) uuid = newUuid();
     const e: QrEntry = {
@@ -37,6 +41,8 @@ export class QrStore {
       createdAt: Date.now(),
       push: options.push,
       desktop: options.desktop,
+      app: options.app ?? 'web',
+      entryHost: options.entryHost,
       ticket: undefined,
       ticketUsed: false,
       scanTime: 0,
@@ -100,5 +106,12 @@ export class QrStore {
 }
 
 export function info(e: QrEntry): QrInfo {
-  return { uuid: e.uuid, state: e.state, createdAt: e.createdAt, push: e.push, desktop: e.desktop };
+  return {
+    uuid: e.uuid,
+    state: e.state,
+    createdAt: e.createdAt,
+    push: e.push,
+    desktop: e.desktop,
+    app: e.app,
+  };
 }

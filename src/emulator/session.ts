@@ -7,9 +7,10 @@
  * unacknowledged messages again.
  */
 import type { SyncKey, WireMessage } from '../protocol/wire-types.js';
+import { isFileHelperMessage } from './filehelper-app.js';
 import { newAuthTicket, newDataTicket, newRawPassTicket, newSid, newSkey, newUvid } from './ids.js';
 import { SessionNames } from './session-names.js';
-import type { SessionEndReason, SessionInfo } from './types.js';
+import type { SessionEndReason, SessionInfo, WebApp } from './types.js';
 import type { World } from './world.js';
 
 /** How many acknowledged messages a session remembers for the 'redeliver' fault. */
@@ -56,6 +57,8 @@ export class Session {
     readonly uin: number,
     readonly desktop: boolean,
     private readonly world: World,
+    /** 'filehelper': a File Transfer web session (filehelper-app.ts), which queues only that chat. */
+    readonly app: WebApp = 'web',
   ) {
     this.names = new SessionNames(world);
   }
@@ -98,11 +101,17 @@ export class Session {
     return seq < 0 ? 0 : Math.min(seq, this.lastSeq);
   }
 
-  enqueue(msg: WireMessage): void {
+  /**
+   * Queues a message; false when the session does not take it: a File Transfer session takes only
+   * messages From or To filehelper, whichever phone path queues them.
+   */
+  enqueue(msg: WireMessage): boolean {
+    if (this.app === 'filehelper' && !isFileHelperMessage(msg.FromUserName, msg.ToUserName)) return false;
     this.lastSeq += 1;
     this.queue.push({ seq: this.lastSeq, msg });
     this.lastMessageTime = Math.max(this.lastMessageTime, msg.CreateTime);
     this.wake();
+    return true;
   }
 
   /** Is anything queued beyond what a client holding this key-1 sequence has? */
@@ -166,6 +175,7 @@ export class Session {
       endCode: this.endCode,
       endReason: this.endReason,
       desktop: this.desktop,
+      app: this.app,
       createdAt: this.createdAt,
       selfUserName: this.selfUserName,
       pendingMessages: this.queue.length,
@@ -187,9 +197,9 @@ export class SessionStore {
   /** uins that completed a login: webwxpushloginurl accepts them. */
   readonly knownUins = new Set<number>();
 
-  create(uin: number, desktop: boolean, world: World): Session {
+  create(uin: number, desktop: boolean, world: World, app: WebApp = 'web'): Session {
     this.counter += 1;
-    const s = new Session(`s${this.counter}`, uin, desktop, world);
+    const s = new Session(`s${this.counter}`, uin, desktop, world, app);
     this.bySid.set(s.sid, s);
     this.bySkey.set(s.skey, s);
     this.order.push(s);

@@ -65,6 +65,12 @@ export interface Emulator {
   close(): Promise<void>;
 }
 
+/**
+ * The web app a QR code and a session belong to: the main Web WeChat page, or the File Transfer web
+ * (appid `wx_webfilehelper`, PROTOCOL.md §14).
+ */
+export type WebApp = 'web' | 'filehelper';
+
 export type QrState = 'waiting' | 'scanned' | 'confirmed' | 'cancelled' | 'expired';
 
 export interface QrInfo {
@@ -76,6 +82,8 @@ export interface QrInfo {
   push: boolean;
   /** jslogin's redirect_uri carried mod=desktop. */
   desktop: boolean;
+  /** The app the QR logs into, from jslogin's appid (docs/emulator.md "File Transfer web"). */
+  app: WebApp;
 }
 
 export interface InjectedMessage {
@@ -136,6 +144,8 @@ export interface SessionInfo {
   endCode: number | undefined;
   endReason: SessionEndReason | undefined;
   desktop: boolean;
+  /** 'filehelper': a File Transfer web session, which sees only the File Transfer chat. */
+  app: WebApp;
   /** ms since the epoch. */
   createdAt: number;
   selfUserName: string;
@@ -170,6 +180,23 @@ export interface SendTextInput {
   room?: string;
 }
 
+/**
+ * What the phone writes into its File Transfer chat (as the account itself): a text, or an image or a
+ * file with its bytes.
+ */
+export type FileHelperInput =
+  | { text: string }
+  | { kind: 'image' | 'file'; bytes: Uint8Array; fileName?: string };
+
+export interface FileHelperWriteResult {
+  /** 19 digits, the same in every session. */
+  msgId: string;
+  /** unix seconds. */
+  createTime: number;
+  /** How many active sessions (File Transfer and main web) queued it. */
+  deliveredTo: number;
+}
+
 /** The phone: QR codes, messages, sessions, and world changes (PhoneWorld, phone-world.ts). */
 export interface Phone extends PhoneWorld, PhoneMedia {
   qrCodes(): QrInfo[];
@@ -182,6 +209,12 @@ export interface Phone extends PhoneWorld, PhoneMedia {
   sendText(input: SendTextInput): InjectedMessage;
   /** Any non-media kind: card, location, link, music, mini-program, app, red-packet, transfer, friend-request, revoke, system, voip. */
   sendMessage(input: PhoneMessageInput): PhoneMessageResult;
+  /**
+   * Writes into the File Transfer chat as the account on the phone (From the session's own UserName,
+   * To 'filehelper'): text (MsgType 1), image (3) or file (49/6), media downloadable. Every active
+   * session of the account gets it, File Transfer and main web alike.
+   */
+  writeToFileHelper(input: FileHelperInput): Promise<FileHelperWriteResult>;
   sent(): SentRecord[];
   /** The first record matching predicate not returned by an earlier waitForSent; waits if none. */
   waitForSent(predicate?: (r: SentRecord) => boolean, options?: { timeoutMs?: number }): Promise<SentRecord>;

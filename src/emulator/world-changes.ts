@@ -12,6 +12,7 @@
 import { emptyRecommendInfo } from '../protocol/wire-defaults.js';
 import type { WireContact } from '../protocol/wire-types.js';
 import type { EmulatorContext } from './context.js';
+import { FILEHELPER } from './filehelper-app.js';
 import { hex } from './ids.js';
 import type { Session } from './session.js';
 import { type SystemTextEvent, type SystemTextLang, systemText } from './system-texts.js';
@@ -54,6 +55,11 @@ export interface RoomInvitation {
 interface Pending {
   mod: Set<string>;
   del: Set<string>;
+}
+
+/** The changed ids a session hears of: a File Transfer session knows filehelper alone (§14). */
+function seenBy(s: Session, ids: readonly string[]): readonly string[] {
+  return s.app === 'filehelper' ? ids.filter((id) => id === FILEHELPER) : ids;
 }
 
 /** The changes of one world, shared by routes and phone. */
@@ -101,7 +107,7 @@ export class WorldChanges {
   markChanged(ids: readonly string[]): void {
     for (const s of this.ctx.sessions.active()) {
       const p = this.#pendingOf(s);
-      for (const id of ids) {
+      for (const id of seenBy(s, ids)) {
         p.del.delete(id);
         p.mod.add(id);
       }
@@ -113,7 +119,7 @@ export class WorldChanges {
   markDeleted(ids: readonly string[]): void {
     for (const s of this.ctx.sessions.active()) {
       const p = this.#pendingOf(s);
-      for (const id of ids) {
+      for (const id of seenBy(s, ids)) {
         p.mod.delete(id);
         p.del.add(id);
       }

@@ -92,6 +92,11 @@ export async function login(emu: Emulator, options: { uos?: boolean } = {}): Pro
       }
     : {};
   const page = await browser.get(`${m[1]}&fun=new&version=v2`, { headers });
+  return loggedIn(browser, uuid, page, m[1]!);
+}
+
+/** The session a login page's XML names (throws when it names none). */
+export function loggedIn(browser: Browser, uuid: string, page: Raw, redirectUri: string): LoggedIn {
   const skey = xmlTag(page.text, 'skey');
   const sid = xmlTag(page.text, 'wxsid');
   const uin = xmlTag(page.text, 'wxuin');
@@ -105,7 +110,7 @@ export async function login(emu: Emulator, options: { uos?: boolean } = {}): Pro
     passTicket,
     baseRequest: { Uin: Number(uin), Sid: sid, Skey: skey, DeviceID: 'e123456789012345' },
     loginPage: page,
-    redirectUri: m[1]!,
+    redirectUri,
   };
 }
 

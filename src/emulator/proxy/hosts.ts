@@ -29,8 +29,29 @@ const EXTRA_HOSTS: readonly string[] = [
   'wechat.com',
 ];
 
+/**
+ * The File Transfer web's entry hosts (§14) and the family each belongs to (its login and file hosts).
+ * A request to one is served as that entry host: its origin and its cookies' Domain.
+ */
+const FILEHELPER_ENTRY_HOSTS: readonly { entry: string; main: string }[] = [
+  { entry: 'filehelper.weixin.qq.com', main: 'wx.qq.com' },
+  { entry: 'szfilehelper.weixin.qq.com', main: 'wx2.qq.com' },
+  { entry: 'cmfilehelper.weixin.qq.com', main: 'wx8.qq.com' },
+];
+
+/** Is `host` one of the File Transfer web's entry hosts? */
+export function isFileHelperEntryHost(host: string): boolean {
+  return FILEHELPER_ENTRY_HOSTS.some((f) => f.entry === host);
+}
+
+/** The File Transfer entry host of a family (by its main host); filehelper.weixin.qq.com for the others. */
+export function fileHelperEntryHostFor(mainHost: string): string {
+  return (FILEHELPER_ENTRY_HOSTS.find((f) => f.main === mainHost) ?? FILEHELPER_ENTRY_HOSTS[0]!).entry;
+}
+
 function buildServedHosts(): ReadonlySet<string> {
   const out = new Set<string>(EXTRA_HOSTS);
+  for (const f of FILEHELPER_ENTRY_HOSTS) out.add(f.entry);
   for (const f of FAMILIES) {
     out.add(f.main);
     for (const prefix of ['login', 'file', 'webpush']) out.add(`${prefix}.${f.main}`);
@@ -60,6 +81,11 @@ export interface PublicHost {
   mainHost: string;
   /** Where the family's shared cookie (webwx_data_ticket) lives: '.qq.com' (§11). */
   cookieDomain: string;
+  /**
+   * A File Transfer entry host (§14), served as itself: the origin the emulator speaks as and the
+   * Domain of its session cookies. Absent for every other host.
+   */
+  entryHost?: string;
 }
 
 /**
@@ -69,6 +95,11 @@ export interface PublicHost {
 export function publicHostFor(hostPort: string): PublicHost {
   const host = normalizeHost(hostPort);
   const pick = (main: string) => FAMILIES.find((f) => f.main === main)!;
+  const entry = FILEHELPER_ENTRY_HOSTS.find((f) => f.entry === host);
+  if (entry !== undefined) {
+    const family = pick(entry.main);
+    return { host, mainHost: family.main, cookieDomain: family.cookieDomain, entryHost: host };
+  }
   let family = pick('wx.qq.com');
   if (host.endsWith('wechat.com'))
     family = pick(/(^|\.)web2\.wechat\.com$/.test(host) ? 'web2.wechat.com' : 'web.wechat.com');

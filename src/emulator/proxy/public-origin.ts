@@ -9,9 +9,13 @@ import type { EmuRequest } from '../server.js';
 
 const HOST_HEADER = /^(?:[a-z0-9.-]+|\[[0-9a-f:.]+\])(?::\d{1,5})?$/i;
 
-/** The origin of the main host this request stands for: 'https://wx.qq.com' or 'http://127.0.0.1:PORT'. */
+/**
+ * The origin of the main host this request stands for: 'https://wx.qq.com' (a File Transfer entry
+ * host stands for itself: 'https://filehelper.weixin.qq.com') or 'http://127.0.0.1:PORT'.
+ */
 export function publicOrigin(ctx: EmulatorContext, req: EmuRequest): string {
-  if (req.publicHost !== undefined) return `https://${req.publicHost.mainHost}`;
+  const ph = req.publicHost;
+  if (ph !== undefined) return `https://${ph.entryHost ?? ph.mainHost}`;
   const host = req.headers.host;
   return host !== undefined && HOST_HEADER.test(host) ? `http://${host}` : ctx.baseUrl;
 }
@@ -22,13 +26,14 @@ export function qrLinkOrigin(ctx: EmulatorContext, req: EmuRequest): string {
 }
 
 /**
- * Scope a Set-Cookie value as the real server does (§11): `Domain=<main host>; Secure`, and
+ * Scope a Set-Cookie value as the real server does (§11): `Domain=<main host>; Secure` (the entry
+ * host itself for a File Transfer entry host, §14), and
  * `Domain=.qq.com` (`.wechat.com`) for webwx_data_ticket. Direct requests keep host-only cookies.
  */
 export function scopeCookie(req: EmuRequest, setCookie: string): string {
   const ph = req.publicHost;
   if (ph === undefined) return setCookie;
   const name = setCookie.slice(0, setCookie.indexOf('='));
-  const domain = name === 'webwx_data_ticket' ? ph.cookieDomain : ph.mainHost;
+  const domain = name === 'webwx_data_ticket' ? ph.cookieDomain : (ph.entryHost ?? ph.mainHost);
   return `${setCookie}; Domain=${domain}; Secure`;
 }

@@ -9,17 +9,29 @@ import type {
   WireMember,
 } from '../../protocol/wire-types.js';
 import { authenticate, type EmulatorContext } from '../context.js';
+import { FILEHELPER } from '../filehelper-app.js';
 import { type EmuRequest, jsonReply, type Reply, type Router, textReply } from '../server.js';
 import type { Session } from '../session.js';
 import { emojiToSpan, TINY_JPEG_BASE64 } from '../wire-format.js';
 import { baseResponse, stringifyWire, wireMember, wirePerson, wireRoom } from '../wire-objects.js';
-import type { World, WorldRoom } from '../world.js';
+import type { World, WorldPerson, WorldRoom } from '../world.js';
 
 export const BATCH_LIMIT = 50;
 
+/** What webwxgetcontact lists: every listed contact and saved room, or filehelper alone (§14). */
+function contactsOf(
+  ctx: EmulatorContext,
+  s: Session,
+): { people: readonly WorldPerson[]; rooms: WorldRoom[] } {
+  if (s.app === 'filehelper') {
+    const fileHelper = ctx.world.person(FILEHELPER);
+    return { people: fileHelper === undefined ? [] : [fileHelper], rooms: [] };
+  }
+  return { people: ctx.world.listedContacts(), rooms: ctx.world.rooms.filter((r) => r.saved) };
+}
+
 function getContact(ctx: EmulatorContext, req: EmuRequest, s: Session): Reply {
-  const people = ctx.world.listedContacts();
-  const rooms = ctx.world.rooms.filter((r) => r.saved);
+  const { people, rooms } = contactsOf(ctx, s);
   const total = people.length + rooms.length;
   const body = req.json() as Record<string, unknown> | undefined;
   const seqRaw = req.param('seq') ?? (body && body.Seq !== undefined ? String(body.Seq) : '0');
@@ -55,6 +67,8 @@ function lookup(ctx: EmulatorContext, s: Session, item: BatchItem, out: Pieces):
   const { world } = ctx;
   const id = s.names.idOf(item.UserName);
   if (id === undefined) return false;
+  // A File Transfer session knows filehelper and the self, nobody else.
+  if (s.app === 'filehelper' && id !== FILEHELPER && id !== world.self.id) return false;
   const room = world.room(id);
   if (room !== undefined) {
     pushRoom(out, world, room, s);

@@ -3,6 +3,7 @@
  */
 import type { InitReply, StatusNotifyReply, WireContact } from '../../protocol/wire-types.js';
 import { authenticate, type EmulatorContext } from '../context.js';
+import { FILEHELPER } from '../filehelper-app.js';
 import { type EmuRequest, jsonReply, type Reply, type Router } from '../server.js';
 import type { Session } from '../session.js';
 import { emojiToSpan } from '../wire-format.js';
@@ -14,16 +15,21 @@ function failure(ret: number, extra: Record<string, unknown> = {}): Reply {
   return jsonReply(stringifyWire({ BaseResponse: baseResponse(ret), ...extra }));
 }
 
+/** The chats of webwxinit: the recent ones, or for a File Transfer session filehelper alone (§14). */
+function initChats(ctx: EmulatorContext, s: Session): readonly string[] {
+  return s.app === 'filehelper' ? [FILEHELPER] : ctx.world.recent;
+}
+
 function initReply(ctx: EmulatorContext, s: Session): InitReply {
   const { world } = ctx;
   const contacts: WireContact[] = [];
-  for (const id of world.recent) {
+  for (const id of initChats(ctx, s)) {
     const person = world.person(id);
     const room = world.room(id);
     if (person !== undefined) contacts.push(wirePerson(person, s.names, s.skey));
     else if (room !== undefined) contacts.push(wireRoom(world, room, s.names, s.skey, { members: 'short' }));
   }
-  const official = world.contacts.find((c) => c.kind === 'official');
+  const official = s.app === 'web' ? world.contacts.find((c) => c.kind === 'official') : undefined;
   const now = Math.floor(Date.now() / 1000);
   const mp = official
     ? [

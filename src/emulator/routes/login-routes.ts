@@ -5,6 +5,13 @@
 import QRCode from 'qrcode';
 import { MMWEBWX } from '../../protocol/session-context.js';
 import { authenticate, type EmulatorContext, endSession } from '../context.js';
+import {
+  appOfAppId,
+  hasMarkerHeader,
+  MARKER_MISSING_MESSAGE,
+  MARKER_MISSING_RET,
+} from '../filehelper-app.js';
+import { fileHelperEntryHostFor, isFileHelperEntryHost, normalizeHost } from '../proxy/hosts.js';
 import { publicOrigin, qrLinkOrigin, scopeCookie } from '../proxy/public-origin.js';
 import { info, type QrEntry } from '../qr-store.js';
 import { type EmuRequest, jsonReply, notFound, type Reply, type Router, textReply } from '../server.js';
@@ -36,6 +43,29 @@ function isDesktop(req: EmuRequest): boolean {
 
 function hasUosHeaders(req: EmuRequest): boolean {
   return req.headers.extspam !== undefined || req.headers['client-version'] !== undefined;
+}
+
+/**
+ * Where the confirmed login goes on: the request's origin (plain mode), or through the proxy the
+ * family's main host, and for a File Transfer QR its entry host (the one jslogin's redirect_uri
+ * named, else the login host family's, §14).
+ */
+function loginPageOrigin(ctx: EmulatorContext, req: EmuRequest, e: QrEntry): string {
+  const ph = req.publicHost;
+  if (ph === undefined || e.app !== 'filehelper') return publicOrigin(ctx, req);
+  return `https://${e.entryHost ?? fileHelperEntryHostFor(ph.mainHost)}`;
+}
+
+/** jslogin's redirect_uri host when it is a File Transfer entry host. */
+function entryHostOf(req: EmuRequest): string | undefined {
+  const uri = req.param('redirect_uri');
+  if (uri === undefined) return undefined;
+  try {
+    const host = normalizeHost(new URL(uri).host);
+    return isFileHelperEntryHost(host) ? host : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function redirectUri(origin: string, e: QrEntry): string {
@@ -110,15 +140,22 @@ function newLoginPage(ctx: EmulatorContext, req: EmuRequest): Reply {
   if (e === undefined || e.ticketUsed || (req.param('uuid') !== undefined && req.param('uuid') !== e.uuid)) {
     return xml(loginErrorXml(-14, 'ticket error'));
   }
+  // The File Transfer web's login page needs its marker; the main web's must not carry it. The ticket
+  // stays valid, so the request can be repeated right.
+  if ((e.app === 'filehelper') !== hasMarkerHeader(req)) {
+    return xml(loginErrorXml(MARKER_MISSING_RET, MARKER_MISSING_MESSAGE));
+  }
   e.ticketUsed = true;
   if (ctx.refuseLogin) return xml(loginErrorXml(ctx.refuseLogin.ret, ctx.refuseLogin.message));
   const desktop = e.desktop || req.param('mod') === 'desktop' || hasUosHeaders(req);
   if (ctx.kickPreviousSession) {
-    for (const old of ctx.sessions.active()) endSession(ctx, old, 1101, 'kicked');
+    // A login ends the earlier sessions of its own app: the main web and the File Transfer web coexist.
+    for (const old of ctx.sessions.active()) if (old.app === e.app) endSession(ctx, old, 1101, 'kicked');
   }
-  const s = ctx.sessions.create(ctx.world.self.uin, desktop, ctx.world);
-  queueSyncConv(ctx, s);
-  ctx.logger.info({ session: s.id, desktop }, 'emulator login');
+  const s = ctx.sessions.create(ctx.world.self.uin, desktop, ctx.world, e.app);
+  // A File Transfer session has one chat and no 51/4 list of recent chats.
+  if (e.app === 'web') queueSyncConv(ctx, s);
+  ctx.logger.info({ session: s.id, desktop, app: e.app }, 'emulator login');
   ctx.events.emit('login', s.info());
   return xml(
     loginPageXml({ skey: s.skey, sid: s.sid, uin: s.uin, passTicketEncoded: s.passTicketEncoded }),
@@ -128,9 +165,10 @@ function newLoginPage(ctx: EmulatorContext, req: EmuRequest): Reply {
 
 async function loginPoll(ctx: EmulatorContext, req: EmuRequest): Promise<Reply> {
   const e = ctx.qrs.get(req.param('uuid'));
-  if (e === undefined) return js(loginPollCode(400));
+  // A poll for another app than its QR's (appid, §14) is answered as for an expired QR.
+  if (e === undefined || appOfAppId(req.param('appid')) !== e.app) return js(loginPollCode(400));
   const loginIcon = req.param('loginicon') === 'true';
-  const origin = publicOrigin(ctx, req);
+  const origin = loginPageOrigin(ctx, req, e);
   const body = await ctx.holds.hold({
     ms: ctx.timing.loginPollHoldMs,
     check: () => pollAnswer(origin, e, loginIcon),
@@ -172,8 +210,17 @@ export function registerLoginRoutes(router: Router, ctx: EmulatorContext): void 
   const jslogin = {
     methods: ['GET', 'POST'] as const,
     handler: (req: EmuRequest) => {
-      const e = ctx.qrs.create({ push: false, desktop: isDesktop(req) });
-      ctx.logger.debug({ uuid: e.uuid, desktop: e.desktop }, 'emulator jslogin');
+      const app = appOfAppId(req.param('appid'));
+      // An appid of neither app: no QR (the code of the real server is not established).
+      if (app === undefined) return js(jsLoginReply('', 400));
+      const entryHost = app === 'filehelper' ? entryHostOf(req) : undefined;
+      const e = ctx.qrs.create({
+        push: false,
+        desktop: app === 'web' && isDesktop(req),
+        app,
+        ...(entryHost === undefined ? {} : { entryHost }),
+      });
+      ctx.logger.debug({ uuid: e.uuid, desktop: e.desktop, app }, 'emulator jslogin');
       return js(jsLoginReply(e.uuid));
     },
     retReply: (ret: number) => js(`window.QRLogin.code = ${ret}; window.QRLogin.uuid = "";`),

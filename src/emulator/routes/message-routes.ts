@@ -3,6 +3,7 @@
  */
 import type { SendMsgReply } from '../../protocol/wire-types.js';
 import { authenticate, type EmulatorContext } from '../context.js';
+import { FILEHELPER, SEND_OUTSIDE_FILEHELPER_RET } from '../filehelper-app.js';
 import { type EmuRequest, jsonReply, type Reply, type Router } from '../server.js';
 import type { Session } from '../session.js';
 import type { SentRecord } from '../types.js';
@@ -57,6 +58,8 @@ export function sendMsg(ctx: EmulatorContext, req: EmuRequest, s: Session, decor
   if (typeof msg !== 'object' || msg === null) return reply(1, '', '');
   const toUserName = typeof msg.ToUserName === 'string' ? msg.ToUserName : '';
   const to = s.names.idOf(toUserName);
+  // A File Transfer session writes to filehelper only (§14).
+  if (s.app === 'filehelper' && to !== FILEHELPER) return reply(SEND_OUTSIDE_FILEHELPER_RET, '', '');
   const self = to === ctx.world.self.id;
   const target = to === undefined ? undefined : (ctx.world.room(to) ?? ctx.world.person(to));
   if (

@@ -4,6 +4,7 @@
  */
 import type { EmulatorContext } from '../context.js';
 import type { EmulatorPhone } from '../phone.js';
+import { fileHelperInputFromJson } from '../phone-filehelper.js';
 import { phoneMessageFromJson } from '../phone-messages.js';
 import type { EmuRequest, Reply, Router } from '../server.js';
 import { textReply } from '../server.js';
@@ -90,7 +91,32 @@ function handle(ctx: EmulatorContext, phone: EmulatorPhone, req: EmuRequest): Re
   }
 }
 
+/** Most bytes a `POST /__phone/filehelper` body may have (about 4.5 MB of media as base64). */
+export const FILEHELPER_PHONE_MAX_BODY = 6 * 1024 * 1024;
+
+const JSON_TYPE = /^application\/json\s*(;|$)/i;
+
+/** `POST /__phone/filehelper`: phone.writeToFileHelper() with the bytes as base64 in the JSON body. */
+async function writeToFileHelper(phone: EmulatorPhone, req: EmuRequest): Promise<Reply> {
+  if (!JSON_TYPE.test(req.headers['content-type'] ?? ''))
+    return json(415, { error: 'Content-Type must be application/json' });
+  const size = req.bodyBytes?.length ?? 0;
+  if (size > FILEHELPER_PHONE_MAX_BODY)
+    return json(413, { error: `the body is larger than ${FILEHELPER_PHONE_MAX_BODY} bytes` });
+  const body = req.json();
+  if (body === undefined) return json(400, { error: 'the body is not JSON' });
+  try {
+    return json(200, await phone.writeToFileHelper(fileHelperInputFromJson(body)));
+  } catch (err) {
+    return json(400, { error: (err as Error).message });
+  }
+}
+
 export function registerPhoneRoutes(router: Router, ctx: EmulatorContext, phone: EmulatorPhone): void {
+  router.path('/__phone/filehelper', {
+    methods: ['POST'],
+    handler: (req) => writeToFileHelper(phone, req),
+  });
   router.prefix('/__phone/', {
     methods: ['GET', 'POST'],
     handler: (req) => {

@@ -3,6 +3,7 @@
  */
 import type { SyncKey, SyncReply, WireContact, WireMessage } from '../../protocol/wire-types.js';
 import { authenticate, type EmulatorContext } from '../context.js';
+import { hasMarkerQuery, MARKER_MISSING_RETCODE } from '../filehelper-app.js';
 import type { HoldOptions } from '../holds.js';
 import { scopeCookie } from '../proxy/public-origin.js';
 import { type EmuRequest, jsonReply, type Reply, type Router, textReply } from '../server.js';
@@ -72,6 +73,9 @@ async function syncCheck(ctx: EmulatorContext, req: EmuRequest): Promise<Reply> 
   if (!sid || !uin) return syncCheckText(syncCheckReply(1102, 0));
   const s = ctx.sessions.bySidValue(sid);
   if (s === undefined || String(s.uin) !== uin) return syncCheckText(syncCheckReply(1101, 0));
+  // A live File Transfer session without its marker (§14): retcode ≠ 0, the session stays as it is.
+  if (s.app === 'filehelper' && s.state === 'active' && !hasMarkerQuery(req))
+    return syncCheckText(syncCheckReply(MARKER_MISSING_RETCODE, 0));
   const clientSeq = s.seqOfKey1(key1OfQuery(req.param('synckey')));
   return syncCheckText(await ctx.holds.hold(new SyncCheckHold(ctx, s, clientSeq, req)));
 }

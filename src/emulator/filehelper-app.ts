@@ -1,0 +1,86 @@
+/**
+ * The File Transfer web (PROTOCOL.md §14; docs/emulator.md "File Transfer web"): which app a QR code
+ * and a session belong to, the `mmweb_appid` marker a File Transfer session must carry, what such a
+ * session may not do, and which messages reach it. §14 was read from public clients, not a capture:
+ * the refusals' codes are the emulator's choice.
+ */
+import { APP_ID } from '../protocol/login.js';
+import type { EmuRequest } from './server.js';
+import type { WebApp } from './types.js';
+
+/** jslogin's and the login poll's `appid`, and the marker's value. */
+export const FILEHELPER_APP_ID = 'wx_webfilehelper';
+
+/** The one chat of a File Transfer session (a special account: its UserName is its id). */
+export const FILEHELPER = 'filehelper';
+
+/** The marker's name: a header, or a query parameter (synccheck and the downloads). */
+export const MMWEB_APPID = 'mmweb_appid';
+
+/** Ret of a JSON call (and `<ret>` of the login page) without the marker. */
+export const MARKER_MISSING_RET = 1;
+export const MARKER_MISSING_MESSAGE = 'mmweb_appid missing';
+
+/** synccheck `retcode` without the marker (≠ 0, so the client ends its session, §14). */
+export const MARKER_MISSING_RETCODE = 1;
+
+/** Ret of a group or contact-management call on a File Transfer session. */
+export const NOT_FOR_FILEHELPER_RET = 1;
+
+/** Ret of a send from a File Transfer session to anyone but filehelper (as a send to a non-friend). */
+export const SEND_OUTSIDE_FILEHELPER_RET = 1204;
+
+/** jslogin's appid → the app; undefined for an appid the emulator does not know (QRLogin.code 400). */
+export function appOfAppId(appid: string | undefined): WebApp | undefined {
+  if (appid === undefined || appid === '' || appid === APP_ID) return 'web';
+  return appid === FILEHELPER_APP_ID ? 'filehelper' : undefined;
+}
+
+/** Endpoints whose marker is the query parameter. */
+const QUERY_MARKED: ReadonlySet<string> = new Set(['synccheck', 'webwxgetmsgimg', 'webwxgetmedia']);
+
+/** Endpoints whose marker is the header. */
+const HEADER_MARKED: ReadonlySet<string> = new Set([
+  'webwxinit',
+  'webwxsync',
+  'webwxstatusnotify',
+  'webwxsendmsg',
+  'webwxsendmsgimg',
+  'webwxsendappmsg',
+  'webwxuploadmedia',
+]);
+
+/** Group and contact management: refused on a File Transfer session. */
+const REFUSED: ReadonlySet<string> = new Set([
+  'webwxcreatechatroom',
+  'webwxupdatechatroom',
+  'webwxoplog',
+  'webwxverifyuser',
+]);
+
+/** The header `mmweb_appid: wx_webfilehelper` (webwxnewloginpage, the JSON calls, the upload). */
+export function hasMarkerHeader(req: EmuRequest): boolean {
+  return req.headers[MMWEB_APPID] === FILEHELPER_APP_ID;
+}
+
+/** The query parameter `mmweb_appid=wx_webfilehelper` (synccheck, webwxgetmsgimg, webwxgetmedia). */
+export function hasMarkerQuery(req: EmuRequest): boolean {
+  return req.queryParam(MMWEB_APPID) === FILEHELPER_APP_ID;
+}
+
+/**
+ * Why a File Transfer session's request is refused (its Ret), or undefined: a group or contact
+ * operation, or a missing marker where §14 puts one. Other endpoints need no marker.
+ */
+export function fileHelperRefusal(req: EmuRequest): number | undefined {
+  const endpoint = req.endpoint;
+  if (REFUSED.has(endpoint)) return NOT_FOR_FILEHELPER_RET;
+  if (QUERY_MARKED.has(endpoint)) return hasMarkerQuery(req) ? undefined : MARKER_MISSING_RET;
+  if (HEADER_MARKED.has(endpoint)) return hasMarkerHeader(req) ? undefined : MARKER_MISSING_RET;
+  return undefined;
+}
+
+/** Does a message belong to the File Transfer chat (From or To filehelper)? */
+export function isFileHelperMessage(from: string, to: string): boolean {
+  return from === FILEHELPER || to === FILEHELPER;
+}

@@ -4,6 +4,7 @@
  */
 import { redact } from './redact.js';
 
+/** The `code` of a {@link WebWxError}: one value per error family, to tell them apart without instanceof. */
 export type WebWxErrorCode =
   | 'transport'
   | 'protocol'
@@ -21,6 +22,10 @@ export type WebWxErrorCode =
   /** A session or message store is corrupt, from an incompatible version, or failed (src/store). */
   | 'store';
 
+/**
+ * The base class of every error webwx throws. `code` says which family it belongs to; the message is
+ * redacted when the error is built, so it can be logged as is.
+ */
 export abstract class WebWxError extends Error {
   abstract readonly code: WebWxErrorCode;
   constructor(message: string, options?: { cause?: unknown }) {
@@ -64,6 +69,7 @@ export class ProtocolError extends WebWxError {
   }
 }
 
+/** Why a session ended: carried by {@link LoggedOutError} and the client's `logout` event. */
 export type LogoutReason =
   | 'logged-out-on-phone' // 1100
   | 'logged-in-elsewhere' // 1101

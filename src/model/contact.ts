@@ -6,8 +6,13 @@ import type { WireContact, WireUser } from '../protocol/wire-types.js';
 import { wireNameToPlain } from './message-text.js';
 import { num, str } from './wire-values.js';
 
+/**
+ * What a contact is (PROTOCOL.md §10.2): the logged-in account, a friend, a group, an official account,
+ * a fixed system account, or a person not in the address book.
+ */
 export type ContactKind = 'self' | 'friend' | 'room' | 'official' | 'special' | 'stranger';
 
+/** The pinyin the wire carries for a contact's nickname and remark name ('' when the server sent none). */
 export interface ContactPinyin {
   /** PYQuanPin */
   nick: string;
@@ -19,6 +24,10 @@ export interface ContactPinyin {
   remarkInitials: string;
 }
 
+/**
+ * A person or account as the client knows it, in plain Unicode text (emoji spans and HTML escapes
+ * decoded). Groups are {@link Room}s, not contacts.
+ */
 export interface Contact {
   /** Session-scoped id: changes with every login (§10.3). */
   userName: string;

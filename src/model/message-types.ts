@@ -5,12 +5,14 @@
  */
 import type { WireMessage } from '../protocol/wire-types.js';
 
+/** The conversation a message belongs to. */
 export interface ChatRef {
   /** The conversation: the peer in a direct chat, the `@@…` group in a group. */
   userName: string;
   isRoom: boolean;
 }
 
+/** Who sent a message: in a group, the member named by the `@sender:<br/>` prefix. */
 export interface SenderRef {
   userName: string;
   /** Group display name or nickname when the context knows it, else ''. */
@@ -69,10 +71,12 @@ export interface MediaRef {
   aesKey: string;
 }
 
+/** A text message (MsgType 1): its content is `text`. */
 export interface TextMessage extends MessageBase {
   kind: 'text';
 }
 
+/** An image (MsgType 3); the picture itself is downloaded through `media`. */
 export interface ImageMessage extends MessageBase {
   kind: 'image';
   media: MediaRef;
@@ -84,6 +88,7 @@ export interface ImageMessage extends MessageBase {
   cdnMidImgUrl: string;
 }
 
+/** A voice message (MsgType 34). */
 export interface VoiceMessage extends MessageBase {
   kind: 'voice';
   media: MediaRef;
@@ -91,6 +96,7 @@ export interface VoiceMessage extends MessageBase {
   voiceLength: number;
 }
 
+/** A video (MsgType 43) or a short video (MsgType 62). */
 export interface VideoMessage extends MessageBase {
   kind: 'video';
   media: MediaRef;
@@ -107,6 +113,7 @@ export interface VideoMessage extends MessageBase {
   cdnThumbUrl: string;
 }
 
+/** A sticker (MsgType 47). */
 export interface EmoticonMessage extends MessageBase {
   kind: 'emoticon';
   media: MediaRef;
@@ -142,11 +149,13 @@ export interface CardInfo {
   isOfficial: boolean;
 }
 
+/** A business card (MsgType 42): a contact shared by the sender. */
 export interface CardMessage extends MessageBase {
   kind: 'card';
   card: CardInfo;
 }
 
+/** A shared location, from the message's XML. */
 export interface LocationInfo {
   /** The place's label (address), '' when absent. */
   label: string;
@@ -163,6 +172,7 @@ export interface LocationInfo {
   imageUrl: string;
 }
 
+/** A shared location (MsgType 48, or 1 with SubMsgType 48). */
 export interface LocationMessage extends MessageBase {
   kind: 'location';
   location: LocationInfo;
@@ -185,17 +195,20 @@ export interface AppFields {
   sourceDisplayName: string;
 }
 
+/** A group invitation carried by a link message: who invites, and to which group (names as written). */
 export interface RoomInvitation {
   inviter: string;
   topic: string;
 }
 
+/** A shared link or article (MsgType 49, AppMsgType 5), possibly a group invitation. */
 export interface LinkMessage extends MessageBase, AppFields {
   kind: 'link';
   /** Set when the link is a group invitation ("邀请你加入群聊" / "Group Chat Invitation"). */
   roomInvitation: RoomInvitation | undefined;
 }
 
+/** Shared music (MsgType 49, AppMsgType 3). */
 export interface MusicMessage extends MessageBase, AppFields {
   kind: 'music';
   /** The stream (dataurl), '' when absent. */
@@ -204,6 +217,7 @@ export interface MusicMessage extends MessageBase, AppFields {
   lowDataUrl: string;
 }
 
+/** A file attachment (MsgType 49, AppMsgType 6), downloaded through `media`. */
 export interface FileMessage extends MessageBase, AppFields {
   kind: 'file';
   media: MediaRef;
@@ -211,6 +225,7 @@ export interface FileMessage extends MessageBase, AppFields {
   fileExt: string;
 }
 
+/** A shared mini program (MsgType 49, AppMsgType 33 or 36). */
 export interface MiniProgramMessage extends MessageBase, AppFields {
   kind: 'mini-program';
   /** weappinfo `username` (`gh_…@app`). */
@@ -221,12 +236,14 @@ export interface MiniProgramMessage extends MessageBase, AppFields {
   iconUrl: string;
 }
 
+/** Any other app message (MsgType 49), e.g. a quote/reply (AppMsgType 57). */
 export interface AppMessage extends MessageBase, AppFields {
   kind: 'app';
   /** refermsg of a quote/reply (57), when present. */
   quoted: QuotedMessage | undefined;
 }
 
+/** The message a quote/reply refers to (the appmsg's `refermsg`). */
 export interface QuotedMessage {
   /** svrid: the MsgId of the quoted message. */
   msgId: string;
@@ -237,6 +254,7 @@ export interface QuotedMessage {
   msgType: number;
 }
 
+/** A red packet (MsgType 49, AppMsgType 2001; also MsgType 1 carrying AppMsgType 2001). */
 export interface RedPacketMessage extends MessageBase {
   kind: 'red-packet';
   /** The greeting (receivertitle/title), e.g. '恭喜发财，大吉大利'. */
@@ -244,6 +262,7 @@ export interface RedPacketMessage extends MessageBase {
   description: string;
 }
 
+/** A money transfer (MsgType 49, AppMsgType 2000). */
 export interface TransferMessage extends MessageBase {
   kind: 'transfer';
   /** feedesc as written, e.g. '￥0.10'. */
@@ -286,8 +305,10 @@ export type SystemEvent =
   | { type: 'pat'; from: string; patted: string; template: string }
   | { type: 'other' };
 
+/** The `type` of a {@link SystemEvent}, e.g. 'room-join'. */
 export type SystemEventType = SystemEvent['type'];
 
+/** A system notice (MsgType 10000 or 9999), with its meaning decoded into `event`. */
 export interface SystemMessage extends MessageBase {
   kind: 'system';
   event: SystemEvent;
@@ -295,6 +316,7 @@ export interface SystemMessage extends MessageBase {
   msgType: number;
 }
 
+/** A message was revoked (MsgType 10002, or a revokemsg sysmsg in 10000). */
 export interface RevokeMessage extends MessageBase {
   kind: 'revoke';
   /** MsgId of the revoked message ('0' means "my last message" on the official page). */
@@ -305,6 +327,7 @@ export interface RevokeMessage extends MessageBase {
   session: string;
 }
 
+/** Someone asks to be added as a friend (MsgType 37, from `fmessage`). */
 export interface FriendRequestMessage extends MessageBase {
   kind: 'friend-request';
   /** Who asks; `userName` is what webwxverifyuser takes. */
@@ -321,6 +344,7 @@ export interface FriendRequestMessage extends MessageBase {
   roomId: string;
 }
 
+/** A status notification (MsgType 51): a chat entered, left or read, or the chat list synced (`code`). */
 export interface StatusNotifyMessage extends MessageBase {
   kind: 'status-notify';
   /** StatusNotifyCode: 4 SYNC_CONV, 2 entered chat, 1 read, 5 left chat. */
@@ -331,6 +355,7 @@ export interface StatusNotifyMessage extends MessageBase {
   ids: string[];
 }
 
+/** A voice or video call notice (MsgType 50, 52 or 53); `text` is the call bubble. */
 export interface VoipMessage extends MessageBase {
   kind: 'voip';
   /** 50 message, 52 notify (call ended), 53 invite. */
@@ -339,6 +364,7 @@ export interface VoipMessage extends MessageBase {
   callType: 'video' | 'audio' | 'unknown';
 }
 
+/** A message of a type webwx does not decode; `reason` says why and `raw` holds the entry. */
 export interface UnknownMessage extends MessageBase {
   kind: 'unknown';
   /** Why it was not decoded, e.g. 'unsupported MsgType 12' or 'content too large'. */
@@ -347,6 +373,10 @@ export interface UnknownMessage extends MessageBase {
   msgType: number;
 }
 
+/**
+ * A decoded message: a union discriminated by `kind` (see {@link MessageKind}). Every field is present
+ * whatever the wire carried ('' / 0 / false when absent), so no optional chaining is needed.
+ */
 export type Message =
   | TextMessage
   | ImageMessage
@@ -369,6 +399,7 @@ export type Message =
   | VoipMessage
   | UnknownMessage;
 
+/** The `kind` of a {@link Message}, e.g. 'text', 'image' or 'system'. */
 export type MessageKind = Message['kind'];
 
 /** The message of a given kind: `MessageOf<'image'>` is ImageMessage. */
@@ -377,6 +408,10 @@ export type MessageOf<K extends MessageKind> = Extract<Message, { kind: K }>;
 /** Kinds that carry a `media` reference. */
 export type MediaMessage = ImageMessage | VoiceMessage | VideoMessage | EmoticonMessage | FileMessage;
 
+/**
+ * What `decodeMessage` needs to know about the session: the user's own UserName and, optionally, how to
+ * name people (the client fills these from its contact directory).
+ */
 export interface DecodeContext {
   /** `User.UserName` from webwxinit. */
   selfUserName: string;

@@ -3,6 +3,7 @@ import type { WireContact, WireMember } from '../protocol/wire-types.js';
 import { wireNameToPlain } from './message-text.js';
 import { num, str } from './wire-values.js';
 
+/** One member of a group, as the group's member list gives it. */
 export interface RoomMember {
   userName: string;
   nickName: string;
@@ -10,6 +11,7 @@ export interface RoomMember {
   displayName: string;
 }
 
+/** A group (chat room): its topic, members and settings, mapped from a contact whose UserName starts `@@`. */
 export interface Room {
   userName: string;
   /** The group name ('' for unnamed groups, which the page labels by members). */

@@ -6,6 +6,10 @@ import { LoggedOutError, LoginRefusedError, ParseError, ProtocolError, Transport
 import type { Logger } from '../logger.js';
 import { redact } from '../redact.js';
 
+/**
+ * How often and how long transient failures are retried: the client's `retry` option, whose fields
+ * default to 4 attempts, a 500 ms base delay and a 15 s cap.
+ */
 export interface RetryPolicy {
   /** Total attempts, the first one included (1 = never retry). */
   maxAttempts: number;

@@ -22,6 +22,10 @@ export const VERIFY_OPCODE = Object.freeze({
 /** Scene 33: "from web". */
 export const VERIFY_SCENE_WEB = 33;
 
+/**
+ * What {@link buildOplogRequest} changes for one contact: its remark name, or whether it is pinned
+ * (CmdId 2 or 3).
+ */
 export type OplogOptions =
   | { deviceId: string; userName: string; cmd: 'remark'; remarkName: string }
   /** The current remark goes along: omitting it clears the remark (wechat4u). */
@@ -47,6 +51,7 @@ export function buildOplogRequest(ctx: SessionContext, o: OplogOptions): HttpReq
   };
 }
 
+/** The one friend request {@link buildVerifyUserRequest} sends (opcode 2) or accepts (opcode 3). */
 export interface VerifyUserOptions {
   deviceId: string;
   /** 2 send a request, 3 accept one. */

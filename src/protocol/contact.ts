@@ -49,6 +49,7 @@ export function parseGetContactReply(text: string): GetContactReply {
   };
 }
 
+/** One contact to fetch with webwxbatchgetcontact: a UserName, and the group for a group member. */
 export interface BatchItem {
   UserName: string;
   /** For a group member: the group (its @@UserName or EncryChatRoomId). '' otherwise. */

@@ -7,6 +7,10 @@ export type RequestBody =
   | { kind: 'form'; value: Record<string, string> }
   | { kind: 'empty' };
 
+/**
+ * One HTTP request to the Web WeChat servers, as data: what every protocol builder returns and what
+ * the transport sends.
+ */
 export interface HttpRequestSpec {
   /** Names the endpoint for errors and logs, e.g. 'webwxsync'. */
   endpoint: string;
@@ -21,6 +25,7 @@ export interface HttpRequestSpec {
   followRedirects?: boolean;
 }
 
+/** What the transport received for an {@link HttpRequestSpec}: status, headers and body text. */
 export interface HttpReply {
   status: number;
   headers: Record<string, string | string[]>;

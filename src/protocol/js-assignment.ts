@@ -14,6 +14,7 @@
  */
 import { ParseError } from '../errors.js';
 
+/** A value on the right of a `window.x = …` assignment: a string, a number, or a flat object of them. */
 export type JsValue = string | number | { [k: string]: string | number };
 
 /** Replies longer than this (in UTF-16 code units) are rejected unread. */

@@ -18,11 +18,13 @@ import type {
   WireUser,
 } from './wire-types.js';
 
+/** A parsed JSON object whose fields are not yet checked. */
 export type JsonObject = Record<string, unknown>;
 
 /** Replies longer than this (in UTF-16 code units) are rejected unread. Big contact lists run to a few MB. */
 export const MAX_JSON_REPLY_LENGTH = 32 * 1024 * 1024;
 
+/** Whether `value` is a plain JSON object (not null, not an array). */
 export function isJsonObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -522,10 +524,15 @@ export function readMessageListInPlace(endpoint: string, value: unknown, field: 
   return list as WireMessage[];
 }
 
+/**
+ * webwxinit's `User` (§10.1), normalised: a copy with missing fields filled with their defaults;
+ * `UserName` is required. ParseError names the field that is missing or of the wrong type.
+ */
 export function readUser(endpoint: string, value: unknown, field: string): WireUser {
   return fillRecord(endpoint, value, field, -1, USER_SHAPE, USER_NAME, true) as unknown as WireUser;
 }
 
+/** webwxsync's `Profile`, normalised like {@link readUser}; a missing Profile gives the empty one. */
 export function readProfile(endpoint: string, value: unknown, field: string): WireProfile {
   if (value === undefined || value === null) return PROFILE_SHAPE.make() as unknown as WireProfile;
   return fillRecord(endpoint, value, field, -1, PROFILE_SHAPE, [], true) as unknown as WireProfile;

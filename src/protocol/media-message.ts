@@ -10,6 +10,7 @@ import type { QueryValue } from './request-ids.js';
 import type { SessionContext } from './session-context.js';
 import type { BaseResponse } from './wire-types.js';
 
+/** The envelope fields every media send takes: sender, recipient and the ClientMsgId (§5.1). */
 export interface MediaSendBase {
   deviceId: string;
   from: string;
@@ -20,6 +21,7 @@ export interface MediaSendBase {
   scene?: 0 | 2;
 }
 
+/** The endpoints that send media, one per kind (§5.1). */
 export type MediaSendEndpoint =
   | 'webwxsendmsgimg'
   | 'webwxsendvideomsg'
@@ -46,6 +48,7 @@ function envelope(o: MediaSendBase, type: number): Record<string, unknown> {
   };
 }
 
+/** An image (or, for {@link buildSendVideoRequest}, a video) to send by the MediaId of its upload. */
 export interface SendImageInit extends MediaSendBase {
   mediaId: string;
   /** '' normally; the image XML when forwarding. */
@@ -82,6 +85,7 @@ export function buildSendVideoRequest(ctx: SessionContext, o: SendImageInit): Ht
   );
 }
 
+/** A sticker to send: by the MediaId of an upload, or by the md5 of a known emoticon (§5.3). */
 export interface SendEmoticonInit extends MediaSendBase {
   /** An uploaded MediaId… */
   mediaId?: string;
@@ -106,6 +110,10 @@ function xmlEscape(value: string): string {
     .replace(/'/g, '&apos;');
 }
 
+/**
+ * What {@link appMsgFileXml} puts in a file's appmsg XML: the file name, its size in bytes, the
+ * MediaId of its upload (`attachId`) and its extension.
+ */
 export interface AppMsgFileInit {
   title: string;
   totalLen: number;
@@ -126,6 +134,7 @@ export function appMsgFileXml(o: AppMsgFileInit): string {
   );
 }
 
+/** An app message to send, a file above all: its appmsg XML and, for large files, the Signature (§5.5). */
 export interface SendAppMsgInit extends MediaSendBase {
   /** The appmsg XML (appMsgFileXml for a file). */
   content: string;
@@ -147,6 +156,7 @@ export function buildSendAppMsgRequest(ctx: SessionContext, o: SendAppMsgInit): 
   return sendSpec(ctx, 'webwxsendappmsg', pairs, msg, o);
 }
 
+/** The sent message {@link buildRevokeRequest} revokes, named by the ids of its send (§5.6). */
 export interface RevokeInit {
   deviceId: string;
   /** The MsgID of the send reply. */
@@ -165,6 +175,10 @@ export function buildRevokeRequest(ctx: SessionContext, o: RevokeInit): HttpRequ
   });
 }
 
+/**
+ * webwxrevokemsg's reply: `Introduction` is the server's note on the two-minute window, `SysWording`
+ * usually ''.
+ */
 export interface RevokeReply {
   BaseResponse: BaseResponse;
   Introduction: string;

@@ -71,6 +71,7 @@ export interface PreEncoded {
   readonly preEncoded: string;
 }
 
+/** A value of a query pair: encoded with encodeURIComponent, unless marked {@link PreEncoded}. */
 export type QueryValue = string | number | boolean | PreEncoded;
 
 /** Marks a value as already percent-encoded. */
@@ -166,6 +167,10 @@ export function stripTrailingSlash(base: string): string {
 export class ClientMsgIdSequence {
   #last = 0n;
 
+  /**
+   * The next id for a send at `nowMs` (epoch milliseconds): {@link newClientMsgId}'s value, or one more
+   * than the last id issued when that is not greater.
+   */
   next(nowMs: number, random: () => number = Math.random): string {
     let id = BigInt(newClientMsgId(nowMs, random));
     if (id <= this.#last) id = this.#last + 1n;

@@ -3,6 +3,7 @@
  * Shared by the client side (request builders, reply parsers) and the emulator.
  */
 
+/** The session credentials every JSON POST body carries as `BaseRequest` (§3.1). */
 export interface BaseRequest {
   /** wxuin: a number in most official calls, a string in some clients. */
   Uin: number | string;
@@ -12,16 +13,22 @@ export interface BaseRequest {
   DeviceID?: string;
 }
 
+/** The status every JSON reply carries: `Ret` 0 is success, anything else an error code (§8). */
 export interface BaseResponse {
   Ret: number;
   ErrMsg: string;
 }
 
+/** One key/value pair of a {@link SyncKey}. */
 export interface SyncKeyItem {
   Key: number;
   Val: number;
 }
 
+/**
+ * The sync position (§4.6): webwxsync takes the last one received back in its body, synccheck takes
+ * SyncCheckKey formatted as `Key_Val|…`.
+ */
 export interface SyncKey {
   Count: number;
   List: SyncKeyItem[];
@@ -100,6 +107,7 @@ export interface WireUser {
   SnsFlag: number;
 }
 
+/** The person behind a friend request or card: a message's `RecommendInfo` (§9.1). */
 export interface WireRecommendInfo {
   UserName: string;
   NickName: string;
@@ -150,6 +158,7 @@ export interface WireMessage {
   EncryFileName: string;
 }
 
+/** webwxsync's `Profile`: the logged-in user's own profile; `BitFlag` is 190 when it changed, else 0. */
 export interface WireProfile {
   BitFlag: number;
   UserName: { Buff: string };
@@ -166,6 +175,7 @@ export interface WireProfile {
   Signature: string;
 }
 
+/** webwxinit's reply (§4.1): the user, recent contacts and groups, and the first SyncKey. */
 export interface InitReply {
   BaseResponse: BaseResponse;
   Count: number;
@@ -183,11 +193,13 @@ export interface InitReply {
   ClickReportInterval: number;
 }
 
+/** webwxstatusnotify's reply (§4.2). */
 export interface StatusNotifyReply {
   BaseResponse: BaseResponse;
   MsgID: string;
 }
 
+/** One page of webwxgetcontact (§4.3); a non-zero `Seq` means more pages, fetched with that seq. */
 export interface GetContactReply {
   BaseResponse: BaseResponse;
   MemberCount: number;
@@ -195,12 +207,14 @@ export interface GetContactReply {
   Seq: number;
 }
 
+/** webwxbatchgetcontact's reply (§4.4): the contacts and groups asked for, groups with their members. */
 export interface BatchGetContactReply {
   BaseResponse: BaseResponse;
   Count: number;
   ContactList: WireContact[];
 }
 
+/** webwxsync's reply (§4.6): new messages, contact changes, the profile and the next SyncKey. */
 export interface SyncReply {
   BaseResponse: BaseResponse;
   AddMsgCount: number;
@@ -219,12 +233,17 @@ export interface SyncReply {
   SyncCheckKey?: SyncKey;
 }
 
+/**
+ * The reply of webwxsendmsg and the media send endpoints (§5.1): `MsgID` is the server's id of the
+ * message (needed to revoke it), `LocalID` the ClientMsgId sent; both '' on failure.
+ */
 export interface SendMsgReply {
   BaseResponse: BaseResponse;
   MsgID: string;
   LocalID: string;
 }
 
+/** webwxpushloginurl's reply (§2.6): `ret` 0 with a `uuid` to poll, else fall back to a QR code. */
 export interface PushLoginReply {
   ret: string | number;
   msg: string;

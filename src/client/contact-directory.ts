@@ -23,12 +23,15 @@ export type DirectoryChange =
       renamed: boolean;
     };
 
+/** The contacts and rooms of the session, by UserName: the read-only lookup part of `client.contacts`. */
 export interface ContactDirectory {
   /** A contact (friend, official or special account) by UserName. */
   get(userName: string): Contact | undefined;
   /** A room (group chat) by UserName ('@@…'). */
   room(userName: string): Room | undefined;
+  /** Every contact the session knows (rooms are in {@link ContactDirectory.rooms}). */
   list(): Contact[];
+  /** Every room (group chat) the session knows. */
   rooms(): Room[];
   /**
    * Contacts and rooms whose remark name, nickname, alias or topic matches `query`, case-insensitive:

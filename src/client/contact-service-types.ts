@@ -5,6 +5,7 @@
 import type { Contact, ContactKind, FriendRequestMessage, Room, RoomMember } from '../model/index.js';
 import type { ContactDirectory } from './contact-directory.js';
 
+/** Narrows {@link ContactService.find}. */
 export interface FindOptions {
   /** Only these kinds ('room' for groups). Default: all. */
   kinds?: readonly ContactKind[];
@@ -32,6 +33,11 @@ export interface RoomMemberView extends RoomMember {
  */
 export type FriendRequestInput = { userName: string; ticket: string } | FriendRequestMessage | object;
 
+/**
+ * `client.contacts`: lookup, search and stable ids over the session's contacts and rooms, and the
+ * contact operations (remark, pin, friend requests, mark read). Operations throw TypeError on bad
+ * arguments and ProtocolError when the server refuses; they are never retried.
+ */
 export interface ContactService extends ContactDirectory {
   /**
    * Contacts and rooms matching `query`, case- and width-insensitive, on remark name, nickname,
@@ -59,11 +65,13 @@ export interface ContactService extends ContactDirectory {
   markRead(chatUserName: string): Promise<void>;
 }
 
+/** How {@link RoomService.add} added the members. */
 export interface RoomAddResult {
   /** 'invitemember' once the room is larger than InviteStartCount (the members get an invitation). */
   method: 'addmember' | 'invitemember';
 }
 
+/** `client.rooms`: group operations (create, add, remove, rename, quit) and member lists. */
 export interface RoomService {
   /** webwxcreatechatroom; resolves with the new room (also put in client.contacts). */
   create(members: readonly string[], topic?: string): Promise<Room>;
@@ -79,18 +87,21 @@ export interface RoomService {
   members(room: string): RoomMemberView[];
 }
 
+/** The payload of the 'contact-added' and 'contact-updated' events. */
 export interface ContactChange {
   contact: Contact;
   /** The entry before the change ('contact-updated' only). */
   previous?: Contact;
 }
 
+/** The payload of the 'contact-removed' event: a contact or room left the session's view. */
 export interface ContactRemoved {
   userName: string;
   /** The entry as it was, when it was known. */
   contact?: Contact | Room;
 }
 
+/** The payload of the 'room-updated' event: a new room, or one whose members, topic or flags changed. */
 export interface RoomChange {
   room: Room;
   /** The room before the change (absent when it is new). */

@@ -6,6 +6,7 @@ import type { Readable } from 'node:stream';
 /** What a send method takes: a file path, the bytes, or a stream (then `options.fileName` is required). */
 export type MediaInput = string | Buffer | Uint8Array | Readable;
 
+/** Options of `sendImage`, `sendFile`, `sendVideo` and `sendEmoticon`. */
 export interface SendMediaOptions {
   /** The name the peer sees. Required for a Buffer or a stream; default: the path's base name. */
   fileName?: string;
@@ -38,6 +39,7 @@ export interface RevokeTarget {
   toUserName: string;
 }
 
+/** Options of `download()` and `downloadStream()`. */
 export interface DownloadOptions {
   /** Where download() writes; default: the client's `media.downloadDir`, else the current directory. */
   dir?: string;
@@ -48,6 +50,7 @@ export interface DownloadOptions {
   signal?: AbortSignal;
 }
 
+/** What `download()` and `downloadAvatar()` resolve to: the file written, its size and content type. */
 export interface DownloadResult {
   /** Absolute path of the written file, always inside the download directory. */
   path: string;
@@ -55,6 +58,7 @@ export interface DownloadResult {
   contentType: string;
 }
 
+/** What `downloadStream()` resolves to: the body as a stream, not yet read. */
 export interface DownloadStreamResult {
   stream: Readable;
   contentType: string;
@@ -62,6 +66,7 @@ export interface DownloadStreamResult {
   size?: number;
 }
 
+/** Options of `downloadAvatar()`: where to write and under which name, as for {@link DownloadOptions}. */
 export interface AvatarOptions {
   dir?: string;
   fileName?: string;

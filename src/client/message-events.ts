@@ -23,6 +23,7 @@ interface RoomEventBase {
   message: SystemMessage;
 }
 
+/** The payload of the 'room-join' event: members joined a room, by invitation or by its QR code. */
 export interface RoomJoinEvent extends RoomEventBase {
   /** The inviter (or the owner of the QR code) as written; 'You'/'你' when it is the user. */
   inviter: string;
@@ -36,6 +37,7 @@ export interface RoomJoinEvent extends RoomEventBase {
   via: 'invite' | 'qrcode';
 }
 
+/** The payload of the 'room-leave' event: members left or were removed, or the user was removed. */
 export interface RoomLeaveEvent extends RoomEventBase {
   /** Who left, as written. */
   members: string[];
@@ -43,6 +45,7 @@ export interface RoomLeaveEvent extends RoomEventBase {
   by: 'removed' | 'you-removed' | 'you-were-removed';
 }
 
+/** The payload of the 'room-topic' event: a room was renamed. */
 export interface RoomTopicEvent extends RoomEventBase {
   topic: string;
   /** Who renamed it, as written. */
@@ -50,6 +53,7 @@ export interface RoomTopicEvent extends RoomEventBase {
   byIsSelf: boolean;
 }
 
+/** The payload of the 'revoke' event: a message was recalled, with the original when this client saw it. */
 export interface RevokeEvent {
   /** The 10002 message. */
   message: RevokeMessage;

@@ -38,7 +38,9 @@ export interface StableIdRecord {
  * failing store is logged and never ends the session.
  */
 export interface StableIdStore {
+  /** Every record kept so far ([] the first time). */
   load(): Promise<StableIdRecord[]> | StableIdRecord[];
+  /** Replace everything kept with `records`, the complete set. */
   save(records: StableIdRecord[]): Promise<void> | void;
 }
 

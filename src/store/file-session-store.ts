@@ -47,6 +47,11 @@ export async function writeFileAtomic(path: string, text: string): Promise<void>
   }
 }
 
+/**
+ * A {@link SessionStore} that keeps the session in one JSON file (mode 0600), written atomically; saves
+ * run in order and the last one wins. A corrupt file or one of another version is refused with a
+ * {@link StoreError}. It keeps no messages or contacts: {@link SqliteStore} does, for exactly-once delivery.
+ */
 export class FileSessionStore implements SessionStore {
   readonly path: string;
   /** Saves run one after another, so the last one called is the one that stays. */

@@ -21,6 +21,8 @@ export interface ServeCommandOptions {
   token?: string;
   webhook?: string;
   store?: string;
+  /** The Telegram Bot API-compatible surface (docs/telegram-api.md); on unless --no-telegram. */
+  telegram?: boolean;
   logger: Logger;
   signal: AbortSignal;
 }
@@ -63,9 +65,13 @@ export async function runServeCommand(options: ServeCommandOptions, io: CliIo): 
             logger: options.logger,
             ...(store ? { history: store } : {}),
             ...(options.webhook ? { webhook: { url: options.webhook } } : {}),
+            telegram: options.telegram !== false && (store ? { store } : true),
           });
           io.stdout.write(`HTTP API listening on ${api.url} (send Authorization: Bearer <your token>)\n`);
           io.stdout.write(`  OpenAPI: ${api.url}/v1/openapi.json   Press Ctrl-C to stop.\n`);
+          if (options.telegram !== false) {
+            io.stdout.write(`  Telegram Bot API: apiRoot ${api.url} (the bot token is your API token)\n`);
+          }
         },
         stop: async () => {
           await api?.close();
@@ -90,6 +96,7 @@ export function registerServeCommand(program: Command, host: CommandHost): void 
     .option('--token <token>', 'the bearer token (better: WEBWX_API_TOKEN)')
     .option('--webhook <url>', 'POST every incoming message to this URL, with retries')
     .option('--store <file>', 'a SQLite file for the session and the message history')
+    .option('--no-telegram', 'do not serve the Telegram Bot API-compatible surface')
     .action(async (opts: Omit<ServeCommandOptions, 'logger' | 'signal'>) => {
       host.setExitCode(
         await runServeCommand({ ...opts, logger: host.logger(), signal: host.signal }, host.io),

@@ -5,6 +5,7 @@ export type {
   ContactCache,
   HistoryQuery,
   MessageDirection,
+  MessageLogReader,
   MessageStore,
   NewStoredMessage,
   OutgoingStatus,
@@ -13,10 +14,13 @@ export type {
   SessionStore,
   StoredMessage,
   StoreErrorKind,
+  StoreSettings,
 } from './session-store.js';
 export {
   DEFAULT_HISTORY_LIMIT,
+  hasStoreSettings,
   isContactCache,
+  isMessageLogReader,
   isMessageStore,
   SAVED_SESSION_VERSION,
   StoreError,

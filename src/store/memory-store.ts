@@ -8,20 +8,38 @@ import {
   type ContactCache,
   DEFAULT_HISTORY_LIMIT,
   type HistoryQuery,
+  type MessageDirection,
+  type MessageLogReader,
   type MessageStore,
   type NewStoredMessage,
   type OutgoingStatus,
   type SavedSession,
   type SessionStore,
   type StoredMessage,
+  type StoreSettings,
 } from './session-store.js';
 
-export class MemoryStore implements SessionStore, MessageStore, ContactCache {
+/** The index of the first entry of `log` (ordered by seq) with a seq above `seq`. */
+function firstAbove(log: readonly StoredMessage[], seq: number): number {
+  let lo = 0;
+  let hi = log.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((log[mid] as StoredMessage).seq <= seq) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+export class MemoryStore
+  implements SessionStore, MessageStore, MessageLogReader, ContactCache, StoreSettings
+{
   #session: SavedSession | undefined;
   #log: StoredMessage[] = [];
   #processed = new Set<string>();
   #outgoing = new Map<string, StoredMessage>();
   #contacts: WireContact[] = [];
+  #settings = new Map<string, string>();
   #seq = 0;
 
   async load(): Promise<SavedSession | undefined> {
@@ -82,6 +100,41 @@ export class MemoryStore implements SessionStore, MessageStore, ContactCache {
     const before = query.before ?? Number.POSITIVE_INFINITY;
     const matching = this.#log.filter((m) => m.chatUserName === chatUserName && m.seq < before);
     return (limit > 0 ? matching.slice(-limit) : []).map((m) => structuredClone(m));
+  }
+
+  async logAfter(
+    afterSeq: number,
+    query: { limit?: number; direction?: MessageDirection } = {},
+  ): Promise<StoredMessage[]> {
+    const limit = Math.max(0, Math.trunc(query.limit ?? 100));
+    const found: StoredMessage[] = [];
+    for (let i = firstAbove(this.#log, afterSeq); i < this.#log.length && found.length < limit; i++) {
+      const m = this.#log[i] as StoredMessage;
+      if (query.direction === undefined || m.direction === query.direction) found.push(structuredClone(m));
+    }
+    return found;
+  }
+
+  async logEntry(seq: number): Promise<StoredMessage | undefined> {
+    const m = this.#log[firstAbove(this.#log, seq - 1)];
+    return m?.seq === seq ? structuredClone(m) : undefined;
+  }
+
+  async seqOfOutgoing(clientMsgId: string): Promise<number | undefined> {
+    return this.#outgoing.get(clientMsgId)?.seq;
+  }
+
+  async lastSeq(): Promise<number> {
+    return this.#seq;
+  }
+
+  async getSetting(key: string): Promise<string | undefined> {
+    return this.#settings.get(key);
+  }
+
+  async setSetting(key: string, value: string | undefined): Promise<void> {
+    if (value === undefined) this.#settings.delete(key);
+    else this.#settings.set(key, value);
   }
 
   async loadContacts(): Promise<WireContact[]> {

@@ -6,7 +6,7 @@
 
 import type { SerializedCookieJar } from 'tough-cookie';
 import { WebWxError } from '../errors.js';
-import type { Credentials, Hosts } from '../protocol/session-context.js';
+import type { Credentials, Hosts, WebApp } from '../protocol/session-context.js';
 import type { SyncKey, WireContact, WireUser } from '../protocol/wire-types.js';
 
 /** The format version of SavedSession; a store refuses any other with StoreError 'incompatible'. */
@@ -15,6 +15,8 @@ export const SAVED_SESSION_VERSION = 1;
 /** Everything needed to resume a session without a QR code. Plain JSON. Secret: never log it. */
 export interface SavedSession {
   version: typeof SAVED_SESSION_VERSION;
+  /** The web app the session belongs to (docs/filehelper.md); absent in sessions saved before it was recorded: 'web'. */
+  app?: WebApp;
   hosts: Hosts;
   credentials: Credentials;
   /** CookieStore.toJSON() of the session's jar. */
@@ -99,6 +101,31 @@ export interface MessageStore {
   history(chatUserName: string, query?: HistoryQuery): Promise<StoredMessage[]>;
 }
 
+/**
+ * Reading the message log by position: what the Telegram-compatible API (src/bot/telegram-api) takes
+ * its updates and message ids from. MemoryStore and SqliteStore have it.
+ */
+export interface MessageLogReader {
+  /** Messages with a seq above `afterSeq`, oldest first, at most `limit` (default 100); one direction when given. */
+  logAfter(
+    afterSeq: number,
+    query?: { limit?: number; direction?: MessageDirection },
+  ): Promise<StoredMessage[]>;
+  /** The message at this seq. */
+  logEntry(seq: number): Promise<StoredMessage | undefined>;
+  /** The seq of an outgoing message by its ClientMsgId. */
+  seqOfOutgoing(clientMsgId: string): Promise<number | undefined>;
+  /** The highest seq given so far (0 for an empty log). */
+  lastSeq(): Promise<number>;
+}
+
+/** A few small named values kept with the store (the Telegram API's confirmed offset and its webhook). */
+export interface StoreSettings {
+  getSetting(key: string): Promise<string | undefined>;
+  /** `undefined` deletes the value. */
+  setSetting(key: string, value: string | undefined): Promise<void>;
+}
+
 /** The contact cache: the last contact list, to show something before the contacts load. */
 export interface ContactCache {
   loadContacts(): Promise<WireContact[]>;
@@ -140,6 +167,23 @@ export function isMessageStore(store: unknown): store is MessageStore {
     typeof s.has === 'function' &&
     typeof s.history === 'function'
   );
+}
+
+/** True when `store` can read its message log by position (MemoryStore, SqliteStore). */
+export function isMessageLogReader(store: unknown): store is MessageLogReader {
+  const s = store as Partial<MessageLogReader> | undefined;
+  return (
+    typeof s?.logAfter === 'function' &&
+    typeof s.logEntry === 'function' &&
+    typeof s.seqOfOutgoing === 'function' &&
+    typeof s.lastSeq === 'function'
+  );
+}
+
+/** True when `store` keeps small named values (MemoryStore, SqliteStore). */
+export function hasStoreSettings(store: unknown): store is StoreSettings {
+  const s = store as Partial<StoreSettings> | undefined;
+  return typeof s?.getSetting === 'function' && typeof s.setSetting === 'function';
 }
 
 /** True when `store` also keeps the contact cache (MemoryStore, SqliteStore). */

@@ -15,6 +15,8 @@ import {
   type ContactCache,
   DEFAULT_HISTORY_LIMIT,
   type HistoryQuery,
+  type MessageDirection,
+  type MessageLogReader,
   type MessageStore,
   type NewStoredMessage,
   type OutgoingStatus,
@@ -23,6 +25,7 @@ import {
   type SessionStore,
   type StoredMessage,
   StoreError,
+  type StoreSettings,
 } from './session-store.js';
 
 /** The database layout version; a database of another version is refused. */
@@ -127,7 +130,12 @@ export interface SqliteStoreOptions {
   path: string;
 }
 
-export class SqliteStore implements SessionStore, MessageStore, ContactCache {
+/** Settings live in the meta table under this prefix, apart from the session and the schema version. */
+const SETTING_PREFIX = 'setting:';
+
+export class SqliteStore
+  implements SessionStore, MessageStore, MessageLogReader, ContactCache, StoreSettings
+{
   readonly path: string;
   readonly #db: Database.Database;
   readonly #statements: ReturnType<typeof prepare>;
@@ -225,6 +233,54 @@ export class SqliteStore implements SessionStore, MessageStore, ContactCache {
       this.#statements.history.all(chatUserName, before, limit),
     ) as MessageRow[];
     return rows.reverse().map(rowToMessage);
+  }
+
+  async logAfter(
+    afterSeq: number,
+    query: { limit?: number; direction?: MessageDirection } = {},
+  ): Promise<StoredMessage[]> {
+    const limit = Math.max(0, Math.trunc(query.limit ?? 100));
+    const s = this.#statements;
+    const rows = wrap('reading the log', this.path, () =>
+      query.direction === undefined
+        ? s.after.all(afterSeq, limit)
+        : s.afterInDirection.all(afterSeq, query.direction, limit),
+    ) as MessageRow[];
+    return rows.map(rowToMessage);
+  }
+
+  async logEntry(seq: number): Promise<StoredMessage | undefined> {
+    const row = wrap('reading the log', this.path, () => this.#statements.bySeq.get(seq)) as
+      | MessageRow
+      | undefined;
+    return row ? rowToMessage(row) : undefined;
+  }
+
+  async seqOfOutgoing(clientMsgId: string): Promise<number | undefined> {
+    const row = wrap('reading the log', this.path, () => this.#statements.byClientId.get(clientMsgId)) as
+      | { seq: number }
+      | undefined;
+    return row?.seq;
+  }
+
+  async lastSeq(): Promise<number> {
+    const row = wrap('reading the log', this.path, () => this.#statements.lastSeq.get()) as { seq: number };
+    return row.seq;
+  }
+
+  async getSetting(key: string): Promise<string | undefined> {
+    const row = wrap('reading a setting', this.path, () =>
+      this.#statements.getMeta.get(SETTING_PREFIX + key),
+    ) as { value: string } | undefined;
+    return row?.value;
+  }
+
+  async setSetting(key: string, value: string | undefined): Promise<void> {
+    wrap('saving a setting', this.path, () =>
+      value === undefined
+        ? this.#statements.deleteMeta.run(SETTING_PREFIX + key)
+        : this.#statements.setMeta.run(SETTING_PREFIX + key, value),
+    );
   }
 
   async loadContacts(): Promise<WireContact[]> {
@@ -363,6 +419,14 @@ function prepare(db: Database.Database) {
     setStatusAndId: db.prepare('UPDATE messages SET status = ?, msg_id = ? WHERE client_msg_id = ?'),
     pending: db.prepare("SELECT * FROM messages WHERE direction = 'out' AND status = 'pending' ORDER BY seq"),
     history: db.prepare('SELECT * FROM messages WHERE chat = ? AND seq < ? ORDER BY seq DESC LIMIT ?'),
+    after: db.prepare('SELECT * FROM messages WHERE seq > ? ORDER BY seq LIMIT ?'),
+    afterInDirection: db.prepare(
+      'SELECT * FROM messages WHERE seq > ? AND direction = ? ORDER BY seq LIMIT ?',
+    ),
+    bySeq: db.prepare('SELECT * FROM messages WHERE seq = ?'),
+    lastSeq: db.prepare(
+      "SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'messages'), 0) AS seq",
+    ),
     contacts: db.prepare('SELECT data FROM contacts'),
     clearContacts: db.prepare('DELETE FROM contacts'),
     insertContact: db.prepare('INSERT OR REPLACE INTO contacts (user_name, data) VALUES (?, ?)'),

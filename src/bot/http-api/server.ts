@@ -19,6 +19,7 @@ import type { BotActions } from '../context.js';
 import { BotConfigError, NotAvailableError } from '../errors.js';
 import { messageToJson, stableIdOf } from '../message-json.js';
 import { SendQueue, type SendQueueOptions } from '../send-queue.js';
+import { createTelegramApi, isTelegramPath, type TelegramApiOptions } from '../telegram-api/index.js';
 import { ApiError, toApiError } from './api-error.js';
 import { openApiDocument } from './openapi.js';
 import { base64Field, optionalString, queryInt, readJsonBody, requiredString } from './request-body.js';
@@ -46,6 +47,11 @@ export interface ApiServerOptions {
   sendQueue?: SendQueueOptions;
   /** Largest JSON body of the media endpoints. Default 32 MiB (about 24 MiB of media). */
   maxMediaBodyBytes?: number;
+  /**
+   * Also serve the Telegram Bot API-compatible surface at `/bot<token>/<method>` and
+   * `/file/bot<token>/<path>` (docs/telegram-api.md); `true` for the defaults.
+   */
+  telegram?: TelegramApiOptions | boolean;
   /** SSE limits. */
   maxStreams?: number;
   heartbeatMs?: number;
@@ -139,6 +145,12 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   const webhook = options.webhook ? new WebhookDelivery({ ...options.webhook, logger }) : undefined;
   const maxMedia = options.maxMediaBodyBytes ?? 32 * 1024 * 1024;
   let url = '';
+  const telegram = options.telegram
+    ? await createTelegramApi(
+        { client, token: options.token, actions, logger },
+        options.telegram === true ? {} : options.telegram,
+      )
+    : undefined;
 
   const offMessage = client.on('message', (message: Message) => {
     const json = messageToJson(message, client);
@@ -244,7 +256,9 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   };
 
   const server: Server = createServer((req, res) => {
-    handle(req, res).catch(() => res.destroy());
+    // The Telegram surface carries its token in the path, not in a bearer header.
+    const answer = telegram && isTelegramPath(req.url) ? telegram.handle(req, res) : handle(req, res);
+    answer.catch(() => res.destroy());
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -305,6 +319,10 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       server.off('error', reject);
       resolve();
     });
+  }).catch(async (error: unknown) => {
+    offMessage();
+    await telegram?.close();
+    throw error;
   });
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
@@ -318,6 +336,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     close() {
       closed ??= (async () => {
         offMessage();
+        await telegram?.close();
         webhook?.close();
         hub.close();
         await new Promise<void>((resolve) => {
@@ -332,7 +351,8 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
 
 const STREAMING = Symbol('streaming');
 
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
+/** A JSON answer (the Telegram surface answers through it too). */
+export function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
   res.writeHead(status, {
     'content-type': 'application/json; charset=utf-8',

@@ -17,10 +17,18 @@ export type { MediaInput, RevokeTarget, SendMediaOptions };
 /** What sendImage/sendFile/forward answer. */
 export type SendResult = SentMessage;
 
+/**
+ * What a {@link Bot} needs from a client: a {@link WebWxClient} has it all, and a test double needs only
+ * this. sendImage, sendFile, forward and revoke are used when the client has them.
+ */
 export interface BotClient {
+  /** The logged-in user, once known. */
   readonly self: Contact | undefined;
+  /** The contacts and rooms, to name chats and senders. */
   readonly contacts: ContactDirectory;
+  /** Listens to incoming messages; returns the function that stops listening. */
   on(event: 'message', listener: (message: Message) => void): () => void;
+  /** Sends a text to a UserName. */
   sendText(to: string, text: string): Promise<SendTextResult>;
 }
 

@@ -24,6 +24,7 @@ import { type BotActions, Context } from './context.js';
 import { NotAvailableError } from './errors.js';
 import { SendQueue, type SendQueueOptions } from './send-queue.js';
 
+/** Options of `new Bot(client, options)`. */
 export interface BotOptions<C extends Context = Context> {
   /** Chats handled at the same time. Default 8. */
   concurrency?: number;
@@ -76,6 +77,11 @@ export function createBotActions(client: BotClient, queue: SendQueue): BotAction
   };
 }
 
+/**
+ * A {@link Composer} over a client: each incoming message becomes a {@link Context} and runs through
+ * the middleware, in order within a chat and concurrently across chats. Handler errors are logged and
+ * given to {@link Bot.catch}; the bot goes on. Every send goes through one {@link SendQueue}.
+ */
 export class Bot<C extends Context = Context> extends Composer<C> {
   readonly client: BotClient;
   readonly sendQueue: SendQueue;

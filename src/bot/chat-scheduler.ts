@@ -3,6 +3,8 @@
  * different chats run concurrently, at most `concurrency` at a time. A chat waiting for a slot keeps
  * its place in line (first come, first served across chats).
  */
+
+/** Options of `new ChatScheduler(options)`. */
 export interface ChatSchedulerOptions {
   /** Chats handled at the same time. Default 8. */
   concurrency?: number;
@@ -16,6 +18,11 @@ interface Task {
   reject: (error: unknown) => void;
 }
 
+/**
+ * Runs tasks keyed by chat: one chat's tasks one after another in arrival order, different chats'
+ * concurrently, at most `concurrency` at a time; a chat waiting for a slot keeps its place in line.
+ * The Bot runs its message handling through one.
+ */
 export class ChatScheduler {
   readonly #concurrency: number;
   readonly #maxPending: number;

@@ -11,12 +11,21 @@ import type { MessageKind } from '../model/index.js';
 import type { Context } from './context.js';
 import { isKind, type KindContext } from './filters.js';
 
+/** Passes the context on to the next middleware; resolves when the rest of the chain is done. */
 export type NextFunction = () => Promise<void>;
+/** A middleware function: handles `ctx`, and calls `next()` (at most once) to pass it on. */
 export type MiddlewareFn<C> = (ctx: C, next: NextFunction) => unknown;
+/** An object that provides middleware, such as a {@link Composer} or a {@link Bot}. */
 export interface MiddlewareObj<C> {
+  /** The middleware function that runs this object's chain. */
   middleware(): MiddlewareFn<C>;
 }
+/** What the Composer methods install: a middleware function, or an object that provides one. */
 export type Middleware<C> = MiddlewareFn<C> | MiddlewareObj<C>;
+/**
+ * A value, or a promise of it.
+ * @inline
+ */
 type MaybePromise<T> = T | Promise<T>;
 
 /** What an error boundary (and bot.catch) gets: the error and the context it happened in. */
@@ -31,6 +40,7 @@ export class HandlerError<C extends Context = Context> extends Error {
   }
 }
 
+/** Handles the errors of an error boundary ({@link Composer.errorBoundary}); may call `next()` to go on. */
 export type ErrorHandler<C extends Context> = (error: HandlerError<C>, next: NextFunction) => unknown;
 
 const pass: MiddlewareFn<unknown> = (_ctx, next) => next();
@@ -74,6 +84,7 @@ export function parseCommand(text: string, names: readonly string[]): string | u
   return names.some((n) => n.toLowerCase() === name) ? (match[2] ?? '').trim() : undefined;
 }
 
+/** What `hears()` matches a text against: a RegExp, or a string equal to the whole trimmed text. */
 export type Trigger = string | RegExp;
 
 /** A RegExp match of `text` against the triggers (a string must equal the whole trimmed text). */
@@ -95,6 +106,11 @@ export function matchTrigger(text: string, triggers: readonly Trigger[]): RegExp
   return undefined;
 }
 
+/**
+ * A middleware chain in the style of grammY: install middleware with `use`, `on`, `hears`, `command`,
+ * `filter`…; each call returns a Composer for the installed part, so handlers can be chained onto a
+ * filter. A {@link Bot} is a Composer; a Composer can be installed into another as a plugin.
+ */
 export class Composer<C extends Context = Context> implements MiddlewareObj<C> {
   #handler: MiddlewareFn<C>;
 
@@ -102,6 +118,7 @@ export class Composer<C extends Context = Context> implements MiddlewareObj<C> {
     this.#handler = compose(middleware);
   }
 
+  /** The whole chain as one middleware function. */
   middleware(): MiddlewareFn<C> {
     return (ctx, next) => this.#handler(ctx, next);
   }

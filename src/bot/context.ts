@@ -6,14 +6,20 @@ import type { SendTextResult } from '../client/index.js';
 import type { Contact, Message } from '../model/index.js';
 import type { BotClient, MediaInput, RevokeTarget, SendMediaOptions, SendResult } from './bot-client.js';
 
+/** The kind of chat a message came from: a private chat, a group, or an official account. */
 export type ChatType = 'private' | 'group' | 'official';
 
 /** The sends a context can make; the Bot implements them over its client and send queue. */
 export interface BotActions {
+  /** Sends a text to a UserName. */
   sendText(to: string, text: string): Promise<SendTextResult>;
+  /** Sends an image (NotAvailableError when the client cannot). */
   sendImage(to: string, input: MediaInput, options?: SendMediaOptions): Promise<SendResult>;
+  /** Sends a file (NotAvailableError when the client cannot). */
   sendFile(to: string, input: MediaInput, options?: SendMediaOptions): Promise<SendResult>;
+  /** Forwards a received message to a UserName (NotAvailableError when the client cannot). */
   forward(message: Message, to: string): Promise<SendResult>;
+  /** Revokes a message sent before, within two minutes (NotAvailableError when the client cannot). */
   revoke(sent: RevokeTarget): Promise<void>;
 }
 
@@ -31,9 +37,16 @@ export function chatNameOf(message: Message, client: Pick<BotClient, 'contacts'>
   return contact?.remarkName || contact?.nickName || id;
 }
 
+/**
+ * What a handler gets for one message: the decoded message, where it came from, and the means to
+ * answer it. A Bot builds one per message (its `context` option makes subclasses).
+ */
 export class Context<M extends Message = Message> {
+  /** The decoded message. */
   readonly message: M;
+  /** The client the message came from. */
   readonly client: BotClient;
+  /** The sends, through the bot's send queue. */
   readonly actions: BotActions;
   /** What hears() or command() matched: the RegExp match, or the command's argument text. */
   match: RegExpMatchArray | string | undefined = undefined;
@@ -51,10 +64,12 @@ export class Context<M extends Message = Message> {
     return this.message.chat.userName;
   }
 
+  /** Whether the chat is private, a group, or an official account. */
   get chatType(): ChatType {
     return chatTypeOf(this.message, this.client);
   }
 
+  /** The group's topic, else the contact's remark name or nickname, else the UserName. */
   get chatName(): string {
     return chatNameOf(this.message, this.client);
   }
@@ -69,6 +84,7 @@ export class Context<M extends Message = Message> {
     return this.client.contacts.get(this.message.sender.userName);
   }
 
+  /** The logged-in user, once known. */
   get self(): Contact | undefined {
     return this.client.self;
   }

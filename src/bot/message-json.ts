@@ -7,6 +7,10 @@ import type { Message } from '../model/index.js';
 import type { BotClient } from './bot-client.js';
 import { type ChatType, chatNameOf, chatTypeOf } from './context.js';
 
+/**
+ * A message as JSON for the world outside the process (webhooks, the SSE stream, the webhook reply
+ * source): names resolved, stable ids added when known, the raw wire entry left out.
+ */
 export interface MessageJson {
   id: string;
   kind: string;
@@ -45,6 +49,10 @@ export function messageDetails(message: Message): Record<string, unknown> {
   return details;
 }
 
+/**
+ * The part of a client that names chats and senders.
+ * @inline
+ */
 type Lookup = Pick<BotClient, 'contacts'>;
 
 /** The stable id of a UserName when the client's contact service offers them. */
@@ -64,6 +72,7 @@ function senderName(message: Message, client: Lookup): string {
   return message.sender.displayName || contact?.remarkName || contact?.nickName || userName;
 }
 
+/** The JSON form of `message`, with names and stable ids looked up in `client`'s contacts. */
 export function messageToJson(message: Message, client: Lookup): MessageJson {
   const chatStable = stableIdOf(client, message.chat.userName);
   const senderStable = stableIdOf(client, message.sender.userName);

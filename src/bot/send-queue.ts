@@ -12,6 +12,7 @@ import { silentLogger } from '../logger.js';
 /** The server's "sending too frequently" answer. */
 export const RET_RATE_LIMITED = 1205;
 
+/** Options of `new SendQueue(options)`; a value that is negative or not a number is a TypeError. */
 export interface SendQueueOptions {
   /** Least time between the starts of two sends. Default 300 ms. */
   minIntervalMs?: number;
@@ -24,12 +25,15 @@ export interface SendQueueOptions {
   /** Most sends waiting; beyond it enqueue() rejects. Default 10000. */
   maxPending?: number;
   logger?: Logger;
-  /** Injected in tests. */
+  /** The clock in ms, injected in tests. Default Date.now. */
   now?: () => number;
+  /** Random numbers in [0, 1) for the jitter, injected in tests. Default Math.random. */
   random?: () => number;
+  /** Waits `ms`, injected in tests. Default a timer. */
   sleep?: (ms: number) => Promise<void>;
 }
 
+/** The counters of a {@link SendQueue} (`queue.stats`): sends so far and sends waiting now. */
 export interface SendQueueStats {
   sent: number;
   failed: number;
@@ -59,6 +63,10 @@ export function backoffDelay(attempt: number, baseMs: number, maxMs: number, ran
   return Math.round(ceiling / 2 + (random() * ceiling) / 2);
 }
 
+/**
+ * Runs sends one at a time, in order, at least `minIntervalMs` apart. A send the server refused with
+ * Ret 1205 (too frequent) is repeated after an exponential backoff; no other failure is repeated.
+ */
 export class SendQueue {
   readonly #jobs: Job[] = [];
   readonly #minIntervalMs: number;
@@ -89,6 +97,7 @@ export class SendQueue {
     this.#sleep = options.sleep ?? defaultSleep;
   }
 
+  /** A snapshot of the counters. */
   get stats(): SendQueueStats {
     return { ...this.#stats, pending: this.#jobs.length };
   }

@@ -16,6 +16,8 @@ export interface PostJsonOptions {
   /** A longer reply is an error. Default 1 MiB. */
   maxResponseBytes?: number;
   signal?: AbortSignal;
+  /** Return a reply outside 2xx instead of throwing (to read the error the server gave). Default false. */
+  allowErrorStatus?: boolean;
 }
 
 export interface PostJsonReply {
@@ -90,7 +92,7 @@ export async function postJson(
   }
   const text = Buffer.concat(chunks).toString('utf8');
   const status = reply.statusCode;
-  if (status < 200 || status > 299) {
+  if ((status < 200 || status > 299) && !options.allowErrorStatus) {
     throw new TransportError(`POST ${where} answered HTTP ${status}`, { url: where, status });
   }
   const contentType = String(reply.headers['content-type'] ?? '');

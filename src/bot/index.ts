@@ -1,6 +1,6 @@
 /**
- * The bot framework: Bot, Composer, Context, filters, the send queue, auto-reply sources and the
- * HTTP API (docs/bot.md).
+ * The bot framework: Bot, Composer, Context, filters, the send queue, auto-reply sources, the
+ * HTTP API (docs/bot.md) and the File Transfer console (docs/console.md).
  */
 export {
   type AutoReplyOptions,
@@ -35,6 +35,22 @@ export {
   type NextFunction,
   type Trigger,
 } from './composer.js';
+export {
+  type ConsoleActivity,
+  type ConsoleAddress,
+  type ConsoleClient,
+  type ConsoleCommand,
+  type ConsoleConfig,
+  FileConsole,
+  type FileConsoleOptions,
+  loadConsoleConfig,
+  type Notification,
+  parseConsoleConfig,
+  type RunRequest,
+  type RunResult,
+  runCommand,
+  sendNotification,
+} from './console/index.js';
 export { type BotActions, type ChatType, Context } from './context.js';
 export { BotConfigError, NotAvailableError } from './errors.js';
 export {

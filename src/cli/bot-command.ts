@@ -8,10 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Command } from 'commander';
-import { chatCompletionsSource } from '../bot/auto-reply/chat-completions.js';
-import { autoReply, type GroupPolicy, type ReplySource } from '../bot/auto-reply/index.js';
-import { loadRulesFile, rulesSource } from '../bot/auto-reply/rules.js';
-import { webhookSource } from '../bot/auto-reply/webhook.js';
+import { autoReply, type GroupPolicy } from '../bot/auto-reply/index.js';
 import { Bot } from '../bot/bot.js';
 import { BotConfigError } from '../bot/errors.js';
 import { createClient } from '../client/index.js';
@@ -19,18 +16,21 @@ import type { Logger } from '../logger.js';
 import { redact } from '../redact.js';
 import { parseServerUrl } from './arguments.js';
 import { CliError, type CliIo } from './cli-io.js';
+import {
+  type AutoReplyFileSettings,
+  addReplySourceOptions,
+  checkReplySourceFlags,
+  chooseReplySource,
+  type ReplySourceFlags,
+} from './reply-source-flags.js';
 import { runServiceSession } from './service-session.js';
 
-export interface BotCommandOptions {
+export { chooseReplySource } from './reply-source-flags.js';
+
+export interface BotCommandOptions extends Omit<ReplySourceFlags, 'autoReply'> {
   server?: string;
   uos: boolean;
   autoReply: boolean;
-  rules?: string;
-  webhook?: string;
-  openaiBaseUrl?: string;
-  openaiModel?: string;
-  openaiApiKey?: string;
-  systemPrompt?: string;
   groups: GroupPolicy;
   config?: string;
   logger: Logger;
@@ -38,16 +38,9 @@ export interface BotCommandOptions {
 }
 
 /** The bot config file: handler modules and auto-reply settings (flags win over it). */
-export interface BotConfig {
+export interface BotConfig extends AutoReplyFileSettings {
   plugins: string[];
-  autoReply?: {
-    rules?: string;
-    webhook?: string;
-    openai?: { baseUrl?: string; model?: string; systemPrompt?: string };
-    groups?: GroupPolicy;
-  };
-  /** Where relative paths in the file are resolved from. */
-  dir: string;
+  autoReply?: AutoReplyFileSettings['autoReply'] & { groups?: GroupPolicy };
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -132,49 +125,6 @@ export async function loadPlugin(path: string, dir: string): Promise<BotPlugin> 
   return register as BotPlugin;
 }
 
-/** The one reply source the flags (then the config, then the environment) choose. */
-export async function chooseReplySource(
-  options: BotCommandOptions,
-  config: BotConfig | undefined,
-  env: Record<string, string | undefined>,
-): Promise<ReplySource> {
-  const fromConfig = config?.autoReply;
-  const openaiBase =
-    options.openaiBaseUrl ??
-    (options.rules || options.webhook
-      ? undefined
-      : (fromConfig?.openai?.baseUrl ?? env.WEBWX_OPENAI_BASE_URL));
-  const chosen = [options.rules, options.webhook, options.openaiBaseUrl].filter((v) => v !== undefined);
-  if (chosen.length > 1)
-    throw new CliError('choose one reply source: --rules, --webhook or --openai-base-url');
-  try {
-    const rules = options.rules ?? (chosen.length === 0 ? fromConfig?.rules : undefined);
-    if (rules) {
-      const path = options.rules ? rules : resolve(config?.dir ?? '.', rules);
-      return rulesSource(await loadRulesFile(path));
-    }
-    const webhook = options.webhook ?? (chosen.length === 0 ? fromConfig?.webhook : undefined);
-    if (webhook) return webhookSource({ url: webhook });
-    if (openaiBase) {
-      const model = options.openaiModel ?? fromConfig?.openai?.model ?? env.WEBWX_OPENAI_MODEL;
-      if (!model)
-        throw new CliError('--openai-model (or WEBWX_OPENAI_MODEL) is required with --openai-base-url');
-      return chatCompletionsSource({
-        baseUrl: openaiBase,
-        model,
-        apiKey: options.openaiApiKey ?? env.WEBWX_OPENAI_API_KEY,
-        systemPrompt: options.systemPrompt ?? fromConfig?.openai?.systemPrompt,
-      });
-    }
-  } catch (error) {
-    if (error instanceof BotConfigError) throw new CliError(error.message);
-    throw error;
-  }
-  throw new CliError(
-    '--auto-reply needs a reply source: --rules FILE, --webhook URL, or --openai-base-url URL --openai-model M',
-  );
-}
-
 export async function runBotCommand(options: BotCommandOptions, io: CliIo): Promise<number> {
   const config = options.config ? await loadBotConfig(options.config) : undefined;
   const plugins = config ? await Promise.all(config.plugins.map((p) => loadPlugin(p, config.dir))) : [];
@@ -242,18 +192,12 @@ export interface CommandHost {
 
 /** Adds `webwx bot` to the program. */
 export function registerBotCommand(program: Command, host: CommandHost): void {
-  program
+  const command = program
     .command('bot')
     .description('run a bot: the seed’s auto-reply mode and/or the handler modules of a config file')
     .option('--server <url>', 'one base URL for every host, e.g. an emulator', parseServerUrl)
-    .option('--no-uos', 'do not send the UOS desktop login headers')
-    .option('--auto-reply', 'answer text messages from a reply source')
-    .option('--rules <file>', 'reply source: a rules JSON file (keyword/regex → reply)')
-    .option('--webhook <url>', 'reply source: POST each message as JSON, reply with the answer')
-    .option('--openai-base-url <url>', 'reply source: an OpenAI-compatible API (or WEBWX_OPENAI_BASE_URL)')
-    .option('--openai-model <model>', 'the chat-completions model (or WEBWX_OPENAI_MODEL)')
-    .option('--openai-api-key <key>', 'the API key (better: WEBWX_OPENAI_API_KEY)')
-    .option('--system-prompt <text>', 'a system prompt for the chat-completions source')
+    .option('--no-uos', 'do not send the UOS desktop login headers');
+  addReplySourceOptions(command)
     .option('--group-mentions-only', 'in groups, answer only when @-mentioned (default)')
     .option('--all-group-messages', 'in groups, answer every text message')
     .option('--config <file>', 'a bot config JSON: { "plugins": [...], "autoReply": {...} }')
@@ -268,9 +212,7 @@ export function registerBotCommand(program: Command, host: CommandHost): void {
         if (opts.groupMentionsOnly && opts.allGroupMessages) {
           throw new CliError('choose one of --group-mentions-only and --all-group-messages');
         }
-        if (!opts.autoReply && (opts.rules || opts.webhook || opts.openaiBaseUrl)) {
-          throw new CliError('a reply source needs --auto-reply');
-        }
+        checkReplySourceFlags(opts);
         host.setExitCode(
           await runBotCommand(
             {

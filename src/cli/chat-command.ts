@@ -8,10 +8,10 @@ import { createElement } from 'react';
 import { createClient, type WebWxClient } from '../client/index.js';
 import type { Logger } from '../logger.js';
 import type { MessageStore } from '../store/index.js';
-import { chooseReplySource } from './bot-command.js';
 import type { CliIo } from './cli-io.js';
 import { openCliStore, reportLoginSteps } from './data-dir.js';
 import { runClientSession } from './login-command.js';
+import { chooseReplySource } from './reply-source-flags.js';
 import { type AutoReplySource, awayMessageSource, botReplySource } from './tui/auto-reply.js';
 import { sanitize } from './tui/message-render.js';
 
@@ -53,11 +53,7 @@ export async function runChatCommand(options: ChatCommandOptions, io: CliIo): Pr
     options.rules !== undefined || options.webhook !== undefined
       ? await chooseReplySource(
           {
-            uos: options.uos,
             autoReply: true,
-            groups: 'mentions',
-            logger: options.logger,
-            signal: options.signal,
             ...(options.rules !== undefined ? { rules: options.rules } : {}),
             ...(options.webhook !== undefined ? { webhook: options.webhook } : {}),
           },

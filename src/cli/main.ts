@@ -11,6 +11,7 @@ import { resolveDataDir } from './data-dir.js';
 import { runDemoCommand } from './demo-command.js';
 import { runEmulatorCommand } from './emulator-command.js';
 import { runLoginCommand } from './login-command.js';
+import { registerNotifyCommand } from './notify-command.js';
 import { registerServeCommand } from './serve-command.js';
 
 function packageVersion(): string {
@@ -167,6 +168,7 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
   };
   registerBotCommand(program, commandHost);
   registerServeCommand(program, commandHost);
+  registerNotifyCommand(program, commandHost);
 
   program
     .command('bench')

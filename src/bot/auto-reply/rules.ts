@@ -12,7 +12,7 @@
  * A chat entry matches the chat's UserName, stable id or name (topic, remark name, nickname); "*" any.
  * The first matching rule answers. `$1`…`$9` and `$<name>` in a regex rule's reply are its groups.
  */
-import { readFile } from 'node:fs/promises';
+import { loadJsonConfig } from '../config-file.js';
 import { BotConfigError } from '../errors.js';
 import type { ReplyInput, ReplySource } from './reply-source.js';
 
@@ -124,35 +124,8 @@ export function parseRules(value: unknown): RuleSet {
 }
 
 /** Reads and validates a rules file; errors name the file and the field. */
-export async function loadRulesFile(path: string): Promise<RuleSet> {
-  let content: string;
-  try {
-    content = await readFile(path, 'utf8');
-  } catch (error) {
-    throw new BotConfigError(
-      '',
-      `cannot read the rules file ${path}: ${(error as NodeJS.ErrnoException).code ?? error}`,
-    );
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(content);
-  } catch (error) {
-    throw new BotConfigError('', `the rules file ${path} is not valid JSON: ${(error as Error).message}`);
-  }
-  try {
-    return parseRules(json);
-  } catch (error) {
-    if (error instanceof BotConfigError)
-      throw new BotConfigError(`${path}: ${error.field}`.replace(/: $/, ''), stripField(error));
-    throw error;
-  }
-}
-
-function stripField(error: BotConfigError): string {
-  return error.field && error.message.startsWith(`${error.field}: `)
-    ? error.message.slice(error.field.length + 2)
-    : error.message;
+export function loadRulesFile(path: string): Promise<RuleSet> {
+  return loadJsonConfig(path, 'rules file', parseRules);
 }
 
 const fold = (s: string): string => s.normalize('NFKC').toLocaleLowerCase();

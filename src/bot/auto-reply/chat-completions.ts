@@ -10,11 +10,13 @@ import { describeUrl, postJson } from '../http-post.js';
 import type { ReplySource } from './reply-source.js';
 import { checkHttpUrl } from './webhook.js';
 
+/** One turn of a conversation, as the chat-completions API takes it. */
 export interface ChatTurn {
   role: 'user' | 'assistant';
   content: string;
 }
 
+/** Bounds of a {@link ConversationMemory}; a negative or fractional value is a BotConfigError. */
 export interface MemoryLimits {
   /** Turns kept per chat (user and assistant count one each). Default 20. */
   maxTurns?: number;
@@ -45,6 +47,7 @@ export class ConversationMemory {
     }
   }
 
+  /** The number of chats remembered. */
   get size(): number {
     return this.#chats.size;
   }
@@ -54,6 +57,7 @@ export class ConversationMemory {
     return [...(this.#chats.get(chat) ?? [])];
   }
 
+  /** Appends turns to a chat's memory; the oldest turns, and the least recent chats, go beyond the limits. */
   add(chat: string, ...turns: ChatTurn[]): void {
     const list = this.#chats.get(chat) ?? [];
     this.#chats.delete(chat);
@@ -69,19 +73,24 @@ export class ConversationMemory {
     }
   }
 
+  /** Forgets one chat, or every chat when none is given. */
   clear(chat?: string): void {
     if (chat === undefined) this.#chats.clear();
     else this.#chats.delete(chat);
   }
 }
 
+/** Options of {@link chatCompletionsSource}. */
 export interface ChatCompletionsOptions {
   /** e.g. 'https://api.openai.com/v1' or a local server's '/v1' URL. */
   baseUrl: string;
+  /** The model name, e.g. 'gpt-4o-mini'; required. */
   model: string;
   /** Sent as a bearer token when given (the CLI reads WEBWX_OPENAI_API_KEY). */
   apiKey?: string;
+  /** Sent first, as the system message, when given. */
   systemPrompt?: string;
+  /** Limits of the source's own per-chat memory, or a ConversationMemory to share. */
   memory?: MemoryLimits | ConversationMemory;
   /** Default 60000 ms. */
   timeoutMs?: number;
@@ -107,6 +116,11 @@ export function parseChatCompletion(body: string): string | undefined {
   return content;
 }
 
+/**
+ * A reply source that asks an OpenAI-compatible chat-completions API: POST `{baseUrl}/chat/completions`
+ * with the system prompt, the chat's recent turns and the text; the answer is
+ * `choices[0].message.content`. A bad URL or a missing model is a BotConfigError.
+ */
 export function chatCompletionsSource(options: ChatCompletionsOptions): ReplySource {
   const base = checkHttpUrl(options.baseUrl, 'openai base URL').replace(/\/+$/, '');
   if (!options.model?.trim()) throw new BotConfigError('openai model', 'a model name is required');

@@ -10,12 +10,18 @@ import type { MiddlewareFn } from '../composer.js';
 import type { Context } from '../context.js';
 import { type MessageJson, messageToJson } from '../message-json.js';
 
+/** What a {@link ReplySource} is asked about: the text to answer and its message as JSON. */
 export interface ReplyInput {
   /** The text with the @-mention of the user taken out. */
   text: string;
+  /** The whole message, as webhooks get it. */
   message: MessageJson;
 }
 
+/**
+ * Something that answers a text: the rules file ({@link rulesSource}), a webhook ({@link webhookSource})
+ * or a chat-completions API ({@link chatCompletionsSource}); {@link autoReply} asks it.
+ */
 export interface ReplySource {
   /** For logs: 'rules', 'webhook', 'chat-completions'. */
   readonly name: string;
@@ -23,8 +29,10 @@ export interface ReplySource {
   reply(input: ReplyInput): Promise<string | undefined>;
 }
 
+/** Which group texts auto-reply answers: only those that @-mention the user, or all of them. */
 export type GroupPolicy = 'mentions' | 'all';
 
+/** Options of {@link autoReply}. */
 export interface AutoReplyOptions {
   /** In groups: answer only when @-mentioned ('mentions', the default) or every text ('all'). */
   groups?: GroupPolicy;
@@ -73,6 +81,11 @@ export function shouldAutoReply(
   return true;
 }
 
+/**
+ * The auto-reply middleware: for a text (not the user's own) in a private chat, or in a group when the
+ * user is @-mentioned (see {@link AutoReplyOptions.groups}), it asks `source` and sends the answer to
+ * the chat. No answer, or a failing source (logged), passes the message on with `next()`.
+ */
 export function autoReply(source: ReplySource, options: AutoReplyOptions = {}): MiddlewareFn<Context> {
   const logger = (options.logger ?? silentLogger).child({ component: 'auto-reply', source: source.name });
   const maxLength = options.maxReplyLength ?? 4000;

@@ -8,7 +8,9 @@ import { BotConfigError } from '../errors.js';
 import { describeUrl, postJson } from '../http-post.js';
 import type { ReplySource } from './reply-source.js';
 
+/** Options of {@link webhookSource}. */
 export interface WebhookSourceOptions {
+  /** The http(s) URL to POST to. */
   url: string;
   /** Extra headers, e.g. an Authorization the webhook expects. */
   headers?: Record<string, string>;
@@ -53,6 +55,11 @@ export function parseWebhookReply(contentType: string, body: string): string | u
   return trimmed;
 }
 
+/**
+ * A reply source that POSTs `{ text, message }` as JSON to a webhook and replies with its answer:
+ * `{ "reply": "…" }` or a text/plain body; an empty body, 204 or `{ "reply": null }` means no reply.
+ * A bad URL is a BotConfigError; a non-2xx status, a timeout or a body over 1 MiB a TransportError.
+ */
 export function webhookSource(options: WebhookSourceOptions): ReplySource {
   const url = checkHttpUrl(options.url, 'webhook url');
   return {

@@ -26,11 +26,15 @@ import { base64Field, optionalString, queryInt, readJsonBody, requiredString } f
 import { SseHub } from './sse-hub.js';
 import { WebhookDelivery, type WebhookDeliveryOptions } from './webhook-delivery.js';
 
+/** What the HTTP API needs from a client: a {@link BotClient}, and the client's state when it has one. */
 export interface ApiClient extends BotClient {
+  /** The client's state; requests that need a session answer 503 unless it is 'ready'. */
   readonly state?: string;
 }
 
+/** Options of {@link startApiServer}; a token shorter than 16 characters is a BotConfigError. */
 export interface ApiServerOptions {
+  /** The client the API serves. */
   client: ApiClient;
   /** The bearer token every request must carry (at least 16 characters). */
   token: string;
@@ -39,11 +43,15 @@ export interface ApiServerOptions {
   /** Default 8788; 0 picks a free port. */
   port?: number;
   /** Message history (a MessageStore); without it the history endpoint answers 501. */
-  history?: { history(chatUserName: string, query?: HistoryQuery): Promise<StoredMessage[]> };
+  history?: {
+    /** A chat's stored messages, oldest first (see MessageStore.history). */
+    history(chatUserName: string, query?: HistoryQuery): Promise<StoredMessage[]>;
+  };
   /** POST every incoming message to this webhook, with retries. */
   webhook?: Omit<WebhookDeliveryOptions, 'logger'>;
   /** Share a bot's sends (and its rate limit), or options for the server's own queue. */
   actions?: BotActions;
+  /** Options of the server's own send queue, when `actions` is not given. */
   sendQueue?: SendQueueOptions;
   /** Largest JSON body of the media endpoints. Default 32 MiB (about 24 MiB of media). */
   maxMediaBodyBytes?: number;
@@ -52,15 +60,18 @@ export interface ApiServerOptions {
    * `/file/bot<token>/<path>` (docs/telegram-api.md); `true` for the defaults.
    */
   telegram?: TelegramApiOptions | boolean;
-  /** SSE limits. */
+  /** Most event streams (SSE) open at once. Default 100. */
   maxStreams?: number;
+  /** Time between the `: ping` comments of an event stream. Default 15000 ms. */
   heartbeatMs?: number;
   logger?: Logger;
 }
 
+/** A running HTTP API server. */
 export interface ApiServer {
   /** 'http://127.0.0.1:PORT' */
   readonly url: string;
+  /** The port it listens on (the one picked when `port` was 0). */
   readonly port: number;
   /** Stops listening, ends the event streams and the webhook delivery. */
   close(): Promise<void>;
@@ -132,6 +143,10 @@ export function resolveRecipient(client: ApiClient, to: string): string {
   throw new ApiError(404, `no contact or room named "${to.slice(0, 100)}"`);
 }
 
+/**
+ * Starts the HTTP API of `webwx serve` (docs/bot.md): sends, contacts, rooms, history and an event
+ * stream, every request with `Authorization: Bearer <token>`. Resolves once it listens.
+ */
 export async function startApiServer(options: ApiServerOptions): Promise<ApiServer> {
   if (typeof options.token !== 'string' || options.token.length < 16) {
     throw new BotConfigError('token', 'the API token must be at least 16 characters');

@@ -9,29 +9,46 @@ import { redact } from '../../redact.js';
 import { describeUrl, postJson } from '../http-post.js';
 import { backoffDelay } from '../send-queue.js';
 
+/** Options of `new WebhookDelivery(options)`, and the `webhook` option of {@link startApiServer}. */
 export interface WebhookDeliveryOptions {
+  /** The URL every message is POSTed to. */
   url: string;
+  /** Extra headers, e.g. an Authorization the webhook expects. */
   headers?: Record<string, string>;
-  /** Default 5. */
+  /** Attempts per message before it is given up (with a warning). Default 5. */
   maxAttempts?: number;
-  /** Default 1000 ms, doubling per attempt up to `backoffMaxMs` (default 30000). */
+  /** The first pause after a failed attempt. Default 1000 ms, doubling per attempt up to `backoffMaxMs`. */
   backoffBaseMs?: number;
+  /** The longest pause between attempts. Default 30000 ms. */
   backoffMaxMs?: number;
+  /** Timeout of one POST. Default 10000 ms. */
   timeoutMs?: number;
-  /** Default 1000. */
+  /** Most messages waiting; when full, the oldest is dropped. Default 1000. */
   maxQueued?: number;
   logger?: Logger;
+  /** Random numbers in [0, 1) for the jitter, injected in tests. Default Math.random. */
   random?: () => number;
+  /** Waits `ms`, injected in tests. Default a timer. */
   sleep?: (ms: number) => Promise<void>;
 }
 
+/** The counters of a {@link WebhookDelivery} (`delivery.stats`). */
 export interface DeliveryStats {
+  /** Messages the webhook accepted. */
   delivered: number;
+  /** Messages given up after `maxAttempts`. */
   failed: number;
+  /** Messages dropped because the queue was full. */
   dropped: number;
+  /** Attempts repeated after a failure. */
   retries: number;
 }
 
+/**
+ * Delivers messages to a webhook: POSTed as JSON one at a time, in order, each retried with
+ * exponential backoff up to `maxAttempts`, then given up with a warning. The queue is bounded: when it
+ * is full the oldest waiting message is dropped.
+ */
 export class WebhookDelivery {
   readonly #options: WebhookDeliveryOptions;
   readonly #queue: unknown[] = [];
@@ -48,10 +65,12 @@ export class WebhookDelivery {
     });
   }
 
+  /** A snapshot of the counters. */
   get stats(): DeliveryStats {
     return { ...this.#stats };
   }
 
+  /** Queues a payload (any JSON value) for delivery; ignored after close(). */
   push(payload: unknown): void {
     if (this.#abort.signal.aborted) return;
     if (this.#queue.length >= (this.#options.maxQueued ?? 1000)) {
@@ -70,6 +89,7 @@ export class WebhookDelivery {
     while (this.#running) await this.#running;
   }
 
+  /** Stops: aborts the POST in flight and drops what is waiting. */
   close(): void {
     this.#abort.abort();
     this.#queue.length = 0;

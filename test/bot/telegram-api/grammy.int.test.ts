@@ -221,6 +221,43 @@ describe('Telegram Bot API surface, driven by grammY', () => {
   });
 });
 
+describe('Telegram Bot API surface without a store', () => {
+  it('numbers updates in memory from 1 and answers them to grammY', async () => {
+    const bare = await startApiServer({ client, token: TOKEN, port: 0, telegram: true });
+    try {
+      const bot = new Bot(TOKEN, { client: { apiRoot: bare.url } });
+      emulator.phone.sendText({ from: '老张', text: 'no store here' });
+      let updates: Update[] = [];
+      const deadline = Date.now() + 10_000;
+      while (Date.now() < deadline && !updates.some((u) => u.message?.text === 'no store here')) {
+        updates = await bot.api.getUpdates({ timeout: 2 });
+      }
+      const update = updates.find((u) => u.message?.text === 'no store here');
+      expect(update?.update_id).toBe(1);
+      const reply = await bot.api.sendMessage(update?.message?.chat.id as number, 'memory pong', {
+        reply_parameters: { message_id: update?.message?.message_id as number },
+      });
+      expect(reply).toMatchObject({
+        message_id: 2,
+        text: 'memory pong',
+        reply_to_message: { text: 'no store here' },
+      });
+      const sent = await emulator.phone.waitForSent((r) => r.content.endsWith('memory pong'), {
+        timeoutMs: 5000,
+      });
+      expect(sent.content).toContain('「老张：no store here」');
+      const missing = await bot.api
+        .sendMessage(update?.message?.chat.id as number, 'x', {
+          reply_parameters: { message_id: 999 },
+        })
+        .catch((e: unknown) => e);
+      expect((missing as GrammyError).description).toBe('Bad Request: message to be replied not found');
+    } finally {
+      await bare.close();
+    }
+  });
+});
+
 /** Sends a phone text and reads its update: the chat id of 老张. */
 async function waitForSome(bot: Bot): Promise<{ chatId: number }> {
   const text = `hi ${Math.random()}`;

@@ -83,9 +83,8 @@ function extensionOf(fileName: string): string {
 function entryFor(
   kind: PhoneMediaKind,
   media: StoredMedia,
-  input: PhoneMediaInput,
+  input: Partial<PhoneMediaInput>,
   senderId: string,
-  msgId: string,
 ): { xml: string; fields: Partial<WireMessage> } {
   const a = (pairs: Record<string, string | number>) =>
     Object.entries(pairs)
@@ -194,7 +193,7 @@ function entryFor(
         },
       };
   }
-  return fail(`unknown media kind ${msgId}`);
+  return fail(`unknown media kind ${String(kind)}`);
 }
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: XML 1.0 cannot carry these
@@ -232,8 +231,18 @@ export async function storePhoneMedia(
   const msgId = ctx.msgIds.take();
   store.link(msgId, media);
   const createTime = Math.floor(Date.now() / 1000);
-  const { xml, fields } = entryFor(kind, media, input, senderId, msgId);
-  return { msgId, createTime, media, msgType: MSG_TYPES[kind], content: wireXml(xml), fields };
+  return { msgId, createTime, media, ...phoneMediaEntry(kind, media, senderId, input) };
+}
+
+/** The §9.5 entry (MsgType, escaped Content, fields) of media already stored, sent by `senderId`. */
+export function phoneMediaEntry(
+  kind: PhoneMediaKind,
+  media: StoredMedia,
+  senderId: string,
+  input: Partial<PhoneMediaInput> = {},
+): { msgType: number; content: string; fields: Partial<WireMessage> } {
+  const { xml, fields } = entryFor(kind, media, input, senderId);
+  return { msgType: MSG_TYPES[kind], content: wireXml(xml), fields };
 }
 
 async function sendMedia(

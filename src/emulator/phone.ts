@@ -3,9 +3,9 @@
  * watch what they send, log them out.
  */
 import { type EmulatorContext, endSession } from './context.js';
+import { writeToFileHelper } from './filehelper-chat.js';
 import type { PhoneMedia } from './media-types.js';
 import type { PhoneMessageInput } from './message-kinds.js';
-import { writeToFileHelper } from './phone-filehelper.js';
 import { createPhoneMedia } from './phone-media.js';
 import { type PhoneMessageResult, rememberPhoneMessage, sendPhoneMessage } from './phone-messages.js';
 import { createPhoneWorld, type PhoneWorld } from './phone-world.js';

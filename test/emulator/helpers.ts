@@ -150,3 +150,17 @@ export function syncCheck(li: LoggedIn, key: SyncKeyObj, init: { noCookies?: boo
     init,
   );
 }
+
+/** The `uploadmediarequest` field of a webwxuploadmedia (§6.1), as wechat4u writes it, plus `extra`. */
+export function uploadMediaRequest(li: LoggedIn, size: number, extra: Record<string, unknown> = {}): string {
+  return JSON.stringify({
+    UploadType: 2,
+    BaseRequest: li.baseRequest,
+    ClientMediaId: Date.now(),
+    TotalLen: size,
+    StartPos: 0,
+    DataLen: size,
+    MediaType: 4,
+    ...extra,
+  });
+}

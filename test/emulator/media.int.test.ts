@@ -3,7 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Emulator, startEmulator } from '../../src/emulator/index.js';
 import { UPLOAD_CHUNK_SIZE } from '../../src/protocol/index.js';
-import { API, init, type LoggedIn, login, q } from './helpers.js';
+import { API, init, type LoggedIn, login, q, uploadMediaRequest } from './helpers.js';
 
 const md5 = (b: Buffer) => createHash('md5').update(b).digest('hex');
 let emu: Emulator;
@@ -67,16 +67,7 @@ async function post(
 /** Uploads `data` like wechat4u (no FileMd5), chunk by chunk in the given order; returns the last reply. */
 async function upload(data: Buffer, fileName: string, order?: number[], extra: Record<string, unknown> = {}) {
   const chunks = Math.max(1, Math.ceil(data.length / UPLOAD_CHUNK_SIZE));
-  const request = JSON.stringify({
-    UploadType: 2,
-    BaseRequest: li.baseRequest,
-    ClientMediaId: Date.now(),
-    TotalLen: data.length,
-    StartPos: 0,
-    DataLen: data.length,
-    MediaType: 4,
-    ...extra,
-  });
+  const request = uploadMediaRequest(li, data.length, extra);
   let last: Record<string, unknown> = {};
   for (const chunk of order ?? [...Array(chunks).keys()]) {
     const fields: Record<string, string> = {

@@ -5,9 +5,9 @@ import { connect as netConnect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect as tlsConnect } from 'node:tls';
-import { ProxyAgent, request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Emulator, type EmulatorOptions, startEmulator } from '../../src/emulator/index.js';
+import { type Got, viaProxy } from './proxy-client.js';
 
 const emulators: Emulator[] = [];
 const dirs: string[] = [];
@@ -24,34 +24,6 @@ async function start(options: EmulatorOptions = {}): Promise<Emulator> {
   });
   emulators.push(e);
   return e;
-}
-
-interface Got {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  text: string;
-}
-
-/** HTTPS through the proxy (undici tunnels with CONNECT), trusting only the emulator's CA. */
-async function viaProxy(
-  e: Emulator,
-  url: string,
-  init: { method?: string; body?: string; cookie?: string; headers?: Record<string, string> } = {},
-): Promise<Got> {
-  const dispatcher = new ProxyAgent({ uri: e.proxy!.url, requestTls: { ca: e.proxy!.caCertPem } });
-  try {
-    const headers: Record<string, string> = { ...init.headers };
-    if (init.cookie) headers.cookie = init.cookie;
-    const r = await request(url, {
-      dispatcher,
-      method: (init.method ?? 'GET') as 'GET',
-      headers,
-      ...(init.body === undefined ? {} : { body: init.body }),
-    });
-    return { status: r.statusCode, headers: r.headers, text: await r.body.text() };
-  } finally {
-    await dispatcher.close();
-  }
 }
 
 /** A raw absolute-form request to the proxy (`GET http://host/path HTTP/1.1`). */

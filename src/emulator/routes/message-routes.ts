@@ -4,6 +4,7 @@
 import type { SendMsgReply } from '../../protocol/wire-types.js';
 import { authenticate, type EmulatorContext } from '../context.js';
 import { FILEHELPER, SEND_OUTSIDE_FILEHELPER_RET } from '../filehelper-app.js';
+import { echoFileHelperSend } from '../filehelper-chat.js';
 import { type EmuRequest, jsonReply, type Reply, type Router } from '../server.js';
 import type { Session } from '../session.js';
 import type { SentRecord } from '../types.js';
@@ -100,6 +101,7 @@ export function sendMsg(ctx: EmulatorContext, req: EmuRequest, s: Session, decor
   if (ctx.logger.isLevelEnabled?.('debug') ?? true)
     ctx.logger.debug({ session: s.id, to, type: record.type }, 'emulator message sent');
   ctx.events.emit('sent', record);
+  if (to === FILEHELPER) echoFileHelperSend(ctx, s, record);
   return reply(0, record.msgId, localId);
 }
 

@@ -3,8 +3,8 @@
  * process (curl examples in docs/emulator.md). Faults never apply here.
  */
 import type { EmulatorContext } from '../context.js';
+import { fileHelperInputFromJson } from '../filehelper-chat.js';
 import type { EmulatorPhone } from '../phone.js';
-import { fileHelperInputFromJson } from '../phone-filehelper.js';
 import { phoneMessageFromJson } from '../phone-messages.js';
 import type { EmuRequest, Reply, Router } from '../server.js';
 import { textReply } from '../server.js';

@@ -1,14 +1,17 @@
 /**
- * The phone writing into its File Transfer chat (文件传输助手) as the account itself: a text, an image
- * or a file, From the session's own UserName To 'filehelper', queued in every active session (File
- * Transfer and main web alike, as the real multi-device sync shows it). Also the JSON form of the input
- * for `POST /__phone/filehelper`.
+ * The File Transfer chat (文件传输助手) across the account's sessions. The phone writes into it as the
+ * account itself (a text, an image or a file, From the session's own UserName To 'filehelper'),
+ * queued in every active session, File Transfer and main web alike, as the real multi-device sync
+ * shows it; and what a client sends to filehelper shows in the account's other sessions when either
+ * side is a File Transfer session. Also the JSON form of `POST /__phone/filehelper`.
  */
 import type { WireMessage } from '../protocol/wire-types.js';
 import type { EmulatorContext } from './context.js';
 import { FILEHELPER } from './filehelper-app.js';
-import { storePhoneMedia } from './phone-media.js';
-import type { FileHelperInput, FileHelperWriteResult } from './types.js';
+import type { StoredMedia } from './media-store.js';
+import { mediaStateOf, phoneMediaEntry, storePhoneMedia } from './phone-media.js';
+import type { Session } from './session.js';
+import type { FileHelperInput, FileHelperWriteResult, SentRecord } from './types.js';
 import { encodeMessageText } from './wire-format.js';
 import { wireMessage, wireTextMessage } from './wire-objects.js';
 
@@ -59,16 +62,60 @@ async function shapeOf(
   };
 }
 
+/** Queues the message in every active session `to` accepts; returns how many took it. */
+function queue(ctx: EmulatorContext, shape: Shape, to: (s: Session) => boolean = () => true): number {
+  let delivered = 0;
+  for (const s of ctx.sessions.active()) if (to(s) && s.enqueue(shape(s.selfUserName))) delivered += 1;
+  return delivered;
+}
+
 /** phone.writeToFileHelper(): queues the message in every active session of the account. */
 export async function writeToFileHelper(
   ctx: EmulatorContext,
   input: FileHelperInput,
 ): Promise<FileHelperWriteResult> {
   const { msgId, createTime, shape } = await shapeOf(ctx, input);
-  let deliveredTo = 0;
-  for (const s of ctx.sessions.active()) if (s.enqueue(shape(s.selfUserName))) deliveredTo += 1;
+  const deliveredTo = queue(ctx, shape);
   ctx.logger.debug({ msgId, deliveredTo }, 'emulator phone wrote to filehelper');
   return { msgId, createTime, deliveredTo };
+}
+
+/** The entry a send to filehelper shows elsewhere: a text (1), an image (3) or a file (6); else none. */
+function sentEntry(
+  ctx: EmulatorContext,
+  record: SentRecord,
+): { msgType: number; content: string; fields: Partial<WireMessage> } | undefined {
+  if (record.type === 1) return { msgType: 1, content: encodeMessageText(record.content), fields: {} };
+  const kind = record.type === 3 ? 'image' : record.type === 6 ? 'file' : undefined;
+  const media: StoredMedia | undefined =
+    record.media === undefined ? undefined : mediaStateOf(ctx).store.mediaById(record.media.mediaId);
+  return kind === undefined || media === undefined
+    ? undefined
+    : phoneMediaEntry(kind, media, ctx.world.self.id);
+}
+
+/**
+ * A client's send to filehelper, as the account's other active sessions see it (same MsgID, From their
+ * own UserName): only where the sender or the other session is a File Transfer session, so the main
+ * web's own behaviour (no echo of its sends) stays as it is.
+ */
+export function echoFileHelperSend(ctx: EmulatorContext, sender: Session, record: SentRecord): void {
+  if (record.to !== FILEHELPER) return;
+  const entry = sentEntry(ctx, record);
+  if (entry === undefined) return;
+  const createTime = Math.floor(record.time / 1000);
+  const shape: Shape = (self) => ({
+    ...wireMessage({
+      msgId: record.msgId,
+      from: self,
+      to: FILEHELPER,
+      type: entry.msgType,
+      content: entry.content,
+      createTime,
+    }),
+    ...entry.fields,
+  });
+  queue(ctx, shape, (s) => s !== sender && (s.app === 'filehelper' || sender.app === 'filehelper'));
 }
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;

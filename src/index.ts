@@ -154,7 +154,7 @@ export type {
   VoipMessage,
 } from './model/index.js';
 export { APP_MSG_TYPE, decodeMessage, MSG_TYPE, parseSystemText } from './model/index.js';
-export type { Credentials, Hosts } from './protocol/session-context.js';
+export type { Credentials, Hosts, WebApp } from './protocol/session-context.js';
 export type * from './protocol/wire-types.js';
 export type {
   ContactCache,

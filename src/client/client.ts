@@ -6,7 +6,9 @@
 import { LoggedOutError } from '../errors.js';
 import type { Contact, Message } from '../model/index.js';
 import { buildLogoutRequest } from '../protocol/index.js';
+import type { WebApp } from '../protocol/session-context.js';
 import { createHttpTransport, type HttpTransport } from '../transport/index.js';
+import { assertAvailable, assertRecipient } from './app-mode.js';
 import { MutableContactDirectory } from './contact-directory.js';
 import { ContactServiceImpl } from './contact-service.js';
 import type { ContactService, RoomService } from './contact-service-types.js';
@@ -78,8 +80,12 @@ class Client implements WebWxClient {
       onStoreError: (error) => options.logger.warn({ error: errorText(error) }, 'stable id store failed'),
       onCollision: (collision) => this.#events.emit('stable-id-collision', collision),
     });
-    this.#contactService = new ContactServiceImpl(this.#directory, this.#events, registry);
-    this.#roomService = new RoomServiceImpl(this.#directory, this.#contactService);
+    this.#contactService = new ContactServiceImpl(this.#directory, this.#events, registry, options.app);
+    this.#roomService = new RoomServiceImpl(this.#directory, this.#contactService, options.app);
+  }
+
+  get app(): WebApp {
+    return this.#options.app;
   }
 
   get state(): ClientState {
@@ -197,6 +203,7 @@ class Client implements WebWxClient {
   }
 
   async sendText(to: string, text: string): Promise<SendTextResult> {
+    assertRecipient(this.#options.app, 'sendText', to);
     const rt = this.#runtime;
     const session = this.#session;
     if (this.#state === 'logged-out') throw this.#ended ?? new LoggedOutError('unknown');
@@ -209,26 +216,32 @@ class Client implements WebWxClient {
   }
 
   async sendImage(to: string, input: MediaInput, options?: SendMediaOptions): Promise<SentMessage> {
+    assertRecipient(this.#options.app, 'sendImage', to);
     return this.#mediaService('sendImage').sendImage(to, input, options);
   }
 
   async sendFile(to: string, input: MediaInput, options?: SendMediaOptions): Promise<SentMessage> {
+    assertRecipient(this.#options.app, 'sendFile', to);
     return this.#mediaService('sendFile').sendFile(to, input, options);
   }
 
   async sendVideo(to: string, input: MediaInput, options?: SendMediaOptions): Promise<SentMessage> {
+    assertAvailable(this.#options.app, 'sendVideo');
     return this.#mediaService('sendVideo').sendVideo(to, input, options);
   }
 
   async sendEmoticon(to: string, input: MediaInput, options?: SendMediaOptions): Promise<SentMessage> {
+    assertAvailable(this.#options.app, 'sendEmoticon');
     return this.#mediaService('sendEmoticon').sendEmoticon(to, input, options);
   }
 
   async forward(message: Message, to: string): Promise<SentMessage> {
+    assertAvailable(this.#options.app, 'forward');
     return this.#mediaService('forward').forward(message, to);
   }
 
   async revoke(sent: RevokeTarget): Promise<void> {
+    assertAvailable(this.#options.app, 'revoke');
     return this.#mediaService('revoke').revoke(sent);
   }
 

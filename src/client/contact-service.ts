@@ -20,7 +20,9 @@ import {
   parseStatusNotifyReply,
   VERIFY_OPCODE,
 } from '../protocol/index.js';
+import type { WebApp } from '../protocol/session-context.js';
 import type { WireMessage } from '../protocol/wire-types.js';
+import { assertAvailable, assertRecipient } from './app-mode.js';
 import type { DirectoryChange, MutableContactDirectory } from './contact-directory.js';
 import { searchContacts } from './contact-search.js';
 import type {
@@ -102,6 +104,8 @@ export class ContactServiceImpl implements ContactService {
   readonly #directory: MutableContactDirectory;
   readonly #events: TypedEmitter<ClientEvents>;
   readonly #registry: StableIdRegistry;
+  /** The web app: the File Transfer web refuses contact management (app-mode.ts). */
+  readonly #app: WebApp;
   #deps: OpsDeps | undefined;
   #live = false;
 
@@ -109,10 +113,12 @@ export class ContactServiceImpl implements ContactService {
     directory: MutableContactDirectory,
     events: TypedEmitter<ClientEvents>,
     registry: StableIdRegistry,
+    app: WebApp = 'web',
   ) {
     this.#directory = directory;
     this.#events = events;
     this.#registry = registry;
+    this.#app = app;
   }
 
   /** Operations become available. */
@@ -190,6 +196,7 @@ export class ContactServiceImpl implements ContactService {
   }
 
   async setRemark(userName: string, remark: string): Promise<void> {
+    assertAvailable(this.#app, 'contacts.setRemark');
     requireName('setRemark', userName);
     if (typeof remark !== 'string') throw new TypeError('setRemark: the remark must be a string');
     const deps = this.#require('setRemark');
@@ -206,15 +213,18 @@ export class ContactServiceImpl implements ContactService {
     this.#directory.patchContact(userName, { remarkName: remark });
   }
 
-  pin(userName: string): Promise<void> {
+  async pin(userName: string): Promise<void> {
+    assertAvailable(this.#app, 'contacts.pin');
     return this.#setPinned('pin', userName, true);
   }
 
-  unpin(userName: string): Promise<void> {
+  async unpin(userName: string): Promise<void> {
+    assertAvailable(this.#app, 'contacts.unpin');
     return this.#setPinned('unpin', userName, false);
   }
 
   async acceptFriendRequest(request: FriendRequestInput): Promise<void> {
+    assertAvailable(this.#app, 'contacts.acceptFriendRequest');
     const { userName, ticket } = friendRequestOf(request);
     const deps = this.#require('acceptFriendRequest');
     await this.#verify(deps, { opcode: VERIFY_OPCODE.accept, userName, ticket, content: '' });
@@ -222,6 +232,7 @@ export class ContactServiceImpl implements ContactService {
   }
 
   async sendFriendRequest(userName: string, greeting?: string): Promise<void> {
+    assertAvailable(this.#app, 'contacts.sendFriendRequest');
     requireName('sendFriendRequest', userName);
     const deps = this.#require('sendFriendRequest');
     const content = greeting ?? `我是${deps.session.self?.nickName ?? ''}`;
@@ -230,6 +241,7 @@ export class ContactServiceImpl implements ContactService {
 
   async markRead(chatUserName: string): Promise<void> {
     requireName('markRead', chatUserName);
+    assertRecipient(this.#app, 'contacts.markRead', chatUserName);
     const deps = this.#require('markRead');
     const { rt, session } = deps;
     await runOp(

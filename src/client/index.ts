@@ -1,3 +1,4 @@
+export type { WebApp } from '../protocol/session-context.js';
 export { createClient } from './client.js';
 export type { ContactDirectory } from './contact-directory.js';
 export type {

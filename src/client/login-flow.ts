@@ -9,7 +9,6 @@ import {
   buildLoginPollRequest,
   buildNewLoginPageRequest,
   buildQrImageRequest,
-  deriveHosts,
   parseJsLoginReply,
   parseLoginPollReply,
   parseNewLoginPageReply,
@@ -17,6 +16,7 @@ import {
 } from '../protocol/index.js';
 import type { Credentials, Hosts } from '../protocol/session-context.js';
 import { backoffDelay, isRetryable } from '../transport/index.js';
+import { sessionHostsOf } from './app-mode.js';
 import { errorText } from './error-text.js';
 import type { Runtime } from './runtime.js';
 import type { QrEvent } from './types.js';
@@ -40,7 +40,13 @@ export async function runQrLogin(rt: Runtime): Promise<LoginResult> {
   const hosts = options.hosts;
   for (let qrCount = 1; ; qrCount++) {
     const jslogin = await rt.send(
-      buildJsLoginRequest({ hosts, lang: options.lang, desktop: options.uos.enabled, nowMs: options.now() }),
+      buildJsLoginRequest({
+        hosts,
+        lang: options.lang,
+        desktop: options.uos.enabled,
+        app: options.app,
+        nowMs: options.now(),
+      }),
       { retry: true },
     );
     const { uuid } = parseJsLoginReply(jslogin.text);
@@ -66,13 +72,17 @@ export async function completeLogin(rt: Runtime, redirectUri: string): Promise<L
     buildNewLoginPageRequest({
       redirectUri,
       desktop: options.uos.enabled,
+      app: options.app,
       ...(options.uos.enabled ? { uos: { extspam: options.uos.extspam } } : {}),
     }),
     { retry: true },
   );
   const { credentials, isGrayscale } = parseNewLoginPageReply(page);
-  const sessionHosts: Hosts = { ...deriveHosts(redirectUri, options.hosts.qr), ...options.explicitHosts };
-  logger.info({ main: sessionHosts.main, push: sessionHosts.push }, 'logged in');
+  const sessionHosts: Hosts = {
+    ...sessionHostsOf(options.app, redirectUri, options.hosts.qr),
+    ...options.explicitHosts,
+  };
+  logger.info({ app: options.app, main: sessionHosts.main, push: sessionHosts.push }, 'logged in');
   return { credentials, hosts: sessionHosts, redirectUri, isGrayscale };
 }
 
@@ -92,6 +102,7 @@ export async function pollOneQr(rt: Runtime, uuid: string): Promise<QrOutcome> {
           tip,
           nowMs: options.now(),
           timeoutMs: options.timeouts.loginPollMs,
+          app: options.app,
         }),
       );
       text = reply.text;

@@ -18,6 +18,7 @@ import {
   parseCheckUploadReply,
   parseUploadMediaReply,
   uploadFormFields,
+  uploadMediaHeaders,
   uploadMediaType,
   uploadMediaUrl,
 } from '../protocol/media.js';
@@ -31,6 +32,7 @@ import {
 import { withRetry } from '../transport/index.js';
 import { postForm } from '../transport/streaming.js';
 import { newFormData } from '../transport/undici-core.js';
+import { type UploadKind, uploadKindOf } from './app-mode.js';
 import { downloadAvatar, downloadMessage, downloadMessageStream } from './download.js';
 import { forwardMessage } from './forward.js';
 import { MediaError } from './media-errors.js';
@@ -87,9 +89,6 @@ export async function postSend(
   return result;
 }
 
-/** What an upload is sent as. */
-type UploadKind = 'image' | 'file' | 'video' | 'emoticon';
-
 interface Uploaded {
   mediaId: string;
   /** From webwxcheckupload (large files): goes into webwxsendappmsg. */
@@ -102,13 +101,17 @@ export class MediaService {
   constructor(readonly deps: MessageServiceDeps) {}
 
   sendImage(to: string, input: MediaInput, options: SendMediaOptions = {}): Promise<SentMessage> {
-    return this.#send(to, input, options, (name) => (isGif(name) ? 'emoticon' : 'image'));
+    const { app } = this.deps.session;
+    return this.#send(to, input, options, (name) =>
+      uploadKindOf(app, isGif(name) ? 'emoticon' : 'image', 'sendImage'),
+    );
   }
 
   sendFile(to: string, input: MediaInput, options: SendMediaOptions = {}): Promise<SentMessage> {
+    const { app } = this.deps.session;
     return this.#send(to, input, options, (name) => {
       const ext = fileExtension(name);
-      return ext === 'gif' ? 'emoticon' : ext === 'mp4' ? 'video' : 'file';
+      return uploadKindOf(app, ext === 'gif' ? 'emoticon' : ext === 'mp4' ? 'video' : 'file', 'sendFile');
     });
   }
 
@@ -225,6 +228,7 @@ export class MediaService {
       signature,
     });
     const url = uploadMediaUrl(ctx);
+    const headers = uploadMediaHeaders(ctx);
     const dataTicket = rt.transport.cookies.get(url, 'webwx_data_ticket') ?? '';
     const mimeType = mimeTypeOf(source.fileName);
     const chunks = chunkCount(source.size);
@@ -258,6 +262,7 @@ export class MediaService {
                   endpoint: 'webwxuploadmedia',
                   url,
                   form,
+                  headers,
                   timeoutMs: rt.options.timeouts.requestMs,
                   logger: rt.logger,
                 },

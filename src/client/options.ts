@@ -4,8 +4,15 @@
  */
 import type { Logger } from '../logger.js';
 import { silentLogger } from '../logger.js';
-import { DEFAULT_HOSTS, DEFAULT_SYNCCHECK_FALLBACKS, UOS_EXTSPAM } from '../protocol/index.js';
-import type { Hosts } from '../protocol/session-context.js';
+import {
+  DEFAULT_HOSTS,
+  DEFAULT_SYNCCHECK_FALLBACKS,
+  FILEHELPER_HOSTS,
+  isWebApp,
+  UOS_EXTSPAM,
+  WEB_APPS,
+} from '../protocol/index.js';
+import type { Hosts, WebApp } from '../protocol/session-context.js';
 import { isMessageStore, type MessageStore, type SessionStore } from '../store/index.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../transport/index.js';
 import { MemoryStableIdStore, type StableIdStore } from './stable-ids.js';
@@ -13,20 +20,30 @@ import { resolveRateLimit, storeStableIds } from './store-options.js';
 
 export interface ClientOptions {
   /**
+   * Which web app to log in to (docs/filehelper.md): 'web', the main Web WeChat page (wx.qq.com), or
+   * 'filehelper', the File Transfer web (filehelper.weixin.qq.com, appid `wx_webfilehelper`): one
+   * chat, `filehelper`, with texts, images and files both ways, open to accounts the main web login
+   * refuses. In 'filehelper' mode `uos` is ignored, there is no push login and no synccheck fallback
+   * host, and calls the app does not offer (other chats, rooms, contact management, videos,
+   * emoticons, revoke, forward) throw NotAvailableError before any request. Default 'web'.
+   */
+  app?: WebApp;
+  /**
    * One base URL for every host, e.g. an emulator's 'http://127.0.0.1:1234'. After login the hosts
    * are derived from the login's redirect_uri anyway (unless `hosts` is given).
    */
   server?: string;
-  /** Each host separately (base URLs, no trailing slash). Defaults: the real service. */
+  /** Each host separately (base URLs, no trailing slash). Defaults: the real service (FILEHELPER_HOSTS for app 'filehelper'). */
   hosts?: Partial<Hosts>;
   /**
    * Push hosts tried in order when the session's push host keeps failing (host names or base URLs).
-   * Default: DEFAULT_SYNCCHECK_FALLBACKS for the real service, none when `server` is set.
+   * Default: DEFAULT_SYNCCHECK_FALLBACKS for the real main web, none when `server` is set or for
+   * app 'filehelper' (its synccheck runs on the entry host itself).
    */
   syncCheckFallbackHosts?: string[];
   /** Default 'zh_CN'. */
   lang?: string;
-  /** UOS/desktop login headers: on by default; `extspam` defaults to UOS_EXTSPAM. */
+  /** UOS/desktop login headers: on by default for app 'web' (never sent for 'filehelper'); `extspam` defaults to UOS_EXTSPAM. */
   uos?: { enabled?: boolean; extspam?: string };
   /** pino-compatible; default: silentLogger. */
   logger?: Logger;
@@ -60,6 +77,8 @@ export interface ClientOptions {
 }
 
 export interface ResolvedOptions {
+  /** The web app logged in to. */
+  app: WebApp;
   /** The hosts before login (jslogin, poll, QR). */
   hosts: Hosts;
   /** The hosts the user set one by one; after login they win over the hosts derived from redirect_uri. */
@@ -67,6 +86,7 @@ export interface ResolvedOptions {
   /** Normalised base URLs ('https://…', no trailing slash). */
   syncCheckFallbackHosts: string[];
   lang: string;
+  /** Always disabled for app 'filehelper'. */
   uos: { enabled: boolean; extspam: string };
   logger: Logger;
   timeouts: { requestMs: number; syncCheckMs: number; loginPollMs: number };
@@ -119,7 +139,18 @@ function positive(value: number | undefined, fallback: number, name: string): nu
   return value;
 }
 
+function resolveApp(value: unknown): WebApp {
+  if (value === undefined) return 'web';
+  if (!isWebApp(value)) {
+    throw new TypeError(
+      `app must be one of ${WEB_APPS.map((a) => `'${a}'`).join(', ')}, got ${JSON.stringify(value)}`,
+    );
+  }
+  return value;
+}
+
 export function resolveOptions(options: ClientOptions = {}): ResolvedOptions {
+  const app = resolveApp(options.app);
   const explicitHosts: Partial<Hosts> = {};
   for (const [key, value] of Object.entries(options.hosts ?? {}) as [keyof Hosts, string | undefined][]) {
     if (value !== undefined) explicitHosts[key] = normaliseBaseUrl(value);
@@ -127,21 +158,23 @@ export function resolveOptions(options: ClientOptions = {}): ResolvedOptions {
   const server = options.server === undefined ? undefined : normaliseBaseUrl(options.server);
   const base: Hosts = server
     ? { login: server, qr: server, main: server, file: server, push: server }
-    : { ...DEFAULT_HOSTS };
+    : { ...(app === 'filehelper' ? FILEHELPER_HOSTS : DEFAULT_HOSTS) };
   const hosts: Hosts = { ...base, ...explicitHosts };
 
   const fallbacks =
-    options.syncCheckFallbackHosts ?? (server === undefined ? [...DEFAULT_SYNCCHECK_FALLBACKS] : []);
+    options.syncCheckFallbackHosts ??
+    (server === undefined && app === 'web' ? [...DEFAULT_SYNCCHECK_FALLBACKS] : []);
 
   const timeouts = options.timeouts ?? {};
   const retry: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...stripUndefined(options.retry ?? {}) };
   return {
+    app,
     hosts,
     explicitHosts,
     syncCheckFallbackHosts: [...new Set(fallbacks.map(normaliseBaseUrl))],
     lang: options.lang ?? DEFAULT_LANG,
     uos: {
-      enabled: options.uos?.enabled ?? true,
+      enabled: app === 'web' && (options.uos?.enabled ?? true),
       extspam: options.uos?.extspam ?? UOS_EXTSPAM,
     },
     logger: options.logger ?? silentLogger,

@@ -14,6 +14,8 @@ import {
   type UpdateChatroomOptions,
   type UpdateChatroomReply,
 } from '../protocol/index.js';
+import type { WebApp } from '../protocol/session-context.js';
+import { assertAvailable } from './app-mode.js';
 import type { MutableContactDirectory } from './contact-directory.js';
 import { type ContactServiceImpl, type OpsDeps, runOp } from './contact-service.js';
 import type { RoomAddResult, RoomMemberView, RoomService } from './contact-service-types.js';
@@ -42,9 +44,13 @@ export class RoomServiceImpl implements RoomService {
   /** webwxinit's InviteStartCount. */
   inviteStartCount = DEFAULT_INVITE_START_COUNT;
 
-  constructor(directory: MutableContactDirectory, contacts: ContactServiceImpl) {
+  /** The web app: the File Transfer web refuses every room operation (app-mode.ts). */
+  readonly #app: WebApp;
+
+  constructor(directory: MutableContactDirectory, contacts: ContactServiceImpl, app: WebApp = 'web') {
     this.#directory = directory;
     this.#contacts = contacts;
+    this.#app = app;
   }
 
   attach(deps: OpsDeps, inviteStartCount?: number): void {
@@ -53,6 +59,7 @@ export class RoomServiceImpl implements RoomService {
   }
 
   async create(members: readonly string[], topic?: string): Promise<Room> {
+    assertAvailable(this.#app, 'rooms.create');
     const names = memberList('rooms.create', members);
     if (topic !== undefined && typeof topic !== 'string')
       throw new TypeError('rooms.create: the topic must be a string');
@@ -89,6 +96,7 @@ export class RoomServiceImpl implements RoomService {
   }
 
   async add(room: string, members: readonly string[]): Promise<RoomAddResult> {
+    assertAvailable(this.#app, 'rooms.add');
     const name = roomName('rooms.add', room);
     const names = memberList('rooms.add', members);
     const current = this.#directory.room(name);
@@ -101,6 +109,7 @@ export class RoomServiceImpl implements RoomService {
   }
 
   async remove(room: string, members: readonly string[]): Promise<void> {
+    assertAvailable(this.#app, 'rooms.remove');
     const name = roomName('rooms.remove', room);
     const names = memberList('rooms.remove', members);
     const reply = await this.#update({ deviceId: '', room: name, fun: 'delmember', members: names });
@@ -108,6 +117,7 @@ export class RoomServiceImpl implements RoomService {
   }
 
   async rename(room: string, topic: string): Promise<void> {
+    assertAvailable(this.#app, 'rooms.rename');
     const name = roomName('rooms.rename', room);
     if (typeof topic !== 'string' || topic.trim() === '')
       throw new TypeError('rooms.rename: expected a non-empty topic');
@@ -116,6 +126,7 @@ export class RoomServiceImpl implements RoomService {
   }
 
   async quit(room: string): Promise<void> {
+    assertAvailable(this.#app, 'rooms.quit');
     const name = roomName('rooms.quit', room);
     await this.#update({ deviceId: '', room: name, fun: 'quitchatroom' });
     this.#directory.remove([name]);

@@ -18,6 +18,7 @@ import {
 } from '../protocol/index.js';
 import type { WireContact } from '../protocol/wire-types.js';
 import { isContactCache } from '../store/index.js';
+import { hasContactList, initialContactsOf } from './app-mode.js';
 import type { MutableContactDirectory } from './contact-directory.js';
 import { errorText } from './error-text.js';
 import type { Runtime } from './runtime.js';
@@ -63,7 +64,8 @@ export async function initSession(
   const self = selfToContact(init.User);
   session.self = self;
   directory.setSelf(init.User.UserName);
-  directory.upsert(init.ContactList);
+  // The File Transfer web: the account and filehelper alone (made up when init does not list it).
+  directory.upsert(initialContactsOf(session.app, init));
   return self;
 }
 
@@ -243,7 +245,8 @@ export async function batchGetContacts(
   userNames: readonly string[],
   collect?: WireContact[],
 ): Promise<number> {
-  if (userNames.length === 0) return 0;
+  // The File Transfer web has no contacts to look up (docs/filehelper.md).
+  if (userNames.length === 0 || !hasContactList(session.app)) return 0;
   const loader = new BatchContactLoader(rt, session, directory, collect);
   loader.add(userNames);
   loader.close();
@@ -263,6 +266,13 @@ export async function loadContacts(
 ): Promise<{ contacts: number; rooms: number; members: number }> {
   const notified = notifyInited(rt, session);
   notified.catch(() => {});
+  if (!hasContactList(session.app)) {
+    // The File Transfer web: the account and filehelper (from init) are all there is.
+    await notified;
+    const counts = directory.counts();
+    rt.logger.info(counts, 'contacts loaded');
+    return counts;
+  }
   const cache = isContactCache(rt.options.store) ? rt.options.store : undefined;
   const wires: WireContact[] = [];
   const loader = new BatchContactLoader(rt, session, directory, cache ? wires : undefined);

@@ -10,6 +10,7 @@ import type { Contact } from '../model/index.js';
 import { newDeviceId } from '../protocol/index.js';
 import { SAVED_SESSION_VERSION, type SavedSession, type SessionStore } from '../store/index.js';
 import { CookieStore } from '../transport/index.js';
+import { appLabel, hasPushLogin, savedSessionApp } from './app-mode.js';
 import type { MutableContactDirectory } from './contact-directory.js';
 import { errorText } from './error-text.js';
 import { type LoginResult, runQrLogin } from './login-flow.js';
@@ -26,20 +27,32 @@ export interface EstablishedSession {
   step: LoginStep;
 }
 
-/** Reads the saved session; a store that fails or holds garbage is reported and treated as empty. */
+/**
+ * Reads the saved session; a store that fails or holds garbage is reported and treated as empty, and
+ * so is a session of the other web app (a File Transfer session does not resume a main-web client,
+ * nor the other way round; docs/filehelper.md).
+ */
 export async function loadSavedSession(
   rt: Pick<Runtime, 'options' | 'logger' | 'events'>,
 ): Promise<SavedSession | undefined> {
   const store = rt.options.store;
   if (!store) return undefined;
+  let saved: SavedSession | undefined;
   try {
-    return await store.load();
+    saved = await store.load();
   } catch (error) {
     rt.logger.warn({ error: errorText(error) }, 'the saved session cannot be read; logging in afresh');
     const event: LoginStepEvent = { step: 'resume', outcome: 'failed', reason: errorText(error) };
     rt.events.emit('login-step', event);
     return undefined;
   }
+  if (saved && savedSessionApp(saved) !== rt.options.app) {
+    const reason = `the saved session is of ${appLabel(savedSessionApp(saved))}, this client logs in to ${appLabel(rt.options.app)}`;
+    rt.logger.info({ saved: savedSessionApp(saved), app: rt.options.app }, `${reason}; logging in afresh`);
+    rt.events.emit('login-step', { step: 'resume', outcome: 'failed', reason });
+    return undefined;
+  }
+  return saved;
 }
 
 /** Resume (unless `tryResume` is false), push login, QR: the first that works. */
@@ -67,7 +80,10 @@ export async function establishSession(
       rt.logger.info({ error: errorText(error) }, 'the saved session cannot be resumed; trying push login');
     }
   }
-  if (saved) {
+  // No push login is known for the File Transfer web (docs/filehelper.md): resume, then the QR code.
+  if (saved && !hasPushLogin(rt.options.app)) {
+    rt.logger.debug({ app: rt.options.app }, 'no push login for this app; showing a QR code');
+  } else if (saved) {
     emit({ step: 'push', outcome: 'trying' });
     try {
       const outcome = await runPushLogin(rt, saved.hosts, saved.credentials.uin);
@@ -114,6 +130,7 @@ function sessionOf(
     deviceId: saved.deviceId || newDeviceId(rt.options.random),
     lang: rt.options.lang,
     desktop: rt.options.uos.enabled,
+    app: rt.options.app,
   });
 }
 
@@ -136,6 +153,7 @@ export function cookieStoreOf(saved: SavedSession, logger: Logger): CookieStore 
 export function savedSessionOf(session: Session, cookies: CookieStore, nowMs: number): SavedSession {
   return {
     version: SAVED_SESSION_VERSION,
+    app: session.app,
     hosts: { ...session.hosts },
     credentials: { ...session.credentials },
     cookies: cookies.toJSON(),

@@ -3,7 +3,7 @@
  * Plain data with small update rules (§3.1, §4.6); no I/O.
  */
 import type { Contact } from '../model/index.js';
-import type { Credentials, Hosts, SessionContext } from '../protocol/session-context.js';
+import type { Credentials, Hosts, SessionContext, WebApp } from '../protocol/session-context.js';
 import type { SyncKey, WireUser } from '../protocol/wire-types.js';
 
 export class Session {
@@ -12,6 +12,8 @@ export class Session {
   readonly deviceId: string;
   readonly lang: string;
   readonly desktop: boolean;
+  /** The web app the session belongs to (§14); its builders add the app's marker. */
+  readonly app: WebApp;
   /** Goes back in the next webwxsync body. */
   syncKey: SyncKey = { Count: 0, List: [] };
   /** Formatted into synccheck's `synckey`. */
@@ -27,12 +29,14 @@ export class Session {
     deviceId: string;
     lang: string;
     desktop: boolean;
+    app?: WebApp;
   }) {
     this.hosts = init.hosts;
     this.credentials = { ...init.credentials };
     this.deviceId = init.deviceId;
     this.lang = init.lang;
     this.desktop = init.desktop;
+    this.app = init.app ?? 'web';
   }
 
   /** A fresh snapshot for the request builders. */
@@ -42,6 +46,7 @@ export class Session {
       credentials: this.credentials,
       lang: this.lang,
       desktop: this.desktop,
+      app: this.app,
     };
   }
 

@@ -19,6 +19,7 @@ import {
 } from '../protocol/index.js';
 import type { SyncReply } from '../protocol/wire-types.js';
 import { backoffDelay } from '../transport/index.js';
+import { contactsOfApp } from './app-mode.js';
 import type { MutableContactDirectory } from './contact-directory.js';
 import { errorText } from './error-text.js';
 import type { MessageIntake } from './message-intake.js';
@@ -162,11 +163,12 @@ export class SyncLoop {
 
       session.updateSkey(sync.SKey);
       if (sync.DelContactList.length > 0) directory.remove(sync.DelContactList.map((c) => c.UserName));
-      if (sync.ModContactList.length > 0) {
-        directory.upsert(sync.ModContactList);
-        const incomplete = sync.ModContactList.map((c) => c.UserName).filter(
-          (name) => directory.room(name)?.members.length === 0,
-        );
+      const modContacts = contactsOfApp(session.app, sync.ModContactList);
+      if (modContacts.length > 0) {
+        directory.upsert(modContacts);
+        const incomplete = modContacts
+          .map((c) => c.UserName)
+          .filter((name) => directory.room(name)?.members.length === 0);
         await intake.completeRooms(incomplete);
       }
       if (sync.ModChatRoomMemberList.length > 0) directory.applyMemberLists(sync.ModChatRoomMemberList);

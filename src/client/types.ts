@@ -3,6 +3,7 @@
  */
 import type { LoggedOutError, LogoutReason, WebWxError } from '../errors.js';
 import type { Contact, Message } from '../model/index.js';
+import type { WebApp } from '../protocol/session-context.js';
 import type {
   ContactChange,
   ContactRemoved,
@@ -112,6 +113,8 @@ export interface SendTextResult {
 }
 
 export interface WebWxClient {
+  /** The web app this client logs in to: 'web' or 'filehelper' (the File Transfer web, docs/filehelper.md). */
+  readonly app: WebApp;
   readonly state: ClientState;
   readonly self: Contact | undefined;
   /** Lookup (get, room, list, rooms, find, members, stable ids) and contact operations (docs/contacts.md). */

@@ -24,6 +24,7 @@ const CREDENTIAL_KEYS = ['skey', 'sid', 'uin', 'passTicket'] as const;
 
 /** What is wrong with the shape of a (version-1) session, or undefined when nothing is. */
 function shapeProblem(v: Obj): string | undefined {
+  if (v.app !== undefined && v.app !== 'web' && v.app !== 'filehelper') return 'app';
   const hosts = v.hosts;
   if (!isObj(hosts) || !HOST_KEYS.every((k) => typeof hosts[k] === 'string')) return 'hosts';
   const credentials = v.credentials;

@@ -2,88 +2,17 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import type { ClientEvents, ClientOptions, WebWxClient } from '../../src/client/index.js';
-import { createClient } from '../../src/client/index.js';
-import { type Emulator, startEmulator } from '../../src/emulator/index.js';
-import type { Message } from '../../src/model/index.js';
+import { afterAll, describe, expect, it } from 'vitest';
 import { FileSessionStore, MemoryStore, SqliteStore } from '../../src/store/index.js';
-import { FAST_TIMING } from './harness.js';
+import { restartFixture, stepsOf, waitForId } from './restart-harness.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'webwx-resume-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 let n = 0;
 
-let emulator: Emulator | undefined;
-const clients: WebWxClient[] = [];
-const sqlites: SqliteStore[] = [];
-afterEach(async () => {
-  for (const c of clients.splice(0)) await c.stop();
-  for (const s of sqlites.splice(0)) s.close();
-  await emulator?.close();
-  emulator = undefined;
-});
-
-interface Started {
-  client: WebWxClient;
-  steps: ClientEvents['login-step'][];
-  messages: Message[];
-  qrs: number;
-}
-
-async function emu(): Promise<Emulator> {
-  emulator = await startEmulator({ port: 0, timing: FAST_TIMING });
-  return emulator;
-}
-
-/** Starts a client on the store; the phone confirms push logins (and QR codes when `scanQr`). */
-async function start(
-  e: Emulator,
-  store: ClientOptions['store'],
-  options: { scanQr?: boolean; cancelPush?: boolean } = {},
-): Promise<Started> {
-  const client = createClient({
-    server: e.baseUrl,
-    store,
-    timeouts: { requestMs: 10_000, syncCheckMs: 8_000, loginPollMs: 8_000 },
-    retry: { baseDelayMs: 20, maxDelayMs: 100, maxAttempts: 2 },
-  });
-  clients.push(client);
-  const started: Started = { client, steps: [], messages: [], qrs: 0 };
-  client.on('login-step', (s) => started.steps.push(s));
-  client.on('message', (m) => started.messages.push(m));
-  client.on('qr', () => started.qrs++);
-  const off = e.phone.on('qr', (qr) => {
-    if (qr.push) {
-      if (options.cancelPush) e.phone.cancel(qr.uuid);
-      else e.phone.confirm(qr.uuid);
-    } else if (options.scanQr !== false) {
-      e.phone.scan(qr.uuid);
-      e.phone.confirm(qr.uuid);
-    }
-  });
-  try {
-    await client.start();
-  } finally {
-    off();
-  }
-  return started;
-}
-
-function waitFor(started: Started, id: string): Promise<Message> {
-  const found = started.messages.find((m) => m.id === id);
-  if (found) return Promise.resolve(found);
-  return new Promise((resolve) => {
-    const off = started.client.on('message', (m) => {
-      if (m.id === id) {
-        off();
-        resolve(m);
-      }
-    });
-  });
-}
-
-const steps = (s: Started) => s.steps.map((x) => `${x.step}:${x.outcome}`);
+const { emu, sqlites, start } = restartFixture();
+const waitFor = waitForId;
+const steps = stepsOf;
 
 describe('hot reload', () => {
   it('a restart resumes the saved session without a QR code and gets what arrived meanwhile, once', async () => {

@@ -20,6 +20,7 @@ import type { BaseResponse, WireMember } from './wire-types.js';
 /** Above this many members, members are invited rather than added (webwxinit's InviteStartCount). */
 export const DEFAULT_INVITE_START_COUNT = 40;
 
+/** The operations of webwxupdatechatroom, as its `fun` query parameter names them (§7.3). */
 export type UpdateChatroomFun = 'addmember' | 'invitemember' | 'delmember' | 'modtopic' | 'quitchatroom';
 
 /** The body field that lists the members of each member operation. */
@@ -29,6 +30,7 @@ export const MEMBER_LIST_FIELD = Object.freeze({
   delmember: 'DelMemberList',
 } as const);
 
+/** webwxcreatechatroom's reply (§7.2): the new group and its members; other fields are kept as received. */
 export interface CreateChatroomReply {
   BaseResponse: BaseResponse;
   /** The new room's '@@…' UserName. */
@@ -39,6 +41,7 @@ export interface CreateChatroomReply {
   [key: string]: unknown;
 }
 
+/** webwxupdatechatroom's reply (§7.3); other fields are kept as received. */
 export interface UpdateChatroomReply {
   BaseResponse: BaseResponse;
   MemberCount: number;
@@ -74,6 +77,10 @@ export function buildCreateChatroomRequest(
   };
 }
 
+/**
+ * One webwxupdatechatroom operation on the group `room`: add, invite or remove members, rename it, or
+ * quit it.
+ */
 export type UpdateChatroomOptions =
   | {
       deviceId: string;

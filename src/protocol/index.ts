@@ -1,6 +1,8 @@
 /**
  * The protocol layer: wire types, requests as data, and pure builders and parsers per endpoint
  * family. Nothing here performs I/O.
+ *
+ * @module
  */
 export type {
   CreateChatroomReply,

@@ -66,6 +66,7 @@ export function parseInitReply(text: string): InitReply {
   };
 }
 
+/** What {@link buildStatusNotifyRequest} tells the server: a status `code` for the chat `to` (§4.2). */
 export interface StatusNotifyOptions {
   deviceId: string;
   /** 1 READED (mark as read), 3 INITED (once after init, from = to = self). */

@@ -32,6 +32,7 @@ export const UOS_CLIENT_VERSION = '2.0.0';
 /** The `referer` header of the UOS/desktop login (§2.5). */
 export const UOS_REFERER = 'https://wx.qq.com/?&lang=zh_CN&target=t';
 
+/** The hosts a login starts from (§1.1); after the login poll a session uses {@link deriveHosts}' hosts. */
 export const DEFAULT_HOSTS: Hosts = {
   login: 'https://login.wx.qq.com',
   qr: 'https://login.weixin.qq.com',
@@ -57,6 +58,7 @@ export const LONG_POLL_TIMEOUT_MS = 35_000;
 // jslogin and QR
 // ---------------------------------------------------------------------------------------------
 
+/** What {@link buildJsLoginRequest} needs to ask jslogin for a uuid. */
 export interface JsLoginOptions {
   hosts: Hosts;
   lang: string;
@@ -136,6 +138,7 @@ export function buildQrImageRequest(uuid: string, hosts: Hosts): HttpRequestSpec
 // Login poll
 // ---------------------------------------------------------------------------------------------
 
+/** What {@link buildLoginPollRequest} needs to poll the login of one uuid. */
 export interface LoginPollOptions {
   hosts: Hosts;
   uuid: string;
@@ -166,6 +169,10 @@ export function buildLoginPollRequest(o: LoginPollOptions): HttpRequestSpec {
   };
 }
 
+/**
+ * Where a login stands, from the login poll's code (§2.3): waiting (408), scanned (201), confirmed
+ * with the redirect_uri to open next (200), cancelled on the phone (202), or expired (any other code).
+ */
 export type LoginPollResult =
   | { state: 'waiting' }
   | { state: 'scanned'; avatar?: string }
@@ -263,6 +270,7 @@ export function deriveHosts(redirectUri: string, fallbackQr?: string): Hosts {
 // webwxnewloginpage
 // ---------------------------------------------------------------------------------------------
 
+/** What {@link buildNewLoginPageRequest} needs to open the confirmed login's redirect_uri (§2.4). */
 export interface NewLoginPageOptions {
   redirectUri: string;
   desktop: boolean;

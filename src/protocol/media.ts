@@ -14,6 +14,7 @@ export const UPLOAD_CHUNK_SIZE = 524_288;
 /** Files above this go through webwxcheckupload first (§6.1, §6.2). */
 export const LARGE_FILE_THRESHOLD = 25 * 1024 * 1024;
 
+/** The `mediatype` field of an upload (§6.1); {@link uploadMediaType} picks it from the file name. */
 export type UploadMediaType = 'pic' | 'video' | 'doc';
 
 /** The lower-case extension without the dot ('' when none). */
@@ -80,6 +81,7 @@ export function jsDateString(ms: number): string {
   return new Date(ms).toString();
 }
 
+/** What {@link buildUploadMediaRequestJson} puts in an upload's `uploadmediarequest`; sizes in bytes. */
 export interface UploadMediaRequestInit {
   deviceId: string;
   /** ClientMediaId: a ms timestamp (§3.3). */
@@ -94,6 +96,7 @@ export interface UploadMediaRequestInit {
   signature?: string;
 }
 
+/** The `uploadmediarequest` JSON of an upload (§6.1), repeated by every chunk. */
 export interface UploadMediaRequestJson {
   UploadType: 2;
   BaseRequest: BaseRequest;
@@ -131,6 +134,7 @@ export function buildUploadMediaRequestJson(
   return value;
 }
 
+/** One part of a webwxuploadmedia upload, as {@link uploadFormFields} turns it into form fields. */
 export interface UploadChunkInit {
   /** `WU_FILE_<n>`: n counts uploads in the client. */
   uploadIndex: number;
@@ -198,6 +202,7 @@ export function uploadMediaHeaders(ctx: SessionContext): Record<string, string> 
   return { ...appMarkerHeaders(ctx) };
 }
 
+/** webwxuploadmedia's reply (§6.1); the last part's `MediaId` is what the send takes. */
 export interface UploadMediaReply {
   BaseResponse: BaseResponse;
   MediaId: string;
@@ -221,6 +226,7 @@ export function parseUploadMediaReply(text: string): UploadMediaReply {
   };
 }
 
+/** The large file {@link buildCheckUploadRequest} asks about (§6.2): size in bytes, md5 in hex. */
 export interface CheckUploadInit {
   deviceId: string;
   from: string;
@@ -266,6 +272,10 @@ export function buildCheckUploadRequest(ctx: SessionContext, o: CheckUploadInit)
   });
 }
 
+/**
+ * webwxcheckupload's reply (§6.2): a MediaId when the server has the file already, else the AESKey
+ * and Signature the upload and the send must carry.
+ */
 export interface CheckUploadReply {
   BaseResponse: BaseResponse;
   /** Non-empty: the server has the file already; send without uploading. */
@@ -275,6 +285,7 @@ export interface CheckUploadReply {
   EncryFileName: string;
 }
 
+/** Parses webwxcheckupload's reply; missing fields are ''. Ret ≠ 0 → ProtocolError. */
 export function parseCheckUploadReply(text: string): CheckUploadReply {
   const endpoint = 'webwxcheckupload';
   const obj = parseJsonReply(endpoint, text);
@@ -291,6 +302,7 @@ export function parseCheckUploadReply(text: string): CheckUploadReply {
 // Downloads (§6.3)
 // ---------------------------------------------------------------------------------------------
 
+/** The download endpoints (§6.3): message media, and the avatars of people and groups. */
 export type DownloadEndpoint =
   | 'webwxgetmsgimg'
   | 'webwxgetvoice'
@@ -343,6 +355,7 @@ export function buildGetVideoSpec(ctx: SessionContext, msgId: string, rangeStart
   };
 }
 
+/** The file message {@link buildGetMediaSpec} downloads, and the session values webwxgetmedia wants. */
 export interface GetMediaInit {
   /** FromUserName of the message. */
   sender: string;

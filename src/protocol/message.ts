@@ -6,6 +6,7 @@ import type { SessionContext } from './session-context.js';
 import { withAppMarker } from './web-app.js';
 import type { OutgoingMsg, SendMsgReply } from './wire-types.js';
 
+/** The text message {@link buildSendTextRequest} sends. */
 export interface SendTextOptions {
   deviceId: string;
   /** Own UserName. */

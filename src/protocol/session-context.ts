@@ -2,6 +2,11 @@
  * What request builders need to know about the session: hosts and credentials.
  * Base URLs have a scheme and host (and optional port) and no trailing slash, e.g. 'https://wx.qq.com'.
  */
+
+/**
+ * The base URLs of a session's hosts (§1): scheme, host and optional port, no trailing slash, e.g.
+ * 'https://wx.qq.com'.
+ */
 export interface Hosts {
   /** jslogin, login poll, QR: 'https://login.wx.qq.com'. */
   login: string;
@@ -15,9 +20,13 @@ export interface Hosts {
   push: string;
 }
 
+/** The secrets of a logged-in session, from the login page (§2.4). They must never be logged. */
 export interface Credentials {
+  /** skey: renewed by webwxinit's and webwxsync's SKey. */
   skey: string;
+  /** wxsid. */
   sid: string;
+  /** wxuin, as a decimal string. */
   uin: string;
   /** As received in the login page XML (already percent-encoded). */
   passTicket: string;
@@ -29,9 +38,11 @@ export interface Credentials {
  */
 export type WebApp = 'web' | 'filehelper';
 
+/** Everything a request builder needs to know about the session. */
 export interface SessionContext {
   hosts: Hosts;
   credentials: Credentials;
+  /** The `lang` query parameter, e.g. 'zh_CN'. */
   lang: string;
   /** UOS/desktop mode: adds mod=desktop where the desktop build does. */
   desktop: boolean;
@@ -42,4 +53,5 @@ export interface SessionContext {
   app?: WebApp;
 }
 
+/** The path every Web WeChat endpoint lives under: `${host}/cgi-bin/mmwebwx-bin/<endpoint>`. */
 export const MMWEBWX = '/cgi-bin/mmwebwx-bin';

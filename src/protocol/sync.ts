@@ -29,6 +29,7 @@ import type { SessionContext } from './session-context.js';
 import { appMarkerQuery, withAppMarker } from './web-app.js';
 import type { SyncCheckResult, SyncKey, SyncReply } from './wire-types.js';
 
+/** What {@link buildSyncCheckRequest} needs besides the session: the key to poll with, and where. */
 export interface SyncCheckOptions {
   /** A push host base URL overriding ctx.hosts.push (fallback probing, §1.3). */
   pushHost?: string;

@@ -14,6 +14,7 @@ export type { WebApp } from './session-context.js';
 /** Every app, in the order the CLI lists them. */
 export const WEB_APPS: readonly WebApp[] = ['web', 'filehelper'];
 
+/** Whether `value` names a web app ('web' or 'filehelper'), e.g. for a CLI option. */
 export function isWebApp(value: unknown): value is WebApp {
   return value === 'web' || value === 'filehelper';
 }

@@ -1,5 +1,7 @@
 /**
  * webwx/emulator: a Web WeChat server on loopback with a scriptable phone side (docs/emulator.md).
+ *
+ * @module
  */
 export { demoWorldSpec } from './demo-world.js';
 export { resolveWorld, startEmulator } from './emulator.js';
@@ -19,9 +21,11 @@ export {
   phoneFriendRequest,
   rememberPhoneMessage,
 } from './phone-messages.js';
+export type { PhoneRoomOptions } from './phone-world.js';
 export { SERVED_HOSTS } from './proxy/hosts.js';
 export { CA_CERT_FILE, CA_KEY_FILE } from './proxy/local-ca.js';
 export type { EmulatorProxyInfo, ProxyOption } from './proxy/proxy-setup.js';
+export type { SystemTextLang } from './system-texts.js';
 export type {
   Emulator,
   EmulatorOptions,
@@ -59,4 +63,5 @@ export {
   type WorldSpec,
   WorldValidationError,
 } from './world.js';
+export type { FriendRequestRecord, RoomInvitation } from './world-changes.js';
 export { BIG_WORLD, type GenerateWorldOptions, generateWorld } from './world-generator.js';

@@ -107,6 +107,10 @@ export type PhoneMessageInput =
       durationSeconds?: number;
     });
 
+/**
+ * Who sends a phone message, and in which room.
+ * @inline
+ */
 interface Routed {
   /** A contact's stable id, nickname or remark name. */
   from: string;
@@ -114,6 +118,7 @@ interface Routed {
   room?: string;
 }
 
+/** The `kind` of a {@link PhoneMessageInput}, e.g. 'card', 'location' or 'system'. */
 export type PhoneMessageKind = PhoneMessageInput['kind'];
 
 /** What a builder needs from the session and world. */

@@ -17,6 +17,7 @@ import { wireMessage } from './wire-objects.js';
 import type { WorldPerson, WorldRoom } from './world.js';
 import { worldChangesOf } from './world-changes.js';
 
+/** What `phone.sendMessage()` answers: the message's id and wire type, and how many sessions got it. */
 export interface PhoneMessageResult {
   /** 19 digits, the same in every session. */
   msgId: string;
@@ -70,7 +71,10 @@ function logOf(ctx: EmulatorContext): PhoneLog {
   return log;
 }
 
-/** Record a message the phone sent (sendText calls this too), so it can be revoked later. */
+/**
+ * Record a message the phone sent (sendText calls this too), so it can be revoked later.
+ * @internal
+ */
 export function rememberPhoneMessage(ctx: EmulatorContext, msgId: string, from: string, room?: string): void {
   const { messages } = logOf(ctx);
   messages.set(msgId, { from, room });
@@ -80,7 +84,10 @@ export function rememberPhoneMessage(ctx: EmulatorContext, msgId: string, from: 
   }
 }
 
-/** The friend request the phone sent with this ticket (for webwxverifyuser), if any. */
+/**
+ * The friend request the phone sent with this ticket (for webwxverifyuser), if any.
+ * @internal
+ */
 export function phoneFriendRequest(ctx: EmulatorContext, ticket: string): PhoneFriendRequest | undefined {
   return logOf(ctx).requests.get(ticket);
 }

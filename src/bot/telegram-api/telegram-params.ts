@@ -160,34 +160,45 @@ async function readBounded(req: IncomingMessage, limit: number): Promise<Buffer>
   return Buffer.concat(chunks);
 }
 
+/**
+ * grammY writes a part's file name unquoted, to the end of the header line
+ * (`content-disposition:form-data;name="document";filename=my notes.txt`), which Telegram's server
+ * reads whole. undici's parser cuts such a name at its first space, or refuses the body when more
+ * follows, so the name is quoted before parsing. Only a header line right after a boundary line
+ * matches: a part's content cannot contain the boundary.
+ */
+export function quoteUnquotedFileNames(body: Buffer, boundary: string): Buffer {
+  const text = body.toString('latin1');
+  const escaped = boundary.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const pattern = new RegExp(
+    `(--${escaped}\\r\\ncontent-disposition:[ \\t]*form-data;[ \\t]*name="[^"\\r\\n]*";[ \\t]*filename=)([^"\\r\\n][^"\\r\\n]*?)([ \\t]*\\r\\n)`,
+    'gi',
+  );
+  let changed = false;
+  const fixed = text.replace(pattern, (_whole, head: string, name: string, end: string) => {
+    changed = true;
+    return `${head}"${name}"${end}`;
+  });
+  return changed ? Buffer.from(fixed, 'latin1') : body;
+}
+
 async function readMultipart(
   req: IncomingMessage,
   type: string,
   limit: number,
 ): Promise<{ values: Map<string, unknown>; files: Map<string, UploadedFile> }> {
-  let exceeded = false;
-  async function* bounded(): AsyncGenerator<Uint8Array> {
-    let size = 0;
-    for await (const chunk of req) {
-      size += (chunk as Buffer).length;
-      if (size > limit) {
-        exceeded = true;
-        throw tooLarge(limit);
-      }
-      yield chunk as Buffer;
-    }
-  }
+  const boundary = /;\s*boundary=(?:"([^"]{1,70})"|([^;\s]{1,70}))/i.exec(type);
+  if (!boundary) throw badRequest('the multipart/form-data body has no boundary');
+  // Read whole (bounded) first: undici's formData() holds every part in memory anyway.
+  const body = quoteUnquotedFileNames(await readBounded(req, limit), (boundary[1] ?? boundary[2])!);
   let form: Awaited<ReturnType<Request['formData']>>;
   try {
-    const request = new Request('http://localhost/', {
+    form = await new Request('http://localhost/', {
       method: 'POST',
       headers: { 'content-type': type },
-      body: bounded(),
-      duplex: 'half',
-    });
-    form = await request.formData();
+      body,
+    }).formData();
   } catch {
-    if (exceeded) throw tooLarge(limit);
     throw badRequest('the multipart/form-data body could not be read');
   }
   const values = new Map<string, unknown>();

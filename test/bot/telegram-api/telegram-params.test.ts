@@ -87,6 +87,22 @@ describe('method parameters', () => {
     expect(TelegramParams.of({ document: '5_123' }).media('document')).toEqual({ ref: '5_123' });
   });
 
+  it("keeps grammY's unquoted file name whole (spaces, UTF-8), even split across chunks", async () => {
+    const bytes = Buffer.from('hello');
+    const name = 'my notes 周报 v2.txt';
+    const { body, type } = grammyMultipart(
+      { chat_id: '1', document: 'attach://f1' },
+      { id: 'f1', name, bytes },
+    );
+    const split = body.indexOf('filename=') + 12;
+    const stream = Readable.from([body.subarray(0, split), body.subarray(split)]);
+    const req = Object.assign(stream, { method: 'POST', headers: { 'content-type': type } });
+    const params = await read(req as unknown as IncomingMessage);
+    const media = params.media('document');
+    expect('file' in media && media.file.name).toBe(name);
+    expect('file' in media && media.file.bytes.equals(bytes)).toBe(true);
+  });
+
   it('answers hostile or oversized input with 4xx TelegramErrors', async () => {
     await expect(read(request('{oops', 'application/json'))).rejects.toMatchObject({
       code: 400,

@@ -1,4 +1,6 @@
 /** Validation of command-line values: each bad value is a CliError that says what was expected. */
+import { Option } from 'commander';
+import type { WebApp } from '../client/index.js';
 import { CliError } from './cli-io.js';
 import { LOG_LEVELS, type LogLevel } from './cli-logger.js';
 
@@ -42,4 +44,25 @@ export function parseLogLevel(value: string): LogLevel {
     throw new CliError(`--log-level: expected one of ${LOG_LEVELS.join(', ')}, got "${value}"`);
   }
   return level as LogLevel;
+}
+
+const APPS: readonly WebApp[] = ['web', 'filehelper'];
+
+/** `--app`: 'web' (the main Web WeChat) or 'filehelper' (the File Transfer web, docs/filehelper.md). */
+export function parseApp(value: string): WebApp {
+  const app = value.trim().toLowerCase();
+  if (!(APPS as readonly string[]).includes(app)) {
+    throw new CliError(`--app: expected one of ${APPS.join(', ')}, got "${value}"`);
+  }
+  return app as WebApp;
+}
+
+/** The `--app <web|filehelper>` option, parsed by parseApp, defaulting to `defaultApp`. */
+export function appOption(defaultApp: WebApp = 'web'): Option {
+  return new Option(
+    '--app <app>',
+    'the web app to log in to: web (the main Web WeChat) or filehelper (the File Transfer web)',
+  )
+    .argParser(parseApp)
+    .default(defaultApp);
 }

@@ -11,10 +11,10 @@ import type { Command } from 'commander';
 import { autoReply, type GroupPolicy } from '../bot/auto-reply/index.js';
 import { Bot } from '../bot/bot.js';
 import { BotConfigError } from '../bot/errors.js';
-import { createClient } from '../client/index.js';
+import { createClient, type WebApp } from '../client/index.js';
 import type { Logger } from '../logger.js';
 import { redact } from '../redact.js';
-import { parseServerUrl } from './arguments.js';
+import { appOption, parseServerUrl } from './arguments.js';
 import { CliError, type CliIo } from './cli-io.js';
 import {
   type AutoReplyFileSettings,
@@ -30,6 +30,8 @@ export { chooseReplySource } from './reply-source-flags.js';
 export interface BotCommandOptions extends Omit<ReplySourceFlags, 'autoReply'> {
   server?: string;
   uos: boolean;
+  /** The web app to log in to (default 'web'). */
+  app?: WebApp;
   autoReply: boolean;
   groups: GroupPolicy;
   config?: string;
@@ -134,6 +136,7 @@ export async function runBotCommand(options: BotCommandOptions, io: CliIo): Prom
   }
   const client = createClient({
     ...(options.server ? { server: options.server } : {}),
+    app: options.app ?? 'web',
     uos: { enabled: options.uos },
     logger: options.logger,
   });
@@ -196,7 +199,8 @@ export function registerBotCommand(program: Command, host: CommandHost): void {
     .command('bot')
     .description('run a bot: the seed’s auto-reply mode and/or the handler modules of a config file')
     .option('--server <url>', 'one base URL for every host, e.g. an emulator', parseServerUrl)
-    .option('--no-uos', 'do not send the UOS desktop login headers');
+    .option('--no-uos', 'do not send the UOS desktop login headers')
+    .addOption(appOption());
   addReplySourceOptions(command)
     .option('--group-mentions-only', 'in groups, answer only when @-mentioned (default)')
     .option('--all-group-messages', 'in groups, answer every text message')

@@ -5,7 +5,7 @@
  */
 import { homedir } from 'node:os';
 import { createElement } from 'react';
-import { createClient, type WebWxClient } from '../client/index.js';
+import { createClient, type WebApp, type WebWxClient } from '../client/index.js';
 import type { Logger } from '../logger.js';
 import type { MessageStore } from '../store/index.js';
 import type { CliIo } from './cli-io.js';
@@ -19,6 +19,7 @@ import { sanitize } from './tui/message-render.js';
 export interface ChatCommandFlags {
   server?: string;
   uos: boolean;
+  app?: WebApp;
   plain?: boolean;
   downloadDir?: string;
   rules?: string;
@@ -28,6 +29,8 @@ export interface ChatCommandFlags {
 export interface ChatCommandOptions {
   server?: string | undefined;
   uos: boolean;
+  /** The web app to log in to (default 'web'); each app keeps its own store file. */
+  app?: WebApp | undefined;
   plain: boolean;
   logger: Logger;
   signal: AbortSignal;
@@ -62,8 +65,10 @@ export async function runChatCommand(options: ChatCommandOptions, io: CliIo): Pr
         )
       : undefined;
   // The same store as `webwx login` (docs/sessions.md): a session saved by either is resumed by both.
-  const store = options.dataDir === undefined ? undefined : openCliStore(options.dataDir);
+  const app = options.app ?? 'web';
+  const store = options.dataDir === undefined ? undefined : openCliStore(options.dataDir, app);
   const client = createClient({
+    app,
     ...(options.server ? { server: options.server } : {}),
     uos: { enabled: options.uos },
     logger: options.logger,

@@ -2,16 +2,25 @@
  * The CLI's data directory (docs/sessions.md): `--data-dir DIR`, else WEBWX_DATA_DIR, else the
  * platform's usual place (env-paths: ~/.local/share/webwx on Linux, ~/Library/Application
  * Support/webwx on macOS, %LOCALAPPDATA%\webwx\Data on Windows). `webwx login` keeps its SQLite store
- * (session, contacts, message log) there, so a restart resumes without a QR code.
+ * (session, contacts, message log) there, so a restart resumes without a QR code: webwx.db for the
+ * main web, webwx-filehelper.db for the File Transfer web (`--app filehelper`).
  */
 import { join } from 'node:path';
 import envPaths from 'env-paths';
-import type { WebWxClient } from '../client/index.js';
+import type { WebApp, WebWxClient } from '../client/index.js';
 import { SqliteStore } from '../store/index.js';
 import type { CliIo } from './cli-io.js';
 
-/** The file name of the CLI's store inside the data directory. */
+/** The file name of the CLI's store inside the data directory (the main web's session). */
 export const STORE_FILE = 'webwx.db';
+
+/**
+ * The store file of an app's session: webwx.db for the main web, webwx-filehelper.db for the File
+ * Transfer web, side by side, so switching `--app` never replaces the other app's saved session.
+ */
+export function storeFileOf(app: WebApp): string {
+  return app === 'filehelper' ? 'webwx-filehelper.db' : STORE_FILE;
+}
 
 export function resolveDataDir(flag: string | undefined, env: CliIo['env']): string {
   if (flag !== undefined && flag.trim() !== '') return flag;
@@ -20,9 +29,12 @@ export function resolveDataDir(flag: string | undefined, env: CliIo['env']): str
   return envPaths('webwx', { suffix: '' }).data;
 }
 
-/** The CLI's SQLite store in `dataDir` (created with mode 0700/0600). Throws StoreError when unusable. */
-export function openCliStore(dataDir: string): SqliteStore {
-  return new SqliteStore(join(dataDir, STORE_FILE));
+/**
+ * The CLI's SQLite store of `app` (default 'web') in `dataDir` (created with mode 0700/0600). Throws
+ * StoreError when unusable.
+ */
+export function openCliStore(dataDir: string, app: WebApp = 'web'): SqliteStore {
+  return new SqliteStore(join(dataDir, storeFileOf(app)));
 }
 
 /** Prints the hot-reload steps (resume, push login, QR) as they happen. Returns the unsubscribe function. */

@@ -2,7 +2,7 @@
  * `webwx login [--server URL]`: draw the QR in the terminal, log in (to the real service by default),
  * print the seed's counts, then chat line by line.
  */
-import { createClient, type WebWxClient } from '../client/index.js';
+import { createClient, type WebApp, type WebWxClient } from '../client/index.js';
 import type { Logger } from '../logger.js';
 import type { CliIo } from './cli-io.js';
 import { formatSummary, summarizeContacts } from './contact-summary.js';
@@ -12,6 +12,8 @@ import { runLineChat } from './line-chat.js';
 export interface LoginCommandOptions {
   server?: string;
   uos: boolean;
+  /** The web app to log in to (default 'web'); each app keeps its own store file. */
+  app?: WebApp;
   logger: Logger;
   signal: AbortSignal;
   /** Keep the chat running after stdin ends (demo without a terminal). */
@@ -42,9 +44,11 @@ export function reportLoginProgress(client: WebWxClient, io: CliIo): () => void 
 
 export async function runLoginCommand(options: LoginCommandOptions, io: CliIo): Promise<number> {
   // The session, contacts and message log live in the data directory (docs/sessions.md).
-  const store = options.dataDir === undefined ? undefined : openCliStore(options.dataDir);
+  const app = options.app ?? 'web';
+  const store = options.dataDir === undefined ? undefined : openCliStore(options.dataDir, app);
   const client = createClient({
     ...(options.server ? { server: options.server } : {}),
+    app,
     uos: { enabled: options.uos },
     logger: options.logger,
     ...(store ? { store } : {}),

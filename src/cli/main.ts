@@ -1,8 +1,9 @@
 /** The `webwx` command. */
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
+import type { WebApp } from '../client/index.js';
 import { WebWxError } from '../errors.js';
-import { parseLogLevel, parsePort, parseSeconds, parseServerUrl } from './arguments.js';
+import { appOption, parseLogLevel, parsePort, parseSeconds, parseServerUrl } from './arguments.js';
 import { registerBotCommand } from './bot-command.js';
 import { type ChatCommandFlags, runChatCommand } from './chat-command.js';
 import { CliError, type CliIo, processIo } from './cli-io.js';
@@ -100,11 +101,13 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
     )
     .option('--server <url>', 'one base URL for every host, e.g. an emulator', parseServerUrl)
     .option('--no-uos', 'do not send the UOS desktop login headers')
-    .action(async (opts: { server?: string; uos: boolean }) => {
+    .addOption(appOption())
+    .action(async (opts: { server?: string; uos: boolean; app: WebApp }) => {
       exitCode = await runLoginCommand(
         {
           server: opts.server,
           uos: opts.uos,
+          app: opts.app,
           logger: logger(),
           signal: runSignal,
           dataDir: resolveDataDir(program.opts<{ dataDir?: string }>().dataDir, io.env),
@@ -118,6 +121,7 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
     .description('the terminal client: full screen in a terminal, line by line with --plain or when piped')
     .option('--server <url>', 'one base URL for every host, e.g. an emulator', parseServerUrl)
     .option('--no-uos', 'do not send the UOS desktop login headers')
+    .addOption(appOption())
     .option('--plain', 'line mode (->NAME:TEXT) even in a terminal')
     .option('--download-dir <dir>', 'where saved media goes (default: the current directory)')
     .option('--rules <file>', 'auto-reply (Ctrl+T) answers from a rules JSON file, as in webwx bot')
@@ -127,6 +131,7 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
         {
           server: opts.server,
           uos: opts.uos,
+          app: opts.app,
           plain: opts.plain ?? false,
           downloadDir: opts.downloadDir,
           rules: opts.rules,

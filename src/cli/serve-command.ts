@@ -5,10 +5,10 @@
  */
 import type { Command } from 'commander';
 import { startApiServer } from '../bot/http-api/index.js';
-import { createClient } from '../client/index.js';
+import { createClient, type WebApp } from '../client/index.js';
 import type { Logger } from '../logger.js';
 import { SqliteStore } from '../store/index.js';
-import { parsePort, parseServerUrl } from './arguments.js';
+import { appOption, parsePort, parseServerUrl } from './arguments.js';
 import type { CommandHost } from './bot-command.js';
 import { CliError, type CliIo } from './cli-io.js';
 import { runServiceSession } from './service-session.js';
@@ -16,6 +16,8 @@ import { runServiceSession } from './service-session.js';
 export interface ServeCommandOptions {
   server?: string;
   uos: boolean;
+  /** The web app to log in to (default 'web'). */
+  app?: WebApp;
   port: number;
   host: string;
   token?: string;
@@ -45,6 +47,7 @@ export async function runServeCommand(options: ServeCommandOptions, io: CliIo): 
   const store = options.store ? new SqliteStore(options.store) : undefined;
   const client = createClient({
     ...(options.server ? { server: options.server } : {}),
+    app: options.app ?? 'web',
     uos: { enabled: options.uos },
     logger: options.logger,
     ...(store ? { store } : {}),
@@ -91,6 +94,7 @@ export function registerServeCommand(program: Command, host: CommandHost): void 
     .description('log in, then serve the HTTP API (bearer token from WEBWX_API_TOKEN or --token)')
     .option('--server <url>', 'one base URL for every host, e.g. an emulator', parseServerUrl)
     .option('--no-uos', 'do not send the UOS desktop login headers')
+    .addOption(appOption())
     .option('--port <n>', 'port to listen on (0 picks a free one)', parsePort, 8788)
     .option('--host <address>', 'address to bind', '127.0.0.1')
     .option('--token <token>', 'the bearer token (better: WEBWX_API_TOKEN)')

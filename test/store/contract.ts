@@ -2,10 +2,12 @@
 import { describe, expect, it } from 'vitest';
 import type {
   ContactCache,
+  MessageLogReader,
   MessageStore,
   NewStoredMessage,
   SavedSession,
   SessionStore,
+  StoreSettings,
 } from '../../src/store/index.js';
 import { SAVED_SESSION_VERSION } from '../../src/store/index.js';
 
@@ -199,5 +201,63 @@ export function contactCacheContract(name: string, factory: StoreFactory<Contact
       await store.saveContacts([{ UserName: '@c', NickName: '丙' } as never]);
       expect(await store.loadContacts()).toEqual([{ UserName: '@c', NickName: '丙' }]);
     });
+  });
+}
+
+export function messageLogReaderContract(
+  name: string,
+  factory: StoreFactory<MessageStore & MessageLogReader>,
+): void {
+  describe(`${name}: MessageLogReader contract`, () => {
+    it('reads the log after a seq across chats, by direction, one entry by seq, outgoing by ClientMsgId', async () => {
+      const store = await factory.create();
+      expect(await store.lastSeq()).toBe(0);
+      expect(await store.logAfter(0)).toEqual([]);
+      await store.recordIncoming([incoming('1', '@a', 'm1'), incoming('2', '@@room', 'm2')]);
+      await store.recordOutgoing(outgoing('c3', '@a', 'm3'));
+      await store.recordIncoming([incoming('4', '@a', 'm4')]);
+      const all = await store.logAfter(0);
+      expect(all.map((m) => m.text)).toEqual(['m1', 'm2', 'm3', 'm4']);
+      const seqs = all.map((m) => m.seq);
+      expect(new Set(seqs).size).toBe(4);
+      expect([...seqs].sort((x, y) => x - y)).toEqual(seqs);
+      expect(await store.lastSeq()).toBe(seqs[3]);
+      expect((await store.logAfter(seqs[0]!, { limit: 2 })).map((m) => m.text)).toEqual(['m2', 'm3']);
+      expect((await store.logAfter(0, { direction: 'in' })).map((m) => m.text)).toEqual(['m1', 'm2', 'm4']);
+      expect((await store.logAfter(seqs[1]!, { direction: 'out' })).map((m) => m.text)).toEqual(['m3']);
+      expect((await store.logAfter(seqs[3]!)).length).toBe(0);
+      expect((await store.logEntry(seqs[1]!))?.chatUserName).toBe('@@room');
+      expect(await store.logEntry(seqs[3]! + 1000)).toBeUndefined();
+      expect(await store.seqOfOutgoing('c3')).toBe(seqs[2]);
+      expect(await store.seqOfOutgoing('nope')).toBeUndefined();
+    });
+  });
+}
+
+export function storeSettingsContract(
+  name: string,
+  factory: StoreFactory<SessionStore & StoreSettings>,
+): void {
+  describe(`${name}: StoreSettings contract`, () => {
+    it('keeps named values apart from the session; undefined deletes', async () => {
+      const store = await factory.create();
+      expect(await store.getSetting('telegram.offset')).toBeUndefined();
+      await store.setSetting('telegram.offset', '42');
+      await store.setSetting('session', 'not the session');
+      expect(await store.getSetting('telegram.offset')).toBe('42');
+      expect(await store.load()).toBeUndefined();
+      await store.setSetting('telegram.offset', undefined);
+      expect(await store.getSetting('telegram.offset')).toBeUndefined();
+      expect(await store.getSetting('session')).toBe('not the session');
+    });
+
+    if (factory.reopen) {
+      const reopen = factory.reopen;
+      it('keeps settings across reopening', async () => {
+        const store = await factory.create();
+        await store.setSetting('k', '中文 "v"');
+        expect(await (await reopen(store)).getSetting('k')).toBe('中文 "v"');
+      });
+    }
   });
 }

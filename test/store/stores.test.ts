@@ -4,7 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll } from 'vitest';
 import { FileSessionStore, MemoryStore, SqliteStore } from '../../src/store/index.js';
-import { contactCacheContract, messageStoreContract, sessionStoreContract } from './contract.js';
+import {
+  contactCacheContract,
+  messageLogReaderContract,
+  messageStoreContract,
+  sessionStoreContract,
+  storeSettingsContract,
+} from './contract.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'webwx-store-'));
 let counter = 0;
@@ -38,7 +44,11 @@ function sqlite() {
 sessionStoreContract('MemoryStore', memory);
 messageStoreContract('MemoryStore', memory);
 contactCacheContract('MemoryStore', memory);
+messageLogReaderContract('MemoryStore', memory);
+storeSettingsContract('MemoryStore', memory);
 sessionStoreContract('FileSessionStore', file);
 sessionStoreContract('SqliteStore', sqlite());
 messageStoreContract('SqliteStore', sqlite());
 contactCacheContract('SqliteStore', sqlite());
+messageLogReaderContract('SqliteStore', sqlite());
+storeSettingsContract('SqliteStore', sqlite());

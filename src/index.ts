@@ -2,6 +2,8 @@
  * webwx: a Web WeChat client library. The package root exports the client, its types and errors,
  * the logger interface, the domain model and the wire types. The protocol builders and the emulator
  * have their own entry points ('webwx/protocol', 'webwx/emulator').
+ *
+ * @module
  */
 
 export type {
@@ -13,18 +15,32 @@ export type {
   BotClient,
   BotOptions,
   ChatCompletionsOptions,
+  ChatContext,
+  ChatLists,
+  ChatSchedulerOptions,
+  ChatTurn,
   ChatType,
+  DeliveryStats,
   ErrorHandler,
   GroupPolicy,
   KindContext,
+  MemoryLimits,
   MessageJson,
   Middleware,
   MiddlewareFn,
+  MiddlewareObj,
   NextFunction,
   ReplyInput,
   ReplySource,
+  Rule,
   RuleSet,
   SendQueueOptions,
+  SendQueueStats,
+  TelegramApiOptions,
+  TelegramStore,
+  Trigger,
+  WebhookDeliveryOptions,
+  WebhookPusherOptions,
   WebhookSourceOptions,
 } from './bot/index.js';
 export {
@@ -119,6 +135,7 @@ export type {
   ChatRef,
   Contact,
   ContactKind,
+  ContactPinyin,
   DecodeContext,
   EmoticonMessage,
   FileMessage,
@@ -160,6 +177,7 @@ export type {
   ContactCache,
   HistoryQuery,
   MessageDirection,
+  MessageLogReader,
   MessageStore,
   NewStoredMessage,
   OutgoingStatus,
@@ -169,6 +187,7 @@ export type {
   SqliteStoreOptions,
   StoredMessage,
   StoreErrorKind,
+  StoreSettings,
 } from './store/index.js';
 export {
   FileSessionStore,

@@ -70,6 +70,7 @@ export {
   type ApiClient,
   type ApiServer,
   type ApiServerOptions,
+  type DeliveryStats,
   startApiServer,
   WebhookDelivery,
   type WebhookDeliveryOptions,
@@ -82,3 +83,4 @@ export {
   type SendQueueOptions,
   type SendQueueStats,
 } from './send-queue.js';
+export type { TelegramApiOptions, TelegramStore, WebhookPusherOptions } from './telegram-api/index.js';

@@ -11,3 +11,4 @@ export { ChatIds, chatKeyOf, hashKey, MAX_CHAT_ID, telegramIdOf } from './telegr
 export { MemoryLog, StoreLog, type TelegramLog, type TelegramStore } from './telegram-log.js';
 export { toTelegramMessage } from './telegram-message.js';
 export type { TgMessage, TgUpdate, TgUser } from './telegram-types.js';
+export type { WebhookPusherOptions } from './telegram-webhook.js';

@@ -27,6 +27,7 @@ export interface TelegramClient extends ApiClient {
   downloadStream?(message: Message, options?: DownloadOptions): Promise<DownloadStreamResult>;
 }
 
+/** Options of the Telegram Bot API-compatible surface (the `telegram` option of {@link startApiServer}). */
 export interface TelegramApiOptions {
   /**
    * The client's message store (MemoryStore, SqliteStore: the one given to createClient, which logs

@@ -32,6 +32,10 @@ export interface TelegramLog {
   setSetting(key: string, value: string | undefined): Promise<void>;
 }
 
+/**
+ * A message store the Telegram API can number updates with: it logs messages, reads its log by
+ * position, and may keep settings (the confirmed offset, the webhook) across restarts.
+ */
 export type TelegramStore = MessageStore & MessageLogReader & Partial<StoreSettings>;
 
 function isObject(v: unknown): v is Record<string, unknown> {

@@ -18,7 +18,15 @@ export interface WebhookConfig {
   allowedUpdates?: string[];
 }
 
+/**
+ * How setWebhook's updates are delivered; the Telegram API's `webhook` option takes the backoff,
+ * attempts and timeout.
+ */
 export interface WebhookPusherOptions {
+  /**
+   * The updates to deliver.
+   * @internal
+   */
   queue: UpdateQueue;
   logger: Logger;
   /** Called with a JSON answer that names a method (a "webhook reply"). */
@@ -28,8 +36,11 @@ export interface WebhookPusherOptions {
   backoffMaxMs?: number;
   /** Attempts per update before it is given up. Default 10. */
   maxAttempts?: number;
+  /** Timeout of one POST. Default 15000 ms. */
   timeoutMs?: number;
+  /** Random numbers in [0, 1) for the jitter, injected in tests. Default Math.random. */
   random?: () => number;
+  /** The clock in ms, injected in tests. Default Date.now. */
   now?: () => number;
 }
 

@@ -44,7 +44,8 @@ export function endSession(ctx: EmulatorContext, s: Session, code: number, reaso
   }
 }
 
-export type Auth = { ok: true; session: Session } | { ok: false; ret: number };
+/** A refusal's `errMsg` is the BaseResponse.ErrMsg to answer with (empty unless a File Transfer rule refused). */
+export type Auth = { ok: true; session: Session } | { ok: false; ret: number; errMsg?: string };
 
 function str(v: unknown): string | undefined {
   if (typeof v === 'string') return v;
@@ -102,7 +103,7 @@ export function authenticate(ctx: EmulatorContext, req: EmuRequest, body: unknow
   if (session.app === 'filehelper') {
     // The mmweb_appid marker where §14 puts it; no group or contact management (filehelper-app.ts).
     const refused = fileHelperRefusal(req);
-    if (refused !== undefined) return { ok: false, ret: refused };
+    if (refused !== undefined) return { ok: false, ...refused };
   }
   return { ok: true, session };
 }

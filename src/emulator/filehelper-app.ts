@@ -5,17 +5,12 @@
  * the refusals' codes are the emulator's choice.
  */
 import { APP_ID } from '../protocol/login.js';
+import { FILEHELPER_APP_ID, FILEHELPER_USER_NAME, MMWEB_APPID } from '../protocol/web-app.js';
 import type { EmuRequest } from './server.js';
 import type { WebApp } from './types.js';
 
-/** jslogin's and the login poll's `appid`, and the marker's value. */
-export const FILEHELPER_APP_ID = 'wx_webfilehelper';
-
 /** The one chat of a File Transfer session (a special account: its UserName is its id). */
-export const FILEHELPER = 'filehelper';
-
-/** The marker's name: a header, or a query parameter (synccheck and the downloads). */
-export const MMWEB_APPID = 'mmweb_appid';
+export const FILEHELPER = FILEHELPER_USER_NAME;
 
 /** Ret of a JSON call (and `<ret>` of the login page) without the marker. */
 export const MARKER_MISSING_RET = 1;
@@ -26,6 +21,7 @@ export const MARKER_MISSING_RETCODE = 1;
 
 /** Ret of a group or contact-management call on a File Transfer session. */
 export const NOT_FOR_FILEHELPER_RET = 1;
+export const NOT_FOR_FILEHELPER_MESSAGE = 'not available on the File Transfer web';
 
 /** Ret of a send from a File Transfer session to anyone but filehelper (as a send to a non-friend). */
 export const SEND_OUTSIDE_FILEHELPER_RET = 1204;
@@ -68,15 +64,17 @@ export function hasMarkerQuery(req: EmuRequest): boolean {
   return req.queryParam(MMWEB_APPID) === FILEHELPER_APP_ID;
 }
 
+const MARKER_MISSING = { ret: MARKER_MISSING_RET, errMsg: MARKER_MISSING_MESSAGE } as const;
+
 /**
- * Why a File Transfer session's request is refused (its Ret), or undefined: a group or contact
- * operation, or a missing marker where §14 puts one. Other endpoints need no marker.
+ * Why a File Transfer session's request is refused (its Ret and ErrMsg), or undefined: a group or
+ * contact operation, or a missing marker where §14 puts one. Other endpoints need no marker.
  */
-export function fileHelperRefusal(req: EmuRequest): number | undefined {
+export function fileHelperRefusal(req: EmuRequest): { ret: number; errMsg: string } | undefined {
   const endpoint = req.endpoint;
-  if (REFUSED.has(endpoint)) return NOT_FOR_FILEHELPER_RET;
-  if (QUERY_MARKED.has(endpoint)) return hasMarkerQuery(req) ? undefined : MARKER_MISSING_RET;
-  if (HEADER_MARKED.has(endpoint)) return hasMarkerHeader(req) ? undefined : MARKER_MISSING_RET;
+  if (REFUSED.has(endpoint)) return { ret: NOT_FOR_FILEHELPER_RET, errMsg: NOT_FOR_FILEHELPER_MESSAGE };
+  if (QUERY_MARKED.has(endpoint)) return hasMarkerQuery(req) ? undefined : MARKER_MISSING;
+  if (HEADER_MARKED.has(endpoint)) return hasMarkerHeader(req) ? undefined : MARKER_MISSING;
   return undefined;
 }
 

@@ -2,6 +2,7 @@
  * Public types of the emulator: options, the Emulator handle, the scriptable Phone and its records.
  */
 import type { Logger } from '../logger.js';
+import type { WebApp } from '../protocol/session-context.js';
 import type { Faults } from './faults.js';
 import type { MediaView, PhoneMedia, RevokeRecord } from './media-types.js';
 import type { PhoneMessageInput } from './message-kinds.js';
@@ -67,9 +68,9 @@ export interface Emulator {
 
 /**
  * The web app a QR code and a session belong to: the main Web WeChat page, or the File Transfer web
- * (appid `wx_webfilehelper`, PROTOCOL.md §14).
+ * (appid `wx_webfilehelper`, PROTOCOL.md §14). The protocol's own type.
  */
-export type WebApp = 'web' | 'filehelper';
+export type { WebApp };
 
 export type QrState = 'waiting' | 'scanned' | 'confirmed' | 'cancelled' | 'expired';
 

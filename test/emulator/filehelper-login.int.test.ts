@@ -171,7 +171,7 @@ describe('File Transfer web: login', () => {
     ];
     for (const [endpoint, body] of calls) {
       const r = await postJson(li, endpoint, body);
-      expect(r.BaseResponse.Ret, endpoint).toBe(1);
+      expect(r.BaseResponse, endpoint).toEqual({ Ret: 1, ErrMsg: 'not available on the File Transfer web' });
     }
     // The same oplog on a main web session works.
     const web = await login(e);
@@ -194,8 +194,11 @@ describe('File Transfer web: login', () => {
     const initReply = await postJson(li, 'webwxinit');
     const self = (initReply.User as { UserName: string }).UserName;
     const key = initReply.SyncKey as { Count: number; List: { Key: number; Val: number }[] };
-    expect((await postJson(li, 'webwxinit', {}, false)).BaseResponse.Ret).toBe(1);
-    expect((await fhSync(li, key, false)).BaseResponse.Ret).toBe(1);
+    expect((await postJson(li, 'webwxinit', {}, false)).BaseResponse).toEqual({
+      Ret: 1,
+      ErrMsg: 'mmweb_appid missing',
+    });
+    expect((await fhSync(li, key, false)).BaseResponse).toEqual({ Ret: 1, ErrMsg: 'mmweb_appid missing' });
     const notify = { Code: 3, FromUserName: self, ToUserName: self, ClientMsgId: Date.now() };
     expect((await postJson(li, 'webwxstatusnotify', notify, false)).BaseResponse.Ret).toBe(1);
     expect((await postJson(li, 'webwxstatusnotify', notify)).BaseResponse.Ret).toBe(0);

@@ -69,7 +69,7 @@ export async function postJson(
 }
 
 export interface SyncReplyObj {
-  BaseResponse: { Ret: number };
+  BaseResponse: { Ret: number; ErrMsg: string };
   SyncKey: SyncKeyObj;
   AddMsgList: Record<string, unknown>[];
 }

@@ -3,6 +3,8 @@
  * a request stands for: its host family's main host, which the emulator then speaks as.
  */
 
+import { FILEHELPER_HOST_FAMILIES } from '../../protocol/web-app.js';
+
 /** Main hosts of the five families (§1.1). */
 const FAMILIES: readonly { main: string; cookieDomain: string }[] = [
   { main: 'wx.qq.com', cookieDomain: '.qq.com' },
@@ -33,11 +35,9 @@ const EXTRA_HOSTS: readonly string[] = [
  * The File Transfer web's entry hosts (§14) and the family each belongs to (its login and file hosts).
  * A request to one is served as that entry host: its origin and its cookies' Domain.
  */
-const FILEHELPER_ENTRY_HOSTS: readonly { entry: string; main: string }[] = [
-  { entry: 'filehelper.weixin.qq.com', main: 'wx.qq.com' },
-  { entry: 'szfilehelper.weixin.qq.com', main: 'wx2.qq.com' },
-  { entry: 'cmfilehelper.weixin.qq.com', main: 'wx8.qq.com' },
-];
+const FILEHELPER_ENTRY_HOSTS: readonly { entry: string; main: string }[] = FILEHELPER_HOST_FAMILIES.map(
+  (f) => ({ entry: f.entry, main: f.login.replace(/^login\./, '') }),
+);
 
 /** Is `host` one of the File Transfer web's entry hosts? */
 export function isFileHelperEntryHost(host: string): boolean {

@@ -29,7 +29,7 @@ export function worldRoute(
     methods: ['POST'],
     handler: (req) => {
       const auth = authenticate(ctx, req);
-      if (!auth.ok) return failure(auth.ret, '', extra);
+      if (!auth.ok) return failure(auth.ret, auth.errMsg ?? '', extra);
       const raw = req.json();
       const body = typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? (raw as JsonBody) : {};
       try {

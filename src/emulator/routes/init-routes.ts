@@ -11,8 +11,8 @@ import { baseResponse, stringifyWire, wirePerson, wireRoom, wireUser } from '../
 
 const CLIENT_VERSION = 385876258;
 
-function failure(ret: number, extra: Record<string, unknown> = {}): Reply {
-  return jsonReply(stringifyWire({ BaseResponse: baseResponse(ret), ...extra }));
+function failure(ret: number, extra: Record<string, unknown> = {}, errMsg = ''): Reply {
+  return jsonReply(stringifyWire({ BaseResponse: baseResponse(ret, errMsg), ...extra }));
 }
 
 /** The chats of webwxinit: the recent ones, or for a File Transfer session filehelper alone (§14). */
@@ -91,7 +91,7 @@ export function registerInitRoutes(router: Router, ctx: EmulatorContext): void {
     handler: (req) => {
       const auth = authenticate(ctx, req);
       // A dead session's init answers 1101 whatever ended it (§4.1, §12): the only Ret that stops wechat4u.
-      if (!auth.ok) return failure(auth.ret >= 1100 && auth.ret <= 1102 ? 1101 : auth.ret);
+      if (!auth.ok) return failure(auth.ret >= 1100 && auth.ret <= 1102 ? 1101 : auth.ret, {}, auth.errMsg);
       auth.session.initialized = true;
       return jsonReply(stringifyWire(initReply(ctx, auth.session)));
     },
@@ -100,7 +100,7 @@ export function registerInitRoutes(router: Router, ctx: EmulatorContext): void {
     methods: ['POST'],
     handler: (req) => {
       const auth = authenticate(ctx, req);
-      if (!auth.ok) return failure(auth.ret, { MsgID: '' });
+      if (!auth.ok) return failure(auth.ret, { MsgID: '' }, auth.errMsg);
       return statusNotify(ctx, req, auth.session);
     },
     retReply: (ret) => failure(ret, { MsgID: '' }),

@@ -65,7 +65,7 @@ async function upload(ctx: EmulatorContext, req: EmuRequest): Promise<Reply> {
   }
   if (requestJson === undefined) return uploadReply(1, 'uploadmediarequest is not JSON');
   const auth = authenticate(ctx, req, requestJson);
-  if (!auth.ok) return uploadReply(auth.ret, '');
+  if (!auth.ok) return uploadReply(auth.ret, auth.errMsg ?? '');
   const s = auth.session;
   const tickets = [form.fields.get('webwx_data_ticket'), req.cookies.get('webwx_data_ticket')];
   if (!tickets.some((t) => t !== undefined && decodeSafe(t) === s.dataTicket)) {
@@ -137,7 +137,7 @@ type MediaLookup = (msg: Record<string, unknown>, content: string) => StoredMedi
 function mediaSend(ctx: EmulatorContext, lookup: MediaLookup) {
   return (req: EmuRequest): Reply => {
     const auth = authenticate(ctx, req);
-    if (!auth.ok) return sendReply(auth.ret, '', '');
+    if (!auth.ok) return sendReply(auth.ret, '', '', auth.errMsg);
     const { store } = mediaStateOf(ctx);
     return sendMsg(ctx, req, auth.session, (msg, sent, body) => {
       const media = lookup(msg, str(msg.Content));

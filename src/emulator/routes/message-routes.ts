@@ -15,11 +15,11 @@ const sentByClientMsgId = new WeakMap<Session, Map<string, string>>();
 
 const OK_REPLY_HEAD = `{"BaseResponse":${JSON.stringify(baseResponse(0))},"MsgID":`;
 
-export function reply(ret: number, msgId: string, localId: string): Reply {
+export function reply(ret: number, msgId: string, localId: string, errMsg = ''): Reply {
   // The accepted send, written directly: what stringifyWire gives for the same SendMsgReply.
   if (ret === 0)
     return jsonReply(`${OK_REPLY_HEAD}${JSON.stringify(msgId)},"LocalID":${JSON.stringify(localId)}}`);
-  const r: SendMsgReply = { BaseResponse: baseResponse(ret), MsgID: msgId, LocalID: localId };
+  const r: SendMsgReply = { BaseResponse: baseResponse(ret, errMsg), MsgID: msgId, LocalID: localId };
   return jsonReply(stringifyWire(r));
 }
 
@@ -110,7 +110,7 @@ export function registerMessageRoutes(router: Router, ctx: EmulatorContext): voi
     methods: ['POST'],
     handler: (req) => {
       const auth = authenticate(ctx, req);
-      return auth.ok ? sendMsg(ctx, req, auth.session) : reply(auth.ret, '', '');
+      return auth.ok ? sendMsg(ctx, req, auth.session) : reply(auth.ret, '', '', auth.errMsg);
     },
     retReply: (ret) => reply(ret, '', ''),
   });

@@ -185,12 +185,15 @@ export function registerSyncRoutes(router: Router, ctx: EmulatorContext): void {
     handler: (req) => syncCheck(ctx, req),
     retReply: (ret) => syncCheckText(syncCheckReply(ret, 0)),
   });
-  const failure = (ret: number) => jsonReply(stringifyWire(emptySync(ret, { Count: 0, List: [] })));
+  const failure = (ret: number, errMsg = '') =>
+    jsonReply(
+      stringifyWire({ ...emptySync(ret, { Count: 0, List: [] }), BaseResponse: baseResponse(ret, errMsg) }),
+    );
   router.api('webwxsync', {
     methods: ['POST'],
     handler: (req) => {
       const auth = authenticate(ctx, req);
-      return auth.ok ? sync(ctx, req, auth.session) : failure(auth.ret);
+      return auth.ok ? sync(ctx, req, auth.session) : failure(auth.ret, auth.errMsg);
     },
     retReply: failure,
   });

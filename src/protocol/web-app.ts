@@ -15,6 +15,7 @@ export type { WebApp } from './session-context.js';
 export const WEB_APPS: readonly WebApp[] = ['web', 'filehelper'];
 
 /** Whether `value` names a web app ('web' or 'filehelper'), e.g. for a CLI option. */
+/** Whether `value` names one of the web apps ('web' or 'filehelper'). */
 export function isWebApp(value: unknown): value is WebApp {
   return value === 'web' || value === 'filehelper';
 }

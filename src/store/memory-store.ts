@@ -31,6 +31,10 @@ function firstAbove(log: readonly StoredMessage[], seq: number): number {
   return lo;
 }
 
+/**
+ * Every store contract in memory, for the life of the process: the session, the message log with
+ * exactly-once delivery, the contact cache and settings. Nothing survives a restart.
+ */
 export class MemoryStore
   implements SessionStore, MessageStore, MessageLogReader, ContactCache, StoreSettings
 {

@@ -31,6 +31,11 @@ export interface SavedSession {
   savedAt: number;
 }
 
+/**
+ * Where a session survives a restart: what `createClient({ store })` takes. MemoryStore,
+ * FileSessionStore and SqliteStore implement it; a store that is also a {@link MessageStore} or a
+ * {@link ContactCache} is used for those too.
+ */
 export interface SessionStore {
   /** The saved session, or undefined when there is none. StoreError when it cannot be read. */
   load(): Promise<SavedSession | undefined>;
@@ -40,6 +45,7 @@ export interface SessionStore {
   clear(): Promise<void>;
 }
 
+/** Whether a logged message came in ('in') or was sent ('out'). */
 export type MessageDirection = 'in' | 'out';
 /** Outgoing messages: 'pending' until the server accepted them, then 'sent'; 'failed' when given up. */
 export type OutgoingStatus = 'pending' | 'sent' | 'failed';
@@ -73,6 +79,7 @@ export interface StoredMessage {
 /** A message to log, before the store gives it a seq. */
 export type NewStoredMessage = Omit<StoredMessage, 'seq'>;
 
+/** A page of {@link MessageStore.history}: the newest `limit` messages before the seq `before`. */
 export interface HistoryQuery {
   /** At most this many (the newest ones), default 50. */
   limit?: number;
@@ -80,6 +87,10 @@ export interface HistoryQuery {
   before?: number;
 }
 
+/**
+ * The message log: every message in and out, and the processed MsgIds that make delivery
+ * exactly-once. MemoryStore and SqliteStore implement it.
+ */
 export interface MessageStore {
   /** Was this incoming MsgId already processed? */
   has(msgId: string): Promise<boolean>;
@@ -121,6 +132,7 @@ export interface MessageLogReader {
 
 /** A few small named values kept with the store (the Telegram API's confirmed offset and its webhook). */
 export interface StoreSettings {
+  /** The value kept under `key`, or undefined. */
   getSetting(key: string): Promise<string | undefined>;
   /** `undefined` deletes the value. */
   setSetting(key: string, value: string | undefined): Promise<void>;
@@ -128,6 +140,7 @@ export interface StoreSettings {
 
 /** The contact cache: the last contact list, to show something before the contacts load. */
 export interface ContactCache {
+  /** The cached contact list ([] when there is none). */
   loadContacts(): Promise<WireContact[]>;
   /** Replaces the whole cache. */
   saveContacts(contacts: readonly WireContact[]): Promise<void>;
@@ -135,11 +148,16 @@ export interface ContactCache {
 
 /** Whole-set records keyed by `id` (the stable ids of src/client/stable-ids.ts). */
 export interface RecordStore<R extends { id: string }> {
+  /** Every record kept ([] when there are none). */
   load(): R[];
   /** Replaces every record. */
   save(records: R[]): void;
 }
 
+/**
+ * What a {@link StoreError} is about: a corrupt file or database, one of another version (log in
+ * again or use another file), or a failing file system.
+ */
 export type StoreErrorKind = 'corrupt' | 'incompatible' | 'io';
 
 /** A store cannot be read (corrupt, another version) or written. */

@@ -125,6 +125,7 @@ function wrap<T>(what: string, path: string, fn: () => T): T {
   }
 }
 
+/** Options of `new SqliteStore(options)` (a path alone works too). */
 export interface SqliteStoreOptions {
   /** The database file (created with its directory, mode 0600), or ':memory:'. */
   path: string;
@@ -133,6 +134,12 @@ export interface SqliteStoreOptions {
 /** Settings live in the meta table under this prefix, apart from the session and the schema version. */
 const SETTING_PREFIX = 'setting:';
 
+/**
+ * Every store contract in one SQLite file (better-sqlite3, mode 0600, WAL): the session, the contact
+ * cache, the stable ids, the message log and the processed MsgIds. Its calls do their work
+ * synchronously, so writes a 'message' handler makes to {@link SqliteStore.database} commit with the
+ * message (exactly-once). A database of another schema version is refused with a {@link StoreError}.
+ */
 export class SqliteStore
   implements SessionStore, MessageStore, MessageLogReader, ContactCache, StoreSettings
 {
@@ -153,6 +160,7 @@ export class SqliteStore
     return this.#db;
   }
 
+  /** Closes the database; calling it again does nothing. */
   close(): void {
     if (this.#db.open) this.#db.close();
   }

@@ -16,22 +16,38 @@ import { loadJsonConfig } from '../config-file.js';
 import { BotConfigError } from '../errors.js';
 import type { ReplyInput, ReplySource } from './reply-source.js';
 
+/**
+ * Which chats a rule set or rule applies to. An entry is a chat's UserName, stable id or name (topic,
+ * remark name, nickname), or "*" for any; deny wins, and without an allow list every chat is allowed.
+ */
 export interface ChatLists {
+  /** Chats allowed; absent: all. */
   allow?: string[];
+  /** Chats refused, even when allowed. */
   deny?: string[];
 }
 
+/** One rule of a rules file: a keyword or a regex, and the reply it gives. */
 export interface Rule {
+  /** Matches a text that contains it, ignoring case and width. */
   keyword?: string;
+  /** Matches a text it finds a match in; `$1`…`$9`, `$<name>` and `$$` in the reply are expanded. */
   regex?: RegExp;
+  /** The reply. */
   reply: string;
+  /** Only in these chats. */
   chats?: ChatLists;
 }
 
+/** A validated rules file (see {@link parseRules}): the rules in order, chat lists and a fallback. */
 export interface RuleSet {
+  /** Tried in order; the first that matches answers. */
   rules: Rule[];
+  /** Chats the rules apply to (see {@link ChatLists}); absent: all. */
   allow?: string[];
+  /** Chats the rules never answer in. */
   deny?: string[];
+  /** The reply when no rule matches; absent: no reply. */
   fallback?: string;
 }
 
@@ -170,6 +186,7 @@ export function matchRules(set: RuleSet, input: ReplyInput): string | undefined 
   return set.fallback;
 }
 
+/** A reply source that answers with the first matching rule of `set`, else its fallback. */
 export function rulesSource(set: RuleSet): ReplySource {
   return { name: 'rules', reply: async (input) => matchRules(set, input) };
 }

@@ -8,6 +8,7 @@ import { registerBotCommand } from './bot-command.js';
 import { type ChatCommandFlags, runChatCommand } from './chat-command.js';
 import { CliError, type CliIo, processIo } from './cli-io.js';
 import { createCliLogger, type LogLevel } from './cli-logger.js';
+import { registerConsoleCommand } from './console-command.js';
 import { resolveDataDir } from './data-dir.js';
 import { runDemoCommand } from './demo-command.js';
 import { runEmulatorCommand } from './emulator-command.js';
@@ -173,6 +174,7 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
   };
   registerBotCommand(program, commandHost);
   registerServeCommand(program, commandHost);
+  registerConsoleCommand(program, commandHost);
   registerNotifyCommand(program, commandHost);
 
   program

@@ -39,14 +39,18 @@ function ticket(li: LoggedIn): string {
   return li.browser.cookies.get('webwx_data_ticket')!;
 }
 
-/** webwxuploadmedia on the file host (the emulator's origin), multipart, ToUserName filehelper (§14). */
-async function upload(
+/**
+ * webwxuploadmedia on the file host (the emulator's origin), multipart, ToUserName filehelper (§14):
+ * the MediaId; without the marker header, the reply's BaseResponse.
+ */
+async function uploadReply(
   li: LoggedIn,
   self: string,
   data: Buffer,
   name: string,
   mediatype: 'pic' | 'doc',
-): Promise<string> {
+  marked = true,
+): Promise<{ BaseResponse: { Ret: number; ErrMsg: string }; MediaId: string }> {
   const form = new FormData();
   form.set('id', 'WU_FILE_0');
   form.set('name', name);
@@ -64,9 +68,13 @@ async function upload(
   const res = await fetch(`${li.browser.base}${API}/webwxuploadmedia?f=json&random=${Date.now()}`, {
     method: 'POST',
     body: form,
-    headers: MARKER,
+    headers: marked ? MARKER : {},
   });
-  const reply = JSON.parse(await res.text()) as { BaseResponse: { Ret: number }; MediaId: string };
+  return JSON.parse(await res.text());
+}
+
+async function upload(li: LoggedIn, self: string, data: Buffer, name: string, mediatype: 'pic' | 'doc') {
+  const reply = await uploadReply(li, self, data, name, mediatype);
   expect(reply.BaseResponse.Ret).toBe(0);
   return reply.MediaId;
 }
@@ -81,6 +89,13 @@ describe('File Transfer web: the one chat', () => {
       deliveredTo: 2,
     });
     expect(e.phone.sendText({ from: '老张', text: '在吗？' }).deliveredTo).toBe(1);
+    // No other phone path leaks into the File Transfer session either (one each: a link, a room's
+    // system message and contact change, a friend's image).
+    expect(
+      e.phone.sendMessage({ kind: 'link', from: '老张', title: 't', url: 'https://example.com' }).deliveredTo,
+    ).toBe(1);
+    e.phone.renameRoom('相亲相爱一家人', '新名字');
+    expect((await e.phone.sendImage({ from: '老张', data: PNG })).deliveredTo).toBe(1);
     const image = await e.phone.writeToFileHelper({ kind: 'image', bytes: PNG, fileName: 'p.png' });
     const file = await e.phone.writeToFileHelper({
       kind: 'file',
@@ -107,6 +122,8 @@ describe('File Transfer web: the one chat', () => {
     // Nothing else comes later either: the friend's text never reached this session.
     const after = await fhSync(fh.li, got.SyncKey);
     expect(after.AddMsgList).toEqual([]);
+    expect(after).toMatchObject({ ModContactCount: 0, ModContactList: [] });
+    expect(got).toMatchObject({ ModContactCount: 0, ModContactList: [] });
     expect(e.phone.sessions().find((s) => s.app === 'filehelper')!.pendingMessages).toBe(0);
 
     // The main web session sees the File Transfer chat (From self To filehelper) and the friend.
@@ -120,6 +137,9 @@ describe('File Transfer web: the one chat', () => {
     expect(rows).toEqual([
       [1, true, 'filehelper'],
       [1, false, webSelf],
+      [49, false, webSelf],
+      [10000, false, webSelf],
+      [3, false, webSelf],
       [3, true, 'filehelper'],
       [49, true, 'filehelper'],
     ]);
@@ -165,6 +185,8 @@ describe('File Transfer web: the one chat', () => {
     });
     expect(e.phone.sessions().find((s) => s.id === sentText.sessionId)?.app).toBe('filehelper');
 
+    const unmarked = await uploadReply(fh.li, fh.self, PNG, 'shot.png', 'pic', false);
+    expect(unmarked).toMatchObject({ BaseResponse: { Ret: 1, ErrMsg: 'mmweb_appid missing' }, MediaId: '' });
     const picId = await upload(fh.li, fh.self, PNG, 'shot.png', 'pic');
     const img = await postJson(fh.li, 'webwxsendmsgimg?fun=async&f=json', {
       Msg: msg(fh.self, 'filehelper', 3, { MediaId: picId, Content: '' }),

@@ -44,6 +44,10 @@ import type { ClientEvents, ClientState, SendTextResult, WebWxClient } from './t
 /** How long logout() waits for webwxlogout before ending the session anyway. */
 const LOGOUT_TIMEOUT_MS = 5000;
 
+/**
+ * Creates a client (state 'idle'; nothing is sent until `start()`). Options are checked at once: a
+ * bad value is a TypeError.
+ */
 export function createClient(options?: ClientOptions): WebWxClient {
   return new Client(resolveOptions(options));
 }

@@ -18,6 +18,7 @@ import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../transport/index.js';
 import { MemoryStableIdStore, type StableIdStore } from './stable-ids.js';
 import { resolveRateLimit, storeStableIds } from './store-options.js';
 
+/** Options of {@link createClient}: all optional, resolved once with defaults; a bad value is a TypeError. */
 export interface ClientOptions {
   /**
    * Which web app to log in to (docs/filehelper.md): 'web', the main Web WeChat page (wx.qq.com), or

@@ -24,6 +24,11 @@ import type {
 import type { MessageEvents } from './message-events.js';
 import type { StableIdCollision } from './stable-id-types.js';
 
+/**
+ * Where a client is in its life: 'idle' before start(); 'waiting-for-scan', 'scanned' and
+ * 'logging-in' during the login; 'loading' the contacts; 'ready'; 'logged-out' once the session ended;
+ * 'stopped' after stop() or a failed start. Every change is a 'state' event.
+ */
 export type ClientState =
   | 'idle'
   | 'waiting-for-scan'
@@ -34,7 +39,9 @@ export type ClientState =
   | 'logged-out'
   | 'stopped';
 
+/** The payload of the 'qr' event: a QR code to scan with the phone, in three forms. */
 export interface QrEvent {
+  /** The login uuid the QR code stands for. */
   uuid: string;
   /** The content of the QR code (https://login.weixin.qq.com/l/<uuid>). */
   url: string;
@@ -44,8 +51,11 @@ export interface QrEvent {
   terminal: string;
 }
 
+/** The payload of the 'contacts' event: how much the initial load brought. */
 export interface ContactsEvent {
+  /** Contacts loaded. */
   contacts: number;
+  /** Rooms loaded. */
   rooms: number;
   /** The members of every room, summed. */
   members: number;
@@ -54,8 +64,11 @@ export interface ContactsEvent {
 /** How a start (or an automatic re-login) logs in, in order (docs/sessions.md). */
 export type LoginStep = 'resume' | 'push' | 'qr';
 
+/** The payload of the 'login-step' event: a way of logging in is tried, succeeded or failed. */
 export interface LoginStepEvent {
+  /** Which way: resume the saved session, push login, or a QR code. */
   step: LoginStep;
+  /** How it went. */
   outcome: 'trying' | 'succeeded' | 'failed';
   /** Why a step failed (redacted). */
   reason?: string;
@@ -65,22 +78,33 @@ export interface LoginStepEvent {
 export interface ReloginEvent {
   /** Why the previous session ended. */
   reason: LogoutReason;
+  /** The number of this attempt, from 1. */
   attempt: number;
 }
 
+/** The payload of the 'logout' event: the session is over, and why. */
 export interface LogoutEvent {
+  /** Why the session ended. */
   reason: LogoutReason;
   /** Present when the server ended the session. */
   error?: LoggedOutError;
 }
 
+/** Every event of a client, by name, with its payload: what {@link WebWxClient.on} listens to. */
 export interface ClientEvents extends MessageEvents {
+  /** The client's state changed. */
   state: ClientState;
+  /** A QR code to scan (again after one expired). */
   qr: QrEvent;
+  /** The QR code was scanned; `avatar` is the user's avatar (a data URI) when the server sent it. */
   scanned: { avatar?: string };
+  /** Logged in: the user is known, the contacts are not loaded yet. */
   login: { self: Contact };
+  /** The initial contact load is done. */
   contacts: ContactsEvent;
+  /** Everything is loaded and messages flow. */
   ready: { self: Contact };
+  /** A message arrived (or was sent from another device): every message, decoded. */
   message: Message;
   /** A contact appeared (ModContactList, batchgetcontact, an accepted friend request). */
   'contact-added': ContactChange;
@@ -92,6 +116,7 @@ export interface ClientEvents extends MessageEvents {
   'room-updated': RoomChange;
   /** Contacts of this session claim the same stable id; none of them gets it (docs/contacts.md). */
   'stable-id-collision': StableIdCollision;
+  /** The session is over (the server ended it, or logout() was called). */
   logout: LogoutEvent;
   /** A login step (resume, push, qr) is tried, succeeded or failed (docs/sessions.md). */
   'login-step': LoginStepEvent;
@@ -103,6 +128,7 @@ export interface ClientEvents extends MessageEvents {
   error: WebWxError;
 }
 
+/** What sendText() resolves to: enough to revoke the message. */
 export interface SendTextResult {
   /** The server's MsgID (needed to revoke). */
   msgId: string;
@@ -112,10 +138,17 @@ export interface SendTextResult {
   toUserName: string;
 }
 
+/**
+ * A Web WeChat client, made by {@link createClient}: logs in, keeps the session in sync and emits
+ * typed events ({@link ClientEvents}), sends and downloads messages and media, and manages contacts
+ * and rooms.
+ */
 export interface WebWxClient {
   /** The web app this client logs in to: 'web' or 'filehelper' (the File Transfer web, docs/filehelper.md). */
   readonly app: WebApp;
+  /** Where the client is in its life. */
   readonly state: ClientState;
+  /** The logged-in user, once logged in. */
   readonly self: Contact | undefined;
   /** Lookup (get, room, list, rooms, find, members, stable ids) and contact operations (docs/contacts.md). */
   readonly contacts: ContactService;

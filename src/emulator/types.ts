@@ -12,6 +12,7 @@ import type { EmulatorProxyInfo, ProxyOption } from './proxy/proxy-setup.js';
 import type { World, WorldSpec } from './world.js';
 import type { GenerateWorldOptions } from './world-generator.js';
 
+/** How long the emulator holds long polls and keeps QR codes; tests shorten them (`timing` option). */
 export interface EmulatorTiming {
   /** How long a login poll is held when nothing changes (then `window.code=408;`). */
   loginPollHoldMs: number;
@@ -21,12 +22,14 @@ export interface EmulatorTiming {
   qrExpiryMs: number;
 }
 
+/** The real server's timing: polls held 25 s, QR codes valid 2 minutes. */
 export const DEFAULT_TIMING: EmulatorTiming = {
   loginPollHoldMs: 25_000,
   syncCheckHoldMs: 25_000,
   qrExpiryMs: 120_000,
 };
 
+/** Options of {@link startEmulator}. */
 export interface EmulatorOptions {
   /** Default 0: an ephemeral port. */
   port?: number;
@@ -34,6 +37,7 @@ export interface EmulatorOptions {
   host?: string;
   /** Default 'demo'. */
   world?: WorldSpec | 'demo' | 'big' | { generate: GenerateWorldOptions };
+  /** Overrides of {@link DEFAULT_TIMING}. */
   timing?: Partial<EmulatorTiming>;
   /** Answer webwxnewloginpage with the 1203 refusal XML (§2.4) instead of credentials. */
   refuseLogin?: false | { ret?: number; message?: string };
@@ -54,11 +58,15 @@ export interface EmulatorOptions {
   proxy?: ProxyOption;
 }
 
+/** A running emulator: its address, the scriptable phone, the world it serves, and fault injection. */
 export interface Emulator {
   /** 'http://127.0.0.1:PORT' */
   readonly baseUrl: string;
+  /** The phone side: QR codes, messages, sessions, world changes. */
   readonly phone: Phone;
+  /** The contacts and rooms it serves. */
   readonly world: World;
+  /** Faults to inject into the endpoints (docs/emulator.md). */
   readonly faults: Faults;
   /** Proxy mode only: the proxy URL and the CA certificate to trust. */
   readonly proxy?: EmulatorProxyInfo;
@@ -72,9 +80,15 @@ export interface Emulator {
  */
 export type { WebApp };
 
+/**
+ * Where a QR code stands: waiting for a scan, scanned, confirmed, cancelled on the phone, or expired
+ * (its polls answer 408, 201, 200, 202 and 400).
+ */
 export type QrState = 'waiting' | 'scanned' | 'confirmed' | 'cancelled' | 'expired';
 
+/** A QR code the emulator handed out (jslogin or push login), as `phone.qrCodes()` lists it. */
 export interface QrInfo {
+  /** The login uuid. */
   uuid: string;
   state: QrState;
   /** ms since the epoch. */
@@ -87,6 +101,7 @@ export interface QrInfo {
   app: WebApp;
 }
 
+/** What `phone.sendText()` answers: the message's id and how many sessions got it. */
 export interface InjectedMessage {
   /** 19-digit MsgId, the same in every session that receives it. */
   msgId: string;
@@ -96,11 +111,13 @@ export interface InjectedMessage {
   from: string;
   /** Stable id of the room for a group message. */
   room?: string;
+  /** The text as sent. */
   text: string;
   /** How many active sessions queued it (0 when nobody is logged in: the message is dropped). */
   deliveredTo: number;
 }
 
+/** A message a client sent, as the emulator recorded it (`phone.sent()`, the 'sent' event). */
 export interface SentRecord {
   /** The MsgID the server answered with (19 digits). */
   msgId: string;
@@ -124,7 +141,9 @@ export interface SentRecord {
   scene?: number;
 }
 
+/** A webwxstatusnotify a client posted (`phone.statusNotifications()`, the 'statusnotify' event). */
 export interface StatusNotifyRecord {
+  /** Its Code: 1 read, 3 inited… */
   code: number;
   fromUserName: string;
   toUserName: string;
@@ -137,6 +156,7 @@ export interface StatusNotifyRecord {
 /** 'expired': an injected session-expiry fault (docs/emulator.md). */
 export type SessionEndReason = 'phone' | 'client-logout' | 'kicked' | 'expired';
 
+/** A client session, without its credentials (`phone.sessions()`, the 'login' event). */
 export interface SessionInfo {
   /** Opaque, not a secret: 's1', 's2', … */
   id: string;
@@ -155,27 +175,40 @@ export interface SessionInfo {
   initialized: boolean;
 }
 
+/** The payload of the phone's 'logout' event: a session ended. */
 export interface LogoutEvent {
+  /** The session's id (see {@link SessionInfo}). */
   sessionId: string;
+  /** The Ret/retcode the session now answers with (1100, 1101, 1102). */
   code: number;
+  /** Why it ended. */
   reason: SessionEndReason;
 }
 
+/** The phone's events, by name, with their payloads: what {@link Phone.on} listens to. */
 export interface PhoneEvents {
+  /** A client sent a message. */
   sent: SentRecord;
+  /** A QR code was created. */
   qr: QrInfo;
+  /** A client logged in: a new session. */
   login: SessionInfo;
+  /** A session ended. */
   logout: LogoutEvent;
+  /** A client posted a webwxstatusnotify. */
   statusnotify: StatusNotifyRecord;
   /** A client revoked one of its messages (webwxrevokemsg). */
   revoke: RevokeRecord;
 }
 
+/** The name of a phone event. */
 export type PhoneEventName = keyof PhoneEvents;
 
+/** What `phone.sendText()` sends: a text from a contact, in a private chat or in a room. */
 export interface SendTextInput {
   /** A contact's stable id, nickname or remark name. */
   from: string;
+  /** The text, plain (it is encoded as the server encodes it). */
   text: string;
   /** Stable id or topic of a room: the message is from that member, in that group. */
   room?: string;
@@ -189,6 +222,7 @@ export type FileHelperInput =
   | { text: string }
   | { kind: 'image' | 'file'; bytes: Uint8Array; fileName?: string };
 
+/** What `phone.writeToFileHelper()` answers: the message's id and how many sessions got it. */
 export interface FileHelperWriteResult {
   /** 19 digits, the same in every session. */
   msgId: string;
@@ -200,13 +234,22 @@ export interface FileHelperWriteResult {
 
 /** The phone: QR codes, messages, sessions, and world changes (PhoneWorld, phone-world.ts). */
 export interface Phone extends PhoneWorld, PhoneMedia {
+  /** Every QR code so far, oldest first. */
   qrCodes(): QrInfo[];
   /** Resolves with the next QR in 'waiting' state (one already waiting counts). */
   waitForQr(options?: { timeoutMs?: number; after?: string }): Promise<QrInfo>;
+  /** Scans a waiting QR code (a held poll answers 201 at once); throws unless the code is waiting. */
   scan(uuid: string): void;
+  /** Confirms a scanned QR code (a waiting one too, as push logins need no scan): the poll answers 200. */
   confirm(uuid: string): void;
+  /** Cancels a waiting or scanned QR code on the phone: the poll answers 202. */
   cancel(uuid: string): void;
+  /** Expires a QR code that is not confirmed: the poll answers 400. */
   expire(uuid: string): void;
+  /**
+   * Sends a text from a contact into every active session; throws when the sender or room is unknown
+   * or the sender is not in the room.
+   */
   sendText(input: SendTextInput): InjectedMessage;
   /** Any non-media kind: card, location, link, music, mini-program, app, red-packet, transfer, friend-request, revoke, system, voip. */
   sendMessage(input: PhoneMessageInput): PhoneMessageResult;
@@ -216,12 +259,16 @@ export interface Phone extends PhoneWorld, PhoneMedia {
    * session of the account gets it, File Transfer and main web alike.
    */
   writeToFileHelper(input: FileHelperInput): Promise<FileHelperWriteResult>;
+  /** Every message a client sent, in order. */
   sent(): SentRecord[];
   /** The first record matching predicate not returned by an earlier waitForSent; waits if none. */
   waitForSent(predicate?: (r: SentRecord) => boolean, options?: { timeoutMs?: number }): Promise<SentRecord>;
   /** Every webwxstatusnotify a client posted, in order. */
   statusNotifications(): StatusNotifyRecord[];
+  /** Ends every active session with `code` (default 1100, "logged out on the phone"). */
   logout(code?: 1100 | 1101 | 1102): void;
+  /** Every session, active and ended. */
   sessions(): SessionInfo[];
+  /** Listens to a phone event; returns the function that stops listening. */
   on<E extends PhoneEventName>(event: E, listener: (payload: PhoneEvents[E]) => void): () => void;
 }

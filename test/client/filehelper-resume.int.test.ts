@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ClientOptions, WebApp } from '../../src/client/index.js';
+import { createClient } from '../../src/client/index.js';
 import type { Emulator } from '../../src/emulator/index.js';
 import { MemoryStore, SqliteStore } from '../../src/store/index.js';
 import { restartFixture, type Started, stepsOf, waitForId } from './restart-harness.js';
@@ -78,6 +79,39 @@ describe('File Transfer web: resume', () => {
       ['filehelper', false],
     ]);
     expect((await store.load())?.app).toBe('filehelper');
+  });
+
+  it('autoRelogin: a session the server ends is logged in again by QR code, never by push login', async () => {
+    const e = await emu();
+    const client = createClient({
+      app: 'filehelper',
+      server: e.baseUrl,
+      autoRelogin: true,
+      timeouts: { requestMs: 10_000, syncCheckMs: 8_000, loginPollMs: 8_000 },
+      retry: { baseDelayMs: 20, maxDelayMs: 100, maxAttempts: 2 },
+    });
+    const off = e.phone.on('qr', (qr) => {
+      e.phone.scan(qr.uuid);
+      e.phone.confirm(qr.uuid);
+    });
+    try {
+      const loginSteps: string[] = [];
+      client.on('login-step', (s) => loginSteps.push(`${s.step}:${s.outcome}`));
+      await client.start();
+      const ready = new Promise((resolve) => client.on('relogin', () => client.on('ready', resolve)));
+      e.phone.logout(1101);
+      await ready;
+      expect(loginSteps).toEqual(['qr:trying', 'qr:succeeded', 'qr:trying', 'qr:succeeded']);
+      expect(e.phone.qrCodes().map((q) => [q.app, q.push])).toEqual([
+        ['filehelper', false],
+        ['filehelper', false],
+      ]);
+      const sent = await client.sendText('filehelper', 'back again');
+      expect((await e.phone.waitForSent((r) => r.msgId === sent.msgId)).toUserName).toBe('filehelper');
+    } finally {
+      off();
+      await client.stop();
+    }
   });
 
   it('a saved session of the main web is not resumed: QR code, and the reason in the login-step', async () => {

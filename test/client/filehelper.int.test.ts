@@ -117,6 +117,16 @@ describe('File Transfer web: messages both ways', () => {
     expect(record.toUserName).toBe('filehelper');
     expect((await record.media?.bytes())?.equals(PNG)).toBe(true);
 
+    // A GIF goes as an image too (the main web would send an emoticon, which this app does not offer).
+    const gif = Buffer.concat([Buffer.from('GIF89a', 'latin1'), randomBytes(200)]);
+    const animated = await client.sendImage('filehelper', gif, { fileName: 'fun.gif' });
+    expect(animated.kind).toBe('image');
+    const gifRecord = await emulator.phone.waitForSent((r) => r.msgId === animated.msgId, {
+      timeoutMs: 10_000,
+    });
+    expect(gifRecord.type).toBe(3);
+    expect((await gifRecord.media?.bytes())?.equals(gif)).toBe(true);
+
     const written = await emulator.phone.writeToFileHelper({ kind: 'image', bytes: PNG });
     const message = await arrived(written.msgId);
     expect(message.kind).toBe('image');

@@ -34,7 +34,9 @@ export const FILE_TRANSFER_CHAT = 'filehelper';
 
 /** What the console needs of a client: a BotClient, its state and its download. */
 export interface ConsoleClient extends BotClient {
+  /** The client's state ('ready', …), for /status. */
   readonly state?: string;
+  /** Saves a message's media into a directory (WebWxClient.download). */
   download?(message: Message, options?: DownloadOptions): Promise<DownloadResult>;
 }
 
@@ -57,7 +59,9 @@ export interface FileConsoleOptions {
   replySource?: ReplySource;
   sendQueue?: SendQueueOptions;
   logger?: Logger;
+  /** Told what the console did (a command ran, a file was saved), for a log line. */
   onActivity?(activity: ConsoleActivity): void;
+  /** The clock (tests). Default Date.now. */
   now?: () => number;
 }
 

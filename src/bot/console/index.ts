@@ -11,6 +11,7 @@ export {
   loadConsoleConfig,
   parseConsoleConfig,
 } from './console-config.js';
+export type { ConsoleStatus } from './console-replies.js';
 export { type ConsoleLine, parseConsoleLine, splitArguments } from './console-syntax.js';
 export { EchoGuard, type EchoGuardOptions } from './echo-guard.js';
 export {

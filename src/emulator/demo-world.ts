@@ -4,6 +4,7 @@
  */
 import type { WorldSpec } from './world.js';
 
+/** The spec of the 'demo' world (a fresh object each call). */
 export function demoWorldSpec(): WorldSpec {
   return {
     self: {

@@ -28,6 +28,10 @@ import { REFUSAL_MESSAGE } from './wire-format.js';
 import { buildWorld, type World } from './world.js';
 import { BIG_WORLD, generateWorld } from './world-generator.js';
 
+/**
+ * The World of the `world` option: 'demo' (the default), 'big', `{ generate }` or a WorldSpec, built
+ * and validated (WorldValidationError).
+ */
 export function resolveWorld(world: EmulatorOptions['world']): World {
   if (world === undefined || world === 'demo') return buildWorld(demoWorldSpec());
   if (world === 'big') return buildWorld(generateWorld(BIG_WORLD));
@@ -42,6 +46,10 @@ function positiveInt(name: string, value: number | undefined, fallback: number):
   return v;
 }
 
+/**
+ * Starts an emulator and resolves once it listens (docs/emulator.md). Bad options are a RangeError, a
+ * bad world a WorldValidationError. `close()` stops it.
+ */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const logger = (options.logger ?? silentLogger).child({ component: 'emulator' });
   const world = resolveWorld(options.world);

@@ -7,6 +7,7 @@
 import { authenticate, type EmulatorContext, endSession } from './context.js';
 import type { EmuRequest } from './server.js';
 
+/** How an endpoint misbehaves: one of the kinds below (docs/emulator.md "Faults"). */
 export type Fault =
   /** Answer 200 with the reply cut in half (not what the endpoint sends). */
   | { kind: 'malformed' }
@@ -31,6 +32,7 @@ export type Fault =
    */
   | { kind: 'redeliver' };
 
+/** When an injected fault applies: how many times, and with what probability. */
 export interface FaultOptions {
   /** How many requests it applies to; default: every request until cleared. */
   times?: number;
@@ -38,15 +40,24 @@ export interface FaultOptions {
   probability?: number;
 }
 
+/** A fault in the table (from `inject` or `script`), with its hit count. */
 export interface InjectedFault {
+  /** The endpoint it applies to, or '*'. */
   readonly endpoint: string;
+  /** The fault (for a script: its first step that is not null). */
   readonly fault: Fault;
   /** Requests it has hit so far. */
   readonly hits: number;
+  /** Takes it out of the table; calling it again does nothing. */
   remove(): void;
 }
 
+/**
+ * `emu.faults`: make endpoints misbehave on purpose. Names are the bare path names ('synccheck',
+ * 'webwxsync', 'jslogin'…) or '*' for every protocol endpoint, never the phone API. Bad arguments throw.
+ */
 export interface Faults {
+  /** Adds a fault for `endpoint`: every request until removed, unless `options` limit it. */
   inject(endpoint: string, fault: Fault, options?: FaultOptions): InjectedFault;
   /** Remove every fault. */
   clear(): void;

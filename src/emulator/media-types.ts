@@ -14,6 +14,7 @@ export interface MediaView {
   contentType: string;
   /** The whole content (fine for small files; use stream() for big ones). */
   bytes(): Promise<Buffer>;
+  /** The content as a stream, read from disk. */
   stream(): Readable;
 }
 
@@ -32,6 +33,7 @@ export interface RevokeRecord {
   sessionId: string;
 }
 
+/** A media message the phone sends: who from, where, and the bytes (`data` or `path`). */
 export interface PhoneMediaInput {
   /** A contact's stable id, nickname or remark name. */
   from: string;
@@ -51,8 +53,10 @@ export interface PhoneMediaInput {
   playLengthS?: number;
 }
 
+/** The kinds of media the phone can send. */
 export type PhoneMediaKind = 'image' | 'voice' | 'video' | 'file' | 'emoticon';
 
+/** What the phone's media sends resolve to: the message's ids, its media, how many sessions got it. */
 export interface InjectedMedia {
   /** 19-digit MsgId, the same in every session that receives it. */
   msgId: string;
@@ -69,10 +73,15 @@ export interface InjectedMedia {
 
 /** The phone's media methods (phone-media.ts). */
 export interface PhoneMedia {
+  /** Sends an image (MsgType 3) into every active session; `thumbnail` is what type=slave serves. */
   sendImage(input: PhoneMediaInput): Promise<InjectedMedia>;
+  /** Sends a voice message (MsgType 34) of `voiceLengthMs`. */
   sendVoice(input: PhoneMediaInput): Promise<InjectedMedia>;
+  /** Sends a video (MsgType 43) of `playLengthS`. */
   sendVideo(input: PhoneMediaInput): Promise<InjectedMedia>;
+  /** Sends a file (MsgType 49, AppMsgType 6) under `fileName`. */
   sendFile(input: PhoneMediaInput): Promise<InjectedMedia>;
+  /** Sends an emoticon (MsgType 47). */
   sendEmoticon(input: PhoneMediaInput): Promise<InjectedMedia>;
   /** Every webwxrevokemsg a client posted, in order. */
   revokes(): RevokeRecord[];

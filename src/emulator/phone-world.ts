@@ -9,6 +9,7 @@ import type { SystemTextLang } from './system-texts.js';
 import type { WorldRoom } from './world.js';
 import { type FriendRequestRecord, type RoomInvitation, worldChangesOf } from './world-changes.js';
 
+/** Options of the phone's room changes. */
 export interface PhoneRoomOptions {
   /** Who does it (stable id or name). Default: the room's owner. */
   by?: string;
@@ -27,6 +28,7 @@ export interface PhoneWorld {
   leaveRoom(room: string, member: string): void;
   /** An invited member (rooms.add above the threshold) accepts and joins. */
   acceptRoomInvitation(room: string, member: string): WorldRoom;
+  /** Every room invitation (the client's rooms.add above the threshold), in order. */
   roomInvitations(): RoomInvitation[];
   /** A stranger asks the self to be friends: a MsgType 37 from fmessage reaches the clients. */
   sendFriendRequest(input: { from: string; greeting?: string }): FriendRequestRecord;
@@ -34,8 +36,11 @@ export interface PhoneWorld {
   acceptFriendRequest(person: string): void;
   /** Every friend request, both directions, in order. */
   friendRequests(): FriendRequestRecord[];
+  /** Sets a person's remark name, as if done on the phone. */
   setRemark(person: string, remark: string): void;
+  /** Pins a contact or room to the top of the chat list (ContactFlag 2048). */
   pin(contactOrRoom: string): void;
+  /** Unpins a contact or room. */
   unpin(contactOrRoom: string): void;
   /** The person leaves the self's address book (DelContactList). */
   deleteContact(person: string): void;

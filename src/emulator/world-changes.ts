@@ -33,21 +33,30 @@ export class WorldChangeError extends Error {
   }
 }
 
+/** A friend request in either direction, as the phone's `friendRequests()` lists it. */
 export interface FriendRequestRecord {
   /** Stable id of the person who asked. */
   from: string;
   /** Stable id of the person asked. */
   to: string;
   greeting: string;
+  /** What webwxverifyuser presents to accept it. */
   ticket: string;
   state: 'pending' | 'accepted';
   /** ms since the epoch. */
   time: number;
 }
 
+/**
+ * An invitation to a room (invitemember: a client's rooms.add above the threshold); the member joins
+ * when the phone accepts it.
+ */
 export interface RoomInvitation {
+  /** Stable id of the room. */
   room: string;
+  /** Stable id of who invited. */
   inviter: string;
+  /** Stable id of who is invited. */
   member: string;
   state: 'pending' | 'joined';
 }

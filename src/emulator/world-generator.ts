@@ -5,6 +5,7 @@
  */
 import type { ContactSpec, RoomMemberSpec, RoomSpec, WorldSpec } from './world.js';
 
+/** The size of a generated world ({@link generateWorld}), and its seed. */
 export interface GenerateWorldOptions {
   /** Listed contacts (friends and official accounts; filehelper comes on top). Default 100. */
   contacts?: number;
@@ -16,6 +17,7 @@ export interface GenerateWorldOptions {
   seed?: number;
 }
 
+/** The 'big' world: 5,000 contacts, 200 rooms of 500 members, seed 42. */
 export const BIG_WORLD: Required<GenerateWorldOptions> = {
   contacts: 5000,
   rooms: 200,
@@ -169,6 +171,10 @@ function sample(g: Gen, n: number, k: number): number[] {
   return [...chosen];
 }
 
+/**
+ * A generated world spec, the same for the same options: listed contacts (2 % official accounts) and
+ * rooms whose members are about half strangers from a shared pool.
+ */
 export function generateWorld(options: GenerateWorldOptions = {}): WorldSpec {
   const nContacts = options.contacts ?? 100;
   const nRooms = options.rooms ?? 10;

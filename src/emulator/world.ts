@@ -6,6 +6,10 @@
 import { readFileSync } from 'node:fs';
 import { uinFor } from './ids.js';
 
+/**
+ * What a person in a world is: a friend, an official account ('gh_…'), a special account
+ * ('filehelper'…), or a stranger (not a contact: a room member only).
+ */
 export type ContactKind = 'friend' | 'official' | 'special' | 'stranger';
 
 /** A person, official account or special account as written in a world file. */
@@ -31,7 +35,9 @@ export interface ContactSpec {
   remarkPinyin?: string;
 }
 
+/** The logged-in account as written in a world file. */
 export interface SelfSpec {
+  /** Its permanent id, e.g. 'wxid_me'. */
   id: string;
   nickName: string;
   sex?: 0 | 1 | 2;
@@ -45,6 +51,7 @@ export interface SelfSpec {
 /** A member: a stable id, or an object with the member's in-group display name. */
 export type RoomMemberSpec = string | { id: string; displayName?: string };
 
+/** A room (group) as written in a world file. */
 export interface RoomSpec {
   /** '<digits>@chatroom' */
   id: string;
@@ -58,6 +65,7 @@ export interface RoomSpec {
   pinyin?: string;
 }
 
+/** A world as written in a world file (docs/emulator.md "Worlds"): validated by {@link buildWorld}. */
 export interface WorldSpec {
   self: SelfSpec;
   contacts: ContactSpec[];
@@ -66,6 +74,7 @@ export interface WorldSpec {
   recent?: string[];
 }
 
+/** A person of a built world, with every field filled in. */
 export interface WorldPerson {
   id: string;
   nickName: string;
@@ -84,6 +93,7 @@ export interface WorldPerson {
   pinned?: boolean;
 }
 
+/** The logged-in account of a built world. */
 export interface WorldSelf {
   id: string;
   nickName: string;
@@ -94,6 +104,7 @@ export interface WorldSelf {
   pinyin: string;
 }
 
+/** A room of a built world. */
 export interface WorldRoom {
   id: string;
   topic: string;
@@ -108,13 +119,20 @@ export interface WorldRoom {
   pinned?: boolean;
 }
 
+/**
+ * The world the emulator serves, validated and indexed by stable id ({@link buildWorld}): the account,
+ * its contacts and rooms. `emu.world` is it; the phone changes it at run time.
+ */
 export interface World {
   readonly self: WorldSelf;
   /** Every person (friends, official and special accounts, strangers). */
   readonly contacts: readonly WorldPerson[];
   readonly rooms: readonly WorldRoom[];
+  /** Stable ids of the recent chats webwxinit lists. */
   readonly recent: readonly string[];
+  /** A person by stable id. */
   person(id: string): WorldPerson | undefined;
+  /** A room by stable id. */
   room(id: string): WorldRoom | undefined;
   /** By stable id, then nickname, then remark name. */
   findPerson(idOrName: string): WorldPerson | undefined;
@@ -124,9 +142,11 @@ export interface World {
   listedContacts(): WorldPerson[];
   /** Adds a room or a person made at run time (world-changes.ts); ids must be new. */
   addRoom(room: WorldRoom): void;
+  /** Adds a person made at run time; the id must be new. */
   addPerson(person: WorldPerson): void;
 }
 
+/** A world spec or file that does not validate; `field` names the bad field. */
 export class WorldValidationError extends Error {
   /** The offending field, e.g. 'contacts[3].nickName'. */
   readonly field: string;

@@ -10,7 +10,9 @@ import { join } from 'node:path';
 import { createSecureContext, type SecureContext } from 'node:tls';
 import forge from 'node-forge';
 
+/** The file name of the proxy mode's CA certificate in its CA directory (mode 0644). */
 export const CA_CERT_FILE = 'ca.pem';
+/** The file name of the proxy mode's CA private key in its CA directory (mode 0600). */
 export const CA_KEY_FILE = 'ca-key.pem';
 const CA_COMMON_NAME = 'webwx emulator local CA';
 

@@ -12,6 +12,7 @@ import { type LocalCa, loadOrCreateCa } from './local-ca.js';
 /** `true`: the CA goes to a fresh temporary directory (removed by close()). */
 export type ProxyOption = boolean | { caDir?: string };
 
+/** Proxy mode: where the proxy listens and the CA clients must trust (`emu.proxy`). */
 export interface EmulatorProxyInfo {
   /** 'http://127.0.0.1:PORT': what HTTPS_PROXY / HTTP_PROXY / curl --proxy take. */
   readonly url: string;
@@ -19,6 +20,7 @@ export interface EmulatorProxyInfo {
   readonly caDir: string;
   /** Path of the CA certificate: NODE_EXTRA_CA_CERTS, REQUESTS_CA_BUNDLE, curl --cacert. */
   readonly caCertPath: string;
+  /** The CA certificate itself, PEM. */
   readonly caCertPem: string;
   /** Whether this start generated the CA (false: an existing one was reused). */
   readonly caCreated: boolean;

@@ -4,10 +4,12 @@
  * that cannot: an echo that arrives before the send's own reply (the MsgID is not known yet), and a
  * send whose reply was lost. It wraps the console's sends to the File Transfer chat and remembers
  *  - the MsgID each one answered, and
- *  - while a send is in flight (and for `windowMs` after it failed), what it was: its text, or that it
- *    was media. An own message with that text (or of a media kind) is taken for its echo, once.
+ *  - while a send is in flight (and for `windowMs` after it failed), what it was: its text, the name of
+ *    a file, or that it was an image. An own message with that text (a file of that name, an image)
+ *    is taken for its echo, once.
  * A send that succeeded is matched by MsgID only, so a later message of the same text goes through.
  */
+import { basename } from 'node:path';
 import type { Message } from '../../model/index.js';
 import type { MediaInput, SendMediaOptions } from '../bot-client.js';
 import type { BotActions } from '../context.js';
@@ -35,7 +37,17 @@ const MEDIA_KINDS = new Set(['image', 'file', 'video', 'emoticon']);
 
 function keyOf(message: Message): string | undefined {
   if (message.kind === 'text') return `text:${message.text}`;
+  if (message.kind === 'file') return `file:${message.media.fileName}`;
   return MEDIA_KINDS.has(message.kind) ? 'media' : undefined;
+}
+
+/**
+ * What a sendFile will look like when it comes back: a file of that name, or (a .mp4 goes as a video,
+ * a .gif as an emoticon, a nameless one unknown) any media.
+ */
+function sentFileKey(input: MediaInput, options: SendMediaOptions | undefined): string {
+  const name = options?.fileName ?? (typeof input === 'string' ? basename(input) : undefined);
+  return name === undefined || /\.(mp4|gif)$/i.test(name) ? 'media' : `file:${name}`;
 }
 
 /** Remembers the console's sends to one chat and recognises their echoes. */
@@ -63,7 +75,7 @@ export class EchoGuard {
       sendImage: (to: string, input: MediaInput, options?: SendMediaOptions) =>
         track(to, 'media', () => actions.sendImage(to, input, options)),
       sendFile: (to: string, input: MediaInput, options?: SendMediaOptions) =>
-        track(to, 'media', () => actions.sendFile(to, input, options)),
+        track(to, sentFileKey(input, options), () => actions.sendFile(to, input, options)),
       forward: (message, to) => track(to, keyOf(message) ?? 'other', () => actions.forward(message, to)),
       revoke: (sent) => actions.revoke(sent),
     };

@@ -293,8 +293,8 @@ export class FileConsole {
 
   async #onFile(ctx: Context): Promise<void> {
     const download = this.#client.download?.bind(this.#client);
-    if (!download) throw new NotAvailableError('download');
     try {
+      if (!download) throw new NotAvailableError('download');
       await mkdir(this.#options.filesDir, { recursive: true, mode: 0o700 });
       const saved = await download(ctx.message, { dir: this.#options.filesDir });
       this.#filesSaved++;

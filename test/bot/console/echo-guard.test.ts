@@ -1,9 +1,11 @@
 /** The console never takes what it sent for a command, even when the echo beats the send's reply. */
 import { describe, expect, it } from 'vitest';
 import { createBotActions } from '../../../src/bot/bot.js';
+import type { SendResult } from '../../../src/bot/bot-client.js';
 import { EchoGuard } from '../../../src/bot/console/echo-guard.js';
 import { SendQueue } from '../../../src/bot/send-queue.js';
 import type { SendTextResult } from '../../../src/client/index.js';
+import type { Message } from '../../../src/model/index.js';
 import { deferred, fakeClient, textMessage } from '../fakes.js';
 
 const own = (text: string, id?: string) => {
@@ -65,5 +67,27 @@ describe('EchoGuard', () => {
     const sent = await actions.sendText('filehelper', 'x');
     const fromFriend = { ...textMessage('x', { chat: 'filehelper' }), id: sent.msgId };
     expect(guard.isEcho(fromFriend)).toBe(false);
+  });
+
+  it('tells a file being sent from other files the phone sends meanwhile', async () => {
+    const client = fakeClient();
+    const guard = new EchoGuard();
+    const gate = deferred<SendResult>();
+    const withFiles = Object.assign(client, { sendFile: () => gate.promise });
+    const actions = guard.wrap(createBotActions(withFiles, new SendQueue({ minIntervalMs: 0 })));
+    const sending = actions.sendFile('filehelper', '/srv/reports/daily.pdf');
+    await new Promise((r) => setTimeout(r, 10));
+    const file = (name: string, id: string) =>
+      ({ ...own('', id), kind: 'file', media: { fileName: name } }) as unknown as Message;
+    expect(guard.isEcho(file('holiday.jpg.zip', '501'))).toBe(false);
+    expect(guard.isEcho(file('daily.pdf', '502'))).toBe(true);
+    gate.resolve({
+      msgId: '502',
+      localId: '1',
+      toUserName: 'filehelper',
+      kind: 'file',
+      mediaId: 'm',
+    } as SendResult);
+    await sending;
   });
 });

@@ -200,7 +200,7 @@ describe('FileConsole', () => {
       },
     });
     const fileConsole = start(client);
-    const file = { ...own(''), kind: 'file' } as unknown as Message;
+    const file = { ...own(''), kind: 'file', media: { fileName: 'report.pdf' } } as unknown as Message;
     expect(await replyTo(fileConsole, client, file)).toEqual([
       `Saved to ${join(filesDir, 'report.pdf')} (42 bytes).`,
     ]);

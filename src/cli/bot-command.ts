@@ -8,14 +8,16 @@ import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Command } from 'commander';
-import { autoReply, type GroupPolicy } from '../bot/auto-reply/index.js';
+import { autoReply, type GroupPolicy, type ReplySource } from '../bot/auto-reply/index.js';
 import { Bot } from '../bot/bot.js';
 import { BotConfigError } from '../bot/errors.js';
 import { createClient, type WebApp } from '../client/index.js';
 import type { Logger } from '../logger.js';
 import { redact } from '../redact.js';
+import type { SqliteStore } from '../store/index.js';
 import { appOption, parseServerUrl } from './arguments.js';
 import { CliError, type CliIo } from './cli-io.js';
+import { openCliStore, reportLoginSteps, resolveDataDir } from './data-dir.js';
 import {
   type AutoReplyFileSettings,
   addReplySourceOptions,
@@ -35,6 +37,11 @@ export interface BotCommandOptions extends Omit<ReplySourceFlags, 'autoReply'> {
   autoReply: boolean;
   groups: GroupPolicy;
   config?: string;
+  /**
+   * The data directory (data-dir.ts): the bot keeps its SQLite store there, like `webwx login`, so a
+   * restart resumes without a QR code and no message is lost between handling and acknowledging it.
+   */
+  dataDir?: string | undefined;
   logger: Logger;
   signal: AbortSignal;
 }
@@ -134,13 +141,35 @@ export async function runBotCommand(options: BotCommandOptions, io: CliIo): Prom
   if (!source && plugins.length === 0) {
     throw new CliError('nothing to do: add --auto-reply with a reply source, or plugins in --config');
   }
+  const app = options.app ?? 'web';
+  // The same store as `webwx login` (docs/sessions.md): a session saved by either is resumed by both.
+  const store = options.dataDir === undefined ? undefined : openCliStore(options.dataDir, app);
+  try {
+    return await runBot(options, io, { config, plugins, source, store });
+  } finally {
+    store?.close();
+  }
+}
+
+async function runBot(
+  options: BotCommandOptions,
+  io: CliIo,
+  loaded: {
+    config: BotConfig | undefined;
+    plugins: BotPlugin[];
+    source: ReplySource | undefined;
+    store: SqliteStore | undefined;
+  },
+): Promise<number> {
+  const { config, plugins, source, store } = loaded;
   const client = createClient({
     ...(options.server ? { server: options.server } : {}),
     app: options.app ?? 'web',
     uos: { enabled: options.uos },
     logger: options.logger,
+    ...(store ? { store } : {}),
   });
-  const bot = new Bot(client, { logger: options.logger });
+  const bot = new Bot(client, { logger: options.logger, ...(store ? { store } : {}) });
   for (const [i, register] of plugins.entries()) {
     try {
       await register(bot);
@@ -163,6 +192,7 @@ export async function runBotCommand(options: BotCommandOptions, io: CliIo): Prom
       }),
     );
   }
+  const offSteps = reportLoginSteps(client, io);
   return runServiceSession(
     {
       client,
@@ -174,7 +204,10 @@ export async function runBotCommand(options: BotCommandOptions, io: CliIo): Prom
           groupPolicy(options, config) === 'all' ? 'all group messages' : 'groups only when mentioned';
         io.stdout.write(`Bot running: ${what}; ${where}. Press Ctrl-C to stop.\n`);
       },
-      stop: () => bot.stop(),
+      stop: async () => {
+        offSteps();
+        await bot.stop();
+      },
     },
     io,
   );
@@ -223,6 +256,7 @@ export function registerBotCommand(program: Command, host: CommandHost): void {
               ...opts,
               autoReply: opts.autoReply ?? false,
               groups: opts.allGroupMessages ? 'all' : 'mentions',
+              dataDir: resolveDataDir(program.opts<{ dataDir?: string }>().dataDir, host.io.env),
               logger: host.logger(),
               signal: host.signal,
             },

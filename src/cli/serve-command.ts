@@ -1,16 +1,19 @@
 /**
- * `webwx serve [--port N] [--host H] [--token T] [--webhook URL] [--store FILE] [--server URL]`: log in,
- * then serve the HTTP API (docs/bot.md). The token comes from --token or WEBWX_API_TOKEN and is never
- * printed or logged.
+ * `webwx serve [--port N] [--host H] [--token T] [--webhook URL] [--server URL]`: log in, then serve the
+ * HTTP API (docs/bot.md). The token comes from --token or WEBWX_API_TOKEN and is never printed or
+ * logged. The session, the message log and the webhook's delivery state live in the data directory's
+ * store, like `webwx login`'s (a restart resumes without a QR code); `--store FILE` is a deprecated
+ * alias that names the SQLite file directly.
  */
 import type { Command } from 'commander';
-import { startApiServer } from '../bot/http-api/index.js';
+import { prepareWebhookPosition, startApiServer } from '../bot/http-api/index.js';
 import { createClient, type WebApp } from '../client/index.js';
 import type { Logger } from '../logger.js';
 import { SqliteStore } from '../store/index.js';
 import { appOption, parsePort, parseServerUrl } from './arguments.js';
 import type { CommandHost } from './bot-command.js';
 import { CliError, type CliIo } from './cli-io.js';
+import { openCliStore, reportLoginSteps, resolveDataDir } from './data-dir.js';
 import { runServiceSession } from './service-session.js';
 
 export interface ServeCommandOptions {
@@ -22,7 +25,10 @@ export interface ServeCommandOptions {
   host: string;
   token?: string;
   webhook?: string;
+  /** Deprecated: a SQLite file instead of the data directory's store. */
   store?: string;
+  /** The data directory (data-dir.ts) whose store keeps the session, the message log and the webhook's state. */
+  dataDir?: string | undefined;
   /** The Telegram Bot API-compatible surface (docs/telegram-api.md); on unless --no-telegram. */
   telegram?: boolean;
   logger: Logger;
@@ -44,14 +50,26 @@ export async function runServeCommand(options: ServeCommandOptions, io: CliIo): 
       throw new CliError('--webhook: expected an http(s) URL');
     }
   }
-  const store = options.store ? new SqliteStore(options.store) : undefined;
+  if (options.store !== undefined) {
+    io.stderr.write(
+      'webwx: --store is deprecated: serve keeps its store in the data directory (--data-dir)\n',
+    );
+  }
+  const app = options.app ?? 'web';
+  const store =
+    options.store !== undefined
+      ? new SqliteStore(options.store)
+      : options.dataDir !== undefined
+        ? openCliStore(options.dataDir, app)
+        : undefined;
   const client = createClient({
     ...(options.server ? { server: options.server } : {}),
-    app: options.app ?? 'web',
+    app,
     uos: { enabled: options.uos },
     logger: options.logger,
     ...(store ? { store } : {}),
   });
+  const offSteps = reportLoginSteps(client, io);
   let api: Awaited<ReturnType<typeof startApiServer>> | undefined;
   try {
     return await runServiceSession(
@@ -59,6 +77,8 @@ export async function runServeCommand(options: ServeCommandOptions, io: CliIo): 
         client,
         signal: options.signal,
         start: async () => {
+          // The webhook starts at the log's end of the first run, before the login's messages.
+          if (store && options.webhook) await prepareWebhookPosition(store);
           await client.start();
           api = await startApiServer({
             client,
@@ -68,6 +88,7 @@ export async function runServeCommand(options: ServeCommandOptions, io: CliIo): 
             logger: options.logger,
             ...(store ? { history: store } : {}),
             ...(options.webhook ? { webhook: { url: options.webhook } } : {}),
+            ...(store ? { store } : {}),
             telegram: options.telegram !== false && (store ? { store } : true),
           });
           io.stdout.write(`HTTP API listening on ${api.url} (send Authorization: Bearer <your token>)\n`);
@@ -77,6 +98,7 @@ export async function runServeCommand(options: ServeCommandOptions, io: CliIo): 
           }
         },
         stop: async () => {
+          offSteps();
           await api?.close();
         },
       },
@@ -98,12 +120,20 @@ export function registerServeCommand(program: Command, host: CommandHost): void 
     .option('--port <n>', 'port to listen on (0 picks a free one)', parsePort, 8788)
     .option('--host <address>', 'address to bind', '127.0.0.1')
     .option('--token <token>', 'the bearer token (better: WEBWX_API_TOKEN)')
-    .option('--webhook <url>', 'POST every incoming message to this URL, with retries')
-    .option('--store <file>', 'a SQLite file for the session and the message history')
+    .option('--webhook <url>', 'POST every incoming message to this URL, with retries (kept in the store)')
+    .option('--store <file>', 'deprecated: a SQLite file instead of the data directory’s store')
     .option('--no-telegram', 'do not serve the Telegram Bot API-compatible surface')
     .action(async (opts: Omit<ServeCommandOptions, 'logger' | 'signal'>) => {
       host.setExitCode(
-        await runServeCommand({ ...opts, logger: host.logger(), signal: host.signal }, host.io),
+        await runServeCommand(
+          {
+            ...opts,
+            dataDir: resolveDataDir(program.opts<{ dataDir?: string }>().dataDir, host.io.env),
+            logger: host.logger(),
+            signal: host.signal,
+          },
+          host.io,
+        ),
       );
     });
 }

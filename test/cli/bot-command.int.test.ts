@@ -204,6 +204,27 @@ describe('webwx bot --auto-reply', () => {
   });
 });
 
+describe('webwx bot on the data directory', () => {
+  it('a restart resumes the saved session without a new QR code', async () => {
+    const env = { WEBWX_DATA_DIR: join(dir, `bot-data-${Date.now()}`) };
+    const args = ['bot', '--auto-reply', '--rules', rulesFile, '--server', emulator.baseUrl];
+    const first = runCli(args, { env });
+    await first.waitForOutput('Bot running');
+    const qrs = emulator.phone.qrCodes().length;
+    expect(qrs).toBe(1);
+    first.abort();
+    expect(await first.exit).toBe(130);
+    const second = runCli(args, { env });
+    await second.waitForOutput('Bot running');
+    expect(second.stdout()).toContain('Resuming the saved session');
+    expect(emulator.phone.qrCodes()).toHaveLength(qrs);
+    emulator.phone.sendText({ from: '老张', text: 'hello again' });
+    expect((await sentTo('wxid_zhangwei01')).content).toBe('你好! (auto)');
+    second.abort();
+    expect(await second.exit).toBe(130);
+  });
+});
+
 describe('webwx serve', () => {
   it('logs in and serves the API with the token from the environment', async () => {
     const token = 'serve-token-abcdefghijklmnop';
@@ -229,7 +250,7 @@ describe('webwx serve', () => {
     expect(await run.exit).toBe(130);
   });
 
-  it('--store keeps the message history the API reads', async () => {
+  it('--store (deprecated, a line on stderr) keeps the message history the API reads', async () => {
     const token = 'serve-token-abcdefghijklmnop';
     const db = join(dir, `history-${Date.now()}.db`);
     const run = runCli(['serve', '--port', '0', '--store', db, '--server', emulator.baseUrl], {
@@ -251,8 +272,38 @@ describe('webwx serve', () => {
       messages = await history();
     }
     expect(messages.find((m) => m.text === 'remember me')).toMatchObject({ direction: 'in' });
+    expect(run.stderr()).toContain('--store is deprecated');
     run.abort();
     expect(await run.exit).toBe(130);
+  });
+
+  it('keeps its store in the data directory: a restart resumes without a QR code, history included', async () => {
+    const token = 'serve-token-abcdefghijklmnop';
+    const env = { WEBWX_API_TOKEN: token, WEBWX_DATA_DIR: join(dir, `serve-data-${Date.now()}`) };
+    const start = async () => {
+      const run = runCli(['serve', '--port', '0', '--server', emulator.baseUrl], { env });
+      await run.waitForOutput(/HTTP API listening on (http:\/\/127\.0\.0\.1:\d+)/);
+      const url = /HTTP API listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(run.stdout())?.[1] as string;
+      return { run, url };
+    };
+    const first = await start();
+    const qrs = emulator.phone.qrCodes().length;
+    expect(qrs).toBe(1);
+    emulator.phone.sendText({ from: '老张', text: 'kept in the data dir' });
+    await new Promise((r) => setTimeout(r, 300));
+    first.run.abort();
+    expect(await first.run.exit).toBe(130);
+    const second = await start();
+    expect(second.run.stdout()).toContain('Resuming the saved session');
+    expect(emulator.phone.qrCodes()).toHaveLength(qrs);
+    const res = await fetch(`${second.url}/v1/chats/${encodeURIComponent('老张')}/messages`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    const { messages } = (await res.json()) as { messages: { text: string }[] };
+    expect(messages.map((m) => m.text)).toContain('kept in the data dir');
+    expect(second.run.stderr()).not.toContain('deprecated');
+    second.run.abort();
+    expect(await second.run.exit).toBe(130);
   });
 
   it('exits 3 when the phone ends the session', async () => {

@@ -1,4 +1,6 @@
 export { ApiError } from './api-error.js';
+export { DurableWebhookDelivery, prepareWebhookPosition, WEBHOOK_POSITION_KEY } from './durable-webhook.js';
+export { type EventJson, type EventStore, isEventStore } from './event-log.js';
 export { openApiDocument } from './openapi.js';
 export {
   type ApiClient,
@@ -8,4 +10,9 @@ export {
   resolveRecipient,
   startApiServer,
 } from './server.js';
-export { type DeliveryStats, WebhookDelivery, type WebhookDeliveryOptions } from './webhook-delivery.js';
+export {
+  type DeliveryStats,
+  EVENT_ID_HEADER,
+  WebhookDelivery,
+  type WebhookDeliveryOptions,
+} from './webhook-delivery.js';

@@ -12,7 +12,7 @@ import { silentLogger } from '../../logger.js';
 import type { Contact, Message, Room } from '../../model/index.js';
 import { isSpecialUserName } from '../../model/index.js';
 import { redact } from '../../redact.js';
-import type { HistoryQuery, StoredMessage } from '../../store/index.js';
+import type { HistoryQuery, MessageStore, StoredMessage } from '../../store/index.js';
 import { createBotActions } from '../bot.js';
 import type { BotClient } from '../bot-client.js';
 import type { BotActions } from '../context.js';
@@ -21,9 +21,11 @@ import { messageToJson, stableIdOf } from '../message-json.js';
 import { SendQueue, type SendQueueOptions } from '../send-queue.js';
 import { createTelegramApi, isTelegramPath, type TelegramApiOptions } from '../telegram-api/index.js';
 import { ApiError, toApiError } from './api-error.js';
+import { DurableWebhookDelivery, prepareWebhookPosition } from './durable-webhook.js';
+import { type EventStore, eventsAfter, isEventStore, LogTail, parseEventId } from './event-log.js';
 import { openApiDocument } from './openapi.js';
 import { base64Field, optionalString, queryInt, readJsonBody, requiredString } from './request-body.js';
-import { SseHub } from './sse-hub.js';
+import { SseHub, type SseStream } from './sse-hub.js';
 import { WebhookDelivery, type WebhookDeliveryOptions } from './webhook-delivery.js';
 
 /** What the HTTP API needs from a client: a {@link BotClient}, and the client's state when it has one. */
@@ -47,7 +49,14 @@ export interface ApiServerOptions {
     /** A chat's stored messages, oldest first (see MessageStore.history). */
     history(chatUserName: string, query?: HistoryQuery): Promise<StoredMessage[]>;
   };
-  /** POST every incoming message to this webhook, with retries. */
+  /**
+   * The client's message store (MemoryStore, SqliteStore: the log by position and settings). With it
+   * the events come from the log: their id is the log seq, the webhook's queue is the log (its
+   * position kept in the store, so restarts and receiver outages lose nothing), the event stream
+   * honours `Last-Event-ID`, and it serves the history when `history` is not given.
+   */
+  store?: EventStore;
+  /** POST every incoming message to this webhook, with retries (durable with `store`). */
   webhook?: Omit<WebhookDeliveryOptions, 'logger'>;
   /** Share a bot's sends (and its rate limit), or options for the server's own queue. */
   actions?: BotActions;
@@ -157,7 +166,20 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   const actions =
     options.actions ?? createBotActions(client, new SendQueue({ logger, ...options.sendQueue }));
   const hub = new SseHub({ maxClients: options.maxStreams, heartbeatMs: options.heartbeatMs });
-  const webhook = options.webhook ? new WebhookDelivery({ ...options.webhook, logger }) : undefined;
+  const store = options.store && isEventStore(options.store) ? options.store : undefined;
+  const history =
+    options.history ??
+    (store && typeof (store as Partial<MessageStore>).history === 'function'
+      ? (store as unknown as MessageStore)
+      : undefined);
+  const tail = store ? new LogTail(store, client, await store.lastSeq()) : undefined;
+  tail?.listen((event) => hub.send('message', event.json, event.json.eventId));
+  if (store && options.webhook) await prepareWebhookPosition(store);
+  const durableWebhook =
+    store && options.webhook
+      ? new DurableWebhookDelivery(store, client, { ...options.webhook, logger })
+      : undefined;
+  const webhook = options.webhook && !store ? new WebhookDelivery({ ...options.webhook, logger }) : undefined;
   const maxMedia = options.maxMediaBodyBytes ?? 32 * 1024 * 1024;
   let url = '';
   const telegram = options.telegram
@@ -168,10 +190,41 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     : undefined;
 
   const offMessage = client.on('message', (message: Message) => {
-    const json = messageToJson(message, client);
+    if (tail) {
+      tail.notify();
+      durableWebhook?.notify();
+      return;
+    }
+    const json = { eventId: message.id, ...messageToJson(message, client) };
     hub.send('message', json, message.id);
     webhook?.push(json);
   });
+  // What was logged while the API was down goes to the webhook now.
+  durableWebhook?.notify();
+
+  /** Replays the log after `after` to one stream, then lets it join the live events. */
+  const replay = async (stream: SseStream, after: number, from: EventStore, follow: LogTail) => {
+    let cursor = after;
+    for (;;) {
+      const events = await eventsAfter(from, client, cursor);
+      if (stream.closed) return;
+      const end = follow.seq;
+      let past = false;
+      for (const event of events) {
+        if (event.seq > end) {
+          past = true;
+          break;
+        }
+        stream.send('message', event.json, event.json.eventId);
+        cursor = event.seq;
+      }
+      if (past || events.length < 100 || cursor >= end) {
+        stream.goLive();
+        return;
+      }
+      await stream.drained();
+    }
+  };
 
   const requireReady = () => {
     if (client.state !== undefined && client.state !== 'ready') {
@@ -256,16 +309,28 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       const chat = resolveRecipient(client, path[2] ?? '');
       const limit = queryInt(params, 'limit', 1, 500, 50);
       const before = queryInt(params, 'before', 0, Number.MAX_SAFE_INTEGER);
-      if (!options.history)
+      if (!history)
         throw new NotAvailableError('message history', 'serve was started without a message store');
-      const messages = await options.history.history(chat, {
+      const messages = await history.history(chat, {
         limit,
         ...(before === undefined ? {} : { before }),
       });
       return { messages: messages.map(({ raw: _raw, ...rest }) => rest) };
     },
-    'GET /v1/events': async (_req, res) => {
-      if (!hub.add(res)) throw new ApiError(503, 'too many event streams are open');
+    'GET /v1/events': async (req, res, params) => {
+      const last =
+        store && tail ? parseEventId(req.headers['last-event-id'] ?? params.get('lastEventId')) : undefined;
+      const stream = hub.add(res, last === undefined);
+      if (!stream) throw new ApiError(503, 'too many event streams are open');
+      if (last !== undefined && store && tail) {
+        replay(stream, last, store, tail).catch((error: unknown) => {
+          logger.warn(
+            { error: redact(error instanceof Error ? error.message : String(error)) },
+            'replay failed',
+          );
+          res.end();
+        });
+      }
       return STREAMING;
     },
   };
@@ -353,6 +418,8 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
         offMessage();
         await telegram?.close();
         webhook?.close();
+        durableWebhook?.close();
+        tail?.close();
         hub.close();
         await new Promise<void>((resolve) => {
           server.close(() => resolve());

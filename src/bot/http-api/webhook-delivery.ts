@@ -99,41 +99,69 @@ export class WebhookDelivery {
     const o = this.#options;
     const sleep = o.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref()));
     for (let payload = this.#queue.shift(); payload !== undefined; payload = this.#queue.shift()) {
-      const maxAttempts = o.maxAttempts ?? 5;
-      for (let attempt = 0; ; attempt++) {
-        if (this.#abort.signal.aborted) return;
-        try {
-          await postJson(o.url, payload, {
-            headers: o.headers,
-            timeoutMs: o.timeoutMs ?? 10_000,
-            signal: this.#abort.signal,
-          });
-          this.#stats.delivered++;
-          break;
-        } catch (error) {
-          const text = redact(error instanceof Error ? error.message : String(error));
-          if (attempt + 1 >= maxAttempts) {
-            this.#stats.failed++;
-            this.#logger.warn(
-              { attempts: attempt + 1, error: text },
-              'webhook delivery failed; message given up',
-            );
-            break;
-          }
-          this.#stats.retries++;
-          const delay = backoffDelay(
-            attempt,
-            o.backoffBaseMs ?? 1000,
-            o.backoffMaxMs ?? 30_000,
-            o.random ?? Math.random,
-          );
-          this.#logger.debug(
-            { attempt: attempt + 1, delayMs: delay, error: text },
-            'webhook delivery failed; retrying',
-          );
-          await sleep(delay);
-        }
+      if (this.#abort.signal.aborted) return;
+      const eventId = (payload as { eventId?: unknown }).eventId;
+      const ok = await postWithRetry(o, payload, {
+        eventId: typeof eventId === 'string' ? eventId : undefined,
+        maxAttempts: o.maxAttempts ?? 5,
+        signal: this.#abort.signal,
+        stats: this.#stats,
+        logger: this.#logger,
+        sleep,
+      });
+      if (ok) this.#stats.delivered++;
+    }
+  }
+}
+
+/** The header that carries an event's id. */
+export const EVENT_ID_HEADER = 'x-webwx-event-id';
+
+/**
+ * POSTs one payload until the receiver accepts it (true), or `maxAttempts` failed (false, counted
+ * and logged), or the signal aborts (false), pausing with exponential backoff and jitter in between.
+ */
+export async function postWithRetry(
+  o: WebhookDeliveryOptions,
+  payload: unknown,
+  how: {
+    eventId: string | undefined;
+    maxAttempts: number;
+    signal: AbortSignal;
+    stats: DeliveryStats;
+    logger: Logger;
+    sleep: (ms: number) => Promise<void>;
+  },
+): Promise<boolean> {
+  const headers = how.eventId === undefined ? o.headers : { ...o.headers, [EVENT_ID_HEADER]: how.eventId };
+  for (let attempt = 0; ; attempt++) {
+    if (how.signal.aborted) return false;
+    try {
+      await postJson(o.url, payload, { headers, timeoutMs: o.timeoutMs ?? 10_000, signal: how.signal });
+      return true;
+    } catch (error) {
+      if (how.signal.aborted) return false;
+      const text = redact(error instanceof Error ? error.message : String(error));
+      if (attempt + 1 >= how.maxAttempts) {
+        how.stats.failed++;
+        how.logger.warn(
+          { attempts: attempt + 1, eventId: how.eventId, error: text },
+          'webhook delivery failed; message given up',
+        );
+        return false;
       }
+      how.stats.retries++;
+      const delay = backoffDelay(
+        attempt,
+        o.backoffBaseMs ?? 1000,
+        o.backoffMaxMs ?? 30_000,
+        o.random ?? Math.random,
+      );
+      how.logger.debug(
+        { attempt: attempt + 1, delayMs: delay, eventId: how.eventId, error: text },
+        'webhook delivery failed; retrying',
+      );
+      await how.sleep(delay);
     }
   }
 }

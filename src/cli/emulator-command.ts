@@ -1,7 +1,9 @@
 /**
- * `webwx emulator --port N --world FILE|demo|big [--proxy [--data-dir DIR]]`: run the emulator
- * standalone and print its base URL (and, in proxy mode, how to point unmodified clients at it).
+ * `webwx emulator --port N --world FILE|demo|big [--proxy [--data-dir DIR]] [--media-dir DIR]
+ * [--phone-token T]`: run the emulator standalone and print its base URL (and, in proxy mode, how to
+ * point unmodified clients at it).
  */
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -24,6 +26,23 @@ export interface EmulatorCommandOptions {
   proxy?: boolean;
   /** Where the proxy's CA lives (`<dataDir>/emulator-ca`); default: WEBWX_DATA_DIR, else the user data dir. */
   dataDir?: string;
+  /** The only directory `POST /__phone/media` may read a `path` from. */
+  mediaDir?: string;
+  /**
+   * The phone API's bearer token; default WEBWX_EMULATOR_PHONE_TOKEN. Beyond loopback without one, a
+   * random token is made and printed.
+   */
+  phoneToken?: string;
+}
+
+const LOOPBACK = /^(127(\.\d{1,3}){3}|::1|\[::1\]|localhost)$/i;
+
+/** The phone token to use: given, from the environment, or made up when listening beyond loopback. */
+function phoneTokenFor(options: EmulatorCommandOptions, io: CliIo): { token?: string; generated: boolean } {
+  const token = options.phoneToken ?? io.env.WEBWX_EMULATOR_PHONE_TOKEN;
+  if (token !== undefined && token !== '') return { token, generated: false };
+  if (LOOPBACK.test(options.host)) return { generated: false };
+  return { token: randomBytes(24).toString('base64url'), generated: true };
 }
 
 export async function resolveWorld(world: string): Promise<NonNullable<EmulatorOptions['world']>> {
@@ -56,16 +75,30 @@ function proxyHelp(p: EmulatorProxyInfo): string {
 
 export async function runEmulatorCommand(options: EmulatorCommandOptions, io: CliIo): Promise<number> {
   const world = await resolveWorld(options.world);
-  const emulator = await startEmulator({
-    port: options.port,
-    host: options.host,
-    world,
-    logger: options.logger,
-    ...(options.proxy ? { proxy: { caDir: emulatorCaDir(options.dataDir, io.env) } } : {}),
-  });
+  if (options.mediaDir !== undefined && !existsSync(options.mediaDir))
+    throw new CliError(`--media-dir: "${options.mediaDir}" does not exist`);
+  const phone = phoneTokenFor(options, io);
+  let emulator: Awaited<ReturnType<typeof startEmulator>>;
+  try {
+    emulator = await startEmulator({
+      port: options.port,
+      host: options.host,
+      world,
+      logger: options.logger,
+      ...(options.proxy ? { proxy: { caDir: emulatorCaDir(options.dataDir, io.env) } } : {}),
+      ...(options.mediaDir === undefined ? {} : { mediaDir: options.mediaDir }),
+      ...(phone.token === undefined ? {} : { phoneToken: phone.token }),
+    });
+  } catch (error) {
+    if (error instanceof RangeError) throw new CliError(`--phone-token: ${error.message}`);
+    throw error;
+  }
+  const auth = phone.token === undefined ? '' : `-H 'Authorization: Bearer ${phone.token}' `;
   io.stdout.write(`webwx emulator listening on ${emulator.baseUrl}\n`);
   io.stdout.write(`  client:  webwx login --server ${emulator.baseUrl}\n`);
-  io.stdout.write(`  phone:   curl ${emulator.baseUrl}/__phone/qr   (see docs/emulator.md)\n`);
+  io.stdout.write(`  phone:   curl ${auth}${emulator.baseUrl}/__phone/qr   (see docs/emulator.md)\n`);
+  if (phone.generated)
+    io.stdout.write(`  token:   ${phone.token} (made for this run: the phone API listens beyond loopback)\n`);
   if (emulator.proxy) io.stdout.write(proxyHelp(emulator.proxy));
   io.stdout.write('Press Ctrl-C to stop.\n');
   await new Promise<void>((resolve) => {

@@ -153,8 +153,21 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
     .option('--world <world>', 'demo, big, or a world JSON file', 'demo')
     .option('--proxy', 'also an HTTPS proxy for the real Web WeChat hosts (for wechat4u, itchat, curl)')
     .option('--data-dir <dir>', 'where --proxy keeps its CA (<dir>/emulator-ca; default: the data dir)')
+    .option('--media-dir <dir>', 'the only directory POST /__phone/media may read a "path" from')
+    .option(
+      '--phone-token <token>',
+      'Bearer token of the phone API (default WEBWX_EMULATOR_PHONE_TOKEN; made up beyond loopback)',
+    )
     .action(
-      async (opts: { port: number; host: string; world: string; proxy?: boolean; dataDir?: string }) => {
+      async (opts: {
+        port: number;
+        host: string;
+        world: string;
+        proxy?: boolean;
+        dataDir?: string;
+        mediaDir?: string;
+        phoneToken?: string;
+      }) => {
         // The global --data-dir takes `webwx emulator --data-dir DIR` too (commander parses it first).
         const dataDir = opts.dataDir ?? program.opts<{ dataDir?: string }>().dataDir;
         exitCode = await runEmulatorCommand(

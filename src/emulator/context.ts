@@ -24,7 +24,10 @@ export interface EmulatorContext {
   readonly logger: Logger;
   /** Set once the server listens. */
   baseUrl: string;
-  readonly refuseLogin: false | { ret: number; message: string };
+  /** `unlessUos`: only main web logins without the UOS/desktop headers are refused ('non-uos'). */
+  readonly refuseLogin: false | { ret: number; message: string; unlessUos: boolean };
+  /** The real path of the directory `POST /__phone/media` may read files from (`mediaDir`). */
+  readonly mediaDir: string | undefined;
   readonly contactPageSize: number;
   readonly syncBatchSize: number;
   readonly kickPreviousSession: boolean;

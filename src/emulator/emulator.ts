@@ -8,10 +8,12 @@ import { Emitter } from './events.js';
 import { FaultTable } from './faults.js';
 import { HoldRegistry } from './holds.js';
 import { MsgIdSource } from './ids.js';
+import { resolveMediaDir } from './media-dir.js';
 import { EmulatorPhone } from './phone.js';
 import { closeMedia } from './phone-media.js';
 import { setupProxy } from './proxy/proxy-setup.js';
 import { QrStore } from './qr-store.js';
+import { isLoopbackHost, RequestGuard } from './request-guard.js';
 import { registerChatroomRoutes } from './routes/chatroom-routes.js';
 import { registerContactOpRoutes } from './routes/contact-op-routes.js';
 import { registerContactRoutes } from './routes/contact-routes.js';
@@ -50,19 +52,43 @@ function positiveInt(name: string, value: number | undefined, fallback: number):
  * Starts an emulator and resolves once it listens (docs/emulator.md). Bad options are a RangeError, a
  * bad world a WorldValidationError. `close()` stops it.
  */
+/** The phone token, checked: required beyond loopback, one word of printable ASCII. */
+function phoneTokenOf(options: EmulatorOptions, host: string): string | undefined {
+  const token = options.phoneToken;
+  if (token === undefined) {
+    if (!isLoopbackHost(host))
+      throw new Error(
+        `startEmulator: listening on ${host} (beyond loopback) needs a phoneToken for the phone API (webwx emulator --phone-token)`,
+      );
+    return undefined;
+  }
+  if (typeof token !== 'string' || !/^[\x21-\x7e]{16,512}$/.test(token))
+    throw new RangeError('startEmulator: phoneToken must be 16 to 512 printable ASCII characters, no spaces');
+  return token;
+}
+
+function refusalOf(refuse: EmulatorOptions['refuseLogin']): EmulatorContext['refuseLogin'] {
+  if (!refuse) return false;
+  if (refuse === 'non-uos') return { ret: 1203, message: REFUSAL_MESSAGE, unlessUos: true };
+  return { ret: refuse.ret ?? 1203, message: refuse.message ?? REFUSAL_MESSAGE, unlessUos: false };
+}
+
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const logger = (options.logger ?? silentLogger).child({ component: 'emulator' });
+  const host = options.host ?? '127.0.0.1';
+  const phoneToken = phoneTokenOf(options, host);
+  const mediaDir = options.mediaDir === undefined ? undefined : resolveMediaDir(options.mediaDir);
   const world = resolveWorld(options.world);
   const timing = { ...DEFAULT_TIMING, ...options.timing };
   const events = new Emitter<PhoneEvents>();
   const qrs = new QrStore(() => timing.qrExpiryMs);
-  const refuse = options.refuseLogin;
   const ctx: EmulatorContext = {
     world,
     timing,
     logger,
     baseUrl: '',
-    refuseLogin: refuse ? { ret: refuse.ret ?? 1203, message: refuse.message ?? REFUSAL_MESSAGE } : false,
+    refuseLogin: refusalOf(options.refuseLogin),
+    mediaDir,
     contactPageSize: positiveInt('contactPageSize', options.contactPageSize, 800),
     syncBatchSize: positiveInt('syncBatchSize', options.syncBatchSize, 50),
     kickPreviousSession: options.kickPreviousSession ?? true,
@@ -93,9 +119,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     faults,
     holds: ctx.holds,
     logger,
+    guard: new RequestGuard({
+      bindHost: host,
+      proxy: proxy !== undefined,
+      ...(phoneToken === undefined ? {} : { phoneToken }),
+    }),
     ...(proxy ? { proxy: proxy.proxy } : {}),
   });
-  const host = options.host ?? '127.0.0.1';
   const address = await server.listen(options.port ?? 0, host).catch((error: unknown) => {
     proxy?.dispose();
     throw error;

@@ -9,6 +9,7 @@ import type { WireMessage } from '../protocol/wire-types.js';
 import type { EmulatorContext } from './context.js';
 import { FILEHELPER } from './filehelper-app.js';
 import type { StoredMedia } from './media-store.js';
+import { base64Field } from './phone-json.js';
 import { mediaStateOf, phoneMediaEntry, storePhoneMedia } from './phone-media.js';
 import type { Session } from './session.js';
 import type { FileHelperInput, FileHelperWriteResult, SentRecord } from './types.js';
@@ -118,8 +119,6 @@ export function echoFileHelperSend(ctx: EmulatorContext, sender: Session, record
   queue(ctx, shape, (s) => s !== sender && (s.app === 'filehelper' || sender.app === 'filehelper'));
 }
 
-const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
-
 /** The body of `POST /__phone/filehelper` as a FileHelperInput; throws a message for a 400. */
 export function fileHelperInputFromJson(body: unknown): FileHelperInput {
   if (typeof body !== 'object' || body === null || Array.isArray(body))
@@ -129,11 +128,13 @@ export function fileHelperInputFromJson(body: unknown): FileHelperInput {
   if (b.kind !== 'image' && b.kind !== 'file') {
     fail('body must be {"text": string} or {"kind": "image"|"file", "base64": string, "fileName"?: string}');
   }
-  if (typeof b.base64 !== 'string') fail('"base64" must be a string (the bytes, base64)');
-  const base64 = b.base64.replace(/\s+/g, '');
-  if (base64.length % 4 === 1 || !BASE64.test(base64)) fail('"base64" is not base64');
+  let bytes: Buffer;
+  try {
+    bytes = base64Field(b.base64, 'base64');
+  } catch (error) {
+    return fail((error as Error).message);
+  }
   if (b.fileName !== undefined && typeof b.fileName !== 'string') fail('"fileName" must be a string');
-  const bytes = Buffer.from(base64, 'base64');
   return b.fileName === undefined
     ? { kind: b.kind, bytes }
     : { kind: b.kind, bytes, fileName: b.fileName as string };

@@ -18,8 +18,7 @@ import { type FaultTable, HANG_MAX_MS } from './faults.js';
 import type { HoldRegistry } from './holds.js';
 import { type ForwardProxy, refusalText } from './proxy/forward-proxy.js';
 import type { PublicHost } from './proxy/hosts.js';
-
-const MAX_BODY = 8 * 1024 * 1024;
+import type { RequestGuard } from './request-guard.js';
 
 export interface EmuRequest {
   method: string;
@@ -154,7 +153,8 @@ export function parseCookies(header: string | undefined): Map<string, string> {
 
 const EMPTY = Buffer.alloc(0);
 
-function readBody(req: IncomingMessage): Buffer | Promise<Buffer | undefined> {
+/** The body, or undefined when it is larger than `limit` (the rest is not kept). */
+function readBody(req: IncomingMessage, limit: number): Buffer | Promise<Buffer | undefined> {
   // A request without a body (every GET) is complete by the time it is handled: nothing to wait for.
   if (req.complete && req.readableLength === 0) return EMPTY;
   return new Promise((resolve, reject) => {
@@ -162,7 +162,7 @@ function readBody(req: IncomingMessage): Buffer | Promise<Buffer | undefined> {
     let size = 0;
     req.on('data', (c: Buffer) => {
       size += c.length;
-      if (size > MAX_BODY) {
+      if (size > limit) {
         resolve(undefined);
         req.resume();
         return;
@@ -374,6 +374,8 @@ export interface ServerDeps {
   faults: FaultTable;
   holds: HoldRegistry;
   logger: Logger;
+  /** The Host check, the phone API's checks and the body limits (request-guard.ts). */
+  guard: RequestGuard;
   /** Proxy mode (docs/emulator.md "Proxy mode"): CONNECT and absolute-form requests. */
   proxy?: ForwardProxy;
 }
@@ -398,7 +400,9 @@ export class EmulatorServer {
       this.server.once('error', reject);
       this.server.listen(port, host, () => {
         this.server.off('error', reject);
-        resolve(this.server.address() as AddressInfo);
+        const address = this.server.address() as AddressInfo;
+        this.deps.guard.listening(address);
+        resolve(address);
       });
     });
   }
@@ -422,10 +426,16 @@ export class EmulatorServer {
       this.write(res, proxyRefusal(origin.host));
       return;
     }
-    const read = readBody(req);
+    const refusal = this.deps.guard.check(req, path, origin?.kind === 'served');
+    if (refusal !== undefined) {
+      // The body is not read: the connection closes after the answer.
+      this.write(res, { ...refusal, headers: { ...refusal.headers, Connection: 'close' } });
+      return;
+    }
+    const read = readBody(req, this.deps.guard.bodyLimit(path));
     const bodyBytes = read instanceof Buffer ? read : await read;
     if (bodyBytes === undefined) {
-      this.write(res, textReply(413, 'text/plain; charset=utf-8', 'Payload Too Large'));
+      this.write(res, this.deps.guard.payloadTooLarge(path));
       return;
     }
     const request = new ServedRequest(req, res, path, search, bodyBytes);

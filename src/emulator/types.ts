@@ -39,8 +39,27 @@ export interface EmulatorOptions {
   world?: WorldSpec | 'demo' | 'big' | { generate: GenerateWorldOptions };
   /** Overrides of {@link DEFAULT_TIMING}. */
   timing?: Partial<EmulatorTiming>;
-  /** Answer webwxnewloginpage with the 1203 refusal XML (§2.4) instead of credentials. */
-  refuseLogin?: false | { ret?: number; message?: string };
+  /**
+   * Answer webwxnewloginpage with the 1203 refusal XML (§2.4) instead of credentials: every login
+   * (`{ ret?, message? }`), or `'non-uos'`, the 2025 server: main web logins without the UOS/desktop
+   * headers (`extspam` and `client-version`, §2.5) are refused, those with them pass.
+   */
+  refuseLogin?: false | 'non-uos' | { ret?: number; message?: string };
+  /**
+   * Sessions end on a timer, `sessionExpiryMs` after their login: synccheck answers `retcode:"1102"`,
+   * the JSON endpoints `Ret 1102` (§13, 2025). Default: never.
+   */
+  sessionExpiryMs?: number;
+  /**
+   * The phone API (`/__phone/…`) answers only requests with `Authorization: Bearer <phoneToken>`.
+   * Required when `host` is not a loopback address.
+   */
+  phoneToken?: string;
+  /**
+   * A directory whose regular files `POST /__phone/media` may name by `path` (relative to it, or
+   * absolute inside it); without it the phone API takes media only as bytes in the request.
+   */
+  mediaDir?: string;
   logger?: Logger;
   /** webwxgetcontact page size. Default 800. */
   contactPageSize?: number;

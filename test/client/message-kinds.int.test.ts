@@ -342,6 +342,7 @@ describe('every phone message kind through the real client', () => {
     expect(() => phone.sendMessage({ kind: 'transfer', from: 'wxid_alice', amount: -1 })).toThrow(/amount/);
     const bad = await fetch(`${pair.emulator.baseUrl}/__phone/message`, {
       method: 'POST',
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ kind: 'location', from: 'wxid_alice', label: 'x' }),
     });
     expect(bad.status).toBe(400);
@@ -350,6 +351,7 @@ describe('every phone message kind through the real client', () => {
     });
     const ok = await fetch(`${pair.emulator.baseUrl}/__phone/message`, {
       method: 'POST',
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify({
         kind: 'link',
         from: 'Alice 🌸',

@@ -256,6 +256,7 @@ describe('emulator media endpoints', () => {
   it('the phone sends media and lists revokes over HTTP', async () => {
     const res = await fetch(`${emu.baseUrl}/__phone/media`, {
       method: 'POST',
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify({
         kind: 'file',
         from: '老张',
@@ -272,11 +273,13 @@ describe('emulator media endpoints', () => {
     expect(injected).toMatchObject({ kind: 'file', media: { size: 8, md5: md5(Buffer.from('via http')) } });
     const bad = await fetch(`${emu.baseUrl}/__phone/media`, {
       method: 'POST',
+      headers: { 'content-type': 'application/json' },
       body: '{"kind":"pdf","from":"x"}',
     });
     expect(bad.status).toBe(400);
     const unknown = await fetch(`${emu.baseUrl}/__phone/media`, {
       method: 'POST',
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ kind: 'image', from: 'nobody', base64: '' }),
     });
     expect(unknown.status).toBe(400);

@@ -1,6 +1,5 @@
 /** Proxy mode: CONNECT + TLS from the local CA, absolute-form requests, refusals, speaking as the real host. */
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
-import { request as httpRequest } from 'node:http';
 import { connect as netConnect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +7,7 @@ import { connect as tlsConnect } from 'node:tls';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Emulator, type EmulatorOptions, startEmulator } from '../../src/emulator/index.js';
 import { type Got, viaProxy } from './proxy-client.js';
+import { raw } from './raw-http.js';
 
 const emulators: Emulator[] = [];
 const dirs: string[] = [];
@@ -28,31 +28,7 @@ async function start(options: EmulatorOptions = {}): Promise<Emulator> {
 
 /** A raw absolute-form request to the proxy (`GET http://host/path HTTP/1.1`). */
 function absoluteForm(e: Emulator, url: string): Promise<Got> {
-  const proxy = new URL(e.proxy!.url);
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(
-      {
-        host: proxy.hostname,
-        port: proxy.port,
-        method: 'GET',
-        path: url,
-        headers: { host: new URL(url).host },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            headers: res.headers,
-            text: Buffer.concat(chunks).toString('utf8'),
-          }),
-        );
-      },
-    );
-    req.on('error', reject);
-    req.end();
-  });
+  return raw(e, { path: url, headers: { host: new URL(url).host } });
 }
 
 /** Send a CONNECT and return the proxy's raw answer (status line, headers, body). */

@@ -8,9 +8,9 @@ import { encryFileName } from '../../protocol/media.js';
 import { authenticate, type EmulatorContext } from '../context.js';
 import { hex } from '../ids.js';
 import type { MediaStore, StoredMedia } from '../media-store.js';
-import type { PhoneMediaInput, RevokeRecord } from '../media-types.js';
+import type { RevokeRecord } from '../media-types.js';
 import { boundaryOf, parseMultipart } from '../multipart.js';
-import { createPhoneMedia, mediaStateOf, mediaView, TINY_JPEG } from '../phone-media.js';
+import { mediaStateOf, mediaView, TINY_JPEG } from '../phone-media.js';
 import { type EmuRequest, jsonReply, type Reply, type Router, textReply } from '../server.js';
 import type { Session } from '../session.js';
 import { baseResponse, stringifyWire } from '../wire-objects.js';
@@ -266,7 +266,6 @@ function notFoundMedia(): Reply {
 
 export function registerMediaRoutes(router: Router, ctx: EmulatorContext): void {
   const { store } = mediaStateOf(ctx);
-  registerPhoneMediaRoutes(router, ctx);
   router.api('webwxuploadmedia', {
     methods: ['POST'],
     handler: (req) => upload(ctx, req),
@@ -359,48 +358,4 @@ export function registerMediaRoutes(router: Router, ctx: EmulatorContext): void 
       });
     }),
   });
-}
-
-function phoneJson(status: number, value: unknown): Reply {
-  return textReply(status, 'application/json; charset=utf-8', JSON.stringify(value));
-}
-
-const PHONE_KINDS = ['image', 'voice', 'video', 'file', 'emoticon'] as const;
-
-/** The phone's media over HTTP: `POST /__phone/media` (base64 bytes or a path), `GET /__phone/revokes`. */
-function registerPhoneMediaRoutes(router: Router, ctx: EmulatorContext): void {
-  const phone = createPhoneMedia(ctx);
-  router.path('/__phone/media', {
-    methods: ['POST'],
-    handler: async (req) => {
-      const body = record(req.json()) ?? {};
-      const kind = PHONE_KINDS.find((k) => k === body.kind);
-      if (kind === undefined || typeof body.from !== 'string') {
-        return phoneJson(400, {
-          error:
-            'body must be {"kind": "image"|"voice"|"video"|"file"|"emoticon", "from": string, "base64"|"path": string, "room"?, "fileName"?}',
-        });
-      }
-      const input: PhoneMediaInput = { from: body.from };
-      if (typeof body.base64 === 'string') input.data = Buffer.from(body.base64, 'base64');
-      if (typeof body.path === 'string') input.path = body.path;
-      if (typeof body.room === 'string') input.room = body.room;
-      if (typeof body.fileName === 'string') input.fileName = body.fileName;
-      if (typeof body.voiceLengthMs === 'number') input.voiceLengthMs = body.voiceLengthMs;
-      if (typeof body.playLengthS === 'number') input.playLengthS = body.playLengthS;
-      const send = {
-        image: phone.sendImage,
-        voice: phone.sendVoice,
-        video: phone.sendVideo,
-        file: phone.sendFile,
-        emoticon: phone.sendEmoticon,
-      }[kind];
-      try {
-        return phoneJson(200, await send(input));
-      } catch (error) {
-        return phoneJson(400, { error: (error as Error).message });
-      }
-    },
-  });
-  router.path('/__phone/revokes', { methods: ['GET'], handler: () => phoneJson(200, phone.revokes()) });
 }

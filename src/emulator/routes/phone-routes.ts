@@ -5,13 +5,10 @@
 import type { EmulatorContext } from '../context.js';
 import { fileHelperInputFromJson } from '../filehelper-chat.js';
 import type { EmulatorPhone } from '../phone.js';
+import { phoneJson as json } from '../phone-json.js';
 import { phoneMessageFromJson } from '../phone-messages.js';
 import type { EmuRequest, Reply, Router } from '../server.js';
-import { textReply } from '../server.js';
-
-function json(status: number, value: unknown): Reply {
-  return textReply(status, 'application/json; charset=utf-8', JSON.stringify(value));
-}
+import { registerPhoneMediaRoutes } from './phone-media-routes.js';
 
 function worldView(ctx: EmulatorContext): unknown {
   const { world } = ctx;
@@ -33,6 +30,8 @@ function worldView(ctx: EmulatorContext): unknown {
 }
 
 function handle(ctx: EmulatorContext, phone: EmulatorPhone, req: EmuRequest): Reply {
+  if (req.bodyText.trim() !== '' && req.json() === undefined)
+    return json(400, { error: 'the body is not JSON' });
   const parts = req.path.slice('/__phone/'.length).split('/').filter(Boolean).map(decodeURIComponent);
   const body = (req.json() ?? {}) as Record<string, unknown>;
   const route = `${req.method} ${parts[0] ?? ''}`;
@@ -91,18 +90,11 @@ function handle(ctx: EmulatorContext, phone: EmulatorPhone, req: EmuRequest): Re
   }
 }
 
-/** Most bytes a `POST /__phone/filehelper` body may have (about 4.5 MB of media as base64). */
-export const FILEHELPER_PHONE_MAX_BODY = 6 * 1024 * 1024;
-
-const JSON_TYPE = /^application\/json\s*(;|$)/i;
-
-/** `POST /__phone/filehelper`: phone.writeToFileHelper() with the bytes as base64 in the JSON body. */
+/**
+ * `POST /__phone/filehelper`: phone.writeToFileHelper() with the bytes as base64 in the JSON body
+ * (Content-Type and size are checked before, by request-guard.ts, as for every phone route).
+ */
 async function writeToFileHelper(phone: EmulatorPhone, req: EmuRequest): Promise<Reply> {
-  if (!JSON_TYPE.test(req.headers['content-type'] ?? ''))
-    return json(415, { error: 'Content-Type must be application/json' });
-  const size = req.bodyBytes?.length ?? 0;
-  if (size > FILEHELPER_PHONE_MAX_BODY)
-    return json(413, { error: `the body is larger than ${FILEHELPER_PHONE_MAX_BODY} bytes` });
   const body = req.json();
   if (body === undefined) return json(400, { error: 'the body is not JSON' });
   try {
@@ -113,6 +105,7 @@ async function writeToFileHelper(phone: EmulatorPhone, req: EmuRequest): Promise
 }
 
 export function registerPhoneRoutes(router: Router, ctx: EmulatorContext, phone: EmulatorPhone): void {
+  registerPhoneMediaRoutes(router, ctx);
   router.path('/__phone/filehelper', {
     methods: ['POST'],
     handler: (req) => writeToFileHelper(phone, req),

@@ -1,6 +1,11 @@
 export { FileSessionStore, writeFileAtomic } from './file-session-store.js';
 export { MemoryStore } from './memory-store.js';
+export type { PgPool, PgPoolClient, PgQueryable, PgQueryResult } from './postgres-driver.js';
+export type { PostgresStoreOptions } from './postgres-options.js';
+export { POSTGRES_SCHEMA_VERSION } from './postgres-schema.js';
+export { PostgresStore } from './postgres-store.js';
 export { checkSavedSession, parseSavedSession } from './saved-session.js';
+export type { SecretKey } from './session-cipher.js';
 export type {
   ContactCache,
   HistoryQuery,

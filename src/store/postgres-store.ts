@@ -1,0 +1,468 @@
+/**
+ * PostgresStore (`pg`, an optional dependency): every store contract SqliteStore offers, in a
+ * PostgreSQL database many accounts share (every row is keyed by the account given at open). The
+ * saved session is encrypted at rest when a secretKey is given (session-cipher.ts); the schema is
+ * versioned and migrated under an advisory lock (postgres-schema.ts). docs/sessions.md, PostgresStore.
+ */
+import type { WireContact } from '../protocol/wire-types.js';
+import {
+  type Delivery,
+  type DeliveryContext,
+  joinDelivery,
+  recordInTransaction,
+} from './postgres-delivery.js';
+import {
+  type PgPool,
+  type PgQueryable,
+  type PgQueryResult,
+  passwordOf,
+  storeErrorOf,
+} from './postgres-driver.js';
+import { checkOptions, openPool, type PostgresStoreOptions, reporterOf } from './postgres-options.js';
+import {
+  lastByKey,
+  MESSAGE_COLUMNS,
+  messageValues,
+  type PgMessageRow,
+  pgJson,
+  pgText,
+  replaceAllSql,
+  rowToMessage,
+} from './postgres-rows.js';
+import { migrate, type PgTables, tablesIn } from './postgres-schema.js';
+import { checkSavedSession, parseSavedSession } from './saved-session.js';
+import { SessionCipher } from './session-cipher.js';
+import {
+  type ContactCache,
+  DEFAULT_HISTORY_LIMIT,
+  type HistoryQuery,
+  type MessageDirection,
+  type MessageLogReader,
+  type MessageStore,
+  type NewStoredMessage,
+  type OutgoingStatus,
+  type RecordStore,
+  type SavedSession,
+  type SessionStore,
+  type StoredMessage,
+  StoreError,
+  type StoreSettings,
+} from './session-store.js';
+import { WriteBehind } from './write-behind.js';
+
+const noop = (): void => {};
+
+/**
+ * Every store contract in PostgreSQL: the session (encrypted with `secretKey`), the message log with
+ * exactly-once delivery, the processed MsgIds, the contact cache, settings and the stable ids, for one
+ * account of a database many accounts share. Open it with `await PostgresStore.open({ … })`.
+ */
+export class PostgresStore
+  implements SessionStore, MessageStore, MessageLogReader, ContactCache, StoreSettings
+{
+  /** The account this store reads and writes. */
+  readonly account: string;
+  /** Where the store is, for messages: the connection without its password, and the account. */
+  readonly location: string;
+  readonly #pool: PgPool;
+  readonly #ownsPool: boolean;
+  readonly #t: PgTables;
+  readonly #cipher: SessionCipher | undefined;
+  readonly #secret: string | undefined;
+  readonly #stableWriter: WriteBehind<{ id: string }[]>;
+  readonly #ctx: DeliveryContext;
+  #stableIds: { id: string }[] = [];
+  #delivery: Delivery | undefined;
+  /** The recordIncoming calls in progress, one after another; other calls wait for them. */
+  #barrier: Promise<void> | undefined;
+  #closing: Promise<void> | undefined;
+  #closed = false;
+
+  private constructor(options: PostgresStoreOptions, pool: PgPool, ownsPool: boolean, location: string) {
+    this.account = options.account;
+    this.location = location;
+    this.#pool = pool;
+    this.#ownsPool = ownsPool;
+    this.#t = tablesIn(options.schema);
+    this.#cipher = options.secretKey === undefined ? undefined : new SessionCipher(options.secretKey);
+    this.#secret = passwordOf(options.connectionString);
+    this.#ctx = {
+      pool,
+      tables: this.#t,
+      account: this.account,
+      location,
+      error: (what, error) => this.#error(what, error),
+      enter: (delivery) => {
+        this.#delivery = delivery;
+      },
+    };
+    const onError = reporterOf(options);
+    this.#stableWriter = new WriteBehind(
+      (records) => this.#saveStableIds(records),
+      (error) => onError(this.#error('saving stable ids', error)),
+    );
+  }
+
+  /**
+   * Connects (loading `pg` for a connection string), migrates the schema, registers the account and
+   * preloads its stable ids. StoreError 'incompatible' for a database a newer webwx migrated, 'io'
+   * when the server cannot be reached or `pg` is not installed.
+   */
+  static async open(options: PostgresStoreOptions): Promise<PostgresStore> {
+    const { location, logger } = checkOptions(options);
+    const pool = options.pool ?? (await openPool(options, location, logger));
+    const store = new PostgresStore(options, pool, !options.pool, location);
+    try {
+      await migrate(pool, options.schema, location);
+      await pool.query(`INSERT INTO ${store.#t.accounts} (account) VALUES ($1) ON CONFLICT DO NOTHING`, [
+        options.account,
+      ]);
+      const r = await pool.query(`SELECT data FROM ${store.#t.stableIds} WHERE account = $1 ORDER BY id`, [
+        options.account,
+      ]);
+      store.#stableIds = r.rows
+        .map((row: { data: unknown }) => (typeof row.data === 'string' ? JSON.parse(row.data) : row.data))
+        .filter((rec: { id?: unknown }) => typeof rec?.id === 'string');
+    } catch (error) {
+      if (!options.pool) await pool.end().catch(noop);
+      throw store.#error('opening the store', error);
+    }
+    if (!store.#cipher)
+      logger.warn(
+        { location },
+        'PostgresStore has no secretKey: the saved session (credentials, cookies) is stored unencrypted',
+      );
+    return store;
+  }
+
+  #error(what: string, error: unknown): StoreError {
+    return storeErrorOf(what, this.location, error, this.#secret);
+  }
+
+  /**
+   * Runs `fn` on the delivery transaction when called synchronously from recordIncoming's `deliver`
+   * (settling when that transaction ends), else on the pool after any delivery in progress.
+   */
+  #op<T>(what: string, fn: (q: PgQueryable) => Promise<T>, join = true): Promise<T> {
+    if (this.#closed)
+      return Promise.reject(
+        new StoreError('io', `${what} (${this.location}) failed: the store is closed`, {
+          location: this.location,
+        }),
+      );
+    const d = join ? this.#delivery : undefined;
+    if (d)
+      return joinDelivery(d, fn, (error) => {
+        throw this.#error(what, error);
+      });
+    return (async () => {
+      while (this.#barrier) await this.#barrier;
+      try {
+        return await fn(this.#pool);
+      } catch (error) {
+        throw this.#error(what, error);
+      }
+    })();
+  }
+
+  /**
+   * Runs a statement of your own: on recordIncoming's delivery transaction when called synchronously
+   * from a 'message' handler (it then commits with the message and settles after the commit), else
+   * on the pool. The analogue of SqliteStore's `database`.
+   */
+  query<R = Record<string, unknown>>(text: string, values?: unknown[]): Promise<PgQueryResult<R>> {
+    return this.#op('a query', (q) => q.query(text, values) as Promise<PgQueryResult<R>>);
+  }
+
+  async load(): Promise<SavedSession | undefined> {
+    return this.#op('reading the session', async (q) => {
+      const r = await q.query(`SELECT format, data FROM ${this.#t.sessions} WHERE account = $1`, [
+        this.account,
+      ]);
+      const row = r.rows[0] as { format: string; data: Buffer } | undefined;
+      if (!row) return undefined;
+      if (row.format === 'json') return parseSavedSession(row.data.toString('utf8'), this.location);
+      if (row.format !== 'aes-256-gcm')
+        throw new StoreError('corrupt', `saved session (${this.location}) has an unknown format`, {
+          location: this.location,
+        });
+      if (!this.#cipher)
+        throw new StoreError(
+          'incompatible',
+          `saved session (${this.location}) is encrypted: open the store with the secretKey it was saved with`,
+          { location: this.location },
+        );
+      const plain = await this.#cipher.open(row.data, this.account, this.location);
+      return parseSavedSession(plain.toString('utf8'), this.location);
+    });
+  }
+
+  async save(session: SavedSession): Promise<void> {
+    const plain = Buffer.from(JSON.stringify(checkSavedSession(session)), 'utf8');
+    const cipher = this.#cipher;
+    return this.#op('saving the session', async (q) => {
+      const data = cipher ? await cipher.seal(plain, this.account) : plain;
+      await q.query(
+        `INSERT INTO ${this.#t.sessions} (account, format, data, saved_at) VALUES ($1, $2, $3, now())
+         ON CONFLICT (account) DO UPDATE SET format = excluded.format, data = excluded.data, saved_at = now()`,
+        [this.account, cipher ? 'aes-256-gcm' : 'json', data],
+      );
+    });
+  }
+
+  async clear(): Promise<void> {
+    return this.#op('clearing the session', async (q) => {
+      await q.query(`DELETE FROM ${this.#t.sessions} WHERE account = $1`, [this.account]);
+    });
+  }
+
+  async has(msgId: string): Promise<boolean> {
+    return this.#op('reading processed ids', async (q) => {
+      const r = await q.query(`SELECT 1 FROM ${this.#t.processed} WHERE account = $1 AND msg_id = $2`, [
+        this.account,
+        pgText(msgId),
+      ]);
+      return r.rows.length > 0;
+    });
+  }
+
+  /**
+   * Records a batch in one transaction: marks the new MsgIds processed, logs them with the next seqs
+   * of the account (taken under the account's row lock, so seqs follow commit order), then calls
+   * `deliver(index)` for each, synchronously, with the transaction still open. Store calls the
+   * handlers make synchronously (this store's methods and {@link query}; a `client.sendText`, which
+   * logs the send as pending) run in that transaction, and COMMIT waits for them; their promises
+   * settle after it. A handler that throws, or a joined statement that fails, rolls everything
+   * back and rejects: nothing is marked, and the server delivers the batch again. Unlike SqliteStore,
+   * the handlers have run by then (their effects outside the database stay): a crash or a lost
+   * connection between `deliver` and COMMIT means the batch is delivered again after a restart, so
+   * work done outside this database must be idempotent (keyed on the message id).
+   */
+  async recordIncoming(
+    messages: readonly NewStoredMessage[],
+    deliver?: (index: number) => void,
+  ): Promise<number[]> {
+    if (this.#closed) return this.#op('recording messages', async () => []);
+    const previous = this.#barrier;
+    const run = (async () => {
+      if (previous) await previous;
+      return recordInTransaction(this.#ctx, messages, deliver);
+    })();
+    const mine: Promise<void> = run.then(noop, noop);
+    this.#barrier = mine;
+    void mine.then(() => {
+      if (this.#barrier === mine) this.#barrier = undefined;
+    });
+    return run;
+  }
+
+  async recordOutgoing(message: NewStoredMessage): Promise<void> {
+    if (!message.clientMsgId) throw new TypeError('recordOutgoing: clientMsgId is required');
+    const values = messageValues(message);
+    return this.#op('recording an outgoing message', async (q) => {
+      await q.query(
+        `WITH next AS (
+           UPDATE ${this.#t.accounts} SET last_seq = last_seq + 1
+           WHERE account = $1 AND NOT EXISTS (SELECT 1 FROM ${this.#t.messages} WHERE account = $1 AND client_msg_id = $4)
+           RETURNING last_seq)
+         INSERT INTO ${this.#t.messages} (account, ${MESSAGE_COLUMNS})
+         SELECT $1, last_seq, $2, $3, $4, $5, $6, $7, $8, $9, $10::json, $11::json, $12 FROM next
+         ON CONFLICT (account, client_msg_id) WHERE client_msg_id IS NOT NULL DO NOTHING`,
+        [this.account, ...values],
+      );
+    });
+  }
+
+  /** Sets the status, and the MsgId and `raw` when given. */
+  async updateOutgoing(
+    clientMsgId: string,
+    update: { status: OutgoingStatus; msgId?: string; raw?: Record<string, unknown> },
+  ): Promise<void> {
+    return this.#op('updating an outgoing message', async (q) => {
+      await q.query(
+        `UPDATE ${this.#t.messages} SET status = $3, msg_id = coalesce($4, msg_id), raw = coalesce($5::json, raw)
+         WHERE account = $1 AND client_msg_id = $2`,
+        [
+          this.account,
+          pgText(clientMsgId),
+          update.status,
+          update.msgId === undefined ? null : pgText(update.msgId),
+          update.raw === undefined ? null : pgJson(update.raw),
+        ],
+      );
+    });
+  }
+
+  async pendingOutgoing(): Promise<StoredMessage[]> {
+    return this.#messages(
+      'reading pending messages',
+      `WHERE account = $1 AND direction = 'out' AND status = 'pending' ORDER BY seq`,
+      [],
+    );
+  }
+
+  async history(chatUserName: string, query: HistoryQuery = {}): Promise<StoredMessage[]> {
+    const limit = Math.max(0, Math.trunc(query.limit ?? DEFAULT_HISTORY_LIMIT));
+    const before =
+      query.before === undefined || !Number.isFinite(query.before)
+        ? Number.MAX_SAFE_INTEGER
+        : Math.ceil(query.before);
+    const rows = await this.#messages(
+      'reading history',
+      'WHERE account = $1 AND chat = $2 AND seq < $3 ORDER BY seq DESC LIMIT $4',
+      [pgText(chatUserName), before, limit],
+    );
+    return rows.reverse();
+  }
+
+  async logAfter(
+    afterSeq: number,
+    query: { limit?: number; direction?: MessageDirection } = {},
+  ): Promise<StoredMessage[]> {
+    const limit = Math.max(0, Math.trunc(query.limit ?? 100));
+    const after = Number.isFinite(afterSeq)
+      ? Math.floor(afterSeq)
+      : afterSeq > 0
+        ? Number.MAX_SAFE_INTEGER
+        : -1;
+    return query.direction === undefined
+      ? this.#messages('reading the log', 'WHERE account = $1 AND seq > $2 ORDER BY seq LIMIT $3', [
+          after,
+          limit,
+        ])
+      : this.#messages(
+          'reading the log',
+          'WHERE account = $1 AND seq > $2 AND direction = $3 ORDER BY seq LIMIT $4',
+          [after, query.direction, limit],
+        );
+  }
+
+  async logEntry(seq: number): Promise<StoredMessage | undefined> {
+    if (!Number.isSafeInteger(seq)) return undefined;
+    return (await this.#messages('reading the log', 'WHERE account = $1 AND seq = $2', [seq]))[0];
+  }
+
+  async seqOfOutgoing(clientMsgId: string): Promise<number | undefined> {
+    return this.#op('reading the log', async (q) => {
+      const r = await q.query(
+        `SELECT seq FROM ${this.#t.messages} WHERE account = $1 AND client_msg_id = $2`,
+        [this.account, pgText(clientMsgId)],
+      );
+      const row = r.rows[0] as { seq: string } | undefined;
+      return row === undefined ? undefined : Number(row.seq);
+    });
+  }
+
+  async lastSeq(): Promise<number> {
+    return this.#op('reading the log', async (q) => {
+      const r = await q.query(`SELECT last_seq FROM ${this.#t.accounts} WHERE account = $1`, [this.account]);
+      return Number((r.rows[0] as { last_seq?: string } | undefined)?.last_seq ?? 0);
+    });
+  }
+
+  #messages(what: string, where: string, values: unknown[]): Promise<StoredMessage[]> {
+    return this.#op(what, async (q) => {
+      const r = await q.query(`SELECT ${MESSAGE_COLUMNS} FROM ${this.#t.messages} ${where}`, [
+        this.account,
+        ...values,
+      ]);
+      return (r.rows as PgMessageRow[]).map(rowToMessage);
+    });
+  }
+
+  async getSetting(key: string): Promise<string | undefined> {
+    return this.#op('reading a setting', async (q) => {
+      const r = await q.query(`SELECT value FROM ${this.#t.settings} WHERE account = $1 AND key = $2`, [
+        this.account,
+        pgText(key),
+      ]);
+      return (r.rows[0] as { value: string } | undefined)?.value;
+    });
+  }
+
+  async setSetting(key: string, value: string | undefined): Promise<void> {
+    return this.#op('saving a setting', async (q) => {
+      if (value === undefined)
+        await q.query(`DELETE FROM ${this.#t.settings} WHERE account = $1 AND key = $2`, [
+          this.account,
+          pgText(key),
+        ]);
+      else
+        await q.query(
+          `INSERT INTO ${this.#t.settings} (account, key, value) VALUES ($1, $2, $3)
+           ON CONFLICT (account, key) DO UPDATE SET value = excluded.value`,
+          [this.account, pgText(key), pgText(value)],
+        );
+    });
+  }
+
+  async loadContacts(): Promise<WireContact[]> {
+    return this.#op('reading contacts', async (q) => {
+      const r = await q.query(`SELECT data FROM ${this.#t.contacts} WHERE account = $1 ORDER BY position`, [
+        this.account,
+      ]);
+      return r.rows
+        .map((row: { data: unknown }) => row.data as WireContact)
+        .filter((c: WireContact) => typeof c?.UserName === 'string');
+    });
+  }
+
+  async saveContacts(contacts: readonly WireContact[]): Promise<void> {
+    const kept = lastByKey(contacts, (c) => pgText(c.UserName));
+    return this.#op('saving contacts', async (q) => {
+      await q.query(replaceAllSql(this.#t.contacts, 'user_name', true), [
+        this.account,
+        kept.map((c) => pgText(c.UserName)),
+        kept.map(pgJson),
+      ]);
+    });
+  }
+
+  /**
+   * The stable ids of the contacts layer as a synchronous RecordStore: load() returns the records
+   * preloaded at open (and saved since); save() keeps them and writes them behind, in order, the
+   * newest set winning. A failed write goes to `onError`; {@link flush} and close() wait for the
+   * writes. createClient uses it by itself when `stableIds` is not given.
+   */
+  stableIdStore<R extends { id: string }>(): RecordStore<R> {
+    return {
+      load: () => structuredClone(this.#stableIds) as R[],
+      save: (records) => {
+        this.#stableIds = structuredClone(lastByKey(records, (r) => r.id));
+        this.#stableWriter.set(this.#stableIds);
+      },
+    };
+  }
+
+  #saveStableIds(records: readonly { id: string }[]): Promise<void> {
+    const sql = replaceAllSql(this.#t.stableIds, 'id', false);
+    const values = [this.account, records.map((r) => pgText(r.id)), records.map(pgJson)];
+    return this.#op('saving stable ids', async (q) => void (await q.query(sql, values)), false);
+  }
+
+  /** Waits for the stable ids written behind; rejects with the last write's StoreError when it failed. */
+  async flush(): Promise<void> {
+    await this.#stableWriter.flush();
+  }
+
+  /**
+   * Waits for the writes behind and any delivery in progress, then ends the pool the store made (a
+   * pool passed as `pool` stays open). Rejects when the last stable-id write failed (after closing).
+   * Calling it again returns the same promise.
+   */
+  close(): Promise<void> {
+    this.#closing ??= (async () => {
+      let failure: { error: unknown } | undefined;
+      try {
+        await this.flush();
+      } catch (error) {
+        failure = { error };
+      }
+      while (this.#barrier) await this.#barrier;
+      this.#closed = true;
+      if (this.#ownsPool) await this.#pool.end().catch(noop);
+      if (failure) throw failure.error;
+    })();
+    return this.#closing;
+  }
+}

@@ -48,10 +48,6 @@ function positiveInt(name: string, value: number | undefined, fallback: number):
   return v;
 }
 
-/**
- * Starts an emulator and resolves once it listens (docs/emulator.md). Bad options are a RangeError, a
- * bad world a WorldValidationError. `close()` stops it.
- */
 /** The phone token, checked: required beyond loopback, one word of printable ASCII. */
 function phoneTokenOf(options: EmulatorOptions, host: string): string | undefined {
   const token = options.phoneToken;
@@ -73,6 +69,10 @@ function refusalOf(refuse: EmulatorOptions['refuseLogin']): EmulatorContext['ref
   return { ret: refuse.ret ?? 1203, message: refuse.message ?? REFUSAL_MESSAGE, unlessUos: false };
 }
 
+/**
+ * Starts an emulator and resolves once it listens (docs/emulator.md); `close()` stops it. Bad options
+ * reject before anything listens (a bad world: WorldValidationError).
+ */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const logger = (options.logger ?? silentLogger).child({ component: 'emulator' });
   const host = options.host ?? '127.0.0.1';

@@ -20,7 +20,13 @@ export type WebWxErrorCode =
   /** Media input, upload, download or file-name failure (src/client/media-errors.ts). */
   | 'media'
   /** A session or message store is corrupt, from an incompatible version, or failed (src/store). */
-  | 'store';
+  | 'store'
+  /** An event listener threw or its promise rejected (ListenerError, on the client's 'error' event). */
+  | 'listener'
+  /** The client was stopped while the call was under way (ClientStoppedError, named 'AbortError'). */
+  | 'stopped'
+  /** A queued send's recipient no longer exists after a new login (RecipientGoneError). */
+  | 'recipient-gone';
 
 /**
  * The base class of every error webwx throws. `code` says which family it belongs to; the message is
@@ -112,6 +118,55 @@ export class NotAvailableError extends WebWxError {
   constructor(feature: string, detail = 'the client in use does not offer it') {
     super(`not available: ${feature} (${detail})`);
     this.feature = feature;
+  }
+}
+
+/**
+ * An event listener threw, or the promise an async listener returned rejected. The client reports it
+ * on its 'error' event (and to the logger); the listener's error is the `cause`.
+ */
+export class ListenerError extends WebWxError {
+  readonly code = 'listener' as const;
+  /** The event whose listener failed. */
+  readonly event: string;
+  constructor(event: string, cause: unknown) {
+    super(`a '${event}' listener failed: ${cause instanceof Error ? cause.message : String(cause)}`, {
+      cause,
+    });
+    this.event = event;
+  }
+}
+
+/**
+ * The client was stopped (stop()) while the call was under way: what start(), a send still queued or
+ * in flight, and every other pending call reject with. Its `name` is 'AbortError', as for an aborted
+ * fetch, so `error.name === 'AbortError'` checks keep working.
+ */
+export class ClientStoppedError extends WebWxError {
+  readonly code = 'stopped' as const;
+  constructor(message = 'the client was stopped') {
+    super(message);
+    this.name = 'AbortError';
+  }
+}
+
+/**
+ * A queued send could not be re-addressed after a new login: its recipient (a contact or room of the
+ * previous login) has no UserName in the new one, by its stable id (docs/sessions.md). `userName` is
+ * the address it was queued with, `stableId` the id it was looked up by ('' when it had none).
+ */
+export class RecipientGoneError extends WebWxError {
+  readonly code = 'recipient-gone' as const;
+  readonly userName: string;
+  readonly stableId: string;
+  constructor(userName: string, stableId: string) {
+    super(
+      stableId
+        ? `the recipient ${stableId} is not in the new login's contacts; the send was not made`
+        : 'the recipient of a send queued in an earlier login has no stable id; the send was not made',
+    );
+    this.userName = userName;
+    this.stableId = stableId;
   }
 }
 

@@ -107,6 +107,9 @@ export type {
   LogoutEvent,
   MediaInput,
   MessageEvents,
+  Outbox,
+  OutboxStats,
+  PacingOptions,
   QrEvent,
   ReloginEvent,
   RevokeEvent,
@@ -118,7 +121,10 @@ export type {
   RoomMemberView,
   RoomService,
   RoomTopicEvent,
+  SendAction,
   SendMediaOptions,
+  SendOptions,
+  SendPolicyRow,
   SendTextResult,
   SentKind,
   SentMessage,
@@ -128,17 +134,26 @@ export type {
   StableIdStore,
   WebWxClient,
 } from './client/index.js';
-export { createClient, MemoryStableIdStore, StableIdCollisionError } from './client/index.js';
+export {
+  createClient,
+  DEFAULT_PACING,
+  MemoryStableIdStore,
+  SEND_POLICY,
+  StableIdCollisionError,
+} from './client/index.js';
 export type { MediaErrorReason } from './client/media-errors.js';
 export { MediaError } from './client/media-errors.js';
 export type { LogoutReason, WebWxErrorCode } from './errors.js';
 export {
+  ClientStoppedError,
+  ListenerError,
   LoggedOutError,
   LoginRefusedError,
   logoutReasonFor,
   NotAvailableError,
   ParseError,
   ProtocolError,
+  RecipientGoneError,
   TransportError,
   WebWxError,
 } from './errors.js';
@@ -198,6 +213,7 @@ export type {
   MessageStore,
   NewStoredMessage,
   OutgoingStatus,
+  OutgoingUpdate,
   RecordStore,
   SavedSession,
   SessionStore,

@@ -3,7 +3,7 @@
  * service together, and owns the client's life cycle (state, stop, logout). The protocol work is in
  * the files it imports; this one only decides what runs when and what gets released.
  */
-import { LoggedOutError } from '../errors.js';
+import { ClientStoppedError, ListenerError, LoggedOutError } from '../errors.js';
 import type { Contact, Message } from '../model/index.js';
 import { buildLogoutRequest } from '../protocol/index.js';
 import type { WebApp } from '../protocol/session-context.js';
@@ -14,7 +14,7 @@ import { ContactServiceImpl } from './contact-service.js';
 import type { ContactService, RoomService } from './contact-service-types.js';
 import { errorText } from './error-text.js';
 import { TypedEmitter } from './events.js';
-import { MediaService } from './media-service.js';
+import { type MediaSendMethod, MediaService, mediaSendRecipe } from './media-service.js';
 import type {
   AvatarOptions,
   DownloadOptions,
@@ -27,13 +27,15 @@ import type {
 } from './media-types.js';
 import { MessageIntake } from './message-intake.js';
 import { recordBatchWith } from './message-log.js';
-import { sendText } from './message-service.js';
 import { type ClientOptions, type ResolvedOptions, resolveOptions } from './options.js';
 import { Reconnector } from './reconnect.js';
 import { RoomServiceImpl } from './room-service.js';
 import { createRuntime, type Runtime } from './runtime.js';
 import { SeenSet } from './seen-set.js';
-import { SendQueue } from './send-queue.js';
+import { Outbox, type OutboxAddresses } from './send/outbox.js';
+import { resendPending } from './send/resend.js';
+import { forwardRecipe, revokeRecipe, type SendRecipe, textRecipe } from './send/send-recipes.js';
+import type { OutboxStats, Outbox as PublicOutbox, SendOptions } from './send/send-types.js';
 import type { Session } from './session.js';
 import { asLoggedOut, loadContacts } from './session-loader.js';
 import { cookieStoreOf, establishSession, loadSavedSession, SessionPersister } from './session-resume.js';
@@ -52,9 +54,16 @@ export function createClient(options?: ClientOptions): WebWxClient {
   return new Client(resolveOptions(options));
 }
 
-function stoppedError(): DOMException {
-  return new DOMException('the client was stopped', 'AbortError');
+function stoppedError(): ClientStoppedError {
+  return new ClientStoppedError();
 }
+
+/** `client.outbox` before start(): nothing was sent, nothing waits. */
+const NO_OUTBOX: PublicOutbox = {
+  logged: () => Promise.resolve(),
+  idle: () => Promise.resolve(),
+  stats: (): OutboxStats => ({ queued: 0, inFlight: 0, sent: 0, failed: 0, rateLimited: 0, resent: 0 }),
+};
 
 class Client implements WebWxClient {
   readonly #options: ResolvedOptions;
@@ -73,11 +82,14 @@ class Client implements WebWxClient {
   #loggingOut = false;
   #ended: LoggedOutError | undefined;
   #media: MediaService | undefined;
-  #sendQueue: SendQueue | undefined;
+  #outbox: Outbox | undefined;
 
   constructor(options: ResolvedOptions) {
     this.#options = options;
-    this.#events = new TypedEmitter<ClientEvents>(options.logger);
+    this.#events = new TypedEmitter<ClientEvents>(options.logger, {
+      errorEvent: 'error',
+      asError: (event, error) => new ListenerError(event, error),
+    });
     const registry = new StableIdRegistry({
       store: options.stableIds,
       now: options.now,
@@ -106,6 +118,10 @@ class Client implements WebWxClient {
 
   get rooms(): RoomService {
     return this.#roomService;
+  }
+
+  get outbox(): PublicOutbox {
+    return this.#outbox ?? NO_OUTBOX;
   }
 
   on<K extends keyof ClientEvents>(event: K, listener: (payload: ClientEvents[K]) => void): () => void {
@@ -147,13 +163,18 @@ class Client implements WebWxClient {
         ? new SessionPersister(rt, options.store, session, this.#transport.cookies)
         : undefined;
       await persister?.save();
-      this.#sendQueue = new SendQueue({
-        rt,
-        session,
-        seen: this.#seen,
-        store: options.messageStore,
-        endSession: (e) => this.#endSession(e),
-      });
+      const outbox = new Outbox(
+        {
+          rt,
+          session,
+          seen: this.#seen,
+          store: options.messageStore,
+          addresses: this.#addresses(session.selfUserName),
+          endSession: (e) => this.#endSession(e),
+        },
+        options.pacing,
+      );
+      this.#outbox = outbox;
       this.#events.emit('login', { self });
       this.#setState('loading');
       const counts = await loadContacts(rt, session, this.#directory);
@@ -164,6 +185,13 @@ class Client implements WebWxClient {
       await this.#contactService.goLive();
       this.#setState('ready');
       this.#events.emit('ready', { self });
+      // Sends a crash left pending go first, before any new message can be answered.
+      if (options.messageStore) {
+        resendPending(outbox, options.messageStore).catch((error: unknown) => {
+          if (!rt.signal.aborted)
+            rt.logger.warn({ error: errorText(error) }, 're-sending pending messages failed');
+        });
+      }
       const intake = new MessageIntake(rt, session, this.#directory, this.#seen);
       intake.onStatusNotify = (raw) => this.#contactService.learnFromStatusNotify(raw);
       if (options.messageStore) intake.recordBatch = recordBatchWith(options.messageStore);
@@ -176,20 +204,21 @@ class Client implements WebWxClient {
         ...(persister ? { persist: () => persister.save() } : {}),
         ...(options.autoRelogin
           ? {
-              recover: (error: LoggedOutError) =>
-                new Reconnector({
+              recover: async (error: LoggedOutError) => {
+                // Sends wait for the new login; those queued before it are re-addressed (stable ids).
+                outbox.suspend();
+                const live = await new Reconnector({
                   rt,
                   session,
                   directory: this.#directory,
                   ...(persister ? { persist: () => persister.save() } : {}),
-                }).recover(error),
+                }).recover(error);
+                if (live) outbox.resume();
+                return live;
+              },
             }
           : {}),
       }).run();
-      void this.#sendQueue.resendPending().catch((error: unknown) => {
-        if (!rt.signal.aborted)
-          rt.logger.warn({ error: errorText(error) }, 're-sending pending messages failed');
-      });
     } catch (error) {
       // Stopped, or the session was ended meanwhile (logout(), or the server): say which.
       if (this.#controller.signal.aborted)
@@ -206,47 +235,103 @@ class Client implements WebWxClient {
     }
   }
 
-  async sendText(to: string, text: string): Promise<SendTextResult> {
+  async sendText(to: string, text: string, options: SendOptions = {}): Promise<SendTextResult> {
     assertRecipient(this.#options.app, 'sendText', to);
-    const rt = this.#runtime;
-    const session = this.#session;
-    if (this.#state === 'logged-out') throw this.#ended ?? new LoggedOutError('unknown');
-    if (!rt || !session?.self || (this.#state !== 'ready' && this.#state !== 'loading')) {
-      throw new Error(`sendText() needs a logged-in client (state: ${this.#state})`);
-    }
-    // The send queue: one ClientMsgId per message, 1205 back-off, logged in the message store.
-    if (this.#sendQueue) return this.#sendQueue.sendText(to, text);
-    return sendText({ rt, session, seen: this.#seen, endSession: (e) => this.#endSession(e) }, to, text);
+    const sent = await this.#send('sendText', to, textRecipe(text), options);
+    return { msgId: sent.msgId, localId: sent.localId, toUserName: sent.toUserName };
   }
 
-  async sendImage(to: string, input: MediaInput, options?: SendMediaOptions): Promise<SentMessage> {
+  async sendImage(to: string, input: MediaInput, options: SendMediaOptions = {}): Promise<SentMessage> {
     assertRecipient(this.#options.app, 'sendImage', to);
-    return this.#mediaService('sendImage').sendImage(to, input, options);
+    return this.#sendMedia('sendImage', to, input, options);
   }
 
-  async sendFile(to: string, input: MediaInput, options?: SendMediaOptions): Promise<SentMessage> {
+  async sendFile(to: string, input: MediaInput, options: SendMediaOptions = {}): Promise<SentMessage> {
     assertRecipient(this.#options.app, 'sendFile', to);
-    return this.#mediaService('sendFile').sendFile(to, input, options);
+    return this.#sendMedia('sendFile', to, input, options);
   }
 
-  async sendVideo(to: string, input: MediaInput, options?: SendMediaOptions): Promise<SentMessage> {
+  async sendVideo(to: string, input: MediaInput, options: SendMediaOptions = {}): Promise<SentMessage> {
     assertAvailable(this.#options.app, 'sendVideo');
-    return this.#mediaService('sendVideo').sendVideo(to, input, options);
+    return this.#sendMedia('sendVideo', to, input, options);
   }
 
-  async sendEmoticon(to: string, input: MediaInput, options?: SendMediaOptions): Promise<SentMessage> {
+  async sendEmoticon(to: string, input: MediaInput, options: SendMediaOptions = {}): Promise<SentMessage> {
     assertAvailable(this.#options.app, 'sendEmoticon');
-    return this.#mediaService('sendEmoticon').sendEmoticon(to, input, options);
+    return this.#sendMedia('sendEmoticon', to, input, options);
   }
 
-  async forward(message: Message, to: string): Promise<SentMessage> {
+  async forward(message: Message, to: string, options: SendOptions = {}): Promise<SentMessage> {
     assertAvailable(this.#options.app, 'forward');
-    return this.#mediaService('forward').forward(message, to);
+    if (!to) throw new TypeError('forward: `to` must be a UserName');
+    const outbox = this.#requireOutbox('forward');
+    return this.#send('forward', to, forwardRecipe(message, outbox.deps.session.desktop), options);
   }
 
-  async revoke(sent: RevokeTarget): Promise<void> {
+  async revoke(sent: RevokeTarget, options: SendOptions = {}): Promise<void> {
     assertAvailable(this.#options.app, 'revoke');
-    return this.#mediaService('revoke').revoke(sent);
+    if (!sent?.msgId || !sent.toUserName) {
+      throw new TypeError('revoke: needs { msgId, localId, toUserName } of a sent message');
+    }
+    await this.#send('revoke', sent.toUserName, revokeRecipe(sent.msgId, sent.localId), options);
+  }
+
+  /** Every send enters the outbox here (src/client/send/outbox.ts). */
+  #send(method: string, to: string, recipe: SendRecipe, options: SendOptions): Promise<SentMessage> {
+    const outbox = this.#requireOutbox(method);
+    return outbox.enqueue(to, recipe, { ...options, method });
+  }
+
+  async #sendMedia(
+    method: MediaSendMethod,
+    to: string,
+    input: MediaInput,
+    options: SendMediaOptions,
+  ): Promise<SentMessage> {
+    const outbox = this.#requireOutbox(method);
+    const recipe = mediaSendRecipe(this.#options.app, method, input, options);
+    const { causedBy, key, signal, ...media } = options;
+    return outbox.enqueue(to, recipe, {
+      method,
+      input,
+      media: { ...media, ...(signal ? { signal } : {}) },
+      ...(causedBy !== undefined ? { causedBy } : {}),
+      ...(key !== undefined ? { key } : {}),
+      ...(signal ? { signal } : {}),
+    });
+  }
+
+  /**
+   * The outbox of the live session. While a new login is under way (autoRelogin) sends are still
+   * taken: they wait in the outbox. Throws when the client never logged in or its session is over.
+   */
+  #requireOutbox(method: string): Outbox {
+    if (this.#state === 'logged-out') throw this.#ended ?? new LoggedOutError('unknown');
+    const outbox = this.#outbox;
+    if (!outbox || this.#state === 'stopped' || this.#state === 'idle') {
+      throw new Error(`${method}() needs a logged-in client (state: ${this.#state})`);
+    }
+    return outbox;
+  }
+
+  /** What the outbox needs of the address book: the stable ids of the current login. */
+  #addresses(selfAtStart: string): OutboxAddresses {
+    const contacts = this.#contactService;
+    const directory = this.#directory;
+    return {
+      stableIdOf: (userName) => contacts.stableIdOf(userName),
+      userNameOf: (id) => contacts.byStableId(id)?.userName,
+      knows: (userName) =>
+        directory.has(userName) || userName === (this.#session?.selfUserName ?? selfAtStart),
+      snapshot: () => {
+        const ids = new Map<string, string>();
+        for (const entry of [...directory.list(), ...directory.rooms()]) {
+          const id = contacts.stableIdOf(entry.userName);
+          if (id) ids.set(entry.userName, id);
+        }
+        return ids;
+      },
+    };
   }
 
   async download(message: Message, options?: DownloadOptions): Promise<DownloadResult> {
@@ -261,7 +346,7 @@ class Client implements WebWxClient {
     return this.#mediaService('downloadAvatar').downloadAvatar(userName, options);
   }
 
-  /** The media service of the live session (docs/media.md); throws like sendText() when there is none. */
+  /** The downloads of the live session (docs/media.md); throws when there is no live session. */
   #mediaService(method: string): MediaService {
     const rt = this.#runtime;
     const session = this.#session;
@@ -269,12 +354,7 @@ class Client implements WebWxClient {
     if (!rt || !session?.self || (this.#state !== 'ready' && this.#state !== 'loading')) {
       throw new Error(`${method}() needs a logged-in client (state: ${this.#state})`);
     }
-    this.#media ??= new MediaService({
-      rt,
-      session,
-      seen: this.#seen,
-      endSession: (e) => this.#endSession(e),
-    });
+    this.#media ??= new MediaService({ rt, session });
     return this.#media;
   }
 

@@ -24,8 +24,8 @@ import {
 import { firstHeaderOf, openStream } from '../transport/streaming.js';
 import { MediaError } from './media-errors.js';
 import { type MediaKind, mediaKindOf, mediaRefOf, senderUserNameOf } from './media-ref.js';
+import type { MediaServiceDeps } from './media-service.js';
 import type { AvatarOptions, DownloadOptions, DownloadResult, DownloadStreamResult } from './media-types.js';
-import type { MessageServiceDeps } from './message-service.js';
 import { claimFileName, safeFileName } from './safe-file-name.js';
 
 const EXTENSIONS: Record<string, string> = {
@@ -47,7 +47,7 @@ interface Planned {
   sniff: boolean;
 }
 
-function plan(deps: MessageServiceDeps, message: Message, options: DownloadOptions): Planned {
+function plan(deps: MediaServiceDeps, message: Message, options: DownloadOptions): Planned {
   const kind: MediaKind | undefined = mediaKindOf(message);
   if (kind === undefined)
     throw new MediaError('no-media', `a ${message.kind} message has no media to download`);
@@ -119,7 +119,7 @@ function tooLargeError(limit: number): () => Error {
 }
 
 async function open(
-  deps: MessageServiceDeps,
+  deps: MediaServiceDeps,
   planned: Planned,
   signal: AbortSignal | undefined,
 ): Promise<DownloadStreamResult> {
@@ -152,7 +152,7 @@ async function open(
 }
 
 export function downloadMessageStream(
-  deps: MessageServiceDeps,
+  deps: MediaServiceDeps,
   message: Message,
   options: DownloadOptions,
 ): Promise<DownloadStreamResult> {
@@ -169,7 +169,7 @@ function finalName(wanted: string | undefined, planned: Planned, contentType: st
 }
 
 async function save(
-  deps: MessageServiceDeps,
+  deps: MediaServiceDeps,
   planned: Planned,
   options: { dir?: string; fileName?: string; signal?: AbortSignal },
 ): Promise<DownloadResult> {
@@ -214,7 +214,7 @@ async function save(
 }
 
 export function downloadMessage(
-  deps: MessageServiceDeps,
+  deps: MediaServiceDeps,
   message: Message,
   options: DownloadOptions,
 ): Promise<DownloadResult> {
@@ -222,7 +222,7 @@ export function downloadMessage(
 }
 
 export function downloadAvatar(
-  deps: MessageServiceDeps,
+  deps: MediaServiceDeps,
   userName: string,
   options: AvatarOptions,
 ): Promise<DownloadResult> {

@@ -1,6 +1,8 @@
 /**
- * A small typed event emitter. `on()` returns its own unsubscribe function; a listener that throws
- * is reported to the logger and never breaks the emitter or the other listeners. Unlike Node's
+ * A small typed event emitter. `on()` returns its own unsubscribe function. A listener never breaks
+ * the emitter, the other listeners or the process: one that throws, or an async one whose promise
+ * rejects, is reported to the logger and, when an `errorEvent` is configured, emitted on it (as
+ * `asError` makes it). A failing listener of the error event itself is only logged. Unlike Node's
  * EventEmitter, an 'error' event without listeners is not thrown.
  */
 import type { Logger } from '../logger.js';
@@ -8,12 +10,22 @@ import { redact } from '../redact.js';
 
 export type Listener<T> = (payload: T) => void;
 
+/** Where listener failures go besides the logger. */
+export interface ListenerFailures<Events extends object, E extends keyof Events> {
+  /** The event listener failures are emitted on ('error' for the client). */
+  errorEvent: E;
+  /** The payload of that event for a failure of a listener of `event`. */
+  asError: (event: string, error: unknown) => Events[E];
+}
+
 export class TypedEmitter<Events extends object> {
   readonly #listeners = new Map<keyof Events, Set<Listener<never>>>();
   readonly #logger: Logger | undefined;
+  readonly #failures: ListenerFailures<Events, keyof Events> | undefined;
 
-  constructor(logger?: Logger) {
+  constructor(logger?: Logger, failures?: ListenerFailures<Events, keyof Events>) {
     this.#logger = logger;
+    this.#failures = failures;
   }
 
   on<K extends keyof Events>(event: K, listener: Listener<Events[K]>): () => void {
@@ -49,15 +61,38 @@ export class TypedEmitter<Events extends object> {
     const set = this.#listeners.get(event);
     if (!set) return;
     for (const listener of [...set]) {
+      let returned: unknown;
       try {
-        (listener as Listener<Events[K]>)(payload);
+        returned = (listener as Listener<Events[K]>)(payload);
       } catch (error) {
-        this.#logger?.error(
-          { event: String(event), error: redact(error instanceof Error ? error.message : String(error)) },
-          'an event listener threw',
-        );
+        this.#failed(event, error);
+        continue;
+      }
+      // An async listener: its rejection is reported like a throw, never left unhandled.
+      if (
+        returned !== null &&
+        typeof returned === 'object' &&
+        typeof (returned as PromiseLike<unknown>).then === 'function'
+      ) {
+        (returned as PromiseLike<unknown>).then(undefined, (error: unknown) => this.#failed(event, error));
       }
     }
+  }
+
+  #failed(event: keyof Events, error: unknown): void {
+    this.#logger?.error(
+      { event: String(event), error: redact(error instanceof Error ? error.message : String(error)) },
+      'an event listener failed',
+    );
+    const failures = this.#failures;
+    if (!failures || event === failures.errorEvent) return;
+    let payload: Events[keyof Events];
+    try {
+      payload = failures.asError(String(event), error);
+    } catch {
+      return;
+    }
+    this.emit(failures.errorEvent, payload);
   }
 
   listenerCount(event?: keyof Events): number {

@@ -2,17 +2,21 @@
  * Public types of media sending, downloading, forwarding and revoking (docs/media.md).
  */
 import type { Readable } from 'node:stream';
+import type { SendOptions } from './send/send-types.js';
 
 /** What a send method takes: a file path, the bytes, or a stream (then `options.fileName` is required). */
 export type MediaInput = string | Buffer | Uint8Array | Readable;
 
-/** Options of `sendImage`, `sendFile`, `sendVideo` and `sendEmoticon`. */
-export interface SendMediaOptions {
+/**
+ * Options of `sendImage`, `sendFile`, `sendVideo` and `sendEmoticon`: the outbox's
+ * {@link SendOptions} (`causedBy`, `key`, `signal`) and the medium's own.
+ */
+export interface SendMediaOptions extends SendOptions {
   /** The name the peer sees. Required for a Buffer or a stream; default: the path's base name. */
   fileName?: string;
   /** The size of a stream in bytes, when known (checked against what the stream delivers). */
   size?: number;
-  /** Aborts the upload and the send. */
+  /** Aborts the upload and the send (while it waits in the outbox or uploads). */
   signal?: AbortSignal;
 }
 

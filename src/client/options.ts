@@ -15,6 +15,8 @@ import {
 import type { Hosts, WebApp } from '../protocol/session-context.js';
 import { isMessageStore, type MessageStore, type SessionStore } from '../store/index.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../transport/index.js';
+import type { ResolvedPacing } from './send/pacing.js';
+import type { PacingOptions } from './send/send-types.js';
 import { MemoryStableIdStore, type StableIdStore } from './stable-ids.js';
 import { resolveRateLimit, storeStableIds } from './store-options.js';
 
@@ -75,6 +77,13 @@ export interface ClientOptions {
    * queue order, pipelined on one connection. 1: one at a time. Default 16.
    */
   sendPipelining?: number;
+  /**
+   * Pacing of every send, per account (docs/sessions.md "Pacing"): a token bucket of `burst` sends
+   * refilled at `perSecond`, and optionally `perChatMs` between two sends to one chat. Default
+   * DEFAULT_PACING (1 a second, bursts of 5), chosen to keep real accounts clear of the server's
+   * anti-spam limits. `false` turns pacing off (an emulator, a test, a bench).
+   */
+  pacing?: PacingOptions | false;
 }
 
 export interface ResolvedOptions {
@@ -103,6 +112,8 @@ export interface ResolvedOptions {
   rateLimit: { maxAttempts: number; baseDelayMs: number; maxDelayMs: number };
   /** A whole number ≥ 1. */
   sendPipelining: number;
+  /** false: off. */
+  pacing: ResolvedPacing | false;
 }
 
 export const DEFAULT_TIMEOUTS = Object.freeze({
@@ -113,6 +124,15 @@ export const DEFAULT_TIMEOUTS = Object.freeze({
 export const DEFAULT_LANG = 'zh_CN';
 /** Sends to one chat in flight at once (the transport's default pipelining depth). */
 export const DEFAULT_SEND_PIPELINING = 16;
+/**
+ * The default pacing (docs/sessions.md "Pacing"): one send a second on average, five at once after a
+ * quiet spell, no spacing per chat.
+ */
+export const DEFAULT_PACING: Readonly<ResolvedPacing> = Object.freeze({
+  perSecond: 1,
+  burst: 5,
+  perChatMs: 0,
+});
 /** Media defaults: 100 MiB each way (the official page allows 50 MB files); downloads into the working directory. */
 export const DEFAULT_MEDIA = Object.freeze({
   maxDownloadBytes: 100 * 1024 * 1024,
@@ -206,7 +226,23 @@ export function resolveOptions(options: ClientOptions = {}): ResolvedOptions {
     autoRelogin: options.autoRelogin ?? false,
     rateLimit: resolveRateLimit(options.rateLimit),
     sendPipelining: sendPipelining(options.sendPipelining),
+    pacing: resolvePacing(options.pacing),
   };
+}
+
+export function resolvePacing(value: PacingOptions | false | undefined): ResolvedPacing | false {
+  if (value === false) return false;
+  if (value === undefined) return { ...DEFAULT_PACING };
+  if (typeof value !== 'object' || value === null) throw new TypeError('pacing must be an object or false');
+  const perSecond = value.perSecond ?? DEFAULT_PACING.perSecond;
+  const burst = value.burst ?? DEFAULT_PACING.burst;
+  const perChatMs = value.perChatMs ?? DEFAULT_PACING.perChatMs;
+  if (!Number.isFinite(perSecond) || perSecond <= 0)
+    throw new TypeError('pacing.perSecond must be a number > 0');
+  if (!Number.isFinite(burst) || burst < 1) throw new TypeError('pacing.burst must be a number ≥ 1');
+  if (!Number.isFinite(perChatMs) || perChatMs < 0)
+    throw new TypeError('pacing.perChatMs must be a number ≥ 0');
+  return { perSecond, burst: Math.floor(burst), perChatMs };
 }
 
 function sendPipelining(value: number | undefined): number {

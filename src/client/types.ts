@@ -22,6 +22,7 @@ import type {
   SentMessage,
 } from './media-types.js';
 import type { MessageEvents } from './message-events.js';
+import type { Outbox, SendOptions } from './send/send-types.js';
 import type { StableIdCollision } from './stable-id-types.js';
 
 /**
@@ -124,7 +125,12 @@ export interface ClientEvents extends MessageEvents {
   relogin: ReloginEvent;
   /** An outgoing message was rate limited (Ret 1205) and will be retried with the same ClientMsgId. */
   'send-retry': { clientMsgId: string; attempt: number; delayMs: number; ret?: number };
-  /** A failure the client recovered from (the sync loop goes on). Fatal ones reject start() or end in 'logout'. */
+  /**
+   * A failure the client recovered from (the sync loop goes on): a failed sync round, a malformed
+   * entry of a webwxsync reply that was skipped (ParseError), a listener that threw or rejected
+   * (ListenerError). Fatal ones reject start() or end in 'logout'. A throwing 'error' listener is
+   * only logged.
+   */
   error: WebWxError;
 }
 
@@ -154,6 +160,11 @@ export interface WebWxClient {
   readonly contacts: ContactService;
   /** Group operations: create, add, remove, rename, quit, members. */
   readonly rooms: RoomService;
+  /**
+   * The outbox every send goes through (docs/sessions.md "The outbox"): `logged(causedBy)` resolves
+   * once the sends made with that `causedBy` are in the message log; `idle()`; `stats()`.
+   */
+  readonly outbox: Outbox;
   /** Subscribe; returns the function that unsubscribes. */
   on<K extends keyof ClientEvents>(event: K, listener: (payload: ClientEvents[K]) => void): () => void;
   /** The next payload of `event`. */
@@ -164,8 +175,13 @@ export interface WebWxClient {
    * LoggedOutError, TransportError… (the client is then 'stopped'), or with an AbortError after stop().
    */
   start(): Promise<void>;
-  /** Sends a text to a UserName. ProtocolError on Ret ≠ 0; LoggedOutError when the session is over. */
-  sendText(to: string, text: string): Promise<SendTextResult>;
+  /**
+   * Sends a text to a UserName through the outbox (in call order per chat, paced, logged, retried
+   * under the send policy). Resolves once the server accepted it. ProtocolError on a final Ret;
+   * LoggedOutError when the session is over; ClientStoppedError after stop(); RecipientGoneError when
+   * a new login no longer has the recipient.
+   */
+  sendText(to: string, text: string, options?: SendOptions): Promise<SendTextResult>;
   /** Uploads (chunked, streamed) and sends an image; a .gif goes as an emoticon (docs/media.md). */
   sendImage(to: string, input: MediaInput, options?: SendMediaOptions): Promise<SentMessage>;
   /** Uploads and sends a file (appmsg type 6); .mp4 goes as a video, .gif as an emoticon. */
@@ -175,9 +191,9 @@ export interface WebWxClient {
   /** Uploads and sends an animated emoticon (webwxsendemoticon, EmojiFlag 2). */
   sendEmoticon(to: string, input: MediaInput, options?: SendMediaOptions): Promise<SentMessage>;
   /** Forwards a received or sent message (text or media) with Scene 2, reusing its MediaId. */
-  forward(message: Message, to: string): Promise<SentMessage>;
+  forward(message: Message, to: string, options?: SendOptions): Promise<SentMessage>;
   /** webwxrevokemsg with SvrMsgId and ClientMsgId (within two minutes of sending). */
-  revoke(sent: RevokeTarget): Promise<void>;
+  revoke(sent: RevokeTarget, options?: SendOptions): Promise<void>;
   /** Streams a message's media (image, voice, video, file, emoticon) into a directory, under a safe name. */
   download(message: Message, options?: DownloadOptions): Promise<DownloadResult>;
   /** The media of a message as a stream. */

@@ -14,6 +14,7 @@ export type {
   MessageStore,
   NewStoredMessage,
   OutgoingStatus,
+  OutgoingUpdate,
   RecordStore,
   SavedSession,
   SessionStore,

@@ -12,7 +12,7 @@ import {
   type MessageLogReader,
   type MessageStore,
   type NewStoredMessage,
-  type OutgoingStatus,
+  type OutgoingUpdate,
   type SavedSession,
   type SessionStore,
   type StoredMessage,
@@ -85,14 +85,12 @@ export class MemoryStore
     this.#log.push(stored);
   }
 
-  async updateOutgoing(
-    clientMsgId: string,
-    update: { status: OutgoingStatus; msgId?: string },
-  ): Promise<void> {
+  async updateOutgoing(clientMsgId: string, update: OutgoingUpdate): Promise<void> {
     const stored = this.#outgoing.get(clientMsgId);
     if (!stored) return;
     stored.status = update.status;
     if (update.msgId !== undefined) stored.msgId = update.msgId;
+    if (update.raw !== undefined) stored.raw = structuredClone(update.raw);
   }
 
   async pendingOutgoing(): Promise<StoredMessage[]> {

@@ -76,6 +76,13 @@ export interface StoredMessage {
   status: OutgoingStatus;
 }
 
+/** What {@link MessageStore.updateOutgoing} changes: the status, and the MsgId and `raw` when given. */
+export interface OutgoingUpdate {
+  status: OutgoingStatus;
+  msgId?: string;
+  raw?: Record<string, unknown>;
+}
+
 /** A message to log, before the store gives it a seq. */
 export type NewStoredMessage = Omit<StoredMessage, 'seq'>;
 
@@ -104,8 +111,12 @@ export interface MessageStore {
   recordIncoming(messages: readonly NewStoredMessage[], deliver?: (index: number) => void): Promise<number[]>;
   /** Logs an outgoing message (status 'pending' before it is sent). Idempotent per clientMsgId. */
   recordOutgoing(message: NewStoredMessage): Promise<void>;
-  /** Updates an outgoing message after the server answered (status, MsgId). */
-  updateOutgoing(clientMsgId: string, update: { status: OutgoingStatus; msgId?: string }): Promise<void>;
+  /**
+   * Updates an outgoing message: its status and MsgId after the server answered, and, when `raw` is
+   * given, replaces its `raw` (the outbox logs a medium's MediaId there once uploaded, so a re-send
+   * after a crash reuses it). An unknown clientMsgId is ignored.
+   */
+  updateOutgoing(clientMsgId: string, update: OutgoingUpdate): Promise<void>;
   /** Outgoing messages still 'pending' (to re-send after a restart, with their ClientMsgId), oldest first. */
   pendingOutgoing(): Promise<StoredMessage[]>;
   /** The conversation's messages in and out, oldest first: the newest `limit` before `before`. */

@@ -19,7 +19,7 @@ import {
   type MessageLogReader,
   type MessageStore,
   type NewStoredMessage,
-  type OutgoingStatus,
+  type OutgoingUpdate,
   type RecordStore,
   type SavedSession,
   type SessionStore,
@@ -216,15 +216,12 @@ export class SqliteStore
     });
   }
 
-  async updateOutgoing(
-    clientMsgId: string,
-    update: { status: OutgoingStatus; msgId?: string },
-  ): Promise<void> {
-    wrap('updating an outgoing message', this.path, () =>
-      update.msgId === undefined
-        ? this.#statements.setStatus.run(update.status, clientMsgId)
-        : this.#statements.setStatusAndId.run(update.status, update.msgId, clientMsgId),
-    );
+  async updateOutgoing(clientMsgId: string, update: OutgoingUpdate): Promise<void> {
+    wrap('updating an outgoing message', this.path, () => {
+      if (update.msgId === undefined) this.#statements.setStatus.run(update.status, clientMsgId);
+      else this.#statements.setStatusAndId.run(update.status, update.msgId, clientMsgId);
+      if (update.raw !== undefined) this.#statements.setRaw.run(JSON.stringify(update.raw), clientMsgId);
+    });
   }
 
   async pendingOutgoing(): Promise<StoredMessage[]> {
@@ -425,6 +422,7 @@ function prepare(db: Database.Database) {
     byClientId: db.prepare('SELECT seq FROM messages WHERE client_msg_id = ?'),
     setStatus: db.prepare('UPDATE messages SET status = ? WHERE client_msg_id = ?'),
     setStatusAndId: db.prepare('UPDATE messages SET status = ?, msg_id = ? WHERE client_msg_id = ?'),
+    setRaw: db.prepare('UPDATE messages SET raw = ? WHERE client_msg_id = ?'),
     pending: db.prepare("SELECT * FROM messages WHERE direction = 'out' AND status = 'pending' ORDER BY seq"),
     history: db.prepare('SELECT * FROM messages WHERE chat = ? AND seq < ? ORDER BY seq DESC LIMIT ?'),
     after: db.prepare('SELECT * FROM messages WHERE seq > ? ORDER BY seq LIMIT ?'),

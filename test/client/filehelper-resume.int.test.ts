@@ -89,6 +89,7 @@ describe('File Transfer web: resume', () => {
       autoRelogin: true,
       timeouts: { requestMs: 10_000, syncCheckMs: 8_000, loginPollMs: 8_000 },
       retry: { baseDelayMs: 20, maxDelayMs: 100, maxAttempts: 2 },
+      pacing: false,
     });
     const off = e.phone.on('qr', (qr) => {
       e.phone.scan(qr.uuid);

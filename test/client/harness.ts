@@ -23,6 +23,8 @@ export async function startPair(
     server: emulator.baseUrl,
     timeouts: { requestMs: 20_000, syncCheckMs: 10_000, loginPollMs: 10_000 },
     retry: { baseDelayMs: 50, maxDelayMs: 200 },
+    // The emulator is no real account: pacing off unless a test turns it on.
+    pacing: false,
     ...clientOptions,
   });
   const events = {

@@ -38,6 +38,7 @@ export async function startOnStore(
     store,
     timeouts: { requestMs: 10_000, syncCheckMs: 8_000, loginPollMs: 8_000 },
     retry: { baseDelayMs: 20, maxDelayMs: 100, maxAttempts: 2 },
+    pacing: false,
     ...(options.app ? { app: options.app } : {}),
   });
   clients.push(client);

@@ -174,15 +174,39 @@ export function messageStoreContract(name: string, factory: StoreFactory<Message
       await expect(store.recordOutgoing(outgoing(''))).rejects.toThrow(TypeError);
     });
 
+    it('replaces the raw of an outgoing message when an update brings one (the MediaId of an upload)', async () => {
+      const store = await factory.create();
+      await store.recordOutgoing({ ...outgoing('m1'), kind: 'image', raw: { Type: 3, MediaId: '' } });
+      await store.updateOutgoing('m1', { status: 'pending', raw: { Type: 3, MediaId: '@media_1' } });
+      const [pending] = await store.pendingOutgoing();
+      expect(pending).toMatchObject({
+        clientMsgId: 'm1',
+        status: 'pending',
+        raw: { Type: 3, MediaId: '@media_1' },
+      });
+      // Without raw, an update leaves it as it is.
+      await store.updateOutgoing('m1', { status: 'sent', msgId: '901' });
+      expect((await store.history('@peer'))[0]).toMatchObject({
+        msgId: '901',
+        status: 'sent',
+        raw: { Type: 3, MediaId: '@media_1' },
+      });
+      await store.updateOutgoing('nope', { status: 'pending', raw: { x: 1 } });
+      expect(await store.history('@peer')).toHaveLength(1);
+    });
+
     if (factory.reopen) {
       const reopen = factory.reopen;
       it('keeps processed ids, the log and pending sends across reopening', async () => {
         const store = await factory.create();
         await store.recordIncoming([incoming('1'), incoming('2')]);
         await store.recordOutgoing(outgoing('c1'));
+        await store.updateOutgoing('c1', { status: 'pending', raw: { MediaId: '@kept' } });
         const again = await reopen(store);
         expect(await again.recordIncoming([incoming('2'), incoming('3')])).toEqual([1]);
-        expect((await again.pendingOutgoing()).map((m) => m.clientMsgId)).toEqual(['c1']);
+        expect((await again.pendingOutgoing()).map((m) => [m.clientMsgId, m.raw])).toEqual([
+          ['c1', { MediaId: '@kept' }],
+        ]);
         expect((await again.history('@peer')).length).toBe(4);
       });
     }

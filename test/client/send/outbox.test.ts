@@ -1,23 +1,28 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type ClientOptions, resolveOptions } from '../../src/client/options.js';
-import { SeenSet } from '../../src/client/seen-set.js';
-import {
-  isRateLimited,
-  isSendRetryable,
-  MAX_PARALLEL_SENDS,
-  SendQueue,
-  sendRetryDelay,
-} from '../../src/client/send-queue.js';
-import { Session } from '../../src/client/session.js';
-import { DEFAULT_RATE_LIMIT, resolveRateLimit, storeStableIds } from '../../src/client/store-options.js';
-import { LoggedOutError, ParseError, ProtocolError, TransportError } from '../../src/errors.js';
-import type { HttpReply } from '../../src/protocol/http-request.js';
-import { MemoryStore, type MessageStore, SqliteStore } from '../../src/store/index.js';
-import { DEFAULT_RETRY_POLICY } from '../../src/transport/index.js';
-import { fakeRuntime, reply } from './fake-runtime.js';
+import { type ClientOptions, resolveOptions } from '../../../src/client/options.js';
+import { SeenSet } from '../../../src/client/seen-set.js';
+import { MAX_PARALLEL_SENDS, Outbox } from '../../../src/client/send/outbox.js';
+import { resendPending } from '../../../src/client/send/resend.js';
+import { actionFor, isRateLimited, sendRetryDelay } from '../../../src/client/send/send-policy.js';
+import { textRecipe } from '../../../src/client/send/send-recipes.js';
+import { Session } from '../../../src/client/session.js';
+import { DEFAULT_RATE_LIMIT, resolveRateLimit, storeStableIds } from '../../../src/client/store-options.js';
+import { LoggedOutError, ParseError, ProtocolError, TransportError } from '../../../src/errors.js';
+import type { HttpReply } from '../../../src/protocol/http-request.js';
+import { MemoryStore, type MessageStore, SqliteStore } from '../../../src/store/index.js';
+import { DEFAULT_RETRY_POLICY } from '../../../src/transport/index.js';
+import { fakeRuntime, reply } from '../fake-runtime.js';
+import { noAddresses } from './outbox-harness.js';
 
-const policies = { rateLimit: { baseDelayMs: 100, maxDelayMs: 1000 }, retry: DEFAULT_RETRY_POLICY };
+const policies = {
+  rateLimit: { maxAttempts: 8, baseDelayMs: 100, maxDelayMs: 1000 },
+  retry: DEFAULT_RETRY_POLICY,
+};
+const isSendRetryable = (error: unknown): boolean => {
+  const action = actionFor(error);
+  return action === 'pause-all' || action === 'retry-chat';
+};
 const limited = new ProtocolError('webwxsendmsg', 1205);
 
 describe('send retries', () => {
@@ -83,7 +88,7 @@ describe('session options', () => {
   });
 });
 
-describe('SendQueue ordering, pipelining and retries', () => {
+describe('Outbox: text ordering, pipelining and retries', () => {
   interface Held {
     to: string;
     content: string;
@@ -169,13 +174,22 @@ describe('SendQueue ordering, pipelining and retries', () => {
       desktop: true,
     });
     session.selfUser = { UserName: '@self', NickName: 'me' } as never;
-    const queue = new SendQueue({
-      rt: fake.rt,
-      session,
-      seen: new SeenSet(),
-      store: init.store,
-      endSession: init.endSession ?? (() => {}),
-    });
+    const outbox = new Outbox(
+      {
+        rt: fake.rt,
+        session,
+        seen: new SeenSet(),
+        store: init.store,
+        addresses: noAddresses(),
+        endSession: init.endSession ?? (() => {}),
+      },
+      false,
+    );
+    const queue = {
+      outbox,
+      sendText: (to: string, text: string) => outbox.enqueue(to, textRecipe(text), { method: 'sendText' }),
+      resendPending: () => resendPending(outbox, init.store!),
+    };
     const inFlight = () => held.filter((h) => !h.done);
     return { queue, held, sleeps, retries, fake, inFlight };
   }

@@ -1,0 +1,44 @@
+/** One send on its way through the outbox (outbox.ts): its recipe, identity, state and settlement. */
+
+import type { UploadSource } from '../media-source.js';
+import type { MediaInput, SendMediaOptions, SentMessage } from '../media-types.js';
+import type { SendMeta } from './send-log.js';
+import type { SendRecipe } from './send-recipes.js';
+
+export interface Job {
+  /** Queue order (all lanes). */
+  readonly seq: number;
+  /** Where it goes now (re-addressed after a new login). */
+  to: string;
+  /** The lane it waits in: the address it was queued with. */
+  readonly lane: string;
+  /** What to send; a medium's recipe gains its MediaId once uploaded. */
+  recipe: SendRecipe;
+  /** Fixed for the send's whole life, retries and re-sends included. */
+  readonly clientMsgId: string;
+  readonly meta: SendMeta;
+  /** The method that made it (NotAvailableError names it). */
+  readonly method: string;
+  /** The login number it is addressed for (0: an earlier login or process; re-addressed when issued). */
+  login: number;
+  /** Requests made so far. */
+  attempts: number;
+  /** Preparations not finished (the log write, the keyed lookup): the job is not issued before. */
+  gates: number;
+  /** A preparation failed (the log write): the send fails with this. */
+  gateError: { error: unknown } | undefined;
+  /** A keyed send the log has as sent already: the MsgID to resolve with, without a request. */
+  alreadySent: string | undefined;
+  /** It has an entry in the message log. */
+  logged: boolean;
+  /** The opened upload source (closed when the job settles). */
+  source: Promise<UploadSource> | undefined;
+  /** The medium to upload as given to the send method (undefined for a re-send from a path). */
+  readonly input: MediaInput | undefined;
+  readonly media: SendMediaOptions | undefined;
+  readonly signal: AbortSignal | undefined;
+  settled: boolean;
+  readonly promise: Promise<SentMessage>;
+  resolve(result: SentMessage): void;
+  reject(error: unknown): void;
+}

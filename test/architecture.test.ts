@@ -40,7 +40,7 @@ function sourceFiles(dir: string): string[] {
 }
 
 /** Relative import specifiers of a file: `from '…'`, `import '…'`, `import('…')`, `export … from '…'`. */
-export function relativeImports(text: string): string[] {
+function relativeImports(text: string): string[] {
   const out: string[] = [];
   const pattern = /(?:\bfrom\s*|\bimport\s*\(?\s*)['"](\.{1,2}\/[^'"]+)['"]/g;
   for (const match of text.matchAll(pattern)) out.push(match[1]!);

@@ -18,6 +18,22 @@ export type { MediaInput, RevokeTarget, SendMediaOptions };
 export type SendResult = SentMessage;
 
 /**
+ * What the bot adds to each send of a handler: the incoming MsgId the send answers (the client's
+ * outbox `SendOptions.causedBy`). The outbox keeps it with the send in the log, derives an idempotent
+ * key from it (so a redelivered message's replies are not sent twice) and lets the bot wait until
+ * those sends are logged.
+ */
+export interface BotSendOptions {
+  causedBy?: string;
+}
+
+/** The part of the client's outbox a bot uses (`client.outbox`, docs/sessions.md "The outbox"). */
+export interface BotOutbox {
+  /** Resolves once every send made so far with `{ causedBy }` is in the message log. */
+  logged(causedBy: string): Promise<void>;
+}
+
+/**
  * What a {@link Bot} needs from a client: a {@link WebWxClient} has it all, and a test double needs only
  * this. sendImage, sendFile, forward and revoke are used when the client has them.
  */
@@ -28,16 +44,18 @@ export interface BotClient {
   readonly contacts: ContactDirectory;
   /** Listens to incoming messages; returns the function that stops listening. */
   on(event: 'message', listener: (message: Message) => void): () => void;
-  /** Sends a text to a UserName. */
-  sendText(to: string, text: string): Promise<SendTextResult>;
+  /** Sends a text to a UserName (`options.causedBy`: the message it answers, when the client takes it). */
+  sendText(to: string, text: string, options?: BotSendOptions): Promise<SendTextResult>;
+  /** The client's outbox, when it has one: the bot waits for its replies to be logged before acknowledging. */
+  readonly outbox?: BotOutbox;
 }
 
 /** The optional methods, looked up at run time. */
 export interface OptionalClientMethods {
   sendImage?(to: string, input: MediaInput, options?: SendMediaOptions): Promise<SendResult>;
   sendFile?(to: string, input: MediaInput, options?: SendMediaOptions): Promise<SendResult>;
-  forward?(message: Message, to: string): Promise<SendResult>;
-  revoke?(sent: RevokeTarget): Promise<unknown>;
+  forward?(message: Message, to: string, options?: BotSendOptions): Promise<SendResult>;
+  revoke?(sent: RevokeTarget, options?: BotSendOptions): Promise<unknown>;
 }
 
 /** The client's optional method, bound, or undefined. */

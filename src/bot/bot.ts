@@ -3,13 +3,19 @@
  * middleware: in order within a chat, concurrently across chats (at most `concurrency` chats at a
  * time). The user's own messages are ignored unless `ignoreSelf: false`. A handler error is caught,
  * logged with its context (chat, message id, kind; never the text) and handed to `bot.catch()`; the
- * bot goes on. Every send goes through one SendQueue (rate limit, backoff on Ret 1205).
+ * bot goes on. Sends go to the client's outbox, each tagged with the message it answers.
+ *
+ * With a store (`store`, the client's MessageStore with its log and settings), a message counts as
+ * handled only once its middleware finished and the replies it made are in the outbox's log; the
+ * messages logged but not handled when the process stopped are handed over again on start()
+ * (`ctx.redelivered`), and the replies they already made are not sent twice (docs/bot.md "Delivery").
  */
 import type { SendTextResult } from '../client/index.js';
 import type { Logger } from '../logger.js';
 import { silentLogger } from '../logger.js';
 import type { Message } from '../model/index.js';
 import { redact } from '../redact.js';
+import type { StoredMessage } from '../store/index.js';
 import {
   type BotClient,
   type MediaInput,
@@ -22,7 +28,9 @@ import { ChatScheduler } from './chat-scheduler.js';
 import { Composer, HandlerError } from './composer.js';
 import { type BotActions, Context } from './context.js';
 import { NotAvailableError } from './errors.js';
+import { HandledLog, type HandledStore, isHandledStore } from './handled-log.js';
 import { SendQueue, type SendQueueOptions } from './send-queue.js';
+import { messageOfRecord } from './telegram-api/telegram-log.js';
 
 /** Options of `new Bot(client, options)`. */
 export interface BotOptions<C extends Context = Context> {
@@ -32,8 +40,21 @@ export interface BotOptions<C extends Context = Context> {
   maxPending?: number;
   /** Skip the user's own messages (sent from this or another device). Default true. */
   ignoreSelf?: boolean;
-  /** A SendQueue to share, or options for the bot's own one. */
+  /**
+   * Deprecated: pace sends in the client (`createClient({ pacing, rateLimit })`, docs/bot.md
+   * "Pacing"). A SendQueue to share, or options for one: sends then wait in it before they reach
+   * the client. Without it (the default) sends go to the client at once and are only counted.
+   */
   sendQueue?: SendQueue | SendQueueOptions;
+  /**
+   * The client's store (MemoryStore, SqliteStore: the message log and settings). With it a message
+   * is acknowledged only after its middleware finished and its replies are logged, and what was not
+   * acknowledged is handed over again on start() (docs/bot.md "Delivery"). Default: the client's
+   * `store` when it exposes one.
+   */
+  store?: HandledStore;
+  /** Messages older than this are not handed over again after a restart. Default 86400 (a day). */
+  redeliverMaxAgeSeconds?: number;
   logger?: Logger;
   /** Builds the context of each message (for a Context subclass). Default: `new Context(…)`. */
   context?: (message: Message, client: BotClient, actions: BotActions) => C;
@@ -48,31 +69,58 @@ function errorText(error: unknown): string {
   return redact(error instanceof Error ? `${error.name}: ${error.message}` : String(error));
 }
 
-/** The sends of a bot: over the client's methods, through the queue; missing ones are NotAvailableError. */
-export function createBotActions(client: BotClient, queue: SendQueue): BotActions {
+/** What {@link createBotActions} ties the sends to: the message they answer, and who follows them. */
+export interface BotActionsScope {
+  /** The incoming MsgId the sends answer (the outbox's `causedBy`). */
+  causedBy?: string;
+  /** Gets, for each send, a promise that settles once the send reached the client (left the queue). */
+  track?: (handed: Promise<void>) => void;
+}
+
+/**
+ * The sends of a bot: over the client's methods, through the queue; missing ones are
+ * NotAvailableError. With a scope, every send carries `causedBy` and is tracked.
+ */
+export function createBotActions(
+  client: BotClient,
+  queue: SendQueue,
+  scope: BotActionsScope = {},
+): BotActions {
   const need = <K extends 'sendImage' | 'sendFile' | 'forward' | 'revoke'>(name: K) => {
     const fn = optionalMethod(client, name);
     if (!fn) throw new NotAvailableError(name);
     return fn;
   };
+  const tag = scope.causedBy === undefined ? undefined : { causedBy: scope.causedBy };
+  const enqueue = <T>(run: () => Promise<T>, label: string): Promise<T> => {
+    if (!scope.track) return queue.enqueue(run, label);
+    let handed: () => void = () => {};
+    scope.track(new Promise<void>((resolve) => (handed = resolve)));
+    const result = queue.enqueue(() => {
+      handed();
+      return run();
+    }, label);
+    result.then(handed, handed);
+    return result;
+  };
   return {
     sendText: (to, text): Promise<SendTextResult> =>
-      queue.enqueue(() => client.sendText(to, text), 'sendText'),
+      enqueue(() => (tag ? client.sendText(to, text, tag) : client.sendText(to, text)), 'sendText'),
     sendImage: async (to: string, input: MediaInput, options?: SendMediaOptions): Promise<SendResult> => {
       const fn = need('sendImage');
-      return queue.enqueue(() => fn(to, input, options), 'sendImage');
+      return enqueue(() => fn(to, input, tag ? { ...tag, ...options } : options), 'sendImage');
     },
     sendFile: async (to: string, input: MediaInput, options?: SendMediaOptions): Promise<SendResult> => {
       const fn = need('sendFile');
-      return queue.enqueue(() => fn(to, input, options), 'sendFile');
+      return enqueue(() => fn(to, input, tag ? { ...tag, ...options } : options), 'sendFile');
     },
     forward: async (message: Message, to: string): Promise<SendResult> => {
       const fn = need('forward');
-      return queue.enqueue(() => fn(message, to), 'forward');
+      return enqueue(() => (tag ? fn(message, to, tag) : fn(message, to)), 'forward');
     },
     revoke: async (sent: RevokeTarget): Promise<void> => {
       const fn = need('revoke');
-      await queue.enqueue(() => fn(sent), 'revoke');
+      await enqueue(() => (tag ? fn(sent, tag) : fn(sent)), 'revoke');
     },
   };
 }
@@ -80,16 +128,25 @@ export function createBotActions(client: BotClient, queue: SendQueue): BotAction
 /**
  * A {@link Composer} over a client: each incoming message becomes a {@link Context} and runs through
  * the middleware, in order within a chat and concurrently across chats. Handler errors are logged and
- * given to {@link Bot.catch}; the bot goes on. Every send goes through one {@link SendQueue}.
+ * given to {@link Bot.catch}; the bot goes on. With a store, messages are acknowledged after their
+ * middleware (docs/bot.md "Delivery").
  */
 export class Bot<C extends Context = Context> extends Composer<C> {
   readonly client: BotClient;
+  /**
+   * Deprecated (docs/bot.md "Pacing"): the queue the sends pass through. By default a pass-through
+   * that only counts them (`stats`); pacing and the 1205 back-off are the client outbox's.
+   */
   readonly sendQueue: SendQueue;
+  /** The sends, not tied to a message (the HTTP API shares them). */
   readonly actions: BotActions;
   readonly #scheduler: ChatScheduler;
   readonly #logger: Logger;
   readonly #ignoreSelf: boolean;
-  readonly #makeContext: (message: Message) => C;
+  readonly #makeContext: (message: Message, actions: BotActions) => C;
+  readonly #store: HandledStore | undefined;
+  readonly #maxAgeSeconds: number;
+  #handled: HandledLog | undefined;
   #onError: ((error: HandlerError<C>) => unknown) | undefined;
   #off: (() => void) | undefined;
 
@@ -97,20 +154,28 @@ export class Bot<C extends Context = Context> extends Composer<C> {
     super();
     this.client = client;
     this.#logger = (options.logger ?? silentLogger).child({ component: 'bot' });
+    if (options.sendQueue !== undefined) {
+      this.#logger.warn(
+        'BotOptions.sendQueue is deprecated: pace sends with createClient({ pacing, rateLimit }) (docs/bot.md)',
+      );
+    }
     this.sendQueue =
       options.sendQueue instanceof SendQueue
         ? options.sendQueue
-        : new SendQueue({ logger: this.#logger, ...options.sendQueue });
+        : new SendQueue({ logger: this.#logger, ...(options.sendQueue ?? { passThrough: true }) });
     this.actions = createBotActions(client, this.sendQueue);
     this.#scheduler = new ChatScheduler({
       concurrency: options.concurrency ?? 8,
       maxPending: options.maxPending ?? 10_000,
     });
     this.#ignoreSelf = options.ignoreSelf ?? true;
+    const clientStore = (client as { store?: unknown }).store;
+    this.#store = options.store ?? (isHandledStore(clientStore) ? clientStore : undefined);
+    this.#maxAgeSeconds = options.redeliverMaxAgeSeconds ?? 86_400;
     const factory = options.context;
     this.#makeContext = factory
-      ? (message) => factory(message, client, this.actions)
-      : (message) => new Context(message, client, this.actions) as C;
+      ? (message, actions) => factory(message, client, actions)
+      : (message, actions) => new Context(message, client, actions) as C;
   }
 
   /** Where handler errors go after being logged (instead of only the log). */
@@ -121,14 +186,33 @@ export class Bot<C extends Context = Context> extends Composer<C> {
 
   /**
    * Listens to the client's messages; starts the client when it is still idle (resolving once it is
-   * ready). Calling it again does not listen twice.
+   * ready). With a store, first hands over again the logged messages not acknowledged yet (in log
+   * order, `ctx.redelivered`). Calling it again does not listen twice.
    */
   async start(): Promise<void> {
-    this.#off ??= this.client.on('message', (message) => {
-      this.handleMessage(message).catch((error: unknown) => {
-        this.#logger.warn({ chat: message.chat.userName, error: errorText(error) }, 'message dropped');
+    if (!this.#off) {
+      const store = this.#store;
+      const early: Message[] = [];
+      let opening = store !== undefined && !this.#handled;
+      this.#off = this.client.on('message', (message) => {
+        if (opening) early.push(message);
+        else this.#receive(message, false);
       });
-    });
+      if (opening && store) {
+        try {
+          const { log, unhandled } = await HandledLog.open(store, { skip: (r) => this.#skips(r) });
+          this.#handled = log;
+          const live = new Set(early.map((m) => m.id));
+          const again = unhandled.filter((r) => !live.has(r.msgId));
+          if (again.length > 0)
+            this.#logger.info({ count: again.length }, 'handing over unacknowledged messages');
+          for (const record of again) this.#receive(messageOfRecord(record), true);
+        } finally {
+          opening = false;
+          for (const message of early.splice(0)) this.#receive(message, false);
+        }
+      }
+    }
     const startable = this.client as BotClient & StartableClient;
     if (typeof startable.start === 'function' && startable.state === 'idle') await startable.start();
   }
@@ -139,6 +223,7 @@ export class Bot<C extends Context = Context> extends Composer<C> {
     this.#off = undefined;
     await this.#scheduler.idle();
     await this.sendQueue.idle();
+    await this.#handled?.flush();
   }
 
   /** Resolves when no message is being handled or waiting. */
@@ -151,33 +236,75 @@ export class Bot<C extends Context = Context> extends Composer<C> {
    * (handler errors are caught and logged, never rejected); rejects only when too many are waiting.
    */
   handleMessage(message: Message): Promise<void> {
-    if (this.#ignoreSelf && message.isSelf) return Promise.resolve();
-    return this.#scheduler.schedule(message.chat.userName, () => this.#handle(message));
+    return this.#schedule(message, false);
   }
 
-  async #handle(message: Message): Promise<void> {
-    const ctx = this.#makeContext(message);
+  #receive(message: Message, redelivered: boolean): void {
+    this.#schedule(message, redelivered).catch((error: unknown) => {
+      this.#logger.warn({ chat: message.chat.userName, error: errorText(error) }, 'message dropped');
+    });
+  }
+
+  #schedule(message: Message, redelivered: boolean): Promise<void> {
+    if (this.#ignoreSelf && message.isSelf) return Promise.resolve();
+    return this.#scheduler.schedule(message.chat.userName, () => this.#handle(message, redelivered));
+  }
+
+  /** Log entries the bot never hands to its middleware: its own messages, and old ones. */
+  #skips(record: StoredMessage): boolean {
+    if (this.#ignoreSelf && record.fields.isSelf === true) return true;
+    return record.createTime > 0 && record.createTime < Date.now() / 1000 - this.#maxAgeSeconds;
+  }
+
+  async #handle(message: Message, redelivered: boolean): Promise<void> {
+    const handed: Promise<void>[] = [];
+    const actions = this.#handled
+      ? createBotActions(this.client, this.sendQueue, {
+          causedBy: message.id,
+          track: (p) => handed.push(p),
+        })
+      : createBotActions(this.client, this.sendQueue, { causedBy: message.id });
+    const ctx = this.#makeContext(message, actions);
+    ctx.redelivered = redelivered;
     try {
       await this.middleware()(ctx, async () => {});
     } catch (error) {
-      const failure =
-        error instanceof HandlerError ? (error as HandlerError<C>) : new HandlerError(error, ctx);
-      this.#logger.error(
-        {
-          chat: message.chat.userName,
-          chatType: ctx.chatType,
-          msgId: message.id,
-          kind: message.kind,
-          error: errorText(failure.error),
-        },
-        'a handler failed',
+      await this.#reportError(error, ctx, message);
+    }
+    if (this.#handled) await this.#acknowledge(message, handed);
+  }
+
+  /** The replies reached the client and are in its log: the message is done. */
+  async #acknowledge(message: Message, handed: Promise<void>[]): Promise<void> {
+    try {
+      while (handed.length > 0) await Promise.all(handed.splice(0));
+      await this.client.outbox?.logged(message.id);
+      await this.#handled?.mark(message.id);
+    } catch (error) {
+      this.#logger.warn(
+        { msgId: message.id, error: errorText(error) },
+        'message not acknowledged: it is handed over again after a restart',
       );
-      if (!this.#onError) return;
-      try {
-        await this.#onError(failure);
-      } catch (again) {
-        this.#logger.error({ msgId: message.id, error: errorText(again) }, 'the error handler failed too');
-      }
+    }
+  }
+
+  async #reportError(error: unknown, ctx: C, message: Message): Promise<void> {
+    const failure = error instanceof HandlerError ? (error as HandlerError<C>) : new HandlerError(error, ctx);
+    this.#logger.error(
+      {
+        chat: message.chat.userName,
+        chatType: ctx.chatType,
+        msgId: message.id,
+        kind: message.kind,
+        error: errorText(failure.error),
+      },
+      'a handler failed',
+    );
+    if (!this.#onError) return;
+    try {
+      await this.#onError(failure);
+    } catch (again) {
+      this.#logger.error({ msgId: message.id, error: errorText(again) }, 'the error handler failed too');
     }
   }
 }

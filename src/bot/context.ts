@@ -52,6 +52,12 @@ export class Context<M extends Message = Message> {
   match: RegExpMatchArray | string | undefined = undefined;
   /** Free space for middleware to pass things along (grammY keeps such data on the context too). */
   readonly state: Record<string, unknown> = {};
+  /**
+   * True when the message is handed over again after a restart: the bot had not finished it when the
+   * process stopped (docs/bot.md "Delivery"). Replies the first run already queued are not sent again
+   * (the outbox knows them by the message they answer), but other side effects may need a check.
+   */
+  redelivered = false;
 
   constructor(message: M, client: BotClient, actions: BotActions) {
     this.message = message;

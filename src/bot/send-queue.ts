@@ -1,4 +1,8 @@
 /**
+ * Deprecated as a pacer (docs/bot.md "Pacing"): the client's outbox orders, paces and retries every
+ * send now (`createClient({ pacing, rateLimit })`). A Bot's default queue is a pass-through that only
+ * counts (`passThrough: true`); a queue made with the options below still works as before.
+ *
  * The send queue: every send of a bot goes through it, one at a time, in order, at most one per
  * `minIntervalMs`. When the server answers Ret 1205 (sending too often) the send was refused, so it
  * is safe to repeat: the queue pauses with exponential backoff and full jitter, then tries again, up
@@ -24,6 +28,11 @@ export interface SendQueueOptions {
   backoffMaxMs?: number;
   /** Most sends waiting; beyond it enqueue() rejects. Default 10000. */
   maxPending?: number;
+  /**
+   * Hand every send to the client at once (the client's outbox orders, paces and retries them) and
+   * only count them: what a Bot uses unless given a queue. Default false.
+   */
+  passThrough?: boolean;
   logger?: Logger;
   /** The clock in ms, injected in tests. Default Date.now. */
   now?: () => number;
@@ -78,6 +87,9 @@ export class SendQueue {
   readonly #now: () => number;
   readonly #random: () => number;
   readonly #sleep: (ms: number) => Promise<void>;
+  readonly #passThrough: boolean;
+  /** Pass-through sends not settled yet. */
+  readonly #inFlight = new Set<Promise<unknown>>();
   #running = false;
   #lastStart = Number.NEGATIVE_INFINITY;
   #closed = false;
@@ -95,11 +107,17 @@ export class SendQueue {
     this.#now = options.now ?? Date.now;
     this.#random = options.random ?? Math.random;
     this.#sleep = options.sleep ?? defaultSleep;
+    this.#passThrough = options.passThrough ?? false;
+  }
+
+  /** True when sends go to the client at once, only counted (the default of a Bot). */
+  get passThrough(): boolean {
+    return this.#passThrough;
   }
 
   /** A snapshot of the counters. */
   get stats(): SendQueueStats {
-    return { ...this.#stats, pending: this.#jobs.length };
+    return { ...this.#stats, pending: this.#jobs.length + this.#inFlight.size };
   }
 
   /** Queues a send; resolves with its result once it ran (after any 1205 retries). */
@@ -108,6 +126,7 @@ export class SendQueue {
     if (this.#jobs.length >= this.#maxPending) {
       return Promise.reject(new Error(`the send queue is full (${this.#maxPending} sends waiting)`));
     }
+    if (this.#passThrough) return this.#runNow(run);
     return new Promise<T>((resolve, reject) => {
       this.#jobs.push({ run, resolve: resolve as (v: unknown) => void, reject, label });
       if (!this.#running) this.#drain();
@@ -115,8 +134,31 @@ export class SendQueue {
   }
 
   /** Resolves when every queued send has run. */
-  idle(): Promise<void> {
-    return this.#running ? this.#idle : Promise.resolve();
+  async idle(): Promise<void> {
+    while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight]);
+    if (this.#running) await this.#idle;
+  }
+
+  /** Pass-through: the send starts now (synchronously), and is only counted. */
+  #runNow<T>(run: () => Promise<T>): Promise<T> {
+    let sent: Promise<T>;
+    try {
+      sent = Promise.resolve(run());
+    } catch (error) {
+      sent = Promise.reject(error);
+    }
+    this.#inFlight.add(sent);
+    sent.then(
+      () => {
+        this.#stats.sent++;
+      },
+      (error: unknown) => {
+        this.#stats.failed++;
+        if (isRateLimited(error)) this.#stats.rateLimited++;
+      },
+    );
+    void sent.finally(() => this.#inFlight.delete(sent)).catch(() => {});
+    return sent;
   }
 
   /** Rejects the sends still waiting; the one running finishes. */

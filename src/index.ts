@@ -28,6 +28,7 @@ export type {
   ConsoleStatus,
   DeliveryStats,
   ErrorHandler,
+  EventStore,
   FileConsoleOptions,
   GroupPolicy,
   KindContext,

@@ -74,6 +74,7 @@ export {
   type ApiServer,
   type ApiServerOptions,
   type DeliveryStats,
+  type EventStore,
   startApiServer,
   WebhookDelivery,
   type WebhookDeliveryOptions,

@@ -5,7 +5,10 @@
  * goes.
  */
 
-/** Pacing as resolved by options.ts: every field set. */
+/**
+ * Pacing as resolved by options.ts: every field set.
+ * @inline
+ */
 export interface ResolvedPacing {
   perSecond: number;
   burst: number;

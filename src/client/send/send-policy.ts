@@ -32,7 +32,7 @@ export interface SendPolicyRow {
   why: string;
 }
 
-/** The policy as a table (docs/sessions.md prints it); {@link decideSendFailure} implements it. */
+/** The policy as a table (docs/sessions.md prints it); the client's `decideSendFailure()` implements it. */
 export const SEND_POLICY: readonly SendPolicyRow[] = Object.freeze([
   {
     failure: 'Ret 1205',

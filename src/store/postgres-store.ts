@@ -30,8 +30,8 @@ import {
   rowToMessage,
 } from './postgres-rows.js';
 import { migrate, type PgTables, tablesIn } from './postgres-schema.js';
-import { checkSavedSession, parseSavedSession } from './saved-session.js';
-import { SessionCipher } from './session-cipher.js';
+import { checkSavedSession } from './saved-session.js';
+import { SessionCipher, sessionFromRow, sessionRow } from './session-cipher.js';
 import {
   type ContactCache,
   DEFAULT_HISTORY_LIMIT,
@@ -48,7 +48,7 @@ import {
   StoreError,
   type StoreSettings,
 } from './session-store.js';
-import { WriteBehind } from './write-behind.js';
+import { RecordsWrittenBehind } from './write-behind.js';
 
 const noop = (): void => {};
 
@@ -69,9 +69,8 @@ export class PostgresStore
   readonly #t: PgTables;
   readonly #cipher: SessionCipher | undefined;
   readonly #secret: string | undefined;
-  readonly #stableWriter: WriteBehind<{ id: string }[]>;
+  readonly #stableIds: RecordsWrittenBehind;
   readonly #ctx: DeliveryContext;
-  #stableIds: { id: string }[] = [];
   #delivery: Delivery | undefined;
   /** The recordIncoming calls in progress, one after another; other calls wait for them. */
   #barrier: Promise<void> | undefined;
@@ -97,7 +96,7 @@ export class PostgresStore
       },
     };
     const onError = reporterOf(options);
-    this.#stableWriter = new WriteBehind(
+    this.#stableIds = new RecordsWrittenBehind(
       (records) => this.#saveStableIds(records),
       (error) => onError(this.#error('saving stable ids', error)),
     );
@@ -120,9 +119,11 @@ export class PostgresStore
       const r = await pool.query(`SELECT data FROM ${store.#t.stableIds} WHERE account = $1 ORDER BY id`, [
         options.account,
       ]);
-      store.#stableIds = r.rows
-        .map((row: { data: unknown }) => (typeof row.data === 'string' ? JSON.parse(row.data) : row.data))
-        .filter((rec: { id?: unknown }) => typeof rec?.id === 'string');
+      store.#stableIds.preload(
+        r.rows.map((row: { data: unknown }) =>
+          typeof row.data === 'string' ? JSON.parse(row.data) : row.data,
+        ),
+      );
     } catch (error) {
       if (!options.pool) await pool.end().catch(noop);
       throw store.#error('opening the store', error);
@@ -180,50 +181,29 @@ export class PostgresStore
         this.account,
       ]);
       const row = r.rows[0] as { format: string; data: Buffer } | undefined;
-      if (!row) return undefined;
-      if (row.format === 'json') return parseSavedSession(row.data.toString('utf8'), this.location);
-      if (row.format !== 'aes-256-gcm')
-        throw new StoreError('corrupt', `saved session (${this.location}) has an unknown format`, {
-          location: this.location,
-        });
-      if (!this.#cipher)
-        throw new StoreError(
-          'incompatible',
-          `saved session (${this.location}) is encrypted: open the store with the secretKey it was saved with`,
-          { location: this.location },
-        );
-      const plain = await this.#cipher.open(row.data, this.account, this.location);
-      return parseSavedSession(plain.toString('utf8'), this.location);
+      return row && (await sessionFromRow(row, this.#cipher, this.account, this.location));
     });
   }
 
   async save(session: SavedSession): Promise<void> {
     const plain = Buffer.from(JSON.stringify(checkSavedSession(session)), 'utf8');
-    const cipher = this.#cipher;
     return this.#op('saving the session', async (q) => {
-      const data = cipher ? await cipher.seal(plain, this.account) : plain;
+      const { format, data } = await sessionRow(plain, this.#cipher, this.account);
       await q.query(
         `INSERT INTO ${this.#t.sessions} (account, format, data, saved_at) VALUES ($1, $2, $3, now())
          ON CONFLICT (account) DO UPDATE SET format = excluded.format, data = excluded.data, saved_at = now()`,
-        [this.account, cipher ? 'aes-256-gcm' : 'json', data],
+        [this.account, format, data],
       );
     });
   }
 
   async clear(): Promise<void> {
-    return this.#op('clearing the session', async (q) => {
-      await q.query(`DELETE FROM ${this.#t.sessions} WHERE account = $1`, [this.account]);
-    });
+    await this.#rows('clearing the session', `DELETE FROM ${this.#t.sessions} WHERE account = $1`);
   }
 
   async has(msgId: string): Promise<boolean> {
-    return this.#op('reading processed ids', async (q) => {
-      const r = await q.query(`SELECT 1 FROM ${this.#t.processed} WHERE account = $1 AND msg_id = $2`, [
-        this.account,
-        pgText(msgId),
-      ]);
-      return r.rows.length > 0;
-    });
+    const sql = `SELECT 1 FROM ${this.#t.processed} WHERE account = $1 AND msg_id = $2`;
+    return (await this.#rows('reading processed ids', sql, [pgText(msgId)])).length > 0;
   }
 
   /**
@@ -258,19 +238,18 @@ export class PostgresStore
 
   async recordOutgoing(message: NewStoredMessage): Promise<void> {
     if (!message.clientMsgId) throw new TypeError('recordOutgoing: clientMsgId is required');
-    const values = messageValues(message);
-    return this.#op('recording an outgoing message', async (q) => {
-      await q.query(
-        `WITH next AS (
-           UPDATE ${this.#t.accounts} SET last_seq = last_seq + 1
-           WHERE account = $1 AND NOT EXISTS (SELECT 1 FROM ${this.#t.messages} WHERE account = $1 AND client_msg_id = $4)
-           RETURNING last_seq)
-         INSERT INTO ${this.#t.messages} (account, ${MESSAGE_COLUMNS})
-         SELECT $1, last_seq, $2, $3, $4, $5, $6, $7, $8, $9, $10::json, $11::json, $12 FROM next
-         ON CONFLICT (account, client_msg_id) WHERE client_msg_id IS NOT NULL DO NOTHING`,
-        [this.account, ...values],
-      );
-    });
+    const { accounts, messages } = this.#t;
+    await this.#rows(
+      'recording an outgoing message',
+      `WITH next AS (
+         UPDATE ${accounts} SET last_seq = last_seq + 1
+         WHERE account = $1 AND NOT EXISTS (SELECT 1 FROM ${messages} WHERE account = $1 AND client_msg_id = $4)
+         RETURNING last_seq)
+       INSERT INTO ${messages} (account, ${MESSAGE_COLUMNS})
+       SELECT $1, last_seq, $2, $3, $4, $5, $6, $7, $8, $9, $10::json, $11::json, $12 FROM next
+       ON CONFLICT (account, client_msg_id) WHERE client_msg_id IS NOT NULL DO NOTHING`,
+      messageValues(message),
+    );
   }
 
   /** Sets the status, and the MsgId and `raw` when given. */
@@ -278,19 +257,17 @@ export class PostgresStore
     clientMsgId: string,
     update: { status: OutgoingStatus; msgId?: string; raw?: Record<string, unknown> },
   ): Promise<void> {
-    return this.#op('updating an outgoing message', async (q) => {
-      await q.query(
-        `UPDATE ${this.#t.messages} SET status = $3, msg_id = coalesce($4, msg_id), raw = coalesce($5::json, raw)
-         WHERE account = $1 AND client_msg_id = $2`,
-        [
-          this.account,
-          pgText(clientMsgId),
-          update.status,
-          update.msgId === undefined ? null : pgText(update.msgId),
-          update.raw === undefined ? null : pgJson(update.raw),
-        ],
-      );
-    });
+    await this.#rows(
+      'updating an outgoing message',
+      `UPDATE ${this.#t.messages} SET status = $3, msg_id = coalesce($4, msg_id), raw = coalesce($5::json, raw)
+       WHERE account = $1 AND client_msg_id = $2`,
+      [
+        pgText(clientMsgId),
+        update.status,
+        update.msgId === undefined ? null : pgText(update.msgId),
+        update.raw === undefined ? null : pgJson(update.raw),
+      ],
+    );
   }
 
   async pendingOutgoing(): Promise<StoredMessage[]> {
@@ -343,79 +320,56 @@ export class PostgresStore
   }
 
   async seqOfOutgoing(clientMsgId: string): Promise<number | undefined> {
-    return this.#op('reading the log', async (q) => {
-      const r = await q.query(
-        `SELECT seq FROM ${this.#t.messages} WHERE account = $1 AND client_msg_id = $2`,
-        [this.account, pgText(clientMsgId)],
-      );
-      const row = r.rows[0] as { seq: string } | undefined;
-      return row === undefined ? undefined : Number(row.seq);
-    });
+    const sql = `SELECT seq FROM ${this.#t.messages} WHERE account = $1 AND client_msg_id = $2`;
+    const [row] = await this.#rows<{ seq: string }>('reading the log', sql, [pgText(clientMsgId)]);
+    return row === undefined ? undefined : Number(row.seq);
   }
 
   async lastSeq(): Promise<number> {
-    return this.#op('reading the log', async (q) => {
-      const r = await q.query(`SELECT last_seq FROM ${this.#t.accounts} WHERE account = $1`, [this.account]);
-      return Number((r.rows[0] as { last_seq?: string } | undefined)?.last_seq ?? 0);
-    });
+    const sql = `SELECT last_seq FROM ${this.#t.accounts} WHERE account = $1`;
+    const [row] = await this.#rows<{ last_seq: string }>('reading the log', sql);
+    return Number(row?.last_seq ?? 0);
   }
 
-  #messages(what: string, where: string, values: unknown[]): Promise<StoredMessage[]> {
-    return this.#op(what, async (q) => {
-      const r = await q.query(`SELECT ${MESSAGE_COLUMNS} FROM ${this.#t.messages} ${where}`, [
-        this.account,
-        ...values,
-      ]);
-      return (r.rows as PgMessageRow[]).map(rowToMessage);
-    });
+  async #messages(what: string, where: string, values: unknown[]): Promise<StoredMessage[]> {
+    const sql = `SELECT ${MESSAGE_COLUMNS} FROM ${this.#t.messages} ${where}`;
+    return (await this.#rows<PgMessageRow>(what, sql, values)).map(rowToMessage);
+  }
+
+  /** Runs one statement with the account as $1 and `values` after it; its rows. */
+  #rows<R>(what: string, sql: string, values: unknown[] = []): Promise<R[]> {
+    return this.#op(what, async (q) => (await q.query(sql, [this.account, ...values])).rows as R[]);
   }
 
   async getSetting(key: string): Promise<string | undefined> {
-    return this.#op('reading a setting', async (q) => {
-      const r = await q.query(`SELECT value FROM ${this.#t.settings} WHERE account = $1 AND key = $2`, [
-        this.account,
-        pgText(key),
-      ]);
-      return (r.rows[0] as { value: string } | undefined)?.value;
-    });
+    const sql = `SELECT value FROM ${this.#t.settings} WHERE account = $1 AND key = $2`;
+    return (await this.#rows<{ value: string }>('reading a setting', sql, [pgText(key)]))[0]?.value;
   }
 
   async setSetting(key: string, value: string | undefined): Promise<void> {
-    return this.#op('saving a setting', async (q) => {
-      if (value === undefined)
-        await q.query(`DELETE FROM ${this.#t.settings} WHERE account = $1 AND key = $2`, [
-          this.account,
-          pgText(key),
-        ]);
-      else
-        await q.query(
-          `INSERT INTO ${this.#t.settings} (account, key, value) VALUES ($1, $2, $3)
+    const t = this.#t.settings;
+    await (value === undefined
+      ? this.#rows('saving a setting', `DELETE FROM ${t} WHERE account = $1 AND key = $2`, [pgText(key)])
+      : this.#rows(
+          'saving a setting',
+          `INSERT INTO ${t} (account, key, value) VALUES ($1, $2, $3)
            ON CONFLICT (account, key) DO UPDATE SET value = excluded.value`,
-          [this.account, pgText(key), pgText(value)],
-        );
-    });
+          [pgText(key), pgText(value)],
+        ));
   }
 
   async loadContacts(): Promise<WireContact[]> {
-    return this.#op('reading contacts', async (q) => {
-      const r = await q.query(`SELECT data FROM ${this.#t.contacts} WHERE account = $1 ORDER BY position`, [
-        this.account,
-      ]);
-      return r.rows
-        .map((row: { data: unknown }) => row.data as WireContact)
-        .filter((c: WireContact) => typeof c?.UserName === 'string');
-    });
+    const sql = `SELECT data FROM ${this.#t.contacts} WHERE account = $1 ORDER BY position`;
+    const rows = await this.#rows<{ data: WireContact }>('reading contacts', sql);
+    return rows.map((row) => row.data).filter((c) => typeof c?.UserName === 'string');
   }
 
   async saveContacts(contacts: readonly WireContact[]): Promise<void> {
     const kept = lastByKey(contacts, (c) => pgText(c.UserName));
-    return this.#op('saving contacts', async (q) => {
-      await q.query(replaceAllSql(this.#t.contacts, 'user_name', true), [
-        this.account,
-        kept.map((c) => pgText(c.UserName)),
-        kept.map(pgJson),
-      ]);
-    });
+    await this.#rows('saving contacts', replaceAllSql(this.#t.contacts, 'user_name', true), [
+      kept.map((c) => pgText(c.UserName)),
+      kept.map(pgJson),
+    ]);
   }
 
   /**
@@ -425,13 +379,7 @@ export class PostgresStore
    * writes. createClient uses it by itself when `stableIds` is not given.
    */
   stableIdStore<R extends { id: string }>(): RecordStore<R> {
-    return {
-      load: () => structuredClone(this.#stableIds) as R[],
-      save: (records) => {
-        this.#stableIds = structuredClone(lastByKey(records, (r) => r.id));
-        this.#stableWriter.set(this.#stableIds);
-      },
-    };
+    return this.#stableIds.store<R>();
   }
 
   #saveStableIds(records: readonly { id: string }[]): Promise<void> {
@@ -442,7 +390,7 @@ export class PostgresStore
 
   /** Waits for the stable ids written behind; rejects with the last write's StoreError when it failed. */
   async flush(): Promise<void> {
-    await this.#stableWriter.flush();
+    await this.#stableIds.flush();
   }
 
   /**

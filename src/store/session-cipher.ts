@@ -8,7 +8,8 @@
  * session copied to another account, or altered in any byte, does not open.
  */
 import { createCipheriv, createDecipheriv, randomBytes, scrypt } from 'node:crypto';
-import { StoreError } from './session-store.js';
+import { parseSavedSession } from './saved-session.js';
+import { type SavedSession, StoreError } from './session-store.js';
 
 const FORMAT = 1;
 const KDF_RAW = 0;
@@ -139,4 +140,41 @@ function wrongKey(location: string, sealedWith?: string, cause?: unknown): Store
     `saved session (${location}) cannot be decrypted: ${why} (log in again to replace it)`,
     cause === undefined ? { location } : { location, cause },
   );
+}
+
+/** How a stored session is kept: 'json' (in clear, UTF-8) or 'aes-256-gcm' (sealed as above). */
+export type SessionFormat = 'json' | 'aes-256-gcm';
+
+/** A session's JSON bytes as stored: sealed when there is a cipher. */
+export async function sessionRow(
+  plain: Buffer,
+  cipher: SessionCipher | undefined,
+  account: string,
+): Promise<{ format: SessionFormat; data: Buffer }> {
+  return cipher
+    ? { format: 'aes-256-gcm', data: await cipher.seal(plain, account) }
+    : { format: 'json', data: plain };
+}
+
+/**
+ * A stored session read back. A session in clear is read with or without a cipher (it is sealed at
+ * the next save when there is one); a sealed one needs the cipher of its key: StoreError otherwise.
+ */
+export async function sessionFromRow(
+  row: { format: string; data: Buffer },
+  cipher: SessionCipher | undefined,
+  account: string,
+  location: string,
+): Promise<SavedSession> {
+  if (row.format === 'json') return parseSavedSession(row.data.toString('utf8'), location);
+  if (row.format !== 'aes-256-gcm')
+    throw new StoreError('corrupt', `saved session (${location}) has an unknown format`, { location });
+  if (!cipher)
+    throw new StoreError(
+      'incompatible',
+      `saved session (${location}) is encrypted: open the store with the secretKey it was saved with`,
+      { location },
+    );
+  const plain = await cipher.open(row.data, account, location);
+  return parseSavedSession(plain.toString('utf8'), location);
 }

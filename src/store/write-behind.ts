@@ -1,3 +1,6 @@
+import { lastByKey } from './postgres-rows.js';
+import type { RecordStore } from './session-store.js';
+
 /**
  * A value written behind: `set()` returns at once, one writer writes in the background, in order, and
  * only the newest value waiting is written (each write replaces the whole value, so the ones in
@@ -45,5 +48,41 @@ export class WriteBehind<T> {
   async flush(): Promise<void> {
     while (this.#running) await this.#running;
     if (this.#failed) throw this.#failed.error;
+  }
+}
+
+/**
+ * Whole-set records held in memory and written behind: a synchronous {@link RecordStore} over an
+ * asynchronous database (PostgresStore's stable ids). `preload()` before use; load() returns copies
+ * of what was preloaded or saved last; save() keeps a copy and schedules its write.
+ */
+export class RecordsWrittenBehind {
+  #records: { id: string }[] = [];
+  readonly #writer: WriteBehind<{ id: string }[]>;
+
+  constructor(write: (records: { id: string }[]) => Promise<void>, onError: (error: unknown) => void) {
+    this.#writer = new WriteBehind(write, onError);
+  }
+
+  /** Sets what load() returns, without writing it (records read at open). */
+  preload(records: readonly unknown[]): void {
+    this.#records = records.filter(
+      (r): r is { id: string } => typeof (r as { id?: unknown } | null)?.id === 'string',
+    );
+  }
+
+  store<R extends { id: string }>(): RecordStore<R> {
+    return {
+      load: () => structuredClone(this.#records) as R[],
+      save: (records) => {
+        this.#records = structuredClone(lastByKey(records, (r) => r.id));
+        this.#writer.set(this.#records);
+      },
+    };
+  }
+
+  /** See {@link WriteBehind.flush}. */
+  flush(): Promise<void> {
+    return this.#writer.flush();
   }
 }

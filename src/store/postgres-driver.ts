@@ -17,6 +17,7 @@ export interface PgQueryResult<R = Record<string, unknown>> {
 
 /** Anything that runs a parameterised query: a pool or one of its connections. */
 export interface PgQueryable {
+  /** Runs `text` with the parameters `$1`, `$2`… bound to `values`. */
   // biome-ignore lint/suspicious/noExplicitAny: pg's own result rows are `any`; callers give their row type.
   query(text: string, values?: any[]): Promise<PgQueryResult<any>>;
 }
@@ -29,7 +30,9 @@ export interface PgPoolClient extends PgQueryable {
 
 /** A `pg` Pool, or anything of the same shape. */
 export interface PgPool extends PgQueryable {
+  /** Checks a connection out of the pool (for a transaction); give it back with `release()`. */
   connect(): Promise<PgPoolClient>;
+  /** Closes every connection of the pool. */
   end(): Promise<void>;
 }
 

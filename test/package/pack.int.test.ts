@@ -111,6 +111,19 @@ describe('the packed package', () => {
     expect(out).toMatch(/^true store .*npm install better-sqlite3/);
   });
 
+  it('without pg, PostgresStore says how to get it (a StoreError, not a crash)', async () => {
+    const out = await node([
+      '--input-type=module',
+      '-e',
+      [
+        "import { PostgresStore, WebWxError } from 'webwx';",
+        "try { await PostgresStore.open({ connectionString: 'postgres://127.0.0.1:1/x', account: 'a' }); console.log('opened'); }",
+        'catch (e) { console.log(e instanceof WebWxError, e.code, e.message); }',
+      ].join('\n'),
+    ]);
+    expect(out).toMatch(/^true store .*npm install pg/);
+  });
+
   it('type-checks a strict consumer (ESM and CommonJS) with skipLibCheck off', async () => {
     await writeFile(
       join(consumer, 'tsconfig.json'),
@@ -130,10 +143,12 @@ describe('the packed package', () => {
     await writeFile(
       join(consumer, 'esm.mts'),
       [
-        "import { createClient, type Message, NotAvailableError, SqliteStore } from 'webwx';",
+        "import { createClient, type Message, NotAvailableError, PostgresStore, type PostgresStoreOptions, SqliteStore } from 'webwx';",
         "import { startEmulator, type Emulator } from 'webwx/emulator';",
         "import { APP_ID } from 'webwx/protocol';",
         "const client = createClient({ server: 'http://127.0.0.1:1', store: new SqliteStore('x.db') });",
+        "const pg: PostgresStoreOptions = { connectionString: 'postgres://h/db', account: 'a', secretKey: 'passphrase' };",
+        'void PostgresStore.open(pg).then((s) => s.close());',
         "client.on('message', (m: Message) => { if (m.kind === 'text') console.log(m.text.length); });",
         'const e: NotAvailableError | Emulator | undefined = undefined;',
         'console.log(startEmulator, APP_ID, e);',

@@ -3,6 +3,7 @@
  * unknown chats and senders up in one batchgetcontact per round (never twice for the same name),
  * decode, emit.
  */
+import { ParseError } from '../errors.js';
 import { type DecodeContext, decodeMessage, isRoomUserName, type Message } from '../model/index.js';
 import type { WireMessage } from '../protocol/wire-types.js';
 import type { MutableContactDirectory } from './contact-directory.js';
@@ -78,7 +79,7 @@ export class MessageIntake {
 
   /** Decodes and emits the new messages of one sync round. */
   async process(raws: readonly WireMessage[]): Promise<void> {
-    const fresh: WireMessage[] = [];
+    let fresh: WireMessage[] = [];
     const inBatch = new Set<string>();
     for (const raw of raws) {
       if (!raw?.MsgId || this.seen.has(raw.MsgId) || inBatch.has(raw.MsgId)) continue;
@@ -93,14 +94,22 @@ export class MessageIntake {
     if (fresh.length === 0) return;
 
     const context = this.#context;
-    let messages = fresh.map((raw) => decodeMessage(raw, context));
+    let messages = this.#decodeAll(fresh);
+    if (messages.length < fresh.length) fresh = fresh.filter((raw) => this.#decodable.has(raw));
     const unknown = this.#unknownNames(messages);
     if (unknown.size > 0) {
       for (const key of unknown.keys()) this.#lookedUp.add(key);
       const names = [...new Set(unknown.values())];
       try {
         await batchGetContacts(this.#rt, this.#session, this.#directory, names);
-        messages = fresh.map((raw) => decodeMessage(raw, context));
+        const first = messages;
+        messages = fresh.map((raw, i) => {
+          try {
+            return decodeMessage(raw, context);
+          } catch {
+            return first[i] as Message;
+          }
+        });
       } catch (error) {
         if (this.#rt.signal.aborted) throw error;
         this.#rt.logger.warn(
@@ -128,6 +137,37 @@ export class MessageIntake {
       for (const raw of fresh) this.seen.delete(raw.MsgId);
       throw error;
     }
+  }
+
+  /** Entries decodeMessage accepted in the last #decodeAll. */
+  #decodable = new Set<WireMessage>();
+
+  /**
+   * Decodes every entry; one that fails to decode (a bug or a shape no server sends) skips itself: a
+   * ParseError 'error' event, marked seen so it is not tried again, and the rest goes on.
+   */
+  #decodeAll(raws: readonly WireMessage[]): Message[] {
+    const messages: Message[] = [];
+    this.#decodable = new Set();
+    for (const raw of raws) {
+      try {
+        messages.push(decodeMessage(raw, this.#context));
+        this.#decodable.add(raw);
+      } catch (error) {
+        this.seen.add(raw.MsgId);
+        const parseError = new ParseError(
+          'webwxsync',
+          `AddMsgList entry ${raw.MsgId} cannot be decoded`,
+          undefined,
+          {
+            cause: error,
+          },
+        );
+        this.#rt.logger.warn({ error: errorText(error) }, 'a message that cannot be decoded was skipped');
+        this.#rt.events.emit('error', parseError);
+      }
+    }
+    return messages;
   }
 
   /**

@@ -11,13 +11,13 @@
  *   selectors like 6 and 7 never spin.
  */
 import { LoggedOutError, logoutReasonFor, ProtocolError, TransportError, WebWxError } from '../errors.js';
+import type { ParsedSyncReply } from '../protocol/index.js';
 import {
   buildSyncCheckRequest,
   buildSyncRequest,
   parseSyncCheckReply,
   parseSyncReply,
 } from '../protocol/index.js';
-import type { SyncReply } from '../protocol/wire-types.js';
 import { backoffDelay } from '../transport/index.js';
 import { contactsOfApp } from './app-mode.js';
 import type { MutableContactDirectory } from './contact-directory.js';
@@ -142,7 +142,7 @@ export class SyncLoop {
   async #syncRounds(): Promise<RoundOutcome> {
     const { rt, session, directory, intake } = this.#deps;
     for (let round = 1; round <= MAX_CONTINUE_ROUNDS; round++) {
-      let sync: SyncReply;
+      let sync: ParsedSyncReply;
       try {
         const reply = await rt.send(
           buildSyncRequest(session.context(), {
@@ -161,6 +161,11 @@ export class SyncLoop {
         return this.#failed('webwxsync', error);
       }
 
+      // A malformed entry skipped itself (json-reply.ts): reported, the rest of the reply goes on.
+      for (const skipped of sync.skipped) {
+        rt.logger.warn({ error: errorText(skipped) }, 'webwxsync: a malformed entry was skipped');
+        rt.events.emit('error', skipped);
+      }
       session.updateSkey(sync.SKey);
       if (sync.DelContactList.length > 0) directory.remove(sync.DelContactList.map((c) => c.UserName));
       const modContacts = contactsOfApp(session.app, sync.ModContactList);

@@ -169,7 +169,13 @@ export {
 export type { Credentials, Hosts, SessionContext, WebApp } from './session-context.js';
 export { MMWEBWX } from './session-context.js';
 export type { SyncCheckOptions } from './sync.js';
-export { buildSyncCheckRequest, buildSyncRequest, parseSyncCheckReply, parseSyncReply } from './sync.js';
+export {
+  buildSyncCheckRequest,
+  buildSyncRequest,
+  type ParsedSyncReply,
+  parseSyncCheckReply,
+  parseSyncReply,
+} from './sync.js';
 export type { FileHelperHostFamily } from './web-app.js';
 export {
   appMarkerHeaders,

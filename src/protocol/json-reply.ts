@@ -516,6 +516,29 @@ export function readMessageInPlace(endpoint: string, value: unknown, field: stri
   ) as unknown as WireMessage;
 }
 
+/**
+ * The entries of a list read one by one with `read(item, field)`; an entry `read` refuses with a
+ * ParseError is left out of the result and added to `skipped` (one bad entry of a webwxsync reply
+ * skips itself, not the reply). Other errors propagate.
+ */
+export function readEntriesSkipping<T>(
+  items: readonly unknown[],
+  field: string,
+  read: (item: unknown, field: string) => T,
+  skipped: ParseError[],
+): T[] {
+  const good: T[] = [];
+  for (let i = 0; i < items.length; i++) {
+    try {
+      good.push(read(items[i], `${field}[${i}]`));
+    } catch (error) {
+      if (!(error instanceof ParseError)) throw error;
+      skipped.push(error);
+    }
+  }
+  return good;
+}
+
 /** Every entry of a message list read in place ([] when missing); the same array. */
 export function readMessageListInPlace(endpoint: string, value: unknown, field: string): WireMessage[] {
   const list = arrayOrEmpty(endpoint, value, field);

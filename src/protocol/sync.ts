@@ -6,11 +6,11 @@ import {
   arrayOrEmpty,
   assertOk,
   isUsableSyncKey,
-  mapArray,
   numberOr,
   parseJsonReply,
-  readContactListInPlace,
-  readMessageListInPlace,
+  readContactInPlace,
+  readEntriesSkipping,
+  readMessageInPlace,
   readProfileInPlace,
   readSyncKey,
   requireObject,
@@ -148,14 +148,40 @@ export function buildSyncRequest(
  * returned as is: check it with isUsableSyncKey() before replacing the stored key (the official
  * client ignores such a key). Ret ≠ 0 is a ProtocolError('webwxsync', Ret).
  */
-export function parseSyncReply(text: string): SyncReply {
+/**
+ * webwxsync's reply, normalised, with the entries that could not be read left out: `skipped` has a
+ * ParseError for each AddMsgList, ModContactList or DelContactList entry that is not what the server
+ * sends (null, a MemberList that is not an array, a missing MsgId or UserName…). The rest of the reply
+ * is whole, so the client processes it and its SyncKey moves on.
+ */
+export interface ParsedSyncReply extends SyncReply {
+  skipped: ParseError[];
+}
+
+/**
+ * webwxsync's reply: ParseError when the reply itself is unreadable (not JSON, no BaseResponse, a
+ * list that is not a list, a bad SyncKey); ProtocolError on Ret ≠ 0; a bad entry only lands in
+ * `skipped`.
+ */
+export function parseSyncReply(text: string): ParsedSyncReply {
   const endpoint = 'webwxsync';
   const obj = parseJsonReply(endpoint, text);
   const baseResponse = assertOk(endpoint, obj.BaseResponse);
+  const skipped: ParseError[] = [];
   // Messages and contacts are checked and filled in place: nothing else holds the parsed reply.
-  const addMsgList = readMessageListInPlace(endpoint, obj.AddMsgList, 'AddMsgList');
-  const modContactList = readContactListInPlace(endpoint, obj.ModContactList, 'ModContactList');
-  const delContactList = mapArray(
+  const addMsgList = readEntriesSkipping(
+    arrayOrEmpty(endpoint, obj.AddMsgList, 'AddMsgList'),
+    'AddMsgList',
+    (m, name) => readMessageInPlace(endpoint, m, name),
+    skipped,
+  );
+  const modContactList = readEntriesSkipping(
+    arrayOrEmpty(endpoint, obj.ModContactList, 'ModContactList'),
+    'ModContactList',
+    (c, name) => readContactInPlace(endpoint, c, name),
+    skipped,
+  );
+  const delContactList = readEntriesSkipping(
     arrayOrEmpty(endpoint, obj.DelContactList, 'DelContactList'),
     'DelContactList',
     (d, name) => {
@@ -168,6 +194,7 @@ export function parseSyncReply(text: string): SyncReply {
         ContactFlag: numberOr(endpoint, o.ContactFlag, `${name}.ContactFlag`, 0),
       };
     },
+    skipped,
   );
   const modChatRoomMemberList = arrayOrEmpty(endpoint, obj.ModChatRoomMemberList, 'ModChatRoomMemberList');
   const syncKey = readSyncKey(endpoint, obj.SyncKey, 'SyncKey');
@@ -196,5 +223,6 @@ export function parseSyncReply(text: string): SyncReply {
     SyncKey: syncKey,
     SKey: stringOr(endpoint, obj.SKey, 'SKey', ''),
     SyncCheckKey: isUsableSyncKey(syncCheckKey) ? syncCheckKey : syncKey,
+    skipped,
   };
 }

@@ -106,6 +106,36 @@ async function run(script: Script, options: ClientOptions = {}) {
 }
 
 describe('SyncLoop', () => {
+  it('one malformed entry (null message, a MemberList that is not an array, a DelContactList entry without UserName) skips itself: ParseError events, the rest is processed, the key moves on', async () => {
+    const { messages, errors, session, directory, endpoints } = await run({
+      synccheck: [check(0, 2)],
+      webwxsync: [
+        sync({
+          key: 9,
+          messages: [null as never, message('1', 'kept'), { MsgId: '2' }],
+          mod: [
+            { UserName: '@@room', MemberList: { not: 'an array' } },
+            { UserName: '@new', NickName: 'New' },
+          ],
+          del: [{ ContactFlag: 0 }, { UserName: PEER }],
+        }),
+      ],
+      // The deleted peer's message makes the intake look it up; that lookup failing changes nothing.
+      webwxbatchgetcontact: [new TransportError('reset', { url: 'http://emu.test/x' })],
+    });
+    expect(endpoints).toEqual(['synccheck', 'webwxsync', 'webwxbatchgetcontact', 'synccheck']);
+    expect(messages.map((m) => m.text)).toEqual(['kept']);
+    expect(errors).toHaveLength(4);
+    for (const e of errors) expect(e.code).toBe('parse');
+    expect(errors.map((e) => e.message).join('\n')).toMatch(
+      /AddMsgList\[0\][\s\S]*AddMsgList\[2\][\s\S]*ModContactList\[0\][\s\S]*DelContactList\[0\]/,
+    );
+    expect(session.syncKey).toEqual({ Count: 1, List: [{ Key: 1, Val: 9 }] });
+    expect(directory.has('@new')).toBe(true);
+    expect(directory.has(PEER)).toBe(false);
+    expect(directory.room('@@room')).toBeUndefined();
+  });
+
   it('every selector ≠ 0 leads to a webwxsync; selector 0 does not', async () => {
     const { endpoints, messages } = await run({
       synccheck: [check(0, 2), check(0, 0), check(0, 4), check(0, 3), check(0, 5)],

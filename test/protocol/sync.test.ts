@@ -296,19 +296,7 @@ describe('parseSyncReply normalisation and errors', () => {
       [{ BaseResponse: { Ret: 0 } }, /SyncKey is missing/],
       [{ ...minimal, SyncKey: { Count: 1, List: [{ Key: 'a', Val: 1 }] } }, /SyncKey\.List\[0\]\.Key/],
       [{ ...minimal, AddMsgList: {} }, /AddMsgList is not an array/],
-      [
-        { ...minimal, AddMsgList: [{ MsgId: '1', FromUserName: '@a', ToUserName: '@b' }] },
-        /AddMsgList\[0\]\.MsgType is missing/,
-      ],
-      [
-        {
-          ...minimal,
-          AddMsgList: [{ MsgId: '1', FromUserName: '@a', ToUserName: '@b', MsgType: 1, Content: [] }],
-        },
-        /AddMsgList\[0\]\.Content/,
-      ],
-      [{ ...minimal, ModContactList: [{}] }, /ModContactList\[0\]\.UserName/],
-      [{ ...minimal, DelContactList: [{ ContactFlag: 0 }] }, /DelContactList\[0\]\.UserName/],
+      [{ ...minimal, ModContactList: 'x' }, /ModContactList is not an array/],
       [{ ...minimal, Profile: 'none' }, /Profile/],
       [{ ...minimal, ContinueFlag: 'yes' }, /ContinueFlag/],
       [{ ...minimal, SyncCheckKey: 'x' }, /SyncCheckKey/],
@@ -318,6 +306,52 @@ describe('parseSyncReply normalisation and errors', () => {
       expect(e).toBeInstanceOf(ParseError);
       expect((e as ParseError).message).toMatch(message);
     }
+  });
+
+  it('a malformed entry skips itself: a ParseError naming it in skipped, the rest of the reply kept', () => {
+    const good = { MsgId: '2', FromUserName: '@a', ToUserName: '@b', MsgType: 1, Content: 'ok' };
+    const cases: [unknown, RegExp][] = [
+      [
+        { ...minimal, AddMsgList: [{ MsgId: '1', FromUserName: '@a', ToUserName: '@b' }, good] },
+        /AddMsgList\[0\]\.MsgType is missing/,
+      ],
+      [
+        {
+          ...minimal,
+          AddMsgList: [{ MsgId: '1', FromUserName: '@a', ToUserName: '@b', MsgType: 1, Content: [] }, good],
+        },
+        /AddMsgList\[0\]\.Content/,
+      ],
+      [{ ...minimal, AddMsgList: [null, good] }, /AddMsgList\[0\]/],
+      [
+        { ...minimal, AddMsgList: [good], ModContactList: [{}, { UserName: '@c' }] },
+        /ModContactList\[0\]\.UserName/,
+      ],
+      [
+        {
+          ...minimal,
+          AddMsgList: [good],
+          ModContactList: [{ UserName: '@@r', MemberList: 'nope' }, { UserName: '@c' }],
+        },
+        /ModContactList\[0\]\.MemberList/,
+      ],
+      [
+        { ...minimal, AddMsgList: [good], DelContactList: [{ ContactFlag: 0 }, { UserName: '@d' }] },
+        /DelContactList\[0\]\.UserName/,
+      ],
+    ];
+    for (const [value, message] of cases) {
+      const reply = parseSyncReply(JSON.stringify(value));
+      expect(reply.skipped).toHaveLength(1);
+      expect(reply.skipped[0]).toBeInstanceOf(ParseError);
+      expect(reply.skipped[0]!.message).toMatch(message);
+      expect(reply.AddMsgList.map((m) => m.MsgId)).toEqual(['2']);
+      const v = value as { ModContactList?: unknown[]; DelContactList?: unknown[] };
+      if (v.ModContactList) expect(reply.ModContactList.map((c) => c.UserName)).toEqual(['@c']);
+      if (v.DelContactList) expect(reply.DelContactList.map((c) => c.UserName)).toEqual(['@d']);
+      expect(reply.SyncKey).toEqual(minimal.SyncKey);
+    }
+    expect(parseSyncReply(JSON.stringify(minimal)).skipped).toEqual([]);
   });
 
   it('throws ParseError on non-JSON and truncated JSON', () => {

@@ -23,7 +23,14 @@ export {
   webhookSource,
 } from './auto-reply/index.js';
 export { Bot, type BotOptions, createBotActions } from './bot.js';
-export type { BotClient, MediaInput, RevokeTarget, SendResult } from './bot-client.js';
+export type {
+  BotClient,
+  BotOutbox,
+  BotSendOptions,
+  MediaInput,
+  RevokeTarget,
+  SendResult,
+} from './bot-client.js';
 export { ChatScheduler, type ChatSchedulerOptions } from './chat-scheduler.js';
 export {
   Composer,
@@ -69,6 +76,7 @@ export {
   type KindContext,
   mentionsSelf,
 } from './filters.js';
+export type { HandledStore } from './handled-log.js';
 export {
   type ApiClient,
   type ApiServer,

@@ -34,6 +34,7 @@ export type {
 } from './message-events.js';
 export type { ClientOptions } from './options.js';
 export { DEFAULT_PACING } from './options.js';
+export type { ResolvedPacing } from './send/pacing.js';
 export { SEND_POLICY, type SendAction, type SendPolicyRow } from './send/send-policy.js';
 export type { Outbox, OutboxStats, PacingOptions, SendOptions } from './send/send-types.js';
 export type { StableIdCollision, StableIdRecord, StableIdSource, StableIdStore } from './stable-id-types.js';

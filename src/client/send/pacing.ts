@@ -5,10 +5,7 @@
  * goes.
  */
 
-/**
- * Pacing as resolved by options.ts: every field set.
- * @inline
- */
+/** Pacing with every field set, as the client resolves its `pacing` option (see DEFAULT_PACING). */
 export interface ResolvedPacing {
   perSecond: number;
   burst: number;

@@ -153,7 +153,11 @@ export class Outbox implements PublicOutbox {
     return job.promise;
   }
 
-  /** Queues a send read back from the log after a restart (same ClientMsgId, nothing written). */
+  /**
+   * Queues a send read back from the log after a restart (same ClientMsgId, nothing written). One
+   * logged under another login (its marker differs) is re-addressed when it goes out; one without a
+   * marker (an older version's entry) goes where it was addressed.
+   */
   requeue(
     to: string,
     recipe: SendRecipe,
@@ -171,7 +175,7 @@ export class Outbox implements PublicOutbox {
       clientMsgId,
       meta,
       { method: 'resend' },
-      login === this.loginMarker ? this.login : 0,
+      login === '' || login === this.loginMarker ? this.login : 0,
     );
     job.logged = true;
     this.counters.resent++;

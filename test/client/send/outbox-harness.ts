@@ -1,5 +1,14 @@
-/** Shared pieces of the outbox unit tests: an address book over a plain map of stable ids. */
-import type { OutboxAddresses } from '../../../src/client/send/outbox.js';
+/** Shared pieces of the outbox unit tests: an address book over a map, and an outbox over held replies. */
+
+import type { ClientOptions } from '../../../src/client/options.js';
+import { SeenSet } from '../../../src/client/seen-set.js';
+import { Outbox, type OutboxAddresses } from '../../../src/client/send/outbox.js';
+import type { ResolvedPacing } from '../../../src/client/send/pacing.js';
+import { Session } from '../../../src/client/session.js';
+import type { LoggedOutError } from '../../../src/errors.js';
+import type { HttpReply } from '../../../src/protocol/http-request.js';
+import type { MessageStore } from '../../../src/store/index.js';
+import { fakeRuntime, reply } from '../fake-runtime.js';
 
 /** An address book: UserName → stable id of the current login (change it to simulate a new login). */
 export function mapAddresses(
@@ -18,3 +27,116 @@ export function mapAddresses(
 export function noAddresses(): OutboxAddresses {
   return mapAddresses();
 }
+
+/** A request the test answers. */
+export interface HeldRequest {
+  endpoint: string;
+  to: string;
+  msg: Record<string, unknown>;
+  body: Record<string, unknown>;
+  done: boolean;
+  ok(): void;
+  ret(code: number): void;
+  fail(error: unknown): void;
+}
+
+export function testSession(options: { app?: 'web' | 'filehelper'; sid?: string } = {}): Session {
+  const session = new Session({
+    hosts: {
+      login: 'http://emu.test',
+      qr: 'http://emu.test',
+      main: 'http://emu.test',
+      file: 'http://emu.test',
+      push: 'http://emu.test',
+    },
+    credentials: { skey: '@crypt_00000000_1', sid: options.sid ?? 'sid', uin: '1', passTicket: 'pt' },
+    deviceId: 'e123456789012345',
+    lang: 'zh_CN',
+    desktop: true,
+    ...(options.app ? { app: options.app } : {}),
+  });
+  session.selfUser = { UserName: '@self', NickName: 'me' } as never;
+  return session;
+}
+
+/**
+ * An outbox whose requests the test answers one by one (`held`), and whose sleeps the test ends
+ * (`sleeps[i].wake()`). A clock the test moves (`clock.now`) drives pacing.
+ */
+export function heldOutbox(
+  init: {
+    options?: ClientOptions;
+    store?: MessageStore;
+    pacing?: ResolvedPacing | false;
+    addresses?: OutboxAddresses;
+    session?: Session;
+    endSession?: (e: LoggedOutError) => void;
+  } = {},
+) {
+  const held: HeldRequest[] = [];
+  const sleeps: { ms: number; wake(): void }[] = [];
+  const clock = { now: 1_700_000_000_000 };
+  let msgIds = 0;
+  const fake = fakeRuntime(
+    (spec) =>
+      new Promise<HttpReply>((resolve, reject) => {
+        const body = (spec.body as { value: Record<string, unknown> }).value;
+        const msg = (body.Msg ?? {}) as Record<string, unknown>;
+        const signal = fake.controller.signal;
+        signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+        const h: HeldRequest = {
+          endpoint: spec.endpoint,
+          to: String(msg.ToUserName ?? body.ToUserName ?? ''),
+          msg,
+          body,
+          done: false,
+          ok: () => {
+            h.done = true;
+            const MsgID = `${7_000_000 + ++msgIds}`;
+            resolve(
+              reply(
+                JSON.stringify({ BaseResponse: { Ret: 0, ErrMsg: '' }, MsgID, LocalID: msg.LocalID ?? '' }),
+              ),
+            );
+          },
+          ret: (code) => {
+            h.done = true;
+            resolve(reply(JSON.stringify({ BaseResponse: { Ret: code, ErrMsg: '' } })));
+          },
+          fail: (error) => {
+            h.done = true;
+            reject(error);
+          },
+        };
+        held.push(h);
+      }),
+    { random: () => 0.5, now: () => clock.now, ...init.options },
+  );
+  fake.rt = {
+    ...fake.rt,
+    sleep(ms) {
+      return new Promise<void>((resolve, reject) => {
+        const signal = fake.controller.signal;
+        if (signal.aborted) return reject(signal.reason);
+        signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+        sleeps.push({ ms, wake: resolve });
+      });
+    },
+  };
+  const session = init.session ?? testSession();
+  const outbox = new Outbox(
+    {
+      rt: fake.rt,
+      session,
+      seen: new SeenSet(),
+      store: init.store,
+      addresses: init.addresses ?? noAddresses(),
+      endSession: init.endSession ?? (() => {}),
+    },
+    init.pacing ?? false,
+  );
+  const inFlight = () => held.filter((h) => !h.done);
+  return { outbox, held, sleeps, clock, fake, session, inFlight };
+}
+
+export const settle = (): Promise<void> => new Promise((r) => setTimeout(r, 0));

@@ -43,18 +43,6 @@ export function joinDelivery<T>(
   return Promise.all([inner, d.ended]).then(([value]) => value);
 }
 
-/** The first of `count` new seqs of the account; its row stays locked until the transaction ends. */
-export async function takeSeqs(ctx: DeliveryContext, q: PgQueryable, count: number): Promise<number> {
-  const r = await q.query(
-    `UPDATE ${ctx.tables.accounts} SET last_seq = last_seq + $2 WHERE account = $1 RETURNING last_seq`,
-    [ctx.account, count],
-  );
-  const row = r.rows[0] as { last_seq: string } | undefined;
-  if (!row)
-    throw new StoreError('corrupt', `account row missing (${ctx.location})`, { location: ctx.location });
-  return Number(row.last_seq) - count + 1;
-}
-
 /** Records a batch and delivers its new messages in one transaction; returns the indexes delivered. */
 export async function recordInTransaction(
   ctx: DeliveryContext,
@@ -96,12 +84,17 @@ export async function recordInTransaction(
     const fresh = new Set(marked.rows.map((r: { msg_id: string }) => r.msg_id));
     const delivered = candidates.filter((i) => fresh.has(pgText((messages[i] as NewStoredMessage).msgId)));
     if (delivered.length > 0) {
-      const first = await takeSeqs(ctx, client, delivered.length);
+      // The account's next seqs and the log entries in one statement; the account's row stays locked
+      // until the transaction ends, so seqs follow commit order.
       const batch = delivered.map((i) => messages[i] as NewStoredMessage);
-      await client.query(
-        `INSERT INTO ${ctx.tables.messages} (account, ${MESSAGE_COLUMNS}) ${messageSelect(2)}`,
-        [ctx.account, ...messageArrays(batch, first)],
+      const { accounts, messages: log } = ctx.tables;
+      const inserted = await client.query(
+        `WITH next AS (UPDATE ${accounts} SET last_seq = last_seq + $14 WHERE account = $1 RETURNING last_seq)
+         INSERT INTO ${log} (account, ${MESSAGE_COLUMNS}) ${messageSelect(2, 'next.last_seq - $14 + t.seq', 'next')}`,
+        [ctx.account, ...messageArrays(batch, 1), batch.length],
       );
+      if (inserted.rowCount !== batch.length)
+        throw new StoreError('corrupt', `account row missing (${ctx.location})`, { location: ctx.location });
       if (deliver) await callDeliver(ctx, { client, joined: [], ended }, delivered, deliver);
     }
     const done = await client.query('COMMIT');

@@ -95,10 +95,11 @@ export function messageArrays(messages: readonly NewStoredMessage[], firstSeq: n
 }
 
 /**
- * `SELECT $1, … FROM unnest(…)`: the rows of {@link messageArrays} passed from parameter `$first` on,
- * for the account in `$1`, in MESSAGE_COLUMNS order.
+ * `SELECT $1, … FROM <from>, unnest(…)`: the rows of {@link messageArrays} passed from parameter
+ * `$first` on, for the account in `$1`, in MESSAGE_COLUMNS order, the seq being `seq` (the array's
+ * value, `t.seq`) made into an SQL expression.
  */
-export function messageSelect(first: number): string {
+export function messageSelect(first: number, seq: string, from: string): string {
   const types = [
     'int8',
     'text',
@@ -113,9 +114,11 @@ export function messageSelect(first: number): string {
     'text',
     'text',
   ];
-  const arrays = types.map((t, i) => `$${first + i}::${t}[]`).join(', ');
-  const select = MESSAGE_COLUMNS.replace('fields', 'fields::json').replace('raw', 'raw::json');
-  return `SELECT $1, ${select} FROM unnest(${arrays}) AS t(${MESSAGE_COLUMNS})`;
+  const arrays = types.map((type, i) => `$${first + i}::${type}[]`).join(', ');
+  const rest = MESSAGE_COLUMNS.replace('seq, ', '')
+    .split(', ')
+    .map((c) => `t.${c}${c === 'fields' || c === 'raw' ? '::json' : ''}`);
+  return `SELECT $1, ${seq}, ${rest.join(', ')} FROM ${from}, unnest(${arrays}) AS t(${MESSAGE_COLUMNS})`;
 }
 
 /**

@@ -120,7 +120,7 @@ async function startServer(bin: string): Promise<{ adminUrl: string; stop(): Pro
     );
     for (let attempt = 1; ; attempt++) {
       const port = await freePort();
-      const options = `-h 127.0.0.1 -p ${port} -k ${dir} -F -c max_connections=60`;
+      const options = `-h 127.0.0.1 -p ${port} -k ${dir} -F -c max_connections=150`;
       try {
         await asServerUser(
           join(bin, 'pg_ctl'),

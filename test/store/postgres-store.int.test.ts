@@ -37,6 +37,7 @@ const url = server?.url ?? '';
 async function open(options: Partial<PostgresStoreOptions> = {}): Promise<PostgresStore> {
   const store = await PostgresStore.open({
     account: `account-${++counter}`,
+    maxConnections: 2,
     ...(options.pool ? {} : { connectionString: url }),
     ...options,
   } as PostgresStoreOptions);
@@ -99,6 +100,25 @@ if (!server) {
       await bob.clear();
       expect(await alice.load()).toEqual(savedSession());
       expect((await alice.history('@peer')).length).toBe(3);
+    });
+
+    it('shares one small pool between many accounts delivering at once', async () => {
+      const pool = adminPool();
+      const stores = await Promise.all(Array.from({ length: 5 }, () => open({ pool })));
+      await Promise.all(
+        stores.flatMap((store) =>
+          Array.from({ length: 10 }, (_, i) =>
+            store.recordIncoming([incoming(`m${i}`)], () => void store.recordOutgoing(outgoing(`r${i}`))),
+          ),
+        ),
+      );
+      for (const store of stores) {
+        const log = await store.logAfter(0, { limit: 100 });
+        expect(log.map((m) => m.seq)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+        expect(log.filter((m) => m.direction === 'in').map((m) => m.msgId)).toEqual(
+          Array.from({ length: 10 }, (_, i) => `m${i}`),
+        );
+      }
     });
 
     it('refuses an empty account, and both or neither of connectionString and pool', async () => {

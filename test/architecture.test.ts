@@ -27,6 +27,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   bot: ['protocol', 'transport', 'model', 'store', 'client'],
   cli: ['protocol', 'transport', 'model', 'store', 'client', 'bot', 'emulator'],
   emulator: ['protocol', 'model'],
+  wechaty: ['protocol', 'transport', 'model', 'store', 'client', 'bot'],
 };
 
 function sourceFiles(dir: string): string[] {

@@ -1,0 +1,15 @@
+/**
+ * webwx/wechaty: a Wechaty puppet on webwx (docs/wechaty.md). `wechaty-puppet` and `file-box` are
+ * optional peer dependencies: only this entry point needs them.
+ *
+ * ```ts
+ * import { WechatyBuilder } from 'wechaty';
+ * import { PuppetWebwx } from 'webwx/wechaty';
+ * const bot = WechatyBuilder.build({ puppet: new PuppetWebwx({ dataDir: './data' }) });
+ * ```
+ *
+ * @module
+ */
+export { mentionText } from './mention-text.js';
+export type { PuppetWebwxOptions } from './puppet-options.js';
+export { PuppetWebwx } from './puppet-webwx.js';

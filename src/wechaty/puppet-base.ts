@@ -1,0 +1,306 @@
+/**
+ * The life cycle of PuppetWebwx: one webwx client per login (a new one after a logout), its events
+ * turned into Wechaty's (scan with ScanStatus values, login, ready, logout, message, friendship,
+ * room-join, room-leave, room-topic, room-invite, dirty, heartbeat), and what the method files share:
+ * the id mapping and the messages, friend requests and invitations kept for their payloads.
+ */
+import { Puppet, types } from 'wechaty-puppet';
+import { createClient, type RoomChange, type WebWxClient } from '../client/index.js';
+import type { Message } from '../model/index.js';
+import { ContactIds, contactFromCard } from './contact-ids.js';
+import type { RawMessage } from './message-payloads.js';
+import {
+  type PuppetWebwxOptions,
+  type ResolvedPuppetOptions,
+  resolvePuppetOptions,
+} from './puppet-options.js';
+import {
+  type RoomEventContext,
+  roomJoinPayloadOf,
+  roomLeavePayloadOf,
+  roomTopicPayloadOf,
+} from './room-events.js';
+import { RoomNames } from './room-names.js';
+
+/** Heartbeats feed Wechaty's watchdog (60 s by default) while a client runs. */
+const HEARTBEAT_MS = 15_000;
+/** Messages kept for their payloads (received and sent). */
+const MAX_MESSAGES = 5000;
+
+/** A friend request received, or a friendship confirmed. */
+export type FriendshipRecord =
+  | { type: 'receive'; message: Message & { kind: 'friend-request' } }
+  | { type: 'confirm'; id: string; userName: string; timestamp: number };
+
+/** A bounded map: the oldest entry goes when it is full. */
+export class RecentMap<V> extends Map<string, V> {
+  readonly #capacity: number;
+  constructor(capacity: number) {
+    super();
+    this.#capacity = capacity;
+  }
+  override set(key: string, value: V): this {
+    super.delete(key);
+    super.set(key, value);
+    if (this.size > this.#capacity) {
+      const oldest = this.keys().next().value;
+      if (oldest !== undefined) this.delete(oldest);
+    }
+    return this;
+  }
+}
+
+export abstract class PuppetWebwxBase extends Puppet {
+  protected readonly webwx: ResolvedPuppetOptions;
+  protected readonly ids: ContactIds;
+  protected readonly roomNames: RoomNames;
+  protected readonly messages = new RecentMap<RawMessage>(MAX_MESSAGES);
+  protected readonly friendships = new RecentMap<FriendshipRecord>(1000);
+  protected readonly invitations = new RecentMap<Message & { kind: 'link' }>(1000);
+  #client: WebWxClient | undefined;
+  #offs: (() => void)[] = [];
+  #closeStore: (() => void) | undefined;
+  #store: ReturnType<ResolvedPuppetOptions['openStore']>['store'];
+  #heartbeat: ReturnType<typeof setInterval> | undefined;
+  #stopping = false;
+  #qrCode = '';
+
+  constructor(options: PuppetWebwxOptions = {}) {
+    super(options);
+    this.webwx = resolvePuppetOptions(options);
+    this.ids = new ContactIds(() => this.#client);
+    this.roomNames = new RoomNames(() => this.#client);
+  }
+
+  override name(): string {
+    return 'webwx';
+  }
+
+  /** The webwx client of the current login (undefined before start() and after stop()). */
+  get client(): WebWxClient | undefined {
+    return this.#client;
+  }
+
+  override async onStart(): Promise<void> {
+    this.#stopping = false;
+    const { store, close } = this.webwx.openStore();
+    this.#store = store;
+    this.#closeStore = close;
+    this.#startClient();
+    this.#heartbeat = setInterval(() => this.#beat(), HEARTBEAT_MS);
+    this.#heartbeat.unref?.();
+  }
+
+  override async onStop(): Promise<void> {
+    this.#stopping = true;
+    if (this.#heartbeat) clearInterval(this.#heartbeat);
+    this.#heartbeat = undefined;
+    await this.#dropClient();
+    this.#closeStore?.();
+    this.#closeStore = undefined;
+    this.#store = undefined;
+  }
+
+  override ding(data?: string): void {
+    this.emit('dong', { data: data ?? '' });
+  }
+
+  /** The client of a logged-in session; throws when there is none. */
+  protected requireClient(method: string): WebWxClient {
+    const client = this.#client;
+    if (!client || !this.isLoggedIn) throw new Error(`PuppetWebwx.${method}() needs a logged-in session`);
+    return client;
+  }
+
+  /** The logged-in user's UserName ('' before login). */
+  protected get selfUserName(): string {
+    return this.#client?.self?.userName ?? '';
+  }
+
+  /** What the room-event and mention payloads need. */
+  protected get roomContext(): RoomEventContext {
+    return {
+      idOf: (u) => this.ids.idOf(u),
+      selfUserName: this.selfUserName,
+      userNameByName: (room, name) => this.roomNames.userNameByName(room, name),
+      previousTopic: (room) => this.roomNames.previousTopic(room),
+    };
+  }
+
+  #beat(): void {
+    const state = this.#client?.state;
+    if (state && state !== 'stopped') this.emit('heartbeat', { data: `webwx:${state}` });
+  }
+
+  #startClient(): void {
+    const client = createClient(this.webwx.clientOptions(this.#store));
+    this.#client = client;
+    this.#qrCode = '';
+    this.#offs = this.#bind(client);
+    this.#beat();
+    client.start().catch((error: unknown) => {
+      if (this.#stopping || this.#client !== client) return;
+      this.emit('error', error instanceof Error ? error : new Error(String(error)));
+    });
+  }
+
+  async #dropClient(): Promise<void> {
+    const client = this.#client;
+    for (const off of this.#offs) off();
+    this.#offs = [];
+    this.#client = undefined;
+    await client?.stop();
+  }
+
+  #scan(status: types.ScanStatus, data?: string): void {
+    this.emit('scan', { status, qrcode: this.#qrCode, ...(data !== undefined ? { data } : {}) });
+  }
+
+  #bind(client: WebWxClient): (() => void)[] {
+    const guard =
+      <T>(handler: (payload: T) => unknown) =>
+      (payload: T) => {
+        if (this.#client !== client) return;
+        Promise.resolve()
+          .then(() => handler(payload))
+          .catch((error: unknown) =>
+            this.emit('error', error instanceof Error ? error : new Error(String(error))),
+          );
+      };
+    return [
+      client.on(
+        'qr',
+        guard(({ url }) => {
+          // A new QR code after one that was not confirmed: that one timed out (or was cancelled).
+          if (this.#qrCode) this.#scan(types.ScanStatus.Timeout);
+          this.#qrCode = url;
+          this.#scan(types.ScanStatus.Waiting);
+        }),
+      ),
+      client.on(
+        'scanned',
+        guard(({ avatar }) => this.#scan(types.ScanStatus.Scanned, avatar)),
+      ),
+      client.on(
+        'login-step',
+        guard(({ step, outcome }) => {
+          // A push login: nothing to scan, the phone is asked to confirm.
+          if (step === 'push' && outcome === 'trying') this.#scan(types.ScanStatus.Scanned, 'push login');
+        }),
+      ),
+      client.on(
+        'state',
+        guard((state) => {
+          if (state === 'logging-in') this.#scan(types.ScanStatus.Confirmed);
+        }),
+      ),
+      client.on(
+        'ready',
+        guard(async ({ self }) => {
+          this.#qrCode = '';
+          const selfId = this.ids.idOf(self.userName);
+          if (this.isLoggedIn && this.currentUserId !== selfId)
+            await super.logout('another account logged in');
+          if (!this.isLoggedIn) this.login(selfId);
+          this.emit('ready', { data: 'webwx ready' });
+        }),
+      ),
+      client.on(
+        'relogin',
+        guard(async ({ reason }) => {
+          if (this.isLoggedIn)
+            await super.logout(`the server ended the session (${reason}); logging in again`);
+        }),
+      ),
+      client.on(
+        'logout',
+        guard(async ({ reason }) => {
+          if (this.isLoggedIn) await super.logout(reason);
+          // As after any logout, a new login (push login, then a QR code) follows.
+          if (!this.#stopping) {
+            await this.#dropClient();
+            if (!this.#stopping) this.#startClient();
+          }
+        }),
+      ),
+      client.on(
+        'message',
+        guard((message) => this.#onMessage(message)),
+      ),
+      client.on(
+        'room-join',
+        guard((event) => this.emit('room-join', roomJoinPayloadOf(event, this.roomContext))),
+      ),
+      client.on(
+        'room-leave',
+        guard((event) => this.emit('room-leave', roomLeavePayloadOf(event, this.roomContext))),
+      ),
+      client.on(
+        'room-topic',
+        guard((event) => this.emit('room-topic', roomTopicPayloadOf(event, this.roomContext))),
+      ),
+      client.on(
+        'room-updated',
+        guard((change: RoomChange) => {
+          this.roomNames.noteChange(change);
+          const id = this.ids.idOf(change.room.userName);
+          this.dirtyPayload(types.Dirty.Room, id);
+          this.dirtyPayload(types.Dirty.RoomMember, id);
+        }),
+      ),
+      client.on(
+        'contact-updated',
+        guard(({ contact }) => this.dirtyPayload(types.Dirty.Contact, this.ids.idOf(contact.userName))),
+      ),
+      client.on(
+        'contact-removed',
+        guard(({ userName }) => this.dirtyPayload(types.Dirty.Contact, this.ids.idOf(userName))),
+      ),
+      client.on(
+        'error',
+        guard((error) => this.emit('error', error)),
+      ),
+    ];
+  }
+
+  #onMessage(message: Message): void {
+    switch (message.kind) {
+      case 'friend-request':
+        this.ids.remember(contactFromCard(message.contact));
+        this.friendships.set(message.id, { type: 'receive', message });
+        this.emit('friendship', { friendshipId: message.id });
+        return;
+      case 'system':
+        // Room notices come as room-join, room-leave and room-topic events.
+        if (message.chat.isRoom && ['room-join', 'room-leave', 'room-topic'].includes(message.event.type))
+          return;
+        if (message.event.type === 'friend-confirmed') {
+          this.friendships.set(message.id, {
+            type: 'confirm',
+            id: message.id,
+            userName: message.chat.userName,
+            timestamp: message.createTime * 1000,
+          });
+          this.emit('friendship', { friendshipId: message.id });
+          return;
+        }
+        break;
+      case 'link':
+        if (message.roomInvitation) {
+          this.invitations.set(message.id, message);
+          this.emit('room-invite', { roomInvitationId: message.id });
+          return;
+        }
+        break;
+      case 'card':
+        if (message.card.userName && !this.#client?.contacts.get(message.card.userName)) {
+          this.ids.remember(contactFromCard(message.card));
+        }
+        break;
+      default:
+        break;
+    }
+    this.messages.set(message.id, { source: 'in', message });
+    this.emit('message', { messageId: message.id });
+  }
+}

@@ -1,0 +1,270 @@
+/**
+ * PuppetWebwx: a Wechaty puppet on webwx (docs/wechaty.md). This file holds the messages: payloads of
+ * every kind webwx decodes, their files, images, links, mini programs, locations and cards; sending
+ * text (with @-mentions), files, images and videos; forward, recall and mark read. Sends the Web
+ * protocol (or this client, for now) cannot make, and Moments (posts, taps), throw Wechaty's
+ * unsupported error.
+ */
+import type { FileBoxInterface } from 'file-box';
+import type * as PUPPET from 'wechaty-puppet';
+import { throwUnsupportedError, types } from 'wechaty-puppet';
+import { ProtocolError } from '../errors.js';
+import type { Message } from '../model/index.js';
+import { fileBoxFromDownload, mediaInputOf, sendMethodOf } from './file-boxes.js';
+import { mentionText } from './mention-text.js';
+import {
+  fileNameOf,
+  locationOf,
+  miniProgramOf,
+  type RawMessage,
+  receivedPayloadOf,
+  type SentRecord,
+  sentPayloadOf,
+  urlLinkOf,
+} from './message-payloads.js';
+import type { PuppetWebwxOptions } from './puppet-options.js';
+import { PuppetWebwxRooms } from './puppet-rooms.js';
+
+/**
+ * A Wechaty puppet on webwx: `WechatyBuilder.build({ puppet: new PuppetWebwx({ dataDir }) })`.
+ * Contact and room ids are webwx's stable ids, so they survive re-logins; the session is kept in the
+ * store, so a restart needs no scan.
+ */
+export class PuppetWebwx extends PuppetWebwxRooms {
+  constructor(options: PuppetWebwxOptions = {}) {
+    super(options);
+  }
+
+  override async messageRawPayload(messageId: string): Promise<RawMessage> {
+    const raw = this.messages.get(messageId);
+    if (!raw)
+      throw new TypeError(`PuppetWebwx: no message with id ${messageId} (only recent messages are kept)`);
+    return raw;
+  }
+
+  override async messageRawPayloadParser(raw: RawMessage): Promise<PUPPET.payloads.Message> {
+    if (raw.source === 'out') return sentPayloadOf(raw.sent);
+    return receivedPayloadOf(raw.message, {
+      idOf: (u) => this.ids.idOf(u),
+      selfUserName: this.selfUserName,
+      memberByName: (room, name) => this.roomNames.memberByName(room, name),
+    });
+  }
+
+  /** A received message, or a TypeError naming what was expected. */
+  async #received(messageId: string, what: string): Promise<Message> {
+    const raw = await this.messageRawPayload(messageId);
+    if (raw.source !== 'in')
+      throw new TypeError(`PuppetWebwx: message ${messageId} was sent here, not received`);
+    if (what !== '' && !(what.split('|') as string[]).includes(raw.message.kind)) {
+      throw new TypeError(`PuppetWebwx: message ${messageId} is a ${raw.message.kind}, not a ${what}`);
+    }
+    return raw.message;
+  }
+
+  override async messageContact(messageId: string): Promise<string> {
+    const message = await this.#received(messageId, 'card');
+    if (message.kind !== 'card') throw new TypeError('unreachable');
+    return this.ids.idOf(message.card.userName || message.card.id);
+  }
+
+  override async messageFile(messageId: string): Promise<FileBoxInterface> {
+    const message = await this.#received(messageId, 'image|voice|video|emoticon|file');
+    const client = this.requireClient('messageFile');
+    return fileBoxFromDownload(await client.downloadStream(message), fileNameOf(message) ?? message.id);
+  }
+
+  override async messageImage(messageId: string, imageType: PUPPET.types.Image): Promise<FileBoxInterface> {
+    const message = await this.#received(messageId, 'image|emoticon|video');
+    const client = this.requireClient('messageImage');
+    const thumbnail = imageType === types.Image.Thumbnail || message.kind === 'video';
+    const name = thumbnail ? `${message.id}-thumbnail` : (fileNameOf(message) ?? message.id);
+    return fileBoxFromDownload(await client.downloadStream(message, { thumbnail }), name);
+  }
+
+  override async messageUrl(messageId: string): Promise<PUPPET.payloads.UrlLink> {
+    const link = urlLinkOf(await this.#received(messageId, 'link|music|app'));
+    if (!link) throw new TypeError(`PuppetWebwx: message ${messageId} carries no link`);
+    return link;
+  }
+
+  override async messageMiniProgram(messageId: string): Promise<PUPPET.payloads.MiniProgram> {
+    const program = miniProgramOf(await this.#received(messageId, 'mini-program'));
+    if (!program) throw new TypeError(`PuppetWebwx: message ${messageId} carries no mini program`);
+    return program;
+  }
+
+  override async messageLocation(messageId: string): Promise<PUPPET.payloads.Location> {
+    const place = locationOf(await this.#received(messageId, 'location'));
+    if (!place) throw new TypeError(`PuppetWebwx: message ${messageId} carries no location`);
+    return place;
+  }
+
+  /** The name a mention of a room member uses: the group display name, else the nickname. */
+  #mentionName(roomUserName: string, contactId: string): string {
+    const client = this.requireClient('messageSendText');
+    const userName = this.ids.userNameOf(contactId);
+    const member = client.contacts.members(roomUserName).find((m) => m.userName === userName);
+    return member?.displayName || member?.nickName || client.contacts.get(userName)?.nickName || '';
+  }
+
+  #record(
+    conversationId: string,
+    toUserName: string,
+    sent: Omit<SentRecord, 'talkerId' | 'conversationId' | 'isRoom' | 'toUserName' | 'timestamp'>,
+  ): string {
+    const record: SentRecord = {
+      ...sent,
+      toUserName,
+      conversationId,
+      isRoom: toUserName.startsWith('@@') || toUserName.endsWith('@chatroom'),
+      talkerId: this.ids.idOf(this.selfUserName),
+      timestamp: Date.now(),
+    };
+    this.messages.set(record.msgId, { source: 'out', sent: record });
+    return record.msgId;
+  }
+
+  override async messageSendText(
+    conversationId: string,
+    text: string,
+    mentionIdList?: string[],
+  ): Promise<string> {
+    const client = this.requireClient('messageSendText');
+    const to = this.ids.userNameOf(conversationId);
+    const mentions = to.startsWith('@@') ? (mentionIdList ?? []) : [];
+    const body =
+      mentions.length > 0
+        ? mentionText(
+            text,
+            mentions.map((id) => this.#mentionName(to, id)),
+          )
+        : text;
+    const sent = await client.sendText(to, body);
+    return this.#record(conversationId, to, {
+      msgId: sent.msgId,
+      localId: sent.localId,
+      kind: 'text',
+      text: body,
+      fileName: '',
+      mentionIdList: mentions,
+    });
+  }
+
+  override async messageSendFile(conversationId: string, file: FileBoxInterface): Promise<string> {
+    const client = this.requireClient('messageSendFile');
+    const to = this.ids.userNameOf(conversationId);
+    const { input, options } = await mediaInputOf(file);
+    const fileName = options.fileName ?? file.name;
+    const sent = await client[sendMethodOf(fileName)](to, input, options);
+    return this.#record(conversationId, to, {
+      msgId: sent.msgId,
+      localId: sent.localId,
+      kind: sent.kind,
+      text: '',
+      fileName,
+      mentionIdList: [],
+    });
+  }
+
+  /** Contact cards go by webwxsendappmsg, which the client does not offer yet. */
+  override async messageSendContact(_conversationId: string, _contactId: string): Promise<string> {
+    return throwUnsupportedError('messageSendContact');
+  }
+
+  /** Link cards go by webwxsendappmsg, which the client does not offer yet. */
+  override async messageSendUrl(_conversationId: string, _url: PUPPET.payloads.UrlLink): Promise<string> {
+    return throwUnsupportedError('messageSendUrl');
+  }
+
+  /** Mini programs go by webwxsendappmsg, which the client does not offer yet. */
+  override async messageSendMiniProgram(
+    _conversationId: string,
+    _miniProgram: PUPPET.payloads.MiniProgram,
+  ): Promise<string> {
+    return throwUnsupportedError('messageSendMiniProgram');
+  }
+
+  /** The web page cannot send a location. */
+  override async messageSendLocation(
+    _conversationId: string,
+    _location: PUPPET.payloads.Location,
+  ): Promise<string> {
+    return throwUnsupportedError('messageSendLocation');
+  }
+
+  override async messageSendPost(_conversationId: string, _post: PUPPET.payloads.Post): Promise<string> {
+    return throwUnsupportedError('messageSendPost');
+  }
+
+  override async messageForward(conversationId: string, messageId: string): Promise<string> {
+    const client = this.requireClient('messageForward');
+    const to = this.ids.userNameOf(conversationId);
+    const raw = await this.messageRawPayload(messageId);
+    if (raw.source === 'out') {
+      if (raw.sent.kind !== 'text') {
+        throw new TypeError('PuppetWebwx: only received messages and sent texts can be forwarded');
+      }
+      return this.messageSendText(conversationId, raw.sent.text);
+    }
+    const sent = await client.forward(raw.message, to);
+    return this.#record(conversationId, to, {
+      msgId: sent.msgId,
+      localId: sent.localId,
+      kind: sent.kind,
+      text: raw.message.text,
+      fileName: fileNameOf(raw.message) ?? '',
+      mentionIdList: [],
+    });
+  }
+
+  /** Recalls a message this puppet sent (within two minutes); false for anything else or a refusal. */
+  override async messageRecall(messageId: string): Promise<boolean> {
+    const raw = this.messages.get(messageId);
+    if (raw?.source !== 'out') return false;
+    try {
+      await this.requireClient('messageRecall').revoke(raw.sent);
+      return true;
+    } catch (error) {
+      if (error instanceof ProtocolError) return false;
+      throw error;
+    }
+  }
+
+  /** Marks a chat read (webwxstatusnotify); marking it unread is not in the Web protocol. */
+  override async conversationReadMark(conversationId: string, hasRead?: boolean): Promise<void> {
+    if (hasRead === false) return throwUnsupportedError('conversationReadMark(id, false)');
+    await this.requireClient('conversationReadMark').contacts.markRead(this.ids.userNameOf(conversationId));
+  }
+
+  override async postRawPayload(_postId: string): Promise<never> {
+    return throwUnsupportedError('postRawPayload');
+  }
+
+  override async postRawPayloadParser(_raw: unknown): Promise<PUPPET.payloads.Post> {
+    return throwUnsupportedError('postRawPayloadParser');
+  }
+
+  override async postPublish(_payload: PUPPET.payloads.Post): Promise<string> {
+    return throwUnsupportedError('postPublish');
+  }
+
+  override async postSearch(
+    _filter: PUPPET.filters.Post,
+    _pagination?: PUPPET.filters.PaginationRequest,
+  ): Promise<PUPPET.filters.PaginationResponse<string[]>> {
+    return throwUnsupportedError('postSearch');
+  }
+
+  override async tap(_postId: string, _type?: PUPPET.types.Tap, _tap?: boolean): Promise<boolean> {
+    return throwUnsupportedError('tap');
+  }
+
+  override async tapSearch(
+    _postId: string,
+    _query?: PUPPET.filters.Tap,
+    _pagination?: PUPPET.filters.PaginationRequest,
+  ): Promise<PUPPET.filters.PaginationResponse<PUPPET.payloads.Tap>> {
+    return throwUnsupportedError('tapSearch');
+  }
+}

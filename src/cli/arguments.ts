@@ -38,6 +38,21 @@ export function parseSeconds(flag: string) {
   };
 }
 
+const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** A duration such as `30s`, `500ms`, `5m`, `1h` (a bare number is seconds), in whole milliseconds. */
+export function parseDuration(flag: string) {
+  return (value: string): number => {
+    const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)?$/i.exec(value.trim());
+    const ms =
+      m === null ? Number.NaN : Math.round(Number(m[1]) * DURATION_UNITS[(m[2] ?? 's').toLowerCase()]!);
+    if (!Number.isFinite(ms) || ms <= 0 || ms > 2 ** 31 - 1) {
+      throw new CliError(`${flag}: expected a duration such as 30s, 500ms, 5m or 1h, got "${value}"`);
+    }
+    return ms;
+  };
+}
+
 export function parseLogLevel(value: string): LogLevel {
   const level = value.trim().toLowerCase();
   if (!(LOG_LEVELS as readonly string[]).includes(level)) {

@@ -1,6 +1,6 @@
 /**
  * `webwx emulator --port N --world FILE|demo|big [--proxy [--data-dir DIR]] [--media-dir DIR]
- * [--phone-token T]`: run the emulator standalone and print its base URL (and, in proxy mode, how to
+ * [--phone-token T] [--refuse-login non-uos|all] [--session-expiry 30s]`: run the emulator standalone and print its base URL (and, in proxy mode, how to
  * point unmodified clients at it).
  */
 import { randomBytes } from 'node:crypto';
@@ -33,6 +33,10 @@ export interface EmulatorCommandOptions {
    * random token is made and printed.
    */
   phoneToken?: string;
+  /** `--refuse-login`: 'non-uos' (the 2025 server) or 'all' (every login answers 1203). */
+  refuseLogin?: 'non-uos' | 'all';
+  /** `--session-expiry`: sessions end this many ms after their login. */
+  sessionExpiry?: number;
 }
 
 const LOOPBACK = /^(127(\.\d{1,3}){3}|::1|\[::1\]|localhost)$/i;
@@ -88,6 +92,10 @@ export async function runEmulatorCommand(options: EmulatorCommandOptions, io: Cl
       ...(options.proxy ? { proxy: { caDir: emulatorCaDir(options.dataDir, io.env) } } : {}),
       ...(options.mediaDir === undefined ? {} : { mediaDir: options.mediaDir }),
       ...(phone.token === undefined ? {} : { phoneToken: phone.token }),
+      ...(options.refuseLogin === undefined
+        ? {}
+        : { refuseLogin: options.refuseLogin === 'all' ? {} : options.refuseLogin }),
+      ...(options.sessionExpiry === undefined ? {} : { sessionExpiryMs: options.sessionExpiry }),
     });
   } catch (error) {
     if (error instanceof RangeError) throw new CliError(`--phone-token: ${error.message}`);

@@ -3,7 +3,14 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import type { WebApp } from '../client/index.js';
 import { WebWxError } from '../errors.js';
-import { appOption, parseLogLevel, parsePort, parseSeconds, parseServerUrl } from './arguments.js';
+import {
+  appOption,
+  parseDuration,
+  parseLogLevel,
+  parsePort,
+  parseSeconds,
+  parseServerUrl,
+} from './arguments.js';
 import { registerBotCommand } from './bot-command.js';
 import { type ChatCommandFlags, runChatCommand } from './chat-command.js';
 import { CliError, type CliIo, processIo } from './cli-io.js';
@@ -158,6 +165,17 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
       '--phone-token <token>',
       'Bearer token of the phone API (default WEBWX_EMULATOR_PHONE_TOKEN; made up beyond loopback)',
     )
+    .addOption(
+      new Option(
+        '--refuse-login <mode>',
+        'refuse logins with 1203: non-uos (the 2025 server) or all',
+      ).choices(['non-uos', 'all']),
+    )
+    .option(
+      '--session-expiry <duration>',
+      'sessions end this long after login (synccheck 1102), e.g. 30s',
+      parseDuration('--session-expiry'),
+    )
     .action(
       async (opts: {
         port: number;
@@ -167,6 +185,8 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
         dataDir?: string;
         mediaDir?: string;
         phoneToken?: string;
+        refuseLogin?: 'non-uos' | 'all';
+        sessionExpiry?: number;
       }) => {
         // The global --data-dir takes `webwx emulator --data-dir DIR` too (commander parses it first).
         const dataDir = opts.dataDir ?? program.opts<{ dataDir?: string }>().dataDir;

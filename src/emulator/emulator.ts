@@ -25,6 +25,7 @@ import { registerPhoneRoutes } from './routes/phone-routes.js';
 import { registerSyncRoutes } from './routes/sync-routes.js';
 import { EmulatorServer, Router } from './server.js';
 import { SessionStore } from './session.js';
+import { sessionExpiryOf, startSessionExpiry } from './session-expiry.js';
 import { DEFAULT_TIMING, type Emulator, type EmulatorOptions, type PhoneEvents } from './types.js';
 import { REFUSAL_MESSAGE } from './wire-format.js';
 import { buildWorld, type World } from './world.js';
@@ -78,6 +79,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const host = options.host ?? '127.0.0.1';
   const phoneToken = phoneTokenOf(options, host);
   const mediaDir = options.mediaDir === undefined ? undefined : resolveMediaDir(options.mediaDir);
+  const sessionExpiryMs = sessionExpiryOf(options.sessionExpiryMs);
   const world = resolveWorld(options.world);
   const timing = { ...DEFAULT_TIMING, ...options.timing };
   const events = new Emitter<PhoneEvents>();
@@ -101,6 +103,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     notifications: [],
   };
   qrs.onCreate((qr) => events.emit('qr', qr));
+  const stopExpiry = sessionExpiryMs === undefined ? undefined : startSessionExpiry(ctx, sessionExpiryMs);
   const phone = new EmulatorPhone(ctx);
   const router = new Router();
   registerLoginRoutes(router, ctx);
@@ -145,6 +148,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     ...(proxy ? { proxy: proxy.info(ctx.baseUrl) } : {}),
     close: () => {
       closing ??= (async () => {
+        stopExpiry?.();
         ctx.holds.closeAll();
         phone.closeWaits();
         qrs.close();

@@ -15,6 +15,7 @@ export type {
   RevokeRecord,
 } from './media-types.js';
 export type { KindPerson, PhoneMessageInput, PhoneMessageKind } from './message-kinds.js';
+export type { PhoneActivity, PhoneActivityResult, SignalSelector } from './phone-activity.js';
 export {
   type PhoneFriendRequest,
   type PhoneMessageResult,

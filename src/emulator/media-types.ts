@@ -49,12 +49,12 @@ export interface PhoneMediaInput {
   thumbnail?: Buffer;
   /** Voice: VoiceLength in ms (default 1000). */
   voiceLengthMs?: number;
-  /** Video: PlayLength in seconds (default 1). */
+  /** Video and short video: PlayLength in seconds (default 1). */
   playLengthS?: number;
 }
 
-/** The kinds of media the phone can send. */
-export type PhoneMediaKind = 'image' | 'voice' | 'video' | 'file' | 'emoticon';
+/** The kinds of media the phone can send ('short-video': MsgType 62, a video recorded in the chat). */
+export type PhoneMediaKind = 'image' | 'voice' | 'video' | 'short-video' | 'file' | 'emoticon';
 
 /** What the phone's media sends resolve to: the message's ids, its media, how many sessions got it. */
 export interface InjectedMedia {
@@ -65,7 +65,7 @@ export interface InjectedMedia {
   from: string;
   room?: string;
   kind: PhoneMediaKind;
-  /** MsgType on the wire (3, 34, 43, 49, 47). */
+  /** MsgType on the wire (3, 34, 43, 62, 49, 47). */
   msgType: number;
   media: MediaView;
   deliveredTo: number;
@@ -79,6 +79,11 @@ export interface PhoneMedia {
   sendVoice(input: PhoneMediaInput): Promise<InjectedMedia>;
   /** Sends a video (MsgType 43) of `playLengthS`. */
   sendVideo(input: PhoneMediaInput): Promise<InjectedMedia>;
+  /**
+   * Sends a short video (MsgType 62, §9.2 "micro-video": recorded in the chat) of `playLengthS`: the
+   * same `<videomsg>` entry and downloads (webwxgetvideo, thumbnail by webwxgetmsgimg) as a video.
+   */
+  sendShortVideo(input: PhoneMediaInput): Promise<InjectedMedia>;
   /** Sends a file (MsgType 49, AppMsgType 6) under `fileName`. */
   sendFile(input: PhoneMediaInput): Promise<InjectedMedia>;
   /** Sends an emoticon (MsgType 47). */

@@ -64,11 +64,19 @@ const DEFAULT_NAMES: Record<PhoneMediaKind, string> = {
   image: 'image.jpg',
   voice: 'voice.mp3',
   video: 'video.mp4',
+  'short-video': 'video.mp4',
   file: 'file.bin',
   emoticon: 'emoticon.gif',
 };
 
-const MSG_TYPES: Record<PhoneMediaKind, number> = { image: 3, voice: 34, video: 43, file: 49, emoticon: 47 };
+const MSG_TYPES: Record<PhoneMediaKind, number> = {
+  image: 3,
+  voice: 34,
+  video: 43,
+  'short-video': 62,
+  file: 49,
+  emoticon: 47,
+};
 
 function fail(message: string): never {
   throw new Error(`emulator phone: ${message}`);
@@ -129,7 +137,9 @@ function entryFor(
         fields: { VoiceLength: ms },
       };
     }
-    case 'video': {
+    // A short video (62) carries the same <videomsg> as a video (43); only the MsgType differs.
+    case 'video':
+    case 'short-video': {
       const seconds = input.playLengthS ?? 1;
       return {
         xml: `<msg><videomsg ${a({
@@ -296,6 +306,7 @@ export function createPhoneMedia(ctx: EmulatorContext): PhoneMedia {
     sendImage: (input) => sendMedia(ctx, 'image', input),
     sendVoice: (input) => sendMedia(ctx, 'voice', input),
     sendVideo: (input) => sendMedia(ctx, 'video', input),
+    sendShortVideo: (input) => sendMedia(ctx, 'short-video', input),
     sendFile: (input) => sendMedia(ctx, 'file', input),
     sendEmoticon: (input) => sendMedia(ctx, 'emoticon', input),
     revokes: () => [...mediaStateOf(ctx).revokes],

@@ -6,6 +6,7 @@ import { type EmulatorContext, endSession } from './context.js';
 import { writeToFileHelper } from './filehelper-chat.js';
 import type { PhoneMedia } from './media-types.js';
 import type { PhoneMessageInput } from './message-kinds.js';
+import { createPhoneActivity, type PhoneActivity } from './phone-activity.js';
 import { createPhoneMedia } from './phone-media.js';
 import { type PhoneMessageResult, rememberPhoneMessage, sendPhoneMessage } from './phone-messages.js';
 import { createPhoneWorld, type PhoneWorld } from './phone-world.js';
@@ -31,8 +32,9 @@ function timeoutError(what: string, ms: number): Error {
   return new Error(`emulator phone: timed out after ${ms} ms waiting for ${what}`);
 }
 
-// The world-changing methods (phone-world.ts) are mixed in by the constructor.
-export interface EmulatorPhone extends PhoneWorld, PhoneMedia {}
+// The world-changing, media and activity methods (phone-world.ts, phone-media.ts, phone-activity.ts)
+// are mixed in by the constructor.
+export interface EmulatorPhone extends PhoneWorld, PhoneMedia, PhoneActivity {}
 
 // biome-ignore lint/suspicious/noUnsafeDeclarationMerging: see the interface above
 export class EmulatorPhone implements Phone {
@@ -42,6 +44,7 @@ export class EmulatorPhone implements Phone {
   constructor(private readonly ctx: EmulatorContext) {
     Object.assign(this, createPhoneWorld(ctx));
     Object.assign(this, createPhoneMedia(ctx));
+    Object.assign(this, createPhoneActivity(ctx));
   }
 
   qrCodes(): QrInfo[] {

@@ -19,6 +19,8 @@ const ACKED_KEPT = 500;
 interface Queued {
   seq: number;
   msg: WireMessage;
+  /** The synccheck selector it is announced with: 2 (a message), 7 (phone activity, §4.5). */
+  selector: 2 | 7;
 }
 
 export class Session {
@@ -37,6 +39,11 @@ export class Session {
   endReason: SessionEndReason | undefined;
   initialized = false;
   lastSyncAt = 0;
+  /**
+   * A selector of no content (3, 5, 6: phone-activity.ts) that synccheck answers until the session's
+   * next webwxsync, as the real server repeats selector 3 until then (§4.5).
+   */
+  signalled: number | undefined;
 
   private readonly base1 = 698_000_000 + Math.floor(Math.random() * 300_000);
   private readonly base2 = this.base1 + 4;
@@ -105,10 +112,10 @@ export class Session {
    * Queues a message; false when the session does not take it: a File Transfer session takes only
    * messages From or To filehelper, whichever phone path queues them.
    */
-  enqueue(msg: WireMessage): boolean {
+  enqueue(msg: WireMessage, selector: 2 | 7 = 2): boolean {
     if (this.app === 'filehelper' && !isFileHelperMessage(msg.FromUserName, msg.ToUserName)) return false;
     this.lastSeq += 1;
-    this.queue.push({ seq: this.lastSeq, msg });
+    this.queue.push({ seq: this.lastSeq, msg, selector });
     this.lastMessageTime = Math.max(this.lastMessageTime, msg.CreateTime);
     this.wake();
     return true;
@@ -117,6 +124,12 @@ export class Session {
   /** Is anything queued beyond what a client holding this key-1 sequence has? */
   hasPendingAfter(clientSeq: number): boolean {
     return this.lastSeq > Math.max(clientSeq, this.acked);
+  }
+
+  /** The selector announcing what is queued beyond clientSeq: 7 when it is only phone activity, else 2. */
+  pendingSelector(clientSeq: number): 2 | 7 {
+    const from = Math.max(clientSeq, this.acked);
+    return this.queue.some((q) => q.seq > from && q.selector === 2) ? 2 : 7;
   }
 
   /** Acknowledge up to clientSeq, then take up to limit messages after it. */

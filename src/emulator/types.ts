@@ -6,6 +6,7 @@ import type { WebApp } from '../protocol/session-context.js';
 import type { Faults } from './faults.js';
 import type { MediaView, PhoneMedia, RevokeRecord } from './media-types.js';
 import type { PhoneMessageInput } from './message-kinds.js';
+import type { PhoneActivity } from './phone-activity.js';
 import type { PhoneMessageResult } from './phone-messages.js';
 import type { PhoneWorld } from './phone-world.js';
 import type { EmulatorProxyInfo, ProxyOption } from './proxy/proxy-setup.js';
@@ -251,8 +252,11 @@ export interface FileHelperWriteResult {
   deliveredTo: number;
 }
 
-/** The phone: QR codes, messages, sessions, and world changes (PhoneWorld, phone-world.ts). */
-export interface Phone extends PhoneWorld, PhoneMedia {
+/**
+ * The phone: QR codes, messages, sessions, world changes (PhoneWorld, phone-world.ts), media
+ * (phone-media.ts) and activity such as opening a chat (PhoneActivity, phone-activity.ts).
+ */
+export interface Phone extends PhoneWorld, PhoneMedia, PhoneActivity {
   /** Every QR code so far, oldest first. */
   qrCodes(): QrInfo[];
   /** Resolves with the next QR in 'waiting' state (one already waiting counts). */

@@ -1,8 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import { parseLogLevel, parsePort, parseSeconds, parseServerUrl } from '../../src/cli/arguments.js';
+import {
+  parseDuration,
+  parseLogLevel,
+  parsePort,
+  parseSeconds,
+  parseServerUrl,
+} from '../../src/cli/arguments.js';
 import { CliError } from '../../src/cli/cli-io.js';
 
 describe('command-line values', () => {
+  it('accepts durations such as 30s, 500ms, 5m, 1h (bare numbers are seconds)', () => {
+    const d = parseDuration('--session-expiry');
+    expect([d('30s'), d('500ms'), d('5m'), d('1h'), d('2'), d('1.5s')]).toEqual([
+      30_000, 500, 300_000, 3_600_000, 2000, 1500,
+    ]);
+    for (const bad of ['', '0s', '-1s', 'soon', '10d', '1e3', '999h'])
+      expect(() => d(bad)).toThrow(/--session-expiry: expected a duration/);
+  });
+
   it('accepts ports 0 to 65535 only', () => {
     expect(parsePort('0')).toBe(0);
     expect(parsePort('8080')).toBe(8080);

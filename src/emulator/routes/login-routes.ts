@@ -45,6 +45,25 @@ function hasUosHeaders(req: EmuRequest): boolean {
   return req.headers.extspam !== undefined || req.headers['client-version'] !== undefined;
 }
 
+/** Both headers of the UOS/desktop login (§2.5): what the 2025 server lets through. */
+function hasUosLoginHeaders(req: EmuRequest): boolean {
+  return req.headers.extspam !== undefined && req.headers['client-version'] !== undefined;
+}
+
+/**
+ * The refusal of this login (`refuseLogin`), if refused: every login, or with 'non-uos' the main
+ * web's logins without the UOS headers (the File Transfer web, §14, stays open).
+ */
+function refusalFor(
+  ctx: EmulatorContext,
+  req: EmuRequest,
+  e: QrEntry,
+): { ret: number; message: string } | undefined {
+  const r = ctx.refuseLogin;
+  if (!r || (r.unlessUos && (e.app !== 'web' || hasUosLoginHeaders(req)))) return undefined;
+  return r;
+}
+
 /**
  * Where the confirmed login goes on: the request's origin (plain mode), or through the proxy the
  * family's main host, and for a File Transfer QR its entry host (the one jslogin's redirect_uri
@@ -146,7 +165,11 @@ function newLoginPage(ctx: EmulatorContext, req: EmuRequest): Reply {
     return xml(loginErrorXml(MARKER_MISSING_RET, MARKER_MISSING_MESSAGE));
   }
   e.ticketUsed = true;
-  if (ctx.refuseLogin) return xml(loginErrorXml(ctx.refuseLogin.ret, ctx.refuseLogin.message));
+  const refusal = refusalFor(ctx, req, e);
+  if (refusal !== undefined) {
+    ctx.logger.info({ app: e.app, uos: hasUosLoginHeaders(req) }, 'emulator login refused');
+    return xml(loginErrorXml(refusal.ret, refusal.message));
+  }
   const desktop = e.desktop || req.param('mod') === 'desktop' || hasUosHeaders(req);
   if (ctx.kickPreviousSession) {
     // A login ends the earlier sessions of its own app: the main web and the File Transfer web coexist.

@@ -11,10 +11,10 @@ import { base64Field, phoneJson } from '../phone-json.js';
 import { createPhoneMedia } from '../phone-media.js';
 import type { EmuRequest, Reply, Router } from '../server.js';
 
-const PHONE_KINDS: readonly PhoneMediaKind[] = ['image', 'voice', 'video', 'file', 'emoticon'];
+const PHONE_KINDS: readonly PhoneMediaKind[] = ['image', 'voice', 'video', 'short-video', 'file', 'emoticon'];
 
 const USAGE =
-  'body must be {"kind": "image"|"voice"|"video"|"file"|"emoticon", "from": string, "base64"|"path": string, "room"?, "fileName"?, "voiceLengthMs"?, "playLengthS"?}, or the same as multipart/form-data fields with the bytes as a file part';
+  'body must be {"kind": "image"|"voice"|"video"|"short-video"|"file"|"emoticon", "from": string, "base64"|"path": string, "room"?, "fileName"?, "voiceLengthMs"?, "playLengthS"?}, or the same as multipart/form-data fields with the bytes as a file part';
 
 function fieldError(message: string): never {
   throw new Error(message);
@@ -100,6 +100,7 @@ export function registerPhoneMediaRoutes(router: Router, ctx: EmulatorContext): 
     image: phone.sendImage,
     voice: phone.sendVoice,
     video: phone.sendVideo,
+    'short-video': phone.sendShortVideo,
     file: phone.sendFile,
     emoticon: phone.sendEmoticon,
   } satisfies Record<PhoneMediaKind, unknown>;

@@ -52,8 +52,9 @@ class SyncCheckHold implements HoldOptions<string> {
   check(): string | undefined {
     const s = this.s;
     if (s.state === 'ended') return syncCheckReply(s.endCode ?? 1101, 0);
-    if (s.hasPendingAfter(this.clientSeq)) return syncCheckReply(0, 2);
+    if (s.hasPendingAfter(this.clientSeq)) return syncCheckReply(0, s.pendingSelector(this.clientSeq));
     if (worldChangesOf(this.ctx).hasContactChanges(s)) return syncCheckReply(0, 4);
+    if (s.signalled !== undefined) return syncCheckReply(0, s.signalled);
     return undefined;
   }
 
@@ -171,6 +172,7 @@ function sync(ctx: EmulatorContext, req: EmuRequest, s: Session): Reply {
   const { messages, deliveredSeq, more } = s.take(clientSeq, ctx.syncBatchSize);
   const now = Date.now();
   s.lastSyncAt = now;
+  s.signalled = undefined;
   const key = s.syncKeyAt(deliveredSeq);
   const body = syncReplyText(messages, more, key, worldChangesOf(ctx).takeContactChanges(s));
   const cookies = syncCookies(s, now);

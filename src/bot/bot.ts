@@ -65,6 +65,11 @@ interface StartableClient {
   start?(): Promise<void>;
 }
 
+/** The client's 'ready' event (a WebWxClient has it). */
+interface ReadyEvents {
+  on(event: 'ready', listener: () => void): () => void;
+}
+
 function errorText(error: unknown): string {
   return redact(error instanceof Error ? `${error.name}: ${error.message}` : String(error));
 }
@@ -190,31 +195,56 @@ export class Bot<C extends Context = Context> extends Composer<C> {
    * order, `ctx.redelivered`). Calling it again does not listen twice.
    */
   async start(): Promise<void> {
-    if (!this.#off) {
-      const store = this.#store;
-      const early: Message[] = [];
-      let opening = store !== undefined && !this.#handled;
-      this.#off = this.client.on('message', (message) => {
-        if (opening) early.push(message);
-        else this.#receive(message, false);
-      });
-      if (opening && store) {
-        try {
-          const { log, unhandled } = await HandledLog.open(store, { skip: (r) => this.#skips(r) });
-          this.#handled = log;
-          const live = new Set(early.map((m) => m.id));
-          const again = unhandled.filter((r) => !live.has(r.msgId));
-          if (again.length > 0)
-            this.#logger.info({ count: again.length }, 'handing over unacknowledged messages');
-          for (const record of again) this.#receive(messageOfRecord(record), true);
-        } finally {
-          opening = false;
-          for (const message of early.splice(0)) this.#receive(message, false);
-        }
-      }
-    }
     const startable = this.client as BotClient & StartableClient;
-    if (typeof startable.start === 'function' && startable.state === 'idle') await startable.start();
+    const startClient = async () => {
+      if (typeof startable.start === 'function' && startable.state === 'idle') await startable.start();
+    };
+    if (this.#off) return startClient();
+    const store = this.#store;
+    if (!store || this.#handled) {
+      this.#off = this.client.on('message', (message) => this.#receive(message, false));
+      return startClient();
+    }
+    // Live messages wait until the unacknowledged ones are handed over, to keep each chat's order.
+    const early: Message[] = [];
+    let opening = true;
+    this.#off = this.client.on('message', (message) => {
+      if (opening) early.push(message);
+      else this.#receive(message, false);
+    });
+    try {
+      // Before the client starts: the first start's position is the log's end before the login.
+      const { log, unhandled } = await HandledLog.open(store, { skip: (r) => this.#skips(r) });
+      this.#handled = log;
+      await startClient();
+      await this.#whenReady();
+      const live = new Set(early.map((m) => m.id));
+      const again = unhandled.filter((r) => !live.has(r.msgId));
+      if (again.length > 0)
+        this.#logger.info({ count: again.length }, 'handing over unacknowledged messages');
+      for (const record of again) this.#receive(messageOfRecord(record), true);
+    } finally {
+      opening = false;
+      for (const message of early.splice(0)) this.#receive(message, false);
+    }
+  }
+
+  /** Resolves once a client with a state is 'ready' (its sends need a session). */
+  async #whenReady(): Promise<void> {
+    const client = this.client as BotClient & StartableClient & ReadyEvents;
+    const settled = ['ready', 'idle', 'logged-out', 'stopped'];
+    if (client.state === undefined || settled.includes(client.state) || typeof client.on !== 'function')
+      return;
+    await new Promise<void>((resolve) => {
+      const off = client.on('ready', () => {
+        off();
+        resolve();
+      });
+      if (client.state === 'ready') {
+        off();
+        resolve();
+      }
+    });
   }
 
   /** Stops listening, lets the messages in hand finish, then lets the queued sends finish. */

@@ -60,7 +60,10 @@ export interface ApiServerOptions {
   webhook?: Omit<WebhookDeliveryOptions, 'logger'>;
   /** Share a bot's sends (and its rate limit), or options for the server's own queue. */
   actions?: BotActions;
-  /** Options of the server's own send queue, when `actions` is not given. */
+  /**
+   * Deprecated: pace sends in the client (`createClient({ pacing })`). Options of a send queue the
+   * server's sends wait in, when `actions` is not given; without it they go to the client at once.
+   */
   sendQueue?: SendQueueOptions;
   /** Largest JSON body of the media endpoints. Default 32 MiB (about 24 MiB of media). */
   maxMediaBodyBytes?: number;
@@ -164,7 +167,8 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   const client = options.client;
   const tokenDigest = digest(options.token);
   const actions =
-    options.actions ?? createBotActions(client, new SendQueue({ logger, ...options.sendQueue }));
+    options.actions ??
+    createBotActions(client, new SendQueue({ logger, ...(options.sendQueue ?? { passThrough: true }) }));
   const hub = new SseHub({ maxClients: options.maxStreams, heartbeatMs: options.heartbeatMs });
   const store = options.store && isEventStore(options.store) ? options.store : undefined;
   const history =

@@ -1,0 +1,88 @@
+/**
+ * The Bot path across crashes (docs/bot.md "Delivery"): a Bot with a `ctx.reply` echo over a client on
+ * a SqliteStore runs in a child process that is killed with SIGKILL again and again while the phone
+ * sends a stream of texts. Every message must reach the handler (at least once: a message whose
+ * handler was cut short comes again, marked redelivered), and every echo must reach the phone exactly
+ * once; no restart needs a QR code.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { afterAll, describe, expect, it } from 'vitest';
+import { type Emulator, startEmulator } from '../../src/emulator/index.js';
+import { childLines, countsOf, crashRounds, killChildren, spawnChild, waitUntil } from './crash-harness.js';
+
+const CHILD = fileURLToPath(new URL('./fixtures/bot-crash-child.ts', import.meta.url));
+const MESSAGES = 500;
+const ROUNDS = 20;
+
+const dir = mkdtempSync(join(tmpdir(), 'webwx-bot-crash-'));
+let emulator: Emulator | undefined;
+afterAll(async () => {
+  killChildren();
+  await emulator?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('bot crash test', () => {
+  it(`${MESSAGES} messages, at least ${ROUNDS} SIGKILLs: every message handled, every echo sent once`, async () => {
+    const e = await startEmulator({
+      port: 0,
+      timing: { loginPollHoldMs: 500, syncCheckHoldMs: 500 },
+      syncBatchSize: 20,
+    });
+    emulator = e;
+    e.phone.on('qr', (qr) => {
+      if (!qr.push) e.phone.scan(qr.uuid);
+      e.phone.confirm(qr.uuid);
+    });
+    const db = join(dir, 'bot.db');
+    const start = () =>
+      spawnChild(CHILD, [e.baseUrl, db], { isReady: (line) => line.includes('"event":"ready"') });
+    const run = await crashRounds({
+      emulator: e,
+      messages: MESSAGES,
+      rounds: ROUNDS,
+      text: (n) => `crash-${n}`,
+      start,
+    });
+
+    const reader = new Database(db, { readonly: true, fileMustExist: true });
+    const handledTexts = () =>
+      (reader.prepare('SELECT DISTINCT text FROM handled').all() as { text: string }[]).map((r) => r.text);
+    const echoes = () => e.phone.sent().filter((r) => r.content.startsWith('echo-'));
+    await waitUntil(
+      () => handledTexts().length >= MESSAGES && new Set(echoes().map((r) => r.content)).size >= MESSAGES,
+      25_000,
+    );
+    run.child.process.kill('SIGTERM');
+    await run.child.exited;
+
+    const handled = countsOf(handledTexts());
+    const runs = reader.prepare('SELECT count(*) AS n, sum(redelivered) AS again FROM handled').get() as {
+      n: number;
+      again: number;
+    };
+    reader.close();
+    const echoCounts = countsOf(echoes().map((r) => r.content));
+    const never = Array.from({ length: MESSAGES }, (_, n) => n).filter((n) => !handled.has(`crash-${n}`));
+    const unanswered = Array.from({ length: MESSAGES }, (_, n) => n).filter(
+      (n) => !echoCounts.has(`echo-${n}`),
+    );
+    const twice = [...echoCounts].filter(([, c]) => c > 1);
+    console.info(
+      `bot crash: ${MESSAGES} messages, ${run.kills} SIGKILLs, handler runs ${runs.n} (${runs.again} redelivered), never handled ${never.length}, replies never sent ${unanswered.length}, replies twice ${twice.length}`,
+    );
+    if (never.length + unanswered.length + twice.length > 0) {
+      console.info(childLines.filter((l) => !l.includes('"ready"')).join('\n'));
+    }
+    expect(run.kills).toBeGreaterThanOrEqual(20);
+    expect(never).toEqual([]);
+    expect(unanswered).toEqual([]);
+    expect(twice).toEqual([]);
+    expect(e.phone.qrCodes().length).toBe(run.qrsAfterLogin);
+    expect(e.phone.sessions()).toHaveLength(1);
+  }, 120_000);
+});

@@ -1,0 +1,142 @@
+/**
+ * Shared by the crash tests of the bot and the CLI (docs/sessions.md): a child process run from
+ * source with tsx, killed with SIGKILL at random moments (sometimes again while it restarts) while the
+ * emulator's phone sends a stream of texts, and restarted on the same store each time.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import type { Emulator } from '../../src/emulator/index.js';
+
+/** The `webwx` command from source. */
+export const CLI_ENTRY = fileURLToPath(new URL('../../src/cli/run.ts', import.meta.url));
+
+export interface CrashChild {
+  process: ChildProcess;
+  /** Resolves at the first stdout line `isReady` accepts. */
+  ready: Promise<void>;
+  exited: Promise<void>;
+  /** Every stdout line so far. */
+  lines: string[];
+}
+
+const running = new Set<ChildProcess>();
+/** Every stdout line of every child, for a failing test to show. */
+export const childLines: string[] = [];
+
+/** Kills every child still running (after the test). */
+export function killChildren(): void {
+  for (const c of running) c.kill('SIGKILL');
+}
+
+/** Runs `node --import tsx <script> ...args`. */
+export function spawnChild(
+  script: string,
+  args: string[],
+  options: { env?: Record<string, string>; isReady: (line: string) => boolean },
+): CrashChild {
+  const proc = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...options.env },
+  });
+  running.add(proc);
+  const lines: string[] = [];
+  let onReady: () => void = () => {};
+  const ready = new Promise<void>((resolve) => {
+    onReady = resolve;
+  });
+  createInterface({ input: proc.stdout as NodeJS.ReadableStream }).on('line', (line) => {
+    lines.push(line);
+    childLines.push(line);
+    if (options.isReady(line)) onReady();
+  });
+  proc.stderr?.resume();
+  const exited = new Promise<void>((resolve) =>
+    proc.once('exit', () => {
+      running.delete(proc);
+      resolve();
+    }),
+  );
+  return { process: proc, ready, exited, lines };
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+export interface CrashRun {
+  /** The child left running after the last kill. */
+  child: CrashChild;
+  /** SIGKILLs sent. */
+  kills: number;
+  /** QR codes the phone had seen once the first child was ready. */
+  qrsAfterLogin: number;
+}
+
+/**
+ * Starts the first child (waiting for its QR login), then `rounds` times: lets the phone send its
+ * share of `messages` texts (`text(n)`, from the listed friends in turn) while the child starts and
+ * works, kills it with SIGKILL (every other round 50–600 ms after it is ready, else 100–1200 ms after
+ * its start) and starts another; every fourth round kills the new one again before it is ready
+ * (mid-resume). Then sends what is left.
+ */
+export async function crashRounds(options: {
+  emulator: Emulator;
+  messages: number;
+  rounds: number;
+  text: (n: number) => string;
+  start: () => CrashChild;
+}): Promise<CrashRun> {
+  const e = options.emulator;
+  const friends = e.world.listedContacts().filter((c) => c.kind === undefined || c.kind === 'friend');
+  let sent = 0;
+  /** Sends `count` texts spread over about `overMs`, so kills find the child in mid-work. */
+  const sendSome = async (count: number, overMs = 0): Promise<void> => {
+    const gap = Math.floor(overMs / Math.max(1, count / 5));
+    for (let i = 0; i < count && sent < options.messages; i++) {
+      const from = (friends[sent % friends.length] as { id: string }).id;
+      e.phone.sendText({ from, text: options.text(sent) });
+      sent++;
+      if (i % 5 === 4) await sleep(Math.max(2, gap));
+    }
+  };
+  let child = options.start();
+  await child.ready;
+  const qrsAfterLogin = e.phone.qrCodes().length;
+  const perRound = Math.ceil(options.messages / options.rounds);
+  let kills = 0;
+  for (let round = 0; round < options.rounds; round++) {
+    // Texts arrive while the child starts and works. Every other round the kill comes 50–600 ms after
+    // the child is ready (in mid-work); the others 100–1000 ms after its start (often mid-resume).
+    const killAfter = 50 + Math.floor(Math.random() * 550);
+    const started = child;
+    await Promise.all([
+      sendSome(perRound, killAfter + 500),
+      round % 2 === 0 ? started.ready.then(() => sleep(killAfter)) : sleep(killAfter * 2),
+    ]);
+    child.process.kill('SIGKILL');
+    kills++;
+    await child.exited;
+    child = options.start();
+    if (round % 4 === 3) {
+      await sleep(Math.floor(Math.random() * 400));
+      child.process.kill('SIGKILL');
+      kills++;
+      await child.exited;
+      child = options.start();
+    }
+  }
+  await sendSome(options.messages);
+  return { child, kills, qrsAfterLogin };
+}
+
+/** Waits until `done()` holds or `timeoutMs` passed. */
+export async function waitUntil(done: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!done() && Date.now() < deadline) await sleep(100);
+}
+
+/** Counts of each value. */
+export function countsOf(values: readonly string[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
+  return counts;
+}

@@ -6,8 +6,8 @@
  * CREATEDB). Without PostgreSQL, `startTestPostgres()` returns undefined (the tests skip) unless CI
  * is set, where it throws.
  */
-import { execFile } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { execFile, execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { chown, mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -101,10 +101,19 @@ async function startServer(bin: string): Promise<{ adminUrl: string; stop(): Pro
     const gid = Number((await run('id', ['-g', 'postgres'])).stdout.trim());
     await chown(dir, uid, gid);
   }
+  const stopArgs = ['-D', data, '-m', 'immediate', '-w', 'stop'];
+  // A test process that exits without afterAll (a crash, process.exit) still stops its server.
+  const onExit = () => {
+    try {
+      if (root) execFileSync('runuser', ['-u', 'postgres', '--', join(bin, 'pg_ctl'), ...stopArgs]);
+      else execFileSync(join(bin, 'pg_ctl'), stopArgs);
+    } catch {}
+    rmSync(dir, { recursive: true, force: true });
+  };
+  process.once('exit', onExit);
   const stop = async () => {
-    await asServerUser(join(bin, 'pg_ctl'), ['-D', data, '-m', 'immediate', '-w', 'stop'], root).catch(
-      () => {},
-    );
+    process.off('exit', onExit);
+    await asServerUser(join(bin, 'pg_ctl'), stopArgs, root).catch(() => {});
     await rm(dir, { recursive: true, force: true });
   };
   try {

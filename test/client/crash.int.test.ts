@@ -4,15 +4,14 @@
  * from the store each time (resuming the session, never a QR after the first), it must handle every
  * message exactly once, and every reply it sends must reach the phone exactly once.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type Emulator, startEmulator } from '../../src/emulator/index.js';
+import { children, sleep, spawnChild as spawnFixture } from './crash-harness.js';
 
 const FIXTURE = fileURLToPath(new URL('./fixtures/crash-child.ts', import.meta.url));
 const MESSAGES = 600;
@@ -20,50 +19,13 @@ const ROUNDS = 24;
 
 const dir = mkdtempSync(join(tmpdir(), 'webwx-crash-'));
 let emulator: Emulator | undefined;
-const children = new Set<ChildProcess>();
 afterAll(async () => {
   for (const c of children) c.kill('SIGKILL');
   await emulator?.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
-interface Child {
-  process: ChildProcess;
-  ready: Promise<void>;
-  exited: Promise<void>;
-  lines: Record<string, unknown>[];
-}
-
-function spawnChild(server: string, db: string): Child {
-  const proc = spawn(process.execPath, ['--import', 'tsx', FIXTURE, server, db], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.add(proc);
-  const lines: Record<string, unknown>[] = [];
-  let onReady: () => void = () => {};
-  const ready = new Promise<void>((resolve) => {
-    onReady = resolve;
-  });
-  createInterface({ input: proc.stdout! }).on('line', (line) => {
-    try {
-      const parsed = JSON.parse(line) as Record<string, unknown>;
-      lines.push(parsed);
-      if (parsed.event === 'ready') onReady();
-    } catch {
-      lines.push({ event: 'text', line });
-    }
-  });
-  proc.stderr!.resume();
-  const exited = new Promise<void>((resolve) =>
-    proc.once('exit', () => {
-      children.delete(proc);
-      resolve();
-    }),
-  );
-  return { process: proc, ready, exited, lines };
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const spawnChild = (server: string, db: string) => spawnFixture(FIXTURE, [server, db]);
 
 describe('crash test', () => {
   it(`${MESSAGES} messages, SIGKILL ${ROUNDS} times: every message handled once, every reply sent once`, async () => {

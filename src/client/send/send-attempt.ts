@@ -97,7 +97,10 @@ async function upload(outbox: Outbox, job: Job, to: string): Promise<void> {
     session.desktop,
   );
   if (job.logged && store) {
-    const raw = uploadedRaw(session, { to, recipe: job.recipe, clientMsgId: job.clientMsgId });
+    const raw = {
+      ...uploadedRaw(session, { to, recipe: job.recipe, clientMsgId: job.clientMsgId }),
+      FileName: source.fileName,
+    };
     await store.updateOutgoing(job.clientMsgId, { status: 'pending', raw }).catch((error: unknown) => {
       rt.logger.warn({ error: errorText(error) }, 'logging the MediaId of an upload failed');
     });

@@ -5,16 +5,40 @@
  * the sealed session), the child must record every message exactly once, and every reply must reach
  * the phone exactly once.
  */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type Emulator, startEmulator } from '../../src/emulator/index.js';
 import { POSTGRES_MISSING, startTestPostgres } from '../postgres-server.js';
-import { children, sleep, spawnChild as spawnFixture } from './crash-harness.js';
 
 const FIXTURE = fileURLToPath(new URL('./fixtures/postgres-crash-child.ts', import.meta.url));
 const MESSAGES = 300;
 const ROUNDS = 12;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const children = new Set<ChildProcess>();
+
+/** The child on tsx; `ready` when it says so on stdout, `exited` when it is gone. */
+function spawnFixture(args: string[]): {
+  process: ChildProcess;
+  ready: Promise<void>;
+  exited: Promise<unknown>;
+} {
+  const proc = spawn(process.execPath, ['--import', 'tsx', FIXTURE, ...args], {
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  children.add(proc);
+  const exited = once(proc, 'exit').finally(() => children.delete(proc));
+  const ready = new Promise<void>((resolve) => {
+    createInterface({ input: proc.stdout! }).on('line', (line) => {
+      if (line.includes('"event":"ready"')) resolve();
+    });
+  });
+  return { process: proc, ready, exited };
+}
 
 const server = await startTestPostgres();
 let emulator: Emulator | undefined;
@@ -27,7 +51,7 @@ afterAll(async () => {
 describe.skipIf(!server)(`crash test on PostgresStore${server ? '' : ` (${POSTGRES_MISSING})`}`, () => {
   it(`${MESSAGES} messages, SIGKILL ${ROUNDS} times: every message handled once, every reply sent once`, async () => {
     const url = server!.url;
-    const spawnChild = () => spawnFixture(FIXTURE, [e.baseUrl, url, 'crash-bot']);
+    const spawnChild = () => spawnFixture([e.baseUrl, url, 'crash-bot']);
     const e = await startEmulator({
       port: 0,
       timing: { loginPollHoldMs: 500, syncCheckHoldMs: 500 },

@@ -36,6 +36,8 @@ export interface BotCommandOptions extends Omit<ReplySourceFlags, 'autoReply'> {
   app?: WebApp;
   autoReply: boolean;
   groups: GroupPolicy;
+  /** false (--no-pacing): the client's outbox sends as fast as the server takes them. */
+  pacing?: boolean;
   config?: string;
   /**
    * The data directory (data-dir.ts): the bot keeps its SQLite store there, like `webwx login`, so a
@@ -167,6 +169,7 @@ async function runBot(
     app: options.app ?? 'web',
     uos: { enabled: options.uos },
     logger: options.logger,
+    ...(options.pacing === false ? { pacing: false as const } : {}),
     ...(store ? { store } : {}),
   });
   const bot = new Bot(client, { logger: options.logger, ...(store ? { store } : {}) });
@@ -233,6 +236,7 @@ export function registerBotCommand(program: Command, host: CommandHost): void {
     .description('run a bot: the seed’s auto-reply mode and/or the handler modules of a config file')
     .option('--server <url>', 'one base URL for every host, e.g. an emulator', parseServerUrl)
     .option('--no-uos', 'do not send the UOS desktop login headers')
+    .option('--no-pacing', 'send as fast as the server takes it (an emulator; real accounts risk a ban)')
     .addOption(appOption());
   addReplySourceOptions(command)
     .option('--group-mentions-only', 'in groups, answer only when @-mentioned (default)')

@@ -29,6 +29,8 @@ export interface ServeCommandOptions {
   store?: string;
   /** The data directory (data-dir.ts) whose store keeps the session, the message log and the webhook's state. */
   dataDir?: string | undefined;
+  /** false (--no-pacing): the client's outbox sends as fast as the server takes them. */
+  pacing?: boolean;
   /** The Telegram Bot API-compatible surface (docs/telegram-api.md); on unless --no-telegram. */
   telegram?: boolean;
   logger: Logger;
@@ -67,6 +69,7 @@ export async function runServeCommand(options: ServeCommandOptions, io: CliIo): 
     app,
     uos: { enabled: options.uos },
     logger: options.logger,
+    ...(options.pacing === false ? { pacing: false as const } : {}),
     ...(store ? { store } : {}),
   });
   const offSteps = reportLoginSteps(client, io);
@@ -116,6 +119,7 @@ export function registerServeCommand(program: Command, host: CommandHost): void 
     .description('log in, then serve the HTTP API (bearer token from WEBWX_API_TOKEN or --token)')
     .option('--server <url>', 'one base URL for every host, e.g. an emulator', parseServerUrl)
     .option('--no-uos', 'do not send the UOS desktop login headers')
+    .option('--no-pacing', 'send as fast as the server takes it (an emulator; real accounts risk a ban)')
     .addOption(appOption())
     .option('--port <n>', 'port to listen on (0 picks a free one)', parsePort, 8788)
     .option('--host <address>', 'address to bind', '127.0.0.1')

@@ -11,8 +11,16 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type Emulator, startEmulator } from '../../src/emulator/index.js';
-import { childLines, countsOf, crashRounds, killChildren, spawnChild, waitUntil } from './crash-harness.js';
+import type { Emulator } from '../../src/emulator/index.js';
+import {
+  childLines,
+  countsOf,
+  crashRounds,
+  killChildren,
+  spawnChild,
+  startCrashEmulator,
+  waitUntil,
+} from './crash-harness.js';
 
 const CHILD = fileURLToPath(new URL('./fixtures/bot-crash-child.ts', import.meta.url));
 const MESSAGES = 500;
@@ -28,16 +36,8 @@ afterAll(async () => {
 
 describe('bot crash test', () => {
   it(`${MESSAGES} messages, at least ${ROUNDS} SIGKILLs: every message handled, every echo sent once`, async () => {
-    const e = await startEmulator({
-      port: 0,
-      timing: { loginPollHoldMs: 500, syncCheckHoldMs: 500 },
-      syncBatchSize: 20,
-    });
+    const e = await startCrashEmulator();
     emulator = e;
-    e.phone.on('qr', (qr) => {
-      if (!qr.push) e.phone.scan(qr.uuid);
-      e.phone.confirm(qr.uuid);
-    });
     const db = join(dir, 'bot.db');
     const start = () =>
       spawnChild(CHILD, [e.baseUrl, db], { isReady: (line) => line.includes('"event":"ready"') });

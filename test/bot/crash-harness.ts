@@ -6,7 +6,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import type { Emulator } from '../../src/emulator/index.js';
+import { type Emulator, startEmulator } from '../../src/emulator/index.js';
 
 /** The `webwx` command from source. */
 export const CLI_ENTRY = fileURLToPath(new URL('../../src/cli/run.ts', import.meta.url));
@@ -58,6 +58,20 @@ export function spawnChild(
     }),
   );
   return { process: proc, ready, exited, lines };
+}
+
+/** An emulator for a crash test: short long-polls, sync batches of 20, a phone that confirms logins. */
+export async function startCrashEmulator(): Promise<Emulator> {
+  const e = await startEmulator({
+    port: 0,
+    timing: { loginPollHoldMs: 500, syncCheckHoldMs: 500 },
+    syncBatchSize: 20,
+  });
+  e.phone.on('qr', (qr) => {
+    if (!qr.push) e.phone.scan(qr.uuid);
+    e.phone.confirm(qr.uuid);
+  });
+  return e;
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

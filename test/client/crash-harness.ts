@@ -1,6 +1,7 @@
 /** The crash tests' child processes: spawned with tsx, their JSON lines read, 'ready' awaited. */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { type Emulator, startEmulator } from '../../src/emulator/index.js';
 
 export interface Child {
   process: ChildProcess;
@@ -42,3 +43,36 @@ export function spawnChild(fixture: string, args: readonly string[]): Child {
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * The crash tests' world: an emulator whose phone confirms every login (scanning QR codes), and a
+ * phone that writes `crash-<n>` texts from the listed friends in turn, up to `total`.
+ */
+export async function startCrashWorld(total: number): Promise<{
+  emulator: Emulator;
+  sendSome(count: number): Promise<void>;
+  sent(): number;
+}> {
+  const e = await startEmulator({
+    port: 0,
+    timing: { loginPollHoldMs: 500, syncCheckHoldMs: 500 },
+    syncBatchSize: 20,
+  });
+  e.phone.on('qr', (qr) => {
+    if (!qr.push) e.phone.scan(qr.uuid);
+    e.phone.confirm(qr.uuid);
+  });
+  const friends = e.world.listedContacts().filter((c) => c.kind === undefined || c.kind === 'friend');
+  let sent = 0;
+  return {
+    emulator: e,
+    sent: () => sent,
+    async sendSome(count) {
+      for (let i = 0; i < count && sent < total; i++) {
+        e.phone.sendText({ from: friends[sent % friends.length]!.id, text: `crash-${sent}` });
+        sent++;
+        if (i % 5 === 4) await sleep(2);
+      }
+    },
+  };
+}

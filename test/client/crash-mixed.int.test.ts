@@ -11,8 +11,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type Emulator, startEmulator } from '../../src/emulator/index.js';
-import { children, sleep, spawnChild } from './crash-harness.js';
+import type { Emulator } from '../../src/emulator/index.js';
+import { children, sleep, spawnChild, startCrashWorld } from './crash-harness.js';
 
 const FIXTURE = fileURLToPath(new URL('./fixtures/crash-mixed-child.ts', import.meta.url));
 const MESSAGES = 400;
@@ -32,16 +32,9 @@ afterAll(async () => {
 
 describe('crash test, texts and images', () => {
   it(`${MESSAGES} messages, SIGKILL ${ROUNDS} times: every text and image reply arrives once, with its logged ClientMsgId`, async () => {
-    const e = await startEmulator({
-      port: 0,
-      timing: { loginPollHoldMs: 500, syncCheckHoldMs: 500 },
-      syncBatchSize: 20,
-    });
+    const world = await startCrashWorld(MESSAGES);
+    const e = world.emulator;
     emulator = e;
-    e.phone.on('qr', (qr) => {
-      if (!qr.push) e.phone.scan(qr.uuid);
-      e.phone.confirm(qr.uuid);
-    });
     const images = join(dir, 'images');
     mkdirSync(images);
     const template = join(dir, 'template.png');
@@ -49,15 +42,7 @@ describe('crash test, texts and images', () => {
     for (let n = 5; n < MESSAGES; n += 10) copyFileSync(template, join(images, `img-${n}.png`));
     const db = join(dir, 'webwx.db');
     const args = [e.baseUrl, db, images];
-    const friends = e.world.listedContacts().filter((c) => c.kind === undefined || c.kind === 'friend');
-    let sent = 0;
-    const sendSome = async (count: number): Promise<void> => {
-      for (let i = 0; i < count && sent < MESSAGES; i++) {
-        e.phone.sendText({ from: friends[sent % friends.length]!.id, text: `crash-${sent}` });
-        sent++;
-        if (i % 5 === 4) await sleep(2);
-      }
-    };
+    const sendSome = world.sendSome;
 
     let child = spawnChild(FIXTURE, args);
     await child.ready;

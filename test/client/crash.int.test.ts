@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type Emulator, startEmulator } from '../../src/emulator/index.js';
-import { children, sleep, spawnChild as spawnFixture } from './crash-harness.js';
+import type { Emulator } from '../../src/emulator/index.js';
+import { children, sleep, spawnChild as spawnFixture, startCrashWorld } from './crash-harness.js';
 
 const FIXTURE = fileURLToPath(new URL('./fixtures/crash-child.ts', import.meta.url));
 const MESSAGES = 600;
@@ -29,27 +29,11 @@ const spawnChild = (server: string, db: string) => spawnFixture(FIXTURE, [server
 
 describe('crash test', () => {
   it(`${MESSAGES} messages, SIGKILL ${ROUNDS} times: every message handled once, every reply sent once`, async () => {
-    const e = await startEmulator({
-      port: 0,
-      timing: { loginPollHoldMs: 500, syncCheckHoldMs: 500 },
-      syncBatchSize: 20,
-    });
+    const world = await startCrashWorld(MESSAGES);
+    const e = world.emulator;
     emulator = e;
-    e.phone.on('qr', (qr) => {
-      if (!qr.push) e.phone.scan(qr.uuid);
-      e.phone.confirm(qr.uuid);
-    });
     const db = join(dir, 'webwx.db');
-    const friends = e.world.listedContacts().filter((c) => c.kind === undefined || c.kind === 'friend');
-    let sent = 0;
-    const sendSome = async (count: number): Promise<void> => {
-      for (let i = 0; i < count && sent < MESSAGES; i++) {
-        const from = friends[sent % friends.length]!.id;
-        e.phone.sendText({ from, text: `crash-${sent}` });
-        sent++;
-        if (i % 5 === 4) await sleep(2);
-      }
-    };
+    const sendSome = world.sendSome;
 
     // Round 0: the QR login, then the first messages.
     let child = spawnChild(e.baseUrl, db);
@@ -73,7 +57,7 @@ describe('crash test', () => {
       }
     }
     await sendSome(MESSAGES);
-    expect(sent).toBe(MESSAGES);
+    expect(world.sent()).toBe(MESSAGES);
 
     // The last child runs until everything is handled and every reply arrived.
     const reader = new Database(db, { readonly: true });

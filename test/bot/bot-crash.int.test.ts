@@ -5,39 +5,22 @@
  * handler was cut short comes again, marked redelivered), and every echo must reach the phone exactly
  * once; no restart needs a QR code.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
-import { afterAll, describe, expect, it } from 'vitest';
-import type { Emulator } from '../../src/emulator/index.js';
-import {
-  childLines,
-  countsOf,
-  crashRounds,
-  killChildren,
-  spawnChild,
-  startCrashEmulator,
-  waitUntil,
-} from './crash-harness.js';
+import { describe, expect, it } from 'vitest';
+import { childLines, countsOf, crashFixture, crashRounds, spawnChild, waitUntil } from './crash-harness.js';
 
 const CHILD = fileURLToPath(new URL('./fixtures/bot-crash-child.ts', import.meta.url));
 const MESSAGES = 500;
 const ROUNDS = 20;
 
-const dir = mkdtempSync(join(tmpdir(), 'webwx-bot-crash-'));
-let emulator: Emulator | undefined;
-afterAll(async () => {
-  killChildren();
-  await emulator?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const fixture = crashFixture('webwx-bot-crash-');
+const dir = fixture.dir;
 
 describe('bot crash test', () => {
   it(`${MESSAGES} messages, at least ${ROUNDS} SIGKILLs: every message handled, every echo sent once`, async () => {
-    const e = await startCrashEmulator();
-    emulator = e;
+    const e = await fixture.emulator();
     const db = join(dir, 'bot.db');
     const start = () =>
       spawnChild(CHILD, [e.baseUrl, db], { isReady: (line) => line.includes('"event":"ready"') });

@@ -4,8 +4,12 @@
  * emulator's phone sends a stream of texts, and restarted on the same store each time.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { afterAll } from 'vitest';
 import { type Emulator, startEmulator } from '../../src/emulator/index.js';
 
 /** The `webwx` command from source. */
@@ -58,6 +62,33 @@ export function spawnChild(
     }),
   );
   return { process: proc, ready, exited, lines };
+}
+
+/**
+ * A crash test's temp directory and emulator (startCrashEmulator), with the clean-up registered:
+ * children killed, the emulator and whatever `onClose` got closed, the directory removed.
+ */
+export function crashFixture(prefix: string): {
+  dir: string;
+  emulator(): Promise<Emulator>;
+  onClose(close: () => Promise<void> | void): void;
+} {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const closers: (() => Promise<void> | void)[] = [];
+  afterAll(async () => {
+    killChildren();
+    for (const close of closers.reverse()) await close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return {
+    dir,
+    async emulator() {
+      const e = await startCrashEmulator();
+      closers.push(() => e.close());
+      return e;
+    },
+    onClose: (close) => closers.push(close),
+  };
 }
 
 /** An emulator for a crash test: short long-polls, sync batches of 20, a phone that confirms logins. */

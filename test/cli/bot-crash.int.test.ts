@@ -4,19 +4,16 @@
  * again and again while the phone sends a stream of texts. Every text must be answered exactly once
  * and no restart needs a QR code.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import type { Emulator } from '../../src/emulator/index.js';
+import { describe, expect, it } from 'vitest';
 import {
   CLI_ENTRY,
   childLines,
   countsOf,
+  crashFixture,
   crashRounds,
-  killChildren,
   spawnChild,
-  startCrashEmulator,
   waitUntil,
 } from '../bot/crash-harness.js';
 
@@ -24,18 +21,12 @@ const MESSAGES = 500;
 /** 16 rounds, every fourth with a second kill mid-restart: 20 SIGKILLs. */
 const ROUNDS = 16;
 
-const dir = mkdtempSync(join(tmpdir(), 'webwx-bot-process-crash-'));
-let emulator: Emulator | undefined;
-afterAll(async () => {
-  killChildren();
-  await emulator?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const fixture = crashFixture('webwx-bot-process-crash-');
+const dir = fixture.dir;
 
 describe('webwx bot crash test', () => {
   it(`${MESSAGES} messages, at least ${ROUNDS} SIGKILLs of the process: every text answered once`, async () => {
-    const e = await startCrashEmulator();
-    emulator = e;
+    const e = await fixture.emulator();
     const rules = join(dir, 'rules.json');
     writeFileSync(rules, JSON.stringify({ rules: [{ regex: '^crash-(\\d+)$', reply: 'echo-$1' }] }));
     const start = () =>

@@ -4,39 +4,21 @@
  * Every message must reach the webhook, and a message that arrives twice carries the same event id
  * (header and body) both times; no restart needs a QR code.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import type { Emulator } from '../../src/emulator/index.js';
-import {
-  CLI_ENTRY,
-  crashRounds,
-  killChildren,
-  spawnChild,
-  startCrashEmulator,
-  waitUntil,
-} from '../bot/crash-harness.js';
-import { type LocalServer, startLocalServer } from '../bot/local-server.js';
+import { describe, expect, it } from 'vitest';
+import { CLI_ENTRY, crashFixture, crashRounds, spawnChild, waitUntil } from '../bot/crash-harness.js';
+import { startLocalServer } from '../bot/local-server.js';
 
 const MESSAGES = 500;
 /** 16 rounds, every fourth with a second kill mid-restart: 20 SIGKILLs. */
 const ROUNDS = 16;
 
-const dir = mkdtempSync(join(tmpdir(), 'webwx-serve-crash-'));
-let emulator: Emulator | undefined;
-let receiver: LocalServer | undefined;
-afterAll(async () => {
-  killChildren();
-  await emulator?.close();
-  await receiver?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const fixture = crashFixture('webwx-serve-crash-');
+const dir = fixture.dir;
 
 describe('webwx serve crash test', () => {
   it(`${MESSAGES} messages, at least 20 SIGKILLs and receiver outages: no webhook event lost`, async () => {
-    const e = await startCrashEmulator();
-    emulator = e;
+    const e = await fixture.emulator();
     // The receiver goes down now and then: 503 for 400 ms after every 97th request.
     let downUntil = 0;
     const hook = await startLocalServer((_request, index) => {
@@ -44,7 +26,7 @@ describe('webwx serve crash test', () => {
       if (index % 97 === 96) downUntil = Date.now() + 400;
       return { status: 204 };
     });
-    receiver = hook;
+    fixture.onClose(() => hook.close());
     const start = () =>
       spawnChild(
         CLI_ENTRY,

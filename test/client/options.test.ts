@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_TIMEOUTS, normaliseBaseUrl, resolveOptions } from '../../src/client/options.js';
+import {
+  DEFAULT_PACING,
+  DEFAULT_TIMEOUTS,
+  normaliseBaseUrl,
+  resolveOptions,
+} from '../../src/client/options.js';
 import { silentLogger } from '../../src/logger.js';
 import { DEFAULT_HOSTS, DEFAULT_SYNCCHECK_FALLBACKS, UOS_EXTSPAM } from '../../src/protocol/index.js';
 import { DEFAULT_RETRY_POLICY } from '../../src/transport/index.js';
@@ -73,5 +78,27 @@ describe('normaliseBaseUrl', () => {
     ['  http://localhost:1/base/ ', 'http://localhost:1/base'],
   ])('%s → %s', (input, expected) => {
     expect(normaliseBaseUrl(input)).toBe(expected);
+  });
+});
+
+describe('pacing', () => {
+  it('defaults to DEFAULT_PACING (1 a second, bursts of 5), merges a partial one, turns off with false, refuses nonsense', () => {
+    expect(DEFAULT_PACING).toEqual({ perSecond: 1, burst: 5, perChatMs: 0 });
+    expect(resolveOptions({}).pacing).toEqual(DEFAULT_PACING);
+    expect(resolveOptions({ pacing: { perSecond: 3 } }).pacing).toEqual({
+      perSecond: 3,
+      burst: 5,
+      perChatMs: 0,
+    });
+    expect(resolveOptions({ pacing: { burst: 2.7, perChatMs: 500 } }).pacing).toEqual({
+      perSecond: 1,
+      burst: 2,
+      perChatMs: 500,
+    });
+    expect(resolveOptions({ pacing: false }).pacing).toBe(false);
+    expect(() => resolveOptions({ pacing: { perSecond: 0 } })).toThrow(TypeError);
+    expect(() => resolveOptions({ pacing: { burst: 0 } })).toThrow(TypeError);
+    expect(() => resolveOptions({ pacing: { perChatMs: -1 } })).toThrow(TypeError);
+    expect(() => resolveOptions({ pacing: true as never })).toThrow(TypeError);
   });
 });

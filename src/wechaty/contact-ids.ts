@@ -75,6 +75,10 @@ export class ContactIds {
     if (client.self?.userName === userName) return client.self;
     const member = this.memberOf(userName);
     if (member) return strangerFromMember(member);
+    // Wechaty asks for a room's id as a contact when a room's members are marked dirty.
+    const room = client.contacts.room(userName);
+    if (room)
+      return { ...strangerFromMember({ userName, nickName: room.topic, displayName: '' }), kind: 'room' };
     return this.#strangers.get(userName);
   }
 

@@ -12,7 +12,7 @@ export type IdOf = (userName: string) => string;
 
 function contactTypeOf(contact: Contact): PUPPET.types.Contact {
   if (contact.kind === 'official') return types.Contact.Official;
-  return types.Contact.Individual;
+  return contact.kind === 'room' ? types.Contact.Unknown : types.Contact.Individual;
 }
 
 function genderOf(sex: number): PUPPET.types.ContactGender {

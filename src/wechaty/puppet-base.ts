@@ -5,6 +5,7 @@
  * the id mapping and the messages, friend requests and invitations kept for their payloads.
  */
 import { Puppet, types } from 'wechaty-puppet';
+import { strangerFromMember } from '../client/contact-service.js';
 import { createClient, type RoomChange, type WebWxClient } from '../client/index.js';
 import type { Message } from '../model/index.js';
 import { ContactIds, contactFromCard } from './contact-ids.js';
@@ -26,6 +27,12 @@ import { RoomNames } from './room-names.js';
 const HEARTBEAT_MS = 15_000;
 /** Messages kept for their payloads (received and sent). */
 const MAX_MESSAGES = 5000;
+/**
+ * How long a member list that lost members waits for the notice that explains it (a removal by the
+ * user, or of the user); without one (a member quit, or another member removed them: the server tells
+ * nobody else), each one who left is reported as having left by themselves.
+ */
+const LEAVE_NOTICE_WAIT_MS = 300;
 
 /** A friend request received, or a friendship confirmed. */
 export type FriendshipRecord =
@@ -64,6 +71,7 @@ export abstract class PuppetWebwxBase extends Puppet {
   #heartbeat: ReturnType<typeof setInterval> | undefined;
   #stopping = false;
   #qrCode = '';
+  readonly #pendingLeaves = new Map<string, ReturnType<typeof setTimeout>>();
 
   constructor(options: PuppetWebwxOptions = {}) {
     super(options);
@@ -95,6 +103,8 @@ export abstract class PuppetWebwxBase extends Puppet {
     this.#stopping = true;
     if (this.#heartbeat) clearInterval(this.#heartbeat);
     this.#heartbeat = undefined;
+    for (const timer of this.#pendingLeaves.values()) clearTimeout(timer);
+    this.#pendingLeaves.clear();
     await this.#dropClient();
     this.#closeStore?.();
     this.#closeStore = undefined;
@@ -233,7 +243,11 @@ export abstract class PuppetWebwxBase extends Puppet {
       ),
       client.on(
         'room-leave',
-        guard((event) => this.emit('room-leave', roomLeavePayloadOf(event, this.roomContext))),
+        guard((event) => {
+          clearTimeout(this.#pendingLeaves.get(event.room));
+          this.#pendingLeaves.delete(event.room);
+          this.emit('room-leave', roomLeavePayloadOf(event, this.roomContext));
+        }),
       ),
       client.on(
         'room-topic',
@@ -243,9 +257,8 @@ export abstract class PuppetWebwxBase extends Puppet {
         'room-updated',
         guard((change: RoomChange) => {
           this.roomNames.noteChange(change);
-          const id = this.ids.idOf(change.room.userName);
-          this.dirtyPayload(types.Dirty.Room, id);
-          this.dirtyPayload(types.Dirty.RoomMember, id);
+          this.dirtyPayload(types.Dirty.Room, this.ids.idOf(change.room.userName));
+          if (change.previous && change.left.length > 0) this.#awaitLeaveNotice(change);
         }),
       ),
       client.on(
@@ -261,6 +274,28 @@ export abstract class PuppetWebwxBase extends Puppet {
         guard((error) => this.emit('error', error)),
       ),
     ];
+  }
+
+  /** Members left a room: unless a notice says who removed them, each left by themselves. */
+  #awaitLeaveNotice(change: RoomChange): void {
+    const room = change.room.userName;
+    const left = change.left.filter((m) => m.userName !== this.selfUserName);
+    for (const member of left)
+      if (!this.#client?.contacts.get(member.userName)) this.ids.remember(strangerFromMember(member));
+    clearTimeout(this.#pendingLeaves.get(room));
+    const timer = setTimeout(() => {
+      this.#pendingLeaves.delete(room);
+      for (const member of left) {
+        const id = this.ids.idOf(member.userName);
+        this.emit('room-leave', {
+          roomId: this.ids.idOf(room),
+          removeeIdList: [id],
+          removerId: id,
+          timestamp: Date.now(),
+        });
+      }
+    }, LEAVE_NOTICE_WAIT_MS);
+    this.#pendingLeaves.set(room, timer);
   }
 
   #onMessage(message: Message): void {

@@ -3,25 +3,16 @@
  * "dong" to "ding" in a private chat, and sees contacts by their webwx stable ids.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Contact, Message, Wechaty } from 'wechaty';
+import type { Contact, Message } from 'wechaty';
 import { types } from 'wechaty-puppet';
-import type { Emulator } from '../../src/emulator/index.js';
-import { buildBot, startBot, startTestEmulator } from './wechaty-bots.js';
+import { buildBot, startBot, startTestEmulator, stopLaunched } from './wechaty-bots.js';
 
-let emulator: Emulator | undefined;
-let bot: Wechaty | undefined;
-
-afterEach(async () => {
-  await bot?.stop();
-  await emulator?.close();
-  bot = undefined;
-  emulator = undefined;
-});
+afterEach(stopLaunched);
 
 describe('the ding-dong bot on PuppetWebwx', () => {
   it('scans, logs in, and answers dong to ding', async () => {
-    emulator = await startTestEmulator();
-    ({ bot } = buildBot(emulator));
+    const emulator = await startTestEmulator();
+    const { bot } = buildBot(emulator);
     const scans: number[] = [];
     const talkers: string[] = [];
     let loginName = '';

@@ -9,13 +9,24 @@ import { PuppetWebwx, type PuppetWebwxOptions } from '../../src/wechaty/index.js
 
 log.level('silent');
 
+/** What a test started, stopped by {@link stopLaunched} (bots first, then emulators). */
+const launched: { bots: Wechaty[]; emulators: Emulator[] } = { bots: [], emulators: [] };
+
+/** Stops every bot and emulator the test started (for afterEach). */
+export async function stopLaunched(): Promise<void> {
+  for (const bot of launched.bots.splice(0)) await bot.stop();
+  for (const emulator of launched.emulators.splice(0)) await emulator.close();
+}
+
 /** The emulator with the short long-poll holds of the tests. */
-export function startTestEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
-  return startEmulator({
+export async function startTestEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  const emulator = await startEmulator({
     world: 'demo',
     timing: { loginPollHoldMs: 1000, syncCheckHoldMs: 1000 },
     ...options,
   });
+  launched.emulators.push(emulator);
+  return emulator;
 }
 
 /**
@@ -38,7 +49,9 @@ export function buildBot(
 ): { bot: Wechaty; puppet: PuppetWebwx } {
   const puppet = new PuppetWebwx({ server: emulator.baseUrl, ...options });
   scanWithPhone(puppet, emulator);
-  return { bot: WechatyBuilder.build({ puppet }), puppet };
+  const bot = WechatyBuilder.build({ puppet });
+  launched.bots.push(bot);
+  return { bot, puppet };
 }
 
 /** Starts the bot and resolves once it is logged in and ready. */

@@ -131,11 +131,9 @@ describe('world generator', () => {
     expect(JSON.stringify(a)).not.toBe(JSON.stringify(c));
   });
 
-  it('builds the big world fast with the right sizes and about half strangers per room', () => {
-    const t0 = performance.now();
+  it('builds the big world with the right sizes and about half strangers per room', () => {
+    // How fast is the bench's business (npm run bench: login of the big account), not a test's.
     const w = buildWorld(generateWorld(BIG_WORLD));
-    const ms = performance.now() - t0;
-    expect(ms).toBeLessThan(1000);
     expect(w.listedContacts().length).toBe(5001);
     expect(w.rooms).toHaveLength(200);
     for (const r of w.rooms) {

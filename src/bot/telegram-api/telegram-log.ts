@@ -5,7 +5,7 @@
  * a bounded in-memory log counts from 1 in each process.
  */
 import { storedIncoming } from '../../client/message-log.js';
-import { isRoomUserName, type Message } from '../../model/index.js';
+import { isRoomUserName, type MediaRef, type Message } from '../../model/index.js';
 import type {
   MessageLogReader,
   MessageStore,
@@ -60,8 +60,40 @@ export function messageOfRecord(record: StoredMessage): Message {
   return {
     ...base,
     ...(decoded || record.direction === 'out' ? fields : {}),
+    ...outboxMedia(record, fields),
     raw: record.raw,
   } as unknown as Message;
+}
+
+function str(value: unknown): string {
+  return typeof value === 'string' ? value : '';
+}
+
+/**
+ * An image or file the client's outbox logged itself (docs/sessions.md) has no `media` among its
+ * fields: it is rebuilt from the Msg it sent (MediaId, or a file's `<attachid>`; FileName; a file's `<totallen>`), so that
+ * its file_id can be sent again and downloaded after a restart.
+ */
+function outboxMedia(record: StoredMessage, fields: Record<string, unknown>): object {
+  if (record.direction !== 'out' || 'media' in fields) return {};
+  if (record.kind !== 'image' && record.kind !== 'file') return {};
+  const content = str(record.raw.Content);
+  const mediaId = str(record.raw.MediaId) || (/<attachid>([^<]{1,500})<\/attachid>/.exec(content)?.[1] ?? '');
+  const fileName = str(record.raw.FileName);
+  const totalLen = /<totallen>(\d{1,15})<\/totallen>/.exec(content)?.[1];
+  const media: MediaRef = {
+    msgId: record.msgId,
+    mediaId,
+    fileName,
+    fileSize: totalLen === undefined ? 0 : Number(totalLen),
+    md5: '',
+    attachId: record.kind === 'file' ? mediaId : '',
+    encryFileName: '',
+    aesKey: '',
+  };
+  return record.kind === 'image'
+    ? { kind: 'image', media, width: 0, height: 0, cdnThumbUrl: '', cdnMidImgUrl: '' }
+    : { kind: 'file', media, fileExt: '', appMsgType: 6, title: fileName };
 }
 
 /** The record of a message this API sent (media sends are not logged by the client itself). */

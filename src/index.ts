@@ -12,6 +12,7 @@ export type {
   ApiServerOptions,
   AutoReplyOptions,
   BotActions,
+  BotActionsScope,
   BotClient,
   BotOptions,
   BotOutbox,

@@ -22,7 +22,7 @@ export {
   type WebhookSourceOptions,
   webhookSource,
 } from './auto-reply/index.js';
-export { Bot, type BotOptions, createBotActions } from './bot.js';
+export { Bot, type BotActionsScope, type BotOptions, createBotActions } from './bot.js';
 export type {
   BotClient,
   BotOutbox,

@@ -60,10 +60,22 @@ function freePort(): Promise<number> {
   });
 }
 
+function onPath(name: string): boolean {
+  return (process.env.PATH ?? '').split(delimiter).some((dir) => dir && existsSync(join(dir, name)));
+}
+
+/** The command line that runs `command` as the postgres user when asked (runuser, else su). */
+function serverUser(command: string, args: string[], asUser: boolean): [string, string[]] {
+  if (!asUser) return [command, args];
+  if (onPath('runuser')) return ['runuser', ['-u', 'postgres', '--', command, ...args]];
+  const quoted = [command, ...args].map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(' ');
+  return ['su', ['postgres', '-s', '/bin/sh', '-c', quoted]];
+}
+
 /** Runs a PostgreSQL binary, as the postgres user when this process is root. */
 async function asServerUser(command: string, args: string[], asUser: boolean): Promise<void> {
-  if (asUser) await run('runuser', ['-u', 'postgres', '--', command, ...args], { timeout: 60_000 });
-  else await run(command, args, { timeout: 60_000 });
+  const [cmd, argv] = serverUser(command, args, asUser);
+  await run(cmd, argv, { timeout: 60_000 });
 }
 
 /** Creates a database for the run on the server at `adminUrl`; returns its URL and how to drop it. */
@@ -105,8 +117,7 @@ async function startServer(bin: string): Promise<{ adminUrl: string; stop(): Pro
   // A test process that exits without afterAll (a crash, process.exit) still stops its server.
   const onExit = () => {
     try {
-      if (root) execFileSync('runuser', ['-u', 'postgres', '--', join(bin, 'pg_ctl'), ...stopArgs]);
-      else execFileSync(join(bin, 'pg_ctl'), stopArgs);
+      execFileSync(...serverUser(join(bin, 'pg_ctl'), stopArgs, root));
     } catch {}
     rmSync(dir, { recursive: true, force: true });
   };

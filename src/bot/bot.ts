@@ -74,7 +74,7 @@ function errorText(error: unknown): string {
   return redact(error instanceof Error ? `${error.name}: ${error.message}` : String(error));
 }
 
-/** What {@link createBotActions} ties the sends to: the message they answer, and who follows them. */
+/** What `createBotActions()` ties the sends to: the message they answer, and who follows them. */
 export interface BotActionsScope {
   /** The incoming MsgId the sends answer (the outbox's `causedBy`). */
   causedBy?: string;

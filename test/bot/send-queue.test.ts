@@ -101,3 +101,26 @@ describe('SendQueue', () => {
     expect(isRateLimited(new Error('1205'))).toBe(false);
   });
 });
+
+describe('SendQueue pass-through (a Bot’s default)', () => {
+  it('starts every send at once, side by side, and only counts them', async () => {
+    const queue = new SendQueue({ passThrough: true });
+    const started: number[] = [];
+    const finish: (() => void)[] = [];
+    const sends = [1, 2, 3].map((n) =>
+      queue.enqueue(() => {
+        started.push(n);
+        return new Promise<number>((resolve) => finish.push(() => resolve(n)));
+      }),
+    );
+    // Synchronously, before any of them settled: nothing waits for another.
+    expect(started).toEqual([1, 2, 3]);
+    expect(queue.stats.pending).toBe(3);
+    const failed = queue.enqueue(() => Promise.reject(new ProtocolError('webwxsendmsg', 1205, '')));
+    await expect(failed).rejects.toThrow();
+    for (const f of finish) f();
+    expect(await Promise.all(sends)).toEqual([1, 2, 3]);
+    await queue.idle();
+    expect(queue.stats).toEqual({ sent: 3, failed: 1, rateLimited: 1, pending: 0 });
+  });
+});

@@ -5,6 +5,9 @@
  * (`Last-Event-ID`). The same log and store settings the Telegram-compatible surface reads its updates
  * and offset from.
  */
+import type { Logger } from '../../logger.js';
+import { silentLogger } from '../../logger.js';
+import { redact } from '../../redact.js';
 import type { MessageLogReader, StoredMessage, StoreSettings } from '../../store/index.js';
 import { hasStoreSettings, isMessageLogReader } from '../../store/index.js';
 import type { BotClient } from '../bot-client.js';
@@ -66,16 +69,23 @@ export class LogTail {
   readonly #store: EventStore;
   readonly #client: Pick<BotClient, 'contacts'>;
   readonly #listeners = new Set<(event: LoggedEvent) => void>();
+  readonly #logger: Logger;
   #seq: number;
   #reading = false;
   #again = false;
   #closed = false;
 
   /** Starts after `fromSeq` (the log's last seq when the API started). */
-  constructor(store: EventStore, client: Pick<BotClient, 'contacts'>, fromSeq: number) {
+  constructor(
+    store: EventStore,
+    client: Pick<BotClient, 'contacts'>,
+    fromSeq: number,
+    logger: Logger = silentLogger,
+  ) {
     this.#store = store;
     this.#client = client;
     this.#seq = fromSeq;
+    this.#logger = logger;
   }
 
   /** The seq of the last entry handed to the listeners (or the start). */
@@ -122,8 +132,12 @@ export class LogTail {
           if (events.length < 100) break;
         }
       } while (this.#again && !this.#closed);
-    } catch {
-      // The store failed: the next notify() tries again from the same place.
+    } catch (error) {
+      // The next notify() tries again from the same place.
+      this.#logger.warn(
+        { error: redact(error instanceof Error ? error.message : String(error)) },
+        'reading the message log failed',
+      );
     } finally {
       this.#reading = false;
     }

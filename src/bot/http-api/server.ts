@@ -176,7 +176,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     (store && typeof (store as Partial<MessageStore>).history === 'function'
       ? (store as unknown as MessageStore)
       : undefined);
-  const tail = store ? new LogTail(store, client, await store.lastSeq()) : undefined;
+  const tail = store ? new LogTail(store, client, await store.lastSeq(), logger) : undefined;
   tail?.listen((event) => hub.send('message', event.json, event.json.eventId));
   if (store && options.webhook) await prepareWebhookPosition(store);
   const durableWebhook =

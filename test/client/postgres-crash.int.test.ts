@@ -91,6 +91,7 @@ describe.skipIf(!server)(`crash test on PostgresStore${server ? '' : ` (${POSTGR
     await sendSome(MESSAGES);
 
     const reader = new pg.Pool({ connectionString: url, max: 1 });
+    reader.on('error', () => {});
     const handledCount = async () =>
       Number((await reader.query('SELECT count(DISTINCT msg_id) AS n FROM handled')).rows[0].n);
     const replies = () => e.phone.sent().filter((r) => r.content.startsWith('reply-'));

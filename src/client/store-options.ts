@@ -1,6 +1,6 @@
 /**
  * The session-related options (docs/sessions.md), resolved: the 1205 back-off of the send queue and
- * the stable-id store a SqliteStore provides.
+ * the stable-id store a SqliteStore or PostgresStore provides.
  */
 import type { StableIdStore } from './stable-id-types.js';
 
@@ -21,7 +21,7 @@ export function resolveRateLimit(
   };
 }
 
-/** The stable-id store of a store that offers one (SqliteStore.stableIdStore()), else undefined. */
+/** The stable-id store of a store that offers one (SqliteStore, PostgresStore: stableIdStore()), else undefined. */
 export function storeStableIds(store: unknown): StableIdStore | undefined {
   const candidate = store as { stableIdStore?: () => StableIdStore } | undefined;
   return typeof candidate?.stableIdStore === 'function' ? candidate.stableIdStore() : undefined;

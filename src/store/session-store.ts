@@ -1,7 +1,7 @@
 /**
  * The store contracts (docs/sessions.md): where a session survives a restart (SessionStore), where
  * every message in and out is logged and the processed MsgIds are kept (MessageStore), and the
- * contact cache. Implementations: MemoryStore, FileSessionStore, SqliteStore.
+ * contact cache. Implementations: MemoryStore, FileSessionStore, SqliteStore, PostgresStore.
  */
 
 import type { SerializedCookieJar } from 'tough-cookie';
@@ -33,8 +33,8 @@ export interface SavedSession {
 
 /**
  * Where a session survives a restart: what `createClient({ store })` takes. MemoryStore,
- * FileSessionStore and SqliteStore implement it; a store that is also a {@link MessageStore} or a
- * {@link ContactCache} is used for those too.
+ * FileSessionStore, SqliteStore and PostgresStore implement it; a store that is also a
+ * {@link MessageStore} or a {@link ContactCache} is used for those too.
  */
 export interface SessionStore {
   /** The saved session, or undefined when there is none. StoreError when it cannot be read. */
@@ -96,7 +96,7 @@ export interface HistoryQuery {
 
 /**
  * The message log: every message in and out, and the processed MsgIds that make delivery
- * exactly-once. MemoryStore and SqliteStore implement it.
+ * exactly-once. MemoryStore, SqliteStore and PostgresStore implement it.
  */
 export interface MessageStore {
   /** Was this incoming MsgId already processed? */
@@ -105,7 +105,8 @@ export interface MessageStore {
    * Records a batch of incoming messages as one unit: every message whose MsgId was not processed
    * yet is logged and marked processed, and `deliver(index)` is called for it (index into
    * `messages`) inside the same unit (for SqliteStore: the same transaction, so synchronous writes
-   * a handler makes to the same database commit together with it). Returns the indexes delivered.
+   * a handler makes to the same database commit together with it; for PostgresStore: the same
+   * transaction for the store calls a handler makes synchronously). Returns the indexes delivered.
    * A duplicate within the batch counts once.
    */
   recordIncoming(messages: readonly NewStoredMessage[], deliver?: (index: number) => void): Promise<number[]>;
@@ -125,7 +126,7 @@ export interface MessageStore {
 
 /**
  * Reading the message log by position: what the Telegram-compatible API (src/bot/telegram-api) takes
- * its updates and message ids from. MemoryStore and SqliteStore have it.
+ * its updates and message ids from. MemoryStore, SqliteStore and PostgresStore have it.
  */
 export interface MessageLogReader {
   /** Messages with a seq above `afterSeq`, oldest first, at most `limit` (default 100); one direction when given. */
@@ -198,7 +199,7 @@ export function isMessageStore(store: unknown): store is MessageStore {
   );
 }
 
-/** True when `store` can read its message log by position (MemoryStore, SqliteStore). */
+/** True when `store` can read its message log by position (MemoryStore, SqliteStore, PostgresStore). */
 export function isMessageLogReader(store: unknown): store is MessageLogReader {
   const s = store as Partial<MessageLogReader> | undefined;
   return (
@@ -209,13 +210,13 @@ export function isMessageLogReader(store: unknown): store is MessageLogReader {
   );
 }
 
-/** True when `store` keeps small named values (MemoryStore, SqliteStore). */
+/** True when `store` keeps small named values (MemoryStore, SqliteStore, PostgresStore). */
 export function hasStoreSettings(store: unknown): store is StoreSettings {
   const s = store as Partial<StoreSettings> | undefined;
   return typeof s?.getSetting === 'function' && typeof s.setSetting === 'function';
 }
 
-/** True when `store` also keeps the contact cache (MemoryStore, SqliteStore). */
+/** True when `store` also keeps the contact cache (MemoryStore, SqliteStore, PostgresStore). */
 export function isContactCache(store: unknown): store is ContactCache {
   const s = store as Partial<ContactCache> | undefined;
   return typeof s?.loadContacts === 'function' && typeof s.saveContacts === 'function';

@@ -1,6 +1,7 @@
 /** Validation of command-line values: each bad value is a CliError that says what was expected. */
 import { Option } from 'commander';
 import type { WebApp } from '../client/index.js';
+import type { Fault } from '../emulator/index.js';
 import { CliError } from './cli-io.js';
 import { LOG_LEVELS, type LogLevel } from './cli-logger.js';
 
@@ -51,6 +52,60 @@ export function parseDuration(flag: string) {
     }
     return ms;
   };
+}
+
+/** What `--fault` names: a fault for an endpoint, `times` requests or until the emulator stops. */
+export interface FaultFlag {
+  endpoint: string;
+  fault: Fault;
+  times?: number;
+}
+
+/** The value after `=` is the field of each kind that takes one. */
+const FAULT_VALUE: Record<string, string | undefined> = {
+  'http-status': 'status',
+  delay: 'ms',
+  ret: 'ret',
+  hang: 'ms',
+  expire: 'code',
+};
+const FAULT_KINDS = ['malformed', 'http-status', 'reset', 'delay', 'ret', 'hang', 'expire', 'redeliver'];
+const NEEDS_VALUE = new Set(['http-status', 'delay', 'ret']);
+
+/**
+ * `--fault ENDPOINT:KIND[=VALUE][@TIMES]`, e.g. `synccheck:http-status=502@3`, `webwxsync:delay=3000`,
+ * `webwxsendmsg:ret=1205`, `synccheck:expire=1102@1`, `*:reset@1` (collected: the flag repeats).
+ */
+export function parseFaultFlag(value: string, previous: FaultFlag[] = []): FaultFlag[] {
+  const m = /^([A-Za-z0-9_*-]+):([a-z-]+)(?:=(-?\d+))?(?:@(\d+))?$/.exec(value.trim());
+  const kind = m?.[2] ?? '';
+  if (m === null || !FAULT_KINDS.includes(kind) || (NEEDS_VALUE.has(kind) && m[3] === undefined))
+    throw new CliError(
+      `--fault: expected ENDPOINT:KIND[=VALUE][@TIMES] such as synccheck:http-status=502@3 (kinds: ${FAULT_KINDS.join(', ')}; http-status, delay and ret need a value), got "${value}"`,
+    );
+  const field = FAULT_VALUE[kind];
+  if (m[3] !== undefined && field === undefined)
+    throw new CliError(`--fault: the kind "${kind}" takes no value, got "${value}"`);
+  const fault = { kind, ...(m[3] === undefined ? {} : { [field!]: Number(m[3]) }) } as Fault;
+  const times = m[4] === undefined ? undefined : Number(m[4]);
+  if (times === 0) throw new CliError(`--fault: @TIMES must be at least 1, got "${value}"`);
+  return [...previous, { endpoint: m[1]!, fault, ...(times === undefined ? {} : { times }) }];
+}
+
+const TIMING_NAMES = ['loginPollHoldMs', 'syncCheckHoldMs', 'qrExpiryMs'] as const;
+
+/** `--timing syncCheckHoldMs=5s,loginPollHoldMs=5s,qrExpiryMs=2m`: the emulator's timing, by its names. */
+export function parseTiming(value: string): Partial<Record<(typeof TIMING_NAMES)[number], number>> {
+  const out: Partial<Record<(typeof TIMING_NAMES)[number], number>> = {};
+  for (const pair of value.split(',')) {
+    const [name = '', duration = ''] = pair.split('=').map((x) => x.trim());
+    if (!(TIMING_NAMES as readonly string[]).includes(name))
+      throw new CliError(
+        `--timing: expected NAME=DURATION pairs with names ${TIMING_NAMES.join(', ')}, got "${pair}"`,
+      );
+    out[name as (typeof TIMING_NAMES)[number]] = parseDuration(`--timing ${name}`)(duration);
+  }
+  return out;
 }
 
 export function parseLogLevel(value: string): LogLevel {

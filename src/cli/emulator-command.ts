@@ -1,6 +1,7 @@
 /**
  * `webwx emulator --port N --world FILE|demo|big [--proxy [--data-dir DIR]] [--media-dir DIR]
- * [--phone-token T] [--refuse-login non-uos|all] [--session-expiry 30s]`: run the emulator standalone and print its base URL (and, in proxy mode, how to
+ * [--phone-token T] [--refuse-login non-uos|all] [--session-expiry 30s] [--fault SPEC]… [--timing PAIRS]`:
+ * run the emulator standalone and print its base URL (and, in proxy mode, how to
  * point unmodified clients at it).
  */
 import { randomBytes } from 'node:crypto';
@@ -9,10 +10,12 @@ import { join } from 'node:path';
 import {
   type EmulatorOptions,
   type EmulatorProxyInfo,
+  type EmulatorTiming,
   loadWorldFile,
   startEmulator,
 } from '../emulator/index.js';
 import type { Logger } from '../logger.js';
+import type { FaultFlag } from './arguments.js';
 import { CliError, type CliIo } from './cli-io.js';
 import { resolveDataDir } from './data-dir.js';
 
@@ -37,6 +40,10 @@ export interface EmulatorCommandOptions {
   refuseLogin?: 'non-uos' | 'all';
   /** `--session-expiry`: sessions end this many ms after their login. */
   sessionExpiry?: number;
+  /** `--fault`, repeated: injected once the emulator listens. */
+  fault?: FaultFlag[];
+  /** `--timing`: overrides of the holds and the QR expiry. */
+  timing?: Partial<EmulatorTiming>;
 }
 
 const LOOPBACK = /^(127(\.\d{1,3}){3}|::1|\[::1\]|localhost)$/i;
@@ -96,10 +103,22 @@ export async function runEmulatorCommand(options: EmulatorCommandOptions, io: Cl
         ? {}
         : { refuseLogin: options.refuseLogin === 'all' ? {} : options.refuseLogin }),
       ...(options.sessionExpiry === undefined ? {} : { sessionExpiryMs: options.sessionExpiry }),
+      ...(options.timing === undefined ? {} : { timing: options.timing }),
     });
   } catch (error) {
     if (error instanceof RangeError) throw new CliError(`--phone-token: ${error.message}`);
     throw error;
+  }
+  for (const f of options.fault ?? []) {
+    try {
+      emulator.faults.inject(f.endpoint, f.fault, f.times === undefined ? {} : { times: f.times });
+    } catch (error) {
+      await emulator.close();
+      throw new CliError(`--fault: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    io.stdout.write(
+      `  fault:   ${f.endpoint} ${JSON.stringify(f.fault)}${f.times === undefined ? '' : ` ×${f.times}`}\n`,
+    );
   }
   const auth = phone.token === undefined ? '' : `-H 'Authorization: Bearer ${phone.token}' `;
   io.stdout.write(`webwx emulator listening on ${emulator.baseUrl}\n`);

@@ -2,14 +2,18 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import type { WebApp } from '../client/index.js';
+import type { EmulatorTiming } from '../emulator/index.js';
 import { WebWxError } from '../errors.js';
 import {
   appOption,
+  type FaultFlag,
   parseDuration,
+  parseFaultFlag,
   parseLogLevel,
   parsePort,
   parseSeconds,
   parseServerUrl,
+  parseTiming,
 } from './arguments.js';
 import { registerBotCommand } from './bot-command.js';
 import { type ChatCommandFlags, runChatCommand } from './chat-command.js';
@@ -176,6 +180,12 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
       'sessions end this long after login (synccheck 1102), e.g. 30s',
       parseDuration('--session-expiry'),
     )
+    .option(
+      '--fault <spec>',
+      'inject a fault, ENDPOINT:KIND[=VALUE][@TIMES], e.g. synccheck:http-status=502@3 (repeatable)',
+      parseFaultFlag,
+    )
+    .option('--timing <pairs>', 'e.g. syncCheckHoldMs=5s,loginPollHoldMs=5s,qrExpiryMs=2m', parseTiming)
     .action(
       async (opts: {
         port: number;
@@ -187,6 +197,8 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
         phoneToken?: string;
         refuseLogin?: 'non-uos' | 'all';
         sessionExpiry?: number;
+        fault?: FaultFlag[];
+        timing?: Partial<EmulatorTiming>;
       }) => {
         // The global --data-dir takes `webwx emulator --data-dir DIR` too (commander parses it first).
         const dataDir = opts.dataDir ?? program.opts<{ dataDir?: string }>().dataDir;

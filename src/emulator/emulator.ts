@@ -114,8 +114,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   registerSyncRoutes(router, ctx);
   registerMessageRoutes(router, ctx);
   registerMediaRoutes(router, ctx);
-  registerPhoneRoutes(router, ctx, phone);
   const faults = new FaultTable().bind(ctx);
+  registerPhoneRoutes(router, ctx, phone, faults);
   const proxy = setupProxy(options.proxy, logger);
   const server = new EmulatorServer({
     router,

@@ -1,7 +1,9 @@
 /**
- * The phone API's JSON: replies, errors that name the field, and bytes sent as base64.
+ * The phone API's JSON: replies, errors that name the field, bytes sent as base64, rooms as shown,
+ * and the shape of a knob (phone-knobs.ts).
  */
 import { type Reply, textReply } from './server.js';
+import type { WorldRoom } from './world.js';
 
 /** A JSON reply of the phone API. */
 export function phoneJson(status: number, value: unknown): Reply {
@@ -16,4 +18,49 @@ export function base64Field(value: unknown, field: string): Buffer {
   const base64 = value.replace(/\s+/g, '');
   if (base64.length % 4 === 1 || !BASE64.test(base64)) throw new Error(`"${field}" is not base64`);
   return Buffer.from(base64, 'base64');
+}
+
+/** A room as the phone API shows it: members as stable ids, or `{ id, displayName }`. */
+export function roomView(r: WorldRoom): unknown {
+  return {
+    id: r.id,
+    topic: r.topic,
+    owner: r.owner,
+    saved: r.saved,
+    pinned: r.pinned ?? false,
+    members: r.memberIds.map((id) => {
+      const dn = r.displayNames.get(id);
+      return dn === undefined ? id : { id, displayName: dn };
+    }),
+  };
+}
+
+export type FieldType = 'string' | 'string[]' | 'integer' | 'number' | 'boolean' | 'object' | 'array';
+
+export interface KnobField {
+  name: string;
+  type: FieldType;
+  required?: boolean;
+  /** The values allowed. */
+  enum?: readonly (string | number)[];
+  description: string;
+}
+
+export interface Knob {
+  /** The path under /__phone/ and the in-process name. */
+  name: string;
+  method: 'GET' | 'POST';
+  summary: string;
+  fields: readonly KnobField[];
+  run(args: Record<string, unknown>): unknown;
+}
+
+/** A bad argument: answered 400 `{"error": …, "field": …}`. */
+export class FieldError extends Error {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(`"${field}" ${message}`);
+  }
 }

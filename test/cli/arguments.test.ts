@@ -1,14 +1,40 @@
 import { describe, expect, it } from 'vitest';
 import {
   parseDuration,
+  parseFaultFlag,
   parseLogLevel,
   parsePort,
   parseSeconds,
   parseServerUrl,
+  parseTiming,
 } from '../../src/cli/arguments.js';
 import { CliError } from '../../src/cli/cli-io.js';
 
 describe('command-line values', () => {
+  it('reads --fault ENDPOINT:KIND[=VALUE][@TIMES], collecting repeats', () => {
+    const one = parseFaultFlag('synccheck:http-status=502@3');
+    expect(one).toEqual([{ endpoint: 'synccheck', fault: { kind: 'http-status', status: 502 }, times: 3 }]);
+    expect(parseFaultFlag('webwxsync:delay=3000', one)).toEqual([
+      ...one,
+      { endpoint: 'webwxsync', fault: { kind: 'delay', ms: 3000 } },
+    ]);
+    expect(parseFaultFlag('*:reset@1')).toEqual([{ endpoint: '*', fault: { kind: 'reset' }, times: 1 }]);
+    expect(parseFaultFlag('synccheck:expire=1102')[0]!.fault).toEqual({ kind: 'expire', code: 1102 });
+    expect(parseFaultFlag('webwxsendmsg:ret=1205')[0]!.fault).toEqual({ kind: 'ret', ret: 1205 });
+    for (const bad of ['synccheck', 'synccheck:boom', 'synccheck:delay', 'synccheck:reset=3', 'x:ret=1@0'])
+      expect(() => parseFaultFlag(bad)).toThrow(/--fault: /);
+  });
+
+  it('reads --timing NAME=DURATION pairs by the emulator’s names', () => {
+    expect(parseTiming('syncCheckHoldMs=5s,loginPollHoldMs=500ms,qrExpiryMs=2m')).toEqual({
+      syncCheckHoldMs: 5000,
+      loginPollHoldMs: 500,
+      qrExpiryMs: 120_000,
+    });
+    expect(() => parseTiming('hold=5s')).toThrow(/--timing: expected NAME=DURATION/);
+    expect(() => parseTiming('qrExpiryMs=soon')).toThrow(/--timing qrExpiryMs: expected a duration/);
+  });
+
   it('accepts durations such as 30s, 500ms, 5m, 1h (bare numbers are seconds)', () => {
     const d = parseDuration('--session-expiry');
     expect([d('30s'), d('500ms'), d('5m'), d('1h'), d('2'), d('1.5s')]).toEqual([

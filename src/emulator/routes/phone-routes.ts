@@ -3,10 +3,13 @@
  * process (curl examples in docs/emulator.md). Faults never apply here.
  */
 import type { EmulatorContext } from '../context.js';
+import type { Faults } from '../faults.js';
 import { fileHelperInputFromJson } from '../filehelper-chat.js';
 import type { EmulatorPhone } from '../phone.js';
-import { phoneJson as json } from '../phone-json.js';
+import { FieldError, phoneJson as json, type Knob, roomView } from '../phone-json.js';
+import { knobArgs, phoneKnobs } from '../phone-knobs.js';
 import { phoneMessageFromJson } from '../phone-messages.js';
+import { phoneOpenApi } from '../phone-openapi.js';
 import type { EmuRequest, Reply, Router } from '../server.js';
 import { registerPhoneMediaRoutes } from './phone-media-routes.js';
 
@@ -15,16 +18,7 @@ function worldView(ctx: EmulatorContext): unknown {
   return {
     self: world.self,
     contacts: world.contacts.map((c) => ({ ...c })),
-    rooms: world.rooms.map((r) => ({
-      id: r.id,
-      topic: r.topic,
-      owner: r.owner,
-      saved: r.saved,
-      members: r.memberIds.map((id) => {
-        const dn = r.displayNames.get(id);
-        return dn === undefined ? id : { id, displayName: dn };
-      }),
-    })),
+    rooms: world.rooms.map(roomView),
     recent: world.recent,
   };
 }
@@ -104,8 +98,37 @@ async function writeToFileHelper(phone: EmulatorPhone, req: EmuRequest): Promise
   }
 }
 
-export function registerPhoneRoutes(router: Router, ctx: EmulatorContext, phone: EmulatorPhone): void {
+/** A knob's call: its arguments checked, then run; errors answer 400 naming the field. */
+function runKnob(knob: Knob, req: EmuRequest): Reply {
+  try {
+    const args = knob.method === 'GET' ? {} : knobArgs(knob, req.json());
+    return json(200, knob.run(args));
+  } catch (err) {
+    if (err instanceof FieldError) return json(400, { error: err.message, field: err.field });
+    return json(400, { error: (err as Error).message });
+  }
+}
+
+export function registerPhoneRoutes(
+  router: Router,
+  ctx: EmulatorContext,
+  phone: EmulatorPhone,
+  faults: Faults,
+): void {
   registerPhoneMediaRoutes(router, ctx);
+  const knobs = phoneKnobs(ctx, phone, faults);
+  for (const knob of knobs) {
+    router.path(`/__phone/${knob.name}`, {
+      methods: [knob.method],
+      handler: (req) => {
+        if (req.bodyText.trim() !== '' && req.json() === undefined)
+          return json(400, { error: 'the body is not JSON' });
+        return runKnob(knob, req);
+      },
+    });
+  }
+  const openApi = phoneOpenApi(knobs);
+  router.path('/__phone/openapi.json', { methods: ['GET'], handler: () => json(200, openApi) });
   router.path('/__phone/filehelper', {
     methods: ['POST'],
     handler: (req) => writeToFileHelper(phone, req),

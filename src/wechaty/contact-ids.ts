@@ -6,6 +6,7 @@
  */
 import { strangerFromMember } from '../client/contact-service.js';
 import type { WebWxClient } from '../client/index.js';
+import { stableIdEntryOf } from '../client/stable-ids.js';
 import type { CardInfo, Contact, Room, RoomMember } from '../model/index.js';
 
 /** Stable ids are 'p:…', 'a:…' or 'f:…'; UserNames never contain a colon in the second place. */
@@ -27,6 +28,14 @@ export function contactFromCard(card: CardInfo): Contact {
   return contact;
 }
 
+/**
+ * The logged-in user's id when the session's contact list does not carry the user (then webwx gives
+ * no stable id): the one webwx would give, the alias or the fingerprint.
+ */
+function selfIdOf(self: Contact): string {
+  return self.alias ? `a:${self.alias}` : `f:${stableIdEntryOf(self).fingerprint}`;
+}
+
 export class ContactIds {
   readonly #client: () => WebWxClient | undefined;
   readonly #strangers = new Map<string, Contact>();
@@ -38,7 +47,11 @@ export class ContactIds {
   /** The Wechaty id of a UserName: its stable id, else the UserName itself. */
   idOf(userName: string): string {
     if (userName === '') return '';
-    return this.#client()?.contacts.stableIdOf(userName) ?? userName;
+    const client = this.#client();
+    const stable = client?.contacts.stableIdOf(userName);
+    if (stable) return stable;
+    const self = client?.self;
+    return self && self.userName === userName ? selfIdOf(self) : userName;
   }
 
   /**
@@ -49,7 +62,9 @@ export class ContactIds {
     if (typeof id !== 'string' || id === '')
       throw new TypeError('PuppetWebwx: an id must be a non-empty string');
     if (!STABLE_ID.test(id)) return id;
-    const entry = this.#client()?.contacts.byStableId(id);
+    const client = this.#client();
+    const entry = client?.contacts.byStableId(id);
+    if (!entry && client?.self && selfIdOf(client.self) === id) return client.self.userName;
     if (!entry) throw new TypeError(`PuppetWebwx: no contact or room with id ${id} in this session`);
     return entry.userName;
   }

@@ -71,6 +71,10 @@ export abstract class PuppetWebwxBase extends Puppet {
   #heartbeat: ReturnType<typeof setInterval> | undefined;
   #stopping = false;
   #qrCode = '';
+  /** A QR code or a push login is under way (its confirmation is a scan event; a resume has none). */
+  #scanning = false;
+  /** Between the server ending the session and the next 'ready': the directory is being replaced. */
+  #relogging = false;
   readonly #pendingLeaves = new Map<string, ReturnType<typeof setTimeout>>();
 
   constructor(options: PuppetWebwxOptions = {}) {
@@ -184,6 +188,7 @@ export abstract class PuppetWebwxBase extends Puppet {
           // A new QR code after one that was not confirmed: that one timed out (or was cancelled).
           if (this.#qrCode) this.#scan(types.ScanStatus.Timeout);
           this.#qrCode = url;
+          this.#scanning = true;
           this.#scan(types.ScanStatus.Waiting);
         }),
       ),
@@ -195,20 +200,29 @@ export abstract class PuppetWebwxBase extends Puppet {
         'login-step',
         guard(({ step, outcome }) => {
           // A push login: nothing to scan, the phone is asked to confirm.
-          if (step === 'push' && outcome === 'trying') this.#scan(types.ScanStatus.Scanned, 'push login');
+          if (step === 'push' && outcome === 'trying') {
+            this.#scanning = true;
+            this.#scan(types.ScanStatus.Scanned, 'push login');
+          }
         }),
       ),
       client.on(
         'state',
         guard((state) => {
-          if (state === 'logging-in') this.#scan(types.ScanStatus.Confirmed);
+          if (state === 'logging-in' && this.#scanning) this.#scan(types.ScanStatus.Confirmed);
         }),
       ),
       client.on(
         'ready',
         guard(async ({ self }) => {
           this.#qrCode = '';
+          this.#scanning = false;
+          this.#relogging = false;
           const selfId = this.ids.idOf(self.userName);
+          // A new login: every payload is read again (UserNames changed; ids did not).
+          this.cache.contact.clear();
+          this.cache.room.clear();
+          this.cache.roomMember.clear();
           if (this.isLoggedIn && this.currentUserId !== selfId)
             await super.logout('another account logged in');
           if (!this.isLoggedIn) this.login(selfId);
@@ -218,6 +232,7 @@ export abstract class PuppetWebwxBase extends Puppet {
       client.on(
         'relogin',
         guard(async ({ reason }) => {
+          this.#relogging = true;
           if (this.isLoggedIn)
             await super.logout(`the server ended the session (${reason}); logging in again`);
         }),
@@ -257,23 +272,36 @@ export abstract class PuppetWebwxBase extends Puppet {
         'room-updated',
         guard((change: RoomChange) => {
           this.roomNames.noteChange(change);
+          if (!this.#live) return;
           this.dirtyPayload(types.Dirty.Room, this.ids.idOf(change.room.userName));
           if (change.previous && change.left.length > 0) this.#awaitLeaveNotice(change);
         }),
       ),
       client.on(
         'contact-updated',
-        guard(({ contact }) => this.dirtyPayload(types.Dirty.Contact, this.ids.idOf(contact.userName))),
+        guard(({ contact }) => this.#dirtyContact(contact.userName)),
       ),
       client.on(
         'contact-removed',
-        guard(({ userName }) => this.dirtyPayload(types.Dirty.Contact, this.ids.idOf(userName))),
+        guard(({ userName }) => this.#dirtyContact(userName)),
       ),
       client.on(
         'error',
         guard((error) => this.emit('error', error)),
       ),
     ];
+  }
+
+  /**
+   * Logged in and the client ready: Wechaty looks the ids of a 'dirty' event up through the logged-in
+   * user, and a new login clears every payload anyway.
+   */
+  get #live(): boolean {
+    return this.isLoggedIn && !this.#relogging && this.#client?.state === 'ready';
+  }
+
+  #dirtyContact(userName: string): void {
+    if (this.#live) this.dirtyPayload(types.Dirty.Contact, this.ids.idOf(userName));
   }
 
   /** Members left a room: unless a notice says who removed them, each left by themselves. */

@@ -12,7 +12,7 @@ afterEach(stopLaunched);
 describe('the ding-dong bot on PuppetWebwx', () => {
   it('scans, logs in, and answers dong to ding', async () => {
     const emulator = await startTestEmulator();
-    const { bot } = buildBot(emulator);
+    const { bot, errors } = buildBot(emulator);
     const scans: number[] = [];
     const talkers: string[] = [];
     let loginName = '';
@@ -49,5 +49,6 @@ describe('the ding-dong bot on PuppetWebwx', () => {
     expect(contact?.name()).toBe('张伟');
     expect(contact?.id).toMatch(/^[paf]:/);
     expect(talkers).toEqual([contact?.id]);
+    expect(errors).toEqual([]);
   });
 });

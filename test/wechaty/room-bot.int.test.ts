@@ -14,11 +14,7 @@ const FAMILY = '相亲相爱一家人';
 describe('a room bot on PuppetWebwx', () => {
   it('sees join, leave and topic events, and answers a mention with a mention', async () => {
     const emulator = await startTestEmulator();
-    const { bot } = buildBot(emulator);
-    const errors: Error[] = [];
-    bot.on('error', (error) => {
-      errors.push(error);
-    });
+    const { bot, errors } = buildBot(emulator);
     await startBot(bot);
     const room = await bot.Room.find({ topic: FAMILY });
     expect(room).toBeDefined();

@@ -42,16 +42,21 @@ function scanWithPhone(puppet: PuppetWebwx, emulator: Emulator): void {
   });
 }
 
-/** A Wechaty bot on a PuppetWebwx pointed at the emulator (not started). */
+/** A Wechaty bot on a PuppetWebwx pointed at the emulator (not started), and the errors it reports. */
 export function buildBot(
   emulator: Emulator,
   options: PuppetWebwxOptions = {},
-): { bot: Wechaty; puppet: PuppetWebwx } {
+): { bot: Wechaty; puppet: PuppetWebwx; errors: Error[] } {
   const puppet = new PuppetWebwx({ server: emulator.baseUrl, ...options });
   scanWithPhone(puppet, emulator);
   const bot = WechatyBuilder.build({ puppet });
   launched.bots.push(bot);
-  return { bot, puppet };
+  // Wechaty reports what goes wrong in its handlers here (and throws without a listener).
+  const errors: Error[] = [];
+  bot.on('error', (error) => {
+    errors.push(error);
+  });
+  return { bot, puppet, errors };
 }
 
 /** Starts the bot and resolves once it is logged in and ready. */

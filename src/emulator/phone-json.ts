@@ -52,6 +52,8 @@ export interface Knob {
   method: 'GET' | 'POST';
   summary: string;
   fields: readonly KnobField[];
+  /** Other fields are allowed too (checked by the call itself: sendMessage's kinds). */
+  open?: boolean;
   run(args: Record<string, unknown>): unknown;
 }
 

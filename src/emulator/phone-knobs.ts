@@ -10,6 +10,7 @@ import type { Faults } from './faults.js';
 import type { EmulatorPhone } from './phone.js';
 import { faultKnobs } from './phone-fault-knobs.js';
 import { FieldError, type FieldType, type Knob, type KnobField, roomView } from './phone-json.js';
+import { phoneMessageFromJson } from './phone-messages.js';
 import type { EmulatorTiming } from './types.js';
 
 function typeOk(type: FieldType, v: unknown): boolean {
@@ -49,7 +50,7 @@ export function knobArgs(knob: Knob, body: unknown): Record<string, unknown> {
   const b = body as Record<string, unknown>;
   const known = new Set(knob.fields.map((f) => f.name));
   for (const name of Object.keys(b))
-    if (!known.has(name)) throw new FieldError(name, `is not a field of ${knob.name}`);
+    if (!knob.open && !known.has(name)) throw new FieldError(name, `is not a field of ${knob.name}`);
   for (const f of knob.fields) {
     const v = b[f.name];
     if (v === undefined) {
@@ -177,6 +178,7 @@ export function phoneKnobs(ctx: EmulatorContext, phone: EmulatorPhone, faults: F
       run: () => phone.friendRequests(),
     },
     ...personKnobs(phone),
+    ...phoneCallKnobs(phone),
     {
       name: 'setSystemLanguage',
       method: 'POST',
@@ -288,5 +290,70 @@ function personKnobs(phone: EmulatorPhone): Knob[] {
     person('deleteContact', 'the person leaves the address book (DelContactList)', (p) =>
       phone.deleteContact(p),
     ),
+  ];
+}
+
+/** The phone's own calls by their in-process names (also served as qr, send, message, sent…). */
+function phoneCallKnobs(phone: EmulatorPhone): Knob[] {
+  const list = (name: string, summary: string, run: () => unknown): Knob => ({
+    name,
+    method: 'GET',
+    summary,
+    fields: [],
+    run,
+  });
+  const qr = (name: 'scan' | 'confirm' | 'cancel' | 'expire', summary: string): Knob => ({
+    name,
+    method: 'POST',
+    summary,
+    fields: [{ name: 'uuid', type: 'string', required: true, description: 'the QR code uuid' }],
+    run: (a) => {
+      const uuid = a.uuid as string;
+      if (!phone.qrCodes().some((q) => q.uuid === uuid))
+        throw new FieldError('uuid', `names no QR code (${uuid})`);
+      phone[name](uuid);
+      return phone.qrCodes().find((q) => q.uuid === uuid);
+    },
+  });
+  return [
+    list('qrCodes', 'every QR code', () => phone.qrCodes()),
+    list('statusNotifications', 'every webwxstatusnotify a client posted', () => phone.statusNotifications()),
+    qr('scan', 'scan a waiting QR code (the poll answers 201)'),
+    qr('confirm', 'confirm a scanned (or waiting) QR code (the poll answers 200)'),
+    qr('cancel', 'cancel a QR code on the phone (the poll answers 202)'),
+    qr('expire', 'expire a QR code (the poll answers 400)'),
+    {
+      name: 'sendText',
+      method: 'POST',
+      summary: 'a text from a contact, in a private chat or a room',
+      fields: [
+        { name: 'from', type: 'string', required: true, description: 'stable id or name' },
+        { name: 'text', type: 'string', required: true, description: 'the text' },
+        { name: 'room', type: 'string', description: 'stable id or topic of a room' },
+      ],
+      run: (a) =>
+        phone.sendText({
+          from: a.from as string,
+          text: a.text as string,
+          ...(a.room === undefined ? {} : { room: a.room as string }),
+        }),
+    },
+    {
+      name: 'sendMessage',
+      method: 'POST',
+      summary: 'any non-media kind (the fields of each kind: docs/messages.md)',
+      open: true,
+      fields: [
+        {
+          name: 'kind',
+          type: 'string',
+          required: true,
+          description: 'card, location, link, … (docs/messages.md)',
+        },
+        { name: 'from', type: 'string', required: true, description: 'stable id or name' },
+        { name: 'room', type: 'string', description: 'stable id or topic of a room' },
+      ],
+      run: (a) => phone.sendMessage(phoneMessageFromJson(a)),
+    },
   ];
 }

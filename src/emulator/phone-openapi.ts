@@ -30,14 +30,14 @@ function schemaOf(f: KnobField): Json {
   return { ...base, description: f.description };
 }
 
-function bodyOf(fields: readonly KnobField[]): Json {
+function bodyOf(fields: readonly KnobField[], open = false): Json {
   return {
     required: true,
     content: {
       'application/json': {
         schema: {
           type: 'object',
-          additionalProperties: false,
+          additionalProperties: open,
           properties: Object.fromEntries(fields.map((f) => [f.name, schemaOf(f)])),
           required: fields.filter((f) => f.required).map((f) => f.name),
         },
@@ -46,10 +46,10 @@ function bodyOf(fields: readonly KnobField[]): Json {
   };
 }
 
-function operation(summary: string, fields?: readonly KnobField[]): Json {
+function operation(summary: string, fields?: readonly KnobField[], open = false): Json {
   return {
     summary,
-    ...(fields === undefined || fields.length === 0 ? {} : { requestBody: bodyOf(fields) }),
+    ...(fields === undefined || fields.length === 0 ? {} : { requestBody: bodyOf(fields, open) }),
     responses: { '200': OK, '400': ERROR },
   };
 }
@@ -107,7 +107,7 @@ export function phoneOpenApi(knobs: readonly Knob[]): Json {
     paths[path] = { ...paths[path], [method]: operation(summary, fields) };
   for (const k of knobs)
     paths[`/${k.name}`] = {
-      [k.method.toLowerCase()]: operation(k.summary, k.method === 'POST' ? k.fields : []),
+      [k.method.toLowerCase()]: operation(k.summary, k.method === 'POST' ? k.fields : [], k.open),
     };
   return {
     openapi: '3.1.0',

@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Emulator, startEmulator } from '../../src/emulator/index.js';
-import { init, login, type SyncKeyObj, sync, syncCheck } from './helpers.js';
+import { Browser, init, jslogin, login, type SyncKeyObj, sync, syncCheck } from './helpers.js';
 import { phonePost } from './raw-http.js';
 
 let emu: Emulator | undefined;
@@ -128,6 +128,33 @@ describe('the phone’s knobs over HTTP', () => {
     expect((await syncCheck(li, key)).text).toContain('selector:"0"');
   });
 
+  it('the phone’s own calls by their names: qrCodes, scan, confirm, sendText, sendMessage, statusNotifications', async () => {
+    const e = await start();
+    const b = new Browser(e.baseUrl);
+    const uuid = await jslogin(b);
+    expect((await phoneGet(e, 'qrCodes')).json).toEqual([
+      expect.objectContaining({ uuid, state: 'waiting' }),
+    ]);
+    expect((await phonePost(e, 'scan', { uuid })).json.state).toBe('scanned');
+    expect((await phonePost(e, 'confirm', { uuid })).json.state).toBe('confirmed');
+    expect((await phonePost(e, 'cancel', { uuid: 'nope==' })).json).toEqual({
+      error: '"uuid" names no QR code (nope==)',
+      field: 'uuid',
+    });
+    const text = await phonePost(e, 'sendText', { from: '老张', text: 'hi' });
+    expect(text.json).toMatchObject({ from: 'wxid_zhangwei01', text: 'hi' });
+    const link = await phonePost(e, 'sendMessage', {
+      kind: 'link',
+      from: '老张',
+      title: 't',
+      url: 'https://x.y',
+    });
+    expect(link.json).toMatchObject({ kind: 'link', msgType: 49 });
+    const bad = await phonePost(e, 'sendMessage', { kind: 'location', from: '老张', label: 'x' });
+    expect(bad.json.error).toMatch(/"latitude" must be a number/);
+    expect((await phoneGet(e, 'statusNotifications')).json).toEqual([]);
+  });
+
   it('bad input answers 400 naming the field', async () => {
     const e = await start();
     const cases: [string, unknown, string, RegExp][] = [
@@ -189,6 +216,12 @@ describe('the phone’s knobs over HTTP', () => {
       '/faults/clear',
       '/timing',
       '/setTiming',
+      '/sendText',
+      '/sendMessage',
+      '/qrCodes',
+      '/scan',
+      '/confirm',
+      '/statusNotifications',
       '/send',
       '/media',
       '/logout',

@@ -32,7 +32,8 @@ import { Reconnector } from './reconnect.js';
 import { RoomServiceImpl } from './room-service.js';
 import { createRuntime, type Runtime } from './runtime.js';
 import { SeenSet } from './seen-set.js';
-import { Outbox, type OutboxAddresses } from './send/outbox.js';
+import { addressBookOf } from './send/address-book.js';
+import { Outbox } from './send/outbox.js';
 import { resendPending } from './send/resend.js';
 import { forwardRecipe, revokeRecipe, type SendRecipe, textRecipe } from './send/send-recipes.js';
 import type { OutboxStats, Outbox as PublicOutbox, SendOptions } from './send/send-types.js';
@@ -169,7 +170,7 @@ class Client implements WebWxClient {
           session,
           seen: this.#seen,
           store: options.messageStore,
-          addresses: this.#addresses(session.selfUserName),
+          addresses: addressBookOf(this.#contactService, this.#directory, () => session.selfUserName),
           endSession: (e) => this.#endSession(e),
         },
         options.pacing,
@@ -312,26 +313,6 @@ class Client implements WebWxClient {
       throw new Error(`${method}() needs a logged-in client (state: ${this.#state})`);
     }
     return outbox;
-  }
-
-  /** What the outbox needs of the address book: the stable ids of the current login. */
-  #addresses(selfAtStart: string): OutboxAddresses {
-    const contacts = this.#contactService;
-    const directory = this.#directory;
-    return {
-      stableIdOf: (userName) => contacts.stableIdOf(userName),
-      userNameOf: (id) => contacts.byStableId(id)?.userName,
-      knows: (userName) =>
-        directory.has(userName) || userName === (this.#session?.selfUserName ?? selfAtStart),
-      snapshot: () => {
-        const ids = new Map<string, string>();
-        for (const entry of [...directory.list(), ...directory.rooms()]) {
-          const id = contacts.stableIdOf(entry.userName);
-          if (id) ids.set(entry.userName, id);
-        }
-        return ids;
-      },
-    };
   }
 
   async download(message: Message, options?: DownloadOptions): Promise<DownloadResult> {

@@ -1,12 +1,9 @@
 /**
- * The outbox (docs/sessions.md "The outbox"): every send of the client — texts, media, app messages,
- * forwards, revokes — goes through it.
+ * The outbox (docs/sessions.md "The outbox"): every send of the client goes through it.
  *
- * - Order: the sends to one chat (a lane) are issued in the order they were made, whatever their
- *   kind. Texts waiting together are pipelined (up to `sendPipelining` in flight, `ordered: true` on
- *   one connection); a medium, a forward or a revoke goes alone: nothing of its chat is issued while it
- *   is in flight, and it waits for the chat's texts in flight before it. Chats take turns, at most
- *   max(MAX_PARALLEL_SENDS, sendPipelining) sends in flight in all.
+ * - Order: a chat's sends (a lane) are issued in the order they were made, whatever their kind.
+ *   Texts waiting together are pipelined (up to `sendPipelining`, `ordered: true`); a medium, a
+ *   forward or a revoke goes alone. Chats take turns, max(MAX_PARALLEL_SENDS, sendPipelining) in flight.
  * - Identity: one ClientMsgId per send for its whole life (derived from its key for keyed sends).
  * - Log: with a MessageStore, a send is logged 'pending' before anything of it goes out (synchronously
  *   for SqliteStore, so a send made in a 'message' handler joins the delivery transaction), a medium's
@@ -18,38 +15,27 @@
  *   when the contact is gone).
  */
 import type { LoggedOutError } from '../../errors.js';
-import { RecipientGoneError } from '../../errors.js';
-import { isMessageLogReader, type MessageStore } from '../../store/index.js';
-import { errorText } from '../error-text.js';
+import type { MessageStore } from '../../store/index.js';
 import type { MediaInput, SendMediaOptions, SentMessage } from '../media-types.js';
 import type { Runtime } from '../runtime.js';
 import type { SeenSet } from '../seen-set.js';
 import type { Session } from '../session.js';
 import { Lane } from './lane.js';
 import { Pacer, type ResolvedPacing } from './pacing.js';
-import { runAttempt } from './send-attempt.js';
+import { type OutboxAddresses, Readdressing } from './readdress.js';
+import { runAttempt, scheduleRetry } from './send-attempt.js';
 import type { Job } from './send-job.js';
-import { keyedClientMsgId, loginMarker, outgoingEntry, type SendMeta } from './send-log.js';
+import { newJob, sentResult } from './send-job.js';
+import { CausedBy } from './send-keys.js';
+import { EARLIER_LOGIN, keyedClientMsgId, outgoingEntry, type SendMeta, writeLog } from './send-log.js';
 import { decideSendFailure } from './send-policy.js';
 import type { SendRecipe } from './send-recipes.js';
 import type { OutboxStats, Outbox as PublicOutbox, SendOptions } from './send-types.js';
+import { SendWaits } from './send-waits.js';
 
 /** Chats with a send in flight at once when lanes do not pipeline (`sendPipelining: 1`). */
 export const MAX_PARALLEL_SENDS = 4;
-/** How many `causedBy` counters are kept (oldest forgotten first). */
-const MAX_CAUSED_BY = 10_000;
-
-/** How the outbox reaches the current login's address book (the contact service's stable ids). */
-export interface OutboxAddresses {
-  /** The stable id of a UserName of the current login. */
-  stableIdOf(userName: string): string | undefined;
-  /** The current UserName of a stable id (undefined when gone or in collision). */
-  userNameOf(stableId: string): string | undefined;
-  /** Whether the current login knows this UserName (contact, room or self). */
-  knows(userName: string): boolean;
-  /** UserName → stable id of every contact and room of the current login (taken before a new login). */
-  snapshot(): Map<string, string>;
-}
+export type { OutboxAddresses } from './readdress.js';
 
 export interface OutboxDeps {
   rt: Runtime;
@@ -81,24 +67,15 @@ export class Outbox implements PublicOutbox {
   /** The pipelining depth of every lane: 1 after a failure, +1 per success up to #depth. */
   window = 1;
   #seq = 0;
-  #pausedBy = 0;
-  #pauseEnd = 0;
-  #tokens = 0;
-  #paceWakeAt = Number.POSITIVE_INFINITY;
   #pumpScheduled = false;
   /** The session ended (and was released): pending sends reject with this. */
   #ended: LoggedOutError | undefined;
-  /** autoRelogin: the session ended and a new login is under way; nothing is issued. */
-  #suspended = false;
-  /** The login number (1 at start, +1 per new login) and its marker in the log. */
-  login = 1;
-  loginMarker: string;
-  /** UserName → stable id of the login before the current one (to re-address its sends). */
-  previous = new Map<string, string>();
+  /** Logins: suspension while a new one is under way, re-addressing after it. */
+  readonly readdressing: Readdressing;
   /** Sends not settled, by ClientMsgId (keyed sends join these). */
   readonly #active = new Map<string, Job>();
-  readonly #causedCount = new Map<string, number>();
-  readonly #logWaits = new Map<string, Promise<void>[]>();
+  readonly #causedBy = new CausedBy();
+  readonly waits: SendWaits;
   #idleWaiters: (() => void)[] = [];
   readonly counters = { sent: 0, failed: 0, rateLimited: 0, resent: 0 };
   uploads = 0;
@@ -108,7 +85,15 @@ export class Outbox implements PublicOutbox {
     this.#depth = Math.max(1, Math.floor(deps.rt.options.sendPipelining));
     this.#maxInFlight = Math.max(MAX_PARALLEL_SENDS, this.#depth);
     this.pacer = new Pacer(pacing, deps.rt.options.now);
-    this.loginMarker = loginMarker(deps.session);
+    this.readdressing = new Readdressing(deps.addresses, deps.session, deps.rt.logger);
+    this.waits = new SendWaits(
+      (ms) => deps.rt.sleep(ms),
+      deps.rt.options.now,
+      (lane) => {
+        if (lane) this.offer(lane as Lane<Job>);
+        this.pump();
+      },
+    );
     const { signal } = deps.rt;
     if (!signal.aborted) signal.addEventListener('abort', () => this.#rejectWaiting(), { once: true });
   }
@@ -125,29 +110,29 @@ export class Outbox implements PublicOutbox {
     const { rt, store } = this.deps;
     if (!to) return Promise.reject(new TypeError(`${init.method}: \`to\` must be a UserName`));
     if (rt.signal.aborted) return Promise.reject(this.#ended ?? rt.signal.reason);
-    const key = init.key ?? (init.causedBy === undefined ? undefined : this.#nextCausedKey(init.causedBy));
+    const key = init.key ?? (init.causedBy === undefined ? undefined : this.#causedBy.nextKey(init.causedBy));
     const clientMsgId = key === undefined ? rt.nextClientMsgId() : keyedClientMsgId(key);
     const joined = this.#active.get(clientMsgId);
     if (joined) return joined.promise;
-    const meta: SendMeta = { stableId: this.deps.addresses.stableIdOf(to) ?? this.previous.get(to) ?? '' };
+    const meta: SendMeta = { stableId: this.readdressing.stableIdOf(to) };
     if (init.causedBy !== undefined) meta.causedBy = init.causedBy;
     if (key !== undefined) meta.key = key;
-    // A UserName of the previous login (a reply to a message that came before it): re-addressed.
-    const stale = this.previous.has(to) && !this.deps.addresses.knows(to);
-    const job = this.#newJob(to, recipe, clientMsgId, meta, init, stale ? 0 : this.login);
+    // A UserName of the previous login (a reply to a message that came before it) is re-addressed.
+    const job = this.#newJob(to, recipe, clientMsgId, meta, init, this.readdressing.loginFor(to));
     if (store && recipe.build !== 'revoke') {
-      const reader = key !== undefined && isMessageLogReader(store) ? store : undefined;
-      // Looked up before the write is made (SqliteStore answers synchronously, in call order).
-      const earlier = reader
-        ?.seqOfOutgoing(clientMsgId)
-        .then((seq) => (seq === undefined ? undefined : reader.logEntry(seq)));
-      const recorded = store.recordOutgoing(outgoingEntry(this.deps.session, rt.options.now(), job));
+      const marker = job.login === 0 ? EARLIER_LOGIN : this.readdressing.marker;
+      const { written, earlier } = writeLog(
+        store,
+        outgoingEntry(this.deps.session, rt.options.now(), job, marker),
+      );
       job.logged = true;
-      const gate = Promise.all([earlier, recorded]).then(([entry]) => {
-        if (entry?.status === 'sent') job.alreadySent = entry.msgId;
-      });
-      this.#gate(job, gate);
-      if (init.causedBy !== undefined) this.#waitLogged(init.causedBy, recorded);
+      this.#gate(
+        job,
+        earlier.then((entry) => {
+          if (entry?.status === 'sent') job.alreadySent = entry.msgId;
+        }),
+      );
+      if (init.causedBy !== undefined) this.#causedBy.writing(init.causedBy, written);
     }
     this.#push(job);
     return job.promise;
@@ -175,7 +160,7 @@ export class Outbox implements PublicOutbox {
       clientMsgId,
       meta,
       { method: 'resend' },
-      login === '' || login === this.loginMarker ? this.login : 0,
+      this.readdressing.loginOfLogged(login),
     );
     job.logged = true;
     this.counters.resent++;
@@ -184,10 +169,7 @@ export class Outbox implements PublicOutbox {
   }
 
   logged(causedBy: string): Promise<void> {
-    const waits = this.#logWaits.get(causedBy);
-    if (!waits) return Promise.resolve();
-    this.#logWaits.delete(causedBy);
-    return Promise.all(waits).then(() => {});
+    return this.#causedBy.logged(causedBy);
   }
 
   idle(): Promise<void> {
@@ -203,45 +185,15 @@ export class Outbox implements PublicOutbox {
 
   /** The session ended and autoRelogin logs in again: issue nothing, remember the old addresses. */
   suspend(): void {
-    if (this.#suspended) return;
-    this.#suspended = true;
-    this.previous = this.deps.addresses.snapshot();
+    if (!this.readdressing.suspend()) return;
     this.deps.rt.logger.info({ queued: this.stats().queued }, 'outbox suspended until the new login');
   }
 
   /** The new login is live: sends queued before it are re-addressed as they go out. */
   resume(): void {
-    if (!this.#suspended) return;
-    this.#suspended = false;
-    this.login++;
-    this.loginMarker = loginMarker(this.deps.session);
+    if (!this.readdressing.resume()) return;
     for (const lane of this.#lanes.values()) this.offer(lane);
     this.schedulePump();
-  }
-
-  /**
-   * The address a job goes to now: its own when queued in this login; otherwise the current
-   * UserName of its recipient's stable id (RecipientGoneError when there is none).
-   */
-  addressOf(job: Job): string {
-    if (job.login === this.login) return job.to;
-    const { addresses } = this.deps;
-    if (addresses.knows(job.to) || !job.to.startsWith('@')) {
-      job.login = this.login;
-      return job.to;
-    }
-    const id = job.meta.stableId || this.previous.get(job.to) || '';
-    let now: string | undefined;
-    try {
-      now = id ? addresses.userNameOf(id) : undefined;
-    } catch {
-      now = undefined;
-    }
-    if (!now) throw new RecipientGoneError(job.to, id);
-    this.deps.rt.logger.info({ stableId: id }, 'a queued send re-addressed to the new login');
-    job.to = now;
-    job.login = this.login;
-    return now;
   }
 
   #newJob(
@@ -252,35 +204,11 @@ export class Outbox implements PublicOutbox {
     init: EnqueueInit,
     login: number,
   ): Job {
-    let resolve!: (value: SentMessage) => void;
-    let reject!: (error: unknown) => void;
-    const promise = new Promise<SentMessage>((res, rej) => {
-      resolve = res;
-      reject = rej;
-    });
-    const job: Job = {
-      seq: ++this.#seq,
-      to,
-      lane: to,
-      recipe,
-      clientMsgId,
-      meta,
-      method: init.method,
-      login,
-      attempts: 0,
-      gates: 0,
-      gateError: undefined,
-      alreadySent: undefined,
-      logged: false,
-      source: undefined,
-      input: init.input,
-      media: init.media,
-      signal: init.signal ?? init.media?.signal,
-      settled: false,
-      promise,
-      resolve: (value) => this.#settle(job, () => resolve(value)),
-      reject: (error) => this.#settle(job, () => reject(error)),
-    };
+    const job = newJob(
+      { seq: ++this.#seq, to, recipe, clientMsgId, meta, login, method: init.method },
+      { input: init.input, media: init.media, signal: init.signal ?? init.media?.signal },
+      (settled, done) => this.#settle(settled, done),
+    );
     this.#active.set(clientMsgId, job);
     if (job.signal) {
       const signal = job.signal;
@@ -304,25 +232,6 @@ export class Outbox implements PublicOutbox {
       this.#idleWaiters = [];
       for (const w of waiters) w();
     }
-  }
-
-  #nextCausedKey(causedBy: string): string {
-    const n = this.#causedCount.get(causedBy) ?? 0;
-    this.#causedCount.delete(causedBy);
-    this.#causedCount.set(causedBy, n + 1);
-    if (this.#causedCount.size > MAX_CAUSED_BY) {
-      const oldest = this.#causedCount.keys().next().value as string;
-      this.#causedCount.delete(oldest);
-    }
-    return `${causedBy}#${n}`;
-  }
-
-  #waitLogged(causedBy: string, recorded: Promise<void>): void {
-    const waits = this.#logWaits.get(causedBy) ?? [];
-    // The caller's logged() sees the failure; the send itself reports it too.
-    recorded.catch(() => {});
-    waits.push(recorded);
-    this.#logWaits.set(causedBy, waits);
   }
 
   #gate(job: Job, gate: Promise<unknown>): void {
@@ -387,7 +296,7 @@ export class Outbox implements PublicOutbox {
   }
 
   pump(): void {
-    if (this.#pausedBy !== 0 || this.#suspended || this.deps.rt.signal.aborted) return;
+    if (this.waits.paused || this.readdressing.suspended || this.deps.rt.signal.aborted) return;
     let turn = 0;
     const later: Lane<Job>[] = [];
     let wake = Number.POSITIVE_INFINITY;
@@ -410,7 +319,7 @@ export class Outbox implements PublicOutbox {
       if (job.gateError) {
         void this.fail(job, job.gateError.error);
       } else if (job.alreadySent !== undefined) {
-        job.resolve(this.result(job, job.alreadySent, job.clientMsgId));
+        job.resolve(sentResult(job, job.alreadySent, job.clientMsgId));
       } else {
         if (lane.inFlight === 0) {
           lane.ordered =
@@ -426,7 +335,7 @@ export class Outbox implements PublicOutbox {
       if (!lane.offered) this.forgetIfIdle(lane);
     }
     this.#offers = [...later, ...this.#offers.slice(turn)];
-    if (wake < Number.POSITIVE_INFINITY) this.#wakeIn(wake);
+    if (wake < Number.POSITIVE_INFINITY) this.waits.wakeIn(wake);
   }
 
   /** Counts a request going out / coming back. */
@@ -441,21 +350,9 @@ export class Outbox implements PublicOutbox {
     if (lane.inFlight === 0) lane.exclusive = false;
   }
 
-  /** What a send resolves to. */
-  result(job: Job, msgId: string, localId: string): SentMessage {
-    const sent: SentMessage = {
-      msgId,
-      localId: localId || job.clientMsgId,
-      toUserName: job.to,
-      kind: job.recipe.kind === 'revoke' ? 'text' : job.recipe.kind,
-    };
-    if (job.recipe.mediaId) sent.mediaId = job.recipe.mediaId;
-    return sent;
-  }
-
   /** A send went out: log 'sent', resolve. */
   async succeeded(lane: Lane<Job>, job: Job, msgId: string, localId: string): Promise<void> {
-    if (this.window < this.#depth && this.#pausedBy === 0) this.window++;
+    if (this.window < this.#depth && !this.waits.paused) this.window++;
     if (msgId) this.deps.seen.add(msgId);
     this.counters.sent++;
     this.offer(lane);
@@ -469,7 +366,7 @@ export class Outbox implements PublicOutbox {
         return;
       }
     }
-    job.resolve(this.result(job, msgId, localId));
+    job.resolve(sentResult(job, msgId, localId));
   }
 
   /** A request of `job` failed: the policy decides (send-policy.ts). */
@@ -504,27 +401,8 @@ export class Outbox implements PublicOutbox {
         this.continue(lane);
         return;
       default:
-        break;
+        scheduleRetry(this, lane, job, error, decision);
     }
-    rt.logger.warn(
-      { attempt: job.attempts, delayMs: decision.delayMs, error: errorText(error) },
-      'send failed; retrying with the same ClientMsgId',
-    );
-    this.window = 1;
-    lane.putBack(job);
-    if (decision.action === 'pause-all') {
-      this.counters.rateLimited++;
-      this.#pause(decision.delayMs);
-      this.offer(lane);
-    } else {
-      this.#hold(lane, decision.delayMs);
-    }
-    rt.events.emit('send-retry', {
-      clientMsgId: job.clientMsgId,
-      attempt: job.attempts,
-      delayMs: decision.delayMs,
-      ...(error !== null && typeof error === 'object' && 'ret' in error ? { ret: Number(error.ret) } : {}),
-    });
   }
 
   /** Gives a send up: logged 'failed', rejected. */
@@ -539,53 +417,6 @@ export class Outbox implements PublicOutbox {
     this.offer(lane);
     this.forgetIfIdle(lane);
     this.schedulePump();
-  }
-
-  /** Ret 1205: no send is issued for `delayMs` (a longer pause already running wins). */
-  #pause(delayMs: number): void {
-    const end = performance.now() + delayMs;
-    if (this.#pausedBy !== 0 && end <= this.#pauseEnd) return;
-    const token = ++this.#tokens;
-    this.#pausedBy = token;
-    this.#pauseEnd = end;
-    this.deps.rt.sleep(delayMs).then(
-      () => {
-        if (this.#pausedBy !== token) return;
-        this.#pausedBy = 0;
-        this.pump();
-      },
-      () => {},
-    );
-  }
-
-  /** Another failure: the lane issues nothing for `delayMs`. */
-  #hold(lane: Lane<Job>, delayMs: number): void {
-    const token = ++this.#tokens;
-    lane.heldBy = token;
-    this.deps.rt.sleep(delayMs).then(
-      () => {
-        if (lane.heldBy !== token) return;
-        lane.heldBy = 0;
-        this.offer(lane);
-        this.pump();
-      },
-      () => {},
-    );
-  }
-
-  /** Pacing: pump again when the next token is there. */
-  #wakeIn(ms: number): void {
-    const at = this.deps.rt.options.now() + ms;
-    if (at >= this.#paceWakeAt) return;
-    this.#paceWakeAt = at;
-    this.deps.rt.sleep(ms).then(
-      () => {
-        if (this.#paceWakeAt !== at) return;
-        this.#paceWakeAt = Number.POSITIVE_INFINITY;
-        this.pump();
-      },
-      () => {},
-    );
   }
 
   forgetIfIdle(lane: Lane<Job>): void {

@@ -3,6 +3,7 @@
  * web app can serve it, upload its medium when it has none yet (logging the MediaId), build its
  * request for the current session and post it. Success and failure go back to the outbox.
  */
+import { ProtocolError } from '../../errors.js';
 import type { WebApp } from '../../protocol/session-context.js';
 import { type AppFeature, assertAvailable, assertRecipient, type UploadKind } from '../app-mode.js';
 import { errorText } from '../error-text.js';
@@ -13,6 +14,7 @@ import { uploadMedia } from './media-upload.js';
 import type { Outbox } from './outbox.js';
 import type { Job } from './send-job.js';
 import { uploadedRaw } from './send-log.js';
+import type { SendDecision } from './send-policy.js';
 import { buildRecipeRequest, parseRecipeReply, type SendRecipe, withUpload } from './send-recipes.js';
 
 const PLAIN: RuntimeSendOptions = {};
@@ -26,7 +28,7 @@ export async function runAttempt(outbox: Outbox, lane: Lane<Job>, job: Job): Pro
   let localId: string;
   try {
     if (job.signal?.aborted) throw job.signal.reason;
-    const to = outbox.addressOf(job);
+    const to = outbox.readdressing.addressOf(job);
     // The File Transfer web's limits hold on every path, re-sends after a restart included.
     assertServable(session.app, job.method, job.recipe, to);
     if (job.recipe.upload) await upload(outbox, job, to);
@@ -105,4 +107,34 @@ async function upload(outbox: Outbox, job: Job, to: string): Promise<void> {
       rt.logger.warn({ error: errorText(error) }, 'logging the MediaId of an upload failed');
     });
   }
+}
+
+/** A retryable failure (send-policy.ts): the job goes back in its place and waits out its delay. */
+export function scheduleRetry(
+  outbox: Outbox,
+  lane: Lane<Job>,
+  job: Job,
+  error: unknown,
+  decision: SendDecision,
+): void {
+  const { rt } = outbox.deps;
+  rt.logger.warn(
+    { attempt: job.attempts, delayMs: decision.delayMs, error: errorText(error) },
+    'send failed; retrying with the same ClientMsgId',
+  );
+  outbox.window = 1;
+  lane.putBack(job);
+  if (decision.action === 'pause-all') {
+    outbox.counters.rateLimited++;
+    outbox.waits.pause(decision.delayMs);
+    outbox.offer(lane);
+  } else {
+    outbox.waits.hold(lane as Lane<never>, decision.delayMs);
+  }
+  rt.events.emit('send-retry', {
+    clientMsgId: job.clientMsgId,
+    attempt: job.attempts,
+    delayMs: decision.delayMs,
+    ...(error instanceof ProtocolError ? { ret: error.ret } : {}),
+  });
 }

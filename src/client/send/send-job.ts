@@ -42,3 +42,63 @@ export interface Job {
   resolve(result: SentMessage): void;
   reject(error: unknown): void;
 }
+
+/** What a job is made of. */
+export interface JobInit {
+  seq: number;
+  to: string;
+  recipe: SendRecipe;
+  clientMsgId: string;
+  meta: SendMeta;
+  login: number;
+  method: string;
+}
+
+/**
+ * A job, not settled yet; `settle(job, done)` is called once when it resolves or rejects (the first
+ * time only), `done` settling its promise.
+ */
+export function newJob(
+  init: JobInit,
+  medium: {
+    input: MediaInput | undefined;
+    media: SendMediaOptions | undefined;
+    signal: AbortSignal | undefined;
+  },
+  settle: (job: Job, done: () => void) => void,
+): Job {
+  let resolve!: (value: SentMessage) => void;
+  let reject!: (error: unknown) => void;
+  const promise = new Promise<SentMessage>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  const job: Job = {
+    ...init,
+    lane: init.to,
+    attempts: 0,
+    gates: 0,
+    gateError: undefined,
+    alreadySent: undefined,
+    logged: false,
+    source: undefined,
+    ...medium,
+    settled: false,
+    promise,
+    resolve: (value) => settle(job, () => resolve(value)),
+    reject: (error) => settle(job, () => reject(error)),
+  };
+  return job;
+}
+
+/** What a send resolves to: enough to revoke it. */
+export function sentResult(job: Job, msgId: string, localId: string): SentMessage {
+  const sent: SentMessage = {
+    msgId,
+    localId: localId || job.clientMsgId,
+    toUserName: job.to,
+    kind: job.recipe.kind === 'revoke' ? 'text' : job.recipe.kind,
+  };
+  if (job.recipe.mediaId) sent.mediaId = job.recipe.mediaId;
+  return sent;
+}

@@ -5,7 +5,12 @@
  * the stable id of the recipient, the login it was queued in and the idempotency key in `fields`.
  */
 import { hash } from 'node:crypto';
-import type { NewStoredMessage, StoredMessage } from '../../store/index.js';
+import {
+  isMessageLogReader,
+  type MessageStore,
+  type NewStoredMessage,
+  type StoredMessage,
+} from '../../store/index.js';
 import type { Session } from '../session.js';
 import { buildRecipeRequest, type SendRecipe, textRecipe } from './send-recipes.js';
 
@@ -37,7 +42,12 @@ export function keyedClientMsgId(key: string): string {
   return `1${digits.toString().padStart(16, '0')}`;
 }
 
-/** A short, non-secret marker of the login (a hash of its sid): resends compare it to the current one. */
+/**
+ * A short, non-secret marker of the login (a hash of its sid): re-sends compare it to the current
+ * one. {@link EARLIER_LOGIN} marks a send addressed to a UserName of an earlier login.
+ */
+export const EARLIER_LOGIN = 'earlier';
+
 export function loginMarker(session: Session): string {
   return hash('sha256', `webwx-login\0${session.credentials.sid}`, 'hex').slice(0, 16);
 }
@@ -64,6 +74,7 @@ export function outgoingEntry(
   session: Session,
   nowMs: number,
   send: { to: string; recipe: SendRecipe; clientMsgId: string; meta: SendMeta },
+  login: string,
 ): NewStoredMessage {
   const { to, recipe, clientMsgId, meta } = send;
   const text = recipe.build === 'text' ? (recipe.content ?? '') : '';
@@ -74,7 +85,7 @@ export function outgoingEntry(
     to,
     send: recipe,
     stableId: meta.stableId,
-    login: loginMarker(session),
+    login,
   };
   if (recipe.build === 'text') fields.text = text;
   if (meta.causedBy !== undefined) fields.causedBy = meta.causedBy;
@@ -135,4 +146,22 @@ export function storedSend(m: StoredMessage): StoredSend | undefined {
   if (raw.Type !== 1 || typeof raw.Content !== 'string' || typeof raw.ToUserName !== 'string')
     return undefined;
   return { to: raw.ToUserName, recipe: textRecipe(raw.Content), meta, login };
+}
+
+/**
+ * Writes a send's 'pending' entry. For a keyed send (a MessageLogReader store), the entry already
+ * logged under its ClientMsgId is looked up first — before the write, and SqliteStore answers in call
+ * order — so `earlier` tells whether an earlier run sent it already. `written` is the write itself.
+ */
+export function writeLog(
+  store: MessageStore,
+  entry: NewStoredMessage,
+): { written: Promise<void>; earlier: Promise<StoredMessage | undefined> } {
+  const fields = entry.fields as { key?: unknown };
+  const reader = fields.key !== undefined && isMessageLogReader(store) ? store : undefined;
+  const found = reader
+    ?.seqOfOutgoing(entry.clientMsgId)
+    .then((seq) => (seq === undefined ? undefined : reader.logEntry(seq)));
+  const written = store.recordOutgoing(entry);
+  return { written, earlier: Promise.all([found, written]).then(([e]) => e) };
 }

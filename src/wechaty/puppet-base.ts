@@ -75,6 +75,8 @@ export abstract class PuppetWebwxBase extends Puppet {
   #scanning = false;
   /** Between the server ending the session and the next 'ready': the directory is being replaced. */
   #relogging = false;
+  /** logout() is under way: it reports the logout itself. */
+  #loggingOut = false;
   readonly #pendingLeaves = new Map<string, ReturnType<typeof setTimeout>>();
 
   constructor(options: PuppetWebwxOptions = {}) {
@@ -113,6 +115,21 @@ export abstract class PuppetWebwxBase extends Puppet {
     this.#closeStore?.();
     this.#closeStore = undefined;
     this.#store = undefined;
+  }
+
+  /**
+   * Logs out on the server (webwxlogout; the saved session is cleared), reports the logout, and starts
+   * over with a new login (a QR code), as Wechaty puppets do after a logout.
+   */
+  override async logout(reason = 'logout()'): Promise<void> {
+    const client = this.#client;
+    this.#loggingOut = true;
+    try {
+      if (client && client.state !== 'stopped' && client.state !== 'logged-out') await client.logout();
+      await super.logout(reason);
+    } finally {
+      this.#loggingOut = false;
+    }
   }
 
   override ding(data?: string): void {
@@ -240,7 +257,7 @@ export abstract class PuppetWebwxBase extends Puppet {
       client.on(
         'logout',
         guard(async ({ reason }) => {
-          if (this.isLoggedIn) await super.logout(reason);
+          if (this.isLoggedIn && !this.#loggingOut) await super.logout(reason);
           // As after any logout, a new login (push login, then a QR code) follows.
           if (!this.#stopping) {
             await this.#dropClient();

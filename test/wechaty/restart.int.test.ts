@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Message, Wechaty } from 'wechaty';
+import { types } from 'wechaty-puppet';
 import { buildBot, nextEvent, startBot, startTestEmulator, stopLaunched } from './wechaty-bots.js';
 
 let dataDir: string | undefined;
@@ -86,6 +87,26 @@ describe('a Wechaty bot on PuppetWebwx across restarts and re-logins', () => {
     expect(await talkerOf(bot, () => emulator.phone.sendText({ from: '李娜', text: 'hi again' }))).toBe(
       talker,
     );
+    expect(errors).toEqual([]);
+  });
+
+  it('logs out on the server when the bot logs out, then shows a new QR code', async () => {
+    const emulator = await startTestEmulator();
+    const { bot, errors } = buildBot(emulator);
+    await startBot(bot);
+    const loggedOut = nextEvent(bot, 'logout');
+    const newQr = nextEvent<[string, number]>(
+      bot,
+      'scan',
+      (_qrcode, status) => status === types.ScanStatus.Waiting,
+    );
+    const loggedIn = nextEvent(bot, 'login');
+    await bot.logout();
+    await loggedOut;
+    expect(emulator.phone.sessions()[0]?.endReason).toBe('client-logout');
+    await newQr;
+    await loggedIn;
+    expect(emulator.phone.sessions().filter((s) => s.state === 'active')).toHaveLength(1);
     expect(errors).toEqual([]);
   });
 });

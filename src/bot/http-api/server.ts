@@ -9,7 +9,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../../logger.js';
 import { silentLogger } from '../../logger.js';
-import type { Contact, Message, Room } from '../../model/index.js';
+import type { Contact, Room } from '../../model/index.js';
 import { isSpecialUserName } from '../../model/index.js';
 import { redact } from '../../redact.js';
 import type { HistoryQuery, MessageStore, StoredMessage } from '../../store/index.js';
@@ -17,16 +17,15 @@ import { createBotActions } from '../bot.js';
 import type { BotClient } from '../bot-client.js';
 import type { BotActions } from '../context.js';
 import { BotConfigError, NotAvailableError } from '../errors.js';
-import { messageToJson, stableIdOf } from '../message-json.js';
+import { stableIdOf } from '../message-json.js';
 import { SendQueue, type SendQueueOptions } from '../send-queue.js';
 import { createTelegramApi, isTelegramPath, type TelegramApiOptions } from '../telegram-api/index.js';
 import { ApiError, toApiError } from './api-error.js';
-import { DurableWebhookDelivery, prepareWebhookPosition } from './durable-webhook.js';
-import { type EventStore, eventsAfter, isEventStore, LogTail, parseEventId } from './event-log.js';
+import { startApiEvents } from './api-events.js';
+import { type EventStore, isEventStore } from './event-log.js';
 import { openApiDocument } from './openapi.js';
 import { base64Field, optionalString, queryInt, readJsonBody, requiredString } from './request-body.js';
-import { SseHub, type SseStream } from './sse-hub.js';
-import { WebhookDelivery, type WebhookDeliveryOptions } from './webhook-delivery.js';
+import type { WebhookDeliveryOptions } from './webhook-delivery.js';
 
 /** What the HTTP API needs from a client: a {@link BotClient}, and the client's state when it has one. */
 export interface ApiClient extends BotClient {
@@ -169,21 +168,12 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   const actions =
     options.actions ??
     createBotActions(client, new SendQueue({ logger, ...(options.sendQueue ?? { passThrough: true }) }));
-  const hub = new SseHub({ maxClients: options.maxStreams, heartbeatMs: options.heartbeatMs });
   const store = options.store && isEventStore(options.store) ? options.store : undefined;
   const history =
     options.history ??
     (store && typeof (store as Partial<MessageStore>).history === 'function'
       ? (store as unknown as MessageStore)
       : undefined);
-  const tail = store ? new LogTail(store, client, await store.lastSeq(), logger) : undefined;
-  tail?.listen((event) => hub.send('message', event.json, event.json.eventId));
-  if (store && options.webhook) await prepareWebhookPosition(store);
-  const durableWebhook =
-    store && options.webhook
-      ? new DurableWebhookDelivery(store, client, { ...options.webhook, logger })
-      : undefined;
-  const webhook = options.webhook && !store ? new WebhookDelivery({ ...options.webhook, logger }) : undefined;
   const maxMedia = options.maxMediaBodyBytes ?? 32 * 1024 * 1024;
   let url = '';
   const telegram = options.telegram
@@ -193,42 +183,14 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       )
     : undefined;
 
-  const offMessage = client.on('message', (message: Message) => {
-    if (tail) {
-      tail.notify();
-      durableWebhook?.notify();
-      return;
-    }
-    const json = { eventId: message.id, ...messageToJson(message, client) };
-    hub.send('message', json, message.id);
-    webhook?.push(json);
+  const events = await startApiEvents({
+    client,
+    store,
+    webhook: options.webhook,
+    maxStreams: options.maxStreams,
+    heartbeatMs: options.heartbeatMs,
+    logger,
   });
-  // What was logged while the API was down goes to the webhook now.
-  durableWebhook?.notify();
-
-  /** Replays the log after `after` to one stream, then lets it join the live events. */
-  const replay = async (stream: SseStream, after: number, from: EventStore, follow: LogTail) => {
-    let cursor = after;
-    for (;;) {
-      const events = await eventsAfter(from, client, cursor);
-      if (stream.closed) return;
-      const end = follow.seq;
-      let past = false;
-      for (const event of events) {
-        if (event.seq > end) {
-          past = true;
-          break;
-        }
-        stream.send('message', event.json, event.json.eventId);
-        cursor = event.seq;
-      }
-      if (past || events.length < 100 || cursor >= end) {
-        stream.goLive();
-        return;
-      }
-      await stream.drained();
-    }
-  };
 
   const requireReady = () => {
     if (client.state !== undefined && client.state !== 'ready') {
@@ -322,19 +284,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       return { messages: messages.map(({ raw: _raw, ...rest }) => rest) };
     },
     'GET /v1/events': async (req, res, params) => {
-      const last =
-        store && tail ? parseEventId(req.headers['last-event-id'] ?? params.get('lastEventId')) : undefined;
-      const stream = hub.add(res, last === undefined);
-      if (!stream) throw new ApiError(503, 'too many event streams are open');
-      if (last !== undefined && store && tail) {
-        replay(stream, last, store, tail).catch((error: unknown) => {
-          logger.warn(
-            { error: redact(error instanceof Error ? error.message : String(error)) },
-            'replay failed',
-          );
-          res.end();
-        });
-      }
+      events.openStream(req, res, params);
       return STREAMING;
     },
   };
@@ -404,7 +354,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       resolve();
     });
   }).catch(async (error: unknown) => {
-    offMessage();
+    events.close();
     await telegram?.close();
     throw error;
   });
@@ -419,12 +369,8 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     port: address.port,
     close() {
       closed ??= (async () => {
-        offMessage();
+        events.close();
         await telegram?.close();
-        webhook?.close();
-        durableWebhook?.close();
-        tail?.close();
-        hub.close();
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           server.closeAllConnections();

@@ -8,6 +8,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { isServedHost } from './proxy/hosts.js';
+import { PHONE_PAGE_PATHS } from './routes/phone-page-routes.js';
 import { type Reply, textReply } from './server.js';
 
 /** The protocol endpoints' body limit: one 512 KiB upload chunk plus its fields, with room to spare. */
@@ -114,7 +115,9 @@ export class RequestGuard {
   }
 
   private checkPhone(req: IncomingMessage, path: string): Reply | undefined {
-    if (this.token !== undefined && !this.tokenMatches(req.headers.authorization)) {
+    // The browser phone's page and files hold no data: a browser loads them without the token.
+    const pageFile = req.method === 'GET' && PHONE_PAGE_PATHS.has(path);
+    if (this.token !== undefined && !pageFile && !this.tokenMatches(req.headers.authorization)) {
       return phoneJson(401, 'the phone API needs "Authorization: Bearer <phone token>"', {
         'WWW-Authenticate': 'Bearer realm="webwx emulator phone"',
       });

@@ -12,6 +12,7 @@ import { phoneMessageFromJson } from '../phone-messages.js';
 import { phoneOpenApi } from '../phone-openapi.js';
 import type { EmuRequest, Reply, Router } from '../server.js';
 import { registerPhoneMediaRoutes } from './phone-media-routes.js';
+import { registerPhonePageRoutes } from './phone-page-routes.js';
 
 function worldView(ctx: EmulatorContext): unknown {
   const { world } = ctx;
@@ -116,6 +117,7 @@ export function registerPhoneRoutes(
   faults: Faults,
 ): void {
   registerPhoneMediaRoutes(router, ctx);
+  registerPhonePageRoutes(router);
   const knobs = phoneKnobs(ctx, phone, faults);
   for (const knob of knobs) {
     router.path(`/__phone/${knob.name}`, {

@@ -395,7 +395,8 @@ class Client implements WebWxClient {
   /** Aborts every request and sleep, and closes the transport (undici agent and sockets). Idempotent. */
   #release(): Promise<void> {
     if (!this.#released) {
-      if (!this.#controller.signal.aborted) this.#controller.abort(stoppedError());
+      // The session's end (a LoggedOutError) when it ended, else the stop: what pending calls reject with.
+      if (!this.#controller.signal.aborted) this.#controller.abort(this.#ended ?? stoppedError());
       const transport = this.#transport;
       this.#released = transport ? transport.close() : Promise.resolve();
     }

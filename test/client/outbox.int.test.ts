@@ -6,7 +6,7 @@
  */
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { WebWxError } from '../../src/errors.js';
-import { ClientStoppedError, ListenerError } from '../../src/errors.js';
+import { ClientStoppedError, ListenerError, LoggedOutError } from '../../src/errors.js';
 import { MemoryStore } from '../../src/store/index.js';
 import { delay, login, type Pair, startPair, waitForMessage } from './harness.js';
 
@@ -107,6 +107,24 @@ describe('the outbox against the emulator', () => {
     await delay(50);
     expect(outcomes).toHaveLength(5);
     for (const o of outcomes) expect(o).toBeInstanceOf(ClientStoppedError);
+    expect(unhandled).toEqual([]);
+  });
+
+  it('without autoRelogin, a server logout settles the queued and hanging sends with the LoggedOutError, nothing unhandled', async () => {
+    pair = await startPair(FAST, { ...CLIENT, store: new MemoryStore() });
+    await login(pair);
+    const e = pair.emulator;
+    const to = pair.client.contacts.list().find((c) => c.userName.startsWith('@'))!.userName;
+    e.faults.inject('webwxsendmsg', { kind: 'hang' });
+    const sends = Promise.allSettled([1, 2, 3, 4].map((i) => pair!.client.sendText(to, `queued ${i}`)));
+    await delay(50);
+    e.phone.logout(1101);
+    const settled = await sends;
+    for (const s of settled) {
+      expect((s as PromiseRejectedResult).reason).toBeInstanceOf(LoggedOutError);
+      expect((s as PromiseRejectedResult).reason).toMatchObject({ reason: 'logged-in-elsewhere' });
+    }
+    expect(pair.client.state).toBe('logged-out');
     expect(unhandled).toEqual([]);
   });
 

@@ -80,7 +80,8 @@ export async function runDemoCommand(options: DemoCommandOptions, io: CliIo): Pr
   });
 
   io.stdout.write(`webwx demo: an emulated Web WeChat server at ${emulator.baseUrl}\n`);
-  io.stdout.write(`The simulated phone scans the QR code ${options.scanDelaySeconds}s after it appears.\n\n`);
+  io.stdout.write(`The simulated phone scans the QR code ${options.scanDelaySeconds}s after it appears.\n`);
+  io.stdout.write(`Play the phone yourself in a browser: ${emulator.baseUrl}/__phone/\n\n`);
   const client = createClient({
     server: emulator.baseUrl,
     logger: options.logger.child({ component: 'client' }),

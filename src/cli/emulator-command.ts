@@ -124,6 +124,8 @@ export async function runEmulatorCommand(options: EmulatorCommandOptions, io: Cl
   io.stdout.write(`webwx emulator listening on ${emulator.baseUrl}\n`);
   io.stdout.write(`  client:  webwx login --server ${emulator.baseUrl}\n`);
   io.stdout.write(`  phone:   curl ${auth}${emulator.baseUrl}/__phone/qr   (see docs/emulator.md)\n`);
+  const fragment = phone.token === undefined ? '' : `#token=${encodeURIComponent(phone.token)}`;
+  io.stdout.write(`  browser: ${emulator.baseUrl}/__phone/${fragment}   (the phone in a web page)\n`);
   if (phone.generated)
     io.stdout.write(`  token:   ${phone.token} (made for this run: the phone API listens beyond loopback)\n`);
   if (emulator.proxy) io.stdout.write(proxyHelp(emulator.proxy));

@@ -67,6 +67,7 @@ describe('webwx demo', () => {
   it('logs in to the embedded emulator and shows simulated chatter', async () => {
     const run = runCli(['demo', '--duration', '20', '--scan-delay', '0.2']);
     await run.waitForOutput('webwx demo: an emulated Web WeChat server at http://127.0.0.1:');
+    await run.waitForOutput(/Play the phone yourself in a browser: http:\/\/127\.0\.0\.1:\d+\/__phone\//);
     await run.waitForOutput('Scan this QR code');
     await run.waitForOutput('Logged in as 小明', 15_000);
     await run.waitForOutput('[*] 3 groups');

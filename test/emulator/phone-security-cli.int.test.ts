@@ -18,7 +18,9 @@ describe('webwx emulator: the phone API’s flags', () => {
     const out = run.stdout();
     const base = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out)![1]!;
     expect(out).toContain(`curl -H 'Authorization: Bearer ${TOKEN}' ${base}/__phone/qr`);
+    expect(out).toContain(`browser: ${base}/__phone/#token=${TOKEN}`);
     expect((await fetch(`${base}/__phone/qr`)).status).toBe(401);
+    expect((await fetch(`${base}/__phone/`)).status).toBe(200);
     const sent = await fetch(`${base}/__phone/media`, {
       method: 'POST',
       headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },

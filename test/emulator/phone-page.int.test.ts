@@ -9,7 +9,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createClient, type WebWxClient } from '../../src/client/index.js';
+import { type ClientEvents, createClient, type WebWxClient } from '../../src/client/index.js';
 import { type Emulator, startEmulator } from '../../src/emulator/index.js';
 import { raw } from './raw-http.js';
 
@@ -125,4 +125,47 @@ describe.skipIf(SKIP)(title, () => {
     expect(png.subarray(1, 4).toString()).toBe('PNG');
     if (process.env.UPDATE_SCREENSHOTS) writeFileSync(SCREENSHOT, png);
   });
+
+  it('revokes, renames the group, injects and clears a fault, and logs the client out', async () => {
+    const revoked = nextEvent('revoke');
+    await page
+      .locator('#log li.phone', { hasText: '吃饭了' })
+      .getByRole('button', { name: 'Revoke' })
+      .click();
+    expect((await revoked).original?.text).toBe('@三舅\u2005吃饭了');
+    await page.locator('#log li.phone.revoked', { hasText: '吃饭了' }).waitFor();
+
+    const renamed = nextEvent('room-topic');
+    await page.selectOption('#tool-room', '20190101001@chatroom');
+    await page.locator('#topic').fill('一家人 🏠');
+    await page.getByRole('button', { name: 'Rename' }).click();
+    expect((await renamed).topic).toBe('一家人 🏠');
+    await page.locator('#chat option', { hasText: '一家人 🏠' }).waitFor({ state: 'attached' });
+
+    await page.locator('summary', { hasText: 'Faults' }).click();
+    await page.selectOption('#fault-endpoint', 'webwxsendmsg');
+    await page.selectOption('#fault-kind', 'ret');
+    await page.getByRole('button', { name: 'Inject' }).click();
+    await page.locator('#faults li', { hasText: 'webwxsendmsg' }).waitFor();
+    expect(emulator.faults.list().map((f) => f.endpoint)).toEqual(['webwxsendmsg']);
+    await page.getByRole('button', { name: 'Clear all' }).click();
+    await page.locator('#faults li').waitFor({ state: 'detached' });
+    expect(emulator.faults.list()).toEqual([]);
+
+    const loggedOut = nextEvent('logout');
+    await page.selectOption('#logout-code', '1101');
+    await page.getByRole('button', { name: 'Log out' }).click();
+    await loggedOut;
+    await page.locator('#sessions li[data-state="ended"]', { hasText: '1101' }).waitFor();
+    expect(await page.locator('#sessions li[data-state="active"]').count()).toBe(0);
+  });
+
+  function nextEvent<K extends 'revoke' | 'room-topic' | 'logout'>(name: K): Promise<ClientEvents[K]> {
+    return new Promise((resolve) => {
+      const off = client.on(name, (payload) => {
+        off();
+        resolve(payload);
+      });
+    });
+  }
 });

@@ -7,6 +7,7 @@ import { ClientStoppedError, ListenerError, LoggedOutError } from '../errors.js'
 import type { Contact, Message } from '../model/index.js';
 import { buildLogoutRequest } from '../protocol/index.js';
 import type { WebApp } from '../protocol/session-context.js';
+import type { SessionStore } from '../store/index.js';
 import { createHttpTransport, type HttpTransport } from '../transport/index.js';
 import { assertAvailable, assertRecipient } from './app-mode.js';
 import { MutableContactDirectory } from './contact-directory.js';
@@ -111,6 +112,10 @@ class Client implements WebWxClient {
 
   get self(): Contact | undefined {
     return this.#session?.self;
+  }
+
+  get store(): SessionStore | undefined {
+    return this.#options.store;
   }
 
   get contacts(): ContactService {

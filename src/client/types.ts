@@ -4,6 +4,7 @@
 import type { LoggedOutError, LogoutReason, WebWxError } from '../errors.js';
 import type { Contact, Message } from '../model/index.js';
 import type { WebApp } from '../protocol/session-context.js';
+import type { SessionStore } from '../store/index.js';
 import type {
   ContactChange,
   ContactRemoved,
@@ -156,6 +157,11 @@ export interface WebWxClient {
   readonly state: ClientState;
   /** The logged-in user, once logged in. */
   readonly self: Contact | undefined;
+  /**
+   * The store given as `ClientOptions.store` (docs/sessions.md), or undefined. A Bot made on this
+   * client takes it, so that it acknowledges a message only after its handler (docs/bot.md).
+   */
+  readonly store: SessionStore | undefined;
   /** Lookup (get, room, list, rooms, find, members, stable ids) and contact operations (docs/contacts.md). */
   readonly contacts: ContactService;
   /** Group operations: create, add, remove, rename, quit, members. */

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { Bot } from '../../src/bot/bot.js';
 import type { BotSendOptions } from '../../src/bot/bot-client.js';
 import { HANDLED_KEY } from '../../src/bot/handled-log.js';
+import { createClient } from '../../src/client/index.js';
 import { storedIncoming } from '../../src/client/message-log.js';
 import type { Message } from '../../src/model/index.js';
 import { MemoryStore } from '../../src/store/index.js';
@@ -130,6 +131,22 @@ describe('Bot delivery with a store', () => {
     await again.start();
     await again.idle();
     expect(redelivered).toEqual([]);
+  });
+
+  it("takes the client's own store when none is given (a client made with one exposes it)", async () => {
+    const store = new MemoryStore();
+    expect(createClient({ store }).store).toBe(store);
+    expect(createClient().store).toBeUndefined();
+    const { client, deliver } = loggingClient(store);
+    Object.assign(client, { store });
+    const bot = new Bot(client);
+    bot.on('text', (ctx) => ctx.reply('ok'));
+    await bot.start();
+    await deliver(fresh('hello'));
+    await bot.idle();
+    await bot.stop();
+    expect(client.loggedCalls).toHaveLength(1);
+    expect(await store.getSetting(HANDLED_KEY)).toBeDefined();
   });
 
   it('acknowledges only after the outbox logged the replies', async () => {

@@ -19,6 +19,8 @@ const HAVE_BROWSER = existsSync(CHROMIUM);
 const SKIP = !HAVE_BROWSER && !IN_CI;
 const SCREENSHOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../docs/images/phone-page.png');
 const TOKEN = 'browser-phone-test-token-0123456789';
+const ONE_PIXEL_PNG =
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==';
 
 const title = SKIP
   ? `the phone in the browser — SKIPPED: no chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH; with CI set this fails)`
@@ -124,6 +126,18 @@ describe.skipIf(SKIP)(title, () => {
     const png = await page.screenshot();
     expect(png.subarray(1, 4).toString()).toBe('PNG');
     if (process.env.UPDATE_SCREENSHOTS) writeFileSync(SCREENSHOT, png);
+  });
+
+  it('sends an image dropped on the chat', async () => {
+    const dropped = await page.evaluateHandle((base64) => {
+      const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([bytes], 'dot.png', { type: 'image/png' }));
+      return transfer;
+    }, ONE_PIXEL_PNG);
+    await page.dispatchEvent('#chat-panel', 'drop', { dataTransfer: dropped });
+    await page.locator('#log li.phone', { hasText: '[image] dot.png' }).waitFor();
+    await expect.poll(() => kinds.includes('image'), { timeout: 10_000 }).toBe(true);
   });
 
   it('revokes, renames the group, injects and clears a fault, and logs the client out', async () => {

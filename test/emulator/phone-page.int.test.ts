@@ -131,6 +131,10 @@ describe.skipIf(SKIP)(title, () => {
   it('sends an image dropped on the chat', async () => {
     const dropped = await page.evaluateHandle((base64) => {
       const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+      // Runs in the page: the browser's DataTransfer (not in Node's type library).
+      const { DataTransfer } = globalThis as unknown as {
+        DataTransfer: new () => { items: { add(file: File): void } };
+      };
       const transfer = new DataTransfer();
       transfer.items.add(new File([bytes], 'dot.png', { type: 'image/png' }));
       return transfer;

@@ -11,7 +11,7 @@ import { type ApiServer, startApiServer } from '../../src/bot/http-api/index.js'
 import { createClient, type WebWxClient } from '../../src/client/index.js';
 import type { Emulator } from '../../src/emulator/index.js';
 import { SqliteStore } from '../../src/store/index.js';
-import { type LocalServer, startLocalServer } from './local-server.js';
+import { startLocalServer } from './local-server.js';
 import { startAutoConfirmingEmulator } from './logged-in.js';
 
 const TOKEN = 'test-token-0123456789abcdef';

@@ -1,6 +1,6 @@
 /**
  * The API reference builds without a warning (docs/contributing.md, issue #20): TypeDoc runs with the
- * options of typedoc.json, converts the three entry points and validates the result, and every
+ * options of typedoc.json, converts its entry points and validates the result, and every
  * exported declaration must have a doc comment and every type the API names must be exported
  * (`notDocumented`, `notExported`, `invalidLink`). Nothing is written to disk. Type errors are
  * `npm run lint`'s business, so this run skips them.

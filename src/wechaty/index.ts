@@ -10,6 +10,9 @@
  *
  * @module
  */
+
 export { mentionText } from './mention-text.js';
+export type { RawMessage, SentRecord } from './message-payloads.js';
+export type { FriendshipRecord } from './puppet-base.js';
 export type { PuppetWebwxOptions } from './puppet-options.js';
 export { PuppetWebwx } from './puppet-webwx.js';

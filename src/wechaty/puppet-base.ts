@@ -58,11 +58,35 @@ export class RecentMap<V> extends Map<string, V> {
 }
 
 export abstract class PuppetWebwxBase extends Puppet {
+  /**
+   * The resolved options: the app, the store to open, the options of each client.
+   * @internal
+   */
   protected readonly webwx: ResolvedPuppetOptions;
+  /**
+   * Wechaty ids ↔ the session's UserNames.
+   * @internal
+   */
   protected readonly ids: ContactIds;
+  /**
+   * People found by name in room notices and mentions, and each room's previous topic.
+   * @internal
+   */
   protected readonly roomNames: RoomNames;
+  /**
+   * The messages received and sent, by MsgId, kept for their payloads (the last 5,000).
+   * @internal
+   */
   protected readonly messages = new RecentMap<RawMessage>(MAX_MESSAGES);
+  /**
+   * The friend requests and confirmations of the friendship event, kept for their payloads.
+   * @internal
+   */
   protected readonly friendships = new RecentMap<FriendshipRecord>(1000);
+  /**
+   * The group invitation cards of the room-invite event, kept for their payloads.
+   * @internal
+   */
   protected readonly invitations = new RecentMap<Message & { kind: 'link' }>(1000);
   #client: WebWxClient | undefined;
   #offs: (() => void)[] = [];
@@ -86,6 +110,7 @@ export abstract class PuppetWebwxBase extends Puppet {
     this.roomNames = new RoomNames(() => this.#client);
   }
 
+  /** The puppet's name, `'webwx'`. */
   override name(): string {
     return 'webwx';
   }
@@ -95,6 +120,10 @@ export abstract class PuppetWebwxBase extends Puppet {
     return this.#client;
   }
 
+  /**
+   * Opens the store (`dataDir` or `store`) and starts a webwx client: it resumes the saved session,
+   * else asks the phone for a push login, else shows a QR code (a `scan` event).
+   */
   override async onStart(): Promise<void> {
     this.#stopping = false;
     const { store, close } = this.webwx.openStore();
@@ -105,6 +134,10 @@ export abstract class PuppetWebwxBase extends Puppet {
     this.#heartbeat.unref?.();
   }
 
+  /**
+   * Stops the webwx client and closes the store; the saved session is kept, so the next start needs no
+   * scan.
+   */
   override async onStop(): Promise<void> {
     this.#stopping = true;
     if (this.#heartbeat) clearInterval(this.#heartbeat);
@@ -132,23 +165,33 @@ export abstract class PuppetWebwxBase extends Puppet {
     }
   }
 
+  /** Answers at once with a `dong` event carrying the same data; the webwx client is not involved. */
   override ding(data?: string): void {
     this.emit('dong', { data: data ?? '' });
   }
 
-  /** The client of a logged-in session; throws when there is none. */
+  /**
+   * The client of a logged-in session; throws when there is none.
+   * @internal
+   */
   protected requireClient(method: string): WebWxClient {
     const client = this.#client;
     if (!client || !this.isLoggedIn) throw new Error(`PuppetWebwx.${method}() needs a logged-in session`);
     return client;
   }
 
-  /** The logged-in user's UserName ('' before login). */
+  /**
+   * The logged-in user's UserName ('' before login).
+   * @internal
+   */
   protected get selfUserName(): string {
     return this.#client?.self?.userName ?? '';
   }
 
-  /** What the room-event and mention payloads need. */
+  /**
+   * What the room-event and mention payloads need.
+   * @internal
+   */
   protected get roomContext(): RoomEventContext {
     return {
       idOf: (u) => this.ids.idOf(u),

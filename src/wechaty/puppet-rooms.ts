@@ -17,22 +17,26 @@ function idList(contactId: string | string[]): string[] {
 }
 
 export abstract class PuppetWebwxRooms extends PuppetWebwxContacts {
+  /** The ids of every room the session knows (`client.contacts.rooms()`). */
   override async roomList(): Promise<string[]> {
     return this.requireClient('roomList')
       .contacts.rooms()
       .map((r) => this.ids.idOf(r.userName));
   }
 
+  /** The webwx {@link Room} behind an id, with its members. */
   override async roomRawPayload(roomId: string): Promise<Room> {
     const room = this.ids.roomOf(roomId);
     if (!room) throw new TypeError(`PuppetWebwx: no room with id ${roomId}`);
     return room;
   }
 
+  /** Wechaty's room payload of a webwx room; the owner is known only when it is the logged-in user. */
   override async roomRawPayloadParser(room: Room): Promise<PUPPET.payloads.Room> {
     return roomPayloadOf(room, (u) => this.ids.idOf(u), this.selfUserName);
   }
 
+  /** Creates a room with these contacts (`client.rooms.create`, webwxcreatechatroom) and answers its id. */
   override async roomCreate(contactIdList: string[], topic?: string): Promise<string> {
     const client = this.requireClient('roomCreate');
     const room = await client.rooms.create(
@@ -42,6 +46,10 @@ export abstract class PuppetWebwxRooms extends PuppetWebwxContacts {
     return this.ids.idOf(room.userName);
   }
 
+  /**
+   * Adds contacts to a room (`client.rooms.add`: webwxupdatechatroom addmember, or invitemember in
+   * a large room).
+   */
   override async roomAdd(roomId: string, contactId: string | string[], _inviteOnly?: boolean): Promise<void> {
     const client = this.requireClient('roomAdd');
     await client.rooms.add(
@@ -51,6 +59,10 @@ export abstract class PuppetWebwxRooms extends PuppetWebwxContacts {
     await this.#dirty(roomId);
   }
 
+  /**
+   * Removes members from a room (`client.rooms.remove`, webwxupdatechatroom delmember); only the owner
+   * can.
+   */
   override async roomDel(roomId: string, contactId: string | string[]): Promise<void> {
     const client = this.requireClient('roomDel');
     await client.rooms.remove(
@@ -60,7 +72,9 @@ export abstract class PuppetWebwxRooms extends PuppetWebwxContacts {
     await this.#dirty(roomId);
   }
 
+  /** The room's topic. */
   override roomTopic(roomId: string): Promise<string>;
+  /** Renames the room (`client.rooms.rename`, webwxupdatechatroom modtopic). */
   override roomTopic(roomId: string, topic: string): Promise<void>;
   override async roomTopic(roomId: string, topic?: string): Promise<unknown> {
     if (topic === undefined) return (await this.roomRawPayload(roomId)).topic;
@@ -68,11 +82,13 @@ export abstract class PuppetWebwxRooms extends PuppetWebwxContacts {
     await this.#dirty(roomId);
   }
 
+  /** Leaves the room (`client.rooms.quit`, webwxupdatechatroom quitchatroom). */
   override async roomQuit(roomId: string): Promise<void> {
     await this.requireClient('roomQuit').rooms.quit(this.ids.userNameOf(roomId));
     await this.#dirty(roomId);
   }
 
+  /** The room's avatar as a FileBox (`client.downloadAvatar`, webwxgetheadimg). */
   override async roomAvatar(roomId: string): Promise<FileBoxInterface> {
     const client = this.requireClient('roomAvatar');
     const userName = this.ids.userNameOf(roomId);
@@ -82,21 +98,26 @@ export abstract class PuppetWebwxRooms extends PuppetWebwxContacts {
     );
   }
 
+  /** Room announcements are not in the Web protocol: throws Wechaty's unsupported error. */
   override roomAnnounce(roomId: string): Promise<string>;
+  /** Room announcements are not in the Web protocol: throws Wechaty's unsupported error. */
   override roomAnnounce(roomId: string, text: string): Promise<void>;
   override async roomAnnounce(_roomId: string, _text?: string): Promise<unknown> {
     return throwUnsupportedError('roomAnnounce');
   }
 
+  /** Room QR codes are not in the Web protocol: throws Wechaty's unsupported error. */
   override async roomQRCode(_roomId: string): Promise<string> {
     return throwUnsupportedError('roomQRCode');
   }
 
+  /** The ids of the room's members. */
   override async roomMemberList(roomId: string): Promise<string[]> {
     const room = await this.roomRawPayload(roomId);
     return room.members.map((m) => this.ids.idOf(m.userName));
   }
 
+  /** A member of the room as `client.contacts.members()` lists it, with the group display name. */
   override async roomMemberRawPayload(roomId: string, contactId: string): Promise<RoomMemberView> {
     const client = this.requireClient('roomMemberRawPayload');
     const userName = this.ids.userNameOf(contactId);
@@ -105,16 +126,25 @@ export abstract class PuppetWebwxRooms extends PuppetWebwxContacts {
     return member;
   }
 
+  /** Wechaty's room member payload, with the group display name as `roomAlias`. */
   override async roomMemberRawPayloadParser(member: RoomMemberView): Promise<PUPPET.payloads.RoomMember> {
     return roomMemberPayloadOf(member, (u) => this.ids.idOf(u));
   }
 
+  /**
+   * The group invitation card (a link message) a `room-invite` event announced (the last 1,000 are
+   * kept).
+   */
   override async roomInvitationRawPayload(roomInvitationId: string): Promise<Message & { kind: 'link' }> {
     const message = this.invitations.get(roomInvitationId);
     if (!message) throw new TypeError(`PuppetWebwx: no room invitation with id ${roomInvitationId}`);
     return message;
   }
 
+  /**
+   * Wechaty's room invitation payload: the inviter, the topic, and the card's URL as the invitation;
+   * the member count and list are not on the card.
+   */
   override async roomInvitationRawPayloadParser(
     message: Message & { kind: 'link' },
   ): Promise<PUPPET.payloads.RoomInvitation> {

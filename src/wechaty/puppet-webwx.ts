@@ -31,10 +31,18 @@ import { PuppetWebwxRooms } from './puppet-rooms.js';
  * store, so a restart needs no scan.
  */
 export class PuppetWebwx extends PuppetWebwxRooms {
+  /**
+   * Resolves the options (a TypeError for `dataDir` with `store`, or an unknown `app`); nothing connects
+   * before Wechaty starts the puppet.
+   */
   constructor(options: PuppetWebwxOptions = {}) {
     super(options);
   }
 
+  /**
+   * The message as the puppet keeps it: the webwx {@link Message} received, or the record of one it
+   * sent. Only the last 5,000 are kept; an older id throws a TypeError.
+   */
   override async messageRawPayload(messageId: string): Promise<RawMessage> {
     const raw = this.messages.get(messageId);
     if (!raw)
@@ -42,6 +50,10 @@ export class PuppetWebwx extends PuppetWebwxRooms {
     return raw;
   }
 
+  /**
+   * Wechaty's message payload: the webwx message kind as a Wechaty message type (docs/wechaty.md), with
+   * the talker, the room or listener and the mentions as Wechaty ids.
+   */
   override async messageRawPayloadParser(raw: RawMessage): Promise<PUPPET.payloads.Message> {
     if (raw.source === 'out') return sentPayloadOf(raw.sent);
     return receivedPayloadOf(raw.message, {
@@ -62,18 +74,27 @@ export class PuppetWebwx extends PuppetWebwxRooms {
     return raw.message;
   }
 
+  /** The id of the contact a card message carries. */
   override async messageContact(messageId: string): Promise<string> {
     const message = await this.#received(messageId, 'card');
     if (message.kind !== 'card') throw new TypeError('unreachable');
     return this.ids.idOf(message.card.userName || message.card.id);
   }
 
+  /**
+   * The media of an image, voice, video, emoticon or file message as a FileBox (`client.downloadStream`):
+   * in memory up to 20 MiB, a stream beyond.
+   */
   override async messageFile(messageId: string): Promise<FileBoxInterface> {
     const message = await this.#received(messageId, 'image|voice|video|emoticon|file');
     const client = this.requireClient('messageFile');
     return fileBoxFromDownload(await client.downloadStream(message), fileNameOf(message) ?? message.id);
   }
 
+  /**
+   * An image, emoticon or video message's picture as a FileBox (`client.downloadStream`): the thumbnail
+   * for `Image.Thumbnail` and for videos, else the full image.
+   */
   override async messageImage(messageId: string, imageType: PUPPET.types.Image): Promise<FileBoxInterface> {
     const message = await this.#received(messageId, 'image|emoticon|video');
     const client = this.requireClient('messageImage');
@@ -82,18 +103,21 @@ export class PuppetWebwx extends PuppetWebwxRooms {
     return fileBoxFromDownload(await client.downloadStream(message, { thumbnail }), name);
   }
 
+  /** The link (title, URL, description, thumbnail) of a link, music or app message. */
   override async messageUrl(messageId: string): Promise<PUPPET.payloads.UrlLink> {
     const link = urlLinkOf(await this.#received(messageId, 'link|music|app'));
     if (!link) throw new TypeError(`PuppetWebwx: message ${messageId} carries no link`);
     return link;
   }
 
+  /** The mini program a mini-program message carries. */
   override async messageMiniProgram(messageId: string): Promise<PUPPET.payloads.MiniProgram> {
     const program = miniProgramOf(await this.#received(messageId, 'mini-program'));
     if (!program) throw new TypeError(`PuppetWebwx: message ${messageId} carries no mini program`);
     return program;
   }
 
+  /** The place a location message carries (name, address, latitude, longitude). */
   override async messageLocation(messageId: string): Promise<PUPPET.payloads.Location> {
     const place = locationOf(await this.#received(messageId, 'location'));
     if (!place) throw new TypeError(`PuppetWebwx: message ${messageId} carries no location`);
@@ -125,6 +149,10 @@ export class PuppetWebwx extends PuppetWebwxRooms {
     return record.msgId;
   }
 
+  /**
+   * Sends a text (`client.sendText`). In a room, each mentioned member's `@name` (group display name,
+   * else nickname) is followed by U+2005 as the phone writes it, and put in front when the text lacks it.
+   */
   override async messageSendText(
     conversationId: string,
     text: string,
@@ -151,6 +179,10 @@ export class PuppetWebwx extends PuppetWebwxRooms {
     });
   }
 
+  /**
+   * Sends a FileBox by its file name's extension: an image (`client.sendImage`), an .mp4 video
+   * (`client.sendVideo`), else a file (`client.sendFile`).
+   */
   override async messageSendFile(conversationId: string, file: FileBoxInterface): Promise<string> {
     const client = this.requireClient('messageSendFile');
     const to = this.ids.userNameOf(conversationId);
@@ -193,10 +225,15 @@ export class PuppetWebwx extends PuppetWebwxRooms {
     return throwUnsupportedError('messageSendLocation');
   }
 
+  /** Moments posts are not in the Web protocol: throws Wechaty's unsupported error. */
   override async messageSendPost(_conversationId: string, _post: PUPPET.payloads.Post): Promise<string> {
     return throwUnsupportedError('messageSendPost');
   }
 
+  /**
+   * Forwards a received message (`client.forward`), or sends again a text the puppet sent; other
+   * messages the puppet sent cannot be forwarded.
+   */
   override async messageForward(conversationId: string, messageId: string): Promise<string> {
     const client = this.requireClient('messageForward');
     const to = this.ids.userNameOf(conversationId);
@@ -237,18 +274,22 @@ export class PuppetWebwx extends PuppetWebwxRooms {
     await this.requireClient('conversationReadMark').contacts.markRead(this.ids.userNameOf(conversationId));
   }
 
+  /** Moments posts are not in the Web protocol: throws Wechaty's unsupported error. */
   override async postRawPayload(_postId: string): Promise<never> {
     return throwUnsupportedError('postRawPayload');
   }
 
+  /** Moments posts are not in the Web protocol: throws Wechaty's unsupported error. */
   override async postRawPayloadParser(_raw: unknown): Promise<PUPPET.payloads.Post> {
     return throwUnsupportedError('postRawPayloadParser');
   }
 
+  /** Moments posts are not in the Web protocol: throws Wechaty's unsupported error. */
   override async postPublish(_payload: PUPPET.payloads.Post): Promise<string> {
     return throwUnsupportedError('postPublish');
   }
 
+  /** Moments posts are not in the Web protocol: throws Wechaty's unsupported error. */
   override async postSearch(
     _filter: PUPPET.filters.Post,
     _pagination?: PUPPET.filters.PaginationRequest,
@@ -256,10 +297,12 @@ export class PuppetWebwx extends PuppetWebwxRooms {
     return throwUnsupportedError('postSearch');
   }
 
+  /** Taps (likes) on Moments posts are not in the Web protocol: throws Wechaty's unsupported error. */
   override async tap(_postId: string, _type?: PUPPET.types.Tap, _tap?: boolean): Promise<boolean> {
     return throwUnsupportedError('tap');
   }
 
+  /** Taps (likes) on Moments posts are not in the Web protocol: throws Wechaty's unsupported error. */
   override async tapSearch(
     _postId: string,
     _query?: PUPPET.filters.Tap,

@@ -7,7 +7,7 @@ import { fileHelperRefusal } from './filehelper-app.js';
 import type { HoldRegistry } from './holds.js';
 import type { MsgIdSource } from './ids.js';
 import type { QrStore } from './qr-store.js';
-import type { EmuRequest } from './server.js';
+import type { EmuRequest } from './served-request.js';
 import type { Session, SessionStore } from './session.js';
 import type {
   EmulatorTiming,
@@ -17,9 +17,12 @@ import type {
   StatusNotifyRecord,
 } from './types.js';
 import type { World } from './world.js';
+import type { WorldChanges } from './world-changes.js';
 
 export interface EmulatorContext {
   readonly world: World;
+  /** The changes to the world (friend requests, rooms, contacts) and who has yet to sync them. */
+  readonly changes: WorldChanges;
   readonly timing: EmulatorTiming;
   readonly logger: Logger;
   /** Set once the server listens. */

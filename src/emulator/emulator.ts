@@ -4,6 +4,7 @@
 import { silentLogger } from '../logger.js';
 import type { EmulatorContext } from './context.js';
 import { demoWorldSpec } from './demo-world.js';
+import type { Emulator } from './emulator-handle.js';
 import { Emitter } from './events.js';
 import { FaultTable } from './faults.js';
 import { HoldRegistry } from './holds.js';
@@ -23,12 +24,14 @@ import { registerMediaRoutes } from './routes/media-routes.js';
 import { registerMessageRoutes } from './routes/message-routes.js';
 import { registerPhoneRoutes } from './routes/phone-routes.js';
 import { registerSyncRoutes } from './routes/sync-routes.js';
-import { EmulatorServer, Router } from './server.js';
+import { Router } from './served-request.js';
+import { EmulatorServer } from './server.js';
 import { SessionStore } from './session.js';
 import { sessionExpiryOf, startSessionExpiry } from './session-expiry.js';
-import { DEFAULT_TIMING, type Emulator, type EmulatorOptions, type PhoneEvents } from './types.js';
+import { DEFAULT_TIMING, type EmulatorOptions, type PhoneEvents } from './types.js';
 import { REFUSAL_MESSAGE } from './wire-format.js';
 import { buildWorld, type World } from './world.js';
+import { WorldChanges } from './world-changes.js';
 import { BIG_WORLD, generateWorld } from './world-generator.js';
 
 /**
@@ -84,8 +87,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const timing = { ...DEFAULT_TIMING, ...options.timing };
   const events = new Emitter<PhoneEvents>();
   const qrs = new QrStore(() => timing.qrExpiryMs);
+  const sessions = new SessionStore();
+  const msgIds = new MsgIdSource();
   const ctx: EmulatorContext = {
     world,
+    changes: new WorldChanges({ world, sessions, msgIds }),
     timing,
     logger,
     baseUrl: '',
@@ -95,10 +101,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     syncBatchSize: positiveInt('syncBatchSize', options.syncBatchSize, 50),
     kickPreviousSession: options.kickPreviousSession ?? true,
     qrs,
-    sessions: new SessionStore(),
+    sessions,
     holds: new HoldRegistry(),
     events,
-    msgIds: new MsgIdSource(),
+    msgIds,
     sent: [],
     notifications: [],
   };

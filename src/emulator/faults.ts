@@ -5,7 +5,7 @@
  * order (script). Session faults (expire, redeliver) act on the session the request belongs to.
  */
 import { authenticate, type EmulatorContext, endSession } from './context.js';
-import type { EmuRequest } from './server.js';
+import type { EmuRequest } from './served-request.js';
 
 /** How an endpoint misbehaves: one of the kinds below (docs/emulator.md "Faults"). */
 export type Fault =

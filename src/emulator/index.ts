@@ -5,6 +5,7 @@
  */
 export { demoWorldSpec } from './demo-world.js';
 export { resolveWorld, startEmulator } from './emulator.js';
+export type { Emulator, Phone } from './emulator-handle.js';
 export type { Fault, FaultOptions, Faults, InjectedFault } from './faults.js';
 export type {
   InjectedMedia,
@@ -28,14 +29,12 @@ export { CA_CERT_FILE, CA_KEY_FILE } from './proxy/local-ca.js';
 export type { EmulatorProxyInfo, ProxyOption } from './proxy/proxy-setup.js';
 export type { SystemTextLang } from './system-texts.js';
 export type {
-  Emulator,
   EmulatorOptions,
   EmulatorTiming,
   FileHelperInput,
   FileHelperWriteResult,
   InjectedMessage,
   LogoutEvent,
-  Phone,
   PhoneEventName,
   PhoneEvents,
   QrInfo,

@@ -2,7 +2,7 @@
  * The phone API's JSON: replies, errors that name the field, bytes sent as base64, rooms as shown,
  * and the shape of a knob (phone-knobs.ts).
  */
-import { type Reply, textReply } from './server.js';
+import { type Reply, textReply } from './served-request.js';
 import type { WorldRoom } from './world.js';
 
 /** A JSON reply of the phone API. */

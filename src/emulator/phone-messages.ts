@@ -15,7 +15,6 @@ import {
 import { groupContent } from './wire-format.js';
 import { wireMessage } from './wire-objects.js';
 import type { WorldPerson, WorldRoom } from './world.js';
-import { worldChangesOf } from './world-changes.js';
 
 /** What `phone.sendMessage()` answers: the message's id and wire type, and how many sessions got it. */
 export interface PhoneMessageResult {
@@ -253,7 +252,7 @@ export function sendPhoneMessage(ctx: EmulatorContext, input: PhoneMessageInput)
     logOf(ctx).requests.set(ticket, request);
     // A stranger of the world: webwxverifyuser (world-changes.ts) accepts this ticket like its own.
     if (ctx.world.person(sender.id) !== undefined) {
-      worldChangesOf(ctx).friendRequests.push({
+      ctx.changes.friendRequests.push({
         from: sender.id,
         to: ctx.world.self.id,
         greeting: request.greeting,

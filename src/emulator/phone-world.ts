@@ -7,7 +7,7 @@
 import type { EmulatorContext } from './context.js';
 import type { SystemTextLang } from './system-texts.js';
 import type { WorldRoom } from './world.js';
-import { type FriendRequestRecord, type RoomInvitation, worldChangesOf } from './world-changes.js';
+import type { FriendRequestRecord, RoomInvitation } from './world-changes.js';
 
 /** Options of the phone's room changes. */
 export interface PhoneRoomOptions {
@@ -49,7 +49,7 @@ export interface PhoneWorld {
 }
 
 export function createPhoneWorld(ctx: EmulatorContext): PhoneWorld {
-  const changes = worldChangesOf(ctx);
+  const changes = ctx.changes;
   const actor = (room: WorldRoom, by: string | undefined) =>
     by === undefined ? room.owner : changes.requireActor(by);
   const ids = (names: readonly string[]) => names.map((n) => changes.requireActor(n));

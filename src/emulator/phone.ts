@@ -3,6 +3,7 @@
  * watch what they send, log them out.
  */
 import { type EmulatorContext, endSession } from './context.js';
+import type { Phone } from './emulator-handle.js';
 import { writeToFileHelper } from './filehelper-chat.js';
 import type { PhoneMedia } from './media-types.js';
 import type { PhoneMessageInput } from './message-kinds.js';
@@ -14,7 +15,6 @@ import type {
   FileHelperInput,
   FileHelperWriteResult,
   InjectedMessage,
-  Phone,
   PhoneEventName,
   PhoneEvents,
   QrInfo,

@@ -9,7 +9,7 @@ import type { IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { isServedHost } from './proxy/hosts.js';
 import { PHONE_PAGE_PATHS } from './routes/phone-page-routes.js';
-import { type Reply, textReply } from './server.js';
+import { type Reply, textReply } from './served-request.js';
 
 /** The protocol endpoints' body limit: one 512 KiB upload chunk plus its fields, with room to spare. */
 export const MAX_BODY = 8 * 1024 * 1024;

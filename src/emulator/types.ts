@@ -1,16 +1,12 @@
 /**
- * Public types of the emulator: options, the Emulator handle, the scriptable Phone and its records.
+ * Public types of the emulator: options and the records the phone keeps (the Emulator and Phone
+ * handles are in emulator-handle.ts).
  */
 import type { Logger } from '../logger.js';
 import type { WebApp } from '../protocol/session-context.js';
-import type { Faults } from './faults.js';
-import type { MediaView, PhoneMedia, RevokeRecord } from './media-types.js';
-import type { PhoneMessageInput } from './message-kinds.js';
-import type { PhoneActivity } from './phone-activity.js';
-import type { PhoneMessageResult } from './phone-messages.js';
-import type { PhoneWorld } from './phone-world.js';
-import type { EmulatorProxyInfo, ProxyOption } from './proxy/proxy-setup.js';
-import type { World, WorldSpec } from './world.js';
+import type { MediaView, RevokeRecord } from './media-types.js';
+import type { ProxyOption } from './proxy/proxy-setup.js';
+import type { WorldSpec } from './world.js';
 import type { GenerateWorldOptions } from './world-generator.js';
 
 /** How long the emulator holds long polls and keeps QR codes; tests shorten them (`timing` option). */
@@ -76,22 +72,6 @@ export interface EmulatorOptions {
    * terminating TLS with a local CA kept in `caDir` (`true`: a temporary directory). Default false.
    */
   proxy?: ProxyOption;
-}
-
-/** A running emulator: its address, the scriptable phone, the world it serves, and fault injection. */
-export interface Emulator {
-  /** 'http://127.0.0.1:PORT' */
-  readonly baseUrl: string;
-  /** The phone side: QR codes, messages, sessions, world changes. */
-  readonly phone: Phone;
-  /** The contacts and rooms it serves. */
-  readonly world: World;
-  /** Faults to inject into the endpoints (docs/emulator.md). */
-  readonly faults: Faults;
-  /** Proxy mode only: the proxy URL and the CA certificate to trust. */
-  readonly proxy?: EmulatorProxyInfo;
-  /** Closes the server, ends held long-polls, clears every timer. */
-  close(): Promise<void>;
 }
 
 /**
@@ -250,48 +230,4 @@ export interface FileHelperWriteResult {
   createTime: number;
   /** How many active sessions (File Transfer and main web) queued it. */
   deliveredTo: number;
-}
-
-/**
- * The phone: QR codes, messages, sessions, world changes (PhoneWorld, phone-world.ts), media
- * (phone-media.ts) and activity such as opening a chat (PhoneActivity, phone-activity.ts).
- */
-export interface Phone extends PhoneWorld, PhoneMedia, PhoneActivity {
-  /** Every QR code so far, oldest first. */
-  qrCodes(): QrInfo[];
-  /** Resolves with the next QR in 'waiting' state (one already waiting counts). */
-  waitForQr(options?: { timeoutMs?: number; after?: string }): Promise<QrInfo>;
-  /** Scans a waiting QR code (a held poll answers 201 at once); throws unless the code is waiting. */
-  scan(uuid: string): void;
-  /** Confirms a scanned QR code (a waiting one too, as push logins need no scan): the poll answers 200. */
-  confirm(uuid: string): void;
-  /** Cancels a waiting or scanned QR code on the phone: the poll answers 202. */
-  cancel(uuid: string): void;
-  /** Expires a QR code that is not confirmed: the poll answers 400. */
-  expire(uuid: string): void;
-  /**
-   * Sends a text from a contact into every active session; throws when the sender or room is unknown
-   * or the sender is not in the room.
-   */
-  sendText(input: SendTextInput): InjectedMessage;
-  /** Any non-media kind: card, location, link, music, mini-program, app, red-packet, transfer, friend-request, revoke, system, voip. */
-  sendMessage(input: PhoneMessageInput): PhoneMessageResult;
-  /**
-   * Writes into the File Transfer chat as the account on the phone (From the session's own UserName,
-   * To 'filehelper'): text (MsgType 1), image (3) or file (49/6), media downloadable. Every active
-   * session of the account gets it, File Transfer and main web alike.
-   */
-  writeToFileHelper(input: FileHelperInput): Promise<FileHelperWriteResult>;
-  /** Every message a client sent, in order. */
-  sent(): SentRecord[];
-  /** The first record matching predicate not returned by an earlier waitForSent; waits if none. */
-  waitForSent(predicate?: (r: SentRecord) => boolean, options?: { timeoutMs?: number }): Promise<SentRecord>;
-  /** Every webwxstatusnotify a client posted, in order. */
-  statusNotifications(): StatusNotifyRecord[];
-  /** Ends every active session with `code` (default 1100, "logged out on the phone"). */
-  logout(code?: 1100 | 1101 | 1102): void;
-  /** Every session, active and ended. */
-  sessions(): SessionInfo[];
-  /** Listens to a phone event; returns the function that stops listening. */
-  on<E extends PhoneEventName>(event: E, listener: (payload: PhoneEvents[E]) => void): () => void;
 }

@@ -11,10 +11,9 @@
 
 import { emptyRecommendInfo } from '../protocol/wire-defaults.js';
 import type { WireContact } from '../protocol/wire-types.js';
-import type { EmulatorContext } from './context.js';
 import { FILEHELPER } from './filehelper-app.js';
-import { hex } from './ids.js';
-import type { Session } from './session.js';
+import { hex, type MsgIdSource } from './ids.js';
+import type { Session, SessionStore } from './session.js';
 import { type SystemTextEvent, type SystemTextLang, systemText } from './system-texts.js';
 import { encodeMessageText } from './wire-format.js';
 import { wireMessage, wirePerson, wireRoom } from './wire-objects.js';
@@ -71,7 +70,14 @@ function seenBy(s: Session, ids: readonly string[]): readonly string[] {
   return s.app === 'filehelper' ? ids.filter((id) => id === FILEHELPER) : ids;
 }
 
-/** The changes of one world, shared by routes and phone. */
+/** What WorldChanges reads of the emulator (a part of EmulatorContext, which holds the WorldChanges). */
+export interface WorldChangesDeps {
+  readonly world: World;
+  readonly sessions: SessionStore;
+  readonly msgIds: MsgIdSource;
+}
+
+/** The changes of one world, shared by routes and phone (`ctx.changes`). */
 export class WorldChanges {
   /** Language of the system texts. */
   lang: SystemTextLang = 'zh';
@@ -80,7 +86,7 @@ export class WorldChanges {
   readonly #pending = new WeakMap<Session, Pending>();
   #roomCounter = 0;
 
-  constructor(private readonly ctx: EmulatorContext) {}
+  constructor(private readonly ctx: WorldChangesDeps) {}
 
   get world(): World {
     return this.ctx.world;
@@ -486,16 +492,4 @@ export function syncContactFields(changes: { mod: WireContact[]; del: WireContac
     DelContactCount: changes.del.length,
     DelContactList: changes.del,
   };
-}
-
-const byContext = new WeakMap<EmulatorContext, WorldChanges>();
-
-/** The WorldChanges of an emulator (made on first use). */
-export function worldChangesOf(ctx: EmulatorContext): WorldChanges {
-  let changes = byContext.get(ctx);
-  if (!changes) {
-    changes = new WorldChanges(ctx);
-    byContext.set(ctx, changes);
-  }
-  return changes;
 }

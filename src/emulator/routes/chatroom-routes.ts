@@ -3,11 +3,11 @@
  * invitemember, delmember, modtopic, quitchatroom), with the real rules enforced by world-changes.ts.
  */
 import type { EmulatorContext } from '../context.js';
-import type { Router } from '../server.js';
+import type { Router } from '../served-request.js';
 import type { Session } from '../session.js';
 import { wireMember } from '../wire-objects.js';
 import type { WorldRoom } from '../world.js';
-import { WorldChangeError, worldChangesOf } from '../world-changes.js';
+import { WorldChangeError } from '../world-changes.js';
 import { idOfUserName, type JsonBody, worldRoute } from './contact-op-routes.js';
 
 function membersOf(ctx: EmulatorContext, s: Session, room: WorldRoom): JsonBody {
@@ -34,7 +34,7 @@ function createChatroom(ctx: EmulatorContext, s: Session, body: JsonBody): JsonB
     ),
   );
   const topic = typeof body.Topic === 'string' ? body.Topic : '';
-  const room = worldChangesOf(ctx).createRoom(ctx.world.self.id, members, topic);
+  const room = ctx.changes.createRoom(ctx.world.self.id, members, topic);
   return {
     BaseResponse: { Ret: 0, ErrMsg: 'Everything is OK' },
     Topic: room.topic,
@@ -47,7 +47,7 @@ function createChatroom(ctx: EmulatorContext, s: Session, body: JsonBody): JsonB
 }
 
 function updateChatroom(ctx: EmulatorContext, s: Session, body: JsonBody, fun: string): JsonBody {
-  const changes = worldChangesOf(ctx);
+  const changes = ctx.changes;
   const roomId = s.names.roomIdOf(typeof body.ChatRoomName === 'string' ? body.ChatRoomName : '');
   if (roomId === undefined) throw new WorldChangeError(1, 'unknown ChatRoomName');
   const self = ctx.world.self.id;

@@ -3,10 +3,10 @@
  * (Opcode 2 send a request, Opcode 3 accept one). Also the helper every world-changing route uses.
  */
 import { authenticate, type EmulatorContext } from '../context.js';
-import { type EmuRequest, jsonReply, type Reply, type Router } from '../server.js';
+import { type EmuRequest, jsonReply, type Reply, type Router } from '../served-request.js';
 import type { Session } from '../session.js';
 import { baseResponse, stringifyWire } from '../wire-objects.js';
-import { WorldChangeError, worldChangesOf } from '../world-changes.js';
+import { WorldChangeError } from '../world-changes.js';
 
 export type JsonBody = Record<string, unknown>;
 
@@ -59,7 +59,7 @@ export function idOfUserName(s: Session, value: unknown): string {
 }
 
 function oplog(ctx: EmulatorContext, s: Session, body: JsonBody): JsonBody {
-  const changes = worldChangesOf(ctx);
+  const changes = ctx.changes;
   const id = idOfUserName(s, body.UserName);
   const remark = typeof body.RemarkName === 'string' ? body.RemarkName : undefined;
   const cmd = Number(body.CmdId);
@@ -77,7 +77,7 @@ function oplog(ctx: EmulatorContext, s: Session, body: JsonBody): JsonBody {
 }
 
 function verifyUser(ctx: EmulatorContext, s: Session, body: JsonBody): JsonBody {
-  const changes = worldChangesOf(ctx);
+  const changes = ctx.changes;
   const list = Array.isArray(body.VerifyUserList) ? (body.VerifyUserList as unknown[]) : [];
   const item = list[0];
   if (list.length !== 1 || typeof item !== 'object' || item === null)

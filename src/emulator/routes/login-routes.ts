@@ -14,7 +14,14 @@ import {
 import { fileHelperEntryHostFor, isFileHelperEntryHost, normalizeHost } from '../proxy/hosts.js';
 import { publicOrigin, qrLinkOrigin, scopeCookie } from '../proxy/public-origin.js';
 import { info, type QrEntry } from '../qr-store.js';
-import { type EmuRequest, jsonReply, notFound, type Reply, type Router, textReply } from '../server.js';
+import {
+  type EmuRequest,
+  jsonReply,
+  notFound,
+  type Reply,
+  type Router,
+  textReply,
+} from '../served-request.js';
 import type { Session } from '../session.js';
 import {
   jsLoginReply,

@@ -11,7 +11,7 @@ import type { MediaStore, StoredMedia } from '../media-store.js';
 import type { RevokeRecord } from '../media-types.js';
 import { boundaryOf, parseMultipart } from '../multipart.js';
 import { mediaStateOf, mediaView, TINY_JPEG } from '../phone-media.js';
-import { type EmuRequest, jsonReply, type Reply, type Router, textReply } from '../server.js';
+import { type EmuRequest, jsonReply, type Reply, type Router, textReply } from '../served-request.js';
 import type { Session } from '../session.js';
 import { baseResponse, stringifyWire } from '../wire-objects.js';
 import { sendMsg, reply as sendReply } from './message-routes.js';

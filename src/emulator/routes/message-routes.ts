@@ -5,7 +5,7 @@ import type { SendMsgReply } from '../../protocol/wire-types.js';
 import { authenticate, type EmulatorContext } from '../context.js';
 import { FILEHELPER, SEND_OUTSIDE_FILEHELPER_RET } from '../filehelper-app.js';
 import { echoFileHelperSend } from '../filehelper-chat.js';
-import { type EmuRequest, jsonReply, type Reply, type Router } from '../server.js';
+import { type EmuRequest, jsonReply, type Reply, type Router } from '../served-request.js';
 import type { Session } from '../session.js';
 import type { SentRecord } from '../types.js';
 import { baseResponse, stringifyWire } from '../wire-objects.js';

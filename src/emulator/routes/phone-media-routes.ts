@@ -9,7 +9,7 @@ import type { PhoneMediaInput, PhoneMediaKind } from '../media-types.js';
 import { boundaryOf, parseMultipart } from '../multipart.js';
 import { base64Field, phoneJson } from '../phone-json.js';
 import { createPhoneMedia } from '../phone-media.js';
-import type { EmuRequest, Reply, Router } from '../server.js';
+import type { EmuRequest, Reply, Router } from '../served-request.js';
 
 const PHONE_KINDS: readonly PhoneMediaKind[] = ['image', 'voice', 'video', 'short-video', 'file', 'emoticon'];
 

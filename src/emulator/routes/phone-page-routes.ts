@@ -8,7 +8,7 @@
 import { PHONE_PAGE_HTML } from '../phone-page/page-html.js';
 import { PHONE_PAGE_SCRIPT } from '../phone-page/page-script.js';
 import { PHONE_PAGE_CSS } from '../phone-page/page-style.js';
-import { type Router, textReply } from '../server.js';
+import { type Router, textReply } from '../served-request.js';
 
 /** The paths of the page and its two files: GETs the phone token does not guard. */
 export const PHONE_PAGE_PATHS: ReadonlySet<string> = new Set([

@@ -10,7 +10,7 @@ import { FieldError, phoneJson as json, type Knob, roomView } from '../phone-jso
 import { knobArgs, phoneKnobs } from '../phone-knobs.js';
 import { phoneMessageFromJson } from '../phone-messages.js';
 import { phoneOpenApi } from '../phone-openapi.js';
-import type { EmuRequest, Reply, Router } from '../server.js';
+import type { EmuRequest, Reply, Router } from '../served-request.js';
 import { registerPhoneMediaRoutes } from './phone-media-routes.js';
 import { registerPhonePageRoutes } from './phone-page-routes.js';
 

@@ -6,11 +6,11 @@ import { authenticate, type EmulatorContext } from '../context.js';
 import { hasMarkerQuery, MARKER_MISSING_RETCODE } from '../filehelper-app.js';
 import type { HoldOptions } from '../holds.js';
 import { scopeCookie } from '../proxy/public-origin.js';
-import { type EmuRequest, jsonReply, type Reply, type Router, textReply } from '../server.js';
+import { type EmuRequest, jsonReply, type Reply, type Router, textReply } from '../served-request.js';
 import type { Session } from '../session.js';
 import { setCookie, syncCheckReply } from '../wire-format.js';
 import { baseResponse, emptyProfile, stringifyMessage, stringifyWire } from '../wire-objects.js';
-import { syncContactFields, worldChangesOf } from '../world-changes.js';
+import { syncContactFields } from '../world-changes.js';
 
 function syncCheckText(body: string): Reply {
   return textReply(200, 'text/javascript', body, { 'Access-Control-Allow-Origin': '*' });
@@ -53,7 +53,7 @@ class SyncCheckHold implements HoldOptions<string> {
     const s = this.s;
     if (s.state === 'ended') return syncCheckReply(s.endCode ?? 1101, 0);
     if (s.hasPendingAfter(this.clientSeq)) return syncCheckReply(0, s.pendingSelector(this.clientSeq));
-    if (worldChangesOf(this.ctx).hasContactChanges(s)) return syncCheckReply(0, 4);
+    if (this.ctx.changes.hasContactChanges(s)) return syncCheckReply(0, 4);
     if (s.signalled !== undefined) return syncCheckReply(0, s.signalled);
     return undefined;
   }
@@ -174,7 +174,7 @@ function sync(ctx: EmulatorContext, req: EmuRequest, s: Session): Reply {
   s.lastSyncAt = now;
   s.signalled = undefined;
   const key = s.syncKeyAt(deliveredSeq);
-  const body = syncReplyText(messages, more, key, worldChangesOf(ctx).takeContactChanges(s));
+  const body = syncReplyText(messages, more, key, ctx.changes.takeContactChanges(s));
   const cookies = syncCookies(s, now);
   return jsonReply(body, {
     'Set-Cookie': req.publicHost === undefined ? cookies : cookies.map((c) => scopeCookie(req, c)),

@@ -5,7 +5,7 @@
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { Impl, SessionCounts } from './subjects.js';
+import type { BotPacing, Impl, SessionCounts } from './subjects.js';
 
 export interface Usage {
   /** ms since the epoch. */
@@ -24,6 +24,8 @@ export interface SubjectArgs {
   echo: boolean;
   expectContacts: number;
   maxLifetimeMs: number;
+  /** webwx only: echo through a `Bot` (`ctx.reply`) instead of a `message` listener, with this pacing. */
+  bot?: BotPacing;
 }
 
 export type SubjectMessage =

@@ -65,6 +65,24 @@ export interface LoginSummary {
   runs: LoginResult[];
 }
 
+/** The bot echo with the client's default pacing: the steady reply rate after the burst. */
+export interface PacedSummary {
+  /** Median over the runs of each run's rate after the burst (NaN when no run had one). */
+  rateAfterBurst: number;
+  /** The pacing configured (DEFAULT_PACING), which the rate should equal. */
+  perSecond: number;
+  burst: number;
+  /** Replies that never came, summed over the runs. */
+  missing: number;
+  runs: EchoResult[];
+}
+
+/** The bot echo (`Bot` + `ctx.reply` over the client's outbox): pacing off, and the default pacing. */
+export interface BotSummary {
+  off: EchoSummary | undefined;
+  paced: PacedSummary | undefined;
+}
+
 export interface BenchResults {
   meta: Meta;
   echo: Partial<Record<Impl, EchoSummary>>;
@@ -72,6 +90,8 @@ export interface BenchResults {
   emulator: EchoSummary | undefined;
   login: Partial<Record<Impl, LoginSummary>>;
   decode: DecodeResult[] | undefined;
+  /** The bot echo; absent in results from before it existed. */
+  bot?: BotSummary;
   /** Medians over the repeats (collectIdle). */
   idle: IdleResult[] | undefined;
   /** Every idle run, as measured. */
@@ -140,6 +160,25 @@ export function collectEcho(runs: Partial<Record<string, EchoResult[]>>): Partia
   }
   return out;
 }
+
+/** The paced bot runs: the median steady rate, and the replies that never came. */
+export function collectPaced(
+  runs: readonly EchoResult[],
+  pacing: { perSecond: number; burst: number },
+): PacedSummary | undefined {
+  if (runs.length === 0) return undefined;
+  const rates = runs.flatMap((r) => (r.paced?.rateAfterBurst === undefined ? [] : [r.paced.rateAfterBurst]));
+  return {
+    rateAfterBurst: rates.length > 0 ? median(rates) : Number.NaN,
+    perSecond: pacing.perSecond,
+    burst: pacing.burst,
+    missing: runs.reduce((n, r) => n + (r.paced ? r.paced.sent - r.paced.echoed : 0), 0),
+    runs: [...runs],
+  };
+}
+
+/** How far a paced rate may be from the configured one and still count as exactly it (timer jitter). */
+export const PACED_TOLERANCE = 0.02;
 
 export function collectLogin(
   runs: Partial<Record<string, LoginResult[]>>,
@@ -215,7 +254,7 @@ function bareNodeMb(login: BenchResults['login']): string {
 
 /** The rows of the table, the issue's targets judged. */
 export function assembleRows(
-  r: Pick<BenchResults, 'echo' | 'emulator' | 'login' | 'decode' | 'idle' | 'meta'>,
+  r: Pick<BenchResults, 'echo' | 'emulator' | 'login' | 'decode' | 'idle' | 'meta' | 'bot'>,
 ): Row[] {
   const rows: Row[] = [];
   const echo = (i: Impl) => r.echo[i];
@@ -280,6 +319,7 @@ export function assembleRows(
       },
     });
   }
+  if (r.bot) rows.push(...botRows(r.bot, r.echo));
   const login = (i: Impl) => r.login[i];
   if (Object.keys(r.login).length > 0) {
     const ready = cells(login, (l) => l.loginToReadyMs / 1000);
@@ -351,6 +391,59 @@ export function assembleRows(
       rows.push({ metric: `idle CPU, ${label}`, unit: 'CPU ms/min', ...cells(get, (x) => x.cpuMsPerMin) });
       rows.push({ metric: `idle RSS, ${label}`, unit: 'MB', ...cells(get, (x) => x.maxRssBytes / MB) });
     }
+  }
+  return rows;
+}
+
+/**
+ * The bot echo's rows: its figures in the webwx column, beside wechat4u's and the limit's plain echo
+ * (the client echo's rows above have webwx's own `message` listener).
+ */
+export function botRows(bot: BotSummary, echo: BenchResults['echo']): Row[] {
+  const rows: Row[] = [];
+  const other = (impl: Impl, pick: (e: EchoSummary) => Cell): Cell => {
+    const e = echo[impl];
+    return e === undefined ? { na: 'echo not run' } : pick(e);
+  };
+  const offCell = (pick: (e: EchoSummary) => Cell): Cell => (bot.off ? pick(bot.off) : { na: 'not run' });
+  if (bot.off) {
+    rows.push({
+      metric: 'bot echo (Bot + ctx.reply), pacing off: round trip p50, 40 msg/s',
+      unit: 'ms',
+      webwx: offCell((e) => e.p50Ms),
+      wechat4u: other('wechat4u', (e) => e.p50Ms),
+      limit: other('limit', (e) => e.p50Ms),
+    });
+    const rate: Pick<Row, 'webwx' | 'wechat4u' | 'limit'> = {
+      webwx: offCell((e) => e.maxSustainedRate),
+      wechat4u: other('wechat4u', (e) => e.maxSustainedRate),
+      limit: other('limit', (e) => e.maxSustainedRate),
+    };
+    const clientRate = echo.webwx?.maxSustainedRate;
+    rows.push({
+      metric: `bot echo, pacing off: highest sustained rate${clientRate === undefined ? '' : ` (client echo: ${clientRate.toLocaleString('en-US')})`}`,
+      unit: 'msg/s',
+      ...rate,
+      target: { text: 'bot ≥ 0.8× limit', met: judge(rate.webwx, rate.limit, 0.8, 'higher') },
+    });
+  }
+  if (bot.paced) {
+    const p = bot.paced;
+    const measured = Number.isFinite(p.rateAfterBurst) ? p.rateAfterBurst : undefined;
+    rows.push({
+      metric: `bot echo, default pacing (${p.perSecond}/s, burst ${p.burst}): reply rate after the burst`,
+      unit: 'msg/s',
+      webwx: measured ?? { na: 'no steady replies' },
+      wechat4u: { na: 'no pacing' },
+      limit: { na: 'no pacing' },
+      target: {
+        text: `the configured ${p.perSecond} msg/s (±${PACED_TOLERANCE * 100} %), no reply lost`,
+        met:
+          measured === undefined
+            ? undefined
+            : Math.abs(measured - p.perSecond) <= PACED_TOLERANCE * p.perSecond && p.missing === 0,
+      },
+    });
   }
   return rows;
 }

@@ -5,7 +5,7 @@
  *
  *   npm run bench                      # the full run (~11 minutes on 2 cores)
  *   npm run bench -- --quick           # a smoke run (under 2 minutes): one repeat, short steps and windows
- *   npm run bench -- --only echo,login # some scenarios (echo, emulator, login, decode, idle)
+ *   npm run bench -- --only echo,login # some scenarios (echo, bot, emulator, login, decode, idle)
  *   npm run bench -- --repeats 5       # more repeats (medians are reported)
  *   npm run bench -- --json FILE       # also write the results there (any run)
  *   npm run bench -- --only echo --merge bench/results.json   # rerun some scenarios, keep the others' results
@@ -21,6 +21,7 @@ import {
   collectEcho,
   collectIdle,
   collectLogin,
+  collectPaced,
   DOCS_END,
   DOCS_START,
   describeMachine,
@@ -34,7 +35,7 @@ import type { LoginOptions, LoginResult } from './scenario-login.js';
 import { IMPLS, type Impl } from './subjects.js';
 import { renderTable } from './table.js';
 
-const SCENARIOS = ['decode', 'echo', 'emulator', 'login', 'idle'] as const;
+const SCENARIOS = ['decode', 'echo', 'bot', 'emulator', 'login', 'idle'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 const { values } = parseArgs({
@@ -124,7 +125,7 @@ async function main(): Promise<void> {
   };
   // Fail fast when the tree does not load (the scenarios would all fail the same way, one by one).
   await import('../src/emulator/index.js');
-  await import('../src/index.js');
+  const { DEFAULT_PACING } = await import('../src/index.js');
   process.env[COMPILED_SUBJECT_ENV] = compileForBench();
   log(`${quick ? 'quick' : 'full'} run, ${repeats} repeat(s): ${[...only].join(', ')}`);
   if (results.meta.uncommitted)
@@ -149,6 +150,39 @@ async function main(): Promise<void> {
         (impl) => ({ impl, sessions: 1, ...echoBase }) satisfies EchoOptions,
       ),
     );
+  }
+
+  if (only.has('bot')) {
+    // The bot echo: Bot + ctx.reply over the client's outbox. Pacing off: the client echo's ramp.
+    // Default pacing: texts offered faster than the pacing, the steady reply rate after the burst.
+    const off = await repeatEach<EchoResult>(
+      'echo',
+      ['webwx'],
+      () => ({ impl: 'webwx', sessions: 1, ...echoBase, bot: 'off' }) satisfies EchoOptions,
+      'bot echo, pacing off,',
+    );
+    const paced = await repeatEach<EchoResult>(
+      'echo',
+      ['webwx'],
+      () =>
+        ({
+          impl: 'webwx',
+          sessions: 1,
+          ...echoBase,
+          bot: 'default',
+          paced: {
+            messages: DEFAULT_PACING.burst + (quick ? 10 : 30),
+            rate: DEFAULT_PACING.perSecond * 5,
+            burst: DEFAULT_PACING.burst,
+            perSecond: DEFAULT_PACING.perSecond,
+          },
+        }) satisfies EchoOptions,
+      'bot echo, default pacing,',
+    );
+    results.bot = {
+      off: collectEcho(off).webwx,
+      paced: collectPaced(paced.webwx ?? [], DEFAULT_PACING),
+    };
   }
 
   if (only.has('emulator')) {
@@ -195,6 +229,7 @@ async function main(): Promise<void> {
     // Scenarios not run this time keep the results of the merged file.
     if (!only.has('decode')) results.decode = merged.decode;
     if (!only.has('echo')) results.echo = merged.echo ?? {};
+    if (!only.has('bot') && merged.bot) results.bot = merged.bot;
     if (!only.has('emulator')) results.emulator = merged.emulator;
     if (!only.has('login')) results.login = merged.login ?? {};
     if (!only.has('idle')) {
@@ -217,6 +252,8 @@ async function main(): Promise<void> {
     results.decode !== undefined &&
     results.idle !== undefined &&
     results.emulator !== undefined &&
+    results.bot?.off !== undefined &&
+    results.bot.paced !== undefined &&
     Object.keys(results.echo).length === IMPLS.length &&
     Object.keys(results.login).length === IMPLS.length;
   if (wanted && !complete)

@@ -12,8 +12,15 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Emulator, startEmulator } from '../src/emulator/index.js';
 import { forkSubject } from './proc.js';
-import { type EchoStep, highestSustained, judgeStep, type StepVerdict, summarise } from './stats.js';
-import type { Impl } from './subjects.js';
+import {
+  type EchoStep,
+  highestSustained,
+  judgeStep,
+  rateAfterBurst,
+  type StepVerdict,
+  summarise,
+} from './stats.js';
+import type { BotPacing, Impl } from './subjects.js';
 
 export interface EchoOptions {
   impl: Impl;
@@ -24,6 +31,13 @@ export interface EchoOptions {
   /** Offered rates, ascending; the ramp stops at the first rate not sustained. */
   rates: number[];
   stepMs: number;
+  /** webwx only: echo through a `Bot` (`ctx.reply`) with this pacing instead of a `message` listener. */
+  bot?: BotPacing;
+  /**
+   * Instead of the reference rate and the ramp: `messages` texts offered at `rate` (above the
+   * pacing's), every reply awaited, and the steady reply rate after the burst (`rateAfterBurst`).
+   */
+  paced?: { messages: number; rate: number; burst: number; perSecond: number };
 }
 
 export interface EchoStepResult {
@@ -49,6 +63,9 @@ export interface EchoResult {
   /** The highest rate sustained on latency and throughput alone, losses left out (the ramp still stops at the first failure). */
   maxRateIgnoringLoss: number | undefined;
   steps: EchoStepResult[];
+  bot?: BotPacing;
+  /** With `paced`: when each reply reached the server (ms from the first send), and the rate after the burst. */
+  paced?: { sent: number; echoed: number; echoTimesMs: number[]; rateAfterBurst: number | undefined };
 }
 
 /** A friend of the demo world. */
@@ -84,6 +101,7 @@ export async function runEcho(o: EchoOptions): Promise<EchoResult> {
     echo: true,
     expectContacts: expectedContacts(emu),
     maxLifetimeMs: 10 * 60_000,
+    ...(o.bot ? { bot: o.bot } : {}),
   });
   let stepNo = 0;
   const echoes = new Map<string, { sentAt: number; left: number; latency?: number }>();
@@ -162,9 +180,51 @@ export async function runEcho(o: EchoOptions): Promise<EchoResult> {
     };
   };
 
+  /** The paced run: every text offered at once-ish, every reply awaited at the pacing's rate. */
+  async function pacedRun(p: NonNullable<EchoOptions['paced']>): Promise<NonNullable<EchoResult['paced']>> {
+    const start = performance.now();
+    const keys: string[] = [];
+    for (let i = 0; i < p.messages; i++) {
+      const key = `p-${i}`;
+      keys.push(key);
+      echoes.set(key, { sentAt: performance.now(), left: o.sessions });
+      emu.phone.sendText({ from: SENDER, text: key });
+      await sleep(1000 / p.rate);
+    }
+    const deadline = start + ((p.messages - p.burst) / p.perSecond) * 1000 + 10_000;
+    while (performance.now() < deadline && keys.some((k) => echoes.get(k)?.latency === undefined))
+      await sleep(20);
+    const echoTimesMs: number[] = [];
+    for (const k of keys) {
+      const e = echoes.get(k)!;
+      if (e.latency !== undefined) echoTimesMs.push(e.sentAt + e.latency - start);
+    }
+    echoTimesMs.sort((a, b) => a - b);
+    return {
+      sent: p.messages,
+      echoed: echoTimesMs.length,
+      echoTimesMs,
+      rateAfterBurst: rateAfterBurst(echoTimesMs, p.burst),
+    };
+  }
+
   try {
     await subject.ready;
     await sleep(500);
+    if (o.paced) {
+      const paced = await pacedRun(o.paced);
+      return {
+        impl: o.impl,
+        sessions: o.sessions,
+        p50Ms: Number.NaN,
+        p99Ms: Number.NaN,
+        maxSustainedRate: undefined,
+        maxRateIgnoringLoss: undefined,
+        steps: [],
+        ...(o.bot ? { bot: o.bot } : {}),
+        paced,
+      };
+    }
     await step(400, 500); // warm-up (JIT, connections), not counted
     await sleep(300);
     const reference = result(await step(o.referenceRate, o.referenceMs));
@@ -185,6 +245,7 @@ export async function runEcho(o: EchoOptions): Promise<EchoResult> {
         steps.map((s) => ({ rate: s.rate, verdict: s.verdictIgnoringLoss })),
       ),
       steps: [reference, ...steps].map((s, idx) => (idx === 0 ? { ...s, rate: o.referenceRate } : s)),
+      ...(o.bot ? { bot: o.bot } : {}),
     };
   } finally {
     offSent();

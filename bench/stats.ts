@@ -148,3 +148,15 @@ export function highestSustained(
   }
   return best;
 }
+
+/**
+ * The steady rate of paced replies, after the pacing's burst: the replies from index `burst` on (in
+ * the order they reached the server), their count − 1 over their span, per second. The replies of
+ * the burst go out at once and say nothing of the rate. undefined with fewer than two after it.
+ */
+export function rateAfterBurst(echoTimesMs: readonly number[], burst: number): number | undefined {
+  const after = [...echoTimesMs].sort((a, b) => a - b).slice(Math.max(0, burst));
+  if (after.length < 2) return undefined;
+  const span = after[after.length - 1]! - after[0]!;
+  return span > 0 ? ((after.length - 1) * 1000) / span : undefined;
+}

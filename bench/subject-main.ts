@@ -40,6 +40,7 @@ async function main(): Promise<void> {
       baseUrl: args.baseUrl,
       echo: args.echo,
       expectContacts: args.expectContacts,
+      ...(args.bot ? { bot: args.bot } : {}),
       onLoggedIn: () => {
         loggedInAt ??= Date.now();
       },

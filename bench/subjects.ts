@@ -9,6 +9,8 @@ import { inBatches } from './batches.js';
 
 export type Impl = 'webwx' | 'wechat4u' | 'limit';
 export const IMPLS: readonly Impl[] = ['webwx', 'wechat4u', 'limit'];
+/** The bot echo's pacing: off, or the client's default (DEFAULT_PACING). */
+export type BotPacing = 'off' | 'default';
 
 export interface SessionCounts {
   contacts: number;
@@ -22,6 +24,8 @@ export interface OpenOptions {
   echo: boolean;
   /** Contacts + rooms the account has: wechat4u has no "loaded" event, so its list is complete at this count. */
   expectContacts: number;
+  /** webwx only: echo through a `Bot` (`ctx.reply`) with this pacing instead of a `message` listener. */
+  bot?: BotPacing;
   /** Called when the QR login is confirmed (the login page answered), before init. */
   onLoggedIn?: () => void;
 }
@@ -37,7 +41,37 @@ export interface OpenSession {
 
 const READY_TIMEOUT_MS = 120_000;
 
+/**
+ * webwx's bot echo: `new Bot(client)` with `bot.on('text', ctx => ctx.reply(ctx.text))`, the replies
+ * going through the client's outbox, paced or not.
+ */
+async function openWebwxBot(o: OpenOptions, pacing: BotPacing): Promise<OpenSession> {
+  const { createClient, Bot } = await import('../src/index.js');
+  const client: WebWxClient = createClient({
+    server: o.baseUrl,
+    ...(pacing === 'off' ? { pacing: false as const } : {}),
+  });
+  let counts: SessionCounts = { contacts: 0, rooms: 0, members: 0 };
+  client.on('contacts', (c) => {
+    counts = c;
+  });
+  client.on('login', () => o.onLoggedIn?.());
+  const bot = new Bot(client);
+  bot.catch(() => {});
+  if (o.echo) bot.on('text', (ctx) => ctx.reply(ctx.text));
+  await bot.start();
+  return {
+    counts,
+    close: async () => {
+      // The client first: its stop() settles the paced replies still queued, which the bot waits for.
+      await client.stop();
+      await bot.stop();
+    },
+  };
+}
+
 async function openWebwx(o: OpenOptions): Promise<OpenSession> {
+  if (o.bot) return openWebwxBot(o, o.bot);
   // Imported here, so that the wechat4u and limit subjects load nothing of webwx's client.
   const { createClient } = await import('../src/index.js');
   // pacing off: the bench measures the client's own speed (the default pacing is 1 send a second).

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { assembleRows, collectIdle, collectLogin, notesFor } from '../../bench/results.js';
+import {
+  assembleRows,
+  botRows,
+  collectEcho,
+  collectIdle,
+  collectLogin,
+  collectPaced,
+  notesFor,
+} from '../../bench/results.js';
+import type { EchoResult } from '../../bench/scenario-echo.js';
 import type { IdleResult } from '../../bench/scenario-idle.js';
 import type { LoginResult } from '../../bench/scenario-login.js';
 import type { Impl } from '../../bench/subjects.js';
@@ -175,5 +184,110 @@ describe('collectIdle', () => {
   it('passes a single run through', () => {
     const one = idle('limit', 1, 42, 60);
     expect(collectIdle([[one]])).toEqual([{ ...one, repeats: 1 }]);
+  });
+});
+
+function echoRun(impl: Impl, p50Ms: number, maxSustainedRate: number | undefined): EchoResult {
+  const verdict = { lost: 0, achievedRate: 100, firstQuarterP50: 1, lastQuarterP50: 1, sustained: true };
+  const step = (rate: number) => ({
+    rate,
+    sent: 100,
+    p50: p50Ms,
+    p99: p50Ms * 2,
+    verdict,
+    verdictIgnoringLoss: verdict,
+    emulatorCpuPct: 50,
+    clientCpuPct: 60,
+  });
+  return {
+    impl,
+    sessions: 1,
+    p50Ms,
+    p99Ms: p50Ms * 2,
+    maxSustainedRate,
+    maxRateIgnoringLoss: maxSustainedRate,
+    steps: [step(40), ...(maxSustainedRate === undefined ? [] : [step(maxSustainedRate)])],
+  };
+}
+
+function pacedRun(echoTimesMs: number[], sent: number, rate: number | undefined): EchoResult {
+  return {
+    ...echoRun('webwx', Number.NaN, undefined),
+    steps: [],
+    bot: 'default',
+    paced: { sent, echoed: echoTimesMs.length, echoTimesMs, rateAfterBurst: rate },
+  };
+}
+
+describe('the bot echo rows', () => {
+  const echo = collectEcho({
+    webwx: [echoRun('webwx', 2, 11_200)],
+    wechat4u: [echoRun('wechat4u', 4, 100)],
+    limit: [echoRun('limit', 1.8, 11_200)],
+  });
+  const pacing = { perSecond: 1, burst: 5 };
+
+  it('puts the bot with pacing off beside wechat4u and the limit, judged against 0.8× the limit', () => {
+    const off = collectEcho({
+      webwx: [echoRun('webwx', 3, 9600), echoRun('webwx', 5, 8000), echoRun('webwx', 4, 12_800)],
+    }).webwx;
+    const rows = botRows({ off, paced: undefined }, echo);
+    expect(rows.map((r) => r.metric)).toEqual([
+      'bot echo (Bot + ctx.reply), pacing off: round trip p50, 40 msg/s',
+      'bot echo, pacing off: highest sustained rate (client echo: 11,200)',
+    ]);
+    expect(rows[0]).toMatchObject({ webwx: 4, wechat4u: 4, limit: 1.8 });
+    expect(rows[1]).toMatchObject({ webwx: 9600, wechat4u: 100, limit: 11_200 });
+    expect(rows[1]?.target).toEqual({ text: 'bot ≥ 0.8× limit', met: true });
+    const slow = collectEcho({ webwx: [echoRun('webwx', 7, 100)] }).webwx;
+    expect(botRows({ off: slow, paced: undefined }, echo)[1]?.target?.met).toBe(false);
+  });
+
+  it('says the echo was not run, and leaves the target unjudged, when only the bot ran', () => {
+    const off = collectEcho({ webwx: [echoRun('webwx', 3, 9600)] }).webwx;
+    const rows = botRows({ off, paced: undefined }, {});
+    expect(rows[1]).toMatchObject({
+      metric: 'bot echo, pacing off: highest sustained rate',
+      limit: { na: 'echo not run' },
+    });
+    expect(rows[1]?.target?.met).toBeUndefined();
+  });
+
+  it('judges the paced rate against the configured one, within 2 %, with no reply lost', () => {
+    const exact = collectPaced(
+      [pacedRun([1, 2, 3], 3, 0.99), pacedRun([1, 2, 3], 3, 1.001), pacedRun([1, 2, 3], 3, 1.3)],
+      pacing,
+    );
+    expect(exact).toMatchObject({ rateAfterBurst: 1.001, missing: 0, perSecond: 1, burst: 5 });
+    const [row] = botRows({ off: undefined, paced: exact }, echo);
+    expect(row).toMatchObject({
+      metric: 'bot echo, default pacing (1/s, burst 5): reply rate after the burst',
+      webwx: 1.001,
+      wechat4u: { na: 'no pacing' },
+      limit: { na: 'no pacing' },
+    });
+    expect(row?.target).toEqual({ text: 'the configured 1 msg/s (±2 %), no reply lost', met: true });
+    const fast = collectPaced([pacedRun([1, 2, 3], 3, 1.05)], pacing);
+    expect(botRows({ off: undefined, paced: fast }, echo)[0]?.target?.met).toBe(false);
+    const lossy = collectPaced([pacedRun([1, 2], 3, 1)], pacing);
+    expect(lossy?.missing).toBe(1);
+    expect(botRows({ off: undefined, paced: lossy }, echo)[0]?.target?.met).toBe(false);
+  });
+
+  it('has no rate and no verdict when no run had steady replies', () => {
+    const none = collectPaced([pacedRun([1], 3, undefined)], pacing);
+    const [row] = botRows({ off: undefined, paced: none }, echo);
+    expect(row?.webwx).toEqual({ na: 'no steady replies' });
+    expect(row?.target?.met).toBeUndefined();
+    expect(collectPaced([], pacing)).toBeUndefined();
+  });
+
+  it('comes after the echo rows in the table, and not at all in results from before it', () => {
+    const off = collectEcho({ webwx: [echoRun('webwx', 3, 9600)] }).webwx;
+    const base = { echo, emulator: undefined, login: {}, decode: undefined, idle: undefined, meta };
+    const rows = assembleRows({ ...base, bot: { off, paced: undefined } });
+    const first = rows.findIndex((r) => r.metric.startsWith('bot echo'));
+    expect(first).toBeGreaterThan(rows.findIndex((r) => r.metric === 'client CPU at that rate'));
+    expect(assembleRows(base).some((r) => r.metric.startsWith('bot echo'))).toBe(false);
   });
 });

@@ -7,6 +7,7 @@ import {
   median,
   offeredRate,
   percentile,
+  rateAfterBurst,
   ratio,
   summarise,
 } from '../../bench/stats.js';
@@ -173,5 +174,29 @@ describe('offeredRate and highestSustained', () => {
     ).toBe(100);
     expect(highestSustained([{ rate: 100, verdict: bad }])).toBeUndefined();
     expect(highestSustained([])).toBeUndefined();
+  });
+});
+
+describe('rateAfterBurst', () => {
+  it('measures the steady rate after the burst, whatever the order the times come in', () => {
+    // Five replies at once, then one a second (the default pacing).
+    const times = [10, 12, 14, 15, 16, 1000, 2000, 3000, 4000, 5000];
+    expect(rateAfterBurst(times, 5)).toBeCloseTo(1, 6);
+    expect(rateAfterBurst([...times].reverse(), 5)).toBeCloseTo(1, 6);
+    // Counting the burst in would overstate it.
+    expect(rateAfterBurst(times, 0)!).toBeGreaterThan(1.7);
+  });
+  it('needs two replies after the burst and a span', () => {
+    expect(rateAfterBurst([1, 2, 3, 4, 5, 1000], 5)).toBeUndefined();
+    expect(rateAfterBurst([], 5)).toBeUndefined();
+    expect(rateAfterBurst([7, 7], 0)).toBeUndefined();
+  });
+  it('is the inverse of the interval for evenly spaced replies', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 2, max: 50 }), fc.integer({ min: 1, max: 5000 }), (n, gapMs) => {
+        const times = Array.from({ length: n }, (_, i) => i * gapMs);
+        expect(rateAfterBurst(times, 0)).toBeCloseTo(1000 / gapMs, 6);
+      }),
+    );
   });
 });

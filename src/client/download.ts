@@ -24,9 +24,16 @@ import {
 import { firstHeaderOf, openStream } from '../transport/streaming.js';
 import { MediaError } from './media-errors.js';
 import { type MediaKind, mediaKindOf, mediaRefOf, senderUserNameOf } from './media-ref.js';
-import type { MediaServiceDeps } from './media-service.js';
 import type { AvatarOptions, DownloadOptions, DownloadResult, DownloadStreamResult } from './media-types.js';
+import type { Runtime } from './runtime.js';
 import { claimFileName, safeFileName } from './safe-file-name.js';
+import type { Session } from './session.js';
+
+/** What downloads need of the client (MediaService, media-service.ts, holds them). */
+export interface MediaServiceDeps {
+  rt: Runtime;
+  session: Session;
+}
 
 const EXTENSIONS: Record<string, string> = {
   'image/jpeg': 'jpg',

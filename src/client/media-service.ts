@@ -9,7 +9,7 @@ import type { Message } from '../model/index.js';
 import { fileExtension } from '../protocol/media.js';
 import type { WebApp } from '../protocol/session-context.js';
 import { type UploadKind, uploadKindOf } from './app-mode.js';
-import { downloadAvatar, downloadMessage, downloadMessageStream } from './download.js';
+import { downloadAvatar, downloadMessage, downloadMessageStream, type MediaServiceDeps } from './download.js';
 import { MediaError } from './media-errors.js';
 import type {
   AvatarOptions,
@@ -19,15 +19,7 @@ import type {
   MediaInput,
   SendMediaOptions,
 } from './media-types.js';
-import type { Runtime } from './runtime.js';
 import { type SendRecipe, uploadRecipe } from './send/send-recipes.js';
-import type { Session } from './session.js';
-
-/** What downloads need of the client. */
-export interface MediaServiceDeps {
-  rt: Runtime;
-  session: Session;
-}
 
 /** The media send methods. */
 export type MediaSendMethod = 'sendImage' | 'sendFile' | 'sendVideo' | 'sendEmoticon';

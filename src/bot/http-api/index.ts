@@ -1,13 +1,12 @@
+export { type ApiClient, resolveRecipient } from './api-client.js';
 export { ApiError } from './api-error.js';
 export { DurableWebhookDelivery, prepareWebhookPosition, WEBHOOK_POSITION_KEY } from './durable-webhook.js';
 export { type EventJson, type EventStore, isEventStore } from './event-log.js';
 export { openApiDocument } from './openapi.js';
 export {
-  type ApiClient,
   type ApiServer,
   type ApiServerOptions,
   isAuthorized,
-  resolveRecipient,
   startApiServer,
 } from './server.js';
 export {

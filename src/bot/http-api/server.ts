@@ -10,28 +10,21 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from '../../logger.js';
 import { silentLogger } from '../../logger.js';
 import type { Contact, Room } from '../../model/index.js';
-import { isSpecialUserName } from '../../model/index.js';
 import { redact } from '../../redact.js';
 import type { HistoryQuery, MessageStore, StoredMessage } from '../../store/index.js';
 import { createBotActions } from '../bot.js';
-import type { BotClient } from '../bot-client.js';
 import type { BotActions } from '../context.js';
 import { BotConfigError, NotAvailableError } from '../errors.js';
 import { stableIdOf } from '../message-json.js';
 import { SendQueue, type SendQueueOptions } from '../send-queue.js';
 import { createTelegramApi, isTelegramPath, type TelegramApiOptions } from '../telegram-api/index.js';
+import { type ApiClient, resolveRecipient, sendJson } from './api-client.js';
 import { ApiError, toApiError } from './api-error.js';
 import { startApiEvents } from './api-events.js';
 import { type EventStore, isEventStore } from './event-log.js';
 import { openApiDocument } from './openapi.js';
 import { base64Field, optionalString, queryInt, readJsonBody, requiredString } from './request-body.js';
 import type { WebhookDeliveryOptions } from './webhook-delivery.js';
-
-/** What the HTTP API needs from a client: a {@link BotClient}, and the client's state when it has one. */
-export interface ApiClient extends BotClient {
-  /** The client's state; requests that need a session answer 503 unless it is 'ready'. */
-  readonly state?: string;
-}
 
 /** Options of {@link startApiServer}; a token shorter than 16 characters is a BotConfigError. */
 export interface ApiServerOptions {
@@ -123,35 +116,6 @@ function roomJson(client: ApiClient, r: Room): Record<string, unknown> {
     topic: r.topic,
     memberCount: r.memberCount,
   };
-}
-
-function nameOf(entry: Contact | Room): string {
-  return 'topic' in entry ? entry.topic : entry.remarkName || entry.nickName;
-}
-
-/** A recipient by UserName, stable id, or exact name; 404 when unknown, 409 when ambiguous. */
-export function resolveRecipient(client: ApiClient, to: string): string {
-  const contacts = client.contacts;
-  if (contacts.get(to) || contacts.room(to)) return to;
-  const byStable = (contacts as { byStableId?: (id: string) => Contact | Room | undefined }).byStableId;
-  if (typeof byStable === 'function') {
-    const entry = byStable.call(contacts, to);
-    if (entry) return entry.userName;
-  }
-  const fold = (s: string) => s.normalize('NFKC').toLocaleLowerCase();
-  const wanted = fold(to);
-  const exact = contacts.find(to).filter((e) => {
-    const names = 'topic' in e ? [e.topic] : [e.remarkName, e.nickName, e.alias];
-    return names.some((n) => n && fold(n) === wanted);
-  });
-  if (exact.length === 1) return (exact[0] as Contact | Room).userName;
-  if (exact.length > 1) {
-    throw new ApiError(409, `"${to}" names ${exact.length} contacts or rooms; use a UserName or stable id`, {
-      candidates: exact.slice(0, 10).map((e) => ({ userName: e.userName, name: nameOf(e) })),
-    });
-  }
-  if (to.startsWith('@') || isSpecialUserName(to)) return to;
-  throw new ApiError(404, `no contact or room named "${to.slice(0, 100)}"`);
 }
 
 /**
@@ -382,14 +346,3 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
 }
 
 const STREAMING = Symbol('streaming');
-
-/** A JSON answer (the Telegram surface answers through it too). */
-export function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    'content-type': 'application/json; charset=utf-8',
-    'content-length': String(Buffer.byteLength(text)),
-    'cache-control': 'no-store',
-  });
-  res.end(text);
-}

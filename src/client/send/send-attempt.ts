@@ -5,22 +5,47 @@
  */
 import { ProtocolError } from '../../errors.js';
 import type { WebApp } from '../../protocol/session-context.js';
+import type { MessageStore } from '../../store/index.js';
 import { type AppFeature, assertAvailable, assertRecipient, type UploadKind } from '../app-mode.js';
 import { errorText } from '../error-text.js';
 import { openUploadSource } from '../media-source.js';
-import type { RuntimeSendOptions } from '../runtime.js';
+import type { Runtime, RuntimeSendOptions } from '../runtime.js';
+import type { Session } from '../session.js';
 import type { Lane } from './lane.js';
 import { uploadMedia } from './media-upload.js';
-import type { Outbox } from './outbox.js';
+import type { Readdressing } from './readdress.js';
 import type { Job } from './send-job.js';
 import { uploadedRaw } from './send-log.js';
 import type { SendDecision } from './send-policy.js';
 import { buildRecipeRequest, parseRecipeReply, type SendRecipe, withUpload } from './send-recipes.js';
+import type { SendWaits } from './send-waits.js';
+
+/**
+ * What an attempt uses of the outbox. The Outbox (outbox.ts) is one; named here so that the two
+ * files do not import each other.
+ */
+export interface AttemptOutbox {
+  readonly deps: {
+    readonly rt: Runtime;
+    readonly session: Session;
+    readonly store: MessageStore | undefined;
+  };
+  readonly readdressing: Readdressing;
+  readonly waits: SendWaits;
+  readonly counters: { rateLimited: number };
+  uploads: number;
+  window: number;
+  started(lane: Lane<Job>): void;
+  finished(lane: Lane<Job>): void;
+  offer(lane: Lane<Job>): void;
+  failed(lane: Lane<Job>, job: Job, error: unknown): void;
+  succeeded(lane: Lane<Job>, job: Job, msgId: string, localId: string): Promise<void>;
+}
 
 const PLAIN: RuntimeSendOptions = {};
 const ORDERED: RuntimeSendOptions = { ordered: true };
 
-export async function runAttempt(outbox: Outbox, lane: Lane<Job>, job: Job): Promise<void> {
+export async function runAttempt(outbox: AttemptOutbox, lane: Lane<Job>, job: Job): Promise<void> {
   const { rt, session } = outbox.deps;
   outbox.started(lane);
   job.attempts++;
@@ -72,7 +97,7 @@ function uploadKindOf(recipe: SendRecipe): UploadKind {
 }
 
 /** Opens the medium (once per send), uploads it, and logs the MediaId so a re-send reuses it. */
-async function upload(outbox: Outbox, job: Job, to: string): Promise<void> {
+async function upload(outbox: AttemptOutbox, job: Job, to: string): Promise<void> {
   const { rt, session, store } = outbox.deps;
   const plan = job.recipe.upload;
   if (!plan) return;
@@ -111,7 +136,7 @@ async function upload(outbox: Outbox, job: Job, to: string): Promise<void> {
 
 /** A retryable failure (send-policy.ts): the job goes back in its place and waits out its delay. */
 export function scheduleRetry(
-  outbox: Outbox,
+  outbox: AttemptOutbox,
   lane: Lane<Job>,
   job: Job,
   error: unknown,

@@ -1,7 +1,7 @@
 /**
  * The house rules that a reader should not have to check by hand (docs/architecture.md):
- * dependencies point one way, only the CLI reads the environment, library code logs through the
- * injected logger, and file names are kebab-case. Imports are read from the source text, so the
+ * dependencies point one way, no import circles, only the CLI reads the environment, library code
+ * logs through the injected logger, and file names are kebab-case. Imports are read from the source text, so the
  * test sees exactly what the compiler sees (static imports, re-exports and dynamic `import()`).
  */
 import { readdirSync, readFileSync } from 'node:fs';
@@ -59,6 +59,94 @@ const files = sourceFiles(SRC).map((path) => ({
   text: readFileSync(path, 'utf8'),
 }));
 
+/** src/ as a graph: each file (path from src/) → the files it imports relatively. */
+function importGraph(): Map<string, string[]> {
+  const graph = new Map<string, string[]>();
+  for (const file of files) {
+    const targets = relativeImports(file.text).map((specifier) =>
+      relative(SRC, resolve(dirname(file.path), specifier)).replace(/\.js$/, '.ts'),
+    );
+    graph.set(file.fromSrc, targets);
+  }
+  // A `.js` specifier may name a `.tsx` file.
+  for (const [from, targets] of graph) {
+    graph.set(
+      from,
+      targets.map((t) => (graph.has(t) ? t : graph.has(`${t}x`) ? `${t}x` : t)),
+    );
+  }
+  return graph;
+}
+
+/**
+ * The import circles of a graph: one per knot (strongly connected component, Tarjan), written as the
+ * shortest path from the knot's first file (sorted) back to itself, with every file of the knot
+ * (sorted), since untying the shown circle may leave others in it. A file importing itself counts.
+ */
+function findCycles(graph: Map<string, string[]>): { cycle: string[]; knot: string[] }[] {
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const onStack = new Set<string>();
+  const stack: string[] = [];
+  const components: string[][] = [];
+  let next = 0;
+  const visit = (node: string): void => {
+    index.set(node, next);
+    low.set(node, next);
+    next++;
+    stack.push(node);
+    onStack.add(node);
+    for (const to of graph.get(node) ?? []) {
+      if (!graph.has(to)) continue;
+      if (!index.has(to)) {
+        visit(to);
+        low.set(node, Math.min(low.get(node)!, low.get(to)!));
+      } else if (onStack.has(to)) {
+        low.set(node, Math.min(low.get(node)!, index.get(to)!));
+      }
+    }
+    if (low.get(node) === index.get(node)) {
+      const component: string[] = [];
+      let member: string;
+      do {
+        member = stack.pop()!;
+        onStack.delete(member);
+        component.push(member);
+      } while (member !== node);
+      if (component.length > 1 || (graph.get(node) ?? []).includes(node)) components.push(component);
+    }
+  };
+  for (const node of [...graph.keys()].sort()) if (!index.has(node)) visit(node);
+  return components
+    .map((component) => {
+      const knot = [...component].sort();
+      return { cycle: shortestCycleThrough(graph, knot[0]!, new Set(knot)), knot };
+    })
+    .sort((a, b) => a.knot[0]!.localeCompare(b.knot[0]!));
+}
+
+/** The shortest path from `start` back to itself inside one component (breadth first). */
+function shortestCycleThrough(graph: Map<string, string[]>, start: string, within: Set<string>): string[] {
+  const previous = new Map<string, string>();
+  const queue = [start];
+  while (queue.length > 0) {
+    const node = queue.shift()!;
+    for (const to of [...(graph.get(node) ?? [])].sort()) {
+      if (!within.has(to)) continue;
+      if (to === start) {
+        const path = [start];
+        for (let at = node; at !== start; at = previous.get(at)!) path.splice(1, 0, at);
+        return [...path, start];
+      }
+      if (!previous.has(to)) {
+        previous.set(to, node);
+        queue.push(to);
+      }
+    }
+  }
+  return [start, start];
+}
+
 describe('architecture', () => {
   it('reads imports the way the compiler does', () => {
     const text = [
@@ -103,6 +191,34 @@ describe('architecture', () => {
       }
     }
     expect(violations).toEqual([]);
+  });
+
+  it('there are no import circles (type-only imports count too)', () => {
+    const circles = findCycles(importGraph()).map(({ cycle, knot }) => {
+      const others = knot.filter((file) => !cycle.includes(file));
+      return `${cycle.join(' → ')}${others.length > 0 ? ` (the same knot holds ${others.join(', ')})` : ''}`;
+    });
+    expect(circles).toEqual([]);
+  });
+
+  it('finds import circles', () => {
+    const graph = new Map([
+      ['a.ts', ['b.ts']],
+      ['b.ts', ['c.ts', 'd.ts']],
+      ['c.ts', ['a.ts']],
+      ['d.ts', ['d.ts']],
+      ['e.ts', ['a.ts']],
+    ]);
+    expect(findCycles(graph)).toEqual([
+      { cycle: ['a.ts', 'b.ts', 'c.ts', 'a.ts'], knot: ['a.ts', 'b.ts', 'c.ts'] },
+      { cycle: ['d.ts', 'd.ts'], knot: ['d.ts'] },
+    ]);
+    graph.set('c.ts', ['a.ts', 'f.ts']);
+    graph.set('f.ts', ['b.ts']);
+    expect(findCycles(graph)[0]).toEqual({
+      cycle: ['a.ts', 'b.ts', 'c.ts', 'a.ts'],
+      knot: ['a.ts', 'b.ts', 'c.ts', 'f.ts'],
+    });
   });
 
   it('the shared top-level files import nothing above them', () => {

@@ -183,6 +183,20 @@ export class ParseError extends WebWxError {
   }
 }
 
+/**
+ * The session's end an error means: a LoggedOutError is one, a ProtocolError with a session-ending Ret
+ * (1100–1102) becomes one; undefined for any other error. Every place that ends a session on an
+ * error asks this.
+ */
+export function sessionEndOf(error: unknown): LoggedOutError | undefined {
+  if (error instanceof LoggedOutError) return error;
+  if (error instanceof ProtocolError) {
+    const reason = logoutReasonFor(error.ret);
+    if (reason) return new LoggedOutError(reason, error.ret);
+  }
+  return undefined;
+}
+
 /** Map a session-ending Ret/retcode to its reason, or undefined when the code does not end the session. */
 export function logoutReasonFor(ret: number): LogoutReason | undefined {
   switch (ret) {

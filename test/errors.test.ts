@@ -5,6 +5,7 @@ import {
   logoutReasonFor,
   ParseError,
   ProtocolError,
+  sessionEndOf,
   TransportError,
   WebWxError,
 } from '../src/errors.js';
@@ -49,5 +50,18 @@ describe('errors', () => {
     expect(logoutReasonFor(1102)).toBe('session-expired');
     expect(logoutReasonFor(0)).toBeUndefined();
     expect(logoutReasonFor(1205)).toBeUndefined();
+  });
+
+  it("maps an error to the session's end (one place for every caller)", () => {
+    const expired = sessionEndOf(new ProtocolError('webwxsync', 1102, ''));
+    expect(expired).toBeInstanceOf(LoggedOutError);
+    expect(expired).toMatchObject({ reason: 'session-expired', ret: 1102 });
+    const already = new LoggedOutError('logout-called');
+    expect(sessionEndOf(already)).toBe(already);
+    expect(sessionEndOf(new ProtocolError('webwxsendmsg', 1205, ''))).toBeUndefined();
+    expect(
+      sessionEndOf(new TransportError('connect ECONNREFUSED', { url: 'https://wx.qq.com/' })),
+    ).toBeUndefined();
+    expect(sessionEndOf(new Error('plain'))).toBeUndefined();
   });
 });

@@ -3,7 +3,7 @@
  * service together, and owns the client's life cycle (state, stop, logout). The protocol work is in
  * the files it imports; this one only decides what runs when and what gets released.
  */
-import { ClientStoppedError, ListenerError, LoggedOutError } from '../errors.js';
+import { ClientStoppedError, ListenerError, LoggedOutError, sessionEndOf } from '../errors.js';
 import type { Contact, Message } from '../model/index.js';
 import { buildLogoutRequest } from '../protocol/index.js';
 import type { WebApp } from '../protocol/session-context.js';
@@ -39,7 +39,7 @@ import { resendPending } from './send/resend.js';
 import { forwardRecipe, revokeRecipe, type SendRecipe, textRecipe } from './send/send-recipes.js';
 import type { OutboxStats, Outbox as PublicOutbox, SendOptions } from './send/send-types.js';
 import type { Session } from './session.js';
-import { asLoggedOut, loadContacts } from './session-loader.js';
+import { loadContacts } from './session-loader.js';
 import { cookieStoreOf, establishSession, loadSavedSession, SessionPersister } from './session-resume.js';
 import { StableIdRegistry } from './stable-ids.js';
 import { SyncLoop } from './sync-loop.js';
@@ -229,15 +229,15 @@ class Client implements WebWxClient {
       // Stopped, or the session was ended meanwhile (logout(), or the server): say which.
       if (this.#controller.signal.aborted)
         throw this.#ended ?? this.#controller.signal.reason ?? stoppedError();
-      const mapped = asLoggedOut(error);
-      if (mapped instanceof LoggedOutError) {
-        this.#endSession(mapped);
-      } else {
-        options.logger.error({ error: errorText(mapped) }, 'start failed');
-        this.#setState('stopped');
-        await this.#release();
+      const ended = sessionEndOf(error);
+      if (ended) {
+        this.#endSession(ended);
+        throw ended;
       }
-      throw mapped;
+      options.logger.error({ error: errorText(error) }, 'start failed');
+      this.#setState('stopped');
+      await this.#release();
+      throw error;
     }
   }
 

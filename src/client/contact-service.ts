@@ -2,7 +2,7 @@
  * `client.contacts`: the read API of the directory (get, room, list, rooms, find, members, stable
  * ids), contact operations (remark, pin, friend requests, mark read) and the live contact events.
  */
-import { LoggedOutError, logoutReasonFor, ProtocolError } from '../errors.js';
+import { LoggedOutError, sessionEndOf } from '../errors.js';
 import {
   CONTACT_FLAG,
   type Contact,
@@ -54,15 +54,9 @@ export async function runOp<T>(deps: OpsDeps, spec: HttpRequestSpec, parse: (tex
     const reply = await deps.rt.send(spec);
     return parse(reply.text);
   } catch (error) {
-    if (error instanceof ProtocolError) {
-      const reason = logoutReasonFor(error.ret);
-      if (reason) {
-        const loggedOut = new LoggedOutError(reason, error.ret);
-        deps.endSession(loggedOut);
-        throw loggedOut;
-      }
-    }
-    throw error;
+    const ended = sessionEndOf(error);
+    if (ended) deps.endSession(ended);
+    throw ended ?? error;
   }
 }
 

@@ -3,7 +3,7 @@
  * every webwxgetcontact page and every room's members through webwxbatchgetcontact, overlapped: each
  * page's rooms are asked for while the next page loads.
  */
-import { LoggedOutError, logoutReasonFor, ProtocolError } from '../errors.js';
+import { sessionEndOf } from '../errors.js';
 import { type Contact, isRoomUserName, selfToContact } from '../model/index.js';
 import {
   BATCH_LIMIT,
@@ -36,15 +36,6 @@ const BATCH_CONCURRENCY = 2;
 const MEMBERS_PER_CALL = 2500;
 /** Members assumed for a room whose count is unknown (getcontact lists rooms with MemberCount 0) before any reply tells the average. A group holds at most 500. */
 const ASSUMED_ROOM_MEMBERS = 500;
-
-/** Turns a session-ending Ret (1100–1102) into LoggedOutError; other errors pass through. */
-export function asLoggedOut(error: unknown): unknown {
-  if (error instanceof ProtocolError) {
-    const reason = logoutReasonFor(error.ret);
-    if (reason) return new LoggedOutError(reason, error.ret);
-  }
-  return error;
-}
 
 /** webwxinit: credentials, SyncKey, self, the first contacts. Returns self. */
 export async function initSession(
@@ -85,8 +76,8 @@ export async function notifyInited(rt: Runtime, session: Session): Promise<void>
     );
     parseStatusNotifyReply(reply.text);
   } catch (error) {
-    const mapped = asLoggedOut(error);
-    if (mapped instanceof LoggedOutError || rt.signal.aborted) throw mapped;
+    const ended = sessionEndOf(error);
+    if (ended || rt.signal.aborted) throw ended ?? error;
     rt.logger.warn({ error: errorText(error) }, 'webwxstatusnotify failed; going on');
   }
 }

@@ -4,7 +4,7 @@
  * confirms), (3) the QR code. Each step is reported as a 'login-step' event. Also: turning a live
  * session into a SavedSession and saving it in order.
  */
-import { LoggedOutError, WebWxError } from '../errors.js';
+import { sessionEndOf, WebWxError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Contact } from '../model/index.js';
 import { newDeviceId } from '../protocol/index.js';
@@ -17,7 +17,7 @@ import { type LoginResult, runQrLogin } from './login-flow.js';
 import { runPushLogin } from './push-login.js';
 import type { Runtime } from './runtime.js';
 import { Session } from './session.js';
-import { asLoggedOut, initSession } from './session-loader.js';
+import { initSession } from './session-loader.js';
 import type { LoginStep, LoginStepEvent } from './types.js';
 
 export interface EstablishedSession {
@@ -135,8 +135,8 @@ function sessionOf(
 }
 
 function reasonOf(error: unknown): string {
-  const mapped = asLoggedOut(error);
-  return mapped instanceof LoggedOutError ? `${mapped.reason} (${mapped.ret ?? ''})` : errorText(error);
+  const ended = sessionEndOf(error);
+  return ended ? `${ended.reason} (${ended.ret ?? ''})` : errorText(error);
 }
 
 /** The saved cookie jar, or an empty one when it cannot be restored (resume then fails over to push login). */

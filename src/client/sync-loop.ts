@@ -10,7 +10,7 @@
  * - A sync that brings nothing and leaves the key where it was waits before the next synccheck, so
  *   selectors like 6 and 7 never spin.
  */
-import { LoggedOutError, logoutReasonFor, ProtocolError, TransportError, WebWxError } from '../errors.js';
+import { LoggedOutError, ProtocolError, sessionEndOf, TransportError, WebWxError } from '../errors.js';
 import type { ParsedSyncReply } from '../protocol/index.js';
 import {
   buildSyncCheckRequest,
@@ -154,10 +154,8 @@ export class SyncLoop {
         sync = parseSyncReply(reply.text);
       } catch (error) {
         if (rt.signal.aborted) throw error;
-        if (error instanceof ProtocolError) {
-          const reason = logoutReasonFor(error.ret);
-          if (reason) return this.#sessionEnded(new LoggedOutError(reason, error.ret));
-        }
+        const ended = sessionEndOf(error);
+        if (ended) return this.#sessionEnded(ended);
         return this.#failed('webwxsync', error);
       }
 

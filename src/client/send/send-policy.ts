@@ -4,7 +4,7 @@
  * The outbox asks here about every failed send; nothing else in the codebase decides about retrying
  * a send. Pure: no I/O, the clock and the random source come in as arguments.
  */
-import { LoggedOutError, logoutReasonFor, ParseError, ProtocolError, TransportError } from '../../errors.js';
+import { LoggedOutError, ParseError, ProtocolError, sessionEndOf, TransportError } from '../../errors.js';
 import { backoffDelay, type RetryPolicy } from '../../transport/index.js';
 
 /** Ret 1205: "sending too often"; the server refused the send, so it is safe to repeat. */
@@ -89,9 +89,8 @@ export function isRateLimited(error: unknown): boolean {
 
 /** Which action a failure calls for, attempts aside. */
 export function actionFor(error: unknown): SendAction {
-  if (error instanceof LoggedOutError) return 'session-ended';
+  if (sessionEndOf(error)) return 'session-ended';
   if (error instanceof ProtocolError) {
-    if (logoutReasonFor(error.ret)) return 'session-ended';
     if (error.ret === RET_RATE_LIMITED) return 'pause-all';
     if (error.ret === RET_SYSTEM_BUSY) return 'retry-chat';
     return 'fail';
@@ -132,13 +131,8 @@ export function decideSendFailure(
 ): SendDecision {
   const action = actionFor(error);
   if (action === 'session-ended') {
-    const loggedOut =
-      error instanceof LoggedOutError
-        ? error
-        : new LoggedOutError(
-            logoutReasonFor((error as ProtocolError).ret) ?? 'unknown',
-            (error as ProtocolError).ret,
-          );
+    // actionFor said 'session-ended' because sessionEndOf(error) is defined.
+    const loggedOut = sessionEndOf(error) ?? new LoggedOutError('unknown');
     return { action, delayMs: 0, loggedOut };
   }
   if (action === 'fail' || attempt >= options.rateLimit.maxAttempts) return { action: 'fail', delayMs: 0 };

@@ -131,6 +131,7 @@ export type {
   SendMediaOptions,
   SendOptions,
   SendPolicyRow,
+  SendTextOptions,
   SendTextResult,
   SentKind,
   SentMessage,

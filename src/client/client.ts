@@ -34,10 +34,11 @@ import { RoomServiceImpl } from './room-service.js';
 import { createRuntime, type Runtime } from './runtime.js';
 import { SeenSet } from './seen-set.js';
 import { addressBookOf } from './send/address-book.js';
+import { mentionBody } from './send/mentions.js';
 import { Outbox } from './send/outbox.js';
 import { resendPending } from './send/resend.js';
 import { forwardRecipe, revokeRecipe, type SendRecipe, textRecipe } from './send/send-recipes.js';
-import type { OutboxStats, Outbox as PublicOutbox, SendOptions } from './send/send-types.js';
+import type { OutboxStats, Outbox as PublicOutbox, SendOptions, SendTextOptions } from './send/send-types.js';
 import type { Session } from './session.js';
 import { loadContacts } from './session-loader.js';
 import { cookieStoreOf, establishSession, loadSavedSession, SessionPersister } from './session-resume.js';
@@ -241,10 +242,12 @@ class Client implements WebWxClient {
     }
   }
 
-  async sendText(to: string, text: string, options: SendOptions = {}): Promise<SendTextResult> {
+  async sendText(to: string, text: string, options: SendTextOptions = {}): Promise<SendTextResult> {
     assertRecipient(this.#options.app, 'sendText', to);
-    const sent = await this.#send('sendText', to, textRecipe(text), options);
-    return { msgId: sent.msgId, localId: sent.localId, toUserName: sent.toUserName };
+    const { mentions, ...rest } = options;
+    const body = mentions ? mentionBody(this.#contactService, to, text, mentions) : text;
+    const sent = await this.#send('sendText', to, textRecipe(body), rest);
+    return { msgId: sent.msgId, localId: sent.localId, toUserName: sent.toUserName, text: body };
   }
 
   async sendImage(to: string, input: MediaInput, options: SendMediaOptions = {}): Promise<SentMessage> {

@@ -23,7 +23,7 @@ import type {
   SentMessage,
 } from './media-types.js';
 import type { MessageEvents } from './message-events.js';
-import type { Outbox, SendOptions } from './send/send-types.js';
+import type { Outbox, SendOptions, SendTextOptions } from './send/send-types.js';
 import type { StableIdCollision } from './stable-id-types.js';
 
 /**
@@ -143,6 +143,8 @@ export interface SendTextResult {
   localId: string;
   /** The UserName it went to (with msgId and localId: what revoke() takes). */
   toUserName: string;
+  /** The text as sent: with `mentions`, the U+2005 form (the client always sets it). */
+  text?: string;
 }
 
 /**
@@ -185,9 +187,9 @@ export interface WebWxClient {
    * Sends a text to a UserName through the outbox (in call order per chat, paced, logged, retried
    * under the send policy). Resolves once the server accepted it. ProtocolError on a final Ret;
    * LoggedOutError when the session is over; ClientStoppedError after stop(); RecipientGoneError when
-   * a new login no longer has the recipient.
+   * a new login no longer has the recipient. `mentions` @-mentions room members (docs/messages.md).
    */
-  sendText(to: string, text: string, options?: SendOptions): Promise<SendTextResult>;
+  sendText(to: string, text: string, options?: SendTextOptions): Promise<SendTextResult>;
   /** Uploads (chunked, streamed) and sends an image; a .gif goes as an emoticon (docs/media.md). */
   sendImage(to: string, input: MediaInput, options?: SendMediaOptions): Promise<SentMessage>;
   /** Uploads and sends a file (appmsg type 6); .mp4 goes as a video, .gif as an emoticon. */

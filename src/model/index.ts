@@ -11,6 +11,7 @@ export {
   toContact,
   VERIFY_FLAG_OFFICIAL,
 } from './contact.js';
+export { MENTION_SEPARATOR, mentionText } from './mention-text.js';
 export { decodeMessage, MAX_CONTENT_LENGTH, MSG_TYPE, SUB_MSG_TYPE_LOCATION } from './message.js';
 export {
   decodeEmojiSpans,

@@ -11,7 +11,7 @@
  * @module
  */
 
-export { mentionText } from './mention-text.js';
+export { mentionText } from '../model/mention-text.js';
 export type { RawMessage, SentRecord } from './message-payloads.js';
 export type { FriendshipRecord } from './puppet-base.js';
 export type { PuppetWebwxOptions } from './puppet-options.js';

@@ -11,7 +11,6 @@ import { throwUnsupportedError, types } from 'wechaty-puppet';
 import { ProtocolError } from '../errors.js';
 import type { Message } from '../model/index.js';
 import { fileBoxFromDownload, mediaInputOf, sendMethodOf } from './file-boxes.js';
-import { mentionText } from './mention-text.js';
 import {
   fileNameOf,
   locationOf,
@@ -124,14 +123,6 @@ export class PuppetWebwx extends PuppetWebwxRooms {
     return place;
   }
 
-  /** The name a mention of a room member uses: the group display name, else the nickname. */
-  #mentionName(roomUserName: string, contactId: string): string {
-    const client = this.requireClient('messageSendText');
-    const userName = this.ids.userNameOf(contactId);
-    const member = client.contacts.members(roomUserName).find((m) => m.userName === userName);
-    return member?.displayName || member?.nickName || client.contacts.get(userName)?.nickName || '';
-  }
-
   #record(
     conversationId: string,
     toUserName: string,
@@ -150,8 +141,9 @@ export class PuppetWebwx extends PuppetWebwxRooms {
   }
 
   /**
-   * Sends a text (`client.sendText`). In a room, each mentioned member's `@name` (group display name,
-   * else nickname) is followed by U+2005 as the phone writes it, and put in front when the text lacks it.
+   * Sends a text (`client.sendText`). In a room, the mentioned members go as `client.sendText`'s
+   * `mentions`: each `@name` (group display name, else remark, else nickname) is followed by U+2005 as
+   * the phone writes it, and put in front when the text lacks it. Ids that are not members are dropped.
    */
   override async messageSendText(
     conversationId: string,
@@ -160,15 +152,18 @@ export class PuppetWebwx extends PuppetWebwxRooms {
   ): Promise<string> {
     const client = this.requireClient('messageSendText');
     const to = this.ids.userNameOf(conversationId);
-    const mentions = to.startsWith('@@') ? (mentionIdList ?? []) : [];
-    const body =
-      mentions.length > 0
-        ? mentionText(
-            text,
-            mentions.map((id) => this.#mentionName(to, id)),
-          )
-        : text;
-    const sent = await client.sendText(to, body);
+    const members = to.startsWith('@@')
+      ? new Set(client.contacts.members(to).map((m) => m.userName))
+      : undefined;
+    const mentions = (members ? (mentionIdList ?? []) : []).filter((id) =>
+      members?.has(this.ids.userNameOf(id)),
+    );
+    const sent = await client.sendText(
+      to,
+      text,
+      mentions.length > 0 ? { mentions: mentions.map((id) => this.ids.userNameOf(id)) } : {},
+    );
+    const body = sent.text ?? text;
     return this.#record(conversationId, to, {
       msgId: sent.msgId,
       localId: sent.localId,

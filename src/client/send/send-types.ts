@@ -27,6 +27,17 @@ export interface SendOptions {
   signal?: AbortSignal;
 }
 
+/** Options of `sendText`: those of every send, and the members to @-mention in a room. */
+export interface SendTextOptions extends SendOptions {
+  /**
+   * Members of the room to @-mention, by UserName or stable id: each gets `@Name` followed by U+2005
+   * (the phone's form; Name is the group display name, else the remark, else the nickname), put in
+   * front of the text unless the text already has `@Name`. TypeError when the recipient is not a
+   * room or a mention is not one of its members.
+   */
+  mentions?: readonly string[];
+}
+
 /**
  * Pacing (`ClientOptions.pacing`): how fast the outbox lets sends out, per account. A token bucket:
  * `burst` sends may go at once, then `perSecond` a second on average; `perChatMs` additionally

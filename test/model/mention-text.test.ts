@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MENTION_SEPARATOR, mentionText } from '../../src/wechaty/mention-text.js';
+import { MENTION_SEPARATOR, mentionText } from '../../src/model/mention-text.js';
 
 const S = MENTION_SEPARATOR;
 

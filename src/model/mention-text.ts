@@ -1,6 +1,6 @@
 /**
  * The @-mention form of a text, as the phone writes it: `@Name` followed by U+2005 (FOUR-PER-EM
- * SPACE). Wechaty's `room.say(text, ...contacts)` already puts `@Name` in front, joined by U+2005 and
+ * SPACE); `client.sendText(room, text, { mentions })` builds it (docs/messages.md). Wechaty's `room.say(text, ...contacts)` already puts `@Name` in front, joined by U+2005 and
  * ended by an ordinary space; here every mentioned name gets its U+2005, and a name the text does not
  * mention yet is put in front.
  */

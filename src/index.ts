@@ -107,6 +107,7 @@ export type {
   DownloadStreamResult,
   FindOptions,
   FriendRequestInput,
+  LinkCard,
   LoginStep,
   LoginStepEvent,
   LogoutEvent,

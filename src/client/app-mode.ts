@@ -92,6 +92,8 @@ const FILEHELPER_REFUSALS = {
     'the File Transfer web sends texts, images and files only; send the video as a file with sendFile()',
   sendEmoticon:
     'the File Transfer web sends texts, images and files only; send the picture with sendImage() or sendFile()',
+  sendLink:
+    'the File Transfer web sends texts, images and files only (no link cards, PROTOCOL.md §14); send the URL as a text',
   revoke: 'the File Transfer web cannot revoke (no recall is known for it, PROTOCOL.md §14)',
   forward: 'the File Transfer web has one chat: send the text or the downloaded media again',
   'rooms.create': 'the File Transfer web has no group chats',

@@ -37,8 +37,14 @@ import { addressBookOf } from './send/address-book.js';
 import { mentionBody } from './send/mentions.js';
 import { Outbox } from './send/outbox.js';
 import { resendPending } from './send/resend.js';
-import { forwardRecipe, revokeRecipe, type SendRecipe, textRecipe } from './send/send-recipes.js';
-import type { OutboxStats, Outbox as PublicOutbox, SendOptions, SendTextOptions } from './send/send-types.js';
+import { forwardRecipe, linkRecipe, revokeRecipe, type SendRecipe, textRecipe } from './send/send-recipes.js';
+import type {
+  LinkCard,
+  OutboxStats,
+  Outbox as PublicOutbox,
+  SendOptions,
+  SendTextOptions,
+} from './send/send-types.js';
 import type { Session } from './session.js';
 import { loadContacts } from './session-loader.js';
 import { cookieStoreOf, establishSession, loadSavedSession, SessionPersister } from './session-resume.js';
@@ -258,6 +264,13 @@ class Client implements WebWxClient {
   async sendFile(to: string, input: MediaInput, options: SendMediaOptions = {}): Promise<SentMessage> {
     assertRecipient(this.#options.app, 'sendFile', to);
     return this.#sendMedia('sendFile', to, input, options);
+  }
+
+  async sendLink(to: string, link: LinkCard, options: SendOptions = {}): Promise<SentMessage> {
+    assertAvailable(this.#options.app, 'sendLink');
+    if (!to) throw new TypeError('sendLink: `to` must be a UserName');
+    const outbox = this.#requireOutbox('sendLink');
+    return this.#send('sendLink', to, linkRecipe(link, outbox.deps.session.desktop), options);
   }
 
   async sendVideo(to: string, input: MediaInput, options: SendMediaOptions = {}): Promise<SentMessage> {

@@ -36,7 +36,14 @@ export type { ClientOptions } from './options.js';
 export { DEFAULT_PACING } from './options.js';
 export type { ResolvedPacing } from './send/pacing.js';
 export { SEND_POLICY, type SendAction, type SendPolicyRow } from './send/send-policy.js';
-export type { Outbox, OutboxStats, PacingOptions, SendOptions, SendTextOptions } from './send/send-types.js';
+export type {
+  LinkCard,
+  Outbox,
+  OutboxStats,
+  PacingOptions,
+  SendOptions,
+  SendTextOptions,
+} from './send/send-types.js';
 export type { StableIdCollision, StableIdRecord, StableIdSource, StableIdStore } from './stable-id-types.js';
 export { MemoryStableIdStore, StableIdCollisionError } from './stable-ids.js';
 export { DEFAULT_RATE_LIMIT } from './store-options.js';

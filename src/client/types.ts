@@ -23,7 +23,7 @@ import type {
   SentMessage,
 } from './media-types.js';
 import type { MessageEvents } from './message-events.js';
-import type { Outbox, SendOptions, SendTextOptions } from './send/send-types.js';
+import type { LinkCard, Outbox, SendOptions, SendTextOptions } from './send/send-types.js';
 import type { StableIdCollision } from './stable-id-types.js';
 
 /**
@@ -194,6 +194,12 @@ export interface WebWxClient {
   sendImage(to: string, input: MediaInput, options?: SendMediaOptions): Promise<SentMessage>;
   /** Uploads and sends a file (appmsg type 6); .mp4 goes as a video, .gif as an emoticon. */
   sendFile(to: string, input: MediaInput, options?: SendMediaOptions): Promise<SentMessage>;
+  /**
+   * Sends a link card (appmsg type 5 by webwxsendappmsg: title, description, URL, picture) through
+   * the outbox (docs/messages.md "Sending: link cards"). TypeError on a missing title or a URL that is
+   * not http(s); NotAvailableError in a File Transfer session.
+   */
+  sendLink(to: string, link: LinkCard, options?: SendOptions): Promise<SentMessage>;
   /** Uploads and sends a video (webwxsendvideomsg). */
   sendVideo(to: string, input: MediaInput, options?: SendMediaOptions): Promise<SentMessage>;
   /** Uploads and sends an animated emoticon (webwxsendemoticon, EmojiFlag 2). */

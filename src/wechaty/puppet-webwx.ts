@@ -1,7 +1,7 @@
 /**
  * PuppetWebwx: a Wechaty puppet on webwx (docs/wechaty.md). This file holds the messages: payloads of
  * every kind webwx decodes, their files, images, links, mini programs, locations and cards; sending
- * text (with @-mentions), files, images and videos; forward, recall and mark read. Sends the Web
+ * text (with @-mentions), files, images, videos and link cards; forward, recall and mark read. Sends the Web
  * protocol (or this client, for now) cannot make, and Moments (posts, taps), throw Wechaty's
  * unsupported error.
  */
@@ -194,17 +194,35 @@ export class PuppetWebwx extends PuppetWebwxRooms {
     });
   }
 
-  /** Contact cards go by webwxsendappmsg, which the client does not offer yet. */
+  /** Contact cards go by webwxsendappmsg, which the client sends links and files by, not cards yet. */
   override async messageSendContact(_conversationId: string, _contactId: string): Promise<string> {
     return throwUnsupportedError('messageSendContact');
   }
 
-  /** Link cards go by webwxsendappmsg, which the client does not offer yet. */
-  override async messageSendUrl(_conversationId: string, _url: PUPPET.payloads.UrlLink): Promise<string> {
-    return throwUnsupportedError('messageSendUrl');
+  /**
+   * Sends a link card (`client.sendLink`: appmsg type 5 with the title, description, URL and
+   * thumbnail URL). TypeError on a URL that is not http(s).
+   */
+  override async messageSendUrl(conversationId: string, url: PUPPET.payloads.UrlLink): Promise<string> {
+    const client = this.requireClient('messageSendUrl');
+    const to = this.ids.userNameOf(conversationId);
+    const sent = await client.sendLink(to, {
+      title: url.title,
+      url: url.url,
+      ...(url.description ? { description: url.description } : {}),
+      ...(url.thumbnailUrl ? { thumbUrl: url.thumbnailUrl } : {}),
+    });
+    return this.#record(conversationId, to, {
+      msgId: sent.msgId,
+      localId: sent.localId,
+      kind: sent.kind,
+      text: url.title,
+      fileName: '',
+      mentionIdList: [],
+    });
   }
 
-  /** Mini programs go by webwxsendappmsg, which the client does not offer yet. */
+  /** Mini programs go by webwxsendappmsg, which the client sends links and files by, not mini programs yet. */
   override async messageSendMiniProgram(
     _conversationId: string,
     _miniProgram: PUPPET.payloads.MiniProgram,

@@ -81,6 +81,7 @@ function featureOf(method: string, recipe: SendRecipe): AppFeature | undefined {
   if (recipe.scene === 2) return 'forward';
   if (recipe.build === 'video') return 'sendVideo';
   if (recipe.build === 'emoticon') return 'sendEmoticon';
+  if (recipe.build === 'app' && recipe.appMsgType === 5) return 'sendLink';
   return method === 'forward' ? 'forward' : undefined;
 }
 

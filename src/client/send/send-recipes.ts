@@ -10,6 +10,7 @@ import { buildSendTextRequest, parseSendMsgReply } from '../../protocol/index.js
 import { fileExtension } from '../../protocol/media.js';
 import {
   appMsgFileXml,
+  appMsgLinkXml,
   buildRevokeRequest,
   buildSendAppMsgRequest,
   buildSendEmoticonRequest,
@@ -22,6 +23,7 @@ import type { UploadKind } from '../app-mode.js';
 import { MediaError } from '../media-errors.js';
 import { mediaKindOf, mediaRefOf, rawContentOf } from '../media-ref.js';
 import type { SentKind } from '../media-types.js';
+import type { LinkCard } from './send-types.js';
 
 /** A file to upload before the send (its MediaId is not known yet). */
 export interface UploadPlan {
@@ -40,7 +42,7 @@ export interface SendRecipe {
   content?: string;
   mediaId?: string;
   md5?: string;
-  /** AppMsgType for build 'app' (6: file). */
+  /** AppMsgType for build 'app' (6: file, 5: link card). */
   appMsgType?: number;
   /** webwxcheckupload's Signature (large files). */
   signature?: string;
@@ -58,6 +60,37 @@ export interface SendRecipe {
 /** The recipe of a text. */
 export function textRecipe(text: string): SendRecipe {
   return { build: 'text', kind: 'text', content: text };
+}
+
+function httpUrl(value: unknown, what: string): string {
+  if (typeof value !== 'string' || !/^https?:\/\/\S+$/i.test(value)) {
+    throw new TypeError(`sendLink: ${what} must be an http(s) URL`);
+  }
+  return value;
+}
+
+/**
+ * The recipe of a link card: an appmsg of type 5 (webwxsendappmsg), its XML built now. TypeError
+ * without a title or with a URL that is not http(s).
+ */
+export function linkRecipe(link: LinkCard, desktop: boolean): SendRecipe {
+  if (typeof link?.title !== 'string' || link.title.trim() === '') {
+    throw new TypeError('sendLink: the link needs a title');
+  }
+  if (link.description !== undefined && typeof link.description !== 'string') {
+    throw new TypeError('sendLink: the description must be a string');
+  }
+  const url = httpUrl(link.url, 'url');
+  const thumbUrl =
+    link.thumbUrl === undefined || link.thumbUrl === '' ? '' : httpUrl(link.thumbUrl, 'thumbUrl');
+  const content = appMsgLinkXml({
+    title: link.title,
+    description: link.description ?? '',
+    url,
+    thumbUrl,
+    desktop,
+  });
+  return { build: 'app', kind: 'app', content, appMsgType: 5 };
 }
 
 /** The recipe of a media send of `kind` (uploaded when its turn comes). */

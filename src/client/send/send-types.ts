@@ -4,7 +4,7 @@
  */
 
 /**
- * Options of every send (`sendText`, `sendImage`, `sendFile`, `sendVideo`, `sendEmoticon`,
+ * Options of every send (`sendText`, `sendImage`, `sendFile`, `sendLink`, `sendVideo`, `sendEmoticon`,
  * `forward`, `revoke`).
  */
 export interface SendOptions {
@@ -36,6 +36,17 @@ export interface SendTextOptions extends SendOptions {
    * room or a mention is not one of its members.
    */
   mentions?: readonly string[];
+}
+
+/** A link card to send (`client.sendLink`, docs/messages.md). */
+export interface LinkCard {
+  title: string;
+  /** The line under the title (default ''). */
+  description?: string;
+  /** An http(s) URL. */
+  url: string;
+  /** The card's picture, an http(s) URL. */
+  thumbUrl?: string;
 }
 
 /**

@@ -2,26 +2,17 @@
  * Messages and records as PostgresStore's rows, and back: the column lists, the arrays a batch insert
  * passes through unnest(), and the values PostgreSQL cannot hold as given (NUL in text).
  */
-import type { NewStoredMessage, StoredMessage } from './session-store.js';
+import type { MessageRow } from './message-row.js';
+import type { NewStoredMessage } from './session-store.js';
+
+export { rowToMessage } from './message-row.js';
 
 /** The message columns, in the order of the insert arrays below. */
 export const MESSAGE_COLUMNS =
   'seq, direction, msg_id, client_msg_id, chat, sender, kind, create_time, text, fields, raw, status';
 
-export interface PgMessageRow {
-  seq: string | number;
-  direction: string;
-  msg_id: string;
-  client_msg_id: string | null;
-  chat: string;
-  sender: string;
-  kind: string;
-  create_time: string | number;
-  text: string;
-  fields: unknown;
-  raw: unknown;
-  status: string;
-}
+/** A message row as PostgreSQL returns it (bigints as strings, json parsed). */
+export type PgMessageRow = MessageRow;
 
 /**
  * Text as a PostgreSQL text column holds it: NUL, which it cannot store, becomes U+FFFD (the raw
@@ -34,36 +25,6 @@ export function pgText(value: string): string {
 /** JSON text for a column (JSON.stringify escapes NUL and lone surrogates, so any value fits). */
 export function pgJson(value: unknown): string {
   return JSON.stringify(value ?? {});
-}
-
-function asObject(value: unknown): Record<string, unknown> {
-  let v = value;
-  if (typeof v === 'string') {
-    try {
-      v = JSON.parse(v);
-    } catch {
-      return {};
-    }
-  }
-  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
-}
-
-/** A row read back as a StoredMessage. */
-export function rowToMessage(row: PgMessageRow): StoredMessage {
-  return {
-    seq: Number(row.seq),
-    direction: row.direction === 'out' ? 'out' : 'in',
-    msgId: row.msg_id,
-    clientMsgId: row.client_msg_id ?? '',
-    chatUserName: row.chat,
-    senderUserName: row.sender,
-    kind: row.kind,
-    createTime: Number(row.create_time),
-    text: row.text,
-    fields: asObject(row.fields),
-    raw: asObject(row.raw),
-    status: row.status === 'pending' || row.status === 'failed' ? row.status : 'sent',
-  };
 }
 
 /** The eleven values of a message after its seq, in MESSAGE_COLUMNS order. */

@@ -10,6 +10,7 @@ import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import type Database from 'better-sqlite3';
 import type { WireContact } from '../protocol/wire-types.js';
+import { type MessageRow, rowToMessage } from './message-row.js';
 import { checkSavedSession, parseSavedSession } from './saved-session.js';
 import {
   type ContactCache,
@@ -54,21 +55,6 @@ CREATE TABLE IF NOT EXISTS contacts (user_name TEXT PRIMARY KEY, data TEXT NOT N
 CREATE TABLE IF NOT EXISTS stable_ids (id TEXT PRIMARY KEY, data TEXT NOT NULL) WITHOUT ROWID;
 `;
 
-interface MessageRow {
-  seq: number;
-  direction: string;
-  msg_id: string;
-  client_msg_id: string | null;
-  chat: string;
-  sender: string;
-  kind: string;
-  create_time: number;
-  text: string;
-  fields: string;
-  raw: string;
-  status: string;
-}
-
 function parseJson(text: string): Record<string, unknown> {
   try {
     const value: unknown = JSON.parse(text);
@@ -76,23 +62,6 @@ function parseJson(text: string): Record<string, unknown> {
   } catch {
     return {};
   }
-}
-
-function rowToMessage(row: MessageRow): StoredMessage {
-  return {
-    seq: row.seq,
-    direction: row.direction === 'out' ? 'out' : 'in',
-    msgId: row.msg_id,
-    clientMsgId: row.client_msg_id ?? '',
-    chatUserName: row.chat,
-    senderUserName: row.sender,
-    kind: row.kind,
-    createTime: row.create_time,
-    text: row.text,
-    fields: parseJson(row.fields),
-    raw: parseJson(row.raw),
-    status: row.status === 'pending' || row.status === 'failed' ? row.status : 'sent',
-  };
 }
 
 function messageParams(m: NewStoredMessage): unknown[] {

@@ -2,11 +2,9 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import type { WebApp } from '../client/index.js';
-import type { EmulatorTiming } from '../emulator/index.js';
 import { WebWxError } from '../errors.js';
 import {
   appOption,
-  type FaultFlag,
   parseDuration,
   parseFaultFlag,
   parseLogLevel,
@@ -22,7 +20,7 @@ import { createCliLogger, type LogLevel } from './cli-logger.js';
 import { registerConsoleCommand } from './console-command.js';
 import { resolveDataDir } from './data-dir.js';
 import { runDemoCommand } from './demo-command.js';
-import { runEmulatorCommand } from './emulator-command.js';
+import { type EmulatorCommandOptions, runEmulatorCommand } from './emulator-command.js';
 import { runLoginCommand } from './login-command.js';
 import { registerNotifyCommand } from './notify-command.js';
 import { registerServeCommand } from './serve-command.js';
@@ -186,28 +184,14 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
       parseFaultFlag,
     )
     .option('--timing <pairs>', 'e.g. syncCheckHoldMs=5s,loginPollHoldMs=5s,qrExpiryMs=2m', parseTiming)
-    .action(
-      async (opts: {
-        port: number;
-        host: string;
-        world: string;
-        proxy?: boolean;
-        dataDir?: string;
-        mediaDir?: string;
-        phoneToken?: string;
-        refuseLogin?: 'non-uos' | 'all';
-        sessionExpiry?: number;
-        fault?: FaultFlag[];
-        timing?: Partial<EmulatorTiming>;
-      }) => {
-        // The global --data-dir takes `webwx emulator --data-dir DIR` too (commander parses it first).
-        const dataDir = opts.dataDir ?? program.opts<{ dataDir?: string }>().dataDir;
-        exitCode = await runEmulatorCommand(
-          { ...opts, ...(dataDir === undefined ? {} : { dataDir }), logger: logger(), signal: runSignal },
-          io,
-        );
-      },
-    );
+    .action(async (opts: Omit<EmulatorCommandOptions, 'logger' | 'signal'>) => {
+      // The global --data-dir takes `webwx emulator --data-dir DIR` too (commander parses it first).
+      const dataDir = opts.dataDir ?? program.opts<{ dataDir?: string }>().dataDir;
+      exitCode = await runEmulatorCommand(
+        { ...opts, ...(dataDir === undefined ? {} : { dataDir }), logger: logger(), signal: runSignal },
+        io,
+      );
+    });
 
   const commandHost = {
     io,

@@ -38,6 +38,11 @@ describe('Telegram Bot API surface on the File Transfer web, driven by grammY', 
     bot = new Bot(TOKEN, { client: { apiRoot: api.url } });
     const fileBytes = Buffer.from('report 2026-12-07\n'.repeat(200));
     const downloaded: Buffer[] = [];
+    const seen: string[] = [];
+    bot.use(async (ctx, next) => {
+      seen.push(ctx.msg?.text ?? ctx.msg?.document?.file_name ?? '?');
+      await next();
+    });
     bot.on('message:text', async (ctx) => {
       if (ctx.msg.text === '/ping') await ctx.reply('pong');
     });
@@ -62,8 +67,11 @@ describe('Telegram Bot API surface on the File Transfer web, driven by grammY', 
     expect(downloaded).toHaveLength(1);
     expect(downloaded[0]!.equals(fileBytes)).toBe(true);
 
-    // The bot's own sends never come back as updates: the only updates were the two phone writes.
-    const info = await bot.api.getWebhookInfo();
-    expect(info.pending_update_count).toBe(0);
+    // The bot's own sends ('pong', receipt.txt) never come back as updates: only the two phone writes.
+    await bot.stop();
+    bot = undefined;
+    expect(seen).toEqual(['/ping', 'report.txt']);
+    const again = await new Bot(TOKEN, { client: { apiRoot: api.url } }).api.getUpdates({ timeout: 1 });
+    expect(again).toEqual([]);
   }, 40_000);
 });

@@ -1,6 +1,6 @@
 /**
  * Exactly-once across crashes for media too (issue 17): the child answers a stream of phone messages
- * with texts and images (crash-mixed-child.ts) and is killed with SIGKILL again and again. Every
+ * with texts and images (crash-child.ts with an images directory) and is killed with SIGKILL again and again. Every
  * message must be handled once, and every reply — text or image — must reach the phone exactly once,
  * with the ClientMsgId the store logged for it (a re-send after a crash reuses it, and the MediaId
  * when the upload was done).
@@ -14,7 +14,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { Emulator } from '../../src/emulator/index.js';
 import { children, sleep, spawnChild, startCrashWorld } from './crash-harness.js';
 
-const FIXTURE = fileURLToPath(new URL('./fixtures/crash-mixed-child.ts', import.meta.url));
+const FIXTURE = fileURLToPath(new URL('./fixtures/crash-child.ts', import.meta.url));
 const MESSAGES = 400;
 const ROUNDS = 20;
 const PNG = Buffer.from(

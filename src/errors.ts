@@ -13,11 +13,11 @@ export type WebWxErrorCode =
   | 'parse'
   /** A feature the client in use, or its login mode, does not offer (NotAvailableError). */
   | 'not-available'
-  /** A bot or API configuration that does not validate (src/bot/errors.ts). */
+  /** A bot or API configuration that does not validate (src/bot/bot-errors.ts). */
   | 'invalid-config'
-  /** Several contacts claim the same stable id (src/client/stable-ids.ts). */
+  /** Several contacts claim the same stable id (src/client/contacts/stable-ids.ts). */
   | 'stable-id-collision'
-  /** Media input, upload, download or file-name failure (src/client/media-errors.ts). */
+  /** Media input, upload, download or file-name failure (src/client/media/media-errors.ts). */
   | 'media'
   /** A session or message store is corrupt, from an incompatible version, or failed (src/store). */
   | 'store'

@@ -149,8 +149,8 @@ export {
   SEND_POLICY,
   StableIdCollisionError,
 } from './client/index.js';
-export type { MediaErrorReason } from './client/media-errors.js';
-export { MediaError } from './client/media-errors.js';
+export type { MediaErrorReason } from './client/media/media-errors.js';
+export { MediaError } from './client/media/media-errors.js';
 export type { LogoutReason, WebWxErrorCode } from './errors.js';
 export {
   ClientStoppedError,

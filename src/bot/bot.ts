@@ -24,10 +24,10 @@ import {
   type SendMediaOptions,
   type SendResult,
 } from './bot-client.js';
+import { NotAvailableError } from './bot-errors.js';
 import { ChatScheduler } from './chat-scheduler.js';
 import { Composer, HandlerError } from './composer.js';
 import { type BotActions, Context } from './context.js';
-import { NotAvailableError } from './errors.js';
 import { HandledLog, type HandledStore, isHandledStore } from './handled-log.js';
 import { SendQueue, type SendQueueOptions } from './send-queue.js';
 import { messageOfRecord } from './telegram-api/telegram-log.js';

@@ -3,7 +3,7 @@
  * validator's are BotConfigErrors that name the file, then the field (`rules.json: rules[1].regex: …`).
  */
 import { readFile } from 'node:fs/promises';
-import { BotConfigError } from './errors.js';
+import { BotConfigError } from './bot-errors.js';
 
 function stripField(error: BotConfigError): string {
   return error.field && error.message.startsWith(`${error.field}: `)

@@ -31,6 +31,7 @@ export type {
   RevokeTarget,
   SendResult,
 } from './bot-client.js';
+export { BotConfigError, NotAvailableError } from './bot-errors.js';
 export { ChatScheduler, type ChatSchedulerOptions } from './chat-scheduler.js';
 export {
   Composer,
@@ -62,7 +63,6 @@ export {
   sendNotification,
 } from './console/index.js';
 export { type BotActions, type ChatType, Context } from './context.js';
-export { BotConfigError, NotAvailableError } from './errors.js';
 export {
   type ChatContext,
   filters,

@@ -10,7 +10,7 @@ import { pathToFileURL } from 'node:url';
 import type { Command } from 'commander';
 import { autoReply, type GroupPolicy, type ReplySource } from '../bot/auto-reply/index.js';
 import { Bot } from '../bot/bot.js';
-import { BotConfigError } from '../bot/errors.js';
+import { BotConfigError } from '../bot/bot-errors.js';
 import { createClient, type WebApp } from '../client/index.js';
 import type { Logger } from '../logger.js';
 import { redact } from '../redact.js';

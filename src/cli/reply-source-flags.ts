@@ -10,7 +10,7 @@ import { chatCompletionsSource } from '../bot/auto-reply/chat-completions.js';
 import type { ReplySource } from '../bot/auto-reply/index.js';
 import { loadRulesFile, rulesSource } from '../bot/auto-reply/rules.js';
 import { webhookSource } from '../bot/auto-reply/webhook.js';
-import { BotConfigError } from '../bot/errors.js';
+import { BotConfigError } from '../bot/bot-errors.js';
 import { CliError } from './cli-io.js';
 
 /** The flags as commander hands them over. */

@@ -9,13 +9,13 @@ import { buildLogoutRequest } from '../protocol/index.js';
 import type { WebApp } from '../protocol/session-context.js';
 import type { SessionStore } from '../store/index.js';
 import { createHttpTransport, type HttpTransport } from '../transport/index.js';
-import { assertAvailable, assertRecipient } from './app-mode.js';
-import { MutableContactDirectory } from './contact-directory.js';
-import { ContactServiceImpl } from './contact-service.js';
-import type { ContactService, RoomService } from './contact-service-types.js';
+import type { ClientEvents, ClientState, SendTextResult, WebWxClient } from './client-types.js';
+import { MutableContactDirectory } from './contacts/contact-directory.js';
+import { ContactServiceImpl } from './contacts/contact-service.js';
+import type { ContactService, RoomService } from './contacts/contact-service-types.js';
+import { RoomServiceImpl } from './contacts/room-service.js';
+import { StableIdRegistry } from './contacts/stable-ids.js';
 import { errorText } from './error-text.js';
-import { TypedEmitter } from './events.js';
-import { type MediaSendMethod, MediaService, mediaSendRecipe } from './media-service.js';
 import type {
   AvatarOptions,
   DownloadOptions,
@@ -25,14 +25,10 @@ import type {
   RevokeTarget,
   SendMediaOptions,
   SentMessage,
-} from './media-types.js';
-import { MessageIntake } from './message-intake.js';
-import { recordBatchWith } from './message-log.js';
+} from './media/media-api-types.js';
+import { type MediaSendMethod, MediaService, mediaSendRecipe } from './media/media-service.js';
 import { type ClientOptions, type ResolvedOptions, resolveOptions } from './options.js';
-import { Reconnector } from './reconnect.js';
-import { RoomServiceImpl } from './room-service.js';
 import { createRuntime, type Runtime } from './runtime.js';
-import { SeenSet } from './seen-set.js';
 import { addressBookOf } from './send/address-book.js';
 import { mentionBody } from './send/mentions.js';
 import { Outbox } from './send/outbox.js';
@@ -45,12 +41,21 @@ import type {
   SendOptions,
   SendTextOptions,
 } from './send/send-types.js';
-import type { Session } from './session.js';
-import { loadContacts } from './session-loader.js';
-import { cookieStoreOf, establishSession, loadSavedSession, SessionPersister } from './session-resume.js';
-import { StableIdRegistry } from './stable-ids.js';
-import { SyncLoop } from './sync-loop.js';
-import type { ClientEvents, ClientState, SendTextResult, WebWxClient } from './types.js';
+import { assertAvailable, assertRecipient } from './session/app-mode.js';
+import { Reconnector } from './session/reconnect.js';
+import { loadContacts } from './session/session-loader.js';
+import {
+  cookieStoreOf,
+  establishSession,
+  loadSavedSession,
+  SessionPersister,
+} from './session/session-resume.js';
+import type { Session } from './session/session-state.js';
+import { MessageIntake } from './sync/message-intake.js';
+import { recordBatchWith } from './sync/message-log.js';
+import { SeenSet } from './sync/seen-set.js';
+import { SyncLoop } from './sync/sync-loop.js';
+import { TypedEmitter } from './typed-emitter.js';
 
 /** How long logout() waits for webwxlogout before ending the session anyway. */
 const LOGOUT_TIMEOUT_MS = 5000;

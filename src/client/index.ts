@@ -1,6 +1,18 @@
 export type { WebApp } from '../protocol/session-context.js';
 export { createClient } from './client.js';
-export type { ContactDirectory } from './contact-directory.js';
+export type {
+  ClientEvents,
+  ClientState,
+  ContactsEvent,
+  LoginStep,
+  LoginStepEvent,
+  LogoutEvent,
+  QrEvent,
+  ReloginEvent,
+  SendTextResult,
+  WebWxClient,
+} from './client-types.js';
+export type { ContactDirectory } from './contacts/contact-directory.js';
 export type {
   ContactChange,
   ContactRemoved,
@@ -11,9 +23,14 @@ export type {
   RoomChange,
   RoomMemberView,
   RoomService,
-} from './contact-service-types.js';
-export type { MediaErrorReason } from './media-errors.js';
-export { MediaError } from './media-errors.js';
+} from './contacts/contact-service-types.js';
+export type {
+  StableIdCollision,
+  StableIdRecord,
+  StableIdSource,
+  StableIdStore,
+} from './contacts/stable-id-types.js';
+export { MemoryStableIdStore, StableIdCollisionError } from './contacts/stable-ids.js';
 export type {
   AvatarOptions,
   DownloadOptions,
@@ -24,14 +41,9 @@ export type {
   SendMediaOptions,
   SentKind,
   SentMessage,
-} from './media-types.js';
-export type {
-  MessageEvents,
-  RevokeEvent,
-  RoomJoinEvent,
-  RoomLeaveEvent,
-  RoomTopicEvent,
-} from './message-events.js';
+} from './media/media-api-types.js';
+export type { MediaErrorReason } from './media/media-errors.js';
+export { MediaError } from './media/media-errors.js';
 export type { ClientOptions } from './options.js';
 export { DEFAULT_PACING } from './options.js';
 export type { ResolvedPacing } from './send/pacing.js';
@@ -44,18 +56,11 @@ export type {
   SendOptions,
   SendTextOptions,
 } from './send/send-types.js';
-export type { StableIdCollision, StableIdRecord, StableIdSource, StableIdStore } from './stable-id-types.js';
-export { MemoryStableIdStore, StableIdCollisionError } from './stable-ids.js';
 export { DEFAULT_RATE_LIMIT } from './store-options.js';
 export type {
-  ClientEvents,
-  ClientState,
-  ContactsEvent,
-  LoginStep,
-  LoginStepEvent,
-  LogoutEvent,
-  QrEvent,
-  ReloginEvent,
-  SendTextResult,
-  WebWxClient,
-} from './types.js';
+  MessageEvents,
+  RevokeEvent,
+  RoomJoinEvent,
+  RoomLeaveEvent,
+  RoomTopicEvent,
+} from './sync/message-events.js';

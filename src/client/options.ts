@@ -15,9 +15,9 @@ import {
 import type { Hosts, WebApp } from '../protocol/session-context.js';
 import { isMessageStore, type MessageStore, type SessionStore } from '../store/index.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../transport/index.js';
+import { MemoryStableIdStore, type StableIdStore } from './contacts/stable-ids.js';
 import type { ResolvedPacing } from './send/pacing.js';
 import type { PacingOptions } from './send/send-types.js';
-import { MemoryStableIdStore, type StableIdStore } from './stable-ids.js';
 import { resolveRateLimit, storeStableIds } from './store-options.js';
 
 /** Options of {@link createClient}: all optional, resolved once with defaults; a bad value is a TypeError. */

@@ -6,9 +6,9 @@ import type { Logger } from '../logger.js';
 import type { HttpReply, HttpRequestSpec } from '../protocol/http-request.js';
 import { ClientMsgIdSequence } from '../protocol/index.js';
 import { type HttpTransport, type SendOptions, sleep, withRetry } from '../transport/index.js';
-import type { TypedEmitter } from './events.js';
+import type { ClientEvents, ClientState } from './client-types.js';
 import type { ResolvedOptions } from './options.js';
-import type { ClientEvents, ClientState } from './types.js';
+import type { TypedEmitter } from './typed-emitter.js';
 
 export interface Runtime {
   readonly options: ResolvedOptions;

@@ -2,7 +2,7 @@
  * The session-related options (docs/sessions.md), resolved: the 1205 back-off of the send queue and
  * the stable-id store a SqliteStore or PostgresStore provides.
  */
-import type { StableIdStore } from './stable-id-types.js';
+import type { StableIdStore } from './contacts/stable-id-types.js';
 
 export const DEFAULT_RATE_LIMIT = Object.freeze({ maxAttempts: 8, baseDelayMs: 1000, maxDelayMs: 30_000 });
 

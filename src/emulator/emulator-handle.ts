@@ -1,14 +1,8 @@
 /**
- * The handles a test holds: the running Emulator and its scriptable Phone. Apart from types.ts so
+ * The handles a test holds: the running Emulator and its scriptable Phone. Apart from emulator-types.ts so
  * that the records and options there do not depend on the phone's parts (no import circle).
  */
-import type { Faults } from './faults.js';
-import type { PhoneMedia } from './media-types.js';
-import type { PhoneMessageInput } from './message-kinds.js';
-import type { PhoneActivity } from './phone-activity.js';
-import type { PhoneMessageResult } from './phone-messages.js';
-import type { PhoneWorld } from './phone-world.js';
-import type { EmulatorProxyInfo } from './proxy/proxy-setup.js';
+
 import type {
   FileHelperInput,
   FileHelperWriteResult,
@@ -20,7 +14,14 @@ import type {
   SentRecord,
   SessionInfo,
   StatusNotifyRecord,
-} from './types.js';
+} from './emulator-types.js';
+import type { Faults } from './faults.js';
+import type { PhoneMessageInput } from './message-encoders.js';
+import type { PhoneActivity } from './phone-activity.js';
+import type { PhoneMedia } from './phone-media-types.js';
+import type { PhoneMessageResult } from './phone-messages.js';
+import type { PhoneWorld } from './phone-world.js';
+import type { EmulatorProxyInfo } from './proxy/proxy-setup.js';
 import type { World } from './world.js';
 
 /** A running emulator: its address, the scriptable phone, the world it serves, and fault injection. */

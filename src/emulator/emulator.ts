@@ -2,19 +2,22 @@
  * startEmulator(): wire the world, the stores, the routes and the phone to a loopback HTTP server.
  */
 import { silentLogger } from '../logger.js';
-import type { EmulatorContext } from './context.js';
 import { demoWorldSpec } from './demo-world.js';
+import { Emitter } from './emitter.js';
 import type { Emulator } from './emulator-handle.js';
-import { Emitter } from './events.js';
+import { DEFAULT_TIMING, type EmulatorOptions, type PhoneEvents } from './emulator-types.js';
 import { FaultTable } from './faults.js';
 import { HoldRegistry } from './holds.js';
+import { EmulatorServer } from './http-server.js';
 import { MsgIdSource } from './ids.js';
+import { SessionStore } from './login-session.js';
 import { resolveMediaDir } from './media-dir.js';
 import { EmulatorPhone } from './phone.js';
 import { closeMedia } from './phone-media.js';
 import { setupProxy } from './proxy/proxy-setup.js';
 import { QrStore } from './qr-store.js';
 import { isLoopbackHost, RequestGuard } from './request-guard.js';
+import type { EmulatorContext } from './route-context.js';
 import { registerChatroomRoutes } from './routes/chatroom-routes.js';
 import { registerContactOpRoutes } from './routes/contact-op-routes.js';
 import { registerContactRoutes } from './routes/contact-routes.js';
@@ -25,10 +28,7 @@ import { registerMessageRoutes } from './routes/message-routes.js';
 import { registerPhoneRoutes } from './routes/phone-routes.js';
 import { registerSyncRoutes } from './routes/sync-routes.js';
 import { Router } from './served-request.js';
-import { EmulatorServer } from './server.js';
-import { SessionStore } from './session.js';
 import { sessionExpiryOf, startSessionExpiry } from './session-expiry.js';
-import { DEFAULT_TIMING, type EmulatorOptions, type PhoneEvents } from './types.js';
 import { REFUSAL_MESSAGE } from './wire-format.js';
 import { buildWorld, type World } from './world.js';
 import { WorldChanges } from './world-changes.js';

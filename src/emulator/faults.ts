@@ -4,7 +4,7 @@
  * A fault applies by probability and/or a number of times (inject), or per request in a scripted
  * order (script). Session faults (expire, redeliver) act on the session the request belongs to.
  */
-import { authenticate, type EmulatorContext, endSession } from './context.js';
+import { authenticate, type EmulatorContext, endSession } from './route-context.js';
 import type { EmuRequest } from './served-request.js';
 
 /** How an endpoint misbehaves: one of the kinds below (docs/emulator.md "Faults"). */

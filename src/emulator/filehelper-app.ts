@@ -6,8 +6,8 @@
  */
 import { APP_ID } from '../protocol/login.js';
 import { FILEHELPER_APP_ID, FILEHELPER_USER_NAME, MMWEB_APPID } from '../protocol/web-app.js';
+import type { WebApp } from './emulator-types.js';
 import type { EmuRequest } from './served-request.js';
-import type { WebApp } from './types.js';
 
 /** The one chat of a File Transfer session (a special account: its UserName is its id). */
 export const FILEHELPER = FILEHELPER_USER_NAME;

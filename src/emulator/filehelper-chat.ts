@@ -6,13 +6,13 @@
  * side is a File Transfer session. Also the JSON form of `POST /__phone/filehelper`.
  */
 import type { WireMessage } from '../protocol/wire-types.js';
-import type { EmulatorContext } from './context.js';
+import type { FileHelperInput, FileHelperWriteResult, SentRecord } from './emulator-types.js';
 import { FILEHELPER } from './filehelper-app.js';
+import type { Session } from './login-session.js';
 import type { StoredMedia } from './media-store.js';
 import { base64Field } from './phone-json.js';
 import { mediaStateOf, phoneMediaEntry, storePhoneMedia } from './phone-media.js';
-import type { Session } from './session.js';
-import type { FileHelperInput, FileHelperWriteResult, SentRecord } from './types.js';
+import type { EmulatorContext } from './route-context.js';
 import { encodeMessageText } from './wire-format.js';
 import { wireMessage, wireTextMessage } from './wire-objects.js';
 

@@ -7,7 +7,7 @@ interface Pending {
   finish(): void;
 }
 
-/** What a hold listens to for the client going away: the request (server.ts#EmuRequest). */
+/** What a hold listens to for the client going away: the request (served-request.ts#EmuRequest). */
 export interface AbortSource {
   readonly aborted: boolean;
   onAbort(listener: () => void): () => void;

@@ -6,28 +6,6 @@
 export { demoWorldSpec } from './demo-world.js';
 export { resolveWorld, startEmulator } from './emulator.js';
 export type { Emulator, Phone } from './emulator-handle.js';
-export type { Fault, FaultOptions, Faults, InjectedFault } from './faults.js';
-export type {
-  InjectedMedia,
-  MediaView,
-  PhoneMedia,
-  PhoneMediaInput,
-  PhoneMediaKind,
-  RevokeRecord,
-} from './media-types.js';
-export type { KindPerson, PhoneMessageInput, PhoneMessageKind } from './message-kinds.js';
-export type { PhoneActivity, PhoneActivityResult, SignalSelector } from './phone-activity.js';
-export {
-  type PhoneFriendRequest,
-  type PhoneMessageResult,
-  phoneFriendRequest,
-  rememberPhoneMessage,
-} from './phone-messages.js';
-export type { PhoneRoomOptions } from './phone-world.js';
-export { SERVED_HOSTS } from './proxy/hosts.js';
-export { CA_CERT_FILE, CA_KEY_FILE } from './proxy/local-ca.js';
-export type { EmulatorProxyInfo, ProxyOption } from './proxy/proxy-setup.js';
-export type { SystemTextLang } from './system-texts.js';
 export type {
   EmulatorOptions,
   EmulatorTiming,
@@ -45,8 +23,30 @@ export type {
   SessionInfo,
   StatusNotifyRecord,
   WebApp,
-} from './types.js';
-export { DEFAULT_TIMING } from './types.js';
+} from './emulator-types.js';
+export { DEFAULT_TIMING } from './emulator-types.js';
+export type { Fault, FaultOptions, Faults, InjectedFault } from './faults.js';
+export type { KindPerson, PhoneMessageInput, PhoneMessageKind } from './message-encoders.js';
+export type { PhoneActivity, PhoneActivityResult, SignalSelector } from './phone-activity.js';
+export type {
+  InjectedMedia,
+  MediaView,
+  PhoneMedia,
+  PhoneMediaInput,
+  PhoneMediaKind,
+  RevokeRecord,
+} from './phone-media-types.js';
+export {
+  type PhoneFriendRequest,
+  type PhoneMessageResult,
+  phoneFriendRequest,
+  rememberPhoneMessage,
+} from './phone-messages.js';
+export type { PhoneRoomOptions } from './phone-world.js';
+export { SERVED_HOSTS } from './proxy/hosts.js';
+export { CA_CERT_FILE, CA_KEY_FILE } from './proxy/local-ca.js';
+export type { EmulatorProxyInfo, ProxyOption } from './proxy/proxy-setup.js';
+export type { SystemTextLang } from './system-texts.js';
 export { emojiToSpan, encodeMessageText, REFUSAL_MESSAGE } from './wire-format.js';
 export {
   buildWorld,

@@ -9,7 +9,7 @@
  *   that session calls webwxsync, which then brings nothing new: a client must sync once and then
  *   poll as usual, not spin.
  */
-import type { EmulatorContext } from './context.js';
+import type { EmulatorContext } from './route-context.js';
 import { wireMessage } from './wire-objects.js';
 
 /** The selectors of no content that `signalSelector` sends. */

@@ -5,13 +5,13 @@
  * document (phone-openapi.ts) describes.
  */
 
-import type { EmulatorContext } from './context.js';
+import type { EmulatorTiming } from './emulator-types.js';
 import type { Faults } from './faults.js';
 import type { EmulatorPhone } from './phone.js';
 import { faultKnobs } from './phone-fault-knobs.js';
 import { FieldError, type FieldType, type Knob, type KnobField, roomView } from './phone-json.js';
 import { phoneMessageFromJson } from './phone-messages.js';
-import type { EmulatorTiming } from './types.js';
+import type { EmulatorContext } from './route-context.js';
 
 function typeOk(type: FieldType, v: unknown): boolean {
   switch (type) {

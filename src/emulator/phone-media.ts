@@ -6,9 +6,9 @@
 import { readFile } from 'node:fs/promises';
 import { encryFileName } from '../protocol/media.js';
 import type { WireMessage } from '../protocol/wire-types.js';
-import type { EmulatorContext } from './context.js';
 import { hex } from './ids.js';
 import { MediaStore, type StoredMedia } from './media-store.js';
+import { wireXml, xmlEscape } from './message-encoders.js';
 import type {
   InjectedMedia,
   MediaView,
@@ -16,9 +16,9 @@ import type {
   PhoneMediaInput,
   PhoneMediaKind,
   RevokeRecord,
-} from './media-types.js';
-import { wireXml, xmlEscape } from './message-kinds.js';
+} from './phone-media-types.js';
 import { rememberPhoneMessage } from './phone-messages.js';
+import type { EmulatorContext } from './route-context.js';
 import { emojiToSpan, groupContent, TINY_JPEG_BASE64 } from './wire-format.js';
 import { wireMessage } from './wire-objects.js';
 

@@ -1,9 +1,9 @@
 /**
  * phone.sendMessage(): every non-media kind, queued in every active session as the real server would
- * deliver it (the wire shapes are in message-kinds.ts). Also remembers what the phone sent, so a revoke
+ * deliver it (the wire shapes are in message-encoders.ts). Also remembers what the phone sent, so a revoke
  * names an earlier message of the same sender in the same chat, and the tickets of friend requests.
  */
-import type { EmulatorContext } from './context.js';
+
 import { hex } from './ids.js';
 import {
   type KindContext,
@@ -11,7 +11,8 @@ import {
   kindEntry,
   type PhoneMessageInput,
   type PhoneMessageKind,
-} from './message-kinds.js';
+} from './message-encoders.js';
+import type { EmulatorContext } from './route-context.js';
 import { groupContent } from './wire-format.js';
 import { wireMessage } from './wire-objects.js';
 import type { WorldPerson, WorldRoom } from './world.js';

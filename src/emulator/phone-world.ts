@@ -4,7 +4,7 @@
  * clients as a system message and/or a ModContactList/DelContactList (world-changes.ts).
  * People are named by stable id, nickname or remark name; rooms by stable id or topic.
  */
-import type { EmulatorContext } from './context.js';
+import type { EmulatorContext } from './route-context.js';
 import type { SystemTextLang } from './system-texts.js';
 import type { WorldRoom } from './world.js';
 import type { FriendRequestRecord, RoomInvitation } from './world-changes.js';

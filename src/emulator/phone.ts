@@ -2,15 +2,8 @@
  * The phone side, in process: scan and confirm QR codes, send messages to the logged-in clients,
  * watch what they send, log them out.
  */
-import { type EmulatorContext, endSession } from './context.js';
+
 import type { Phone } from './emulator-handle.js';
-import { writeToFileHelper } from './filehelper-chat.js';
-import type { PhoneMedia } from './media-types.js';
-import type { PhoneMessageInput } from './message-kinds.js';
-import { createPhoneActivity, type PhoneActivity } from './phone-activity.js';
-import { createPhoneMedia } from './phone-media.js';
-import { type PhoneMessageResult, rememberPhoneMessage, sendPhoneMessage } from './phone-messages.js';
-import { createPhoneWorld, type PhoneWorld } from './phone-world.js';
 import type {
   FileHelperInput,
   FileHelperWriteResult,
@@ -22,7 +15,15 @@ import type {
   SentRecord,
   SessionInfo,
   StatusNotifyRecord,
-} from './types.js';
+} from './emulator-types.js';
+import { writeToFileHelper } from './filehelper-chat.js';
+import type { PhoneMessageInput } from './message-encoders.js';
+import { createPhoneActivity, type PhoneActivity } from './phone-activity.js';
+import { createPhoneMedia } from './phone-media.js';
+import type { PhoneMedia } from './phone-media-types.js';
+import { type PhoneMessageResult, rememberPhoneMessage, sendPhoneMessage } from './phone-messages.js';
+import { createPhoneWorld, type PhoneWorld } from './phone-world.js';
+import { type EmulatorContext, endSession } from './route-context.js';
 import { encodeMessageText, groupContent } from './wire-format.js';
 import { wireTextMessage } from './wire-objects.js';
 

@@ -2,8 +2,9 @@
  * QR codes (login uuids) and their states: waiting → scanned → confirmed, or cancelled / expired.
  * Each state change wakes the login polls held on that uuid.
  */
+
+import type { QrInfo, QrState, WebApp } from './emulator-types.js';
 import { newTicket, newUuid } from './ids.js';
-import type { QrInfo, QrState, WebApp } from './types.js';
 
 export interface QrEntry {
   uuid: string;

@@ -1,6 +1,6 @@
 /**
  * What a route sees and answers: the parsed request, the reply, the route table. A leaf: the server
- * (server.ts) makes the requests and writes the replies, and every route file imports only this.
+ * (http-server.ts) makes the requests and writes the replies, and every route file imports only this.
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';

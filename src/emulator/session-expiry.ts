@@ -4,7 +4,7 @@
  * `ms` after its login with code 1102 and reason 'expired': a held synccheck answers
  * `retcode:"1102"` at once, the JSON endpoints `Ret 1102` (webwxinit 1101, as for any dead session).
  */
-import { type EmulatorContext, endSession } from './context.js';
+import { type EmulatorContext, endSession } from './route-context.js';
 
 /** setTimeout's largest delay. */
 export const MAX_SESSION_EXPIRY_MS = 2 ** 31 - 1;

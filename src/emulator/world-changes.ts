@@ -13,7 +13,7 @@ import { emptyRecommendInfo } from '../protocol/wire-defaults.js';
 import type { WireContact } from '../protocol/wire-types.js';
 import { FILEHELPER } from './filehelper-app.js';
 import { hex, type MsgIdSource } from './ids.js';
-import type { Session, SessionStore } from './session.js';
+import type { Session, SessionStore } from './login-session.js';
 import { type SystemTextEvent, type SystemTextLang, systemText } from './system-texts.js';
 import { encodeMessageText } from './wire-format.js';
 import { wireMessage, wirePerson, wireRoom } from './wire-objects.js';

@@ -2,7 +2,7 @@
  * App messages (MsgType 49, §9.5, §9.7): the `<appmsg>` XML by AppMsgType → link, music, file,
  * mini-program, transfer, red packet, or a generic app message. Pure; never throws.
  */
-import { type Common, type KindInput, mediaRef, plain } from './message-kinds.js';
+import { type Common, type KindInput, mediaRef, plain } from './kind-decoders.js';
 import { wireNameToPlain } from './message-text.js';
 import type {
   AppFields,

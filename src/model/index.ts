@@ -1,5 +1,5 @@
 export { APP_MSG_TYPE, parseAmount } from './app-message.js';
-export type { Contact, ContactKind, ContactPinyin } from './contact.js';
+export type { Contact, ContactKind, ContactPinyin } from './contact-decoder.js';
 export {
   CONTACT_FLAG,
   classifyUserName,
@@ -10,9 +10,9 @@ export {
   selfToContact,
   toContact,
   VERIFY_FLAG_OFFICIAL,
-} from './contact.js';
+} from './contact-decoder.js';
 export { MENTION_SEPARATOR, mentionText } from './mention-text.js';
-export { decodeMessage, MAX_CONTENT_LENGTH, MSG_TYPE, SUB_MSG_TYPE_LOCATION } from './message.js';
+export { decodeMessage, MAX_CONTENT_LENGTH, MSG_TYPE, SUB_MSG_TYPE_LOCATION } from './message-decoder.js';
 export {
   decodeEmojiSpans,
   extractMentions,

@@ -19,14 +19,14 @@ export {
   parseCreateChatroomReply,
   parseUpdateChatroomReply,
 } from './chatroom.js';
-export type { BatchItem } from './contact.js';
+export type { BatchItem } from './contact-list.js';
 export {
   BATCH_LIMIT,
   buildBatchGetContactRequests,
   buildGetContactRequest,
   parseBatchGetContactReply,
   parseGetContactReply,
-} from './contact.js';
+} from './contact-list.js';
 export type { OplogOptions, VerifyUserOptions } from './contact-ops.js';
 export {
   buildOplogRequest,
@@ -150,8 +150,6 @@ export {
   buildSendVideoRequest,
   parseRevokeReply,
 } from './media-message.js';
-export type { SendTextOptions } from './message.js';
-export { buildSendTextRequest, parseSendMsgReply } from './message.js';
 export type { PreEncoded, QueryValue } from './request-ids.js';
 export {
   buildBaseRequest,
@@ -176,6 +174,8 @@ export {
   parseSyncCheckReply,
   parseSyncReply,
 } from './sync.js';
+export type { SendTextOptions } from './text-message.js';
+export { buildSendTextRequest, parseSendMsgReply } from './text-message.js';
 export type { FileHelperHostFamily } from './web-app.js';
 export {
   appMarkerHeaders,

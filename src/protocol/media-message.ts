@@ -1,7 +1,7 @@
 /**
  * Sending media and revoking (PROTOCOL.md §5.1, §5.3–§5.6): webwxsendmsgimg, webwxsendvideomsg,
  * webwxsendappmsg, webwxsendemoticon, webwxrevokemsg. Replies of the send endpoints go through
- * parseSendMsgReply (message.ts).
+ * parseSendMsgReply (text-message.ts).
  */
 import type { HttpRequestSpec } from './http-request.js';
 import { assertOk, parseJsonReply, stringOr } from './json-reply.js';

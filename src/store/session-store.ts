@@ -158,7 +158,7 @@ export interface ContactCache {
   saveContacts(contacts: readonly WireContact[]): Promise<void>;
 }
 
-/** Whole-set records keyed by `id` (the stable ids of src/client/stable-ids.ts). */
+/** Whole-set records keyed by `id` (the stable ids of src/client/contacts/stable-ids.ts). */
 export interface RecordStore<R extends { id: string }> {
   /** Every record kept ([] when there are none). */
   load(): R[];

@@ -4,9 +4,9 @@
  * every login. An entry without a stable id (a collision, a room member who is no contact of ours, a
  * friend request's stranger) keeps its session UserName as its id.
  */
-import { strangerFromMember } from '../client/contact-service.js';
+import { strangerFromMember } from '../client/contacts/contact-service.js';
+import { stableIdEntryOf } from '../client/contacts/stable-ids.js';
 import type { WebWxClient } from '../client/index.js';
-import { stableIdEntryOf } from '../client/stable-ids.js';
 import type { CardInfo, Contact, Room, RoomMember } from '../model/index.js';
 
 /** Stable ids are 'p:…', 'a:…' or 'f:…'; UserNames never contain a colon in the second place. */

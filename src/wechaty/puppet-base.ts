@@ -5,7 +5,7 @@
  * the id mapping and the messages, friend requests and invitations kept for their payloads.
  */
 import { Puppet, types } from 'wechaty-puppet';
-import { strangerFromMember } from '../client/contact-service.js';
+import { strangerFromMember } from '../client/contacts/contact-service.js';
 import { createClient, type RoomChange, type WebWxClient } from '../client/index.js';
 import type { Message } from '../model/index.js';
 import { ContactIds, contactFromCard } from './contact-ids.js';

@@ -1,6 +1,6 @@
 /**
  * Wechaty's room-join, room-leave and room-topic payloads from webwx's typed room events
- * (src/client/message-events.ts). The notices name people as written ("张伟", "你"); names are turned
+ * (src/client/sync/message-events.ts). The notices name people as written ("张伟", "你"); names are turned
  * into ids through the room's members, the members who just left, then the address book.
  */
 import type * as PUPPET from 'wechaty-puppet';

@@ -13,7 +13,7 @@ import {
   webhookSource,
 } from '../../src/bot/auto-reply/index.js';
 import { Bot } from '../../src/bot/bot.js';
-import { BotConfigError } from '../../src/bot/errors.js';
+import { BotConfigError } from '../../src/bot/bot-errors.js';
 import { TransportError } from '../../src/errors.js';
 import { contact, fakeClient, room, textMessage } from './fakes.js';
 import { type LocalServer, startLocalServer } from './local-server.js';

@@ -8,7 +8,7 @@ import { Bot } from '../../src/bot/bot.js';
 import type { BotSendOptions } from '../../src/bot/bot-client.js';
 import { HANDLED_KEY } from '../../src/bot/handled-log.js';
 import { createClient } from '../../src/client/index.js';
-import { storedIncoming } from '../../src/client/message-log.js';
+import { storedIncoming } from '../../src/client/sync/message-log.js';
 import type { Message } from '../../src/model/index.js';
 import { MemoryStore } from '../../src/store/index.js';
 import { deferred, type FakeClient, fakeClient, textMessage, tick } from './fakes.js';

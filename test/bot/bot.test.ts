@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Bot } from '../../src/bot/bot.js';
+import { NotAvailableError } from '../../src/bot/bot-errors.js';
 import { ChatScheduler } from '../../src/bot/chat-scheduler.js';
-import { NotAvailableError } from '../../src/bot/errors.js';
 import type { Logger } from '../../src/logger.js';
 import { deferred, fakeClient, textMessage, tick } from './fakes.js';
 

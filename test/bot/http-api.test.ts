@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { NotAvailableError } from '../../src/bot/errors.js';
+import { NotAvailableError } from '../../src/bot/bot-errors.js';
 import { resolveRecipient } from '../../src/bot/http-api/api-client.js';
 import { ApiError, toApiError } from '../../src/bot/http-api/api-error.js';
+import { isAuthorized } from '../../src/bot/http-api/api-server.js';
 import { base64Field, queryInt, requiredString } from '../../src/bot/http-api/request-body.js';
-import { isAuthorized } from '../../src/bot/http-api/server.js';
 import { WebhookDelivery } from '../../src/bot/http-api/webhook-delivery.js';
 import { LoggedOutError, ProtocolError, TransportError } from '../../src/errors.js';
 import { contact, fakeClient, room } from './fakes.js';

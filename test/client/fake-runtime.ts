@@ -1,8 +1,9 @@
 /** A Runtime over a scripted `send`, with sleeps recorded instead of waited, for unit tests. */
-import { TypedEmitter } from '../../src/client/events.js';
+
+import type { ClientEvents, ClientState } from '../../src/client/client-types.js';
 import { type ClientOptions, resolveOptions } from '../../src/client/options.js';
 import type { Runtime } from '../../src/client/runtime.js';
-import type { ClientEvents, ClientState } from '../../src/client/types.js';
+import { TypedEmitter } from '../../src/client/typed-emitter.js';
 import type { HttpReply, HttpRequestSpec } from '../../src/protocol/http-request.js';
 import { ClientMsgIdSequence } from '../../src/protocol/index.js';
 import type { HttpTransport } from '../../src/transport/index.js';

@@ -5,16 +5,20 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createClient } from '../../src/client/client.js';
-import { MutableContactDirectory } from '../../src/client/contact-directory.js';
-import { ContactServiceImpl } from '../../src/client/contact-service.js';
-import { TypedEmitter } from '../../src/client/events.js';
-import { runQrLogin } from '../../src/client/login-flow.js';
-import { RoomServiceImpl } from '../../src/client/room-service.js';
-import { Session } from '../../src/client/session.js';
-import { batchGetContacts, initSession, loadContacts } from '../../src/client/session-loader.js';
-import { establishSession, loadSavedSession, savedSessionOf } from '../../src/client/session-resume.js';
-import { MemoryStableIdStore, StableIdRegistry } from '../../src/client/stable-ids.js';
-import type { ClientEvents, LoginStepEvent } from '../../src/client/types.js';
+import type { ClientEvents, LoginStepEvent } from '../../src/client/client-types.js';
+import { MutableContactDirectory } from '../../src/client/contacts/contact-directory.js';
+import { ContactServiceImpl } from '../../src/client/contacts/contact-service.js';
+import { RoomServiceImpl } from '../../src/client/contacts/room-service.js';
+import { MemoryStableIdStore, StableIdRegistry } from '../../src/client/contacts/stable-ids.js';
+import { runQrLogin } from '../../src/client/session/login-flow.js';
+import { batchGetContacts, initSession, loadContacts } from '../../src/client/session/session-loader.js';
+import {
+  establishSession,
+  loadSavedSession,
+  savedSessionOf,
+} from '../../src/client/session/session-resume.js';
+import { Session } from '../../src/client/session/session-state.js';
+import { TypedEmitter } from '../../src/client/typed-emitter.js';
 import { NotAvailableError } from '../../src/errors.js';
 import type { HttpReply, HttpRequestSpec } from '../../src/protocol/http-request.js';
 import { FILEHELPER_HOSTS } from '../../src/protocol/index.js';

@@ -4,7 +4,7 @@
  * that fails is only logged. Checked with a process-level unhandledRejection listener.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { TypedEmitter } from '../../src/client/events.js';
+import { TypedEmitter } from '../../src/client/typed-emitter.js';
 import { ListenerError, type WebWxError } from '../../src/errors.js';
 import type { Logger } from '../../src/logger.js';
 import { silentLogger } from '../../src/logger.js';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MediaError } from '../../src/client/media-errors.js';
+import { MediaError } from '../../src/client/media/media-errors.js';
 import type { WorldSpec } from '../../src/emulator/index.js';
 import { ProtocolError, TransportError } from '../../src/errors.js';
 import type { Logger } from '../../src/logger.js';

@@ -1,6 +1,6 @@
 /** Group operations end to end: the real client against the real emulator, both sides checked. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ClientEvents } from '../../src/client/types.js';
+import type { ClientEvents } from '../../src/client/client-types.js';
 import type { WorldSpec } from '../../src/emulator/index.js';
 import { ProtocolError } from '../../src/errors.js';
 import type { Room } from '../../src/model/index.js';

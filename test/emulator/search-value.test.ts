@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cookieValue, parseCookies, searchValue } from '../../src/emulator/server.js';
+import { cookieValue, parseCookies, searchValue } from '../../src/emulator/http-server.js';
 
 describe('searchValue', () => {
   it('reads what URLSearchParams reads, or leaves it to URLSearchParams', () => {

@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ParseError } from '../../src/errors.js';
-import { parseBatchGetContactReply, parseGetContactReply } from '../../src/protocol/contact.js';
+import { parseBatchGetContactReply, parseGetContactReply } from '../../src/protocol/contact-list.js';
 import {
   arrayOrEmpty,
   isJsonObject,

@@ -5,7 +5,7 @@
  * chats remembered is bounded too (the least recently used is forgotten).
  */
 import { ParseError } from '../../errors.js';
-import { BotConfigError } from '../errors.js';
+import { BotConfigError } from '../bot-errors.js';
 import { describeUrl, postJson } from '../http-post.js';
 import type { ReplySource } from './reply-source.js';
 import { checkHttpUrl } from './webhook.js';

@@ -12,8 +12,9 @@
  * A chat entry matches the chat's UserName, stable id or name (topic, remark name, nickname); "*" any.
  * The first matching rule answers. `$1`…`$9` and `$<name>` in a regex rule's reply are its groups.
  */
+
+import { BotConfigError } from '../bot-errors.js';
 import { loadJsonConfig } from '../config-file.js';
-import { BotConfigError } from '../errors.js';
 import type { ReplyInput, ReplySource } from './reply-source.js';
 
 /**

@@ -4,7 +4,7 @@
  * means no reply. Failures (non-2xx, timeout, a body too large) are TransportErrors.
  */
 
-import { BotConfigError } from '../errors.js';
+import { BotConfigError } from '../bot-errors.js';
 import { describeUrl, postJson } from '../http-post.js';
 import type { ReplySource } from './reply-source.js';
 

@@ -5,8 +5,9 @@
  * field by field: a BotConfigError names the field (`commands.df.run[0]: expected a non-empty string`).
  * Unknown fields are errors, so a typo never silently widens or narrows what runs.
  */
+
+import { BotConfigError } from '../bot-errors.js';
 import { loadJsonConfig } from '../config-file.js';
-import { BotConfigError } from '../errors.js';
 import { CONSOLE_COMMAND_NAME } from './console-syntax.js';
 
 /** The commands every console knows; a config may not redefine them. */

@@ -1,6 +1,6 @@
 /**
  * What the HTTP API needs of a client (ApiClient), how it finds a recipient by name or id, and how it
- * answers JSON. Shared by the API's server (server.ts) and the Telegram surface (telegram-api/).
+ * answers JSON. Shared by the API's server (api-server.ts) and the Telegram surface (telegram-api/).
  */
 import type { ServerResponse } from 'node:http';
 import type { Contact, Room } from '../../model/index.js';

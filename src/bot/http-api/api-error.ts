@@ -4,7 +4,7 @@
  */
 import { LoggedOutError, ProtocolError, TransportError, WebWxError } from '../../errors.js';
 import { redact } from '../../redact.js';
-import { NotAvailableError } from '../errors.js';
+import { NotAvailableError } from '../bot-errors.js';
 
 export class ApiError extends Error {
   readonly status: number;

@@ -1,14 +1,14 @@
 export { type ApiClient, resolveRecipient } from './api-client.js';
 export { ApiError } from './api-error.js';
-export { DurableWebhookDelivery, prepareWebhookPosition, WEBHOOK_POSITION_KEY } from './durable-webhook.js';
-export { type EventJson, type EventStore, isEventStore } from './event-log.js';
-export { openApiDocument } from './openapi.js';
 export {
   type ApiServer,
   type ApiServerOptions,
   isAuthorized,
   startApiServer,
-} from './server.js';
+} from './api-server.js';
+export { DurableWebhookDelivery, prepareWebhookPosition, WEBHOOK_POSITION_KEY } from './durable-webhook.js';
+export { type EventJson, type EventStore, isEventStore } from './event-log.js';
+export { openApiDocument } from './openapi.js';
 export {
   type DeliveryStats,
   EVENT_ID_HEADER,

@@ -4,7 +4,7 @@
  * restarts, and the state (the confirmed offset, the webhook) is kept as store settings. Without one,
  * a bounded in-memory log counts from 1 in each process.
  */
-import { storedIncoming } from '../../client/message-log.js';
+import { storedIncoming } from '../../client/sync/message-log.js';
 import { isRoomUserName, type MediaRef, type Message } from '../../model/index.js';
 import type {
   MessageLogReader,

@@ -6,8 +6,8 @@
  * markup is reduced to plain text. A media parameter is an upload (multipart) or an earlier file_id
  * (forwarded; downloaded and uploaded again where the client cannot forward). URLs are refused.
  */
-import { MediaError } from '../../client/media-errors.js';
-import { safeFileName } from '../../client/safe-file-name.js';
+import { MediaError } from '../../client/media/media-errors.js';
+import { safeFileName } from '../../client/media/safe-file-name.js';
 import { NotAvailableError } from '../../errors.js';
 import { isRoomUserName, type MediaRef, type Message } from '../../model/index.js';
 import type { SendResult } from '../bot-client.js';

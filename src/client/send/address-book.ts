@@ -1,6 +1,6 @@
 /** The outbox's view of the address book (readdress.ts): the contact service's stable ids. */
-import type { MutableContactDirectory } from '../contact-directory.js';
-import type { ContactService } from '../contact-service-types.js';
+import type { MutableContactDirectory } from '../contacts/contact-directory.js';
+import type { ContactService } from '../contacts/contact-service-types.js';
 import type { OutboxAddresses } from './readdress.js';
 
 export function addressBookOf(

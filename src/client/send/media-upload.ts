@@ -21,11 +21,11 @@ import {
 import { withRetry } from '../../transport/index.js';
 import { postForm } from '../../transport/streaming.js';
 import { newFormData } from '../../transport/undici-core.js';
-import type { UploadKind } from '../app-mode.js';
-import { MediaError } from '../media-errors.js';
-import type { UploadSource } from '../media-source.js';
+import { MediaError } from '../media/media-errors.js';
+import type { UploadSource } from '../media/media-source.js';
 import type { Runtime } from '../runtime.js';
-import type { Session } from '../session.js';
+import type { UploadKind } from '../session/app-mode.js';
+import type { Session } from '../session/session-state.js';
 
 export interface Uploaded {
   mediaId: string;

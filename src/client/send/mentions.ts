@@ -3,7 +3,7 @@
  * members, resolved from UserNames or stable ids, and the text in the phone's U+2005 form.
  */
 import { mentionText } from '../../model/index.js';
-import type { ContactService } from '../contact-service-types.js';
+import type { ContactService } from '../contacts/contact-service-types.js';
 
 /** Whether a UserName is a group's (`@@…`, or a `…@chatroom` id). */
 function isRoomName(userName: string): boolean {

@@ -16,10 +16,10 @@
  */
 import type { LoggedOutError } from '../../errors.js';
 import type { MessageStore } from '../../store/index.js';
-import type { MediaInput, SendMediaOptions, SentMessage } from '../media-types.js';
+import type { MediaInput, SendMediaOptions, SentMessage } from '../media/media-api-types.js';
 import type { Runtime } from '../runtime.js';
-import type { SeenSet } from '../seen-set.js';
-import type { Session } from '../session.js';
+import type { Session } from '../session/session-state.js';
+import type { SeenSet } from '../sync/seen-set.js';
 import { Lane } from './lane.js';
 import { Pacer, type ResolvedPacing } from './pacing.js';
 import { type OutboxAddresses, Readdressing } from './readdress.js';

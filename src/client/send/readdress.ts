@@ -6,7 +6,7 @@
  */
 import { RecipientGoneError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
-import type { Session } from '../session.js';
+import type { Session } from '../session/session-state.js';
 import type { Job } from './send-job.js';
 import { loginMarker } from './send-log.js';
 

@@ -6,11 +6,11 @@
 import { ProtocolError } from '../../errors.js';
 import type { WebApp } from '../../protocol/session-context.js';
 import type { MessageStore } from '../../store/index.js';
-import { type AppFeature, assertAvailable, assertRecipient, type UploadKind } from '../app-mode.js';
 import { errorText } from '../error-text.js';
-import { openUploadSource } from '../media-source.js';
+import { openUploadSource } from '../media/media-source.js';
 import type { Runtime, RuntimeSendOptions } from '../runtime.js';
-import type { Session } from '../session.js';
+import { type AppFeature, assertAvailable, assertRecipient, type UploadKind } from '../session/app-mode.js';
+import type { Session } from '../session/session-state.js';
 import type { Lane } from './lane.js';
 import { uploadMedia } from './media-upload.js';
 import type { Readdressing } from './readdress.js';

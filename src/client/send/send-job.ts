@@ -1,7 +1,7 @@
 /** One send on its way through the outbox (outbox.ts): its recipe, identity, state and settlement. */
 
-import type { UploadSource } from '../media-source.js';
-import type { MediaInput, SendMediaOptions, SentMessage } from '../media-types.js';
+import type { MediaInput, SendMediaOptions, SentMessage } from '../media/media-api-types.js';
+import type { UploadSource } from '../media/media-source.js';
 import type { SendMeta } from './send-log.js';
 import type { SendRecipe } from './send-recipes.js';
 

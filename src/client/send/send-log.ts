@@ -11,7 +11,7 @@ import {
   type NewStoredMessage,
   type StoredMessage,
 } from '../../store/index.js';
-import type { Session } from '../session.js';
+import type { Session } from '../session/session-state.js';
 import { buildRecipeRequest, type SendRecipe, textRecipe } from './send-recipes.js';
 
 /** What the outbox keeps with a send besides its recipe. */

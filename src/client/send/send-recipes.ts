@@ -19,10 +19,10 @@ import {
   parseRevokeReply,
 } from '../../protocol/media-message.js';
 import type { SessionContext } from '../../protocol/session-context.js';
-import type { UploadKind } from '../app-mode.js';
-import { MediaError } from '../media-errors.js';
-import { mediaKindOf, mediaRefOf, rawContentOf } from '../media-ref.js';
-import type { SentKind } from '../media-types.js';
+import type { SentKind } from '../media/media-api-types.js';
+import { MediaError } from '../media/media-errors.js';
+import { mediaKindOf, mediaRefOf, rawContentOf } from '../media/media-ref.js';
+import type { UploadKind } from '../session/app-mode.js';
 import type { LinkCard } from './send-types.js';
 
 /** A file to upload before the send (its MediaId is not known yet). */

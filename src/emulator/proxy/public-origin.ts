@@ -4,7 +4,7 @@
  * `https://login.weixin.qq.com/l/<uuid>` (§2.2), and cookies carry the real Domain and Secure (§11).
  * Sent directly, it is one plain-HTTP origin with host-only cookies (what a jar on 127.0.0.1 keeps).
  */
-import type { EmulatorContext } from '../context.js';
+import type { EmulatorContext } from '../route-context.js';
 import type { EmuRequest } from '../served-request.js';
 
 const HOST_HEADER = /^(?:[a-z0-9.-]+|\[[0-9a-f:.]+\])(?::\d{1,5})?$/i;

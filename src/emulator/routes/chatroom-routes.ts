@@ -2,9 +2,10 @@
  * Group operations (§7.2, §7.3): webwxcreatechatroom and webwxupdatechatroom (addmember,
  * invitemember, delmember, modtopic, quitchatroom), with the real rules enforced by world-changes.ts.
  */
-import type { EmulatorContext } from '../context.js';
+
+import type { Session } from '../login-session.js';
+import type { EmulatorContext } from '../route-context.js';
 import type { Router } from '../served-request.js';
-import type { Session } from '../session.js';
 import { wireMember } from '../wire-objects.js';
 import type { WorldRoom } from '../world.js';
 import { WorldChangeError } from '../world-changes.js';

@@ -2,9 +2,10 @@
  * Contact operations (§7.1, §7.4): webwxoplog (CmdId 2 remark, CmdId 3 pin) and webwxverifyuser
  * (Opcode 2 send a request, Opcode 3 accept one). Also the helper every world-changing route uses.
  */
-import { authenticate, type EmulatorContext } from '../context.js';
+
+import type { Session } from '../login-session.js';
+import { authenticate, type EmulatorContext } from '../route-context.js';
 import { type EmuRequest, jsonReply, type Reply, type Router } from '../served-request.js';
-import type { Session } from '../session.js';
 import { baseResponse, stringifyWire } from '../wire-objects.js';
 import { WorldChangeError } from '../world-changes.js';
 

@@ -8,10 +8,10 @@ import type {
   WireContact,
   WireMember,
 } from '../../protocol/wire-types.js';
-import { authenticate, type EmulatorContext } from '../context.js';
 import { FILEHELPER } from '../filehelper-app.js';
+import type { Session } from '../login-session.js';
+import { authenticate, type EmulatorContext } from '../route-context.js';
 import { type EmuRequest, jsonReply, type Reply, type Router, textReply } from '../served-request.js';
-import type { Session } from '../session.js';
 import { emojiToSpan, TINY_JPEG_BASE64 } from '../wire-format.js';
 import { baseResponse, stringifyWire, wireMember, wirePerson, wireRoom } from '../wire-objects.js';
 import type { World, WorldPerson, WorldRoom } from '../world.js';

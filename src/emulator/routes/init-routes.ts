@@ -2,10 +2,10 @@
  * Session start (§4.1, §4.2): webwxinit and webwxstatusnotify.
  */
 import type { InitReply, StatusNotifyReply, WireContact } from '../../protocol/wire-types.js';
-import { authenticate, type EmulatorContext } from '../context.js';
 import { FILEHELPER } from '../filehelper-app.js';
+import type { Session } from '../login-session.js';
+import { authenticate, type EmulatorContext } from '../route-context.js';
 import { type EmuRequest, jsonReply, type Reply, type Router } from '../served-request.js';
-import type { Session } from '../session.js';
 import { emojiToSpan } from '../wire-format.js';
 import { baseResponse, stringifyWire, wirePerson, wireRoom, wireUser } from '../wire-objects.js';
 

@@ -4,16 +4,17 @@
  */
 import QRCode from 'qrcode';
 import { MMWEBWX } from '../../protocol/session-context.js';
-import { authenticate, type EmulatorContext, endSession } from '../context.js';
 import {
   appOfAppId,
   hasMarkerHeader,
   MARKER_MISSING_MESSAGE,
   MARKER_MISSING_RET,
 } from '../filehelper-app.js';
+import type { Session } from '../login-session.js';
 import { fileHelperEntryHostFor, isFileHelperEntryHost, normalizeHost } from '../proxy/hosts.js';
 import { publicOrigin, qrLinkOrigin, scopeCookie } from '../proxy/public-origin.js';
 import { info, type QrEntry } from '../qr-store.js';
+import { authenticate, type EmulatorContext, endSession } from '../route-context.js';
 import {
   type EmuRequest,
   jsonReply,
@@ -22,7 +23,6 @@ import {
   type Router,
   textReply,
 } from '../served-request.js';
-import type { Session } from '../session.js';
 import {
   jsLoginReply,
   loginErrorXml,

@@ -5,14 +5,14 @@
  */
 import { stat } from 'node:fs/promises';
 import { encryFileName } from '../../protocol/media.js';
-import { authenticate, type EmulatorContext } from '../context.js';
 import { hex } from '../ids.js';
+import type { Session } from '../login-session.js';
 import type { MediaStore, StoredMedia } from '../media-store.js';
-import type { RevokeRecord } from '../media-types.js';
 import { boundaryOf, parseMultipart } from '../multipart.js';
 import { mediaStateOf, mediaView, TINY_JPEG } from '../phone-media.js';
+import type { RevokeRecord } from '../phone-media-types.js';
+import { authenticate, type EmulatorContext } from '../route-context.js';
 import { type EmuRequest, jsonReply, type Reply, type Router, textReply } from '../served-request.js';
-import type { Session } from '../session.js';
 import { baseResponse, stringifyWire } from '../wire-objects.js';
 import { sendMsg, reply as sendReply } from './message-routes.js';
 

@@ -2,12 +2,12 @@
  * Sending (§5.1): webwxsendmsg. Every accepted message becomes a SentRecord on the phone side.
  */
 import type { SendMsgReply } from '../../protocol/wire-types.js';
-import { authenticate, type EmulatorContext } from '../context.js';
+import type { SentRecord } from '../emulator-types.js';
 import { FILEHELPER, SEND_OUTSIDE_FILEHELPER_RET } from '../filehelper-app.js';
 import { echoFileHelperSend } from '../filehelper-chat.js';
+import type { Session } from '../login-session.js';
+import { authenticate, type EmulatorContext } from '../route-context.js';
 import { type EmuRequest, jsonReply, type Reply, type Router } from '../served-request.js';
-import type { Session } from '../session.js';
-import type { SentRecord } from '../types.js';
 import { baseResponse, stringifyWire } from '../wire-objects.js';
 
 /** Per session: ClientMsgId → the MsgID it was recorded under, so a retried send is recorded once. */

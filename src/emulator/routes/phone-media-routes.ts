@@ -3,12 +3,13 @@
  * body, or a file part of a multipart/form-data body), or a `path` inside the media directory
  * (`mediaDir`) and nowhere else; `GET /__phone/revokes`.
  */
-import type { EmulatorContext } from '../context.js';
+
 import { readMediaDirFile } from '../media-dir.js';
-import type { PhoneMediaInput, PhoneMediaKind } from '../media-types.js';
 import { boundaryOf, parseMultipart } from '../multipart.js';
 import { base64Field, phoneJson } from '../phone-json.js';
 import { createPhoneMedia } from '../phone-media.js';
+import type { PhoneMediaInput, PhoneMediaKind } from '../phone-media-types.js';
+import type { EmulatorContext } from '../route-context.js';
 import type { EmuRequest, Reply, Router } from '../served-request.js';
 
 const PHONE_KINDS: readonly PhoneMediaKind[] = ['image', 'voice', 'video', 'short-video', 'file', 'emoticon'];

@@ -2,7 +2,7 @@
  * The phone's HTTP API under /__phone/ (JSON in and out), for driving the emulator from outside the
  * process (curl examples in docs/emulator.md). Faults never apply here.
  */
-import type { EmulatorContext } from '../context.js';
+
 import type { Faults } from '../faults.js';
 import { fileHelperInputFromJson } from '../filehelper-chat.js';
 import type { EmulatorPhone } from '../phone.js';
@@ -10,6 +10,7 @@ import { FieldError, phoneJson as json, type Knob, roomView } from '../phone-jso
 import { knobArgs, phoneKnobs } from '../phone-knobs.js';
 import { phoneMessageFromJson } from '../phone-messages.js';
 import { phoneOpenApi } from '../phone-openapi.js';
+import type { EmulatorContext } from '../route-context.js';
 import type { EmuRequest, Reply, Router } from '../served-request.js';
 import { registerPhoneMediaRoutes } from './phone-media-routes.js';
 import { registerPhonePageRoutes } from './phone-page-routes.js';

@@ -2,12 +2,12 @@
  * Synchronisation (§4.5, §4.6): synccheck (a real long-poll) and webwxsync (the per-session queue).
  */
 import type { SyncKey, SyncReply, WireContact, WireMessage } from '../../protocol/wire-types.js';
-import { authenticate, type EmulatorContext } from '../context.js';
 import { hasMarkerQuery, MARKER_MISSING_RETCODE } from '../filehelper-app.js';
 import type { HoldOptions } from '../holds.js';
+import type { Session } from '../login-session.js';
 import { scopeCookie } from '../proxy/public-origin.js';
+import { authenticate, type EmulatorContext } from '../route-context.js';
 import { type EmuRequest, jsonReply, type Reply, type Router, textReply } from '../served-request.js';
-import type { Session } from '../session.js';
 import { setCookie, syncCheckReply } from '../wire-format.js';
 import { baseResponse, emptyProfile, stringifyMessage, stringifyWire } from '../wire-objects.js';
 import { syncContactFields } from '../world-changes.js';

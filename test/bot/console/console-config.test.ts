@@ -2,8 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { BotConfigError } from '../../../src/bot/bot-errors.js';
 import { loadConsoleConfig, parseConsoleConfig } from '../../../src/bot/console/console-config.js';
-import { BotConfigError } from '../../../src/bot/errors.js';
 
 function fieldOf(fn: () => unknown): string {
   try {

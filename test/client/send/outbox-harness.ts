@@ -1,10 +1,10 @@
 /** Shared pieces of the outbox unit tests: an address book over a map, and an outbox over held replies. */
 
 import type { ClientOptions } from '../../../src/client/options.js';
-import { SeenSet } from '../../../src/client/seen-set.js';
 import { Outbox, type OutboxAddresses } from '../../../src/client/send/outbox.js';
 import type { ResolvedPacing } from '../../../src/client/send/pacing.js';
-import { Session } from '../../../src/client/session.js';
+import { Session } from '../../../src/client/session/session-state.js';
+import { SeenSet } from '../../../src/client/sync/seen-set.js';
 import type { LoggedOutError } from '../../../src/errors.js';
 import type { HttpReply } from '../../../src/protocol/http-request.js';
 import type { MessageStore } from '../../../src/store/index.js';

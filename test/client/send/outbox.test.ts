@@ -1,13 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type ClientOptions, resolveOptions } from '../../../src/client/options.js';
-import { SeenSet } from '../../../src/client/seen-set.js';
 import { MAX_PARALLEL_SENDS, Outbox } from '../../../src/client/send/outbox.js';
 import { resendPending } from '../../../src/client/send/resend.js';
 import { actionFor, isRateLimited, sendRetryDelay } from '../../../src/client/send/send-policy.js';
 import { textRecipe } from '../../../src/client/send/send-recipes.js';
-import { Session } from '../../../src/client/session.js';
+import { Session } from '../../../src/client/session/session-state.js';
 import { DEFAULT_RATE_LIMIT, resolveRateLimit, storeStableIds } from '../../../src/client/store-options.js';
+import { SeenSet } from '../../../src/client/sync/seen-set.js';
 import { LoggedOutError, ParseError, ProtocolError, TransportError } from '../../../src/errors.js';
 import type { HttpReply } from '../../../src/protocol/http-request.js';
 import { MemoryStore, type MessageStore, SqliteStore } from '../../../src/store/index.js';

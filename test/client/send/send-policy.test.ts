@@ -1,6 +1,6 @@
 /** The one Ret-code policy of sends (send-policy.ts): its table, row by row, and the attempt limit. */
 import { describe, expect, it } from 'vitest';
-import { MediaError } from '../../../src/client/media-errors.js';
+import { MediaError } from '../../../src/client/media/media-errors.js';
 import {
   actionFor,
   decideSendFailure,

@@ -1,0 +1,348 @@
+/**
+ * `client.contacts`: the read API of the directory (get, room, list, rooms, find, members, stable
+ * ids), contact operations (remark, pin, friend requests, mark read) and the live contact events.
+ */
+import { LoggedOutError, sessionEndOf } from '../../errors.js';
+import {
+  CONTACT_FLAG,
+  type Contact,
+  contactDisplayName,
+  memberDisplayName,
+  type Room,
+  type RoomMember,
+} from '../../model/index.js';
+import type { HttpRequestSpec } from '../../protocol/http-request.js';
+import {
+  buildOplogRequest,
+  buildStatusNotifyRequest,
+  buildVerifyUserRequest,
+  parseBaseReply,
+  parseStatusNotifyReply,
+  VERIFY_OPCODE,
+} from '../../protocol/index.js';
+import type { WebApp } from '../../protocol/session-context.js';
+import type { WireMessage } from '../../protocol/wire-types.js';
+import type { ClientEvents } from '../client-types.js';
+import type { Runtime } from '../runtime.js';
+import { assertAvailable, assertRecipient } from '../session/app-mode.js';
+import { batchGetContacts } from '../session/session-loader.js';
+import type { Session } from '../session/session-state.js';
+import type { TypedEmitter } from '../typed-emitter.js';
+import type { DirectoryChange, MutableContactDirectory } from './contact-directory.js';
+import { searchContacts } from './contact-search.js';
+import type {
+  ContactService,
+  FindOptions,
+  FriendRequestInput,
+  RoomMemberView,
+} from './contact-service-types.js';
+import { type StableIdRegistry, stableIdEntryOf, syncConvPairs } from './stable-ids.js';
+
+/** What operations need: set once the client is logged in. */
+export interface OpsDeps {
+  rt: Runtime;
+  session: Session;
+  endSession(error: LoggedOutError): void;
+}
+
+/**
+ * Sends one operation request and parses its reply; a session-ending Ret ends the session and
+ * throws LoggedOutError. Operations are never retried (a retry could apply them twice).
+ */
+export async function runOp<T>(deps: OpsDeps, spec: HttpRequestSpec, parse: (text: string) => T): Promise<T> {
+  try {
+    const reply = await deps.rt.send(spec);
+    return parse(reply.text);
+  } catch (error) {
+    const ended = sessionEndOf(error);
+    if (ended) deps.endSession(ended);
+    throw ended ?? error;
+  }
+}
+
+function requireName(method: string, value: unknown, what = 'a UserName'): string {
+  if (typeof value !== 'string' || value.trim() === '') throw new TypeError(`${method}: expected ${what}`);
+  return value;
+}
+
+function field(obj: unknown, ...keys: string[]): string {
+  if (typeof obj !== 'object' || obj === null) return '';
+  const rec = obj as Record<string, unknown>;
+  for (const k of keys) if (typeof rec[k] === 'string' && rec[k]) return rec[k] as string;
+  return '';
+}
+
+/** `{ userName, ticket }` out of whatever acceptFriendRequest was given (see FriendRequestInput). */
+export function friendRequestOf(input: FriendRequestInput): { userName: string; ticket: string } {
+  const candidates: unknown[] = [input];
+  if (typeof input === 'object' && input !== null) {
+    const rec = input as Record<string, unknown>;
+    candidates.push(rec.request, rec.friendRequest, rec.recommendInfo, rec.RecommendInfo);
+    if (typeof rec.raw === 'object' && rec.raw !== null)
+      candidates.push((rec.raw as Record<string, unknown>).RecommendInfo);
+  }
+  // A decoded friend-request message carries `contact.userName` and a top-level `ticket`.
+  const contactName =
+    typeof input === 'object' && input !== null
+      ? field((input as Record<string, unknown>).contact, 'userName')
+      : '';
+  for (const c of candidates) {
+    const userName = field(c, 'userName', 'UserName') || contactName;
+    const ticket = field(c, 'ticket', 'Ticket');
+    if (userName && ticket) return { userName, ticket };
+  }
+  throw new TypeError('acceptFriendRequest: expected { userName, ticket } or a friend-request message');
+}
+
+export class ContactServiceImpl implements ContactService {
+  readonly #directory: MutableContactDirectory;
+  readonly #events: TypedEmitter<ClientEvents>;
+  readonly #registry: StableIdRegistry;
+  /** The web app: the File Transfer web refuses contact management (app-mode.ts). */
+  readonly #app: WebApp;
+  #deps: OpsDeps | undefined;
+  #live = false;
+
+  constructor(
+    directory: MutableContactDirectory,
+    events: TypedEmitter<ClientEvents>,
+    registry: StableIdRegistry,
+    app: WebApp = 'web',
+  ) {
+    this.#directory = directory;
+    this.#events = events;
+    this.#registry = registry;
+    this.#app = app;
+  }
+
+  /** Operations become available. */
+  attach(deps: OpsDeps): void {
+    this.#deps = deps;
+  }
+
+  /**
+   * The initial load is over: every entry gets its stable id, and from now on every change of the
+   * directory is an event.
+   */
+  async goLive(): Promise<void> {
+    await this.#registry.load();
+    this.#registry.assign(this.#allEntries().map(stableIdEntryOf));
+    this.#live = true;
+    this.#directory.onChange((changes) => this.#onChanges(changes));
+  }
+
+  /** Permanent ids from a status-notify Code 4 message (§9.4): StatusNotifyUserName ↔ <username>. */
+  learnFromStatusNotify(raw: WireMessage): void {
+    if (Number(raw?.StatusNotifyCode) !== 4) return;
+    const pairs = syncConvPairs(String(raw.StatusNotifyUserName ?? ''), String(raw.Content ?? ''));
+    if (pairs.length > 0) this.#registry.learnPermanent(pairs);
+  }
+
+  get(userName: string): Contact | undefined {
+    return this.#directory.get(userName);
+  }
+  room(userName: string): Room | undefined {
+    return this.#directory.room(userName);
+  }
+  list(): Contact[] {
+    return this.#directory.list();
+  }
+  rooms(): Room[] {
+    return this.#directory.rooms();
+  }
+
+  find(query: string, options?: FindOptions): (Contact | Room)[] {
+    const directory = this.#directory;
+    return searchContacts(
+      {
+        contacts: directory.list(),
+        rooms: directory.rooms(),
+        isKnown: (userName) => directory.has(userName),
+        strangerOf: (member) => strangerFromMember(member),
+      },
+      typeof query === 'string' ? query : '',
+      options,
+    );
+  }
+
+  members(roomUserName: string): RoomMemberView[] {
+    const self = this.#directory.selfUserName;
+    return this.#directory.membersOf(roomUserName).map((m) => {
+      const contact = this.#directory.get(m.userName);
+      const view: RoomMemberView = {
+        ...m,
+        name: m.displayName || (contact ? contactDisplayName(contact) : memberDisplayName(m)) || m.userName,
+        isSelf: m.userName === self,
+      };
+      if (contact) view.contact = contact;
+      return view;
+    });
+  }
+
+  stableIdOf(userName: string): string | undefined {
+    return this.#registry.idOf(userName);
+  }
+
+  byStableId(id: string): Contact | Room | undefined {
+    const userName = this.#registry.userNameOf(id);
+    if (userName === undefined) return undefined;
+    return this.#directory.get(userName) ?? this.#directory.room(userName);
+  }
+
+  async setRemark(userName: string, remark: string): Promise<void> {
+    assertAvailable(this.#app, 'contacts.setRemark');
+    requireName('setRemark', userName);
+    if (typeof remark !== 'string') throw new TypeError('setRemark: the remark must be a string');
+    const deps = this.#require('setRemark');
+    await runOp(
+      deps,
+      buildOplogRequest(deps.session.context(), {
+        deviceId: deps.session.deviceId,
+        userName,
+        cmd: 'remark',
+        remarkName: remark,
+      }),
+      (text) => parseBaseReply('webwxoplog', text),
+    );
+    this.#directory.patchContact(userName, { remarkName: remark });
+  }
+
+  async pin(userName: string): Promise<void> {
+    assertAvailable(this.#app, 'contacts.pin');
+    return this.#setPinned('pin', userName, true);
+  }
+
+  async unpin(userName: string): Promise<void> {
+    assertAvailable(this.#app, 'contacts.unpin');
+    return this.#setPinned('unpin', userName, false);
+  }
+
+  async acceptFriendRequest(request: FriendRequestInput): Promise<void> {
+    assertAvailable(this.#app, 'contacts.acceptFriendRequest');
+    const { userName, ticket } = friendRequestOf(request);
+    const deps = this.#require('acceptFriendRequest');
+    await this.#verify(deps, { opcode: VERIFY_OPCODE.accept, userName, ticket, content: '' });
+    await this.#refetch(deps, [userName]);
+  }
+
+  async sendFriendRequest(userName: string, greeting?: string): Promise<void> {
+    assertAvailable(this.#app, 'contacts.sendFriendRequest');
+    requireName('sendFriendRequest', userName);
+    const deps = this.#require('sendFriendRequest');
+    const content = greeting ?? `我是${deps.session.self?.nickName ?? ''}`;
+    await this.#verify(deps, { opcode: VERIFY_OPCODE.sendRequest, userName, ticket: '', content });
+  }
+
+  async markRead(chatUserName: string): Promise<void> {
+    requireName('markRead', chatUserName);
+    assertRecipient(this.#app, 'contacts.markRead', chatUserName);
+    const deps = this.#require('markRead');
+    const { rt, session } = deps;
+    await runOp(
+      deps,
+      buildStatusNotifyRequest(session.context(), {
+        deviceId: session.deviceId,
+        code: 1,
+        from: session.selfUserName,
+        to: chatUserName,
+        nowMs: rt.options.now(),
+      }),
+      parseStatusNotifyReply,
+    );
+  }
+
+  /** batchgetcontact for names whose entry changed on the server; failures are only logged. */
+  async #refetch(deps: OpsDeps, userNames: string[]): Promise<void> {
+    try {
+      await batchGetContacts(deps.rt, deps.session, this.#directory, userNames);
+    } catch (error) {
+      if (error instanceof LoggedOutError || deps.rt.signal.aborted) throw error;
+      deps.rt.logger.warn({ count: userNames.length }, 'refreshing contacts after an operation failed');
+    }
+  }
+
+  async #verify(
+    deps: OpsDeps,
+    o: { opcode: number; userName: string; ticket: string; content: string },
+  ): Promise<void> {
+    await runOp(
+      deps,
+      buildVerifyUserRequest(deps.session.context(), {
+        deviceId: deps.session.deviceId,
+        nowMs: deps.rt.options.now(),
+        ...o,
+      }),
+      (text) => parseBaseReply('webwxverifyuser', text),
+    );
+  }
+
+  async #setPinned(method: string, userName: string, pinned: boolean): Promise<void> {
+    requireName(method, userName);
+    const deps = this.#require(method);
+    const contact = this.#directory.get(userName);
+    await runOp(
+      deps,
+      buildOplogRequest(deps.session.context(), {
+        deviceId: deps.session.deviceId,
+        userName,
+        cmd: 'pin',
+        pinned,
+        remarkName: contact?.remarkName ?? '',
+      }),
+      (text) => parseBaseReply('webwxoplog', text),
+    );
+    if (contact) {
+      const contactFlag = pinned
+        ? contact.contactFlag | CONTACT_FLAG.pinned
+        : contact.contactFlag & ~CONTACT_FLAG.pinned;
+      this.#directory.patchContact(userName, { pinned, contactFlag });
+    }
+  }
+
+  #require(method: string): OpsDeps {
+    const deps = this.#deps;
+    if (!deps) throw new Error(`${method}() needs a logged-in client`);
+    if (deps.rt.signal.aborted) throw new Error(`${method}() needs a running client`);
+    return deps;
+  }
+
+  #allEntries(): (Contact | Room)[] {
+    return [...this.#directory.list(), ...this.#directory.rooms()];
+  }
+
+  #onChanges(changes: DirectoryChange[]): void {
+    const assign: (Contact | Room)[] = [];
+    for (const change of changes) {
+      if (change.type === 'contact-removed') this.#registry.release(change.userName);
+      else assign.push(change.type === 'room-updated' ? change.room : change.contact);
+    }
+    if (assign.length > 0) this.#registry.assign(assign.map(stableIdEntryOf));
+    if (!this.#live) return;
+    for (const change of changes) {
+      const { type, ...payload } = change;
+      this.#events.emit(type, payload as never);
+    }
+  }
+}
+
+/** A room member who is in no list of ours, as a 'stranger' contact. */
+export function strangerFromMember(member: RoomMember): Contact {
+  return {
+    userName: member.userName,
+    nickName: member.nickName,
+    remarkName: '',
+    alias: '',
+    kind: 'stranger',
+    sex: 0,
+    signature: '',
+    province: '',
+    city: '',
+    headImgUrl: '',
+    verifyFlag: 0,
+    contactFlag: 0,
+    starred: false,
+    pinned: false,
+    muted: false,
+    pinyin: { nick: '', nickInitials: '', remark: '', remarkInitials: '' },
+  };
+}

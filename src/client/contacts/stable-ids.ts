@@ -1,0 +1,456 @@
+/**
+ * Stable ids: a handle for a contact or room that survives re-logins, although every login hands out
+ * new UserNames (PROTOCOL.md §10.3). Derivation, strongest first (docs/contacts.md):
+ *   1. the permanent id (wxid_…, gh_…, <n>@chatroom) learned from the MsgType 51 / Code 4 pairing (§9.4);
+ *   2. Alias, when non-empty;
+ *   3. a fingerprint: sha256 of kind, remark name, nickname, sex, province and city (rooms: topic, or
+ *      the sorted member nicknames of an unnamed room), first 16 hex; when two contacts of a session
+ *      share it, the avatar seq (HeadImgUrl's seq=) is mixed in to tell them apart.
+ * Once given, an id never changes: a later login finds the record through any of the three keys and
+ * reuses its id. Two contacts of one session that still claim the same id are a collision: neither
+ * gets the id, and the collision is reported, never merged.
+ */
+import { hash } from 'node:crypto';
+import { WebWxError } from '../../errors.js';
+import type { Contact, Room } from '../../model/index.js';
+import type { StableIdCollision, StableIdRecord, StableIdSource, StableIdStore } from './stable-id-types.js';
+
+export type { StableIdCollision, StableIdRecord, StableIdSource, StableIdStore } from './stable-id-types.js';
+
+/** byStableId() of an id that several contacts of this session claim. */
+export class StableIdCollisionError extends WebWxError {
+  readonly code = 'stable-id-collision' as const;
+  readonly id: string;
+  readonly userNames: string[];
+  constructor(collision: StableIdCollision) {
+    super(
+      `stable id ${collision.id} is claimed by ${collision.userNames.length} contacts (${collision.source})`,
+    );
+    this.id = collision.id;
+    this.userNames = [...collision.userNames];
+  }
+}
+
+/** The default store: keeps records for the life of the process. */
+export class MemoryStableIdStore implements StableIdStore {
+  #records: StableIdRecord[] = [];
+  load(): StableIdRecord[] {
+    return this.#records.map((r) => ({ ...r }));
+  }
+  save(records: StableIdRecord[]): void {
+    this.#records = records.map((r) => ({ ...r }));
+  }
+}
+
+/** What the registry needs to know of one contact or room. */
+export interface StableIdEntry {
+  userName: string;
+  kind: 'contact' | 'room';
+  alias: string;
+  fingerprint: string;
+  /** The fingerprint with the avatar seq mixed in ('' when there is no seq). */
+  fingerprintWithSeq: string;
+  name: string;
+}
+
+/**
+ * The first 16 hex digits of the sha256 of the parts joined by NUL (one-shot: no Hash object per
+ * call). `slice` alone gives a sliced string that keeps the whole 64-digit digest alive (+80 bytes
+ * for every id, index key and record); encodeURIComponent, which leaves hex digits as they are,
+ * copies it into a string of its own and is the cheapest such copy measured.
+ */
+function hash16(parts: readonly (string | number)[]): string {
+  return encodeURIComponent(hash('sha256', parts.join('\u0000'), 'hex').slice(0, 16));
+}
+
+/** What a contact's fingerprint is made of (the seq fingerprint adds the avatar seq). */
+function contactBasis(contact: Contact): (string | number)[] {
+  return [
+    contact.kind === 'self' ? 'self' : 'contact',
+    contact.remarkName,
+    contact.nickName,
+    contact.sex,
+    contact.province,
+    contact.city,
+  ];
+}
+
+/**
+ * A contact's entry: the fingerprint with the avatar seq is hashed only when asked for (a collision, a
+ * record to look up, a refresh of a record that holds it); most contacts of a login never need it.
+ */
+class ContactEntry implements StableIdEntry {
+  readonly userName: string;
+  readonly kind = 'contact' as const;
+  readonly alias: string;
+  readonly fingerprint: string;
+  readonly name: string;
+  /** The contact, until the seq fingerprint is made. */
+  #contact: Contact | undefined;
+  #withSeq: string | undefined;
+
+  constructor(contact: Contact) {
+    this.userName = contact.userName;
+    this.alias = contact.alias;
+    this.name = contact.remarkName || contact.nickName;
+    this.fingerprint = hash16(contactBasis(contact));
+    this.#contact = contact;
+  }
+
+  get fingerprintWithSeq(): string {
+    if (this.#withSeq === undefined) {
+      const contact = this.#contact as Contact;
+      const seq = avatarSeqOf(contact.headImgUrl);
+      this.#withSeq = seq ? hash16([...contactBasis(contact), seq]) : '';
+      this.#contact = undefined;
+    }
+    return this.#withSeq;
+  }
+}
+
+/** The avatar version in a HeadImgUrl (`seq=<n>`), '' when absent or 0. */
+export function avatarSeqOf(headImgUrl: string): string {
+  const m = /[?&]seq=(\d+)/.exec(headImgUrl);
+  return m && m[1] !== '0' ? (m[1] as string) : '';
+}
+
+/** The registry's view of a contact or room. */
+export function stableIdEntryOf(entry: Contact | Room): StableIdEntry {
+  if ('topic' in entry) {
+    const basis = entry.topic
+      ? ['room', 'topic', entry.topic]
+      : ['room', 'members', ...entry.members.map((m) => m.nickName).sort()];
+    return {
+      userName: entry.userName,
+      kind: 'room',
+      alias: '',
+      fingerprint: hash16(basis),
+      fingerprintWithSeq: '',
+      name: entry.topic,
+    };
+  }
+  return new ContactEntry(entry);
+}
+
+/**
+ * The pairs (session UserName, permanent id) of a status-notify Code 4 message (§9.4):
+ * StatusNotifyUserName and the content's `<username>` list, in the same order. [] when the lists
+ * are missing or their lengths differ (then no pairing is trustworthy).
+ */
+export function syncConvPairs(statusNotifyUserName: string, content: string): [string, string][] {
+  const names = splitList(statusNotifyUserName);
+  const text = content.replace(/&lt;/g, '<').replace(/&gt;/g, '>');
+  const m = /<op id=['"]?4['"]?>[\s\S]*?<username>([^<]*)<\/username>/.exec(text);
+  const ids = splitList(m?.[1] ?? '');
+  if (names.length === 0 || names.length !== ids.length) return [];
+  return names.map((n, i) => [n, ids[i] as string]);
+}
+
+function splitList(value: string): string[] {
+  return value
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+}
+
+type Claim = { entry: StableIdEntry; id: string; source: StableIdSource; fromRecord: boolean };
+
+export interface StableIdRegistryOptions {
+  store: StableIdStore;
+  now: () => number;
+  /** Store failures (logged by the caller; they never end the session). */
+  onStoreError: (error: unknown) => void;
+  onCollision: (collision: StableIdCollision) => void;
+}
+
+/** The stable ids of one client: records across logins, bindings for the current session. */
+export class StableIdRegistry {
+  readonly #o: StableIdRegistryOptions;
+  readonly #records = new Map<string, StableIdRecord>();
+  /** Session UserName → id, and back. */
+  readonly #byUserName = new Map<string, string>();
+  readonly #holder = new Map<string, string>();
+  /** Ids in collision this session → the UserNames claiming them. */
+  readonly #collided = new Map<string, StableIdCollision>();
+  /** UserName → permanent id learned this session. */
+  readonly #permanent = new Map<string, string>();
+  /** Lookup keys ('p\0perm', 'a\0kind\0alias', 'f\0kind\0fingerprint') → record id, and each id's keys. */
+  readonly #index = new Map<string, string>();
+  readonly #keysOf = new Map<string, string[]>();
+  /** The last entry seen per UserName (to refresh a record when a binding moves). */
+  readonly #entries = new Map<string, StableIdEntry>();
+  /** Ids minted this session (they may be given up for an older one the pairing reveals). */
+  readonly #minted = new Set<string>();
+  #loaded: Promise<void> | undefined;
+  #saving: Promise<void> = Promise.resolve();
+  #dirty = false;
+
+  constructor(options: StableIdRegistryOptions) {
+    this.#o = options;
+  }
+
+  /** Loads the store once. */
+  load(): Promise<void> {
+    this.#loaded ??= (async () => {
+      try {
+        for (const r of await this.#o.store.load()) {
+          if (!r || typeof r.id !== 'string' || !r.id) continue;
+          this.#records.set(r.id, { ...r });
+          this.#reindex(r.id);
+        }
+      } catch (error) {
+        this.#o.onStoreError(error);
+      }
+    })();
+    return this.#loaded;
+  }
+
+  /** Forgets the bindings of the previous session (UserNames are session-scoped); records stay. */
+  newSession(): void {
+    this.#byUserName.clear();
+    this.#holder.clear();
+    this.#collided.clear();
+    this.#permanent.clear();
+    this.#minted.clear();
+    this.#entries.clear();
+  }
+
+  idOf(userName: string): string | undefined {
+    return this.#byUserName.get(userName);
+  }
+
+  /** The UserName holding `id`; throws StableIdCollisionError for an id in collision. */
+  userNameOf(id: string): string | undefined {
+    const collision = this.#collided.get(id);
+    if (collision) throw new StableIdCollisionError(collision);
+    return this.#holder.get(id);
+  }
+
+  records(): StableIdRecord[] {
+    return [...this.#records.values()].map((r) => ({ ...r }));
+  }
+
+  collisions(): StableIdCollision[] {
+    return [...this.#collided.values()];
+  }
+
+  /** Gives ids to entries of this session (known ones keep theirs and refresh their record). */
+  assign(entries: readonly StableIdEntry[]): void {
+    const fresh: Claim[] = [];
+    for (const entry of entries) {
+      this.#entries.set(entry.userName, entry);
+      const id = this.#byUserName.get(entry.userName);
+      if (id !== undefined) this.#refresh(id, entry);
+      else if (!this.#inCollision(entry.userName)) fresh.push(this.#claim(entry));
+    }
+    if (fresh.length === 0) {
+      this.#scheduleSave();
+      return;
+    }
+    // Group the claims by id, counting the current holders too.
+    const byId = new Map<string, Claim[]>();
+    for (const c of fresh) {
+      const claims = byId.get(c.id);
+      if (claims === undefined) byId.set(c.id, [c]);
+      else claims.push(c);
+    }
+    for (const [id, claims] of byId) {
+      const holder = this.#holder.get(id);
+      if (this.#collided.has(id)) {
+        this.#extendCollision(id, claims);
+        continue;
+      }
+      if (claims.length === 1 && holder === undefined) {
+        this.#bind(claims[0] as Claim);
+        continue;
+      }
+      if (!this.#separateBySeq(claims, holder)) this.#collide(id, claims, holder);
+    }
+    this.#scheduleSave();
+  }
+
+  /** Forgets a UserName of this session (the contact was deleted); its record stays. */
+  release(userName: string): void {
+    this.#entries.delete(userName);
+    const id = this.#byUserName.get(userName);
+    if (id === undefined) return;
+    this.#byUserName.delete(userName);
+    this.#holder.delete(id);
+  }
+
+  /**
+   * Permanent ids revealed by the protocol (§9.4). A UserName bound to an id minted this session
+   * moves to the older record that holds the same permanent id; otherwise the record learns it.
+   */
+  learnPermanent(pairs: readonly (readonly [string, string])[]): void {
+    for (const [userName, permanentId] of pairs) {
+      if (!userName || !permanentId) continue;
+      this.#permanent.set(userName, permanentId);
+      const current = this.#byUserName.get(userName);
+      const owner = this.#lookup(`p\0${permanentId}`);
+      if (current === undefined) continue;
+      if (owner && owner.id !== current && this.#minted.has(current) && !this.#holder.has(owner.id)) {
+        this.#records.delete(current);
+        this.#reindex(current);
+        this.#minted.delete(current);
+        this.#holder.delete(current);
+        this.#byUserName.set(userName, owner.id);
+        this.#holder.set(owner.id, userName);
+        const entry = this.#entries.get(userName);
+        if (entry) this.#refresh(owner.id, entry);
+        this.#dirty = true;
+        continue;
+      }
+      const record = this.#records.get(current);
+      if (record && record.permanentId !== permanentId && (!owner || owner.id === current)) {
+        record.permanentId = permanentId;
+        this.#reindex(current);
+        this.#dirty = true;
+      }
+    }
+    this.#scheduleSave();
+  }
+
+  /** Resolves when every save scheduled so far has run. */
+  flush(): Promise<void> {
+    return this.#saving;
+  }
+
+  #claim(entry: StableIdEntry): Claim {
+    const permanentId = this.#permanent.get(entry.userName) ?? '';
+    // No records (a first login): every lookup would miss; no key is built, no seq fingerprint hashed.
+    const record =
+      this.#index.size === 0
+        ? undefined
+        : ((permanentId ? this.#lookup(`p\0${permanentId}`) : undefined) ??
+          (entry.alias ? this.#lookup(`a\0${entry.kind}\0${entry.alias}`) : undefined) ??
+          this.#lookup(`f\0${entry.kind}\0${entry.fingerprint}`) ??
+          (entry.fingerprintWithSeq
+            ? this.#lookup(`f\0${entry.kind}\0${entry.fingerprintWithSeq}`)
+            : undefined));
+    if (record) return { entry, id: record.id, source: record.source, fromRecord: true };
+    if (permanentId) return { entry, id: `p:${permanentId}`, source: 'permanent', fromRecord: false };
+    if (entry.alias) return { entry, id: `a:${entry.alias}`, source: 'alias', fromRecord: false };
+    return { entry, id: `f:${entry.fingerprint}`, source: 'fingerprint', fromRecord: false };
+  }
+
+  #lookup(key: string): StableIdRecord | undefined {
+    const id = this.#index.get(key);
+    return id === undefined ? undefined : this.#records.get(id);
+  }
+
+  /** Re-indexes a record after it changed (or was deleted). The first record to claim a key keeps it. */
+  #reindex(id: string): void {
+    for (const k of this.#keysOf.get(id) ?? []) if (this.#index.get(k) === id) this.#index.delete(k);
+    const r = this.#records.get(id);
+    if (!r) {
+      this.#keysOf.delete(id);
+      return;
+    }
+    const keys: string[] = [];
+    if (r.permanentId) keys.push(`p\0${r.permanentId}`);
+    if (r.alias) keys.push(`a\0${r.kind}\0${r.alias}`);
+    if (r.fingerprint) keys.push(`f\0${r.kind}\0${r.fingerprint}`);
+    for (const k of keys) if (!this.#index.has(k)) this.#index.set(k, id);
+    this.#keysOf.set(id, keys);
+  }
+
+  #bind(claim: Claim, fingerprint = claim.entry.fingerprint): void {
+    const { entry, id } = claim;
+    this.#byUserName.set(entry.userName, id);
+    this.#holder.set(id, entry.userName);
+    const existing = this.#records.get(id);
+    if (existing) {
+      this.#refresh(id, entry, fingerprint);
+      return;
+    }
+    this.#minted.add(id);
+    this.#records.set(id, {
+      id,
+      source: claim.source,
+      kind: entry.kind,
+      permanentId: this.#permanent.get(entry.userName) ?? '',
+      alias: entry.alias,
+      fingerprint,
+      lastUserName: entry.userName,
+      name: entry.name,
+      seenAt: this.#o.now(),
+    });
+    this.#reindex(id);
+    this.#dirty = true;
+  }
+
+  #refresh(id: string, entry: StableIdEntry, fingerprint?: string): void {
+    const r = this.#records.get(id);
+    if (!r) return;
+    const fp =
+      fingerprint ??
+      (r.fingerprint !== entry.fingerprint && r.fingerprint === entry.fingerprintWithSeq
+        ? r.fingerprint
+        : entry.fingerprint);
+    const keysChanged = r.alias !== entry.alias || r.fingerprint !== fp;
+    if (keysChanged || r.lastUserName !== entry.userName || r.name !== entry.name) this.#dirty = true;
+    r.alias = entry.alias;
+    r.fingerprint = fp;
+    r.lastUserName = entry.userName;
+    r.name = entry.name;
+    r.seenAt = this.#o.now();
+    if (keysChanged) this.#reindex(id);
+    else {
+      // Same keys: what #reindex would do is to take back those of them no record holds now.
+      for (const k of this.#keysOf.get(id) ?? []) if (!this.#index.has(k)) this.#index.set(k, id);
+    }
+  }
+
+  /** Fingerprint claims that the avatar seq tells apart each get an id of their own. */
+  #separateBySeq(claims: Claim[], holder: string | undefined): boolean {
+    if (holder !== undefined) return false;
+    if (claims.some((c) => c.source !== 'fingerprint' || c.fromRecord || c.entry.fingerprintWithSeq === ''))
+      return false;
+    const seqIds = new Set(claims.map((c) => c.entry.fingerprintWithSeq));
+    if (seqIds.size !== claims.length) return false;
+    for (const c of claims) {
+      const id = `f:${c.entry.fingerprintWithSeq}`;
+      const record = this.#records.get(id);
+      if (this.#holder.has(id) || this.#collided.has(id)) return false;
+      this.#bind({ ...c, id, fromRecord: record !== undefined }, c.entry.fingerprintWithSeq);
+    }
+    return true;
+  }
+
+  #collide(id: string, claims: Claim[], holder: string | undefined): void {
+    const userNames = claims.map((c) => c.entry.userName);
+    if (holder !== undefined) {
+      userNames.unshift(holder);
+      this.#byUserName.delete(holder);
+      this.#holder.delete(id);
+    }
+    const collision: StableIdCollision = { id, userNames, source: claims[0]?.source ?? 'fingerprint' };
+    this.#collided.set(id, collision);
+    this.#o.onCollision({ ...collision, userNames: [...userNames] });
+  }
+
+  #extendCollision(id: string, claims: Claim[]): void {
+    const collision = this.#collided.get(id) as StableIdCollision;
+    for (const c of claims)
+      if (!collision.userNames.includes(c.entry.userName)) collision.userNames.push(c.entry.userName);
+    this.#o.onCollision({ ...collision, userNames: [...collision.userNames] });
+  }
+
+  #inCollision(userName: string): boolean {
+    for (const c of this.#collided.values()) if (c.userNames.includes(userName)) return true;
+    return false;
+  }
+
+  #scheduleSave(): void {
+    if (!this.#dirty) return;
+    this.#dirty = false;
+    this.#saving = this.#saving.then(async () => {
+      try {
+        await this.#o.store.save(this.records());
+      } catch (error) {
+        this.#o.onStoreError(error);
+      }
+    });
+  }
+}

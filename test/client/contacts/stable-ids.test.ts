@@ -1,0 +1,242 @@
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import type { StableIdCollision } from '../../../src/client/contacts/stable-id-types.js';
+import {
+  avatarSeqOf,
+  MemoryStableIdStore,
+  StableIdCollisionError,
+  type StableIdEntry,
+  StableIdRegistry,
+  type StableIdStore,
+  stableIdEntryOf,
+  syncConvPairs,
+} from '../../../src/client/contacts/stable-ids.js';
+import { toContact, toRoom } from '../../../src/model/index.js';
+import type { WireContact } from '../../../src/protocol/wire-types.js';
+import { readFixtureJson } from '../../fixtures.js';
+
+type Json = Record<string, unknown>;
+
+function person(userName: string, fields: Partial<WireContact> = {}): StableIdEntry {
+  return stableIdEntryOf(
+    toContact(
+      { UserName: userName, NickName: 'N', ContactFlag: 3, Sex: 1, ...fields } as WireContact,
+      '@self',
+    ),
+  );
+}
+
+function registry(store: StableIdStore = new MemoryStableIdStore()) {
+  const collisions: StableIdCollision[] = [];
+  const errors: unknown[] = [];
+  const r = new StableIdRegistry({
+    store,
+    now: () => 1000,
+    onStoreError: (e) => errors.push(e),
+    onCollision: (c) => collisions.push(c),
+  });
+  return { r, collisions, errors, store };
+}
+
+describe('stable id derivation', () => {
+  it('prefers Alias, else a fingerprint that ignores the session UserName', () => {
+    expect(person('@1', { Alias: 'bob_w' }).alias).toBe('bob_w');
+    expect(person('@1').fingerprint).toBe(person('@2').fingerprint);
+    expect(person('@1', { RemarkName: 'x' }).fingerprint).not.toBe(person('@1').fingerprint);
+    expect(person('@1', { Sex: 2 }).fingerprint).not.toBe(person('@1').fingerprint);
+    expect(person('@1').fingerprint).toMatch(/^[0-9a-f]{16}$/);
+  });
+
+  it('reads the avatar seq of HeadImgUrl', () => {
+    expect(avatarSeqOf('/cgi-bin/mmwebwx-bin/webwxgeticon?seq=620420394&username=@a&skey=')).toBe(
+      '620420394',
+    );
+    expect(avatarSeqOf('/cgi-bin/mmwebwx-bin/webwxgetheadimg?seq=0&username=@@a')).toBe('');
+    expect(avatarSeqOf('')).toBe('');
+  });
+
+  it('pins the fingerprints: sha256 of the NUL-joined basis, first 16 hex; the seq one hashed when asked for', () => {
+    const sha16 = (parts: (string | number)[]) =>
+      createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 16);
+    const basis = ['contact', 'R', 'N', 1, 'P', 'C'];
+    const e = person('@1', {
+      RemarkName: 'R',
+      Province: 'P',
+      City: 'C',
+      HeadImgUrl: '/cgi-bin/mmwebwx-bin/webwxgeticon?seq=77&username=@1',
+    });
+    expect(e.fingerprint).toBe(sha16(basis));
+    expect(e.fingerprintWithSeq).toBe(sha16([...basis, '77']));
+    expect(e.fingerprintWithSeq).toBe(sha16([...basis, '77']));
+    expect(e.fingerprint).toBe(sha16(basis));
+    expect(person('@1').fingerprintWithSeq).toBe('');
+  });
+
+  it('keys unnamed rooms on their sorted member nicknames', () => {
+    const a = toRoom({
+      UserName: '@@1',
+      NickName: '',
+      MemberList: [
+        { UserName: '@x', NickName: 'B' },
+        { UserName: '@y', NickName: 'A' },
+      ],
+    } as WireContact);
+    const b = toRoom({
+      UserName: '@@2',
+      NickName: '',
+      MemberList: [
+        { UserName: '@p', NickName: 'A' },
+        { UserName: '@q', NickName: 'B' },
+      ],
+    } as WireContact);
+    expect(stableIdEntryOf(a).fingerprint).toBe(stableIdEntryOf(b).fingerprint);
+    expect(stableIdEntryOf(a).kind).toBe('room');
+  });
+});
+
+describe('StableIdRegistry', () => {
+  it('gives the same ids on a new login with new UserNames', async () => {
+    const store = new MemoryStableIdStore();
+    const first = registry(store);
+    await first.r.load();
+    first.r.assign([person('@a1', { Alias: 'al' }), person('@b1', { NickName: 'Bob' })]);
+    const ids = [first.r.idOf('@a1'), first.r.idOf('@b1')];
+    expect(ids[0]).toBe('a:al');
+    expect(ids[1]).toMatch(/^f:[0-9a-f]{16}$/);
+    await first.r.flush();
+
+    const second = registry(store);
+    await second.r.load();
+    second.r.assign([
+      person('@b2', { NickName: 'Bob' }),
+      person('@a2', { Alias: 'al', NickName: 'Renamed' }),
+    ]);
+    expect([second.r.idOf('@a2'), second.r.idOf('@b2')]).toEqual(ids);
+    expect(second.r.userNameOf('a:al')).toBe('@a2');
+  });
+
+  it('keeps an id through in-session changes, and the record learns the new fingerprint', async () => {
+    const { r, store } = registry();
+    r.assign([person('@b', { NickName: 'Bob' })]);
+    const id = r.idOf('@b');
+    r.assign([person('@b', { NickName: 'Bob', RemarkName: 'Bobby' })]);
+    expect(r.idOf('@b')).toBe(id);
+    await r.flush();
+    const next = registry(store);
+    await next.r.load();
+    next.r.assign([person('@b9', { NickName: 'Bob', RemarkName: 'Bobby' })]);
+    expect(next.r.idOf('@b9')).toBe(id);
+  });
+
+  it('reports a collision, gives the id to nobody, and byStableId throws', () => {
+    const { r, collisions } = registry();
+    r.assign([person('@1', { Alias: 'dup' }), person('@2', { Alias: 'dup' })]);
+    expect(collisions).toEqual([{ id: 'a:dup', userNames: ['@1', '@2'], source: 'alias' }]);
+    expect(r.idOf('@1')).toBeUndefined();
+    expect(r.idOf('@2')).toBeUndefined();
+    expect(() => r.userNameOf('a:dup')).toThrow(StableIdCollisionError);
+    // A later third claimant joins the collision; the holder of an id that becomes contested loses it.
+    r.assign([person('@3', { Alias: 'dup' })]);
+    expect(collisions.at(-1)?.userNames).toEqual(['@1', '@2', '@3']);
+    r.assign([person('@4', { Alias: 'solo' })]);
+    r.assign([person('@5', { Alias: 'solo' })]);
+    expect(r.idOf('@4')).toBeUndefined();
+    expect(collisions.at(-1)).toEqual({ id: 'a:solo', userNames: ['@4', '@5'], source: 'alias' });
+  });
+
+  it('tells fingerprint twins apart by their avatar seq, stably', async () => {
+    const store = new MemoryStableIdStore();
+    const { r, collisions } = registry(store);
+    const twin = (u: string, seq: number) =>
+      person(u, { NickName: 'Twin', HeadImgUrl: `/x?seq=${seq}&username=${u}` });
+    r.assign([twin('@t1', 11), twin('@t2', 22)]);
+    expect(collisions).toEqual([]);
+    const ids = [r.idOf('@t1'), r.idOf('@t2')];
+    expect(new Set(ids).size).toBe(2);
+    await r.flush();
+    const next = registry(store);
+    await next.r.load();
+    next.r.assign([twin('@u2', 22), twin('@u1', 11)]);
+    expect([next.r.idOf('@u1'), next.r.idOf('@u2')]).toEqual(ids);
+    // Without an avatar seq they collide.
+    const bare = registry();
+    bare.r.assign([person('@x', { NickName: 'Same' }), person('@y', { NickName: 'Same' })]);
+    expect(bare.collisions).toHaveLength(1);
+    expect(bare.collisions[0]?.source).toBe('fingerprint');
+  });
+
+  it('learns permanent ids and moves a renamed contact back to its old id', async () => {
+    const store = new MemoryStableIdStore();
+    const first = registry(store);
+    first.r.assign([person('@r1', { NickName: 'Before' })]);
+    const oldId = first.r.idOf('@r1');
+    first.r.learnPermanent([['@r1', 'wxid_r']]);
+    await first.r.flush();
+    expect(store.load()[0]).toMatchObject({ id: oldId, permanentId: 'wxid_r', lastUserName: '@r1' });
+
+    const second = registry(store);
+    await second.r.load();
+    second.r.assign([person('@r2', { NickName: 'After' })]);
+    expect(second.r.idOf('@r2')).not.toBe(oldId);
+    second.r.learnPermanent([['@r2', 'wxid_r']]);
+    expect(second.r.idOf('@r2')).toBe(oldId);
+    await second.r.flush();
+    expect(store.load()).toHaveLength(1);
+    expect(store.load()[0]).toMatchObject({
+      id: oldId,
+      name: 'After',
+      fingerprint: person('@r2', { NickName: 'After' }).fingerprint,
+    });
+  });
+
+  it('new contacts with a known permanent id get a p: id', () => {
+    const { r } = registry();
+    r.learnPermanent([['@g', 'gh_abc']]);
+    r.assign([person('@g', { NickName: 'Official' })]);
+    expect(r.idOf('@g')).toBe('p:gh_abc');
+  });
+
+  it('survives a failing store: errors are reported, ids still given', async () => {
+    const broken: StableIdStore = {
+      load: () => Promise.reject(new Error('disk gone')),
+      save: () => {
+        throw new Error('read-only');
+      },
+    };
+    const { r, errors } = registry(broken);
+    await r.load();
+    r.assign([person('@a', { Alias: 'a' })]);
+    await r.flush();
+    expect(r.idOf('@a')).toBe('a:a');
+    expect(errors.map((e) => (e as Error).message)).toEqual(['disk gone', 'read-only']);
+  });
+
+  it('ignores malformed records from the store', async () => {
+    const store: StableIdStore = {
+      load: () => [null, { id: '' }, { id: 'a:ok', kind: 'contact', alias: 'ok' }] as never,
+      save: () => {},
+    };
+    const { r } = registry(store);
+    await r.load();
+    r.assign([person('@ok', { Alias: 'ok' })]);
+    expect(r.idOf('@ok')).toBe('a:ok');
+  });
+});
+
+describe('syncConvPairs (§9.4)', () => {
+  it('pairs the real capture’s StatusNotifyUserName with the <username> list', () => {
+    const sync = readFixtureJson<{ AddMsgList: Json[] }>('responses', 'webwxsync.json');
+    const msg = sync.AddMsgList.find((m) => m.MsgType === 51 && m.StatusNotifyCode === 4) as Json;
+    const pairs = syncConvPairs(msg.StatusNotifyUserName as string, msg.Content as string);
+    expect(pairs.length).toBeGreaterThan(10);
+    expect(pairs[1]).toEqual(['filehelper', 'filehelper']);
+    expect(pairs[2]?.[0].startsWith('@@')).toBe(true);
+    expect(pairs[2]?.[1]).toBe('902809793@chatroom');
+  });
+
+  it('refuses lists of different lengths and missing content', () => {
+    expect(syncConvPairs('@a,@b', "<msg><op id='4'><username>wxid_a</username></op></msg>")).toEqual([]);
+    expect(syncConvPairs('', '')).toEqual([]);
+    expect(syncConvPairs('@a', 'garbage')).toEqual([]);
+  });
+});

@@ -46,21 +46,7 @@ export function endpointName(path: string): string {
   return path.split('/')[1] ?? '';
 }
 
-/** parseCookies(header).get(name): the first cookie of that name. */
-export function cookieValue(header: string | undefined, name: string): string | undefined {
-  if (!header) return undefined;
-  let start = 0;
-  while (start <= header.length) {
-    let end = header.indexOf(';', start);
-    if (end < 0) end = header.length;
-    const eq = header.indexOf('=', start);
-    if (eq > start && eq < end && header.slice(start, eq).trim() === name)
-      return header.slice(eq + 1, end).trim();
-    start = end + 1;
-  }
-  return undefined;
-}
-
+/** The cookies of a Cookie header, name → value; the first of a repeated name wins. */
 export function parseCookies(header: string | undefined): Map<string, string> {
   const out = new Map<string, string>();
   if (!header) return out;
@@ -97,8 +83,6 @@ function readBody(req: IncomingMessage, limit: number): Buffer | Promise<Buffer 
 }
 
 const MULTIPART = /^multipart\//i;
-/** A path that `new URL()` would leave as it is: no dot segments, escapes, or a leading '//'. */
-const PLAIN_PATH = /^\/(?!\/)[A-Za-z0-9_\-/]*$/;
 
 /**
  * One request. A class (no closures per request), and what most requests never read is made on
@@ -112,8 +96,7 @@ class ServedRequest implements EmuRequest {
   readonly bodyText: string;
   readonly bodyBytes: Buffer;
   publicHost?: PublicHost;
-  #search: string | undefined;
-  #query: URLSearchParams | undefined;
+  readonly #url: URL;
   #cookies: Map<string, string> | undefined;
   #form: URLSearchParams | undefined;
   #parsed: { value: unknown } | undefined;
@@ -123,20 +106,13 @@ class ServedRequest implements EmuRequest {
   readonly #res: ServerResponse;
   #watching = false;
 
-  constructor(
-    req: IncomingMessage,
-    res: ServerResponse,
-    path: string,
-    search: string | URLSearchParams,
-    bodyBytes: Buffer,
-  ) {
+  constructor(req: IncomingMessage, res: ServerResponse, url: URL, bodyBytes: Buffer) {
     this.#res = res;
     this.method = req.method ?? 'GET';
-    this.path = path;
-    this.endpoint = endpointOf(path);
+    this.path = url.pathname;
+    this.endpoint = endpointOf(this.path);
     this.headers = req.headers;
-    if (typeof search === 'string') this.#search = search;
-    else this.#query = search;
+    this.#url = url;
     // A multipart body (uploads) is binary: routes read bodyBytes, never a decoded copy.
     const type = req.headers['content-type'];
     this.bodyText =
@@ -147,8 +123,7 @@ class ServedRequest implements EmuRequest {
   }
 
   get query(): URLSearchParams {
-    if (this.#query === undefined) this.#query = new URLSearchParams(this.#search);
-    return this.#query;
+    return this.#url.searchParams;
   }
 
   get cookies(): Map<string, string> {
@@ -173,7 +148,7 @@ class ServedRequest implements EmuRequest {
   }
 
   cookie(name: string): string | undefined {
-    return this.#cookies === undefined ? cookieValue(this.headers.cookie, name) : this.#cookies.get(name);
+    return this.cookies.get(name);
   }
 
   /** The client went away before the reply. */
@@ -202,10 +177,6 @@ class ServedRequest implements EmuRequest {
   }
 
   queryParam(name: string): string | undefined {
-    if (this.#query === undefined && this.#search !== undefined) {
-      const v = searchValue(this.#search, name);
-      if (v !== undefined) return v ?? undefined;
-    }
     return this.query.get(name) ?? undefined;
   }
 
@@ -231,49 +202,6 @@ class ServedRequest implements EmuRequest {
     }
     return this.#parsed.value;
   }
-}
-
-/**
- * `new URLSearchParams(search).get(name)` read straight from the text (null: absent), or undefined
- * when the text needs the full parse: a name with an escape, a value that does not decode.
- */
-export function searchValue(search: string, name: string): string | null | undefined {
-  let start = 0;
-  while (start <= search.length) {
-    let end = search.indexOf('&', start);
-    if (end < 0) end = search.length;
-    if (end === start) {
-      // An empty piece ('a=1&&b=2', or no query at all) names nothing.
-      start = end + 1;
-      continue;
-    }
-    const eq = search.indexOf('=', start);
-    const keyEnd = eq < 0 || eq > end ? end : eq;
-    const key = search.slice(start, keyEnd);
-    if (key.includes('%') || key.includes('+')) return undefined;
-    if (key === name) {
-      const raw = keyEnd === end ? '' : search.slice(keyEnd + 1, end);
-      if (!raw.includes('%') && !raw.includes('+')) return raw;
-      try {
-        return decodeURIComponent(raw.replace(/\+/g, ' '));
-      } catch {
-        return undefined;
-      }
-    }
-    start = end + 1;
-  }
-  return null;
-}
-
-/** The path and the query of a request target, as `new URL(target, base)` would give them. */
-function splitTarget(target: string): { path: string; search: string | URLSearchParams } {
-  const hash = target.indexOf('#');
-  const t = hash < 0 ? target : target.slice(0, hash);
-  const q = t.indexOf('?');
-  const path = q < 0 ? t : t.slice(0, q);
-  if (PLAIN_PATH.test(path)) return { path, search: q < 0 ? '' : t.slice(q + 1) };
-  const url = new URL(target, 'http://emulator.local');
-  return { path: url.pathname, search: url.searchParams };
 }
 
 function malformed(reply: Reply): Reply {
@@ -341,7 +269,9 @@ export class EmulatorServer {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const { path, search } = splitTarget(req.url ?? '/');
+    // The request target as URL reads it (an absolute-form target in proxy mode included).
+    const url = new URL(req.url ?? '/', 'http://emulator.local');
+    const path = url.pathname;
     const origin = this.deps.proxy?.classify(req);
     if (origin?.kind === 'refused') {
       req.resume();
@@ -360,7 +290,7 @@ export class EmulatorServer {
       this.write(res, this.deps.guard.payloadTooLarge(path));
       return;
     }
-    const request = new ServedRequest(req, res, path, search, bodyBytes);
+    const request = new ServedRequest(req, res, url, bodyBytes);
     if (origin?.kind === 'served') request.publicHost = origin.publicHost;
     const { logger } = this.deps;
     if (logger.isLevelEnabled?.('debug') ?? true)

@@ -26,7 +26,11 @@ export type WebWxErrorCode =
   /** The client was stopped while the call was under way (ClientStoppedError, named 'AbortError'). */
   | 'stopped'
   /** A queued send's recipient no longer exists after a new login (RecipientGoneError). */
-  | 'recipient-gone';
+  | 'recipient-gone'
+  /** An account of a host: unknown, already there, or a bad account spec (src/host/host-errors.ts). */
+  | 'account'
+  /** A send beyond the account's daily send budget (SendBudgetError, src/host/host-errors.ts). */
+  | 'send-budget';
 
 /**
  * The base class of every error webwx throws. `code` says which family it belongs to; the message is

@@ -16,7 +16,7 @@ const SHARED = new Set(['errors.ts', 'redact.ts', 'logger.ts']);
 
 /**
  * What each layer may import, besides itself and SHARED:
- * protocol ← transport, model, store ← client ← bot ← cli; the emulator on protocol and model only.
+ * protocol ← transport, model, store ← client ← bot ← host ← cli; the emulator on protocol and model only.
  */
 const ALLOWED: Record<string, readonly string[]> = {
   protocol: [],
@@ -25,7 +25,8 @@ const ALLOWED: Record<string, readonly string[]> = {
   store: ['protocol'],
   client: ['protocol', 'transport', 'model', 'store'],
   bot: ['protocol', 'transport', 'model', 'store', 'client'],
-  cli: ['protocol', 'transport', 'model', 'store', 'client', 'bot', 'emulator'],
+  host: ['protocol', 'transport', 'model', 'store', 'client', 'bot'],
+  cli: ['protocol', 'transport', 'model', 'store', 'client', 'bot', 'host', 'emulator'],
   emulator: ['protocol', 'model'],
   wechaty: ['protocol', 'transport', 'model', 'store', 'client', 'bot'],
 };

@@ -163,6 +163,7 @@ class Client implements WebWxClient {
       defaultTimeoutMs: options.timeouts.requestMs,
       // One chat's pipelined texts (send-queue.ts) travel on the transport's ordered connection.
       orderedPipelining: options.sendPipelining,
+      ...options.network,
       ...(saved ? { cookies: cookieStoreOf(saved, options.logger) } : {}),
     });
     const rt = createRuntime({

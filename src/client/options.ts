@@ -2,6 +2,7 @@
  * Client options: the public `ClientOptions` and their one-time resolution, with every default in
  * this file. Nothing else in the client reads a raw option.
  */
+import type { Dispatcher } from 'undici';
 import type { Logger } from '../logger.js';
 import { silentLogger } from '../logger.js';
 import {
@@ -84,6 +85,24 @@ export interface ClientOptions {
    * anti-spam limits. `false` turns pacing off (an emulator, a test, a bench).
    */
   pacing?: PacingOptions | false;
+  /**
+   * An outbound proxy for every request of this client (docs/host.md "Proxies"): an http(s) URL,
+   * credentials in it if the proxy wants them ('http://user:pass@10.0.0.2:3128'); requests go through
+   * CONNECT tunnels (undici's ProxyAgent). The URL is never logged. A bad URL is a TypeError.
+   */
+  proxy?: string;
+  /**
+   * The undici Dispatcher every request goes through (your Agent, ProxyAgent, or a mock); wins over
+   * `proxy`. The client never closes it. Texts sent pipelined to one chat keep their order only if
+   * it keeps one connection per origin.
+   */
+  dispatcher?: Dispatcher;
+  /**
+   * The sync watchdog (docs/host.md "Watchdog"): when no answer from synccheck or webwxsync came for
+   * `quietMs` (default timeouts.syncCheckMs + 15000), the sync loop drops what it waits for, logs a
+   * warning, emits 'sync-stalled' and polls again at once. `false` turns it off.
+   */
+  watchdog?: { quietMs?: number } | false;
 }
 
 export interface ResolvedOptions {
@@ -114,6 +133,10 @@ export interface ResolvedOptions {
   sendPipelining: number;
   /** false: off. */
   pacing: ResolvedPacing | false;
+  /** Where requests go: a proxy URL, or the caller's dispatcher (wins), or neither. */
+  network: { proxy?: string; dispatcher?: Dispatcher };
+  /** The sync watchdog's bound in ms, or false (off). */
+  watchdog: { quietMs: number } | false;
 }
 
 export const DEFAULT_TIMEOUTS = Object.freeze({
@@ -187,6 +210,7 @@ export function resolveOptions(options: ClientOptions = {}): ResolvedOptions {
     (server === undefined && app === 'web' ? [...DEFAULT_SYNCCHECK_FALLBACKS] : []);
 
   const timeouts = options.timeouts ?? {};
+  const syncCheckMs = positive(timeouts.syncCheckMs, DEFAULT_TIMEOUTS.syncCheckMs, 'timeouts.syncCheckMs');
   const retry: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...stripUndefined(options.retry ?? {}) };
   return {
     app,
@@ -201,7 +225,7 @@ export function resolveOptions(options: ClientOptions = {}): ResolvedOptions {
     logger: options.logger ?? silentLogger,
     timeouts: {
       requestMs: positive(timeouts.requestMs, DEFAULT_TIMEOUTS.requestMs, 'timeouts.requestMs'),
-      syncCheckMs: positive(timeouts.syncCheckMs, DEFAULT_TIMEOUTS.syncCheckMs, 'timeouts.syncCheckMs'),
+      syncCheckMs,
       loginPollMs: positive(timeouts.loginPollMs, DEFAULT_TIMEOUTS.loginPollMs, 'timeouts.loginPollMs'),
     },
     retry,
@@ -227,7 +251,37 @@ export function resolveOptions(options: ClientOptions = {}): ResolvedOptions {
     rateLimit: resolveRateLimit(options.rateLimit),
     sendPipelining: sendPipelining(options.sendPipelining),
     pacing: resolvePacing(options.pacing),
+    network: resolveNetwork(options),
+    watchdog: resolveWatchdog(options.watchdog, syncCheckMs),
   };
+}
+
+/** The watchdog's margin over the long poll's own timeout. */
+export const WATCHDOG_MARGIN_MS = 15_000;
+
+function resolveWatchdog(value: ClientOptions['watchdog'], syncCheckMs: number): ResolvedOptions['watchdog'] {
+  if (value === false) return false;
+  return { quietMs: positive(value?.quietMs, syncCheckMs + WATCHDOG_MARGIN_MS, 'watchdog.quietMs') };
+}
+
+function resolveNetwork(options: ClientOptions): ResolvedOptions['network'] {
+  if (options.dispatcher !== undefined) {
+    if (typeof (options.dispatcher as Partial<Dispatcher>).dispatch !== 'function') {
+      throw new TypeError('dispatcher must be an undici Dispatcher');
+    }
+    return { dispatcher: options.dispatcher };
+  }
+  if (options.proxy === undefined) return {};
+  let url: URL | undefined;
+  try {
+    url = new URL(options.proxy);
+  } catch {
+    url = undefined;
+  }
+  if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    throw new TypeError('proxy must be an http(s) URL such as http://127.0.0.1:3128');
+  }
+  return { proxy: url.href };
 }
 
 export function resolvePacing(value: PacingOptions | false | undefined): ResolvedPacing | false {

@@ -13,7 +13,7 @@ import type { HttpReply, HttpRequestSpec, RequestBody } from '../protocol/http-r
 import { redact } from '../redact.js';
 import { CookieStore } from './cookie-store.js';
 import { abortReason } from './retry-policy.js';
-import { Agent, Client, request } from './undici-core.js';
+import { Agent, Client, newProxyAgent, request } from './undici-core.js';
 
 /** A current desktop Chrome on Windows, as the web page would send it. */
 export const DEFAULT_USER_AGENT =
@@ -50,6 +50,17 @@ export interface HttpTransportOptions {
    * (HTTP/1.1 pipelining). Default 8; 1 sends them one after another.
    */
   orderedPipelining?: number;
+  /**
+   * An outbound HTTP(S) proxy URL ('http://user:pass@proxy:3128'): every request goes through it
+   * (CONNECT tunnels, undici's ProxyAgent), the ordered ones on one tunnelled connection per origin.
+   */
+  proxy?: string;
+  /**
+   * The undici dispatcher to send every request through (the caller's Agent, ProxyAgent, mock…),
+   * ordered ones included (their order then depends on it keeping one connection per origin). The
+   * transport never closes it. Wins over `proxy`.
+   */
+  dispatcher?: Dispatcher;
 }
 
 export interface SendOptions {
@@ -208,21 +219,32 @@ export function createHttpTransport(options: HttpTransportOptions = {}): HttpTra
   const userAgent = options.userAgent ?? DEFAULT_USER_AGENT;
   const cookies = options.cookies ?? new CookieStore();
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-  const agent = new Agent({
-    ...CONNECTION_OPTIONS,
-    ...(options.connectionsPerOrigin ? { connections: options.connectionsPerOrigin } : {}),
-  });
   const orderedPipelining =
     options.orderedPipelining !== undefined &&
     Number.isSafeInteger(options.orderedPipelining) &&
     options.orderedPipelining >= 1
       ? options.orderedPipelining
       : DEFAULT_ORDERED_PIPELINING;
+  const pool = {
+    ...CONNECTION_OPTIONS,
+    ...(options.connectionsPerOrigin ? { connections: options.connectionsPerOrigin } : {}),
+  };
+  // The caller's dispatcher, else a proxy's pair (the pool, and one pipelined tunnel per origin for
+  // `ordered` requests), else a plain Agent and one Client per origin (orderedClient below).
+  const own = options.dispatcher === undefined;
+  const agent: Dispatcher =
+    options.dispatcher ?? (options.proxy ? newProxyAgent(options.proxy, pool) : new Agent(pool));
+  const orderedVia: Dispatcher | undefined =
+    options.dispatcher ??
+    (options.proxy
+      ? newProxyAgent(options.proxy, { ...CONNECTION_OPTIONS, connections: 1, pipelining: orderedPipelining })
+      : undefined);
   /** The one pipelined connection per origin that `ordered` requests take. */
   const orderedClients = new Map<string, InstanceType<typeof Client>>();
   let closing: Promise<void> | undefined;
 
   function orderedClient(url: string): Dispatcher {
+    if (orderedVia !== undefined) return orderedVia;
     let origin: string;
     try {
       origin = new URL(url).origin;
@@ -396,7 +418,7 @@ export function createHttpTransport(options: HttpTransportOptions = {}): HttpTra
     userAgent,
     close(): Promise<void> {
       closing ??= Promise.all([
-        agent.destroy(),
+        ...(own ? [agent.destroy(), orderedVia?.destroy()] : []),
         ...[...orderedClients.values()].map((client) => client.destroy()),
       ]).then(
         () => {},

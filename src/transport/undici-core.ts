@@ -19,6 +19,15 @@ const require = createRequire(import.meta.url);
 export const Agent: typeof Undici.Agent = require('undici/lib/dispatcher/agent.js');
 export const Client: typeof Undici.Client = require('undici/lib/dispatcher/client.js');
 
+/**
+ * An undici ProxyAgent for an http(s) proxy URL (credentials in the URL become Proxy-Authorization),
+ * loaded on first use: only clients with a proxy need it. `options` are the agent's (pool) options.
+ */
+export function newProxyAgent(uri: string, options: Undici.Agent.Options): Undici.Dispatcher {
+  const ProxyAgent: typeof Undici.ProxyAgent = require('undici/lib/dispatcher/proxy-agent.js');
+  return new ProxyAgent({ ...options, uri });
+}
+
 type ApiRequest = (
   this: Undici.Dispatcher,
   options: Undici.Dispatcher.RequestOptions,

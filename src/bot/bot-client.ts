@@ -1,7 +1,7 @@
 /**
  * What the bot needs from a client: a structural subset of WebWxClient, so tests and other clients can
- * stand in. Media, forward and revoke are optional: they are used when the client has them, and
- * answer NotAvailableError when it does not (a test double, or a client without media support).
+ * stand in. Media, forward and revoke are optional members: used when the client has them; the bot's
+ * actions answer NotAvailableError when it does not (a test double, or a client without media support).
  */
 import type {
   ContactDirectory,
@@ -48,21 +48,12 @@ export interface BotClient {
   sendText(to: string, text: string, options?: BotSendOptions): Promise<SendTextResult>;
   /** The client's outbox, when it has one: the bot waits for its replies to be logged before acknowledging. */
   readonly outbox?: BotOutbox;
-}
-
-/** The optional methods, looked up at run time. */
-export interface OptionalClientMethods {
+  /** Sends an image; a client without it makes the bot's `sendImage` answer NotAvailableError. */
   sendImage?(to: string, input: MediaInput, options?: SendMediaOptions): Promise<SendResult>;
+  /** Sends a file; a client without it makes the bot's `sendFile` answer NotAvailableError. */
   sendFile?(to: string, input: MediaInput, options?: SendMediaOptions): Promise<SendResult>;
+  /** Forwards a message; a client without it makes the bot's `forward` answer NotAvailableError. */
   forward?(message: Message, to: string, options?: BotSendOptions): Promise<SendResult>;
+  /** Revokes a sent message; a client without it makes the bot's `revoke` answer NotAvailableError. */
   revoke?(sent: RevokeTarget, options?: BotSendOptions): Promise<unknown>;
-}
-
-/** The client's optional method, bound, or undefined. */
-export function optionalMethod<K extends keyof OptionalClientMethods>(
-  client: BotClient,
-  name: K,
-): NonNullable<OptionalClientMethods[K]> | undefined {
-  const fn = (client as unknown as Record<string, unknown>)[name];
-  return typeof fn === 'function' ? (fn.bind(client) as NonNullable<OptionalClientMethods[K]>) : undefined;
 }

@@ -16,14 +16,7 @@ import { silentLogger } from '../logger.js';
 import type { Message } from '../model/index.js';
 import { redact } from '../redact.js';
 import type { StoredMessage } from '../store/index.js';
-import {
-  type BotClient,
-  type MediaInput,
-  optionalMethod,
-  type RevokeTarget,
-  type SendMediaOptions,
-  type SendResult,
-} from './bot-client.js';
+import type { BotClient, MediaInput, RevokeTarget, SendMediaOptions, SendResult } from './bot-client.js';
 import { NotAvailableError } from './bot-errors.js';
 import { ChatScheduler } from './chat-scheduler.js';
 import { Composer, HandlerError } from './composer.js';
@@ -78,8 +71,13 @@ function errorText(error: unknown): string {
 export interface BotActionsScope {
   /** The incoming MsgId the sends answer (the outbox's `causedBy`). */
   causedBy?: string;
-  /** Gets, for each send, a promise that settles once the send reached the client (left the queue). */
+  /**
+   * Gets, for each send, a promise that settles once the send reached the client (left the queue),
+   * and, for each `queued()` call, one that settles once the sends so far are in the outbox's log.
+   */
   track?: (handed: Promise<void>) => void;
+  /** A send taken into the bot's care (`BotActions.queued`) failed after it was queued. */
+  failed?: (error: unknown) => void;
 }
 
 /**
@@ -91,16 +89,18 @@ export function createBotActions(
   queue: SendQueue,
   scope: BotActionsScope = {},
 ): BotActions {
-  const need = <K extends 'sendImage' | 'sendFile' | 'forward' | 'revoke'>(name: K) => {
-    const fn = optionalMethod(client, name);
+  /** The client's optional method, bound; NotAvailableError when the client has none. */
+  const need = <F extends (...args: never[]) => unknown>(name: string, fn: F | undefined): F => {
     if (!fn) throw new NotAvailableError(name);
-    return fn;
+    return fn.bind(client) as F;
   };
   const tag = scope.causedBy === undefined ? undefined : { causedBy: scope.causedBy };
+  // Sends reach the client in the order they were made: the last one handed means all were.
+  let lastHanded: Promise<void> = Promise.resolve();
   const enqueue = <T>(run: () => Promise<T>, label: string): Promise<T> => {
-    if (!scope.track) return queue.enqueue(run, label);
     let handed: () => void = () => {};
-    scope.track(new Promise<void>((resolve) => (handed = resolve)));
+    lastHanded = new Promise<void>((resolve) => (handed = resolve));
+    scope.track?.(lastHanded);
     const result = queue.enqueue(() => {
       handed();
       return run();
@@ -108,25 +108,40 @@ export function createBotActions(
     result.then(handed, handed);
     return result;
   };
+  const queued = (send: Promise<unknown>): Promise<void> => {
+    const { causedBy } = scope;
+    const logged = lastHanded.then(() =>
+      causedBy === undefined ? undefined : client.outbox?.logged(causedBy),
+    );
+    scope.track?.(logged);
+    let inCare = false;
+    send.catch((error: unknown) => {
+      if (inCare) scope.failed?.(error);
+    });
+    return logged.then(() => {
+      inCare = true;
+    });
+  };
   return {
     sendText: (to, text): Promise<SendTextResult> =>
       enqueue(() => (tag ? client.sendText(to, text, tag) : client.sendText(to, text)), 'sendText'),
     sendImage: async (to: string, input: MediaInput, options?: SendMediaOptions): Promise<SendResult> => {
-      const fn = need('sendImage');
+      const fn = need('sendImage', client.sendImage);
       return enqueue(() => fn(to, input, tag ? { ...tag, ...options } : options), 'sendImage');
     },
     sendFile: async (to: string, input: MediaInput, options?: SendMediaOptions): Promise<SendResult> => {
-      const fn = need('sendFile');
+      const fn = need('sendFile', client.sendFile);
       return enqueue(() => fn(to, input, tag ? { ...tag, ...options } : options), 'sendFile');
     },
     forward: async (message: Message, to: string): Promise<SendResult> => {
-      const fn = need('forward');
+      const fn = need('forward', client.forward);
       return enqueue(() => (tag ? fn(message, to, tag) : fn(message, to)), 'forward');
     },
     revoke: async (sent: RevokeTarget): Promise<void> => {
-      const fn = need('revoke');
+      const fn = need('revoke', client.revoke);
       await enqueue(() => (tag ? fn(sent, tag) : fn(sent)), 'revoke');
     },
+    queued,
   };
 }
 
@@ -153,6 +168,8 @@ export class Bot<C extends Context = Context> extends Composer<C> {
   readonly #maxAgeSeconds: number;
   #handled: HandledLog | undefined;
   #onError: ((error: HandlerError<C>) => unknown) | undefined;
+  /** Errors already given to bot.catch (a reply's failure that its handler threw again). */
+  readonly #reported = new WeakSet<object>();
   #off: (() => void) | undefined;
 
   constructor(client: BotClient, options: BotOptions<C> = {}) {
@@ -288,12 +305,11 @@ export class Bot<C extends Context = Context> extends Composer<C> {
 
   async #handle(message: Message, redelivered: boolean): Promise<void> {
     const handed: Promise<void>[] = [];
-    const actions = this.#handled
-      ? createBotActions(this.client, this.sendQueue, {
-          causedBy: message.id,
-          track: (p) => handed.push(p),
-        })
-      : createBotActions(this.client, this.sendQueue, { causedBy: message.id });
+    const actions = createBotActions(this.client, this.sendQueue, {
+      causedBy: message.id,
+      ...(this.#handled ? { track: (p: Promise<void>) => handed.push(p) } : {}),
+      failed: (error) => void this.#reportError(error, ctx, message, 'a reply failed'),
+    });
     const ctx = this.#makeContext(message, actions);
     ctx.redelivered = redelivered;
     try {
@@ -318,8 +334,16 @@ export class Bot<C extends Context = Context> extends Composer<C> {
     }
   }
 
-  async #reportError(error: unknown, ctx: C, message: Message): Promise<void> {
+  /**
+   * Logs a handler's error (or a reply's failure) and gives it to bot.catch, once: a reply's failure
+   * the handler also awaited and threw is reported when it is first seen.
+   */
+  async #reportError(error: unknown, ctx: C, message: Message, what = 'a handler failed'): Promise<void> {
     const failure = error instanceof HandlerError ? (error as HandlerError<C>) : new HandlerError(error, ctx);
+    if (typeof failure.error === 'object' && failure.error !== null) {
+      if (this.#reported.has(failure.error)) return;
+      this.#reported.add(failure.error);
+    }
     this.#logger.error(
       {
         chat: message.chat.userName,
@@ -328,7 +352,7 @@ export class Bot<C extends Context = Context> extends Composer<C> {
         kind: message.kind,
         error: errorText(failure.error),
       },
-      'a handler failed',
+      what,
     );
     if (!this.#onError) return;
     try {

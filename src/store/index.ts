@@ -1,4 +1,7 @@
 export { FileSessionStore, writeFileAtomic } from './file-session-store.js';
+export { MemoryLeaseStore } from './lease-memory.js';
+export { PostgresLeaseStore, type PostgresLeaseStoreOptions } from './lease-postgres.js';
+export type { Lease, LeaseState, LeaseStore, WorkerState } from './lease-store.js';
 export { MemoryStore } from './memory-store.js';
 export type { PgPool, PgPoolClient, PgQueryable, PgQueryResult } from './postgres-driver.js';
 export type { PostgresStoreOptions } from './postgres-options.js';

@@ -17,6 +17,8 @@ export interface PgTables {
   processed: string;
   contacts: string;
   stableIds: string;
+  leases: string;
+  workers: string;
 }
 
 /** The table names in `schema` (undefined: the connection's search_path). */
@@ -31,6 +33,8 @@ export function tablesIn(schema: string | undefined): PgTables {
     processed: q('webwx_processed'),
     contacts: q('webwx_contacts'),
     stableIds: q('webwx_stable_ids'),
+    leases: q('webwx_leases'),
+    workers: q('webwx_workers'),
   };
 }
 
@@ -104,6 +108,24 @@ CREATE TABLE ${t.stableIds} (
   id text NOT NULL,
   data json NOT NULL,
   PRIMARY KEY (account, id)
+);
+`,
+  },
+  {
+    version: 2,
+    name: 'leases (which worker runs which account, with fencing tokens) and worker heartbeats',
+    sql: (t) => `
+CREATE TABLE ${t.leases} (
+  account text PRIMARY KEY REFERENCES ${t.accounts} ON DELETE CASCADE,
+  worker text,
+  token bigint NOT NULL DEFAULT 0,
+  expires_at timestamptz NOT NULL DEFAULT '-infinity',
+  acquired_at timestamptz
+);
+CREATE TABLE ${t.workers} (
+  worker text PRIMARY KEY,
+  expires_at timestamptz NOT NULL,
+  started_at timestamptz NOT NULL DEFAULT now()
 );
 `,
   },

@@ -30,7 +30,9 @@ export type WebWxErrorCode =
   /** An account of a host: unknown, already there, or a bad account spec (src/host/host-errors.ts). */
   | 'account'
   /** A send beyond the account's daily send budget (SendBudgetError, src/host/host-errors.ts). */
-  | 'send-budget';
+  | 'send-budget'
+  /** The Redis bus of workers: Redis unreachable, ioredis missing, or a bad command (src/host/bus/bus-errors.ts). */
+  | 'bus';
 
 /**
  * The base class of every error webwx throws. `code` says which family it belongs to; the message is

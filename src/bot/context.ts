@@ -1,6 +1,8 @@
 /**
  * The Context a handler gets: the decoded message, who and where it came from, and the actions to
- * answer it. Every send goes through the bot's send queue.
+ * answer it. Its send helpers (`reply`, `replyImage`, `replyFile`, `forward`) resolve once the send
+ * is queued in the client's outbox (and in its log, with a store), not once it went out: the chat's
+ * next message need not wait for a round trip. What the server answered is the result's `sent`.
  */
 import type { SendTextResult } from '../client/index.js';
 import type { Contact, Message } from '../model/index.js';
@@ -21,6 +23,32 @@ export interface BotActions {
   forward(message: Message, to: string): Promise<SendResult>;
   /** Revokes a message sent before, within two minutes (NotAvailableError when the client cannot). */
   revoke(sent: RevokeTarget): Promise<void>;
+  /**
+   * Takes a send one of these methods returned into the bot's care: resolves once it is queued in the
+   * client's outbox and written to its log (at once without a store); rejects when the send failed
+   * before that. A failure after that is reported by the bot (its log and `bot.catch`), so it is never
+   * left unhandled. The Bot's actions have it; without it a context's helpers wait for the send itself.
+   */
+  queued?(send: Promise<unknown>): Promise<void>;
+}
+
+/**
+ * What a context's send helpers (`reply`, `replyImage`, `replyFile`, `forward`) resolve with: the send
+ * is queued in the client's outbox, and in its log when the client has a store, so it goes out (once)
+ * even if the process stops now. `sent` settles when the server answered.
+ */
+export interface QueuedSend<T> {
+  /**
+   * What the server answered (the MsgID and LocalID, what `revoke` needs), or the reason the send was
+   * given up. Awaiting it makes the handler wait for the round trip; a failure is also reported to
+   * `bot.catch` whether or not it is awaited.
+   */
+  readonly sent: Promise<T>;
+}
+
+/** True for a {@link QueuedSend} (what the helpers resolve with), false for what a send answered. */
+function isQueuedSend(value: unknown): value is QueuedSend<unknown> {
+  return typeof value === 'object' && value !== null && 'sent' in value && value.sent instanceof Promise;
 }
 
 /** The kind of chat a message belongs to: a group, an official account, or a private chat. */
@@ -95,28 +123,51 @@ export class Context<M extends Message = Message> {
     return this.client.self;
   }
 
-  /** Sends a text to this chat. */
-  reply(text: string): Promise<SendTextResult> {
-    return this.actions.sendText(this.chatId, text);
+  /**
+   * Sends a text to this chat. Resolves once the text is queued in the outbox (and its log): the
+   * handler, and the chat's next message, need not wait for the round trip; `(await ctx.reply(t)).sent`
+   * is what the server answered.
+   */
+  reply(text: string): Promise<QueuedSend<SendTextResult>> {
+    return this.#queue(this.actions.sendText(this.chatId, text));
   }
 
-  /** Sends an image to this chat (NotAvailableError when the client has no media sending). */
-  replyImage(input: MediaInput, options?: SendMediaOptions): Promise<SendResult> {
-    return this.actions.sendImage(this.chatId, input, options);
+  /** Sends an image to this chat, resolving once queued (NotAvailableError when the client has no media sending). */
+  replyImage(input: MediaInput, options?: SendMediaOptions): Promise<QueuedSend<SendResult>> {
+    return this.#queue(this.actions.sendImage(this.chatId, input, options));
   }
 
-  /** Sends a file to this chat (NotAvailableError when the client has no media sending). */
-  replyFile(input: MediaInput, options?: SendMediaOptions): Promise<SendResult> {
-    return this.actions.sendFile(this.chatId, input, options);
+  /** Sends a file to this chat, resolving once queued (NotAvailableError when the client has no media sending). */
+  replyFile(input: MediaInput, options?: SendMediaOptions): Promise<QueuedSend<SendResult>> {
+    return this.#queue(this.actions.sendFile(this.chatId, input, options));
   }
 
-  /** Forwards this message to another chat (a UserName). */
-  forward(to: string): Promise<SendResult> {
-    return this.actions.forward(this.message, to);
+  /** Forwards this message to another chat (a UserName), resolving once queued. */
+  forward(to: string): Promise<QueuedSend<SendResult>> {
+    return this.#queue(this.actions.forward(this.message, to));
   }
 
-  /** Revokes a message the bot sent (what reply() and friends answered). */
-  revoke(sent: RevokeTarget): Promise<void> {
-    return this.actions.revoke(sent);
+  /**
+   * Revokes a message the bot sent: what a send answered, or what reply() and friends resolved with
+   * (its `sent` is awaited first). Resolves once the server took the revoke (revokes are not logged).
+   */
+  async revoke(sent: RevokeTarget | QueuedSend<RevokeTarget>): Promise<void> {
+    return this.actions.revoke(isQueuedSend(sent) ? await sent.sent : sent);
+  }
+
+  /** Resolves with the send once the bot's actions say it is queued; rejects when it failed first. */
+  async #queue<T>(send: Promise<T>): Promise<QueuedSend<T>> {
+    if (!this.actions.queued) {
+      await send;
+      return { sent: send };
+    }
+    // An immediate failure (a bad recipient, a stopped client) settles before the send counts as queued.
+    const early: { failed?: { error: unknown } } = {};
+    send.catch((error: unknown) => {
+      early.failed = { error };
+    });
+    await this.actions.queued(send);
+    if (early.failed) throw early.failed.error;
+    return { sent: send };
   }
 }

@@ -62,7 +62,7 @@ export {
   runCommand,
   sendNotification,
 } from './console/index.js';
-export { type BotActions, type ChatType, Context } from './context.js';
+export { type BotActions, type ChatType, Context, type QueuedSend } from './context.js';
 export {
   type ChatContext,
   filters,

@@ -62,7 +62,7 @@ describe('Bot delivery with a store', () => {
     expect(first.client.sent.map((s) => s.text).sort()).toEqual(['re: one', 're: two']);
     // Each reply carries the message it answers; the bot waited for the outbox's log.
     expect(first.client.tags.every((t) => typeof t?.causedBy === 'string')).toBe(true);
-    expect(first.client.loggedCalls).toHaveLength(2);
+    expect(new Set(first.client.loggedCalls).size).toBe(2);
     // The process "dies" here: the slow message and the one behind it were never finished.
 
     const second = loggingClient(store);
@@ -145,7 +145,7 @@ describe('Bot delivery with a store', () => {
     await deliver(fresh('hello'));
     await bot.idle();
     await bot.stop();
-    expect(client.loggedCalls).toHaveLength(1);
+    expect(new Set(client.loggedCalls).size).toBe(1);
     expect(await store.getSetting(HANDLED_KEY)).toBeDefined();
   });
 

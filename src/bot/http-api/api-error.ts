@@ -31,6 +31,8 @@ export function toApiError(error: unknown): ApiError {
   }
   if (error instanceof TransportError)
     return new ApiError(502, `the WeChat server could not be reached: ${redact(error.message)}`);
+  // A host account's daily send budget is spent (src/host): nothing was sent.
+  if (error instanceof WebWxError && error.code === 'send-budget') return new ApiError(429, error.message);
   if (error instanceof WebWxError) return new ApiError(400, redact(error.message));
   if (error instanceof TypeError) return new ApiError(400, redact(error.message));
   return new ApiError(500, 'internal error');

@@ -68,7 +68,23 @@ export interface ApiServerOptions {
   maxStreams?: number;
   /** Time between the `: ping` comments of an event stream. Default 15000 ms. */
   heartbeatMs?: number;
+  /**
+   * Serves a request before the token check when it returns true (health checks, metrics with
+   * their own check): `webwx serve`'s /healthz, /readyz and /metrics.
+   */
+  preAuth?: (req: IncomingMessage, res: ServerResponse) => boolean;
   logger?: Logger;
+}
+
+/**
+ * The HTTP API as a request handler, for a server that mounts it (the account host serves one per
+ * account under /accounts/{id}/): `handle` answers one request (its `url` the API's own path).
+ */
+export interface ApiHandler {
+  /** Answers the request; never rejects (a failure destroys the response). */
+  handle(req: IncomingMessage, res: ServerResponse): Promise<void>;
+  /** Ends the event streams, the webhook delivery and the Telegram surface. */
+  close(): Promise<void>;
 }
 
 /** A running HTTP API server. */
@@ -123,6 +139,55 @@ function roomJson(client: ApiClient, r: Room): Record<string, unknown> {
  * stream, every request with `Authorization: Bearer <token>`. Resolves once it listens.
  */
 export async function startApiServer(options: ApiServerOptions): Promise<ApiServer> {
+  const logger = (options.logger ?? silentLogger).child({ component: 'http-api' });
+  let url = '';
+  const api = await createApiHandler(options, () => url);
+  const preAuth = options.preAuth;
+  const server: Server = createServer((req, res) => {
+    if (preAuth?.(req, res)) return;
+    void api.handle(req, res);
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 8788, options.host ?? '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  }).catch(async (error: unknown) => {
+    await api.close();
+    throw error;
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  url = `http://${host}:${address.port}`;
+  logger.info({ url }, 'HTTP API listening');
+
+  let closed: Promise<void> | undefined;
+  return {
+    url,
+    port: address.port,
+    close() {
+      closed ??= (async () => {
+        await api.close();
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        });
+      })();
+      return closed;
+    },
+  };
+}
+
+/**
+ * The HTTP API of `webwx serve` as a handler (see {@link ApiHandler}); `baseUrl` gives the URL the
+ * OpenAPI document names. Options as {@link startApiServer}'s (host, port and preAuth unused).
+ */
+export async function createApiHandler(
+  options: ApiServerOptions,
+  baseUrl: () => string = () => '',
+): Promise<ApiHandler> {
   if (typeof options.token !== 'string' || options.token.length < 16) {
     throw new BotConfigError('token', 'the API token must be at least 16 characters');
   }
@@ -139,7 +204,6 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       ? (store as unknown as MessageStore)
       : undefined);
   const maxMedia = options.maxMediaBodyBytes ?? 32 * 1024 * 1024;
-  let url = '';
   const telegram = options.telegram
     ? await createTelegramApi(
         { client, token: options.token, actions, logger },
@@ -181,7 +245,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     path: string[],
   ) => Promise<unknown>;
   const routes: Record<string, Handler> = {
-    'GET /v1/openapi.json': async () => openApiDocument(url),
+    'GET /v1/openapi.json': async () => openApiDocument(baseUrl()),
     'GET /v1/me': async () => ({
       state: client.state ?? 'unknown',
       self: client.self ? contactJson(client, client.self) : null,
@@ -253,12 +317,6 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     },
   };
 
-  const server: Server = createServer((req, res) => {
-    // The Telegram surface carries its token in the path, not in a bearer header.
-    const answer = telegram && isTelegramPath(req.url) ? telegram.handle(req, res) : handle(req, res);
-    answer.catch(() => res.destroy());
-  });
-
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (!isAuthorized(req.headers.authorization, tokenDigest)) {
       res.writeHead(401, { 'www-authenticate': 'Bearer realm="webwx"', 'content-length': '0' });
@@ -311,34 +369,19 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     }
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 8788, options.host ?? '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  }).catch(async (error: unknown) => {
-    events.close();
-    await telegram?.close();
-    throw error;
-  });
-  const address = server.address() as AddressInfo;
-  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  url = `http://${host}:${address.port}`;
-  logger.info({ url }, 'HTTP API listening');
-
   let closed: Promise<void> | undefined;
   return {
-    url,
-    port: address.port,
+    handle(req, res) {
+      // The Telegram surface carries its token in the path, not in a bearer header.
+      const answer = telegram && isTelegramPath(req.url) ? telegram.handle(req, res) : handle(req, res);
+      return answer.catch(() => {
+        res.destroy();
+      });
+    },
     close() {
       closed ??= (async () => {
         events.close();
         await telegram?.close();
-        await new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          server.closeAllConnections();
-        });
       })();
       return closed;
     },

@@ -1,8 +1,10 @@
 export { type ApiClient, resolveRecipient } from './api-client.js';
 export { ApiError } from './api-error.js';
 export {
+  type ApiHandler,
   type ApiServer,
   type ApiServerOptions,
+  createApiHandler,
   isAuthorized,
   startApiServer,
 } from './api-server.js';

@@ -115,3 +115,9 @@ export function viewport(
   const end = rows.length - s;
   return { rows: rows.slice(Math.max(0, end - height), end), scroll: s };
 }
+
+/** The spaces that fill a row out to `width` cells (none when it already fills them). */
+export function rowFill(row: ChatRow, width: number): string {
+  const used = row.segments.reduce((w, s) => w + textWidth(s.text), 0);
+  return ' '.repeat(Math.max(0, width - used));
+}

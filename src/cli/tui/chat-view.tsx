@@ -1,9 +1,9 @@
 /** The open chat: its title, and the messages that padTo, newest at the bottom. */
 import { Box, Text } from 'ink';
-import { type ChatRow, layoutChat, type RowStyle, viewport } from './chat-layout.js';
+import { type ChatRow, layoutChat, type RowStyle, rowFill, viewport } from './chat-layout.js';
 import type { ChatLine } from './chat-store.js';
 import { oneLine } from './message-render.js';
-import { padTo, positional, textWidth } from './text-width.js';
+import { padTo, positional } from './text-width.js';
 
 export interface ChatViewProps {
   title: string;
@@ -35,7 +35,6 @@ const STYLE: Record<
 };
 
 function Row({ row, width, selected }: { row: ChatRow; width: number; selected: boolean }) {
-  const used = row.segments.reduce((w, s) => w + textWidth(s.text), 0);
   return (
     <Text inverse={selected} wrap="truncate-end">
       {positional(row.segments).map(({ key, item: s }) => (
@@ -43,7 +42,7 @@ function Row({ row, width, selected }: { row: ChatRow; width: number; selected: 
           {s.text}
         </Text>
       ))}
-      {used < width ? ' '.repeat(width - used) : ''}
+      {rowFill(row, width)}
     </Text>
   );
 }

@@ -1,50 +1,26 @@
 /**
- * Terminal cell widths of text (CJK and emoji take two cells, combining marks none), and the
- * cutting, padding and wrapping built on them, so every row the UI draws fits its width exactly.
- * Works on grapheme clusters (Intl.Segmenter), so emoji sequences are never split.
+ * Terminal cell widths of text, and the cutting, padding and wrapping built on them, so every row the
+ * UI draws fits its width exactly. The width of a grapheme cluster is string-width's, the measure ink
+ * lays out and draws with (the same version ink depends on), so the rows this module pads and ink's
+ * layout never disagree. Works on grapheme clusters (Intl.Segmenter): emoji sequences are never split.
  */
+import stringWidth from 'string-width';
 
 const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 
-function isWide(cp: number): boolean {
-  return (
-    (cp >= 0x1100 && cp <= 0x115f) ||
-    (cp >= 0x2e80 && cp <= 0x303e) ||
-    (cp >= 0x3041 && cp <= 0x33ff) ||
-    (cp >= 0x3400 && cp <= 0x4dbf) ||
-    (cp >= 0x4e00 && cp <= 0x9fff) ||
-    (cp >= 0xa000 && cp <= 0xa4cf) ||
-    (cp >= 0xac00 && cp <= 0xd7a3) ||
-    (cp >= 0xf900 && cp <= 0xfaff) ||
-    (cp >= 0xfe30 && cp <= 0xfe4f) ||
-    (cp >= 0xff00 && cp <= 0xff60) ||
-    (cp >= 0xffe0 && cp <= 0xffe6) ||
-    (cp >= 0x20000 && cp <= 0x3fffd)
-  );
-}
-
-/** Cells one grapheme cluster takes: 0, 1 or 2. */
+/** Cells one grapheme cluster takes: 0, 1 or 2 (string-width, as ink measures it). */
 export function graphemeWidth(g: string): number {
-  const cp = g.codePointAt(0) ?? 0;
-  if (cp === 0) return 0;
-  // Combining marks, zero-width characters, variation selectors on their own.
-  if (/^(?:[\u0300-\u036f]|[\u200b-\u200f]|\u2060|[\ufe00-\ufe0f])+$/u.test(g)) return 0;
-  if (isWide(cp)) return 2;
-  // Emoji shown as pictures by default, or made so by VS16 or a ZWJ sequence, take two cells.
-  if (/\p{Emoji_Presentation}/u.test(g)) return 2;
-  if (g.length > 1 && /\ufe0f|\u200d/.test(g) && /\p{Extended_Pictographic}/u.test(g)) return 2;
-  if (/\p{Regional_Indicator}/u.test(g)) return 2;
-  return 1;
+  return stringWidth(g);
 }
 
+/** The grapheme clusters of `text`, in order. */
 export function graphemes(text: string): string[] {
   return Array.from(segmenter.segment(text), (s) => s.segment);
 }
 
+/** Cells `text` takes (without line breaks). */
 export function textWidth(text: string): number {
-  let w = 0;
-  for (const g of graphemes(text)) w += graphemeWidth(g);
-  return w;
+  return stringWidth(text);
 }
 
 /** At most `width` cells of `text`; when cut, the last cell is an ellipsis. */

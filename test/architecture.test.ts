@@ -41,10 +41,19 @@ const LONG_FILES: Record<string, string> = {
   'client/contacts/stable-ids.ts': 'to be split (#18)',
   'emulator/message-encoders.ts': 'to be split (#18)',
   'emulator/world-changes.ts': 'to be split (#18)',
-  'protocol/json-reply.ts': 'to be split (#18)',
-  'protocol/login.ts': 'to be split (#18)',
   'transport/http-transport.ts': 'to be split (#18)',
 };
+
+/**
+ * Module state in a file's text: a top-level `let` or `var`, a top-level Map, Set, WeakMap or WeakSet,
+ * or a top-level value made by a memo or cache factory. The protocol layer is pure: the same input
+ * gives the same request or the same parsed reply, whatever was built before.
+ */
+const MODULE_STATE: readonly RegExp[] = [
+  /^(?:export\s+)?(?:let|var)\s/m,
+  /^(?:export\s+)?const\s+\w+(?:\s*:[^=]+)?\s*=\s*new\s+(?:Map|Set|WeakMap|WeakSet)\b/m,
+  /^(?:export\s+)?const\s+\w+(?:\s*:[^=]+)?\s*=\s*\w*(?:[mM]emo|[cC]ache)\w*\s*(?:<[^>]*>)?\(/m,
+];
 
 function sourceFiles(dir: string): string[] {
   const out: string[] = [];
@@ -272,6 +281,26 @@ describe('architecture', () => {
       .filter((f) => /\beval\s*\(|\bnew\s+Function\s*\(/.test(f.text))
       .map((f) => f.fromSrc);
     expect(evaluators).toEqual([]);
+  });
+
+  it('the protocol layer holds no module state (no top-level let or var, no module-level memo or cache)', () => {
+    const stateful = files
+      .filter((f) => layerOf(f.fromSrc) === 'protocol')
+      .filter((f) => MODULE_STATE.some((pattern) => pattern.test(f.text)))
+      .map((f) => f.fromSrc);
+    expect(stateful).toEqual([]);
+  });
+
+  it('finds module state', () => {
+    const stateful = (text: string): boolean => MODULE_STATE.some((pattern) => pattern.test(text));
+    expect(stateful('let last: string | undefined;')).toBe(true);
+    expect(stateful('export var n = 0;')).toBe(true);
+    expect(stateful('const shapes = new WeakMap<object, Shape>();')).toBe(true);
+    expect(stateful('const seen: Set<string> = new Set();')).toBe(true);
+    expect(stateful('const sendMsgUrl = lastValueMemo<string>();')).toBe(true);
+    expect(stateful('const APP_ID = "wx";\nfunction f() {\n  let i = 0;\n  const m = new Map();\n}')).toBe(
+      false,
+    );
   });
 
   it('file and folder names are kebab-case', () => {

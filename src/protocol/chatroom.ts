@@ -4,17 +4,10 @@
  */
 import { ParseError } from '../errors.js';
 import type { HttpRequestSpec } from './http-request.js';
-import {
-  arrayOrEmpty,
-  assertOk,
-  mapArray,
-  numberOr,
-  parseJsonReply,
-  readMember,
-  stringOr,
-} from './json-reply.js';
+import { arrayOrEmpty, assertOk, mapArray, numberOr, parseJsonReply, stringOr } from './json-reply.js';
 import { buildBaseRequest, mmwebwxUrl, preEncoded, rParam } from './request-ids.js';
 import type { SessionContext } from './session-context.js';
+import { readMember } from './wire-readers.js';
 import type { BaseResponse, WireMember } from './wire-types.js';
 
 /** Above this many members, members are invited rather than added (webwxinit's InviteStartCount). */

@@ -1,8 +1,9 @@
 /** webwxgetcontact (paged) and webwxbatchgetcontact (batches of 50) (PROTOCOL.md §4.3, §4.4). */
 import type { HttpRequestSpec } from './http-request.js';
-import { assertOk, numberOr, parseJsonReply, readContactListInPlace, requireArray } from './json-reply.js';
+import { assertOk, numberOr, parseJsonReply, requireArray } from './json-reply.js';
 import { buildBaseRequest, mmwebwxUrl, preEncoded } from './request-ids.js';
 import type { SessionContext } from './session-context.js';
+import { readContactListInPlace } from './wire-readers.js';
 import type { BatchGetContactReply, GetContactReply } from './wire-types.js';
 
 /** At most this many items per webwxbatchgetcontact call (official, wechat4u, itchat). */

@@ -3,9 +3,10 @@
  * (send or accept a friend request) and webwxsearchcontact. Pure builders and parsers.
  */
 import type { HttpRequestSpec } from './http-request.js';
-import { assertOk, mapArray, parseJsonReply, readContact, requireArray } from './json-reply.js';
+import { assertOk, mapArray, parseJsonReply, requireArray } from './json-reply.js';
 import { buildBaseRequest, mmwebwxUrl, preEncoded, rParam } from './request-ids.js';
 import type { SessionContext } from './session-context.js';
+import { readContact } from './wire-readers.js';
 import type { BaseResponse, WireContact } from './wire-types.js';
 
 /** webwxoplog commands. */

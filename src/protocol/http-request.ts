@@ -32,26 +32,3 @@ export interface HttpReply {
   /** The body decoded as UTF-8. */
   text: string;
 }
-
-/**
- * A one-entry memo for request builders: the same inputs as the last call give the last value back
- * without building it again. A session's hosts and credentials rarely change, so the query parts made
- * of them are built once instead of percent-encoded on every request.
- */
-export function lastValueMemo<T>(): (inputs: readonly string[], build: () => T) => T {
-  let last: readonly string[] | undefined;
-  let value: T;
-  return (inputs, build) => {
-    if (last === undefined || !sameStrings(inputs, last)) {
-      value = build();
-      last = inputs;
-    }
-    return value;
-  };
-}
-
-function sameStrings(a: readonly string[], b: readonly string[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}

@@ -53,49 +53,43 @@ export {
   arrayOrEmpty,
   assertOk,
   isJsonObject,
-  isUsableSyncKey,
   MAX_JSON_REPLY_LENGTH,
   mapArray,
-  normaliseRecord,
   numberOr,
   numberOrString,
   parseJsonReply,
-  readContact,
-  readContactList,
-  readMember,
-  readMessage,
-  readProfile,
-  readSyncKey,
-  readUser,
   requireArray,
   requireObject,
   stringOr,
 } from './json-reply.js';
-export type { JsLoginOptions, LoginPollOptions, LoginPollResult, NewLoginPageOptions } from './login.js';
+export type { JsLoginOptions, LoginPollOptions, LoginPollResult } from './login.js';
 export {
   APP_ID,
   buildJsLoginRequest,
   buildLoginPollRequest,
   buildLogoutRequest,
-  buildNewLoginPageRequest,
   buildPushLoginRequest,
   buildQrImageRequest,
-  cookiesFromSetCookie,
   DEFAULT_HOSTS,
   DEFAULT_SYNCCHECK_FALLBACKS,
   deriveHosts,
   LONG_POLL_TIMEOUT_MS,
   loginPageUri,
-  MAX_LOGIN_PAGE_LENGTH,
   parseJsLoginReply,
   parseLoginPollReply,
-  parseNewLoginPageReply,
   parsePushLoginReply,
   qrContentUrl,
+} from './login.js';
+export type { NewLoginPageOptions } from './login-page.js';
+export {
+  buildNewLoginPageRequest,
+  cookiesFromSetCookie,
+  MAX_LOGIN_PAGE_LENGTH,
+  parseNewLoginPageReply,
   UOS_CLIENT_VERSION,
   UOS_EXTSPAM,
   UOS_REFERER,
-} from './login.js';
+} from './login-page.js';
 export type {
   CheckUploadInit,
   CheckUploadReply,
@@ -150,6 +144,7 @@ export {
   buildSendVideoRequest,
   parseRevokeReply,
 } from './media-message.js';
+export { normaliseRecord } from './record-template.js';
 export type { PreEncoded, QueryValue } from './request-ids.js';
 export {
   buildBaseRequest,
@@ -192,6 +187,16 @@ export {
   withAppMarker,
 } from './web-app.js';
 export { emptyRecommendInfo, emptyWireContact } from './wire-defaults.js';
+export {
+  isUsableSyncKey,
+  readContact,
+  readContactList,
+  readMember,
+  readMessage,
+  readProfile,
+  readSyncKey,
+  readUser,
+} from './wire-readers.js';
 export type {
   BaseRequest,
   BaseResponse,

@@ -1,20 +1,11 @@
 /** webwxinit and webwxstatusnotify (PROTOCOL.md §4.1, §4.2). */
 import { ParseError } from '../errors.js';
 import type { HttpRequestSpec } from './http-request.js';
-import {
-  arrayOrEmpty,
-  assertOk,
-  isUsableSyncKey,
-  numberOr,
-  parseJsonReply,
-  readContactList,
-  readSyncKey,
-  readUser,
-  stringOr,
-} from './json-reply.js';
+import { arrayOrEmpty, assertOk, numberOr, parseJsonReply, stringOr } from './json-reply.js';
 import { buildBaseRequest, mmwebwxUrl, preEncoded, rParam } from './request-ids.js';
 import type { SessionContext } from './session-context.js';
 import { withAppMarker } from './web-app.js';
+import { isUsableSyncKey, readContactList, readSyncKey, readUser } from './wire-readers.js';
 import type { InitReply, StatusNotifyReply } from './wire-types.js';
 
 /** `POST ${main}/webwxinit?r=<~ms>&lang=&pass_ticket=` with body `{BaseRequest}` (+ the app marker, §14). */

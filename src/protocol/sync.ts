@@ -1,32 +1,27 @@
 /** synccheck (long poll) and webwxsync (PROTOCOL.md §4.5, §4.6). */
 import { ParseError } from '../errors.js';
-import { type HttpRequestSpec, lastValueMemo } from './http-request.js';
+import type { HttpRequestSpec } from './http-request.js';
 import { parseJsAssignments } from './js-assignment.js';
 import {
   arrayOrEmpty,
   assertOk,
-  isUsableSyncKey,
   numberOr,
   parseJsonReply,
-  readContactInPlace,
   readEntriesSkipping,
-  readMessageInPlace,
-  readProfileInPlace,
-  readSyncKey,
   requireObject,
   stringOr,
 } from './json-reply.js';
 import { LONG_POLL_TIMEOUT_MS } from './login.js';
-import {
-  buildBaseRequest,
-  buildQuery,
-  formatSyncKey,
-  mmwebwxUrl,
-  preEncoded,
-  rParam,
-} from './request-ids.js';
+import { buildBaseRequest, formatSyncKey, mmwebwxUrl, preEncoded, rParam } from './request-ids.js';
 import type { SessionContext } from './session-context.js';
 import { appMarkerQuery, withAppMarker } from './web-app.js';
+import {
+  isUsableSyncKey,
+  readContactInPlace,
+  readMessageInPlace,
+  readProfileInPlace,
+  readSyncKey,
+} from './wire-readers.js';
 import type { SyncCheckResult, SyncKey, SyncReply } from './wire-types.js';
 
 /** What {@link buildSyncCheckRequest} needs besides the session: the key to poll with, and where. */
@@ -49,38 +44,22 @@ export interface SyncCheckOptions {
 export function buildSyncCheckRequest(ctx: SessionContext, o: SyncCheckOptions): HttpRequestSpec {
   const { credentials } = ctx;
   const ms = Math.floor(o.nowMs);
-  const host = o.pushHost ?? ctx.hosts.push;
-  // `${push}/…/synccheck?r=` and `skey=…&sid=…&uin=…&deviceid=…` (the same for a whole session).
-  const [path, session, marker] = syncCheckParts(
-    [host, credentials.skey, credentials.sid, credentials.uin, o.deviceId, ctx.app ?? 'web'],
-    () => [
-      `${mmwebwxUrl(host, 'synccheck')}?r=`,
-      buildQuery([
-        ['skey', credentials.skey],
-        ['sid', credentials.sid],
-        ['uin', credentials.uin],
-        ['deviceid', o.deviceId],
-      ]),
-      markerSuffix(ctx),
-    ],
-  );
-  const synckey = buildQuery([['synckey', formatSyncKey(o.syncKey)]]);
   return {
     endpoint: 'synccheck',
     method: 'GET',
-    url: `${path}${ms}&${session}&${synckey}${marker}&_=${ms}`,
+    url: mmwebwxUrl(o.pushHost ?? ctx.hosts.push, 'synccheck', [
+      ['r', ms],
+      ['skey', credentials.skey],
+      ['sid', credentials.sid],
+      ['uin', credentials.uin],
+      ['deviceid', o.deviceId],
+      ['synckey', formatSyncKey(o.syncKey)],
+      ...appMarkerQuery(ctx),
+      ['_', ms],
+    ]),
     timeoutMs: o.timeoutMs ?? LONG_POLL_TIMEOUT_MS,
   };
 }
-
-/** `&mmweb_appid=…` for a File Transfer session, '' otherwise. */
-function markerSuffix(ctx: SessionContext): string {
-  const pairs = appMarkerQuery(ctx);
-  return pairs.length === 0 ? '' : `&${buildQuery(pairs)}`;
-}
-
-const syncCheckParts = lastValueMemo<readonly [string, string, string]>();
-const syncUrl = lastValueMemo<string>();
 
 const CANONICAL_SYNCCHECK = /^\s*window\.synccheck=\{retcode:"(\d{1,10})",selector:"(\d{1,10})"\};?\s*$/;
 
@@ -122,14 +101,12 @@ export function buildSyncRequest(
   return withAppMarker(ctx, {
     endpoint: 'webwxsync',
     method: 'POST',
-    url: syncUrl([ctx.hosts.main, credentials.sid, credentials.skey, ctx.lang, credentials.passTicket], () =>
-      mmwebwxUrl(ctx.hosts.main, 'webwxsync', [
-        ['sid', credentials.sid],
-        ['skey', credentials.skey],
-        ['lang', ctx.lang],
-        ['pass_ticket', preEncoded(credentials.passTicket)],
-      ]),
-    ),
+    url: mmwebwxUrl(ctx.hosts.main, 'webwxsync', [
+      ['sid', credentials.sid],
+      ['skey', credentials.skey],
+      ['lang', ctx.lang],
+      ['pass_ticket', preEncoded(credentials.passTicket)],
+    ]),
     body: {
       kind: 'json',
       value: {

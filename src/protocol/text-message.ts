@@ -1,5 +1,5 @@
 /** webwxsendmsg (PROTOCOL.md §5.1, §5.2) and the send-reply parser shared by every send endpoint. */
-import { type HttpRequestSpec, lastValueMemo } from './http-request.js';
+import type { HttpRequestSpec } from './http-request.js';
 import { assertOk, parseJsonReply, stringOr } from './json-reply.js';
 import { buildBaseRequest, mmwebwxUrl, preEncoded } from './request-ids.js';
 import type { SessionContext } from './session-context.js';
@@ -35,20 +35,16 @@ export function buildSendTextRequest(ctx: SessionContext, o: SendTextOptions): H
   return withAppMarker(ctx, {
     endpoint: 'webwxsendmsg',
     method: 'POST',
-    url: sendMsgUrl([ctx.hosts.main, ctx.lang, ctx.credentials.passTicket], () =>
-      mmwebwxUrl(ctx.hosts.main, 'webwxsendmsg', [
-        ['lang', ctx.lang],
-        ['pass_ticket', preEncoded(ctx.credentials.passTicket)],
-      ]),
-    ),
+    url: mmwebwxUrl(ctx.hosts.main, 'webwxsendmsg', [
+      ['lang', ctx.lang],
+      ['pass_ticket', preEncoded(ctx.credentials.passTicket)],
+    ]),
     body: {
       kind: 'json',
       value: { BaseRequest: buildBaseRequest(ctx.credentials, o.deviceId), Msg: msg, Scene: 0 },
     },
   });
 }
-
-const sendMsgUrl = lastValueMemo<string>();
 
 /**
  * `{BaseResponse, MsgID, LocalID}` of any send endpoint (webwxsendmsg, …sendmsgimg, …sendappmsg…).

@@ -12,9 +12,14 @@ import {
   isJsonObject,
   type JsonObject,
   mapArray,
-  normaliseRecord,
-  normaliseRecordInPlace,
   numberOr,
+  requireObject,
+  stringOr,
+} from '../../src/protocol/json-reply.js';
+import { normaliseRecord, normaliseRecordInPlace } from '../../src/protocol/record-template.js';
+import { parseSyncReply } from '../../src/protocol/sync.js';
+import { emptyRecommendInfo, emptyWireContact } from '../../src/protocol/wire-defaults.js';
+import {
   readContact,
   readContactInPlace,
   readContactList,
@@ -26,11 +31,7 @@ import {
   readProfile,
   readProfileInPlace,
   readUser,
-  requireObject,
-  stringOr,
-} from '../../src/protocol/json-reply.js';
-import { parseSyncReply } from '../../src/protocol/sync.js';
-import { emptyRecommendInfo, emptyWireContact } from '../../src/protocol/wire-defaults.js';
+} from '../../src/protocol/wire-readers.js';
 import { messageFixtureNames, readFixtureJson, readFixtureText } from '../fixtures.js';
 
 // ------------------------------------------------------------------------------------------------

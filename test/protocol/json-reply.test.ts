@@ -4,19 +4,21 @@ import { ParseError, ProtocolError } from '../../src/errors.js';
 import {
   arrayOrEmpty,
   assertOk,
-  isUsableSyncKey,
   MAX_JSON_REPLY_LENGTH,
-  normaliseRecord,
   numberOr,
   numberOrString,
   parseJsonReply,
+  requireObject,
+  stringOr,
+} from '../../src/protocol/json-reply.js';
+import { normaliseRecord } from '../../src/protocol/record-template.js';
+import {
+  isUsableSyncKey,
   readContact,
   readMessage,
   readProfile,
   readSyncKey,
-  requireObject,
-  stringOr,
-} from '../../src/protocol/json-reply.js';
+} from '../../src/protocol/wire-readers.js';
 import { messageFixtureNames, readFixtureJson } from '../fixtures.js';
 
 function catchError(fn: () => unknown): unknown {

@@ -1,13 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ParseError, ProtocolError } from '../../src/errors.js';
-import { isUsableSyncKey } from '../../src/protocol/json-reply.js';
 import {
   buildSyncCheckRequest,
   buildSyncRequest,
   parseSyncCheckReply,
   parseSyncReply,
 } from '../../src/protocol/sync.js';
+import { isUsableSyncKey } from '../../src/protocol/wire-readers.js';
 import type { SyncKey } from '../../src/protocol/wire-types.js';
 import { readFixtureJson, readFixtureText } from '../fixtures.js';
 import { CAPTURE_CTX, catchError } from './helpers.js';

@@ -24,14 +24,28 @@ import type { PhoneWorld } from './phone-world.js';
 import type { EmulatorProxyInfo } from './proxy/proxy-setup.js';
 import type { World } from './world.js';
 
+/** One account of an emulator: its stable id, its world and its phone ("Several accounts"). */
+export interface EmulatorAccount {
+  /** The account's stable id (`world.self.id`). */
+  readonly id: string;
+  /** The account's world: its contacts and rooms. */
+  readonly world: World;
+  /** The account's phone: its QR scans, messages into its sessions, what its clients sent. */
+  readonly phone: Phone;
+}
+
 /** A running emulator: its address, the scriptable phone, the world it serves, and fault injection. */
 export interface Emulator {
   /** 'http://127.0.0.1:PORT' */
   readonly baseUrl: string;
-  /** The phone side: QR codes, messages, sessions, world changes. */
+  /** The phone side of the first account: QR codes, messages, sessions, world changes. */
   readonly phone: Phone;
-  /** The contacts and rooms it serves. */
+  /** The first account's contacts and rooms. */
   readonly world: World;
+  /** Every account, in the world's order (one unless the world is a MultiWorldSpec). */
+  readonly accounts: readonly EmulatorAccount[];
+  /** The phone of an account, by its stable id; throws for an unknown account. */
+  phoneOf(accountId: string): Phone;
   /** Faults to inject into the endpoints (docs/emulator.md). */
   readonly faults: Faults;
   /** Proxy mode only: the proxy URL and the CA certificate to trust. */

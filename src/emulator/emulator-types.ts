@@ -7,6 +7,7 @@ import type { WebApp } from '../protocol/session-context.js';
 import type { MediaView, RevokeRecord } from './phone-media-types.js';
 import type { ProxyOption } from './proxy/proxy-setup.js';
 import type { WorldSpec } from './world.js';
+import type { MultiWorldSpec } from './world-accounts.js';
 import type { GenerateWorldOptions } from './world-generator.js';
 
 /** How long the emulator holds long polls and keeps QR codes; tests shorten them (`timing` option). */
@@ -32,8 +33,11 @@ export interface EmulatorOptions {
   port?: number;
   /** Default '127.0.0.1'. */
   host?: string;
-  /** Default 'demo'. */
-  world?: WorldSpec | 'demo' | 'big' | { generate: GenerateWorldOptions };
+  /**
+   * Default 'demo'. A MultiWorldSpec (`{ accounts: [...] }`, e.g. `multiAccountWorld({ accounts: 3 })`)
+   * serves several accounts, each with its own phone (docs/emulator.md "Several accounts").
+   */
+  world?: WorldSpec | MultiWorldSpec | 'demo' | 'big' | { generate: GenerateWorldOptions };
   /** Overrides of {@link DEFAULT_TIMING}. */
   timing?: Partial<EmulatorTiming>;
   /**
@@ -99,6 +103,11 @@ export interface QrInfo {
   desktop: boolean;
   /** The app the QR logs into, from jslogin's appid (docs/emulator.md "File Transfer web"). */
   app: WebApp;
+  /**
+   * The stable id of the account whose phone scanned or confirmed it (a push login: its uin's account);
+   * absent while no phone has. The login is that account's ("Several accounts").
+   */
+  account?: string;
 }
 
 /** What `phone.sendText()` answers: the message's id and how many sessions got it. */

@@ -4,20 +4,20 @@
 import { silentLogger } from '../logger.js';
 import { demoWorldSpec } from './demo-world.js';
 import { Emitter } from './emitter.js';
-import type { Emulator } from './emulator-handle.js';
+import type { Emulator, EmulatorAccount } from './emulator-handle.js';
 import { DEFAULT_TIMING, type EmulatorOptions, type PhoneEvents } from './emulator-types.js';
 import { FaultTable } from './faults.js';
 import { HoldRegistry } from './holds.js';
 import { EmulatorServer } from './http-server.js';
 import { MsgIdSource } from './ids.js';
-import { SessionStore } from './login-session.js';
+import { SessionIndex, SessionStore } from './login-session.js';
 import { resolveMediaDir } from './media-dir.js';
 import { EmulatorPhone } from './phone.js';
 import { closeMedia } from './phone-media.js';
 import { setupProxy } from './proxy/proxy-setup.js';
 import { QrStore } from './qr-store.js';
 import { isLoopbackHost, RequestGuard } from './request-guard.js';
-import type { EmulatorContext } from './route-context.js';
+import type { AccountDirectory, EmulatorContext } from './route-context.js';
 import { registerChatroomRoutes } from './routes/chatroom-routes.js';
 import { registerContactOpRoutes } from './routes/contact-op-routes.js';
 import { registerContactRoutes } from './routes/contact-routes.js';
@@ -31,18 +31,24 @@ import { Router } from './served-request.js';
 import { sessionExpiryOf, startSessionExpiry } from './session-expiry.js';
 import { REFUSAL_MESSAGE } from './wire-format.js';
 import { buildWorld, type World } from './world.js';
+import { buildWorlds } from './world-accounts.js';
 import { WorldChanges } from './world-changes.js';
 import { BIG_WORLD, generateWorld } from './world-generator.js';
 
 /**
  * The World of the `world` option: 'demo' (the default), 'big', `{ generate }` or a WorldSpec, built
- * and validated (WorldValidationError).
+ * and validated (WorldValidationError). A world of several accounts: the first account's.
  */
 export function resolveWorld(world: EmulatorOptions['world']): World {
-  if (world === undefined || world === 'demo') return buildWorld(demoWorldSpec());
-  if (world === 'big') return buildWorld(generateWorld(BIG_WORLD));
-  if (typeof world === 'object' && 'generate' in world) return buildWorld(generateWorld(world.generate));
-  return buildWorld(world);
+  return resolveWorlds(world)[0]!;
+}
+
+/** Every account's World of the `world` option (one unless it is a MultiWorldSpec), validated. */
+export function resolveWorlds(world: EmulatorOptions['world']): World[] {
+  if (world === undefined || world === 'demo') return [buildWorld(demoWorldSpec())];
+  if (world === 'big') return [buildWorld(generateWorld(BIG_WORLD))];
+  if (typeof world === 'object' && 'generate' in world) return [buildWorld(generateWorld(world.generate))];
+  return buildWorlds(world);
 }
 
 function positiveInt(name: string, value: number | undefined, fallback: number): number {
@@ -83,34 +89,50 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const phoneToken = phoneTokenOf(options, host);
   const mediaDir = options.mediaDir === undefined ? undefined : resolveMediaDir(options.mediaDir);
   const sessionExpiryMs = sessionExpiryOf(options.sessionExpiryMs);
-  const world = resolveWorld(options.world);
+  const worlds = resolveWorlds(options.world);
   const timing = { ...DEFAULT_TIMING, ...options.timing };
-  const events = new Emitter<PhoneEvents>();
   const qrs = new QrStore(() => timing.qrExpiryMs);
-  const sessions = new SessionStore();
+  const index = new SessionIndex();
   const msgIds = new MsgIdSource();
-  const ctx: EmulatorContext = {
-    world,
-    changes: new WorldChanges({ world, sessions, msgIds }),
-    timing,
-    logger,
-    baseUrl: '',
-    refuseLogin: refusalOf(options.refuseLogin),
-    mediaDir,
-    contactPageSize: positiveInt('contactPageSize', options.contactPageSize, 800),
-    syncBatchSize: positiveInt('syncBatchSize', options.syncBatchSize, 50),
-    kickPreviousSession: options.kickPreviousSession ?? true,
-    qrs,
-    sessions,
-    holds: new HoldRegistry(),
-    events,
-    msgIds,
-    sent: [],
-    notifications: [],
-  };
-  qrs.onCreate((qr) => events.emit('qr', qr));
-  const stopExpiry = sessionExpiryMs === undefined ? undefined : startSessionExpiry(ctx, sessionExpiryMs);
-  const phone = new EmulatorPhone(ctx);
+  const holds = new HoldRegistry();
+  const byId = new Map<string, EmulatorContext>();
+  const accounts: AccountDirectory = { all: [], byId: (id) => byId.get(id) };
+  const contexts = worlds.map((world): EmulatorContext => {
+    const sessions = new SessionStore(index);
+    const ctx: EmulatorContext = {
+      world,
+      accountId: world.self.id,
+      accounts,
+      changes: new WorldChanges({ world, sessions, msgIds }),
+      timing,
+      logger,
+      baseUrl: '',
+      refuseLogin: refusalOf(options.refuseLogin),
+      mediaDir,
+      contactPageSize: positiveInt('contactPageSize', options.contactPageSize, 800),
+      syncBatchSize: positiveInt('syncBatchSize', options.syncBatchSize, 50),
+      kickPreviousSession: options.kickPreviousSession ?? true,
+      qrs,
+      sessions,
+      holds,
+      events: new Emitter<PhoneEvents>(),
+      msgIds,
+      sent: [],
+      notifications: [],
+    };
+    byId.set(world.self.id, ctx);
+    return ctx;
+  });
+  (accounts.all as EmulatorContext[]).push(...contexts);
+  const ctx = contexts[0]!;
+  const world = ctx.world;
+  qrs.onCreate((qr) => {
+    for (const c of contexts) c.events.emit('qr', qr);
+  });
+  const stopExpiry =
+    sessionExpiryMs === undefined ? [] : contexts.map((c) => startSessionExpiry(c, sessionExpiryMs));
+  const phones = new Map(contexts.map((c) => [c.accountId, new EmulatorPhone(c)]));
+  const phone = phones.get(ctx.accountId)!;
   const router = new Router();
   registerLoginRoutes(router, ctx);
   registerInitRoutes(router, ctx);
@@ -121,7 +143,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   registerMessageRoutes(router, ctx);
   registerMediaRoutes(router, ctx);
   const faults = new FaultTable().bind(ctx);
-  registerPhoneRoutes(router, ctx, phone, faults);
+  registerPhoneRoutes(router, ctx, phones, faults);
   const proxy = setupProxy(options.proxy, logger);
   const server = new EmulatorServer({
     router,
@@ -140,27 +162,44 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     throw error;
   });
   const urlHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  ctx.baseUrl = `http://${urlHost}:${address.port}`;
+  for (const c of contexts) c.baseUrl = `http://${urlHost}:${address.port}`;
   logger.info(
-    { baseUrl: ctx.baseUrl, contacts: world.contacts.length, rooms: world.rooms.length },
+    {
+      baseUrl: ctx.baseUrl,
+      accounts: contexts.length,
+      contacts: world.contacts.length,
+      rooms: world.rooms.length,
+    },
     'emulator listening',
   );
+  const handles: EmulatorAccount[] = contexts.map((c) => ({
+    id: c.accountId,
+    world: c.world,
+    phone: phones.get(c.accountId)!,
+  }));
   let closing: Promise<void> | undefined;
   return {
     baseUrl: ctx.baseUrl,
     phone,
     world,
+    accounts: handles,
+    phoneOf: (id) => {
+      const found = phones.get(id);
+      if (found === undefined)
+        throw new Error(`emulator: no account "${id}" (accounts: ${[...phones.keys()].join(', ')})`);
+      return found;
+    },
     faults,
     ...(proxy ? { proxy: proxy.info(ctx.baseUrl) } : {}),
     close: () => {
       closing ??= (async () => {
-        stopExpiry?.();
-        ctx.holds.closeAll();
-        phone.closeWaits();
+        for (const stop of stopExpiry) stop();
+        holds.closeAll();
+        for (const p of phones.values()) p.closeWaits();
         qrs.close();
         await server.close();
         proxy?.dispose();
-        events.clear();
+        for (const c of contexts) c.events.clear();
         closeMedia(ctx);
         logger.info('emulator closed');
       })();

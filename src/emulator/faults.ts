@@ -151,7 +151,7 @@ export class FaultTable implements Faults {
     if (!ctx || (fault.kind !== 'expire' && fault.kind !== 'redeliver')) return;
     const auth = authenticate(ctx, req);
     if (!auth.ok) return;
-    if (fault.kind === 'expire') endSession(ctx, auth.session, fault.code ?? 1102, 'expired');
+    if (fault.kind === 'expire') endSession(auth.ctx, auth.session, fault.code ?? 1102, 'expired');
     else auth.session.redeliverAcked();
   }
 

@@ -4,8 +4,8 @@
  * @module
  */
 export { demoWorldSpec } from './demo-world.js';
-export { resolveWorld, startEmulator } from './emulator.js';
-export type { Emulator, Phone } from './emulator-handle.js';
+export { resolveWorld, resolveWorlds, startEmulator } from './emulator.js';
+export type { Emulator, EmulatorAccount, Phone } from './emulator-handle.js';
 export type {
   EmulatorOptions,
   EmulatorTiming,
@@ -52,7 +52,6 @@ export {
   buildWorld,
   type ContactKind,
   type ContactSpec,
-  loadWorldFile,
   type RoomMemberSpec,
   type RoomSpec,
   type SelfSpec,
@@ -63,5 +62,15 @@ export {
   type WorldSpec,
   WorldValidationError,
 } from './world.js';
+export {
+  type AccountWorldSpec,
+  type AnyWorldSpec,
+  buildWorlds,
+  isMultiWorldSpec,
+  type MultiAccountWorldOptions,
+  type MultiWorldSpec,
+  multiAccountWorld,
+} from './world-accounts.js';
 export type { FriendRequestRecord, RoomInvitation } from './world-changes.js';
+export { loadWorldFile } from './world-file.js';
 export { BIG_WORLD, type GenerateWorldOptions, generateWorld } from './world-generator.js';

@@ -70,6 +70,11 @@ export class Session {
     this.names = new SessionNames(world);
   }
 
+  /** The stable id of the account the session is logged in as. */
+  get accountId(): string {
+    return this.world.self.id;
+  }
+
   get selfUserName(): string {
     return this.names.userName(this.world.self.id);
   }
@@ -201,31 +206,45 @@ function keyOf(pairs: [number, number][]): SyncKey {
   return { Count: pairs.length, List: pairs.map(([Key, Val]) => ({ Key, Val })) };
 }
 
-/** Every session of the emulator, looked up by sid (and skey). */
-export class SessionStore {
-  private readonly bySid = new Map<string, Session>();
-  private readonly bySkey = new Map<string, Session>();
-  private readonly order: Session[] = [];
-  private counter = 0;
+/** What every account's SessionStore shares: the lookup by sid and skey, session ids, known uins. */
+export class SessionIndex {
+  readonly bySid = new Map<string, Session>();
+  readonly bySkey = new Map<string, Session>();
+  counter = 0;
   /** uins that completed a login: webwxpushloginurl accepts them. */
   readonly knownUins = new Set<number>();
+}
+
+/**
+ * The sessions of one account (`all`, `active`); `bySidValue`/`bySkeyValue` find any account's session
+ * through the shared SessionIndex.
+ */
+export class SessionStore {
+  private readonly order: Session[] = [];
+
+  constructor(private readonly index: SessionIndex = new SessionIndex()) {}
+
+  /** uins that completed a login, on any account (shared). */
+  get knownUins(): Set<number> {
+    return this.index.knownUins;
+  }
 
   create(uin: number, desktop: boolean, world: World, app: WebApp = 'web'): Session {
-    this.counter += 1;
-    const s = new Session(`s${this.counter}`, uin, desktop, world, app);
-    this.bySid.set(s.sid, s);
-    this.bySkey.set(s.skey, s);
+    this.index.counter += 1;
+    const s = new Session(`s${this.index.counter}`, uin, desktop, world, app);
+    this.index.bySid.set(s.sid, s);
+    this.index.bySkey.set(s.skey, s);
     this.order.push(s);
-    this.knownUins.add(uin);
+    this.index.knownUins.add(uin);
     return s;
   }
 
   bySidValue(sid: string | undefined): Session | undefined {
-    return sid ? this.bySid.get(sid) : undefined;
+    return sid ? this.index.bySid.get(sid) : undefined;
   }
 
   bySkeyValue(skey: string | undefined): Session | undefined {
-    return skey ? this.bySkey.get(skey) : undefined;
+    return skey ? this.index.bySkey.get(skey) : undefined;
   }
 
   all(): Session[] {

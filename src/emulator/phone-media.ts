@@ -18,7 +18,7 @@ import type {
   RevokeRecord,
 } from './phone-media-types.js';
 import { rememberPhoneMessage } from './phone-messages.js';
-import type { EmulatorContext } from './route-context.js';
+import type { AccountDirectory, EmulatorContext } from './route-context.js';
 import { emojiToSpan, groupContent, TINY_JPEG_BASE64 } from './wire-format.js';
 import { wireMessage } from './wire-objects.js';
 
@@ -32,12 +32,20 @@ export interface MediaState {
   revoked: Set<string>;
 }
 
+/** One store per emulator (its accounts share it: MsgIds and MediaIds are unique across them). */
+const stores = new WeakMap<AccountDirectory, MediaStore>();
+/** The revokes, per account. */
 const states = new WeakMap<EmulatorContext, MediaState>();
 
 export function mediaStateOf(ctx: EmulatorContext): MediaState {
   let state = states.get(ctx);
   if (state === undefined) {
-    state = { store: new MediaStore(), revokes: [], revoked: new Set() };
+    let store = stores.get(ctx.accounts);
+    if (store === undefined) {
+      store = new MediaStore();
+      stores.set(ctx.accounts, store);
+    }
+    state = { store, revokes: [], revoked: new Set() };
     states.set(ctx, state);
   }
   return state;
@@ -45,7 +53,7 @@ export function mediaStateOf(ctx: EmulatorContext): MediaState {
 
 /** Deletes the media temp directory (emulator.close()). */
 export function closeMedia(ctx: EmulatorContext): void {
-  states.get(ctx)?.store.close();
+  stores.get(ctx.accounts)?.close();
 }
 
 export function mediaView(store: MediaStore, media: StoredMedia): MediaView {
@@ -244,6 +252,23 @@ export async function storePhoneMedia(
   return { msgId, createTime, media, ...phoneMediaEntry(kind, media, senderId, input) };
 }
 
+/** Media already stored, linked to `msgId` (downloadable by it), with its §9.5 entry. */
+function linkStoredMedia(
+  ctx: EmulatorContext,
+  kind: PhoneMediaKind,
+  { media, msgId }: { media: StoredMedia; msgId: string },
+  senderId: string,
+  input: Partial<PhoneMediaInput>,
+): StoredPhoneMedia {
+  mediaStateOf(ctx).store.link(msgId, media);
+  return {
+    msgId,
+    createTime: Math.floor(Date.now() / 1000),
+    media,
+    ...phoneMediaEntry(kind, media, senderId, input),
+  };
+}
+
 /** The §9.5 entry (MsgType, escaped Content, fields) of media already stored, sent by `senderId`. */
 export function phoneMediaEntry(
   kind: PhoneMediaKind,
@@ -255,10 +280,15 @@ export function phoneMediaEntry(
   return { msgType: MSG_TYPES[kind], content: wireXml(xml), fields };
 }
 
-async function sendMedia(
+/**
+ * A phone media message from a contact (in a room: from that member) into every active session of the
+ * account; `stored` is given when another account's client sent the bytes (account-delivery.ts).
+ */
+export async function sendPhoneMedia(
   ctx: EmulatorContext,
   kind: PhoneMediaKind,
   input: PhoneMediaInput,
+  stored?: { media: StoredMedia; msgId: string },
 ): Promise<InjectedMedia> {
   if (typeof input !== 'object' || input === null) fail('input needs "from" and "data" or "path"');
   const sender = ctx.world.findPerson(input.from);
@@ -270,7 +300,10 @@ async function sendMedia(
   if (room === undefined && sender.kind === 'stranger') {
     fail(`"${sender.id}" is not a friend; strangers can only speak in rooms`);
   }
-  const { msgId, createTime, media, content, fields } = await storePhoneMedia(ctx, kind, input, sender.id);
+  const { msgId, createTime, media, content, fields } =
+    stored === undefined
+      ? await storePhoneMedia(ctx, kind, input, sender.id)
+      : linkStoredMedia(ctx, kind, stored, sender.id, input);
   let deliveredTo = 0;
   for (const s of ctx.sessions.active()) {
     const queued = s.enqueue({
@@ -303,12 +336,12 @@ async function sendMedia(
 /** The phone's media methods, mixed into EmulatorPhone. */
 export function createPhoneMedia(ctx: EmulatorContext): PhoneMedia {
   return {
-    sendImage: (input) => sendMedia(ctx, 'image', input),
-    sendVoice: (input) => sendMedia(ctx, 'voice', input),
-    sendVideo: (input) => sendMedia(ctx, 'video', input),
-    sendShortVideo: (input) => sendMedia(ctx, 'short-video', input),
-    sendFile: (input) => sendMedia(ctx, 'file', input),
-    sendEmoticon: (input) => sendMedia(ctx, 'emoticon', input),
+    sendImage: (input) => sendPhoneMedia(ctx, 'image', input),
+    sendVoice: (input) => sendPhoneMedia(ctx, 'voice', input),
+    sendVideo: (input) => sendPhoneMedia(ctx, 'video', input),
+    sendShortVideo: (input) => sendPhoneMedia(ctx, 'short-video', input),
+    sendFile: (input) => sendPhoneMedia(ctx, 'file', input),
+    sendEmoticon: (input) => sendPhoneMedia(ctx, 'emoticon', input),
     revokes: () => [...mediaStateOf(ctx).revokes],
   };
 }

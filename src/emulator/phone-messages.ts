@@ -4,6 +4,7 @@
  * names an earlier message of the same sender in the same chat, and the tickets of friend requests.
  */
 
+import type { InjectedMessage, SendTextInput } from './emulator-types.js';
 import { hex } from './ids.js';
 import {
   type KindContext,
@@ -13,8 +14,8 @@ import {
   type PhoneMessageKind,
 } from './message-encoders.js';
 import type { EmulatorContext } from './route-context.js';
-import { groupContent } from './wire-format.js';
-import { wireMessage } from './wire-objects.js';
+import { encodeMessageText, groupContent } from './wire-format.js';
+import { wireMessage, wireTextMessage } from './wire-objects.js';
 import type { WorldPerson, WorldRoom } from './world.js';
 
 /** What `phone.sendMessage()` answers: the message's id and wire type, and how many sessions got it. */
@@ -162,6 +163,43 @@ function checkInput(
   if (input.kind === 'transfer' && !(Number.isFinite(input.amount) && input.amount > 0)) {
     fail('amount must be a positive number');
   }
+}
+
+/**
+ * phone.sendText(): a text from a contact (in a room: from that member) into every active session of
+ * the account. `msgId` is given when another account's client sent it (account-delivery.ts).
+ */
+export function sendPhoneText(ctx: EmulatorContext, input: SendTextInput, msgId?: string): InjectedMessage {
+  const { world } = ctx;
+  const sender = world.findPerson(input.from);
+  if (sender === undefined) fail(`unknown sender "${input.from}"`);
+  const room = input.room === undefined ? undefined : world.findRoom(input.room);
+  if (input.room !== undefined && room === undefined) fail(`unknown room "${input.room}"`);
+  if (room !== undefined && !room.memberIds.includes(sender.id))
+    fail(`"${sender.id}" is not a member of ${room.id}`);
+  if (room === undefined && sender.kind === 'stranger')
+    fail(`"${sender.id}" is not a friend; strangers can only speak in rooms`);
+  const id = msgId ?? ctx.msgIds.take();
+  const createTime = Math.floor(Date.now() / 1000);
+  const text = encodeMessageText(input.text);
+  let deliveredTo = 0;
+  for (const s of ctx.sessions.active()) {
+    const queued = s.enqueue(
+      wireTextMessage({
+        msgId: id,
+        from: s.names.userName(room?.id ?? sender.id),
+        to: s.selfUserName,
+        type: 1,
+        content: room ? groupContent(s.names.userName(sender.id), text) : text,
+        createTime,
+      }),
+    );
+    if (queued) deliveredTo += 1;
+  }
+  rememberPhoneMessage(ctx, id, sender.id, room?.id);
+  const injected: InjectedMessage = { msgId: id, createTime, from: sender.id, text: input.text, deliveredTo };
+  if (room !== undefined) injected.room = room.id;
+  return injected;
 }
 
 /** A context for what does not depend on a session (the MsgType). */

@@ -46,11 +46,22 @@ function bodyOf(fields: readonly KnobField[], open = false): Json {
   };
 }
 
+/** The `?account=` selector every operation takes (routes/phone-account.ts). */
+const ACCOUNT_PARAMETER = {
+  name: 'account',
+  in: 'query',
+  required: false,
+  description:
+    'the stable id of the account whose phone acts (GET /__phone/accounts lists them); default: the first account. Unknown: 404 with field "account"',
+  schema: { type: 'string' },
+};
+
 function operation(summary: string, fields?: readonly KnobField[], open = false): Json {
   return {
     summary,
+    parameters: [{ $ref: '#/components/parameters/account' }],
     ...(fields === undefined || fields.length === 0 ? {} : { requestBody: bodyOf(fields, open) }),
-    responses: { '200': OK, '400': ERROR },
+    responses: { '200': OK, '400': ERROR, '404': { ...ERROR, description: 'unknown account (or uuid)' } },
   };
 }
 
@@ -97,6 +108,7 @@ const OTHER_ROUTES: readonly [string, string, string, KnobField[]?][] = [
   ['post', '/logout', 'end every active session', [f('code', 'integer', '1100 (default), 1101 or 1102')]],
   ['get', '/sessions', 'every session, without credentials'],
   ['get', '/world', 'contacts and rooms with stable ids'],
+  ['get', '/accounts', 'every account: id, nickName, uin, activeSessions'],
   ['get', '/revokes', 'the webwxrevokemsg calls'],
   ['get', '/openapi.json', 'this document'],
 ];
@@ -120,6 +132,7 @@ export function phoneOpenApi(knobs: readonly Knob[]): Json {
     servers: [{ url: '/__phone' }],
     components: {
       securitySchemes: { phoneToken: { type: 'http', scheme: 'bearer' } },
+      parameters: { account: ACCOUNT_PARAMETER },
     },
     paths,
   };

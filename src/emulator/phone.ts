@@ -21,11 +21,10 @@ import type { PhoneMessageInput } from './message-encoders.js';
 import { createPhoneActivity, type PhoneActivity } from './phone-activity.js';
 import { createPhoneMedia } from './phone-media.js';
 import type { PhoneMedia } from './phone-media-types.js';
-import { type PhoneMessageResult, rememberPhoneMessage, sendPhoneMessage } from './phone-messages.js';
+import { type PhoneMessageResult, sendPhoneMessage, sendPhoneText } from './phone-messages.js';
 import { createPhoneWorld, type PhoneWorld } from './phone-world.js';
+import type { QrEntry } from './qr-store.js';
 import { type EmulatorContext, endSession } from './route-context.js';
-import { encodeMessageText, groupContent } from './wire-format.js';
-import { wireTextMessage } from './wire-objects.js';
 
 const DEFAULT_WAIT_MS = 10_000;
 
@@ -56,6 +55,7 @@ export class EmulatorPhone implements Phone {
     const after = options.after === undefined ? undefined : this.ctx.qrs.get(options.after);
     const eligible = (q: QrInfo) =>
       q.state === 'waiting' &&
+      (q.account === undefined || q.account === this.ctx.accountId) &&
       q.uuid !== options.after &&
       (after === undefined || q.createdAt >= after.createdAt);
     const existing = this.qrCodes().filter(eligible);
@@ -67,9 +67,17 @@ export class EmulatorPhone implements Phone {
     );
   }
 
+  /** The account of this phone takes the QR; another account's phone cannot (several accounts). */
+  private claim(e: QrEntry): void {
+    if (e.account !== undefined && e.account !== this.ctx.accountId)
+      throw new Error(`cannot use QR ${e.uuid}: it is account "${e.account}"'s`);
+    e.account = this.ctx.accountId;
+  }
+
   scan(uuid: string): void {
     const e = this.ctx.qrs.require(uuid);
     if (e.state !== 'waiting') throw new Error(`cannot scan QR ${uuid}: it is ${e.state}`);
+    this.claim(e);
     this.ctx.qrs.set(e, 'scanned');
   }
 
@@ -78,6 +86,7 @@ export class EmulatorPhone implements Phone {
     const e = this.ctx.qrs.require(uuid);
     if (e.state !== 'waiting' && e.state !== 'scanned')
       throw new Error(`cannot confirm QR ${uuid}: it is ${e.state}`);
+    this.claim(e);
     this.ctx.qrs.set(e, 'confirmed');
   }
 
@@ -85,6 +94,7 @@ export class EmulatorPhone implements Phone {
     const e = this.ctx.qrs.require(uuid);
     if (e.state !== 'waiting' && e.state !== 'scanned')
       throw new Error(`cannot cancel QR ${uuid}: it is ${e.state}`);
+    this.claim(e);
     this.ctx.qrs.set(e, 'cancelled');
   }
 
@@ -95,45 +105,7 @@ export class EmulatorPhone implements Phone {
   }
 
   sendText(input: SendTextInput): InjectedMessage {
-    const { world } = this.ctx;
-    const sender = world.findPerson(input.from);
-    if (sender === undefined) throw new Error(`emulator phone: unknown sender "${input.from}"`);
-    const room = input.room === undefined ? undefined : world.findRoom(input.room);
-    if (input.room !== undefined && room === undefined)
-      throw new Error(`emulator phone: unknown room "${input.room}"`);
-    if (room !== undefined && !room.memberIds.includes(sender.id)) {
-      throw new Error(`emulator phone: "${sender.id}" is not a member of ${room.id}`);
-    }
-    if (room === undefined && sender.kind === 'stranger') {
-      throw new Error(`emulator phone: "${sender.id}" is not a friend; strangers can only speak in rooms`);
-    }
-    const msgId = this.ctx.msgIds.take();
-    const createTime = Math.floor(Date.now() / 1000);
-    const text = encodeMessageText(input.text);
-    let deliveredTo = 0;
-    for (const s of this.ctx.sessions.active()) {
-      const queued = s.enqueue(
-        wireTextMessage({
-          msgId,
-          from: s.names.userName(room?.id ?? sender.id),
-          to: s.selfUserName,
-          type: 1,
-          content: room ? groupContent(s.names.userName(sender.id), text) : text,
-          createTime,
-        }),
-      );
-      if (queued) deliveredTo += 1;
-    }
-    rememberPhoneMessage(this.ctx, msgId, sender.id, room?.id);
-    const injected: InjectedMessage = {
-      msgId,
-      createTime,
-      from: sender.id,
-      text: input.text,
-      deliveredTo,
-    };
-    if (room !== undefined) injected.room = room.id;
-    return injected;
+    return sendPhoneText(this.ctx, input);
   }
 
   sendMessage(input: PhoneMessageInput): PhoneMessageResult {

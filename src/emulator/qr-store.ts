@@ -16,6 +16,11 @@ export interface QrEntry {
   app: WebApp;
   /** File Transfer QRs: the entry host jslogin's redirect_uri named, if one of §14's (proxy mode). */
   entryHost: string | undefined;
+  /**
+   * The stable id of the account whose phone scanned or confirmed it (a push login's: the account of
+   * its uin); the login is that account's.
+   */
+  account: string | undefined;
   /** Single-use login ticket, minted on confirmation. */
   ticket: string | undefined;
   ticketUsed: boolean;
@@ -33,7 +38,13 @@ export class QrStore {
 
   constructor(private readonly expiryMs: () => number) {}
 
-  create(options: { push: boolean; desktop: boolean; app?: WebApp; entryHost?: string }): QrEntry {
+  create(options: {
+    push: boolean;
+    desktop: boolean;
+    app?: WebApp;
+    entryHost?: string;
+    account?: string;
+  }): QrEntry {
     let uuid = newUuid();
     while (this.entries.has(uuid)) uuid = newUuid();
     const e: QrEntry = {
@@ -44,6 +55,7 @@ export class QrStore {
       desktop: options.desktop,
       app: options.app ?? 'web',
       entryHost: options.entryHost,
+      account: options.account,
       ticket: undefined,
       ticketUsed: false,
       scanTime: 0,
@@ -107,7 +119,7 @@ export class QrStore {
 }
 
 export function info(e: QrEntry): QrInfo {
-  return {
+  const qr: QrInfo = {
     uuid: e.uuid,
     state: e.state,
     createdAt: e.createdAt,
@@ -115,4 +127,6 @@ export function info(e: QrEntry): QrInfo {
     desktop: e.desktop,
     app: e.app,
   };
+  if (e.account !== undefined) qr.account = e.account;
+  return qr;
 }

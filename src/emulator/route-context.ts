@@ -19,8 +19,28 @@ import type { EmuRequest } from './served-request.js';
 import type { World } from './world.js';
 import type { WorldChanges } from './world-changes.js';
 
+/**
+ * The accounts of one emulator (docs/emulator.md "Several accounts"): each has its own context (world,
+ * sessions, phone records), all share the server's parts (QR codes, holds, MsgIds, media).
+ */
+export interface AccountDirectory {
+  /** Every account's context, in the world's order; the first is the default account. */
+  readonly all: readonly EmulatorContext[];
+  /** An account's context by its stable id (its world's self id). */
+  byId(id: string): EmulatorContext | undefined;
+}
+
+/**
+ * The state of one account's routes and phone. Fields marked shared are the same objects in every
+ * account's context.
+ */
 export interface EmulatorContext {
+  /** The account's world: its self, contacts and rooms. */
   readonly world: World;
+  /** The account's stable id (`world.self.id`). */
+  readonly accountId: string;
+  /** Every account of the emulator (shared). */
+  readonly accounts: AccountDirectory;
   /** The changes to the world (friend requests, rooms, contacts) and who has yet to sync them. */
   readonly changes: WorldChanges;
   readonly timing: EmulatorTiming;
@@ -51,7 +71,14 @@ export function endSession(ctx: EmulatorContext, s: Session, code: number, reaso
 }
 
 /** A refusal's `errMsg` is the BaseResponse.ErrMsg to answer with (empty unless a File Transfer rule refused). */
-export type Auth = { ok: true; session: Session } | { ok: false; ret: number; errMsg?: string };
+export type Auth =
+  | { ok: true; session: Session /** The context of the session's account. */; ctx: EmulatorContext }
+  | { ok: false; ret: number; errMsg?: string };
+
+/** The context of a session's account (the given one when the session is of no known account). */
+export function accountContextOf(ctx: EmulatorContext, s: Session): EmulatorContext {
+  return ctx.accounts.byId(s.accountId) ?? ctx;
+}
 
 function str(v: unknown): string | undefined {
   if (typeof v === 'string') return v;
@@ -111,5 +138,5 @@ export function authenticate(ctx: EmulatorContext, req: EmuRequest, body: unknow
     const refused = fileHelperRefusal(req);
     if (refused !== undefined) return { ok: false, ...refused };
   }
-  return { ok: true, session };
+  return { ok: true, session, ctx: accountContextOf(ctx, session) };
 }

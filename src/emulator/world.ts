@@ -3,7 +3,6 @@
  * rooms and their members. `WorldSpec` is the JSON file format (docs/emulator.md); `buildWorld`
  * validates a spec and indexes it into a `World`.
  */
-import { readFileSync } from 'node:fs';
 import { uinFor } from './ids.js';
 
 /**
@@ -150,10 +149,13 @@ export interface World {
 export class WorldValidationError extends Error {
   /** The offending field, e.g. 'contacts[3].nickName'. */
   readonly field: string;
+  /** What is wrong with it. */
+  readonly reason: string;
   constructor(field: string, message: string) {
     super(`invalid world: ${field}: ${message}`);
     this.name = 'WorldValidationError';
     this.field = field;
+    this.reason = message;
   }
 }
 
@@ -428,22 +430,4 @@ function makeWorld(
       contacts.push(person);
     },
   };
-}
-
-/** Read and validate a world file (JSON, format in docs/emulator.md). Throws WorldValidationError. */
-export function loadWorldFile(path: string): WorldSpec {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    throw new WorldValidationError('(file)', `cannot read ${path}: ${(err as Error).message}`);
-  }
-  let spec: unknown;
-  try {
-    spec = JSON.parse(text);
-  } catch (err) {
-    throw new WorldValidationError('(file)', `${path} is not valid JSON: ${(err as Error).message}`);
-  }
-  buildWorld(spec);
-  return spec as WorldSpec;
 }

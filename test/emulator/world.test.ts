@@ -88,7 +88,7 @@ describe('world validation', () => {
     const dir = mkdtempSync(join(tmpdir(), 'webwx-world-'));
     const good = join(dir, 'good.json');
     writeFileSync(good, JSON.stringify(validSpec()));
-    expect(loadWorldFile(good).self.id).toBe('wxid_me');
+    expect((loadWorldFile(good) as WorldSpec).self.id).toBe('wxid_me');
     const notJson = join(dir, 'bad.json');
     writeFileSync(notJson, '{ nope');
     expect(() => loadWorldFile(notJson)).toThrow(/not valid JSON/);

@@ -77,9 +77,9 @@ export function registerChatroomRoutes(router: Router, ctx: EmulatorContext): vo
     ctx,
     'webwxcreatechatroom',
     { MemberCount: 0, MemberList: [], ChatRoomName: '' },
-    (s, body) => createChatroom(ctx, s, body),
+    (s, body, _req, actx) => createChatroom(actx, s, body),
   );
-  worldRoute(router, ctx, 'webwxupdatechatroom', { MemberCount: 0, MemberList: [] }, (s, body, req) =>
-    updateChatroom(ctx, s, body, req.query.get('fun') ?? ''),
+  worldRoute(router, ctx, 'webwxupdatechatroom', { MemberCount: 0, MemberList: [] }, (s, body, req, actx) =>
+    updateChatroom(actx, s, body, req.query.get('fun') ?? ''),
   );
 }

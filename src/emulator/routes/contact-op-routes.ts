@@ -24,7 +24,7 @@ export function worldRoute(
   ctx: EmulatorContext,
   name: string,
   extra: JsonBody,
-  handler: (s: Session, body: JsonBody, req: EmuRequest) => JsonBody,
+  handler: (s: Session, body: JsonBody, req: EmuRequest, ctx: EmulatorContext) => JsonBody,
 ): void {
   router.api(name, {
     methods: ['POST'],
@@ -35,7 +35,11 @@ export function worldRoute(
       const body = typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? (raw as JsonBody) : {};
       try {
         return jsonReply(
-          stringifyWire({ BaseResponse: baseResponse(0), ...extra, ...handler(auth.session, body, req) }),
+          stringifyWire({
+            BaseResponse: baseResponse(0),
+            ...extra,
+            ...handler(auth.session, body, req, auth.ctx),
+          }),
         );
       } catch (error) {
         if (error instanceof WorldChangeError) {
@@ -94,6 +98,6 @@ function verifyUser(ctx: EmulatorContext, s: Session, body: JsonBody): JsonBody 
 }
 
 export function registerContactOpRoutes(router: Router, ctx: EmulatorContext): void {
-  worldRoute(router, ctx, 'webwxoplog', {}, (s, body) => oplog(ctx, s, body));
-  worldRoute(router, ctx, 'webwxverifyuser', {}, (s, body) => verifyUser(ctx, s, body));
+  worldRoute(router, ctx, 'webwxoplog', {}, (s, body, _req, actx) => oplog(actx, s, body));
+  worldRoute(router, ctx, 'webwxverifyuser', {}, (s, body, _req, actx) => verifyUser(actx, s, body));
 }

@@ -299,7 +299,7 @@ export function registerContactRoutes(router: Router, ctx: EmulatorContext): voi
     methods: ['GET', 'POST'],
     handler: (req) => {
       const auth = authenticate(ctx, req);
-      return auth.ok ? getContact(ctx, req, auth.session) : failure(auth.ret, empty);
+      return auth.ok ? getContact(auth.ctx, req, auth.session) : failure(auth.ret, empty);
     },
     retReply: (ret) => failure(ret, empty),
   });
@@ -308,7 +308,7 @@ export function registerContactRoutes(router: Router, ctx: EmulatorContext): voi
     methods: ['POST'],
     handler: (req) => {
       const auth = authenticate(ctx, req);
-      return auth.ok ? batchGetContact(ctx, req, auth.session) : failure(auth.ret, emptyBatch);
+      return auth.ok ? batchGetContact(auth.ctx, req, auth.session) : failure(auth.ret, emptyBatch);
     },
     retReply: (ret) => failure(ret, emptyBatch),
   });

@@ -93,7 +93,7 @@ export function registerInitRoutes(router: Router, ctx: EmulatorContext): void {
       // A dead session's init answers 1101 whatever ended it (§4.1, §12): the only Ret that stops wechat4u.
       if (!auth.ok) return failure(auth.ret >= 1100 && auth.ret <= 1102 ? 1101 : auth.ret, {}, auth.errMsg);
       auth.session.initialized = true;
-      return jsonReply(stringifyWire(initReply(ctx, auth.session)));
+      return jsonReply(stringifyWire(initReply(auth.ctx, auth.session)));
     },
   });
   router.api('webwxstatusnotify', {
@@ -101,7 +101,7 @@ export function registerInitRoutes(router: Router, ctx: EmulatorContext): void {
     handler: (req) => {
       const auth = authenticate(ctx, req);
       if (!auth.ok) return failure(auth.ret, { MsgID: '' }, auth.errMsg);
-      return statusNotify(ctx, req, auth.session);
+      return statusNotify(auth.ctx, req, auth.session);
     },
     retReply: (ret) => failure(ret, { MsgID: '' }),
   });

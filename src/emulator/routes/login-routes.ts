@@ -172,6 +172,17 @@ function newLoginPage(ctx: EmulatorContext, req: EmuRequest): Reply {
     return xml(loginErrorXml(MARKER_MISSING_RET, MARKER_MISSING_MESSAGE));
   }
   e.ticketUsed = true;
+  // The account whose phone confirmed the QR (the first account when none claimed it).
+  const account = (e.account === undefined ? undefined : ctx.accounts.byId(e.account)) ?? ctx;
+  return loginAs(account, req, e, xml);
+}
+
+function loginAs(
+  ctx: EmulatorContext,
+  req: EmuRequest,
+  e: QrEntry,
+  xml: (body: string, cookies?: string[]) => Reply,
+): Reply {
   const refusal = refusalFor(ctx, req, e);
   if (refusal !== undefined) {
     ctx.logger.info({ app: e.app, uos: hasUosLoginHeaders(req) }, 'emulator login refused');
@@ -185,7 +196,7 @@ function newLoginPage(ctx: EmulatorContext, req: EmuRequest): Reply {
   const s = ctx.sessions.create(ctx.world.self.uin, desktop, ctx.world, e.app);
   // A File Transfer session has one chat and no 51/4 list of recent chats.
   if (e.app === 'web') queueSyncConv(ctx, s);
-  ctx.logger.info({ session: s.id, desktop, app: e.app }, 'emulator login');
+  ctx.logger.info({ session: s.id, desktop, app: e.app, account: ctx.accountId }, 'emulator login');
   ctx.events.emit('login', s.info());
   return xml(
     loginPageXml({ skey: s.skey, sid: s.sid, uin: s.uin, passTicketEncoded: s.passTicketEncoded }),
@@ -214,16 +225,17 @@ async function loginPoll(ctx: EmulatorContext, req: EmuRequest): Promise<Reply> 
 
 function pushLogin(ctx: EmulatorContext, req: EmuRequest): Reply {
   const uin = Number(req.param('uin'));
-  if (!Number.isInteger(uin) || !ctx.sessions.knownUins.has(uin)) {
+  const account = ctx.accounts.all.find((a) => a.world.self.uin === uin);
+  if (!Number.isInteger(uin) || !ctx.sessions.knownUins.has(uin) || account === undefined) {
     return jsonReply('{"ret":"1","msg":"param error"}');
   }
-  const e = ctx.qrs.create({ push: true, desktop: isDesktop(req) });
+  const e = ctx.qrs.create({ push: true, desktop: isDesktop(req), account: account.accountId });
   return jsonReply(`{"ret":"0","msg":"all ok","uuid":"${e.uuid}"}`);
 }
 
 function logout(ctx: EmulatorContext, req: EmuRequest): Reply {
   const auth = authenticate(ctx, req);
-  if (auth.ok) endSession(ctx, auth.session, 1101, 'client-logout');
+  if (auth.ok) endSession(auth.ctx, auth.session, 1101, 'client-logout');
   return textReply(200, 'text/html; charset=utf-8', '<html><body>logout</body></html>');
 }
 

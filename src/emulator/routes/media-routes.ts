@@ -3,8 +3,10 @@
  * (webwxsendmsgimg, webwxsendvideomsg, webwxsendappmsg, webwxsendemoticon), webwxrevokemsg, and the
  * downloads (webwxgetmsgimg, webwxgetvoice, webwxgetvideo, webwxgetmedia) with ETag and Range/206.
  */
+
 import { stat } from 'node:fs/promises';
 import { encryFileName } from '../../protocol/media.js';
+import { revokeAcrossAccounts } from '../account-delivery.js';
 import { hex } from '../ids.js';
 import type { Session } from '../login-session.js';
 import type { MediaStore, StoredMedia } from '../media-store.js';
@@ -139,7 +141,7 @@ function mediaSend(ctx: EmulatorContext, lookup: MediaLookup) {
     const auth = authenticate(ctx, req);
     if (!auth.ok) return sendReply(auth.ret, '', '', auth.errMsg);
     const { store } = mediaStateOf(ctx);
-    return sendMsg(ctx, req, auth.session, (msg, sent, body) => {
+    return sendMsg(auth.ctx, req, auth.session, (msg, sent, body) => {
       const media = lookup(msg, str(msg.Content));
       if (media === 'refuse') return 1;
       sent.scene = Number(body.Scene ?? 0) || 0;
@@ -173,7 +175,10 @@ function revoke(ctx: EmulatorContext, req: EmuRequest, s: Session): Reply {
     sessionId: s.id,
   };
   state.revokes.push(entry);
-  if (entry.found) state.revoked.add(msgId);
+  if (entry.found && sent !== undefined) {
+    state.revoked.add(msgId);
+    revokeAcrossAccounts(ctx, sent);
+  }
   ctx.logger.debug({ session: s.id, found: entry.found }, 'emulator revoke');
   ctx.events.emit('revoke', entry);
   if (!entry.found) return revokeReply(1);
@@ -277,7 +282,7 @@ export function registerMediaRoutes(router: Router, ctx: EmulatorContext): void 
     methods: ['POST'],
     handler: (req) => {
       const auth = authenticate(ctx, req);
-      return auth.ok ? checkUpload(ctx, req, auth.session) : checkFailure(auth.ret);
+      return auth.ok ? checkUpload(auth.ctx, req, auth.session) : checkFailure(auth.ret);
     },
     retReply: checkFailure,
   });
@@ -312,7 +317,7 @@ export function registerMediaRoutes(router: Router, ctx: EmulatorContext): void 
     methods: ['POST'],
     handler: (req) => {
       const auth = authenticate(ctx, req);
-      return auth.ok ? revoke(ctx, req, auth.session) : revokeReply(auth.ret);
+      return auth.ok ? revoke(auth.ctx, req, auth.session) : revokeReply(auth.ret);
     },
     retReply: revokeReply,
   });

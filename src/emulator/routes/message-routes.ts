@@ -2,6 +2,7 @@
  * Sending (§5.1): webwxsendmsg. Every accepted message becomes a SentRecord on the phone side.
  */
 import type { SendMsgReply } from '../../protocol/wire-types.js';
+import { deliverToAccounts } from '../account-delivery.js';
 import type { SentRecord } from '../emulator-types.js';
 import { FILEHELPER, SEND_OUTSIDE_FILEHELPER_RET } from '../filehelper-app.js';
 import { echoFileHelperSend } from '../filehelper-chat.js';
@@ -101,6 +102,7 @@ export function sendMsg(ctx: EmulatorContext, req: EmuRequest, s: Session, decor
   if (ctx.logger.isLevelEnabled?.('debug') ?? true)
     ctx.logger.debug({ session: s.id, to, type: record.type }, 'emulator message sent');
   ctx.events.emit('sent', record);
+  deliverToAccounts(ctx, record);
   if (to === FILEHELPER) echoFileHelperSend(ctx, s, record);
   return reply(0, record.msgId, localId);
 }
@@ -110,7 +112,7 @@ export function registerMessageRoutes(router: Router, ctx: EmulatorContext): voi
     methods: ['POST'],
     handler: (req) => {
       const auth = authenticate(ctx, req);
-      return auth.ok ? sendMsg(ctx, req, auth.session) : reply(auth.ret, '', '', auth.errMsg);
+      return auth.ok ? sendMsg(auth.ctx, req, auth.session) : reply(auth.ret, '', '', auth.errMsg);
     },
     retReply: (ret) => reply(ret, '', ''),
   });

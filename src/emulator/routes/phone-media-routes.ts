@@ -11,6 +11,7 @@ import { createPhoneMedia } from '../phone-media.js';
 import type { PhoneMediaInput, PhoneMediaKind } from '../phone-media-types.js';
 import type { EmulatorContext } from '../route-context.js';
 import type { EmuRequest, Reply, Router } from '../served-request.js';
+import { perAccount } from './phone-account.js';
 
 const PHONE_KINDS: readonly PhoneMediaKind[] = ['image', 'voice', 'video', 'short-video', 'file', 'emoticon'];
 
@@ -96,18 +97,21 @@ async function mediaInput(
 }
 
 export function registerPhoneMediaRoutes(router: Router, ctx: EmulatorContext): void {
-  const phone = createPhoneMedia(ctx);
-  const senders = {
-    image: phone.sendImage,
-    voice: phone.sendVoice,
-    video: phone.sendVideo,
-    'short-video': phone.sendShortVideo,
-    file: phone.sendFile,
-    emoticon: phone.sendEmoticon,
-  } satisfies Record<PhoneMediaKind, unknown>;
+  const phoneOf = perAccount(ctx, createPhoneMedia);
   router.path('/__phone/media', {
     methods: ['POST'],
     handler: async (req): Promise<Reply> => {
+      const picked = phoneOf(req);
+      if (!picked.ok) return picked.reply;
+      const phone = picked.value;
+      const senders = {
+        image: phone.sendImage,
+        voice: phone.sendVoice,
+        video: phone.sendVideo,
+        'short-video': phone.sendShortVideo,
+        file: phone.sendFile,
+        emoticon: phone.sendEmoticon,
+      } satisfies Record<PhoneMediaKind, unknown>;
       try {
         const { kind, input } = await mediaInput(ctx, req);
         return phoneJson(200, await senders[kind](input));
@@ -116,5 +120,11 @@ export function registerPhoneMediaRoutes(router: Router, ctx: EmulatorContext): 
       }
     },
   });
-  router.path('/__phone/revokes', { methods: ['GET'], handler: () => phoneJson(200, phone.revokes()) });
+  router.path('/__phone/revokes', {
+    methods: ['GET'],
+    handler: (req) => {
+      const picked = phoneOf(req);
+      return picked.ok ? phoneJson(200, picked.value.revokes()) : picked.reply;
+    },
+  });
 }

@@ -12,8 +12,19 @@ import { phoneMessageFromJson } from '../phone-messages.js';
 import { phoneOpenApi } from '../phone-openapi.js';
 import type { EmulatorContext } from '../route-context.js';
 import type { EmuRequest, Reply, Router } from '../served-request.js';
+import { perAccount } from './phone-account.js';
 import { registerPhoneMediaRoutes } from './phone-media-routes.js';
 import { registerPhonePageRoutes } from './phone-page-routes.js';
+
+/** `GET /__phone/accounts`: every account's stable id, nickname and sessions (active ones counted). */
+function accountsView(ctx: EmulatorContext): unknown {
+  return ctx.accounts.all.map((a) => ({
+    id: a.accountId,
+    nickName: a.world.self.nickName,
+    uin: a.world.self.uin,
+    activeSessions: a.sessions.active().length,
+  }));
+}
 
 function worldView(ctx: EmulatorContext): unknown {
   const { world } = ctx;
@@ -26,6 +37,7 @@ function worldView(ctx: EmulatorContext): unknown {
 }
 
 function handle(ctx: EmulatorContext, phone: EmulatorPhone, req: EmuRequest): Reply {
+  if (req.method === 'GET' && req.path === '/__phone/accounts') return json(200, accountsView(ctx));
   if (req.bodyText.trim() !== '' && req.json() === undefined)
     return json(400, { error: 'the body is not JSON' });
   const parts = req.path.slice('/__phone/'.length).split('/').filter(Boolean).map(decodeURIComponent);
@@ -111,36 +123,49 @@ function runKnob(knob: Knob, req: EmuRequest): Reply {
   }
 }
 
+/**
+ * The phone API; every route acts as the account `?account=<stable id>` names (phone-account.ts),
+ * the first account without it. `phones` are the accounts' phones by stable id.
+ */
 export function registerPhoneRoutes(
   router: Router,
   ctx: EmulatorContext,
-  phone: EmulatorPhone,
+  phones: ReadonlyMap<string, EmulatorPhone>,
   faults: Faults,
 ): void {
   registerPhoneMediaRoutes(router, ctx);
   registerPhonePageRoutes(router);
-  const knobs = phoneKnobs(ctx, phone, faults);
-  for (const knob of knobs) {
+  const phoneOf = (account: EmulatorContext) => phones.get(account.accountId)!;
+  const knobsOf = perAccount(ctx, (account) => phoneKnobs(account, phoneOf(account), faults));
+  const pickPhone = perAccount(ctx, phoneOf);
+  const knobs = phoneKnobs(ctx, phoneOf(ctx), faults);
+  knobs.forEach((knob, i) => {
     router.path(`/__phone/${knob.name}`, {
       methods: [knob.method],
       handler: (req) => {
         if (req.bodyText.trim() !== '' && req.json() === undefined)
           return json(400, { error: 'the body is not JSON' });
-        return runKnob(knob, req);
+        const picked = knobsOf(req);
+        return picked.ok ? runKnob(picked.value[i]!, req) : picked.reply;
       },
     });
-  }
+  });
   const openApi = phoneOpenApi(knobs);
   router.path('/__phone/openapi.json', { methods: ['GET'], handler: () => json(200, openApi) });
   router.path('/__phone/filehelper', {
     methods: ['POST'],
-    handler: (req) => writeToFileHelper(phone, req),
+    handler: (req) => {
+      const picked = pickPhone(req);
+      return picked.ok ? writeToFileHelper(picked.value, req) : picked.reply;
+    },
   });
   router.prefix('/__phone/', {
     methods: ['GET', 'POST'],
     handler: (req) => {
+      const picked = pickPhone(req);
+      if (!picked.ok) return picked.reply;
       try {
-        return handle(ctx, phone, req);
+        return handle(picked.account, picked.value, req);
       } catch (err) {
         return json(400, { error: (err as Error).message });
       }

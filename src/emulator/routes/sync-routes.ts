@@ -6,7 +6,7 @@ import { hasMarkerQuery, MARKER_MISSING_RETCODE } from '../filehelper-app.js';
 import type { HoldOptions } from '../holds.js';
 import type { Session } from '../login-session.js';
 import { scopeCookie } from '../proxy/public-origin.js';
-import { authenticate, type EmulatorContext } from '../route-context.js';
+import { accountContextOf, authenticate, type EmulatorContext } from '../route-context.js';
 import { type EmuRequest, jsonReply, type Reply, type Router, textReply } from '../served-request.js';
 import { setCookie, syncCheckReply } from '../wire-format.js';
 import { baseResponse, emptyProfile, stringifyMessage, stringifyWire } from '../wire-objects.js';
@@ -78,7 +78,7 @@ async function syncCheck(ctx: EmulatorContext, req: EmuRequest): Promise<Reply> 
   if (s.app === 'filehelper' && s.state === 'active' && !hasMarkerQuery(req))
     return syncCheckText(syncCheckReply(MARKER_MISSING_RETCODE, 0));
   const clientSeq = s.seqOfKey1(key1OfQuery(req.param('synckey')));
-  return syncCheckText(await ctx.holds.hold(new SyncCheckHold(ctx, s, clientSeq, req)));
+  return syncCheckText(await ctx.holds.hold(new SyncCheckHold(accountContextOf(ctx, s), s, clientSeq, req)));
 }
 
 function emptySync(ret: number, key: SyncReply['SyncKey']): SyncReply {
@@ -195,7 +195,7 @@ export function registerSyncRoutes(router: Router, ctx: EmulatorContext): void {
     methods: ['POST'],
     handler: (req) => {
       const auth = authenticate(ctx, req);
-      return auth.ok ? sync(ctx, req, auth.session) : failure(auth.ret, auth.errMsg);
+      return auth.ok ? sync(auth.ctx, req, auth.session) : failure(auth.ret, auth.errMsg);
     },
     retReply: failure,
   });

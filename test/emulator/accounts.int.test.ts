@@ -1,0 +1,188 @@
+/**
+ * Several accounts in one emulator (docs/emulator.md "Several accounts"): two real webwx clients log in
+ * as two accounts that are friends and share a room; what one sends reaches the other as the real
+ * server delivers it; each account has its own phone.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ClientEvents, createClient, type WebWxClient } from '../../src/client/index.js';
+import { type Emulator, type MultiWorldSpec, startEmulator } from '../../src/emulator/index.js';
+import { type Pair, waitForMessage } from '../client/harness.js';
+
+const ALICE = 'wxid_alice_bot';
+const BOB = 'wxid_bob_bot';
+const ROOM = '7001@chatroom';
+
+const TWO_ACCOUNTS: MultiWorldSpec = {
+  accounts: [
+    {
+      self: { id: ALICE, nickName: 'Alice Bot' },
+      contacts: [{ id: BOB }, { id: 'wxid_carol', nickName: 'Carol' }],
+    },
+    { self: { id: BOB, nickName: 'Bob Bot' }, contacts: [{ id: ALICE }] },
+  ],
+  rooms: [{ id: ROOM, topic: 'Bots and Carol', owner: ALICE, members: [ALICE, BOB, 'wxid_carol'] }],
+};
+
+const PNG_HEAD = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+interface Logged {
+  client: WebWxClient;
+  messages: ClientEvents['message'][];
+}
+
+let emu: Emulator;
+let alice: Logged;
+let bob: Logged;
+let downloads: string;
+
+async function loginAs(account: string): Promise<Logged> {
+  const client = createClient({
+    server: emu.baseUrl,
+    timeouts: { requestMs: 20_000, syncCheckMs: 10_000, loginPollMs: 10_000 },
+    retry: { baseDelayMs: 50, maxDelayMs: 200 },
+    pacing: false,
+    media: { downloadDir: downloads },
+  });
+  const messages: ClientEvents['message'][] = [];
+  client.on('message', (m) => messages.push(m));
+  const started = client.start();
+  const phone = emu.phoneOf(account);
+  const qr = await phone.waitForQr({ timeoutMs: 10_000 });
+  phone.scan(qr.uuid);
+  phone.confirm(qr.uuid);
+  await started;
+  return { client, messages };
+}
+
+/** The harness's waitForMessage over one account's client and the messages it got. */
+function waitFor(who: Logged, predicate: (m: ClientEvents['message']) => boolean) {
+  return waitForMessage(
+    { client: who.client, events: { message: who.messages } } as unknown as Pair,
+    predicate,
+  );
+}
+
+function userNameOf(who: Logged, nickName: string): string {
+  const found = who.client.contacts.find(nickName)[0];
+  if (found === undefined) throw new Error(`no contact ${nickName}`);
+  return found.userName;
+}
+
+function roomOf(who: Logged): string {
+  const room = who.client.contacts.rooms().find((r) => r.topic === 'Bots and Carol');
+  if (room === undefined) throw new Error('no shared room');
+  return room.userName;
+}
+
+beforeAll(async () => {
+  downloads = await mkdtemp(join(tmpdir(), 'webwx-accounts-'));
+  emu = await startEmulator({
+    world: TWO_ACCOUNTS,
+    timing: { loginPollHoldMs: 1500, syncCheckHoldMs: 1500, qrExpiryMs: 60_000 },
+  });
+  alice = await loginAs(ALICE);
+  bob = await loginAs(BOB);
+}, 30_000);
+
+afterAll(async () => {
+  await alice?.client.stop();
+  await bob?.client.stop();
+  await emu?.close();
+});
+
+describe('two accounts in one emulator', () => {
+  it('has one phone per account; emulator.phone is the first account', () => {
+    expect(emu.accounts.map((a) => a.id)).toEqual([ALICE, BOB]);
+    expect(emu.phone).toBe(emu.phoneOf(ALICE));
+    expect(emu.phoneOf(BOB)).not.toBe(emu.phone);
+    expect(emu.accounts[1]?.world.self.nickName).toBe('Bob Bot');
+    expect(() => emu.phoneOf('wxid_nobody')).toThrow(/no account "wxid_nobody"/);
+    // Each login is its account's: the sessions and the clients' selves.
+    expect(
+      emu
+        .phoneOf(ALICE)
+        .sessions()
+        .filter((s) => s.state === 'active'),
+    ).toHaveLength(1);
+    expect(
+      emu
+        .phoneOf(BOB)
+        .sessions()
+        .filter((s) => s.state === 'active'),
+    ).toHaveLength(1);
+    expect(alice.client.self?.nickName).toBe('Alice Bot');
+    expect(bob.client.self?.nickName).toBe('Bob Bot');
+    // Bob's world has Carol as a stranger (she is in the shared room only).
+    expect(emu.accounts[1]?.world.person('wxid_carol')?.kind).toBe('stranger');
+  });
+
+  it('a text from A to B arrives at B from A, as B names A', async () => {
+    const sent = await alice.client.sendText(userNameOf(alice, 'Bob Bot'), 'hi Bob <b> & 👋');
+    const got = await waitFor(bob, (m) => m.text === 'hi Bob <b> & 👋');
+    const aliceInBob = userNameOf(bob, 'Alice Bot');
+    expect(got).toMatchObject({
+      kind: 'text',
+      isSelf: false,
+      chat: { userName: aliceInBob, isRoom: false },
+      sender: { userName: aliceInBob },
+    });
+    expect(got.id).toBe(sent.msgId);
+    // The records are per account: Alice's phone saw her client send, Bob's did not.
+    expect(
+      emu
+        .phoneOf(ALICE)
+        .sent()
+        .some((r) => r.msgId === sent.msgId && r.to === BOB),
+    ).toBe(true);
+    expect(
+      emu
+        .phoneOf(BOB)
+        .sent()
+        .some((r) => r.msgId === sent.msgId),
+    ).toBe(false);
+  });
+
+  it('B answers A, and an image from A reaches B with its bytes', async () => {
+    await bob.client.sendText(userNameOf(bob, 'Alice Bot'), 'hello Alice');
+    const back = await waitFor(alice, (m) => m.text === 'hello Alice');
+    expect(back.sender?.userName).toBe(userNameOf(alice, 'Bob Bot'));
+
+    const data = Buffer.concat([PNG_HEAD, randomBytes(2000)]);
+    const sent = await alice.client.sendImage(userNameOf(alice, 'Bob Bot'), data, { fileName: 'a.png' });
+    const image = await waitFor(bob, (m) => m.id === sent.msgId);
+    expect(image.kind).toBe('image');
+    expect(image.sender?.userName).toBe(userNameOf(bob, 'Alice Bot'));
+    const saved = await bob.client.download(image, { dir: downloads });
+    expect((await readFile(saved.path)).equals(data)).toBe(true);
+  });
+
+  it('in the shared room, A’s message reaches B from the room, with A as the sender', async () => {
+    const sent = await alice.client.sendText(roomOf(alice), 'room hello from Alice');
+    const got = await waitFor(bob, (m) => m.id === sent.msgId);
+    expect(got).toMatchObject({
+      kind: 'text',
+      text: 'room hello from Alice',
+      chat: { userName: roomOf(bob), isRoom: true },
+      sender: { userName: userNameOf(bob, 'Alice Bot') },
+    });
+    // And back: B in the room reaches A.
+    const reply = await bob.client.sendText(roomOf(bob), 'room reply from Bob');
+    const back = await waitFor(alice, (m) => m.id === reply.msgId);
+    expect(back.chat.userName).toBe(roomOf(alice));
+    expect(back.sender?.userName).toBe(userNameOf(alice, 'Bob Bot'));
+  });
+
+  it('each phone writes into its own account only', async () => {
+    const toBob = emu.phoneOf(BOB).sendText({ from: 'wxid_carol', room: ROOM, text: 'Carol to Bob only' });
+    expect(toBob.deliveredTo).toBe(1);
+    const toAlice = emu.phone.sendText({ from: 'wxid_carol', text: 'Carol to Alice' });
+    await waitFor(bob, (m) => m.id === toBob.msgId);
+    await waitFor(alice, (m) => m.id === toAlice.msgId);
+    expect(alice.messages.some((m) => m.id === toBob.msgId)).toBe(false);
+    expect(bob.messages.some((m) => m.id === toAlice.msgId)).toBe(false);
+  });
+});

@@ -113,6 +113,8 @@ export type {
   LogoutEvent,
   MediaInput,
   MessageEvents,
+  MiniProgramCard,
+  MusicCard,
   Outbox,
   OutboxStats,
   PacingOptions,

@@ -33,14 +33,9 @@ import { addressBookOf } from './send/address-book.js';
 import { mentionBody } from './send/mentions.js';
 import { Outbox } from './send/outbox.js';
 import { resendPending } from './send/resend.js';
-import { forwardRecipe, linkRecipe, revokeRecipe, type SendRecipe, textRecipe } from './send/send-recipes.js';
-import type {
-  LinkCard,
-  OutboxStats,
-  Outbox as PublicOutbox,
-  SendOptions,
-  SendTextOptions,
-} from './send/send-types.js';
+import { forwardRecipe, revokeRecipe, type SendRecipe, textRecipe } from './send/send-recipes.js';
+import type { OutboxStats, Outbox as PublicOutbox, SendOptions, SendTextOptions } from './send/send-types.js';
+import { type ShareInput, type ShareMethod, shareRecipe } from './send/share-recipes.js';
 import { assertAvailable, assertRecipient } from './session/app-mode.js';
 import { Reconnector } from './session/reconnect.js';
 import { loadContacts } from './session/session-loader.js';
@@ -272,11 +267,33 @@ class Client implements WebWxClient {
     return this.#sendMedia('sendFile', to, input, options);
   }
 
-  async sendLink(to: string, link: LinkCard, options: SendOptions = {}): Promise<SentMessage> {
-    assertAvailable(this.#options.app, 'sendLink');
-    if (!to) throw new TypeError('sendLink: `to` must be a UserName');
-    const outbox = this.#requireOutbox('sendLink');
-    return this.#send('sendLink', to, linkRecipe(link, outbox.deps.session.desktop), options);
+  sendLink(to: string, link: ShareInput['sendLink'], options?: SendOptions): Promise<SentMessage> {
+    return this.#share('sendLink', to, link, options);
+  }
+
+  sendMusic(to: string, music: ShareInput['sendMusic'], options?: SendOptions): Promise<SentMessage> {
+    return this.#share('sendMusic', to, music, options);
+  }
+
+  sendMiniProgram(to: string, program: ShareInput['sendMiniProgram'], options?: SendOptions) {
+    return this.#share('sendMiniProgram', to, program, options);
+  }
+
+  sendContactCard(to: string, contact: ShareInput['sendContactCard'], options?: SendOptions) {
+    return this.#share('sendContactCard', to, contact, options);
+  }
+
+  /** A share (send/share-recipes.ts): the call checked, then its recipe built (desktop mode: appid ''). */
+  async #share<M extends ShareMethod>(
+    method: M,
+    to: string,
+    input: ShareInput[M],
+    options: SendOptions = {},
+  ) {
+    assertAvailable(this.#options.app, method);
+    if (!to) throw new TypeError(`${method}: \`to\` must be a UserName`);
+    const desktop = this.#requireOutbox(method).deps.session.desktop;
+    return this.#send(method, to, shareRecipe(method, input, desktop, this.#contactService), options);
   }
 
   async sendVideo(to: string, input: MediaInput, options: SendMediaOptions = {}): Promise<SentMessage> {

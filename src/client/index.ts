@@ -50,6 +50,8 @@ export type { ResolvedPacing } from './send/pacing.js';
 export { SEND_POLICY, type SendAction, type SendPolicyRow } from './send/send-policy.js';
 export type {
   LinkCard,
+  MiniProgramCard,
+  MusicCard,
   Outbox,
   OutboxStats,
   PacingOptions,

@@ -101,7 +101,8 @@ export function buildSendEmoticonRequest(ctx: SessionContext, o: SendEmoticonIni
   return sendSpec(ctx, 'webwxsendemoticon', [['fun', 'sys']], msg, o);
 }
 
-function xmlEscape(value: string): string {
+/** Escapes the five XML specials of a text or attribute value. */
+export function xmlEscape(value: string): string {
   return value
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
@@ -134,34 +135,11 @@ export function appMsgFileXml(o: AppMsgFileInit): string {
   );
 }
 
-/** What {@link appMsgLinkXml} puts in a link card's appmsg XML (AppMsgType 5). */
-export interface AppMsgLinkInit {
-  title: string;
-  /** The line under the title ('' for none). */
-  description: string;
-  url: string;
-  /** The card's picture, an http(s) URL ('' for none). */
-  thumbUrl?: string;
-  /** Desktop mode uses appid=''. */
-  desktop: boolean;
-}
-
-/** The appmsg XML of a link card, `<type>5</type>` (no outer `<msg>`). */
-export function appMsgLinkXml(o: AppMsgLinkInit): string {
-  const appId = o.desktop ? '' : 'wxeb7ec651dd0aefa9';
-  return (
-    `<appmsg appid='${appId}' sdkver=''><title>${xmlEscape(o.title)}</title><des>${xmlEscape(o.description)}</des>` +
-    `<action>view</action><type>5</type><showtype>0</showtype><content></content><url>${xmlEscape(o.url)}</url>` +
-    `<lowurl></lowurl><thumburl>${xmlEscape(o.thumbUrl ?? '')}</thumburl><appattach><totallen>0</totallen>` +
-    `<attachid></attachid><fileext></fileext></appattach><extinfo></extinfo></appmsg>`
-  );
-}
-
 /** An app message to send, a file above all: its appmsg XML and, for large files, the Signature (§5.5). */
 export interface SendAppMsgInit extends MediaSendBase {
   /** The appmsg XML (appMsgFileXml for a file). */
   content: string;
-  /** AppMsgType (also the Msg's Type): 6 for files, 5 for link cards. */
+  /** AppMsgType (also the Msg's Type): 6 for files, 5 for link cards, 3 music, 33 mini programs (share-message.ts). */
   type?: number;
   /** From webwxcheckupload for large files. */
   signature?: string;

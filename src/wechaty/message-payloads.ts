@@ -6,7 +6,7 @@
  */
 import type * as PUPPET from 'wechaty-puppet';
 import { types } from 'wechaty-puppet';
-import type { SentKind } from '../client/index.js';
+import type { MiniProgramCard, SentKind } from '../client/index.js';
 import { APP_MSG_TYPE, type Message } from '../model/index.js';
 import type { IdOf } from './contact-payloads.js';
 
@@ -16,6 +16,8 @@ export interface SentRecord {
   localId: string;
   toUserName: string;
   kind: SentKind;
+  /** The AppMsgType of an app message it sent (33 for a mini program), when it matters to Wechaty. */
+  appMsgType?: number;
   text: string;
   fileName: string;
   /** Unix ms. */
@@ -89,7 +91,10 @@ export function messageTypeOf(message: Message): PUPPET.types.Message {
   }
 }
 
-function sentTypeOf(kind: SentKind): PUPPET.types.Message {
+function sentTypeOf(kind: SentKind, appMsgType = 0): PUPPET.types.Message {
+  if (appMsgType === APP_MSG_TYPE.miniProgram || appMsgType === APP_MSG_TYPE.miniProgramForward) {
+    return types.Message.MiniProgram;
+  }
   switch (kind) {
     case 'text':
       return types.Message.Text;
@@ -101,6 +106,8 @@ function sentTypeOf(kind: SentKind): PUPPET.types.Message {
       return types.Message.Video;
     case 'emoticon':
       return types.Message.Emoticon;
+    case 'card':
+      return types.Message.Contact;
     default:
       return types.Message.Url;
   }
@@ -149,7 +156,7 @@ export function sentPayloadOf(sent: SentRecord): PUPPET.payloads.Message {
     talkerId: sent.talkerId,
     text: sent.text,
     timestamp: sent.timestamp,
-    type: sentTypeOf(sent.kind),
+    type: sentTypeOf(sent.kind, sent.appMsgType),
     ...(sent.fileName ? { filename: sent.fileName } : {}),
   };
   return sent.isRoom
@@ -180,6 +187,27 @@ export function miniProgramOf(message: Message): PUPPET.payloads.MiniProgram | u
     thumbUrl: message.thumbUrl,
     username: message.weappUserName || message.sourceUserName,
   };
+}
+
+function httpOrNothing(url: string | undefined): string | undefined {
+  return url && /^https?:\/\//i.test(url) ? url : undefined;
+}
+
+/**
+ * What `client.sendMiniProgram` takes from a Wechaty mini program: its names, title, description and
+ * page; the icon and thumbnail only when they are http(s) URLs (not another protocol's CDN ids).
+ */
+export function miniProgramCardOf(program: PUPPET.payloads.MiniProgram): MiniProgramCard {
+  const card: MiniProgramCard = { title: program.title ?? '' };
+  if (program.appid) card.appId = program.appid;
+  if (program.username) card.userName = program.username;
+  if (program.description) card.description = program.description;
+  if (program.pagePath) card.pagePath = program.pagePath;
+  const iconUrl = httpOrNothing(program.iconUrl);
+  if (iconUrl) card.iconUrl = iconUrl;
+  const thumbUrl = httpOrNothing(program.thumbUrl);
+  if (thumbUrl) card.thumbUrl = thumbUrl;
+  return card;
 }
 
 /** The place of a location message. */

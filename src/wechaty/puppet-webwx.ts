@@ -1,19 +1,20 @@
 /**
  * PuppetWebwx: a Wechaty puppet on webwx (docs/wechaty.md). This file holds the messages: payloads of
  * every kind webwx decodes, their files, images, links, mini programs, locations and cards; sending
- * text (with @-mentions), files, images, videos and link cards; forward, recall and mark read. Sends the Web
- * protocol (or this client, for now) cannot make, and Moments (posts, taps), throw Wechaty's
- * unsupported error.
+ * text (with @-mentions), files, images, videos, link cards, mini programs and contact cards; forward,
+ * recall and mark read. Sends the Web protocol cannot make (locations), and Moments (posts, taps),
+ * throw Wechaty's unsupported error.
  */
 import type { FileBoxInterface } from 'file-box';
 import type * as PUPPET from 'wechaty-puppet';
 import { throwUnsupportedError, types } from 'wechaty-puppet';
 import { ProtocolError } from '../errors.js';
-import type { Message } from '../model/index.js';
+import { APP_MSG_TYPE, type Message } from '../model/index.js';
 import { fileBoxFromDownload, mediaInputOf, sendMethodOf } from './file-boxes.js';
 import {
   fileNameOf,
   locationOf,
+  miniProgramCardOf,
   miniProgramOf,
   type RawMessage,
   receivedPayloadOf,
@@ -194,9 +195,24 @@ export class PuppetWebwx extends PuppetWebwxRooms {
     });
   }
 
-  /** Contact cards go by webwxsendappmsg, which the client sends links and files by, not cards yet. */
-  override async messageSendContact(_conversationId: string, _contactId: string): Promise<string> {
-    return throwUnsupportedError('messageSendContact');
+  /**
+   * Shares a contact as a card (`client.sendContactCard`: MsgType 42 by webwxsendmsg); the contact is
+   * a Wechaty contact id. Whether the real server relays a card sent from the web is unverified
+   * (docs/messages.md).
+   */
+  override async messageSendContact(conversationId: string, contactId: string): Promise<string> {
+    const client = this.requireClient('messageSendContact');
+    const to = this.ids.userNameOf(conversationId);
+    const userName = this.ids.userNameOf(contactId);
+    const sent = await client.sendContactCard(to, userName);
+    return this.#record(conversationId, to, {
+      msgId: sent.msgId,
+      localId: sent.localId,
+      kind: sent.kind,
+      text: client.contacts.get(userName)?.nickName ?? '',
+      fileName: '',
+      mentionIdList: [],
+    });
   }
 
   /**
@@ -222,12 +238,28 @@ export class PuppetWebwx extends PuppetWebwxRooms {
     });
   }
 
-  /** Mini programs go by webwxsendappmsg, which the client sends links and files by, not mini programs yet. */
+  /**
+   * Sends a mini program (`client.sendMiniProgram`: appmsg type 33 with the app id, the `gh_…@app`
+   * user name, the page path and the icon). A thumbnail or icon that is not an http(s) URL (another
+   * protocol's CDN id) is left out. TypeError without a title or a name. Whether the real server
+   * relays it from the web is unverified (docs/messages.md).
+   */
   override async messageSendMiniProgram(
-    _conversationId: string,
-    _miniProgram: PUPPET.payloads.MiniProgram,
+    conversationId: string,
+    miniProgram: PUPPET.payloads.MiniProgram,
   ): Promise<string> {
-    return throwUnsupportedError('messageSendMiniProgram');
+    const client = this.requireClient('messageSendMiniProgram');
+    const to = this.ids.userNameOf(conversationId);
+    const sent = await client.sendMiniProgram(to, miniProgramCardOf(miniProgram));
+    return this.#record(conversationId, to, {
+      msgId: sent.msgId,
+      localId: sent.localId,
+      kind: sent.kind,
+      appMsgType: APP_MSG_TYPE.miniProgram,
+      text: miniProgram.title ?? '',
+      fileName: '',
+      mentionIdList: [],
+    });
   }
 
   /** The web page cannot send a location. */

@@ -20,8 +20,11 @@ export interface SendMediaOptions extends SendOptions {
   signal?: AbortSignal;
 }
 
-/** 'app': a forwarded app message other than a file (link, music, mini program…). */
-export type SentKind = 'text' | 'image' | 'file' | 'video' | 'emoticon' | 'app';
+/**
+ * 'app': an app message other than a file (a link card, music, a mini program, or a forwarded one);
+ * 'card': a contact card (`sendContactCard`).
+ */
+export type SentKind = 'text' | 'image' | 'file' | 'video' | 'emoticon' | 'app' | 'card';
 
 /** What every send resolves to: enough to revoke it (§5.6). */
 export interface SentMessage {

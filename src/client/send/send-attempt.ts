@@ -81,7 +81,10 @@ function featureOf(method: string, recipe: SendRecipe): AppFeature | undefined {
   if (recipe.scene === 2) return 'forward';
   if (recipe.build === 'video') return 'sendVideo';
   if (recipe.build === 'emoticon') return 'sendEmoticon';
+  if (recipe.build === 'card') return 'sendContactCard';
   if (recipe.build === 'app' && recipe.appMsgType === 5) return 'sendLink';
+  if (recipe.build === 'app' && recipe.appMsgType === 3) return 'sendMusic';
+  if (recipe.build === 'app' && recipe.appMsgType === 33) return 'sendMiniProgram';
   return method === 'forward' ? 'forward' : undefined;
 }
 

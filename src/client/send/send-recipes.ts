@@ -10,7 +10,6 @@ import { buildSendTextRequest, parseSendMsgReply } from '../../protocol/index.js
 import { fileExtension } from '../../protocol/media.js';
 import {
   appMsgFileXml,
-  appMsgLinkXml,
   buildRevokeRequest,
   buildSendAppMsgRequest,
   buildSendEmoticonRequest,
@@ -19,11 +18,11 @@ import {
   parseRevokeReply,
 } from '../../protocol/media-message.js';
 import type { SessionContext } from '../../protocol/session-context.js';
+import { buildSendCardRequest } from '../../protocol/share-message.js';
 import type { SentKind } from '../media/media-api-types.js';
 import { MediaError } from '../media/media-errors.js';
 import { mediaKindOf, mediaRefOf, rawContentOf } from '../media/media-ref.js';
 import type { UploadKind } from '../session/app-mode.js';
-import type { LinkCard } from './send-types.js';
 
 /** A file to upload before the send (its MediaId is not known yet). */
 export interface UploadPlan {
@@ -34,15 +33,18 @@ export interface UploadPlan {
 
 /** One send, as JSON. */
 export interface SendRecipe {
-  /** Which request: webwxsendmsg, …img, …video, …emoticon, …appmsg, or webwxrevokemsg. */
-  build: 'text' | 'image' | 'video' | 'emoticon' | 'app' | 'revoke';
+  /**
+   * Which request: webwxsendmsg (a text, or a contact card: Type 42), …img, …video, …emoticon,
+   * …appmsg, or webwxrevokemsg.
+   */
+  build: 'text' | 'card' | 'image' | 'video' | 'emoticon' | 'app' | 'revoke';
   /** What the caller gets back as `kind` (SentKind), or 'revoke'. */
   kind: SentKind | 'revoke';
-  /** Text content, the decoded XML of a forwarded medium, or an appmsg XML. */
+  /** Text content, the decoded XML of a forwarded medium, a contact card's XML, or an appmsg XML. */
   content?: string;
   mediaId?: string;
   md5?: string;
-  /** AppMsgType for build 'app' (6: file, 5: link card). */
+  /** AppMsgType for build 'app' (6: file, 5: link card, 3: music, 33: mini program). */
   appMsgType?: number;
   /** webwxcheckupload's Signature (large files). */
   signature?: string;
@@ -60,37 +62,6 @@ export interface SendRecipe {
 /** The recipe of a text. */
 export function textRecipe(text: string): SendRecipe {
   return { build: 'text', kind: 'text', content: text };
-}
-
-function httpUrl(value: unknown, what: string): string {
-  if (typeof value !== 'string' || !/^https?:\/\/\S+$/i.test(value)) {
-    throw new TypeError(`sendLink: ${what} must be an http(s) URL`);
-  }
-  return value;
-}
-
-/**
- * The recipe of a link card: an appmsg of type 5 (webwxsendappmsg), its XML built now. TypeError
- * without a title or with a URL that is not http(s).
- */
-export function linkRecipe(link: LinkCard, desktop: boolean): SendRecipe {
-  if (typeof link?.title !== 'string' || link.title.trim() === '') {
-    throw new TypeError('sendLink: the link needs a title');
-  }
-  if (link.description !== undefined && typeof link.description !== 'string') {
-    throw new TypeError('sendLink: the description must be a string');
-  }
-  const url = httpUrl(link.url, 'url');
-  const thumbUrl =
-    link.thumbUrl === undefined || link.thumbUrl === '' ? '' : httpUrl(link.thumbUrl, 'thumbUrl');
-  const content = appMsgLinkXml({
-    title: link.title,
-    description: link.description ?? '',
-    url,
-    thumbUrl,
-    desktop,
-  });
-  return { build: 'app', kind: 'app', content, appMsgType: 5 };
 }
 
 /** The recipe of a media send of `kind` (uploaded when its turn comes). */
@@ -146,6 +117,8 @@ export function buildRecipeRequest(ctx: SessionContext, recipe: SendRecipe, a: S
       const spec = buildSendTextRequest(ctx, { ...a, content: recipe.content ?? '' });
       return recipe.scene ? withScene(spec, recipe.scene) : spec;
     }
+    case 'card':
+      return buildSendCardRequest(ctx, { ...a, content: recipe.content ?? '' });
     case 'image':
       return buildSendImageRequest(ctx, { ...base, mediaId, ...contentOf(recipe) });
     case 'video':

@@ -4,8 +4,8 @@
  */
 
 /**
- * Options of every send (`sendText`, `sendImage`, `sendFile`, `sendLink`, `sendVideo`, `sendEmoticon`,
- * `forward`, `revoke`).
+ * Options of every send (`sendText`, `sendImage`, `sendFile`, `sendLink`, `sendMusic`,
+ * `sendMiniProgram`, `sendContactCard`, `sendVideo`, `sendEmoticon`, `forward`, `revoke`).
  */
 export interface SendOptions {
   /**
@@ -47,6 +47,44 @@ export interface LinkCard {
   url: string;
   /** The card's picture, an http(s) URL. */
   thumbUrl?: string;
+}
+
+/** A music card to send (`client.sendMusic`, docs/messages.md): appmsg type 3. */
+export interface MusicCard {
+  title: string;
+  /** The line under the title, often the singer (default ''). */
+  description?: string;
+  /** The page the card opens, an http(s) URL. */
+  url: string;
+  /** The audio the phone plays, an http(s) URL. */
+  dataUrl: string;
+  /** The cover, an http(s) URL. */
+  thumbUrl?: string;
+}
+
+/**
+ * A mini program to send (`client.sendMiniProgram`, docs/messages.md): appmsg type 33, named by its
+ * app id and/or its account. The fields of a received mini-program message fit.
+ */
+export interface MiniProgramCard {
+  /** The card's title. */
+  title: string;
+  /** The mini program's `wx…` app id (this or `userName` is needed). */
+  appId?: string;
+  /** The mini program's account, `gh_…@app` (this or `appId` is needed). */
+  userName?: string;
+  /** The line under the title (default ''). */
+  description?: string;
+  /** The page to open, e.g. `pages/index/index.html?id=1` (default: the start page). */
+  pagePath?: string;
+  /** The program's icon, an http(s) URL. */
+  iconUrl?: string;
+  /** The card's picture, an http(s) URL (a CDN id from another protocol cannot be sent from the web). */
+  thumbUrl?: string;
+  /** The name shown under the card (default: the title). */
+  displayName?: string;
+  /** The page older clients open instead, an http(s) URL (default: the upgrade page of `appId`). */
+  url?: string;
 }
 
 /**

@@ -94,6 +94,11 @@ const FILEHELPER_REFUSALS = {
     'the File Transfer web sends texts, images and files only; send the picture with sendImage() or sendFile()',
   sendLink:
     'the File Transfer web sends texts, images and files only (no link cards, PROTOCOL.md §14); send the URL as a text',
+  sendMusic:
+    'the File Transfer web sends texts, images and files only (no app messages, PROTOCOL.md §14); send the URL as a text',
+  sendMiniProgram:
+    'the File Transfer web sends texts, images and files only (no app messages, PROTOCOL.md §14)',
+  sendContactCard: 'the File Transfer web has one chat and no address book: it cannot share a contact',
   revoke: 'the File Transfer web cannot revoke (no recall is known for it, PROTOCOL.md §14)',
   forward: 'the File Transfer web has one chat: send the text or the downloaded media again',
   'rooms.create': 'the File Transfer web has no group chats',
@@ -106,6 +111,7 @@ const FILEHELPER_REFUSALS = {
   'contacts.unpin': 'the File Transfer web has no address book to manage',
   'contacts.acceptFriendRequest': 'the File Transfer web has no friend requests',
   'contacts.sendFriendRequest': 'the File Transfer web has no friend requests',
+  'contacts.searchServer': 'the File Transfer web has no address book to search',
 } as const;
 
 /** A call some app refuses. */

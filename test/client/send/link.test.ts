@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { assertServable } from '../../../src/client/send/send-attempt.js';
-import { buildRecipeRequest, linkRecipe } from '../../../src/client/send/send-recipes.js';
+import { buildRecipeRequest } from '../../../src/client/send/send-recipes.js';
+import { linkRecipe } from '../../../src/client/send/share-recipes.js';
 import { refusalOf } from '../../../src/client/session/app-mode.js';
 import { NotAvailableError } from '../../../src/errors.js';
 import { testSession } from './outbox-harness.js';

@@ -5,7 +5,7 @@
  * friend request's stranger) keeps its session UserName as its id.
  */
 import { strangerFromMember } from '../client/contacts/contact-service.js';
-import { stableIdEntryOf } from '../client/contacts/stable-ids.js';
+import { stableIdEntryOf } from '../client/contacts/stable-id-entries.js';
 import type { WebWxClient } from '../client/index.js';
 import type { CardInfo, Contact, Room, RoomMember } from '../model/index.js';
 

@@ -36,7 +36,8 @@ import type {
   FriendRequestInput,
   RoomMemberView,
 } from './contact-service-types.js';
-import { type StableIdRegistry, stableIdEntryOf, syncConvPairs } from './stable-ids.js';
+import { stableIdEntryOf, syncConvPairs } from './stable-id-entries.js';
+import type { StableIdRegistry } from './stable-ids.js';
 
 /** What operations need: set once the client is logged in. */
 export interface OpsDeps {

@@ -1,15 +1,17 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { StableIdCollision } from '../../../src/client/contacts/stable-id-types.js';
 import {
   avatarSeqOf,
-  MemoryStableIdStore,
-  StableIdCollisionError,
   type StableIdEntry,
-  StableIdRegistry,
-  type StableIdStore,
   stableIdEntryOf,
   syncConvPairs,
+} from '../../../src/client/contacts/stable-id-entries.js';
+import type { StableIdCollision } from '../../../src/client/contacts/stable-id-types.js';
+import {
+  MemoryStableIdStore,
+  StableIdCollisionError,
+  StableIdRegistry,
+  type StableIdStore,
 } from '../../../src/client/contacts/stable-ids.js';
 import { toContact, toRoom } from '../../../src/model/index.js';
 import type { WireContact } from '../../../src/protocol/wire-types.js';

@@ -38,8 +38,6 @@ const MAX_LINES = 450;
 const LONG_FILES: Record<string, string> = {
   'cli/tui/app.tsx': 'to be split (#18)',
   'cli/tui/tui-state.ts': 'to be split (#18)',
-  'emulator/message-encoders.ts': 'to be split (#18)',
-  'emulator/world-changes.ts': 'to be split (#18)',
   'transport/http-transport.ts': 'to be split (#18)',
 };
 

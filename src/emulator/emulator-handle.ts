@@ -16,9 +16,9 @@ import type {
   StatusNotifyRecord,
 } from './emulator-types.js';
 import type { Faults } from './faults.js';
-import type { PhoneMessageInput } from './message-encoders.js';
 import type { PhoneActivity } from './phone-activity.js';
 import type { PhoneMedia } from './phone-media-types.js';
+import type { PhoneMessageInput } from './phone-message-types.js';
 import type { PhoneMessageResult } from './phone-messages.js';
 import type { PhoneWorld } from './phone-world.js';
 import type { EmulatorProxyInfo } from './proxy/proxy-setup.js';

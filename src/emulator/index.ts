@@ -26,7 +26,6 @@ export type {
 } from './emulator-types.js';
 export { DEFAULT_TIMING } from './emulator-types.js';
 export type { Fault, FaultOptions, Faults, InjectedFault } from './faults.js';
-export type { KindPerson, PhoneMessageInput, PhoneMessageKind } from './message-encoders.js';
 export type { PhoneActivity, PhoneActivityResult, SignalSelector } from './phone-activity.js';
 export type {
   InjectedMedia,
@@ -36,6 +35,7 @@ export type {
   PhoneMediaKind,
   RevokeRecord,
 } from './phone-media-types.js';
+export type { KindPerson, PhoneMessageInput, PhoneMessageKind } from './phone-message-types.js';
 export {
   type PhoneFriendRequest,
   type PhoneMessageResult,
@@ -71,6 +71,6 @@ export {
   type MultiWorldSpec,
   multiAccountWorld,
 } from './world-accounts.js';
-export type { FriendRequestRecord, RoomInvitation } from './world-changes.js';
+export type { FriendRequestRecord, RoomInvitation } from './world-change-records.js';
 export { loadWorldFile } from './world-file.js';
 export { BIG_WORLD, type GenerateWorldOptions, generateWorld } from './world-generator.js';

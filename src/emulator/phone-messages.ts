@@ -6,13 +6,8 @@
 
 import type { InjectedMessage, SendTextInput } from './emulator-types.js';
 import { hex } from './ids.js';
-import {
-  type KindContext,
-  type KindPerson,
-  kindEntry,
-  type PhoneMessageInput,
-  type PhoneMessageKind,
-} from './message-encoders.js';
+import { kindEntry } from './message-encoders.js';
+import type { KindContext, KindPerson, PhoneMessageInput, PhoneMessageKind } from './phone-message-types.js';
 import type { EmulatorContext } from './route-context.js';
 import { encodeMessageText, groupContent } from './wire-format.js';
 import { wireMessage, wireTextMessage } from './wire-objects.js';

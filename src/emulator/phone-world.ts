@@ -7,7 +7,7 @@
 import type { EmulatorContext } from './route-context.js';
 import type { SystemTextLang } from './system-texts.js';
 import type { WorldRoom } from './world.js';
-import type { FriendRequestRecord, RoomInvitation } from './world-changes.js';
+import type { FriendRequestRecord, RoomInvitation } from './world-change-records.js';
 
 /** Options of the phone's room changes. */
 export interface PhoneRoomOptions {

@@ -17,10 +17,10 @@ import type {
   StatusNotifyRecord,
 } from './emulator-types.js';
 import { writeToFileHelper } from './filehelper-chat.js';
-import type { PhoneMessageInput } from './message-encoders.js';
 import { createPhoneActivity, type PhoneActivity } from './phone-activity.js';
 import { createPhoneMedia } from './phone-media.js';
 import type { PhoneMedia } from './phone-media-types.js';
+import type { PhoneMessageInput } from './phone-message-types.js';
 import { type PhoneMessageResult, sendPhoneMessage, sendPhoneText } from './phone-messages.js';
 import { createPhoneWorld, type PhoneWorld } from './phone-world.js';
 import type { QrEntry } from './qr-store.js';

@@ -9,7 +9,6 @@
  * (phone-world.ts). Actors and members are stable ids.
  */
 
-import { emptyRecommendInfo } from '../protocol/wire-defaults.js';
 import type { WireContact } from '../protocol/wire-types.js';
 import { FILEHELPER } from './filehelper-app.js';
 import { hex, type MsgIdSource } from './ids.js';
@@ -18,47 +17,15 @@ import { type SystemTextEvent, type SystemTextLang, systemText } from './system-
 import { encodeMessageText } from './wire-format.js';
 import { wireMessage, wirePerson, wireRoom } from './wire-objects.js';
 import type { World, WorldPerson, WorldRoom } from './world.js';
+import {
+  type FriendRequestRecord,
+  friendRequestFields,
+  type RoomInvitation,
+  WorldChangeError,
+} from './world-change-records.js';
 
 /** webwxinit's InviteStartCount: above this many members, addmember is refused (invitemember instead). */
 export const INVITE_START_COUNT = 40;
-
-/** A world rule was broken: the route answers `ret` (1 bad parameter, -2 logic error, -14 ticket). */
-export class WorldChangeError extends Error {
-  readonly ret: number;
-  constructor(ret: number, message: string) {
-    super(message);
-    this.name = 'WorldChangeError';
-    this.ret = ret;
-  }
-}
-
-/** A friend request in either direction, as the phone's `friendRequests()` lists it. */
-export interface FriendRequestRecord {
-  /** Stable id of the person who asked. */
-  from: string;
-  /** Stable id of the person asked. */
-  to: string;
-  greeting: string;
-  /** What webwxverifyuser presents to accept it. */
-  ticket: string;
-  state: 'pending' | 'accepted';
-  /** ms since the epoch. */
-  time: number;
-}
-
-/**
- * An invitation to a room (invitemember: a client's rooms.add above the threshold); the member joins
- * when the phone accepts it.
- */
-export interface RoomInvitation {
-  /** Stable id of the room. */
-  room: string;
-  /** Stable id of who invited. */
-  inviter: string;
-  /** Stable id of who is invited. */
-  member: string;
-  state: 'pending' | 'joined';
-}
 
 interface Pending {
   mod: Set<string>;
@@ -381,26 +348,9 @@ export class WorldChanges {
       time: Date.now(),
     };
     this.friendRequests.push(record);
-    const esc = (v: string) => encodeMessageText(v).replace(/"/g, '&quot;');
-    this.#enqueue('fmessage', 37, '', (s) => ({
-      Content:
-        `&lt;msg fromusername="${p.id}" encryptusername="v1_${hex(16)}@stranger" fromnickname="${esc(p.nickName)}" ` +
-        `content="${esc(greeting)}" scene="14" sex="${p.sex}" alias="${p.alias}" ticket="${ticket}" opcode="2"&gt;` +
-        `&lt;brandlist count="0" ver="0"&gt;&lt;/brandlist&gt;&lt;/msg&gt;`,
-      RecommendInfo: {
-        ...emptyRecommendInfo(),
-        UserName: s.names.userName(p.id),
-        NickName: p.nickName,
-        Content: greeting,
-        Alias: p.alias,
-        Sex: p.sex,
-        Province: p.province,
-        City: p.city,
-        Scene: 14,
-        Ticket: ticket,
-        OpCode: 2,
-      },
-    }));
+    this.#enqueue('fmessage', 37, '', (s) =>
+      friendRequestFields(p, greeting, ticket, s.names.userName(p.id)),
+    );
     return record;
   }
 
@@ -477,19 +427,4 @@ export class WorldChanges {
     if (actor === this.world.self.id && p.kind !== 'friend')
       throw new WorldChangeError(1, `"${id}" is not a friend`);
   }
-}
-
-/** The webwxsync fields of one takeContactChanges. */
-export function syncContactFields(changes: { mod: WireContact[]; del: WireContact[] }): {
-  ModContactCount: number;
-  ModContactList: WireContact[];
-  DelContactCount: number;
-  DelContactList: WireContact[];
-} {
-  return {
-    ModContactCount: changes.mod.length,
-    ModContactList: changes.mod,
-    DelContactCount: changes.del.length,
-    DelContactList: changes.del,
-  };
 }

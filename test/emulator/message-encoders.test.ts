@@ -4,13 +4,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  type KindContext,
-  kindEntry,
-  type PhoneMessageInput,
-  wireXml,
-  xmlEscape,
-} from '../../src/emulator/message-encoders.js';
+import { kindEntry, wireXml, xmlEscape } from '../../src/emulator/message-encoders.js';
+import type { KindContext, PhoneMessageInput } from '../../src/emulator/phone-message-types.js';
 import { groupContent } from '../../src/emulator/wire-format.js';
 import { wireMessage } from '../../src/emulator/wire-objects.js';
 import { decodeMessage, type Message } from '../../src/model/index.js';

@@ -1,13 +1,14 @@
 /**
- * Contact operations (§7.1, §7.4): webwxoplog (CmdId 2 remark, CmdId 3 pin) and webwxverifyuser
- * (Opcode 2 send a request, Opcode 3 accept one). Also the helper every world-changing route uses.
+ * Contact operations (§7.1, §7.4, §7.5): webwxoplog (CmdId 2 remark, CmdId 3 pin), webwxverifyuser
+ * (Opcode 2 send a request, Opcode 3 accept one) and webwxsearchcontact. Also the helper every
+ * world-changing route uses.
  */
 
 import type { Session } from '../login-session.js';
 import { authenticate, type EmulatorContext } from '../route-context.js';
 import { type EmuRequest, jsonReply, type Reply, type Router } from '../served-request.js';
-import { baseResponse, stringifyWire } from '../wire-objects.js';
-import { WorldChangeError } from '../world-changes.js';
+import { baseResponse, stringifyWire, wirePerson } from '../wire-objects.js';
+import { WorldChangeError } from '../world-change-records.js';
 
 export type JsonBody = Record<string, unknown>;
 
@@ -97,7 +98,31 @@ function verifyUser(ctx: EmulatorContext, s: Session, body: JsonBody): JsonBody 
   return {};
 }
 
+/** The most entries a search answers with (the emulator's choice). */
+export const SEARCH_LIMIT = 50;
+
+/**
+ * webwxsearchcontact (§7.5). What the real server matches is not captured; the emulator answers with
+ * the listed contacts (not strangers, not rooms) whose id, alias, nickname or remark name contains the
+ * keyword (case-insensitive), at most {@link SEARCH_LIMIT}, each a full contact object with
+ * `EncryUserName` (what the official page reads) set to its UserName. No KeyWord → Ret 1.
+ */
+function searchContact(ctx: EmulatorContext, s: Session, body: JsonBody): JsonBody {
+  const keyword = typeof body.KeyWord === 'string' ? body.KeyWord.trim().toLowerCase() : '';
+  if (keyword === '') throw new WorldChangeError(1, 'KeyWord is missing');
+  // A File Transfer session has no address book (§14).
+  const people = s.app === 'filehelper' ? [] : ctx.world.listedContacts();
+  const List = people
+    .filter((p) => [p.id, p.alias, p.nickName, p.remarkName].some((v) => v.toLowerCase().includes(keyword)))
+    .slice(0, SEARCH_LIMIT)
+    .map((p) => ({ ...wirePerson(p, s.names, s.skey), EncryUserName: s.names.userName(p.id) }));
+  return { List };
+}
+
 export function registerContactOpRoutes(router: Router, ctx: EmulatorContext): void {
   worldRoute(router, ctx, 'webwxoplog', {}, (s, body, _req, actx) => oplog(actx, s, body));
   worldRoute(router, ctx, 'webwxverifyuser', {}, (s, body, _req, actx) => verifyUser(actx, s, body));
+  worldRoute(router, ctx, 'webwxsearchcontact', { List: [] }, (s, body, _req, actx) =>
+    searchContact(actx, s, body),
+  );
 }

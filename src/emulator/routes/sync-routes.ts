@@ -10,7 +10,7 @@ import { accountContextOf, authenticate, type EmulatorContext } from '../route-c
 import { type EmuRequest, jsonReply, type Reply, type Router, textReply } from '../served-request.js';
 import { setCookie, syncCheckReply } from '../wire-format.js';
 import { baseResponse, emptyProfile, stringifyMessage, stringifyWire } from '../wire-objects.js';
-import { syncContactFields } from '../world-changes.js';
+import { syncContactFields } from '../world-change-records.js';
 
 function syncCheckText(body: string): Reply {
   return textReply(200, 'text/javascript', body, { 'Access-Control-Allow-Origin': '*' });

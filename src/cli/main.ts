@@ -24,6 +24,7 @@ import { type EmulatorCommandOptions, runEmulatorCommand } from './emulator-comm
 import { runLoginCommand } from './login-command.js';
 import { registerNotifyCommand } from './notify-command.js';
 import { registerServeCommand } from './serve-command.js';
+import { registerWorkerCommand } from './worker-command.js';
 
 function packageVersion(): string {
   try {
@@ -205,6 +206,7 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
   registerServeCommand(program, commandHost);
   registerConsoleCommand(program, commandHost);
   registerNotifyCommand(program, commandHost);
+  registerWorkerCommand(program, commandHost);
 
   program
     .command('bench')

@@ -1,0 +1,203 @@
+/**
+ * `webwx worker` (docs/scale.md): run the accounts of a PostgreSQL database on several processes,
+ * each account on the one worker holding its lease, with inbound events and outbound commands on
+ * Redis Streams. `webwx worker add ID` registers an account, `webwx worker list` shows who holds what,
+ * `webwx worker remove ID` forgets one. The database comes from `--pg` or WEBWX_PG_URL, Redis from
+ * `--redis` or WEBWX_REDIS_URL, the key the sessions are sealed with from WEBWX_SECRET_KEY. A running
+ * worker prints one JSON line per event on stdout (acquired, state, qr, released, lost).
+ */
+import { hostname } from 'node:os';
+import type { Command } from 'commander';
+import { openRedis } from '../host/bus/redis-connection.js';
+import { Worker, type WorkerEvent } from '../host/worker.js';
+import {
+  openAccountStore,
+  type WorkerAccountSpec,
+  type WorkerDatabase,
+  writeWorkerSpec,
+} from '../host/worker-account.js';
+import type { Logger } from '../logger.js';
+import { type PgPool, PostgresLeaseStore } from '../store/index.js';
+import { loadPg } from '../store/postgres-driver.js';
+import { parseDuration, parseServerUrl } from './arguments.js';
+import type { CommandHost } from './bot-command.js';
+import { CliError, type CliIo } from './cli-io.js';
+
+/** The flags of `webwx worker`. */
+export interface WorkerCommandOptions {
+  pg?: string;
+  redis?: string;
+  id?: string;
+  server?: string;
+  pacing?: boolean;
+  leaseTtl?: number;
+  schema?: string;
+  prefix?: string;
+  dailySendLimit?: number;
+}
+
+function required(value: string | undefined, flag: string, env: string): string {
+  if (value === undefined || value === '') throw new CliError(`${flag} (or ${env}) is required`);
+  return value;
+}
+
+async function openPool(url: string): Promise<PgPool> {
+  const pg = await loadPg();
+  const pool = new pg.Pool({ connectionString: url, max: 10, idleTimeoutMillis: 30_000 });
+  pool.on('error', () => {}); // an idle connection the server dropped: the next query reconnects
+  return pool;
+}
+
+function databaseOf(pool: PgPool, opts: WorkerCommandOptions, io: CliIo): WorkerDatabase {
+  const secretKey = io.env.WEBWX_SECRET_KEY;
+  return {
+    pool,
+    ...(opts.schema !== undefined ? { schema: opts.schema } : {}),
+    ...(secretKey ? { secretKey } : {}),
+  };
+}
+
+/** `webwx worker add ID`: the account's spec in its store settings, and its lease row. */
+async function addAccount(id: string, opts: WorkerCommandOptions, io: CliIo): Promise<number> {
+  if (!/^[a-z0-9][a-z0-9_-]{0,63}$/.test(id))
+    throw new CliError(
+      'the account id is 1-64 characters of a-z, 0-9, "-" and "_", starting with a letter or digit',
+    );
+  const pool = await openPool(required(opts.pg, '--pg', 'WEBWX_PG_URL'));
+  try {
+    const db = databaseOf(pool, opts, io);
+    const store = await openAccountStore(db, id);
+    const spec: WorkerAccountSpec = {
+      ...(opts.server !== undefined ? { server: opts.server } : {}),
+      ...(opts.dailySendLimit !== undefined ? { dailySendLimit: opts.dailySendLimit } : {}),
+      ...(opts.pacing === false ? { pacing: false } : {}),
+    };
+    await writeWorkerSpec(store, spec);
+    await store.close();
+    const leases = await PostgresLeaseStore.open({ pool, ...(opts.schema ? { schema: opts.schema } : {}) });
+    await leases.register(id);
+    io.stdout.write(`${JSON.stringify({ added: id, ...spec })}\n`);
+    return 0;
+  } finally {
+    await pool.end();
+  }
+}
+
+async function listOrRemove(
+  action: 'list' | 'remove',
+  id: string | undefined,
+  opts: WorkerCommandOptions,
+  io: CliIo,
+) {
+  const pool = await openPool(required(opts.pg, '--pg', 'WEBWX_PG_URL'));
+  try {
+    const leases = await PostgresLeaseStore.open({ pool, ...(opts.schema ? { schema: opts.schema } : {}) });
+    if (action === 'remove') {
+      if (!id) throw new CliError('webwx worker remove ID');
+      if (!(await leases.unregister(id))) throw new CliError(`no account "${id.slice(0, 64)}"`);
+      io.stdout.write(`${JSON.stringify({ removed: id })}\n`);
+      return 0;
+    }
+    const workers = await leases.workers();
+    for (const s of await leases.list()) io.stdout.write(`${JSON.stringify(s)}\n`);
+    io.stderr.write(
+      `${workers.length} live worker(s): ${workers.map((w) => w.workerId).join(', ') || '-'}\n`,
+    );
+    return 0;
+  } finally {
+    await pool.end();
+  }
+}
+
+/** Runs a worker until the signal; exit 130. */
+export async function runWorker(
+  opts: WorkerCommandOptions,
+  io: CliIo,
+  logger: Logger,
+  signal: AbortSignal,
+): Promise<number> {
+  const pgUrl = required(opts.pg, '--pg', 'WEBWX_PG_URL');
+  const redisUrl = required(opts.redis, '--redis', 'WEBWX_REDIS_URL');
+  const workerId = opts.id ?? `${hostname()}-${process.pid}`;
+  const pool = await openPool(pgUrl);
+  const onError = (error: Error) => logger.warn({ error: error.message }, 'redis connection error');
+  const closers: (() => unknown)[] = [() => pool.end()];
+  try {
+    const leases = await PostgresLeaseStore.open({ pool, ...(opts.schema ? { schema: opts.schema } : {}) });
+    const redis = await openRedis(redisUrl, { onError, name: `webwx-${workerId}` });
+    closers.unshift(() => redis.disconnect());
+    const redisBlocking = await openRedis(redisUrl, { onError, name: `webwx-${workerId}-out` });
+    closers.unshift(() => redisBlocking.disconnect());
+    const print = (line: Record<string, unknown>) => io.stdout.write(`${JSON.stringify(line)}\n`);
+    const worker = new Worker({
+      workerId,
+      db: databaseOf(pool, opts, io),
+      leases,
+      redis,
+      redisBlocking,
+      ...(opts.prefix !== undefined ? { prefix: opts.prefix } : {}),
+      client: {
+        ...(opts.server !== undefined ? { server: opts.server } : {}),
+        ...(opts.pacing === false ? { pacing: false } : {}),
+      },
+      ...(opts.leaseTtl !== undefined ? { leaseTtlMs: opts.leaseTtl } : {}),
+      logger,
+      onEvent: (event: WorkerEvent) => print({ worker: workerId, ...event }),
+    });
+    await worker.start();
+    print({ worker: workerId, type: 'started' });
+    if (!signal.aborted)
+      await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
+    await worker.stop();
+    print({ worker: workerId, type: 'stopped' });
+    return 130;
+  } finally {
+    for (const close of closers) await Promise.resolve(close()).catch(() => {});
+  }
+}
+
+function parseLimit(value: string): number {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < 0)
+    throw new CliError(`--daily-send-limit: expected a whole number ≥ 0, got "${value}"`);
+  return n;
+}
+
+/** Adds `webwx worker [add|list|remove] [ID]` to the program. */
+export function registerWorkerCommand(program: Command, host: CommandHost): void {
+  program
+    .command('worker')
+    .description('run accounts from PostgreSQL on leases, with Redis Streams in and out (docs/scale.md)')
+    .argument('[action]', 'add ID | list | remove ID (default: run the worker)')
+    .argument('[id]', 'the account id (add, remove)')
+    .option('--pg <url>', 'the PostgreSQL database (default: WEBWX_PG_URL)')
+    .option('--redis <url>', 'the Redis (default: WEBWX_REDIS_URL)')
+    .option('--id <id>', "this worker's id (default: host name and pid)")
+    .option(
+      '--server <url>',
+      'one base URL for every host, e.g. an emulator (add: this account only)',
+      parseServerUrl,
+    )
+    .option('--no-pacing', 'send as fast as the server takes it (an emulator; real accounts risk a ban)')
+    .option('--lease-ttl <duration>', "a lease's time to live (default 10s)", parseDuration('--lease-ttl'))
+    .option('--schema <name>', 'the PostgreSQL schema of the tables')
+    .option('--prefix <prefix>', 'a prefix for the Redis keys')
+    .option('--daily-send-limit <n>', 'add: sends allowed per UTC day', parseLimit)
+    .action(async (action: string | undefined, id: string | undefined, flags: WorkerCommandOptions) => {
+      const opts: WorkerCommandOptions = {
+        ...flags,
+        pg: flags.pg ?? host.io.env.WEBWX_PG_URL,
+        redis: flags.redis ?? host.io.env.WEBWX_REDIS_URL,
+      };
+      if (action === 'add') {
+        if (!id) throw new CliError('webwx worker add ID');
+        host.setExitCode(await addAccount(id, opts, host.io));
+      } else if (action === 'list' || action === 'remove') {
+        host.setExitCode(await listOrRemove(action, id, opts, host.io));
+      } else if (action === undefined) {
+        host.setExitCode(await runWorker(opts, host.io, host.logger(), host.signal));
+      } else {
+        throw new CliError(`unknown worker action "${action}": add ID, list or remove ID`);
+      }
+    });
+}

@@ -123,6 +123,10 @@ export async function runEmulatorCommand(options: EmulatorCommandOptions, io: Cl
   const auth = phone.token === undefined ? '' : `-H 'Authorization: Bearer ${phone.token}' `;
   io.stdout.write(`webwx emulator listening on ${emulator.baseUrl}\n`);
   io.stdout.write(`  client:  webwx login --server ${emulator.baseUrl}\n`);
+  if (emulator.accounts.length > 1) {
+    const ids = emulator.accounts.map((a) => `${a.id} (${a.world.self.nickName})`).join(', ');
+    io.stdout.write(`  accounts: ${ids}; the phone API takes ?account=<id>\n`);
+  }
   io.stdout.write(`  phone:   curl ${auth}${emulator.baseUrl}/__phone/qr   (see docs/emulator.md)\n`);
   const fragment = phone.token === undefined ? '' : `#token=${encodeURIComponent(phone.token)}`;
   io.stdout.write(`  browser: ${emulator.baseUrl}/__phone/${fragment}   (the phone in a web page)\n`);

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ClientEvents, createClient, type WebWxClient } from '../../src/client/index.js';
-import { type Emulator, startEmulator } from '../../src/emulator/index.js';
+import { type Emulator, multiAccountWorld, startEmulator } from '../../src/emulator/index.js';
 import { raw } from './raw-http.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -176,6 +176,43 @@ describe.skipIf(SKIP)(title, () => {
     await loggedOut;
     await page.locator('#sessions li[data-state="ended"]', { hasText: '1101' }).waitFor();
     expect(await page.locator('#sessions li[data-state="active"]').count()).toBe(0);
+  });
+
+  it('acts as the account picked: its world, its QR confirmation, its sessions', async () => {
+    const multi = await startEmulator({
+      world: multiAccountWorld({ accounts: 2, friendsEach: 1 }),
+      timing: { loginPollHoldMs: 1000, syncCheckHoldMs: 1000, qrExpiryMs: 60_000 },
+    });
+    const second = createClient({
+      server: multi.baseUrl,
+      pacing: false,
+      retry: { baseDelayMs: 50, maxDelayMs: 200 },
+    });
+    const tab = await browser.newPage();
+    try {
+      await tab.goto(`${multi.baseUrl}/__phone/`);
+      await tab.locator('#account-picker').waitFor();
+      await tab.selectOption('#account', 'wxid_account002');
+      await tab.locator('#self', { hasText: 'as Account 2' }).waitFor();
+      await tab.locator('#chat option[value="p:wxid_account001"]').waitFor({ state: 'attached' });
+      expect(await tab.locator('#chat option[value="p:wxid_a002_f01"]').count()).toBe(1);
+      const started = second.start();
+      await tab.locator('li.qr').first().getByRole('button', { name: 'Scan' }).click();
+      await tab.locator('li.qr[data-state="scanned"]').getByRole('button', { name: 'Confirm' }).click();
+      await started;
+      expect(second.self?.nickName).toBe('Account 2');
+      expect(
+        multi
+          .phoneOf('wxid_account002')
+          .sessions()
+          .map((x) => x.state),
+      ).toEqual(['active']);
+      expect(multi.phone.sessions()).toEqual([]);
+    } finally {
+      await tab.close();
+      await second.stop();
+      await multi.close();
+    }
   });
 
   function nextEvent<K extends 'revoke' | 'room-topic' | 'logout'>(name: K): Promise<ClientEvents[K]> {

@@ -17,6 +17,7 @@ export const PHONE_PAGE_HTML = `<!doctype html>
 <body>
 <header>
   <h1>webwx phone</h1>
+  <label id="account-picker" hidden>Account <select id="account"></select></label>
   <span id="self"></span>
   <span id="status" role="status"></span>
   <select id="logout-code" aria-label="Logout code">

@@ -7,11 +7,13 @@
 
 /** The script at `GET /__phone/phone.js` (no backquotes or dollar-braces inside: it is a template). */
 export const PHONE_PAGE_SCRIPT = String.raw`'use strict';
-// The phone token, if the emulator has one: http://host/__phone/#token=... (never sent as a URL).
-const token = new URLSearchParams(location.hash.slice(1)).get('token') || '';
+// The phone token, if the emulator has one: http://host/__phone/#token=... (never sent as a URL);
+// #account=<stable id> picks the account whose phone the page is (several accounts).
+const hash = new URLSearchParams(location.hash.slice(1));
+const token = hash.get('token') || '';
 const $ = (id) => document.getElementById(id);
 const EMOJI = ['😀', '😂', '👍', '❤️', '🎉', '🙏', '🐶'];
-const state = { world: null, names: new Map(), sentSeen: 0, views: new Map() };
+const state = { world: null, names: new Map(), sentSeen: 0, views: new Map(), account: hash.get('account') || '' };
 
 /** An element with text children only (strings become text nodes, never HTML). */
 function h(tag, props, ...children) {
@@ -35,7 +37,9 @@ async function api(method, path, body) {
     headers['Content-Type'] = 'application/json';
     init.body = JSON.stringify(body);
   }
-  const res = await fetch('/__phone/' + path, init);
+  // Every call acts as the picked account (?account=, the phone API's account selector).
+  const account = state.account ? (path.includes('?') ? '&' : '?') + 'account=' + encodeURIComponent(state.account) : '';
+  const res = await fetch('/__phone/' + path + account, init);
   const data = await res.json().catch(() => ({}));
   if (!res.ok) throw new Error(data.error || res.status + ' ' + res.statusText);
   return data;
@@ -78,7 +82,8 @@ function qrItem(qr) {
     h('img', { src: '/qrcode/' + encodeURIComponent(qr.uuid), alt: 'QR code ' + qr.uuid, width: 96, height: 96 }),
     h('div', {},
       h('div', { class: 'mono' }, qr.uuid),
-      h('div', {}, qr.state + (qr.push ? ' · push' : '') + (qr.app === 'filehelper' ? ' · File Transfer' : '')),
+      h('div', {}, qr.state + (qr.push ? ' · push' : '') + (qr.app === 'filehelper' ? ' · File Transfer' : '') +
+        (qr.account ? ' · ' + nameOf(qr.account) : '')),
       h('button', { type: 'button', onclick: post('scan'), disabled: qr.state !== 'waiting' }, 'Scan'),
       h('button', { type: 'button', onclick: post('confirm'), disabled: qr.state !== 'scanned' && !(qr.push && qr.state === 'waiting') }, 'Confirm'),
       h('button', { type: 'button', onclick: post('cancel') }, 'Cancel')));
@@ -99,6 +104,26 @@ async function pollLogin() {
   $('qr-hint').hidden = open.length > 0;
   render('qrs', open, (list) => list.map(qrItem));
   render('sessions', sessions.slice(-6).reverse(), (list) => list.map(sessionItem));
+}
+
+// ---- accounts: which account's phone this page is ----
+
+async function loadAccounts() {
+  const accounts = await api('GET', 'accounts');
+  if (!accounts.some((a) => a.id === state.account)) state.account = accounts[0] ? accounts[0].id : '';
+  fill('account', accounts.map((a) => h('option', { value: a.id }, a.nickName + ' (' + a.id + ')')));
+  $('account').value = state.account;
+  $('account-picker').hidden = accounts.length < 2;
+}
+
+async function switchAccount() {
+  state.account = $('account').value;
+  state.sentSeen = 0;
+  state.views.clear();
+  $('log').replaceChildren();
+  await loadWorld();
+  $('self').textContent = 'as ' + state.world.self.nickName;
+  say('');
 }
 
 // ---- the world: chats, senders, mentions ----
@@ -242,6 +267,7 @@ function faultOf(kind) {
 }
 
 function wire() {
+  $('account').addEventListener('change', act(switchAccount));
   $('chat').addEventListener('change', chatChanged);
   $('mention').addEventListener('change', () => {
     if ($('mention').value) insertText('@' + $('mention').value + '\u2005');
@@ -302,6 +328,7 @@ async function tick(round) {
 async function start() {
   wire();
   try {
+    await loadAccounts();
     await loadWorld();
     $('self').textContent = 'as ' + state.world.self.nickName;
   } catch (err) {

@@ -48,8 +48,10 @@ export function canRunFullScreen(io: CliIo): boolean {
   return io.isTty && Boolean((io.stdin as { isTTY?: boolean }).isTTY);
 }
 
-const ENTER_ALT_SCREEN = '\u001b[?1049h\u001b[H\u001b[2J\u001b[?25l';
-const LEAVE_ALT_SCREEN = '\u001b[?25h\u001b[?1049l';
+// The alternate screen, the cursor hidden, and bracketed paste on: pasted text comes between marks,
+// so its line breaks are not taken as Enter (src/cli/tui/key-presses.ts).
+const ENTER_ALT_SCREEN = '\u001b[?1049h\u001b[H\u001b[2J\u001b[?25l\u001b[?2004h';
+const LEAVE_ALT_SCREEN = '\u001b[?2004l\u001b[?25h\u001b[?1049l';
 
 export async function runChatCommand(options: ChatCommandOptions, io: CliIo): Promise<number> {
   const source =

@@ -4,6 +4,7 @@
  * search of the chat list. Every function returns a new store; nothing here touches the client.
  */
 import type { Message } from '../../model/index.js';
+import type { SentRef } from '../client-actions.js';
 import { describeMessage, isShown, oneLine } from './message-render.js';
 
 /** Most messages kept per chat in memory (older ones come back from the store's history). */
@@ -38,7 +39,7 @@ export interface ChatLine {
   /** Set when sending failed: why. */
   failed?: string;
   /** For the user's own messages sent from here: what revoking needs. */
-  sent?: unknown;
+  sent?: SentRef;
 }
 
 export interface ChatStore {
@@ -88,7 +89,7 @@ export interface ReceiveOptions {
   /** The sender's name for the preview in groups. */
   senderName?: string;
   /** Sent from this client: what revoking it needs. */
-  sent?: unknown;
+  sent?: SentRef;
 }
 
 /**

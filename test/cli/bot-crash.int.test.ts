@@ -15,7 +15,7 @@ import {
   crashRounds,
   spawnChild,
   waitUntil,
-} from '../bot/crash-harness.js';
+} from '../crash-harness.js';
 
 const MESSAGES = 500;
 /** 16 rounds, every fourth with a second kill mid-restart: 20 SIGKILLs. */

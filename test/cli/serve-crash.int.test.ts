@@ -6,8 +6,8 @@
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CLI_ENTRY, crashFixture, crashRounds, spawnChild, waitUntil } from '../bot/crash-harness.js';
 import { startLocalServer } from '../bot/local-server.js';
+import { CLI_ENTRY, crashFixture, crashRounds, spawnChild, waitUntil } from '../crash-harness.js';
 
 const MESSAGES = 500;
 /** 16 rounds, every fourth with a second kill mid-restart: 20 SIGKILLs. */

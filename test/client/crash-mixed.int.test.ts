@@ -5,14 +5,12 @@
  * with the ClientMsgId the store logged for it (a re-send after a crash reuses it, and the MediaId
  * when the upload was done).
  */
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
-import { afterAll, describe, expect, it } from 'vitest';
-import type { Emulator } from '../../src/emulator/index.js';
-import { children, sleep, spawnChild, startCrashWorld } from './crash-harness.js';
+import { describe, expect, it } from 'vitest';
+import { crashFixture, crashRounds, sleep, spawnChild } from '../crash-harness.js';
 
 const FIXTURE = fileURLToPath(new URL('./fixtures/crash-child.ts', import.meta.url));
 const MESSAGES = 400;
@@ -22,19 +20,12 @@ const PNG = Buffer.from(
   'base64',
 );
 
-const dir = mkdtempSync(join(tmpdir(), 'webwx-crash-mixed-'));
-let emulator: Emulator | undefined;
-afterAll(async () => {
-  for (const c of children) c.kill('SIGKILL');
-  await emulator?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const fixture = crashFixture('webwx-crash-mixed-');
+const dir = fixture.dir;
 
 describe('crash test, texts and images', () => {
   it(`${MESSAGES} messages, SIGKILL ${ROUNDS} times: every text and image reply arrives once, with its logged ClientMsgId`, async () => {
-    const world = await startCrashWorld(MESSAGES);
-    const e = world.emulator;
-    emulator = e;
+    const e = await fixture.emulator();
     const images = join(dir, 'images');
     mkdirSync(images);
     const template = join(dir, 'template.png');
@@ -42,27 +33,14 @@ describe('crash test, texts and images', () => {
     for (let n = 5; n < MESSAGES; n += 10) copyFileSync(template, join(images, `img-${n}.png`));
     const db = join(dir, 'webwx.db');
     const args = [e.baseUrl, db, images];
-    const sendSome = world.sendSome;
-
-    let child = spawnChild(FIXTURE, args);
-    await child.ready;
-    const perRound = Math.ceil(MESSAGES / ROUNDS);
-    let kills = 0;
-    for (let round = 0; round < ROUNDS; round++) {
-      await Promise.all([sendSome(perRound), sleep(100 + Math.floor(Math.random() * 700))]);
-      child.process.kill('SIGKILL');
-      kills++;
-      await child.exited;
-      child = spawnChild(FIXTURE, args);
-      if (round % 4 === 3) {
-        await sleep(Math.floor(Math.random() * 400));
-        child.process.kill('SIGKILL');
-        kills++;
-        await child.exited;
-        child = spawnChild(FIXTURE, args);
-      }
-    }
-    await sendSome(MESSAGES);
+    const run = await crashRounds({
+      emulator: e,
+      messages: MESSAGES,
+      rounds: ROUNDS,
+      text: (n) => `crash-${n}`,
+      start: () => spawnChild(FIXTURE, args),
+    });
+    const { child, kills } = run;
 
     const reader = new Database(db, { readonly: true });
     const handledCount = () =>

@@ -1,7 +1,9 @@
 /**
- * Shared by the crash tests of the bot and the CLI (docs/sessions.md): a child process run from
- * source with tsx, killed with SIGKILL at random moments (sometimes again while it restarts) while the
- * emulator's phone sends a stream of texts, and restarted on the same store each time.
+ * The crash tests' harness (docs/sessions.md "Exactly-once delivery", docs/bot.md "Delivery"): a child
+ * process run from source with tsx — the client, a Bot, `webwx bot` or `webwx serve` — killed with
+ * SIGKILL at chosen moments (sometimes again while it restarts) while the emulator's phone sends a
+ * stream of texts, and restarted on the same store each time. Shared by test/client, test/bot and
+ * test/cli.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -10,10 +12,10 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterAll } from 'vitest';
-import { type Emulator, startEmulator } from '../../src/emulator/index.js';
+import { type Emulator, startEmulator } from '../src/emulator/index.js';
 
 /** The `webwx` command from source. */
-export const CLI_ENTRY = fileURLToPath(new URL('../../src/cli/run.ts', import.meta.url));
+export const CLI_ENTRY = fileURLToPath(new URL('../src/cli/run.ts', import.meta.url));
 
 export interface CrashChild {
   process: ChildProcess;
@@ -22,6 +24,8 @@ export interface CrashChild {
   exited: Promise<void>;
   /** Every stdout line so far. */
   lines: string[];
+  /** Resolves at the next stdout line (from now on) that `accept` takes; false after `timeoutMs` or the exit. */
+  nextLine(accept: (line: string) => boolean, timeoutMs: number): Promise<boolean>;
 }
 
 const running = new Set<ChildProcess>();
@@ -33,18 +37,23 @@ export function killChildren(): void {
   for (const c of running) c.kill('SIGKILL');
 }
 
-/** Runs `node --import tsx <script> ...args`. */
+/** A line `{"event":"ready",…}`: what the test fixtures print once their client is ready. */
+export const jsonReady = (line: string): boolean => line.includes('"event":"ready"');
+
+/** Runs `node --import tsx <script> ...args`; ready at the first line `isReady` takes (default {@link jsonReady}). */
 export function spawnChild(
   script: string,
-  args: string[],
-  options: { env?: Record<string, string>; isReady: (line: string) => boolean },
+  args: readonly string[],
+  options: { env?: Record<string, string>; isReady?: (line: string) => boolean } = {},
 ): CrashChild {
+  const isReady = options.isReady ?? jsonReady;
   const proc = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ...options.env },
   });
   running.add(proc);
   const lines: string[] = [];
+  const watchers = new Set<(line: string | undefined) => void>();
   let onReady: () => void = () => {};
   const ready = new Promise<void>((resolve) => {
     onReady = resolve;
@@ -52,16 +61,32 @@ export function spawnChild(
   createInterface({ input: proc.stdout as NodeJS.ReadableStream }).on('line', (line) => {
     lines.push(line);
     childLines.push(line);
-    if (options.isReady(line)) onReady();
+    if (isReady(line)) onReady();
+    for (const w of watchers) w(line);
   });
   proc.stderr?.resume();
   const exited = new Promise<void>((resolve) =>
     proc.once('exit', () => {
       running.delete(proc);
+      for (const w of watchers) w(undefined);
       resolve();
     }),
   );
-  return { process: proc, ready, exited, lines };
+  const nextLine = (accept: (line: string) => boolean, timeoutMs: number): Promise<boolean> =>
+    new Promise((resolve) => {
+      const done = (found: boolean) => {
+        clearTimeout(timer);
+        watchers.delete(watch);
+        resolve(found);
+      };
+      const watch = (line: string | undefined) => {
+        if (line === undefined) done(false);
+        else if (accept(line)) done(true);
+      };
+      const timer = setTimeout(() => done(false), timeoutMs);
+      watchers.add(watch);
+    });
+  return { process: proc, ready, exited, lines, nextLine };
 }
 
 /**
@@ -112,16 +137,23 @@ export interface CrashRun {
   child: CrashChild;
   /** SIGKILLs sent. */
   kills: number;
+  /** Kills sent right after the child printed a `midWork` marker (it was known to be mid-work). */
+  markerKills: number;
   /** QR codes the phone had seen once the first child was ready. */
   qrsAfterLogin: number;
+  /** Texts the phone sent. */
+  sent: number;
 }
 
 /**
  * Starts the first child (waiting for its QR login), then `rounds` times: lets the phone send its
  * share of `messages` texts (`text(n)`, from the listed friends in turn) while the child starts and
- * works, kills it with SIGKILL (every other round 50–600 ms after it is ready, else 100–1200 ms after
- * its start) and starts another; every fourth round kills the new one again before it is ready
- * (mid-resume). Then sends what is left.
+ * works, kills it with SIGKILL and starts another; every fourth round kills the new one again before
+ * it is ready (mid-resume). Then sends what is left. When the kill comes: every other round 50–600 ms
+ * after the child is ready (mid-work), the others 100–1200 ms after its start (often mid-resume);
+ * with `midWork`, those other rounds instead kill at the first stdout line `midWork` takes once the
+ * child is ready (the child prints it while it is known to be in the middle of some work), or after
+ * 3 s without one.
  */
 export async function crashRounds(options: {
   emulator: Emulator;
@@ -129,6 +161,7 @@ export async function crashRounds(options: {
   rounds: number;
   text: (n: number) => string;
   start: () => CrashChild;
+  midWork?: (line: string) => boolean;
 }): Promise<CrashRun> {
   const e = options.emulator;
   const friends = e.world.listedContacts().filter((c) => c.kind === undefined || c.kind === 'friend');
@@ -148,15 +181,21 @@ export async function crashRounds(options: {
   const qrsAfterLogin = e.phone.qrCodes().length;
   const perRound = Math.ceil(options.messages / options.rounds);
   let kills = 0;
+  let markerKills = 0;
+  const midWork = options.midWork;
   for (let round = 0; round < options.rounds; round++) {
-    // Texts arrive while the child starts and works. Every other round the kill comes 50–600 ms after
-    // the child is ready (in mid-work); the others 100–1000 ms after its start (often mid-resume).
     const killAfter = 50 + Math.floor(Math.random() * 550);
     const started = child;
-    await Promise.all([
-      sendSome(perRound, killAfter + 500),
-      round % 2 === 0 ? started.ready.then(() => sleep(killAfter)) : sleep(killAfter * 2),
-    ]);
+    let killAt: Promise<unknown>;
+    if (round % 2 === 0) killAt = started.ready.then(() => sleep(killAfter));
+    else if (midWork)
+      killAt = started.ready
+        .then(() => started.nextLine(midWork, 3000))
+        .then((seen) => {
+          if (seen) markerKills++;
+        });
+    else killAt = sleep(killAfter * 2);
+    await Promise.all([sendSome(perRound, killAfter + 500), killAt]);
     child.process.kill('SIGKILL');
     kills++;
     await child.exited;
@@ -170,7 +209,7 @@ export async function crashRounds(options: {
     }
   }
   await sendSome(options.messages);
-  return { child, kills, qrsAfterLogin };
+  return { child, kills, markerKills, qrsAfterLogin, sent };
 }
 
 /** Waits until `done()` holds or `timeoutMs` passed. */

@@ -4,6 +4,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
+import { type RestartResults, restartRows } from './restart-rows.js';
 import type { DecodeResult } from './scenario-decode.js';
 import type { EchoResult } from './scenario-echo.js';
 import type { IdleResult } from './scenario-idle.js';
@@ -92,6 +93,8 @@ export interface BenchResults {
   decode: DecodeResult[] | undefined;
   /** The bot echo; absent in results from before it existed. */
   bot?: BotSummary;
+  /** The restart of the big account; absent in results from before it existed. */
+  restart?: RestartResults;
   /** Medians over the repeats (collectIdle). */
   idle: IdleResult[] | undefined;
   /** Every idle run, as measured. */
@@ -254,7 +257,7 @@ function bareNodeMb(login: BenchResults['login']): string {
 
 /** The rows of the table, the targets judged. */
 export function assembleRows(
-  r: Pick<BenchResults, 'echo' | 'emulator' | 'login' | 'decode' | 'idle' | 'meta' | 'bot'>,
+  r: Pick<BenchResults, 'echo' | 'emulator' | 'login' | 'decode' | 'idle' | 'meta' | 'bot' | 'restart'>,
 ): Row[] {
   const rows: Row[] = [];
   const echo = (i: Impl) => r.echo[i];
@@ -321,6 +324,7 @@ export function assembleRows(
   }
   if (r.bot) rows.push(...botRows(r.bot, r.echo));
   const login = (i: Impl) => r.login[i];
+  if (r.restart) rows.push(...restartRows(r.restart));
   if (Object.keys(r.login).length > 0) {
     const ready = cells(login, (l) => l.loginToReadyMs / 1000);
     rows.push({

@@ -5,7 +5,7 @@
  *
  *   npm run bench                      # the full run (~11 minutes on 2 cores)
  *   npm run bench -- --quick           # a smoke run (under 2 minutes): one repeat, short steps and windows
- *   npm run bench -- --only echo,login # some scenarios (echo, bot, emulator, login, decode, idle)
+ *   npm run bench -- --only echo,login # some scenarios (echo, bot, emulator, login, restart, decode, idle)
  *   npm run bench -- --repeats 5       # more repeats (medians are reported)
  *   npm run bench -- --json FILE       # also write the results there (any run)
  *   npm run bench -- --only echo --merge bench/results.json   # rerun some scenarios, keep the others' results
@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { compileForBench, removeCompiled } from './compile.js';
 import { COMPILED_SUBJECT_ENV, forkScenario } from './proc.js';
+import { collectRestart } from './restart-rows.js';
 import {
   assembleRows,
   type BenchResults,
@@ -32,10 +33,11 @@ import type { DecodeOptions, DecodeResult } from './scenario-decode.js';
 import type { EchoOptions, EchoResult } from './scenario-echo.js';
 import type { IdleOptions, IdleResult } from './scenario-idle.js';
 import type { LoginOptions, LoginResult } from './scenario-login.js';
+import type { RestartOptions, RestartResult } from './scenario-restart.js';
 import { IMPLS, type Impl } from './subjects.js';
 import { renderTable } from './table.js';
 
-const SCENARIOS = ['decode', 'echo', 'bot', 'emulator', 'login', 'idle'] as const;
+const SCENARIOS = ['decode', 'echo', 'bot', 'emulator', 'login', 'restart', 'idle'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 const { values } = parseArgs({
@@ -203,6 +205,17 @@ async function main(): Promise<void> {
     );
   }
 
+  if (only.has('restart')) {
+    // The big account again, from a saved session: process start → first reply (no limit: it saves nothing).
+    results.restart = collectRestart(
+      await repeatEach<RestartResult>(
+        'restart',
+        ['webwx', 'wechat4u'],
+        (impl) => ({ impl: impl as RestartOptions['impl'], ...BIG }) satisfies RestartOptions,
+      ),
+    );
+  }
+
   if (only.has('idle')) {
     // Every subject idles at once in one run, so a run is one scenario; repeated like the others.
     const idleRuns: IdleResult[][] = [];
@@ -232,6 +245,7 @@ async function main(): Promise<void> {
     if (!only.has('bot') && merged.bot) results.bot = merged.bot;
     if (!only.has('emulator')) results.emulator = merged.emulator;
     if (!only.has('login')) results.login = merged.login ?? {};
+    if (!only.has('restart') && merged.restart) results.restart = merged.restart;
     if (!only.has('idle')) {
       results.idle = merged.idle;
       if (merged.idleRuns) results.idleRuns = merged.idleRuns;
@@ -255,7 +269,8 @@ async function main(): Promise<void> {
     results.bot?.off !== undefined &&
     results.bot.paced !== undefined &&
     Object.keys(results.echo).length === IMPLS.length &&
-    Object.keys(results.login).length === IMPLS.length;
+    Object.keys(results.login).length === IMPLS.length &&
+    Object.keys(results.restart ?? {}).length === 2;
   if (wanted && !complete)
     log('some scenarios failed: bench/results.json and docs/benchmarks.md left as they were');
   if (wanted && complete) {

@@ -6,6 +6,7 @@ import { type DecodeOptions, runDecode } from './scenario-decode.js';
 import { type EchoOptions, runEcho } from './scenario-echo.js';
 import { type IdleOptions, runIdle } from './scenario-idle.js';
 import { type LoginOptions, runLogin } from './scenario-login.js';
+import { type RestartOptions, runRestart } from './scenario-restart.js';
 
 async function main(): Promise<void> {
   const [name, json] = process.argv.slice(2);
@@ -20,6 +21,9 @@ async function main(): Promise<void> {
       break;
     case 'decode':
       result = runDecode(options as DecodeOptions);
+      break;
+    case 'restart':
+      result = await runRestart(options as RestartOptions);
       break;
     case 'idle':
       result = await runIdle(options as IdleOptions);

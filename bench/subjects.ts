@@ -90,11 +90,11 @@ async function openWebwx(o: OpenOptions): Promise<OpenSession> {
   return { counts, close: () => client.stop() };
 }
 
-interface Wechat4uContact {
+export interface Wechat4uContact {
   UserName: string;
   MemberList?: unknown[];
 }
-interface Wechat4uBot {
+export interface Wechat4uBot {
   CONF: Record<string, unknown>;
   PROP: { sid: string; skey: string };
   botData: { CONF?: Record<string, unknown> };
@@ -112,10 +112,11 @@ interface Wechat4uBot {
   state: string;
   stop(): void;
 }
-type Wechat4uCtor = new (botData?: unknown) => Wechat4uBot;
+export type Wechat4uCtor = new (botData?: unknown) => Wechat4uBot;
 
 let wechat4uCtor: Wechat4uCtor | undefined;
-function loadWechat4u(): Wechat4uCtor {
+/** wechat4u's class (loaded once, on first use). */
+export function loadWechat4u(): Wechat4uCtor {
   if (!wechat4uCtor) {
     const require = createRequire(import.meta.url);
     const mod = require('wechat4u') as Wechat4uCtor | { default: Wechat4uCtor };
@@ -125,12 +126,35 @@ function loadWechat4u(): Wechat4uCtor {
 }
 
 /** Every absolute http(s) URL of wechat4u's CONF, re-pointed at the emulator's origin. */
-function pointConfAt(conf: Record<string, unknown>, baseUrl: string): Record<string, unknown> {
+export function pointConfAt(conf: Record<string, unknown>, baseUrl: string): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(conf)) {
     if (typeof v === 'string' && /^https?:\/\//.test(v)) out[k] = v.replace(/^https?:\/\/[^/]+/, baseUrl);
   }
   return out;
+}
+
+/**
+ * wechat4u's QR login through its public API (`getUUID()`, `checkLogin()` until 200, `login()`), its
+ * CONF pointed at the emulator before the first and the last step (see openWechat4u).
+ */
+export async function loginWechat4u(bot: Wechat4uBot, baseUrl: string): Promise<void> {
+  const repoint = () => {
+    bot.botData = { CONF: pointConfAt(bot.CONF, baseUrl) };
+  };
+  repoint();
+  await bot.getUUID();
+  let confirmed = false;
+  for (let i = 0; i < 30 && !confirmed; i++) {
+    const poll = await bot.checkLogin();
+    if (poll.code === 200) confirmed = true;
+    else if (poll.code !== 201 && poll.code !== 408)
+      throw new Error(`wechat4u: login poll answered ${poll.code}`);
+  }
+  if (!confirmed) throw new Error('wechat4u: the QR was never confirmed');
+  repoint();
+  await bot.login();
+  if (!bot.PROP.sid) throw new Error('wechat4u: login() found no credentials in the login page');
 }
 
 /**
@@ -147,23 +171,8 @@ function pointConfAt(conf: Record<string, unknown>, baseUrl: string): Record<str
 async function openWechat4u(o: OpenOptions): Promise<OpenSession> {
   const Wechat = loadWechat4u();
   const bot = new Wechat();
-  const repoint = () => {
-    bot.botData = { CONF: pointConfAt(bot.CONF, o.baseUrl) };
-  };
   bot.on('error', () => {});
-  repoint();
-  await bot.getUUID();
-  let confirmed = false;
-  for (let i = 0; i < 30 && !confirmed; i++) {
-    const poll = await bot.checkLogin();
-    if (poll.code === 200) confirmed = true;
-    else if (poll.code !== 201 && poll.code !== 408)
-      throw new Error(`wechat4u: login poll answered ${poll.code}`);
-  }
-  if (!confirmed) throw new Error('wechat4u: the QR was never confirmed');
-  repoint();
-  await bot.login();
-  if (!bot.PROP.sid) throw new Error('wechat4u: login() found no credentials in the login page');
+  await loginWechat4u(bot, o.baseUrl);
   o.onLoggedIn?.();
 
   const deadline = Date.now() + READY_TIMEOUT_MS;

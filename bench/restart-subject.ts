@@ -1,0 +1,96 @@
+/**
+ * The restart scenario's client process (scenario-restart.ts), one JSON argument (RestartSubjectArgs):
+ *
+ * - `phase: 'login'`: logs in through the QR code and saves what a restart needs — webwx its
+ *   SqliteStore in `stateDir` (the session is saved after webwxinit), wechat4u its `botData` as JSON
+ *   (what its README says to keep) — then tells the driver and waits to be killed: no logout, as a
+ *   process that crashed or was redeployed.
+ * - `phase: 'restart'`: from the saved state, without a QR code — webwx `createClient({ store })`
+ *   and `start()` (resume), wechat4u `new Wechat(botData)` and `restart()` — and echoes every text
+ *   from a friend. It tells the driver when its code is loaded and when the client was started.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+
+export interface RestartSubjectArgs {
+  impl: 'webwx' | 'wechat4u';
+  phase: 'login' | 'restart';
+  baseUrl: string;
+  stateDir: string;
+}
+
+export type RestartSubjectMessage =
+  | { type: 'saved' }
+  /** Restart phase: ms since the process started (performance.timeOrigin) when its code was loaded / the client was started. */
+  | { type: 'loaded'; sinceStartMs: number }
+  | { type: 'failed'; error: string };
+
+function send(message: RestartSubjectMessage): void {
+  process.send?.(message);
+}
+
+const sinceStart = (): number => performance.now();
+
+async function webwx(args: RestartSubjectArgs): Promise<void> {
+  const { createClient, SqliteStore } = await import('../src/index.js');
+  const store = new SqliteStore(join(args.stateDir, 'webwx.db'));
+  const client = createClient({ server: args.baseUrl, store, pacing: false });
+  client.on('error', () => {});
+  if (args.phase === 'login') {
+    await client.start();
+    send({ type: 'saved' });
+    return;
+  }
+  client.on('message', (m) => {
+    if (m.kind === 'text' && !m.isSelf) client.sendText(m.chat.userName, m.text).catch(() => {});
+  });
+  if (process.env.WEBWX_BENCH_TRACE) {
+    for (const event of ['login-step', 'login', 'contacts', 'ready', 'message'] as const)
+      client.on(event, (e: unknown) =>
+        process.stderr.write(
+          `[restart] ${sinceStart().toFixed(0)} ms ${event} ${JSON.stringify(e).slice(0, 120)}\n`,
+        ),
+      );
+  }
+  send({ type: 'loaded', sinceStartMs: sinceStart() });
+  await client.start();
+}
+
+async function wechat4u(args: RestartSubjectArgs): Promise<void> {
+  const { loadWechat4u, loginWechat4u, pointConfAt } = await import('./subjects.js');
+  const Wechat = loadWechat4u();
+  const saved = join(args.stateDir, 'wechat4u.json');
+  if (args.phase === 'login') {
+    const bot = new Wechat();
+    bot.on('error', () => {});
+    await loginWechat4u(bot, args.baseUrl);
+    await bot.restart(); // its init: webwxinit and the contact pages, as its start() does after login
+    writeFileSync(saved, JSON.stringify(bot.botData));
+    send({ type: 'saved' });
+    return;
+  }
+  const bot = new Wechat(JSON.parse(readFileSync(saved, 'utf8')));
+  bot.on('error', () => {});
+  // The saved CONF holds the emulator's URLs already; pointed again in case login() rewrote one.
+  bot.botData = { CONF: pointConfAt(bot.CONF, args.baseUrl) };
+  bot.on('message', ((msg: { MsgType: number; FromUserName: string; Content: string }) => {
+    if (msg.MsgType === 1 && msg.FromUserName !== bot.user.UserName)
+      bot.sendMsg(msg.Content, msg.FromUserName).catch(() => {});
+  }) as never);
+  send({ type: 'loaded', sinceStartMs: sinceStart() });
+  await bot.restart();
+}
+
+async function main(): Promise<void> {
+  const args = JSON.parse(process.argv[2] ?? '{}') as RestartSubjectArgs;
+  setTimeout(() => process.exit(3), 120_000).unref();
+  process.on('disconnect', () => process.exit(0));
+  if (args.impl === 'webwx') await webwx(args);
+  else await wechat4u(args);
+}
+
+main().catch((error: unknown) => {
+  send({ type: 'failed', error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
+  process.exit(2);
+});

@@ -1,0 +1,36 @@
+/** The restart scenario's summary and rows (bench/restart-rows.ts): medians, seconds, the target judged. */
+import { describe, expect, it } from 'vitest';
+import { collectRestart, restartRows } from '../../bench/restart-rows.js';
+import type { RestartResult } from '../../bench/scenario-restart.js';
+
+const run = (impl: RestartResult['impl'], firstReplyMs: number, loadedMs = 100): RestartResult => ({
+  impl,
+  firstReplyMs,
+  loadedMs,
+  qrDuringRestart: 0,
+});
+
+describe('restart rows', () => {
+  it('takes the medians of the runs and judges webwx against half of wechat4u', () => {
+    const summary = collectRestart({
+      webwx: [run('webwx', 900), run('webwx', 400), run('webwx', 500)],
+      wechat4u: [run('wechat4u', 1200), run('wechat4u', 1000, 300), run('wechat4u', 1100, 200)],
+    });
+    expect(summary.webwx?.firstReplyMs).toBe(500);
+    expect(summary.wechat4u?.loadedMs).toBe(200);
+    const [reply, loaded] = restartRows(summary);
+    expect(reply).toMatchObject({ unit: 's', webwx: 0.5, wechat4u: 1.1, limit: { na: 'no saved session' } });
+    expect(reply?.target?.met).toBe(true);
+    expect(loaded).toMatchObject({ webwx: 0.1, wechat4u: 0.2 });
+  });
+
+  it('misses the target above half, and leaves it open when one side did not run', () => {
+    const slow = restartRows(
+      collectRestart({ webwx: [run('webwx', 700)], wechat4u: [run('wechat4u', 1000)] }),
+    );
+    expect(slow[0]?.target?.met).toBe(false);
+    const alone = restartRows(collectRestart({ webwx: [run('webwx', 700)], wechat4u: [] }));
+    expect(alone[0]?.wechat4u).toEqual({ na: 'not run' });
+    expect(alone[0]?.target?.met).toBeUndefined();
+  });
+});

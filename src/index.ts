@@ -45,6 +45,7 @@ export type {
   Notification,
   NotifyOptions,
   NotifyResult,
+  QueuedSend,
   ReplyInput,
   ReplySource,
   Rule,

@@ -115,13 +115,29 @@ export function buildSearchContactRequest(
   };
 }
 
-/** `{BaseResponse, List}`; a missing List is []. */
+/**
+ * `{BaseResponse, List}`; a missing List is []. The official page reads each entry's `EncryUserName`
+ * (the session UserName) and looks the contact up in its own list; what else an entry carries is not
+ * captured, so an entry is read as a contact whose `UserName` is its own, else its `EncryUserName`.
+ */
 export function parseSearchContactReply(text: string): { BaseResponse: BaseResponse; List: WireContact[] } {
   const endpoint = 'webwxsearchcontact';
   const obj = parseJsonReply(endpoint, text);
   const baseResponse = assertOk(endpoint, obj.BaseResponse);
   const list = obj.List === undefined ? [] : requireArray(endpoint, obj.List, 'List');
-  return { BaseResponse: baseResponse, List: mapArray(list, 'List', (c, n) => readContact(endpoint, c, n)) };
+  return {
+    BaseResponse: baseResponse,
+    List: mapArray(list, 'List', (c, n) => readContact(endpoint, withEncryUserName(c), n)),
+  };
+}
+
+function withEncryUserName(entry: unknown): unknown {
+  if (typeof entry !== 'object' || entry === null) return entry;
+  const { UserName, EncryUserName } = entry as { UserName?: unknown; EncryUserName?: unknown };
+  const missing = typeof UserName !== 'string' || UserName === '';
+  return missing && typeof EncryUserName === 'string' && EncryUserName !== ''
+    ? { ...entry, UserName: EncryUserName }
+    : entry;
 }
 
 /**

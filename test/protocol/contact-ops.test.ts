@@ -119,4 +119,15 @@ describe('replies', () => {
     ).toBe('@a');
     expect(parseSearchContactReply('{"BaseResponse":{"Ret":0}}').List).toEqual([]);
   });
+
+  it('webwxsearchcontact entries named by EncryUserName only (as the official page reads them)', () => {
+    const reply = parseSearchContactReply(
+      '{"BaseResponse":{"Ret":0},"List":[{"EncryUserName":"@b","NickName":"Bob"},{"UserName":"@c","EncryUserName":"@x"}]}',
+    );
+    expect(reply.List.map((c) => [c.UserName, c.NickName])).toEqual([
+      ['@b', 'Bob'],
+      ['@c', ''],
+    ]);
+    expect(() => parseSearchContactReply('{"BaseResponse":{"Ret":1},"List":[]}')).toThrow(ProtocolError);
+  });
 });

@@ -45,6 +45,13 @@ export interface ContactService extends ContactDirectory {
    * RemarkPYQuanPin, RemarkPYInitial): exact matches first, then prefixes, then partial ones.
    */
   find(query: string, options?: FindOptions): (Contact | Room)[];
+  /**
+   * Asks the server (webwxsearchcontact, PROTOCOL.md §7.5) for contacts matching `keyword`: known
+   * ones come back as their entries, others decoded from the reply. What the real server matches on
+   * is not captured (docs/contacts.md); `find` searches locally. TypeError on an empty keyword;
+   * NotAvailableError in a File Transfer session.
+   */
+  searchServer(keyword: string): Promise<Contact[]>;
   /** The members of a room with their group display names ([] for an unknown room). */
   members(roomUserName: string): RoomMemberView[];
   /** The stable id of a contact or room of this session (undefined when unknown or in collision). */

@@ -36,6 +36,7 @@ import type {
   FriendRequestInput,
   RoomMemberView,
 } from './contact-service-types.js';
+import { searchServer } from './server-search.js';
 import { stableIdEntryOf, syncConvPairs } from './stable-id-entries.js';
 import type { StableIdRegistry } from './stable-ids.js';
 
@@ -164,6 +165,13 @@ export class ContactServiceImpl implements ContactService {
       typeof query === 'string' ? query : '',
       options,
     );
+  }
+
+  async searchServer(keyword: string): Promise<Contact[]> {
+    assertAvailable(this.#app, 'contacts.searchServer');
+    const deps = this.#require('searchServer');
+    const run = <T>(spec: HttpRequestSpec, parse: (text: string) => T) => runOp(deps, spec, parse);
+    return searchServer({ session: deps.session, run }, this.#directory, keyword);
   }
 
   members(roomUserName: string): RoomMemberView[] {

@@ -17,6 +17,7 @@ import { authenticate, type EmulatorContext } from '../route-context.js';
 import { type EmuRequest, jsonReply, type Reply, type Router, textReply } from '../served-request.js';
 import { baseResponse, stringifyWire } from '../wire-objects.js';
 import { sendMsg, reply as sendReply } from './message-routes.js';
+import { appMsgRefusal } from './share-checks.js';
 
 /** Uploads bigger than this are refused (the official client stops at 50 MB for files). */
 const MAX_UPLOAD_BYTES = 1024 * 1024 * 1024;
@@ -307,7 +308,8 @@ export function registerMediaRoutes(router: Router, ctx: EmulatorContext): void 
   router.api('webwxsendappmsg', {
     methods: ['POST'],
     handler: mediaSend(ctx, (msg, content) => {
-      if (Number(msg.Type) !== 6) return undefined;
+      // Links, music, mini programs, forwarded app messages: a well-formed appmsg (share-checks.ts).
+      if (Number(msg.Type) !== 6) return appMsgRefusal(Number(msg.Type), content) ? 'refuse' : undefined;
       const attachId = ATTACH_ID.exec(content)?.[1] ?? '';
       return (attachId ? mediaStateOf(ctx).store.mediaById(attachId) : undefined) ?? 'refuse';
     }),

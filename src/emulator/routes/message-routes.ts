@@ -1,5 +1,6 @@
 /**
- * Sending (§5.1): webwxsendmsg. Every accepted message becomes a SentRecord on the phone side.
+ * Sending (§5.1): webwxsendmsg (texts, and contact cards: Type 42). Every accepted message becomes a
+ * SentRecord on the phone side.
  */
 import type { SendMsgReply } from '../../protocol/wire-types.js';
 import { deliverToAccounts } from '../account-delivery.js';
@@ -10,6 +11,7 @@ import type { Session } from '../login-session.js';
 import { authenticate, type EmulatorContext } from '../route-context.js';
 import { type EmuRequest, jsonReply, type Reply, type Router } from '../served-request.js';
 import { baseResponse, stringifyWire } from '../wire-objects.js';
+import { cardRefusal } from './share-checks.js';
 
 /** Per session: ClientMsgId → the MsgID it was recorded under, so a retried send is recorded once. */
 const sentByClientMsgId = new WeakMap<Session, Map<string, string>>();
@@ -112,7 +114,11 @@ export function registerMessageRoutes(router: Router, ctx: EmulatorContext): voi
     methods: ['POST'],
     handler: (req) => {
       const auth = authenticate(ctx, req);
-      return auth.ok ? sendMsg(auth.ctx, req, auth.session) : reply(auth.ret, '', '', auth.errMsg);
+      if (!auth.ok) return reply(auth.ret, '', '', auth.errMsg);
+      // A contact card (Type 42) must name someone (share-checks.ts).
+      return sendMsg(auth.ctx, req, auth.session, (msg, record) =>
+        Number(msg.Type) === 42 ? cardRefusal(auth.ctx, auth.session, record.content) : undefined,
+      );
     },
     retReply: (ret) => reply(ret, '', ''),
   });

@@ -32,7 +32,19 @@ export type WebWxErrorCode =
   /** A send beyond the account's daily send budget (SendBudgetError, src/host/host-errors.ts). */
   | 'send-budget'
   /** The Redis bus of workers: Redis unreachable, ioredis missing, or a bad command (src/host/bus/bus-errors.ts). */
-  | 'bus';
+  | 'bus'
+  /** An argument or option of a call that does not validate (InvalidArgumentError). */
+  | 'invalid-argument'
+  /** A call the object cannot serve in its current state: not logged in, started twice, closed (InvalidStateError). */
+  | 'invalid-state'
+  /** A bot handler (middleware) threw (HandlerError, src/bot/composer.ts). */
+  | 'handler'
+  /** A request of the bot's HTTP API failed with a status (ApiError, src/bot/http-api/api-error.ts). */
+  | 'api'
+  /** A method of the Telegram-compatible API failed (TelegramError, src/bot/telegram-api/telegram-error.ts). */
+  | 'telegram'
+  /** A bounded queue is full: the item was not taken (QueueFullError, src/bot/bot-errors.ts). */
+  | 'queue-full';
 
 /**
  * The base class of every error webwx throws. `code` says which family it belongs to; the message is
@@ -173,6 +185,34 @@ export class RecipientGoneError extends WebWxError {
     );
     this.userName = userName;
     this.stableId = stableId;
+  }
+}
+
+/**
+ * An argument or option that does not validate: a missing UserName, a negative number, an unknown
+ * id, a malformed value. Thrown before anything is sent. `argument` names what was wrong, e.g.
+ * 'sendLink.to' or 'pacing.burst' ('' when the message says it all).
+ */
+export class InvalidArgumentError extends WebWxError {
+  readonly code = 'invalid-argument' as const;
+  readonly argument: string;
+  constructor(argument: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.argument = argument;
+  }
+}
+
+/**
+ * A call that the object cannot serve in the state it is in: a client that is not logged in (or was
+ * stopped), start() called twice, a middleware's next() called twice. `state` is the state it was in
+ * when the object has one to report ('' otherwise).
+ */
+export class InvalidStateError extends WebWxError {
+  readonly code = 'invalid-state' as const;
+  readonly state: string;
+  constructor(message: string, state = '') {
+    super(message);
+    this.state = state;
   }
 }
 

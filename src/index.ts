@@ -157,6 +157,8 @@ export { MediaError } from './client/media/media-errors.js';
 export type { LogoutReason, WebWxErrorCode } from './errors.js';
 export {
   ClientStoppedError,
+  InvalidArgumentError,
+  InvalidStateError,
   ListenerError,
   LoggedOutError,
   LoginRefusedError,

@@ -3,8 +3,9 @@
  * the HTTP API's webhook delivery share. Failures are TransportErrors (URL redacted); a status outside
  * 2xx is one too, with `status` set.
  */
+
+import { Agent, request } from 'undici';
 import { TransportError } from '../errors.js';
-import { Agent, request } from '../transport/undici-core.js';
 
 /** One keep-alive agent for every webhook and reply-source call (created on first use). */
 let agent: InstanceType<typeof Agent> | undefined;

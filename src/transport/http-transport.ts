@@ -3,17 +3,18 @@
  * AbortSignal, bounded and decompressed bodies, no redirects unless asked, and every failure mapped to
  * TransportError (or, for the caller's own abort, the signal's reason).
  */
-import { promisify } from 'node:util';
-import { brotliDecompress, gunzip, inflate, inflateRaw, type ZlibOptions } from 'node:zlib';
-import type { Dispatcher } from 'undici';
+import { Agent, Client, type Dispatcher, ProxyAgent, request } from 'undici';
 import { TransportError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { silentLogger } from '../logger.js';
 import type { HttpReply, HttpRequestSpec, RequestBody } from '../protocol/http-request.js';
 import { redact } from '../redact.js';
+import { CallerSignals } from './caller-signals.js';
 import { CookieStore } from './cookie-store.js';
+import { buildHeaders, declaredLength, encodeBody, firstHeader, normaliseHeaders } from './http-headers.js';
+import { messageOf, networkError } from './network-errors.js';
+import { decodeUtf8, decompress, discard, readBounded, readText } from './reply-body.js';
 import { abortReason } from './retry-policy.js';
-import { Agent, Client, newProxyAgent, request } from './undici-core.js';
 
 /** A current desktop Chrome on Windows, as the web page would send it. */
 export const DEFAULT_USER_AGENT =
@@ -91,126 +92,11 @@ export interface HttpTransport {
   readonly userAgent?: string;
 }
 
-/**
- * A request's own abort: what undici needs of an AbortSignal (it takes an EventTarget or an
- * EventEmitter: `aborted`, `reason`, add/removeEventListener of 'abort') and no more. A real
- * AbortController costs an EventTarget listener added and removed by undici on every request, several
- * µs each on the hot path; this holds the listener in a field. Aborted by the request's timer or by
- * the caller's signal (followAbort).
- */
-class RequestAbort {
-  aborted = false;
-  reason: unknown = undefined;
-  #listener: (() => void) | undefined;
-  #more: (() => void)[] | undefined;
-
-  addEventListener(_type: 'abort', listener: () => void): void {
-    if (this.#listener === undefined) this.#listener = listener;
-    else if (this.#more === undefined) this.#more = [listener];
-    else this.#more.push(listener);
-  }
-
-  removeEventListener(_type: 'abort', listener: () => void): void {
-    if (this.#listener === listener) this.#listener = undefined;
-    else if (this.#more !== undefined) this.#more = this.#more.filter((l) => l !== listener);
-  }
-
-  abort(reason: unknown): void {
-    if (this.aborted) return;
-    this.aborted = true;
-    this.reason = reason;
-    const first = this.#listener;
-    const more = this.#more;
-    this.#listener = undefined;
-    this.#more = undefined;
-    first?.();
-    if (more !== undefined) for (const l of more) l();
-  }
-
-  /** As undici takes it (its types name only AbortSignal and EventEmitter). */
-  get asSignal(): AbortSignal {
-    return this as unknown as AbortSignal;
-  }
-}
-
-/** Thrown into the request's own abort when its timer fires. */
+/** The reason a request's own controller is aborted with when its timer fires. */
 class TimeoutSignal extends Error {
   constructor(readonly ms: number) {
     super(`timed out after ${ms} ms`);
   }
-}
-
-type Body = Dispatcher.ResponseData['body'];
-
-/**
- * Stateless between calls (no `stream: true`), so one is shared; as fast as Buffer#toString for
- * small replies, and it drops a BOM as before.
- */
-const utf8 = new TextDecoder('utf-8');
-
-/**
- * The in-flight requests of each caller signal. One 'abort' listener per distinct signal (not one
- * added and removed per request, which cost time on the hot path and warned past 10 requests in
- * flight on one signal): it aborts every request registered under the signal. Once the last request
- * on a signal has ended, the listener is removed by a sweep at most FOLLOWER_SWEEP_MS later, unless a
- * request came meanwhile: a client's signal goes idle for a moment between every synccheck and the
- * webwxsync after it, and adding and removing an EventTarget listener each time cost several µs
- * there. So a signal is not held by us long after use (Node keeps timeout and composite signals alive
- * while they have an abort listener). Module wide, so several transports on one signal share the
- * listener.
- */
-interface SignalFollowers {
-  controllers: Set<RequestAbort>;
-  onAbort: () => void;
-}
-
-/** How long a signal with no request in flight keeps its listener, at most. */
-export const FOLLOWER_SWEEP_MS = 500;
-
-const followersBySignal = new WeakMap<AbortSignal, SignalFollowers>();
-/** Signals whose last request ended, for the next sweep (it drops the ones still without one). */
-const idleSignals = new Set<AbortSignal>();
-let sweepTimer: ReturnType<typeof setTimeout> | undefined;
-
-function followAbort(signal: AbortSignal, controller: RequestAbort): void {
-  let followers = followersBySignal.get(signal);
-  if (followers === undefined) {
-    const controllers = new Set<RequestAbort>();
-    const onAbort = (): void => {
-      followersBySignal.delete(signal);
-      const reason = abortReason(signal);
-      for (const c of controllers) c.abort(reason);
-      controllers.clear();
-    };
-    followers = { controllers, onAbort };
-    followersBySignal.set(signal, followers);
-    signal.addEventListener('abort', onAbort, { once: true });
-  }
-  followers.controllers.add(controller);
-}
-
-function unfollowAbort(signal: AbortSignal, controller: RequestAbort): void {
-  const followers = followersBySignal.get(signal);
-  if (followers === undefined || !followers.controllers.delete(controller)) return;
-  if (followers.controllers.size === 0) {
-    idleSignals.add(signal);
-    if (sweepTimer === undefined) {
-      sweepTimer = setTimeout(sweepIdleSignals, FOLLOWER_SWEEP_MS);
-      sweepTimer.unref?.();
-    }
-  }
-}
-
-function sweepIdleSignals(): void {
-  sweepTimer = undefined;
-  for (const signal of idleSignals) {
-    const followers = followersBySignal.get(signal);
-    if (followers !== undefined && followers.controllers.size === 0) {
-      followersBySignal.delete(signal);
-      signal.removeEventListener('abort', followers.onAbort);
-    }
-  }
-  idleSignals.clear();
 }
 
 export function createHttpTransport(options: HttpTransportOptions = {}): HttpTransport {
@@ -233,12 +119,18 @@ export function createHttpTransport(options: HttpTransportOptions = {}): HttpTra
   // `ordered` requests), else a plain Agent and one Client per origin (orderedClient below).
   const own = options.dispatcher === undefined;
   const agent: Dispatcher =
-    options.dispatcher ?? (options.proxy ? newProxyAgent(options.proxy, pool) : new Agent(pool));
+    options.dispatcher ?? (options.proxy ? new ProxyAgent({ ...pool, uri: options.proxy }) : new Agent(pool));
   const orderedVia: Dispatcher | undefined =
     options.dispatcher ??
     (options.proxy
-      ? newProxyAgent(options.proxy, { ...CONNECTION_OPTIONS, connections: 1, pipelining: orderedPipelining })
+      ? new ProxyAgent({
+          ...CONNECTION_OPTIONS,
+          connections: 1,
+          pipelining: orderedPipelining,
+          uri: options.proxy,
+        })
       : undefined);
+  const callerSignals = new CallerSignals();
   /** The one pipelined connection per origin that `ordered` requests take. */
   const orderedClients = new Map<string, InstanceType<typeof Client>>();
   let closing: Promise<void> | undefined;
@@ -266,15 +158,17 @@ export function createHttpTransport(options: HttpTransportOptions = {}): HttpTra
       throw new TransportError(`${spec.endpoint}: transport is closed`, { url: spec.url });
     }
     const timeoutMs = validTimeout(spec.timeoutMs) ?? defaultTimeoutMs;
-    const controller = new RequestAbort();
+    // A controller of our own per request, not the caller's signal: the timer aborts this request
+    // alone, and the caller's signal, shared by many requests, aborts each of them through it.
+    const controller = new AbortController();
+    const signal = controller.signal;
     const timer = setTimeout(() => controller.abort(new TimeoutSignal(timeoutMs)), timeoutMs);
-    if (callerSignal) followAbort(callerSignal, controller);
+    if (callerSignal) callerSignals.follow(callerSignal, controller);
     try {
-      return await sendFollowing(spec, controller, sendOptions.ordered === true);
+      return await sendFollowing(spec, signal, sendOptions.ordered === true);
     } catch (error) {
       if (callerSignal?.aborted) throw abortReason(callerSignal);
-      const reason = controller.aborted ? controller.reason : undefined;
-      if (reason instanceof TimeoutSignal) {
+      if (signal.aborted && signal.reason instanceof TimeoutSignal) {
         throw new TransportError(
           `${spec.endpoint}: ${spec.method} ${spec.url} timed out after ${timeoutMs} ms`,
           { url: spec.url, timedOut: true, cause: error },
@@ -283,13 +177,13 @@ export function createHttpTransport(options: HttpTransportOptions = {}): HttpTra
       throw error;
     } finally {
       clearTimeout(timer);
-      if (callerSignal) unfollowAbort(callerSignal, controller);
+      if (callerSignal) callerSignals.unfollow(callerSignal, controller);
     }
   }
 
   async function sendFollowing(
     spec: HttpRequestSpec,
-    signal: RequestAbort,
+    signal: AbortSignal,
     ordered: boolean,
   ): Promise<HttpReply> {
     let method = spec.method;
@@ -327,7 +221,7 @@ export function createHttpTransport(options: HttpTransportOptions = {}): HttpTra
     method: 'GET' | 'POST',
     url: string,
     body: RequestBody | undefined,
-    signal: RequestAbort,
+    signal: AbortSignal,
     ordered: boolean,
   ): Promise<HttpReply> {
     const logged = logger.isLevelEnabled?.('debug') ?? true;
@@ -344,7 +238,7 @@ export function createHttpTransport(options: HttpTransportOptions = {}): HttpTra
           method,
           headers,
           body: payload,
-          signal: signal.asSignal,
+          signal,
           // Pipelining needs both: a POST is not pipelined unless idempotent, and a blocking request
           // (undici's default) holds the next one back until its reply headers arrive.
           ...(ordered ? { idempotent: true, blocking: false } : {}),
@@ -390,7 +284,7 @@ export function createHttpTransport(options: HttpTransportOptions = {}): HttpTra
           },
         );
       });
-      return { status, headers: replyHeaders, text: utf8.decode(decoded) };
+      return { status, headers: replyHeaders, text: decodeUtf8(decoded) };
     } catch (error) {
       if (logged) failure = signal.aborted ? 'aborted' : error instanceof Error ? error.message : 'failed';
       throw error;
@@ -431,193 +325,4 @@ export function createHttpTransport(options: HttpTransportOptions = {}): HttpTra
 
 function validTimeout(ms: number | undefined): number | undefined {
   return typeof ms === 'number' && Number.isFinite(ms) && ms > 0 ? ms : undefined;
-}
-
-function buildHeaders(
-  specHeaders: Record<string, string> | undefined,
-  userAgent: string,
-  jarCookies: string,
-): Record<string, string> {
-  const headers: Record<string, string> = {
-    'user-agent': userAgent,
-    accept: '*/*',
-    'accept-encoding': 'gzip, deflate, br',
-    'accept-language': 'zh-CN,zh;q=0.9,en;q=0.8',
-  };
-  for (const [name, value] of Object.entries(specHeaders ?? {})) headers[name.toLowerCase()] = value;
-  const cookie = [jarCookies, headers.cookie].filter((c) => c).join('; ');
-  if (cookie) headers.cookie = cookie;
-  else delete headers.cookie;
-  return headers;
-}
-
-function encodeBody(body: RequestBody | undefined, headers: Record<string, string>): string | undefined {
-  if (!body || body.kind === 'empty') return undefined;
-  if (body.kind === 'json') {
-    headers['content-type'] ??= 'application/json;charset=UTF-8';
-    return JSON.stringify(body.value);
-  }
-  headers['content-type'] ??= 'application/x-www-form-urlencoded';
-  return new URLSearchParams(body.value).toString();
-}
-
-function normaliseHeaders(
-  raw: Record<string, string | string[] | undefined>,
-): Record<string, string | string[]> {
-  const out: Record<string, string | string[]> = {};
-  for (const [name, value] of Object.entries(raw)) {
-    if (value !== undefined) out[name.toLowerCase()] = value;
-  }
-  return out;
-}
-
-function firstHeader(headers: Record<string, string | string[]>, name: string): string | undefined {
-  const value = headers[name];
-  return Array.isArray(value) ? value[0] : value;
-}
-
-async function discard(body: Body): Promise<void> {
-  try {
-    await body.dump({ limit: 64 * 1024 });
-  } catch {
-    // the socket is dropped instead of reused; nothing else to do
-  }
-}
-
-/** The Content-Length of a reply (NaN when absent or not a plain decimal). */
-function declaredLength(headers: Record<string, string | string[]>): number {
-  const value = firstHeader(headers, 'content-length');
-  return value !== undefined && /^\d{1,15}$/.test(value) ? Number(value) : Number.NaN;
-}
-
-/** The whole body as UTF-8 (a BOM dropped), failures mapped as readBounded maps them. */
-async function readText(body: Body, endpoint: string, url: string, signal: RequestAbort): Promise<string> {
-  try {
-    return await body.text();
-  } catch (error) {
-    if (signal.aborted) throw error;
-    throw readFailed(endpoint, url, error);
-  }
-}
-
-function readFailed(endpoint: string, url: string, error: unknown): TransportError {
-  return new TransportError(`${endpoint}: reading the body from ${url} failed: ${messageOf(error)}`, {
-    url,
-    cause: error,
-  });
-}
-
-async function readBounded(
-  body: Body,
-  limit: number,
-  headers: Record<string, string | string[]>,
-  endpoint: string,
-  url: string,
-  signal: RequestAbort,
-): Promise<Buffer> {
-  const tooLarge = (): TransportError =>
-    new TransportError(`${endpoint}: body from ${url} exceeds ${limit} bytes`, { url });
-  const declared = Number(firstHeader(headers, 'content-length'));
-  // Destroying the body makes it emit an AbortError nobody else listens to.
-  body.on('error', () => {});
-  if (Number.isFinite(declared) && declared > limit) {
-    body.destroy();
-    throw tooLarge();
-  }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  try {
-    for await (const chunk of body) {
-      const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array);
-      size += buf.length;
-      if (size > limit) {
-        body.destroy();
-        throw tooLarge();
-      }
-      chunks.push(buf);
-    }
-  } catch (error) {
-    if (error instanceof TransportError || signal.aborted) throw error;
-    throw readFailed(endpoint, url, error);
-  }
-  return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size);
-}
-
-const gunzipAsync = promisify<Buffer, ZlibOptions, Buffer>(gunzip);
-const inflateAsync = promisify<Buffer, ZlibOptions, Buffer>(inflate);
-const inflateRawAsync = promisify<Buffer, ZlibOptions, Buffer>(inflateRaw);
-const brotliAsync = promisify<Buffer, { maxOutputLength: number }, Buffer>(brotliDecompress);
-
-/** Undo Content-Encoding (a list is applied in order, so undone in reverse). Unknown codings pass through. */
-async function decompress(data: Buffer, encoding: string | undefined, limit: number): Promise<Buffer> {
-  if (!encoding || data.length === 0) return data;
-  const codings = encoding
-    .split(',')
-    .map((c) => c.trim().toLowerCase())
-    .filter((c) => c && c !== 'identity')
-    .reverse();
-  let out = data;
-  for (const coding of codings) {
-    const opts = { maxOutputLength: limit };
-    if (coding === 'gzip' || coding === 'x-gzip') out = await gunzipAsync(out, opts);
-    else if (coding === 'br') out = await brotliAsync(out, opts);
-    else if (coding === 'deflate') {
-      // Some servers send raw deflate under this name.
-      out = await inflateAsync(out, opts).catch(() => inflateRawAsync(out, opts));
-    }
-  }
-  return out;
-}
-
-const NETWORK_CODES: Record<string, string> = {
-  ECONNREFUSED: 'connection refused',
-  ECONNRESET: 'connection reset',
-  EPIPE: 'connection reset',
-  ENOTFOUND: 'DNS lookup failed',
-  EAI_AGAIN: 'DNS lookup failed',
-  EHOSTUNREACH: 'host unreachable',
-  ENETUNREACH: 'network unreachable',
-  UND_ERR_SOCKET: 'connection closed by the server',
-  UND_ERR_DESTROYED: 'transport is closed',
-  UND_ERR_CLOSED: 'transport is closed',
-};
-const TIMEOUT_CODES = new Set([
-  'ETIMEDOUT',
-  'UND_ERR_CONNECT_TIMEOUT',
-  'UND_ERR_HEADERS_TIMEOUT',
-  'UND_ERR_BODY_TIMEOUT',
-]);
-
-/** The error codes found on an error, its causes and aggregated errors (bounded walk). */
-function errorCodes(error: unknown): string[] {
-  const codes: string[] = [];
-  const queue: unknown[] = [error];
-  for (let i = 0; i < queue.length && i < 16; i++) {
-    const e = queue[i];
-    if (!e || typeof e !== 'object') continue;
-    const { code, cause, errors } = e as { code?: unknown; cause?: unknown; errors?: unknown };
-    if (typeof code === 'string') codes.push(code);
-    if (cause) queue.push(cause);
-    if (Array.isArray(errors)) queue.push(...errors);
-  }
-  return codes;
-}
-
-function networkError(endpoint: string, method: string, url: string, error: unknown): TransportError {
-  const codes = errorCodes(error);
-  const timeoutCode = codes.find((c) => TIMEOUT_CODES.has(c));
-  if (timeoutCode) {
-    return new TransportError(`${endpoint}: ${method} ${url} timed out (${timeoutCode})`, {
-      url,
-      timedOut: true,
-      cause: error,
-    });
-  }
-  const known = codes.find((c) => c in NETWORK_CODES);
-  const what = known ? `${NETWORK_CODES[known]} (${known})` : messageOf(error);
-  return new TransportError(`${endpoint}: ${method} ${url} failed: ${what}`, { url, cause: error });
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

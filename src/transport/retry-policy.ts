@@ -2,7 +2,7 @@
  * Retry policy: whether an error is worth retrying is decided by its class, the delay by exponential
  * backoff with full jitter. Sleeps are abortable and leave no timer behind.
  */
-import { LoggedOutError, LoginRefusedError, ParseError, ProtocolError, TransportError } from '../errors.js';
+import { ProtocolError, TransportError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { redact } from '../redact.js';
 
@@ -46,13 +46,14 @@ export function backoffDelay(
   return Math.floor(r * cap);
 }
 
-/** Whether `error` is transient. Decided by class: network trouble yes, a server that said no, no. */
+/**
+ * Whether `error` is transient. Decided by class: a retryable TransportError (network trouble) or a
+ * ProtocolError with a Ret of RETRYABLE_RETS yes; anything else (a parse error, a logout, a refused
+ * login, a server that said no) no.
+ */
 export function isRetryable(error: unknown): boolean {
   if (error instanceof TransportError) return error.retryable;
   if (error instanceof ProtocolError) return RETRYABLE_RETS.includes(error.ret);
-  if (error instanceof ParseError || error instanceof LoggedOutError || error instanceof LoginRefusedError) {
-    return false;
-  }
   return false;
 }
 

@@ -4,6 +4,8 @@
  * each chunk once): a transient failure of one is posted again under the transport's retry policy.
  * Whether the send as a whole is tried again is the outbox's decision (send-policy.ts).
  */
+
+import { FormData } from 'undici';
 import {
   buildCheckUploadRequest,
   buildUploadMediaRequestJson,
@@ -20,7 +22,6 @@ import {
 } from '../../protocol/media.js';
 import { withRetry } from '../../transport/index.js';
 import { postForm } from '../../transport/streaming.js';
-import { newFormData } from '../../transport/undici-core.js';
 import { MediaError } from '../media/media-errors.js';
 import type { UploadSource } from '../media/media-source.js';
 import type { Runtime } from '../runtime.js';
@@ -79,7 +80,7 @@ export async function uploadMedia(
   let mediaId = '';
   for (let chunk = 0; chunk < chunks; chunk++) {
     const { start, end } = chunkRange(source.size, chunk);
-    const form = newFormData();
+    const form = new FormData();
     const fields = uploadFormFields(ctx, {
       uploadIndex,
       fileName: source.fileName,

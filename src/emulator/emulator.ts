@@ -29,6 +29,7 @@ import { registerPhoneRoutes } from './routes/phone-routes.js';
 import { registerSyncRoutes } from './routes/sync-routes.js';
 import { Router } from './served-request.js';
 import { sessionExpiryOf, startSessionExpiry } from './session-expiry.js';
+import { shareRoomChanges } from './shared-rooms.js';
 import { REFUSAL_MESSAGE } from './wire-format.js';
 import { buildWorld, type World } from './world.js';
 import { buildWorlds } from './world-accounts.js';
@@ -125,6 +126,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   });
   (accounts.all as EmulatorContext[]).push(...contexts);
   const ctx = contexts[0]!;
+  shareRoomChanges(contexts);
   const world = ctx.world;
   qrs.onCreate((qr) => {
     for (const c of contexts) c.events.emit('qr', qr);

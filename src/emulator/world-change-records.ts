@@ -7,7 +7,7 @@ import { emptyRecommendInfo } from '../protocol/wire-defaults.js';
 import type { WireContact, WireMessage } from '../protocol/wire-types.js';
 import { hex } from './ids.js';
 import { encodeMessageText } from './wire-format.js';
-import type { WorldPerson } from './world.js';
+import type { WorldPerson, WorldRoom } from './world.js';
 
 /** A world rule was broken: the route answers `ret` (1 bad parameter, -2 logic error, -14 ticket). */
 export class WorldChangeError extends Error {
@@ -46,6 +46,16 @@ export interface RoomInvitation {
   member: string;
   state: 'pending' | 'joined';
 }
+
+/**
+ * A change of a room in one account's world, after it was made: a rename, members who joined (a room
+ * created: its members joined its creator), members removed by `actor`, or `actor` quitting.
+ */
+export type RoomChange =
+  | { kind: 'rename'; actor: string; room: WorldRoom; topic: string }
+  | { kind: 'join'; actor: string; room: WorldRoom; members: string[] }
+  | { kind: 'remove'; actor: string; room: WorldRoom; members: string[] }
+  | { kind: 'quit'; actor: string; room: WorldRoom };
 
 /** The webwxsync fields of one takeContactChanges. */
 export function syncContactFields(changes: { mod: WireContact[]; del: WireContact[] }): {

@@ -20,6 +20,7 @@ import type { World, WorldPerson, WorldRoom } from './world.js';
 import {
   type FriendRequestRecord,
   friendRequestFields,
+  type RoomChange,
   type RoomInvitation,
   WorldChangeError,
 } from './world-change-records.js';
@@ -51,6 +52,8 @@ export class WorldChanges {
   readonly friendRequests: FriendRequestRecord[] = [];
   readonly invitations: RoomInvitation[] = [];
   readonly #pending = new WeakMap<Session, Pending>();
+  /** Told of every room change (shared-rooms.ts mirrors it into the other accounts' worlds). */
+  onRoomChange: ((change: RoomChange) => void) | undefined;
   #roomCounter = 0;
 
   constructor(private readonly ctx: WorldChangesDeps) {}
@@ -205,6 +208,7 @@ export class WorldChanges {
         others: others.map((m) => this.nameOf(m)),
       });
     this.markChanged([id]);
+    this.onRoomChange?.({ kind: 'join', actor: creator, room, members: ids });
     return room;
   }
 
@@ -265,6 +269,12 @@ export class WorldChanges {
       );
     } else this.systemMessage(room.id, { kind: 'x-invited', inviter: this.nameOf(actor, room), names });
     this.markChanged([room.id]);
+    this.onRoomChange?.({ kind: 'join', actor, room, members: ids });
+  }
+
+  /** Members joined the room in another account's world (shared-rooms.ts): the notices and changes. */
+  applyJoin(roomId: string, actor: string, ids: string[]): void {
+    this.#join(this.requireRoom(roomId), actor, ids);
   }
 
   /** The owner removes members; each removal gets its own notice (to the remover, and to the removed self). */
@@ -291,6 +301,7 @@ export class WorldChanges {
     room.displayNames = displayNames;
     if (ids.includes(self)) this.markDeleted([room.id]);
     else this.markChanged([room.id]);
+    this.onRoomChange?.({ kind: 'remove', actor, room, members: ids });
     return room;
   }
 
@@ -302,6 +313,7 @@ export class WorldChanges {
     if (room.owner === member && room.memberIds.length > 0) room.owner = room.memberIds[0] as string;
     if (member === this.world.self.id) this.markDeleted([room.id]);
     else this.markChanged([room.id]);
+    this.onRoomChange?.({ kind: 'quit', actor: member, room });
   }
 
   renameRoom(actor: string, roomId: string, topic: string): WorldRoom {
@@ -314,6 +326,7 @@ export class WorldChanges {
     if (actor === this.world.self.id) this.systemMessage(room.id, { kind: 'you-renamed', topic });
     else this.systemMessage(room.id, { kind: 'x-renamed', by: this.nameOf(actor, room), topic });
     this.markChanged([room.id]);
+    this.onRoomChange?.({ kind: 'rename', actor, room, topic });
     return room;
   }
 

@@ -73,7 +73,9 @@ function userNameOf(who: Logged, nickName: string): string {
 }
 
 function roomOf(who: Logged): string {
-  const room = who.client.contacts.rooms().find((r) => r.topic === 'Bots and Carol');
+  const room = who.client.contacts
+    .rooms()
+    .find((r) => r.topic === 'Bots and Carol' || r.topic === 'Renamed by Alice');
   if (room === undefined) throw new Error('no shared room');
   return room.userName;
 }
@@ -174,6 +176,30 @@ describe('two accounts in one emulator', () => {
     const back = await waitFor(alice, (m) => m.id === reply.msgId);
     expect(back.chat.userName).toBe(roomOf(alice));
     expect(back.sender?.userName).toBe(userNameOf(alice, 'Bob Bot'));
+  });
+
+  it('changes to a shared room reach the other account: a rename, and a new room with both', async () => {
+    await alice.client.rooms.rename(roomOf(alice), 'Renamed by Alice');
+    await expect
+      .poll(() => bob.client.contacts.rooms().some((r) => r.topic === 'Renamed by Alice'), {
+        timeout: 10_000,
+      })
+      .toBe(true);
+    expect(emu.accounts[1]?.world.room(ROOM)?.topic).toBe('Renamed by Alice');
+
+    const fresh = await alice.client.rooms.create(
+      [userNameOf(alice, 'Bob Bot'), userNameOf(alice, 'Carol')],
+      'Fresh room',
+    );
+    await expect
+      .poll(() => bob.client.contacts.rooms().find((r) => r.topic === 'Fresh room'), { timeout: 10_000 })
+      .toBeDefined();
+    const inBob = bob.client.contacts.rooms().find((r) => r.topic === 'Fresh room')!;
+    expect(inBob.members.map((m) => m.nickName).sort()).toEqual(['Alice Bot', 'Bob Bot', 'Carol']);
+    const sent = await alice.client.sendText(fresh.userName, 'in the fresh room');
+    const got = await waitFor(bob, (m) => m.id === sent.msgId);
+    expect(got.chat.userName).toBe(inBob.userName);
+    expect(got.sender?.userName).toBe(userNameOf(bob, 'Alice Bot'));
   });
 
   it('each phone writes into its own account only', async () => {

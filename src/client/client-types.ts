@@ -133,6 +133,13 @@ export interface ClientEvents extends MessageEvents {
   relogin: ReloginEvent;
   /** An outgoing message was rate limited (Ret 1205) and will be retried with the same ClientMsgId. */
   'send-retry': { clientMsgId: string; attempt: number; delayMs: number; ret?: number };
+  /** A webwxsync round trip finished (`ms`: request to parsed reply); what a host's latency histogram counts. */
+  'sync-round': { ms: number };
+  /**
+   * The sync watchdog found the loop quiet (no synccheck or webwxsync answer) for `quietMs`, past the
+   * long poll's bounds: it dropped the request it waited for and polls again at once (docs/host.md).
+   */
+  'sync-stalled': { quietMs: number };
   /**
    * A failure the client recovered from (the sync loop goes on): a failed sync round, a malformed
    * entry of a webwxsync reply that was skipped (ParseError), a listener that threw or rejected

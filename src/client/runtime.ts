@@ -33,6 +33,8 @@ export interface Runtime {
 export interface RuntimeSendOptions {
   retry?: boolean;
   ordered?: boolean;
+  /** Instead of the client's signal: one that also follows it (the sync watchdog's). No retry with it. */
+  signal?: AbortSignal;
 }
 
 export function createRuntime(init: {
@@ -55,6 +57,7 @@ export function createRuntime(init: {
     events,
     transport,
     send(spec, sendOptions) {
+      if (sendOptions?.signal) return transport.send(spec, { signal: sendOptions.signal });
       const transportOptions = sendOptions?.ordered ? ordered : plain;
       if (!sendOptions?.retry) return transport.send(spec, transportOptions);
       return withRetry(() => transport.send(spec, transportOptions), {

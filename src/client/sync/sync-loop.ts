@@ -26,6 +26,7 @@ import { contactsOfApp } from '../session/app-mode.js';
 import type { Session } from '../session/session-state.js';
 import type { MessageIntake } from './message-intake.js';
 import { classifySyncCheck, IdleSyncBackoff, PushHostRotation, syncMadeProgress } from './sync-policy.js';
+import { SyncWatchdog } from './sync-watchdog.js';
 
 /** Never less than this after a failure, whatever the jitter draws. */
 const MIN_FAILURE_DELAY_MS = 250;
@@ -54,14 +55,40 @@ export class SyncLoop {
   #rotation: PushHostRotation;
   readonly #idle = new IdleSyncBackoff();
   #failures = 0;
+  /** Undefined when `watchdog: false`. */
+  readonly #watchdog: SyncWatchdog | undefined;
 
   constructor(deps: SyncLoopDeps) {
     this.#deps = deps;
     this.#rotation = new PushHostRotation(deps.session.hosts.push, deps.rt.options.syncCheckFallbackHosts);
+    const watchdog = deps.rt.options.watchdog;
+    this.#watchdog = watchdog ? new SyncWatchdog(deps.rt, watchdog.quietMs) : undefined;
   }
 
   /** Resolves when the loop ends (stop or session end); never rejects. */
   async run(): Promise<void> {
+    this.#watchdog?.start();
+    try {
+      await this.#rounds();
+    } finally {
+      this.#watchdog?.stop();
+    }
+  }
+
+  /** The synccheck and sync requests, under the watchdog's signal when it watches. */
+  #send(spec: Parameters<Runtime['send']>[0]): ReturnType<Runtime['send']> {
+    const watchdog = this.#watchdog;
+    return watchdog ? this.#deps.rt.send(spec, { signal: watchdog.signal }) : this.#deps.rt.send(spec);
+  }
+
+  /** The watchdog dropped the request: poll again at once, from the session's own push host. */
+  #reconnect(): RoundOutcome {
+    this.#failures = 0;
+    this.#rotation.success();
+    return 'ok';
+  }
+
+  async #rounds(): Promise<void> {
     const { rt } = this.#deps;
     while (!rt.signal.aborted) {
       let outcome: RoundOutcome;
@@ -93,7 +120,7 @@ export class SyncLoop {
     const started = rt.options.now();
     let result: ReturnType<typeof parseSyncCheckReply>;
     try {
-      const reply = await rt.send(
+      const reply = await this.#send(
         buildSyncCheckRequest(session.context(), {
           pushHost: host,
           deviceId: session.deviceId,
@@ -102,9 +129,11 @@ export class SyncLoop {
           timeoutMs: rt.options.timeouts.syncCheckMs,
         }),
       );
+      this.#watchdog?.heard();
       result = parseSyncCheckReply(reply.text);
     } catch (error) {
       if (rt.signal.aborted) throw error;
+      if (this.#watchdog?.isStall(error)) return this.#reconnect();
       if (error instanceof TransportError && this.#rotation.failure()) {
         rt.logger.warn({ host: this.#rotation.current }, 'synccheck: trying another push host');
       }
@@ -144,16 +173,20 @@ export class SyncLoop {
     for (let round = 1; round <= MAX_CONTINUE_ROUNDS; round++) {
       let sync: ParsedSyncReply;
       try {
-        const reply = await rt.send(
+        const sent = performance.now();
+        const reply = await this.#send(
           buildSyncRequest(session.context(), {
             deviceId: session.deviceId,
             syncKey: session.syncKey,
             nowMs: rt.options.now(),
           }),
         );
+        this.#watchdog?.heard();
         sync = parseSyncReply(reply.text);
+        rt.events.emit('sync-round', { ms: performance.now() - sent });
       } catch (error) {
         if (rt.signal.aborted) throw error;
+        if (this.#watchdog?.isStall(error)) return this.#reconnect();
         const ended = sessionEndOf(error);
         if (ended) return this.#sessionEnded(ended);
         return this.#failed('webwxsync', error);
@@ -200,7 +233,9 @@ export class SyncLoop {
   /** The server ended the session: log in again when configured (reconnect.ts), else end it. */
   async #sessionEnded(error: LoggedOutError): Promise<RoundOutcome> {
     const { rt, session, recover } = this.#deps;
-    if (recover && (await recover(error))) {
+    this.#watchdog?.pause();
+    const live = recover ? await recover(error).finally(() => this.#watchdog?.resume()) : false;
+    if (live) {
       this.#rotation = new PushHostRotation(session.hosts.push, rt.options.syncCheckFallbackHosts);
       this.#failures = 0;
       return 'ok';

@@ -7,8 +7,10 @@
 import type { SentRecord } from './emulator-types.js';
 import { mediaStateOf, sendPhoneMedia } from './phone-media.js';
 import type { PhoneMediaKind } from './phone-media-types.js';
+import type { PhoneMessageInput } from './phone-message-types.js';
 import { sendPhoneMessage, sendPhoneText } from './phone-messages.js';
 import type { EmulatorContext } from './route-context.js';
+import { shareInputOf } from './share-delivery.js';
 
 /** A receiving account and, for a group message, the room. */
 interface Target {
@@ -47,8 +49,9 @@ export function receivingAccounts(ctx: EmulatorContext, to: string): Target[] {
 
 /**
  * Delivers a message a client of `ctx`'s account sent (already recorded) to the other accounts it
- * reaches. Texts are queued at once; media asynchronously (errors are logged). Kinds without a
- * delivery (cards, links and other app messages, store emoticons without bytes) are logged and dropped.
+ * reaches. Texts, cards, links, music and mini programs are queued at once (share-delivery.ts; a card
+ * of someone the receiving world does not know is dropped); media asynchronously (errors are logged).
+ * Kinds without a delivery (other app messages, store emoticons without bytes) are logged and dropped.
  */
 export function deliverToAccounts(ctx: EmulatorContext, record: SentRecord): void {
   if (record.to === '') return;
@@ -58,6 +61,8 @@ export function deliverToAccounts(ctx: EmulatorContext, record: SentRecord): voi
   const stored =
     record.media === undefined ? undefined : mediaStateOf(ctx).store.mediaById(record.media.mediaId);
   const kind = MEDIA_KINDS[record.type];
+  // Cards, links, music and mini programs (share-delivery.ts): no media (music is Type 3, as images).
+  const share = record.type === 1 || record.media !== undefined ? undefined : shareInputOf(ctx, record);
   for (const { account, room } of targets) {
     const where = room === undefined ? {} : { room };
     if (record.type === 1) {
@@ -67,6 +72,13 @@ export function deliverToAccounts(ctx: EmulatorContext, record: SentRecord): voi
       sendPhoneMedia(account, kind, input, { media: stored, msgId: record.msgId }).catch((error: unknown) =>
         ctx.logger.warn({ err: error, to: account.accountId }, 'emulator: delivery to an account failed'),
       );
+    } else if (share !== undefined) {
+      try {
+        sendPhoneMessage(account, { ...share, from, ...where } as PhoneMessageInput);
+      } catch (error) {
+        // The receiving world does not know the person a card names.
+        ctx.logger.debug({ err: error, to: account.accountId }, 'emulator: share not delivered');
+      }
     } else {
       ctx.logger.debug(
         { type: record.type, to: account.accountId },

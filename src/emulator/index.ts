@@ -70,6 +70,7 @@ export {
   type MultiAccountWorldOptions,
   type MultiWorldSpec,
   multiAccountWorld,
+  SMALL_WORLD_ACCOUNTS,
 } from './world-accounts.js';
 export type { FriendRequestRecord, RoomInvitation } from './world-change-records.js';
 export { loadWorldFile } from './world-file.js';

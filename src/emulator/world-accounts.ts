@@ -154,34 +154,46 @@ export interface MultiAccountWorldOptions {
   accounts: number;
   /** Friends of each account that are no account ('wxid_a001_f01'…). Default 3. */
   friendsEach?: number;
-  /** Every account is every other's friend. Default true (leave it off for thousands of accounts). */
+  /**
+   * Every account is every other's friend. Default: true up to {@link SMALL_WORLD_ACCOUNTS} accounts
+   * (the contacts grow as N²).
+   */
   mutualFriends?: boolean;
-  /** One room of every account ('9000000001@chatroom', "All accounts"). Default true. */
+  /**
+   * One room of every account ('9000000001@chatroom', "All accounts"). Default: true up to
+   * {@link SMALL_WORLD_ACCOUNTS} accounts (each world holds every other account as a member: N²).
+   */
   sharedRoom?: boolean;
 }
+
+/** Up to this many accounts, multiAccountWorld makes them mutual friends in one room by default. */
+export const SMALL_WORLD_ACCOUNTS = 100;
 
 const pad = (n: number, width: number) => String(n).padStart(width, '0');
 
 /**
  * A world of `accounts` accounts 'wxid_account001'… ("Account 1"…), each with its own friends, every
- * account friends with every other and all in one shared room (by default): for tests of bots that
+ * account friends with every other and all in one shared room (by default, up to 100 accounts): for tests of bots that
  * talk to bots and of hosting many accounts (`startEmulator({ world: multiAccountWorld({ accounts: 3 }) })`).
  */
 export function multiAccountWorld(options: MultiAccountWorldOptions): MultiWorldSpec {
   const n = options.accounts;
   if (!Number.isInteger(n) || n < 1 || n > 10_000) fail('accounts', 'expected an integer from 1 to 10000');
   const friendsEach = options.friendsEach ?? 3;
+  const small = n <= SMALL_WORLD_ACCOUNTS;
   const ids = Array.from({ length: n }, (_, i) => `wxid_account${pad(i + 1, 3)}`);
   const accounts: AccountWorldSpec[] = ids.map((id, i) => {
     const own: ContactSpec[] = Array.from({ length: friendsEach }, (_, f) => ({
       id: `wxid_a${pad(i + 1, 3)}_f${pad(f + 1, 2)}`,
       nickName: `Friend ${f + 1} of account ${i + 1}`,
     }));
-    const others = options.mutualFriends === false ? [] : ids.filter((o) => o !== id).map((o) => ({ id: o }));
+    const others = !(options.mutualFriends ?? small)
+      ? []
+      : ids.filter((o) => o !== id).map((o) => ({ id: o }));
     return { self: { id, nickName: `Account ${i + 1}` }, contacts: [...others, ...own] };
   });
   const spec: MultiWorldSpec = { accounts };
-  if (options.sharedRoom !== false && n > 1)
+  if ((options.sharedRoom ?? small) && n > 1)
     spec.rooms = [{ id: '9000000001@chatroom', topic: 'All accounts', owner: ids[0]!, members: ids }];
   return spec;
 }

@@ -8,9 +8,8 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ClientEvents, createClient, type WebWxClient } from '../../src/client/index.js';
 import { type Emulator, type MultiWorldSpec, startEmulator } from '../../src/emulator/index.js';
-import { type Pair, waitForMessage } from '../client/harness.js';
+import { type Logged, loginAs as loginAccount, userNameOf, waitFor } from './account-logins.js';
 
 const ALICE = 'wxid_alice_bot';
 const BOB = 'wxid_bob_bot';
@@ -29,48 +28,10 @@ const TWO_ACCOUNTS: MultiWorldSpec = {
 
 const PNG_HEAD = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
-interface Logged {
-  client: WebWxClient;
-  messages: ClientEvents['message'][];
-}
-
 let emu: Emulator;
 let alice: Logged;
 let bob: Logged;
 let downloads: string;
-
-async function loginAs(account: string): Promise<Logged> {
-  const client = createClient({
-    server: emu.baseUrl,
-    timeouts: { requestMs: 20_000, syncCheckMs: 10_000, loginPollMs: 10_000 },
-    retry: { baseDelayMs: 50, maxDelayMs: 200 },
-    pacing: false,
-    media: { downloadDir: downloads },
-  });
-  const messages: ClientEvents['message'][] = [];
-  client.on('message', (m) => messages.push(m));
-  const started = client.start();
-  const phone = emu.phoneOf(account);
-  const qr = await phone.waitForQr({ timeoutMs: 10_000 });
-  phone.scan(qr.uuid);
-  phone.confirm(qr.uuid);
-  await started;
-  return { client, messages };
-}
-
-/** The harness's waitForMessage over one account's client and the messages it got. */
-function waitFor(who: Logged, predicate: (m: ClientEvents['message']) => boolean) {
-  return waitForMessage(
-    { client: who.client, events: { message: who.messages } } as unknown as Pair,
-    predicate,
-  );
-}
-
-function userNameOf(who: Logged, nickName: string): string {
-  const found = who.client.contacts.find(nickName)[0];
-  if (found === undefined) throw new Error(`no contact ${nickName}`);
-  return found.userName;
-}
 
 function roomOf(who: Logged): string {
   const room = who.client.contacts
@@ -86,8 +47,8 @@ beforeAll(async () => {
     world: TWO_ACCOUNTS,
     timing: { loginPollHoldMs: 1500, syncCheckHoldMs: 1500, qrExpiryMs: 60_000 },
   });
-  alice = await loginAs(ALICE);
-  bob = await loginAs(BOB);
+  alice = await loginAccount(emu, ALICE, { media: { downloadDir: downloads } });
+  bob = await loginAccount(emu, BOB, { media: { downloadDir: downloads } });
 }, 30_000);
 
 afterAll(async () => {

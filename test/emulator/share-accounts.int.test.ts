@@ -4,10 +4,9 @@
  * (share-delivery.ts), decoded to the same fields.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ClientEvents, createClient, type WebWxClient } from '../../src/client/index.js';
 import { type Emulator, type MultiWorldSpec, startEmulator } from '../../src/emulator/index.js';
 import type { Message } from '../../src/model/index.js';
-import { type Pair, waitForMessage } from '../client/harness.js';
+import { type Logged, loginAs, userNameOf, waitFor } from './account-logins.js';
 
 const ALICE = 'wxid_alice_bot';
 const BOB = 'wxid_bob_bot';
@@ -27,44 +26,12 @@ const WORLD: MultiWorldSpec = {
   rooms: [{ id: ROOM, topic: 'Shares', owner: ALICE, members: [ALICE, BOB] }],
 };
 
-interface Logged {
-  client: WebWxClient;
-  messages: ClientEvents['message'][];
-}
-
 let emu: Emulator;
 let alice: Logged;
 let bob: Logged;
 
-async function loginAs(account: string): Promise<Logged> {
-  const client = createClient({
-    server: emu.baseUrl,
-    timeouts: { requestMs: 20_000, syncCheckMs: 10_000, loginPollMs: 10_000 },
-    retry: { baseDelayMs: 50, maxDelayMs: 200 },
-    pacing: false,
-  });
-  const messages: ClientEvents['message'][] = [];
-  client.on('message', (m) => messages.push(m));
-  const started = client.start();
-  const phone = emu.phoneOf(account);
-  const qr = await phone.waitForQr({ timeoutMs: 10_000 });
-  phone.scan(qr.uuid);
-  phone.confirm(qr.uuid);
-  await started;
-  return { client, messages };
-}
-
 function received(who: Logged, kind: Message['kind']): Promise<Message> {
-  return waitForMessage(
-    { client: who.client, events: { message: who.messages } } as unknown as Pair,
-    (m) => m.kind === kind && !m.isSelf,
-  );
-}
-
-function userNameOf(who: Logged, nickName: string): string {
-  const found = who.client.contacts.find(nickName)[0];
-  if (found === undefined) throw new Error(`no contact ${nickName}`);
-  return found.userName;
+  return waitFor(who, (m) => m.kind === kind && !m.isSelf);
 }
 
 beforeAll(async () => {
@@ -73,8 +40,8 @@ beforeAll(async () => {
     world: WORLD,
     timing: { loginPollHoldMs: 1000, syncCheckHoldMs: 1000, qrExpiryMs: 60_000 },
   });
-  alice = await loginAs(ALICE);
-  bob = await loginAs(BOB);
+  alice = await loginAs(emu, ALICE);
+  bob = await loginAs(emu, BOB);
 }, 30_000);
 
 afterAll(async () => {

@@ -85,6 +85,7 @@ export {
   messageToJson,
   parseConsoleConfig,
   parseRules,
+  QueueFullError,
   rulesSource,
   runCommand,
   SendQueue,

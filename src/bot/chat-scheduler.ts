@@ -3,6 +3,8 @@
  * different chats run concurrently, at most `concurrency` at a time. A chat waiting for a slot keeps
  * its place in line (first come, first served across chats).
  */
+import { InvalidArgumentError } from '../errors.js';
+import { QueueFullError } from './bot-errors.js';
 
 /** Options of `new ChatScheduler(options)`. */
 export interface ChatSchedulerOptions {
@@ -37,7 +39,7 @@ export class ChatScheduler {
   constructor(options: ChatSchedulerOptions = {}) {
     const concurrency = options.concurrency ?? 8;
     if (!Number.isInteger(concurrency) || concurrency < 1) {
-      throw new TypeError('concurrency must be a positive integer');
+      throw new InvalidArgumentError('concurrency', 'concurrency must be a positive integer');
     }
     this.#concurrency = concurrency;
     this.#maxPending = options.maxPending ?? 10_000;
@@ -56,7 +58,9 @@ export class ChatScheduler {
   /** Queues `run` behind the earlier tasks of `chat`; resolves or rejects as it does. */
   schedule(chat: string, run: () => Promise<void>): Promise<void> {
     if (this.#pending >= this.#maxPending) {
-      return Promise.reject(new Error(`too many messages waiting (${this.#maxPending})`));
+      return Promise.reject(
+        new QueueFullError(`too many messages waiting (${this.#maxPending})`, this.#maxPending),
+      );
     }
     return new Promise<void>((resolve, reject) => {
       let queue = this.#queues.get(chat);

@@ -7,6 +7,7 @@
  *
  * Calling `next()` twice in one middleware is a programming error and throws.
  */
+import { InvalidArgumentError, InvalidStateError, WebWxError } from '../errors.js';
 import type { MessageKind } from '../model/index.js';
 import type { Context } from './context.js';
 import { isKind, type KindContext } from './filters.js';
@@ -29,12 +30,12 @@ export type Middleware<C> = MiddlewareFn<C> | MiddlewareObj<C>;
 type MaybePromise<T> = T | Promise<T>;
 
 /** What an error boundary (and bot.catch) gets: the error and the context it happened in. */
-export class HandlerError<C extends Context = Context> extends Error {
+export class HandlerError<C extends Context = Context> extends WebWxError {
+  readonly code = 'handler' as const;
   readonly error: unknown;
   readonly ctx: C;
   constructor(error: unknown, ctx: C) {
     super(`a handler failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
-    this.name = 'HandlerError';
     this.error = error;
     this.ctx = ctx;
   }
@@ -54,7 +55,7 @@ function concat<C>(first: MiddlewareFn<C>, andThen: MiddlewareFn<C>): Middleware
   return async (ctx, next) => {
     let called = false;
     await first(ctx, async () => {
-      if (called) throw new Error('next() called more than once');
+      if (called) throw new InvalidStateError('next() called more than once');
       called = true;
       await andThen(ctx, next);
     });
@@ -162,7 +163,8 @@ export class Composer<C extends Context = Context> implements MiddlewareObj<C> {
   ): Composer<KindContext<C, 'text'>> {
     const names = (Array.isArray(name) ? name : [name]) as string[];
     for (const n of names) {
-      if (!COMMAND_NAME.test(n)) throw new TypeError(`not a command name: ${JSON.stringify(n)}`);
+      if (!COMMAND_NAME.test(n))
+        throw new InvalidArgumentError('command', `not a command name: ${JSON.stringify(n)}`);
     }
     return this.on('text').filter(
       (ctx) => {

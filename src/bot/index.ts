@@ -31,7 +31,7 @@ export type {
   RevokeTarget,
   SendResult,
 } from './bot-client.js';
-export { BotConfigError, NotAvailableError } from './bot-errors.js';
+export { BotConfigError, NotAvailableError, QueueFullError } from './bot-errors.js';
 export { ChatScheduler, type ChatSchedulerOptions } from './chat-scheduler.js';
 export {
   Composer,

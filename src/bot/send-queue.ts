@@ -9,9 +9,10 @@
  * to `maxRetries` times. Any other failure is the caller's (sends are never repeated otherwise, since
  * a repeat could deliver twice).
  */
-import { ProtocolError } from '../errors.js';
+import { InvalidArgumentError, InvalidStateError, ProtocolError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { silentLogger } from '../logger.js';
+import { QueueFullError } from './bot-errors.js';
 
 /** The server's "sending too frequently" answer. */
 export const RET_RATE_LIMITED = 1205;
@@ -122,9 +123,11 @@ export class SendQueue {
 
   /** Queues a send; resolves with its result once it ran (after any 1205 retries). */
   enqueue<T>(run: () => Promise<T>, label = 'send'): Promise<T> {
-    if (this.#closed) return Promise.reject(new Error('the send queue is closed'));
+    if (this.#closed) return Promise.reject(closedError());
     if (this.#jobs.length >= this.#maxPending) {
-      return Promise.reject(new Error(`the send queue is full (${this.#maxPending} sends waiting)`));
+      return Promise.reject(
+        new QueueFullError(`the send queue is full (${this.#maxPending} sends waiting)`, this.#maxPending),
+      );
     }
     if (this.#passThrough) return this.#runNow(run);
     return new Promise<T>((resolve, reject) => {
@@ -164,7 +167,7 @@ export class SendQueue {
   /** Rejects the sends still waiting; the one running finishes. */
   close(): void {
     this.#closed = true;
-    for (const job of this.#jobs.splice(0)) job.reject(new Error('the send queue is closed'));
+    for (const job of this.#jobs.splice(0)) job.reject(closedError());
   }
 
   #drain(): void {
@@ -208,8 +211,12 @@ export class SendQueue {
   }
 }
 
+/** What a send meets once the queue is closed (the bot stopped): the send was not made. */
+const closedError = () => new InvalidStateError('the send queue is closed', 'closed');
+
 function nonNegative(value: number | undefined, fallback: number, name: string): number {
   if (value === undefined) return fallback;
-  if (!Number.isFinite(value) || value < 0) throw new TypeError(`${name} must be a non-negative number`);
+  if (!Number.isFinite(value) || value < 0)
+    throw new InvalidArgumentError(name, `${name} must be a non-negative number`);
   return value;
 }

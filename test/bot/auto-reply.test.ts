@@ -14,7 +14,7 @@ import {
 } from '../../src/bot/auto-reply/index.js';
 import { Bot } from '../../src/bot/bot.js';
 import { BotConfigError } from '../../src/bot/bot-errors.js';
-import { TransportError } from '../../src/errors.js';
+import { ParseError, TransportError } from '../../src/errors.js';
 import { contact, fakeClient, room, textMessage } from './fakes.js';
 import { type LocalServer, startLocalServer } from './local-server.js';
 
@@ -132,6 +132,7 @@ describe('webhook source (against a local server)', () => {
     expect(parseWebhookReply('application/json', '"just a string"')).toBe('just a string');
     expect(() => parseWebhookReply('application/json', '{"reply":5}')).toThrow(/not a string/);
     expect(() => parseWebhookReply('application/json', '{nope')).toThrow(/invalid JSON/);
+    expect(() => parseWebhookReply('application/json', '5')).toThrow(ParseError);
     expect(() => webhookSource({ url: 'ftp://x' })).toThrow(BotConfigError);
   });
 });

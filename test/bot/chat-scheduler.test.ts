@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { QueueFullError } from '../../src/bot/bot-errors.js';
 import { ChatScheduler } from '../../src/bot/chat-scheduler.js';
+import { InvalidArgumentError } from '../../src/errors.js';
 
 describe('ChatScheduler (property)', () => {
   it('keeps each chat in order and never exceeds the concurrency bound', async () => {
@@ -51,9 +53,9 @@ describe('ChatScheduler (property)', () => {
     await expect(first).rejects.toThrow('first failed');
     await second;
     expect(log).toEqual(['second ran']);
-    await expect(new ChatScheduler({ maxPending: 0 }).schedule('a', async () => {})).rejects.toThrow(
-      'too many',
-    );
-    expect(() => new ChatScheduler({ concurrency: 0 })).toThrow(TypeError);
+    const refused = new ChatScheduler({ maxPending: 0 }).schedule('a', async () => {});
+    await expect(refused).rejects.toThrow('too many');
+    await expect(refused).rejects.toBeInstanceOf(QueueFullError);
+    expect(() => new ChatScheduler({ concurrency: 0 })).toThrow(InvalidArgumentError);
   });
 });

@@ -4,6 +4,7 @@ import { Composer, type HandlerError, matchTrigger, parseCommand, run } from '..
 import { Context } from '../../src/bot/context.js';
 import { isGroup, isKind, isOfficial, isPrivate, mentionsSelf } from '../../src/bot/filters.js';
 import { SendQueue } from '../../src/bot/send-queue.js';
+import { InvalidArgumentError, InvalidStateError } from '../../src/errors.js';
 import type { Message } from '../../src/model/index.js';
 import { contact, fakeClient, room, textMessage } from './fakes.js';
 
@@ -68,7 +69,9 @@ describe('Composer', () => {
     c.use(() => {
       downstream++;
     });
-    await expect(runOn(c, textMessage('x'))).rejects.toThrow('next() called more than once');
+    const twice = runOn(c, textMessage('x'));
+    await expect(twice).rejects.toThrow('next() called more than once');
+    await expect(twice).rejects.toBeInstanceOf(InvalidStateError);
     expect(downstream).toBe(1);
   });
 
@@ -116,7 +119,7 @@ describe('Composer', () => {
     await runOn(c, textMessage('say /help'));
     expect(got).toEqual(['me please', '', 'group']);
     expect(parseCommand('/start', ['start'])).toBe('');
-    expect(() => c.command('bad name', () => {})).toThrow(TypeError);
+    expect(() => c.command('bad name', () => {})).toThrow(InvalidArgumentError);
   });
 
   it('filter() narrows with type guards; drop() and branch() choose', async () => {

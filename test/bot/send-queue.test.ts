@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { QueueFullError } from '../../src/bot/bot-errors.js';
 import { backoffDelay, isRateLimited, SendQueue } from '../../src/bot/send-queue.js';
-import { ProtocolError } from '../../src/errors.js';
+import { InvalidStateError, ProtocolError } from '../../src/errors.js';
 
 /** A virtual clock: sleep() advances it at once and records the pause. */
 function virtualTime() {
@@ -85,12 +86,16 @@ describe('SendQueue', () => {
     let release!: () => void;
     const first = queue.enqueue(() => new Promise<void>((r) => (release = r)));
     const second = queue.enqueue(async () => 'queued');
-    await expect(queue.enqueue(async () => 'third')).rejects.toThrow('full');
+    const third = queue.enqueue(async () => 'third');
+    await expect(third).rejects.toThrow('full');
+    await expect(third).rejects.toBeInstanceOf(QueueFullError);
     queue.close();
     await expect(second).rejects.toThrow('closed');
     release();
     await first;
-    await expect(queue.enqueue(async () => 1)).rejects.toThrow('closed');
+    const late = queue.enqueue(async () => 1);
+    await expect(late).rejects.toThrow('closed');
+    await expect(late).rejects.toBeInstanceOf(InvalidStateError);
   });
 
   it('backoff grows, is capped, and stays in [ceiling/2, ceiling]', () => {

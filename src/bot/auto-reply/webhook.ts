@@ -4,6 +4,7 @@
  * means no reply. Failures (non-2xx, timeout, a body too large) are TransportErrors.
  */
 
+import { ParseError } from '../../errors.js';
 import { BotConfigError } from '../bot-errors.js';
 import { describeUrl, postJson } from '../http-post.js';
 import type { ReplySource } from './reply-source.js';
@@ -41,15 +42,17 @@ export function parseWebhookReply(contentType: string, body: string): string | u
     try {
       json = JSON.parse(trimmed);
     } catch {
-      if (/\bjson\b/i.test(contentType)) throw new TypeError('the webhook answered invalid JSON');
+      if (/\bjson\b/i.test(contentType))
+        throw new ParseError('webhook', 'the webhook answered invalid JSON', trimmed);
       return trimmed;
     }
     if (typeof json === 'string') return json;
     if (typeof json !== 'object' || json === null)
-      throw new TypeError('the webhook answered JSON that is not an object');
+      throw new ParseError('webhook', 'the webhook answered JSON that is not an object', trimmed);
     const reply = (json as { reply?: unknown }).reply;
     if (reply === undefined || reply === null) return undefined;
-    if (typeof reply !== 'string') throw new TypeError('the webhook\'s "reply" is not a string');
+    if (typeof reply !== 'string')
+      throw new ParseError('webhook', 'the webhook\'s "reply" is not a string', trimmed);
     return reply;
   }
   return trimmed;

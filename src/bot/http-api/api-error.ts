@@ -6,12 +6,13 @@ import { LoggedOutError, ProtocolError, TransportError, WebWxError } from '../..
 import { redact } from '../../redact.js';
 import { NotAvailableError } from '../bot-errors.js';
 
-export class ApiError extends Error {
+/** A failure of an HTTP API request: the status and the message the caller gets (never a secret). */
+export class ApiError extends WebWxError {
+  readonly code = 'api' as const;
   readonly status: number;
   readonly details: Record<string, unknown> | undefined;
   constructor(status: number, message: string, details?: Record<string, unknown>) {
     super(message);
-    this.name = 'ApiError';
     this.status = status;
     this.details = details;
   }

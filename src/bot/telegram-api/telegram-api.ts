@@ -117,7 +117,7 @@ export async function createTelegramApi(
     logger,
     onReply: async (body) => {
       const method = methods?.get(String(body.method).toLowerCase());
-      if (!method) throw new Error('the webhook answered an unknown method');
+      if (!method) throw badRequest('the webhook answered an unknown method');
       await method(TelegramParams.of(body), { signal: closing.signal });
     },
   });
@@ -262,7 +262,7 @@ export async function createTelegramApi(
       send(res, 200, { ok: true, result });
     } catch (error) {
       const failure = toTelegramError(error);
-      status = failure.code;
+      status = failure.errorCode;
       if (status >= 500 && status !== 501 && status !== 503) {
         logger.warn({ method: methodName, status, error: failure.message }, 'Telegram API call failed');
       }

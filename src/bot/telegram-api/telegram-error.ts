@@ -4,6 +4,7 @@
  * Requests: retry after N"). Errors of the client map to codes through the HTTP API's mapping
  * (api-error.ts); descriptions never carry the token or another secret.
  */
+import { WebWxError } from '../../errors.js';
 import { redact } from '../../redact.js';
 import { toApiError } from '../http-api/api-error.js';
 
@@ -14,14 +15,17 @@ export interface TelegramErrorReply {
   parameters?: { retry_after?: number };
 }
 
-/** A failure with the code and description the caller gets. */
-export class TelegramError extends Error {
-  readonly code: number;
+/**
+ * A failure with the Telegram error code (`errorCode`, e.g. 400) and the description the caller gets.
+ * Its `code` is the taxonomy's 'telegram', as for every WebWxError.
+ */
+export class TelegramError extends WebWxError {
+  readonly code = 'telegram' as const;
+  readonly errorCode: number;
   readonly retryAfter: number | undefined;
-  constructor(code: number, description: string, retryAfter?: number) {
+  constructor(errorCode: number, description: string, retryAfter?: number) {
     super(description);
-    this.name = 'TelegramError';
-    this.code = code;
+    this.errorCode = errorCode;
     this.retryAfter = retryAfter;
   }
 }
@@ -67,7 +71,7 @@ export function toTelegramError(error: unknown): TelegramError {
 export function errorReply(error: TelegramError): TelegramErrorReply {
   return {
     ok: false,
-    error_code: error.code,
+    error_code: error.errorCode,
     description: error.message,
     ...(error.retryAfter === undefined ? {} : { parameters: { retry_after: error.retryAfter } }),
   };

@@ -13,7 +13,7 @@ import type {
   StoredMessage,
   StoreSettings,
 } from '../../store/index.js';
-import { hasStoreSettings } from '../../store/index.js';
+import { hasStoreSettings, StoreError } from '../../store/index.js';
 import type { LogEntry } from './telegram-message.js';
 
 export interface TelegramLog {
@@ -136,7 +136,7 @@ export class StoreLog implements TelegramLog {
       await this.#store.recordOutgoing(recordOfSent(message, localId));
       seq = await this.#store.seqOfOutgoing(localId);
     }
-    if (seq === undefined) throw new Error('the store did not log the sent message');
+    if (seq === undefined) throw new StoreError('io', 'the store did not log the sent message');
     return { id: seq, direction: 'out', message };
   }
 

@@ -105,17 +105,19 @@ describe('method parameters', () => {
 
   it('answers hostile or oversized input with 4xx TelegramErrors', async () => {
     await expect(read(request('{oops', 'application/json'))).rejects.toMatchObject({
-      code: 400,
+      errorCode: 400,
       message: /not valid JSON/,
     });
-    await expect(read(request('[1]', 'application/json'))).rejects.toMatchObject({ code: 400 });
-    await expect(read(request('x'.repeat(2000), 'application/json'))).rejects.toMatchObject({ code: 413 });
-    await expect(read(request('hello', 'text/plain'))).rejects.toMatchObject({ code: 400 });
+    await expect(read(request('[1]', 'application/json'))).rejects.toMatchObject({ errorCode: 400 });
+    await expect(read(request('x'.repeat(2000), 'application/json'))).rejects.toMatchObject({
+      errorCode: 413,
+    });
+    await expect(read(request('hello', 'text/plain'))).rejects.toMatchObject({ errorCode: 400 });
     await expect(read(request('--x\r\ngarbage', 'multipart/form-data; boundary=zzz'))).rejects.toMatchObject({
-      code: 400,
+      errorCode: 400,
     });
     const big = grammyMultipart({ chat_id: '1' }, { id: 'f', name: 'a', bytes: Buffer.alloc(5000) });
-    await expect(read(request(big.body, big.type))).rejects.toMatchObject({ code: 413 });
+    await expect(read(request(big.body, big.type))).rejects.toMatchObject({ errorCode: 413 });
     const p = TelegramParams.of({
       chat_id: 1.5,
       text: 5,

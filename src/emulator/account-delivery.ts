@@ -65,25 +65,26 @@ export function deliverToAccounts(ctx: EmulatorContext, record: SentRecord): voi
   const share = record.type === 1 || record.media !== undefined ? undefined : shareInputOf(ctx, record);
   for (const { account, room } of targets) {
     const where = room === undefined ? {} : { room };
-    if (record.type === 1) {
-      sendPhoneText(account, { from, text: record.content, ...where }, record.msgId);
-    } else if (kind !== undefined && stored !== undefined) {
-      const input = { from, ...where, fileName: stored.fileName };
-      sendPhoneMedia(account, kind, input, { media: stored, msgId: record.msgId }).catch((error: unknown) =>
-        ctx.logger.warn({ err: error, to: account.accountId }, 'emulator: delivery to an account failed'),
-      );
-    } else if (share !== undefined) {
-      try {
+    const failed = (error: unknown) =>
+      ctx.logger.warn({ err: error, to: account.accountId }, 'emulator: delivery to an account failed');
+    try {
+      if (record.type === 1) {
+        sendPhoneText(account, { from, text: record.content, ...where }, record.msgId);
+      } else if (kind !== undefined && stored !== undefined) {
+        const input = { from, ...where, fileName: stored.fileName };
+        sendPhoneMedia(account, kind, input, { media: stored, msgId: record.msgId }).catch(failed);
+      } else if (share !== undefined) {
+        // A card of someone the receiving world does not know throws: logged below.
         sendPhoneMessage(account, { ...share, from, ...where } as PhoneMessageInput);
-      } catch (error) {
-        // The receiving world does not know the person a card names.
-        ctx.logger.debug({ err: error, to: account.accountId }, 'emulator: share not delivered');
+      } else {
+        ctx.logger.debug(
+          { type: record.type, to: account.accountId },
+          'emulator: not delivered to the account',
+        );
       }
-    } else {
-      ctx.logger.debug(
-        { type: record.type, to: account.accountId },
-        'emulator: not delivered to the account',
-      );
+    } catch (error) {
+      // The receiving world disagrees (the sender no longer a member there): the send stays recorded.
+      failed(error);
     }
   }
 }

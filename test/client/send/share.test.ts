@@ -4,7 +4,9 @@
  * endpoint with the right Type, bad input is a TypeError, and the File Transfer web refuses them.
  */
 import { describe, expect, it } from 'vitest';
+import { resendPending } from '../../../src/client/send/resend.js';
 import { assertServable } from '../../../src/client/send/send-attempt.js';
+import { storedSend } from '../../../src/client/send/send-log.js';
 import { buildRecipeRequest, type SendRecipe } from '../../../src/client/send/send-recipes.js';
 import {
   type CardDirectory,
@@ -14,11 +16,12 @@ import {
 } from '../../../src/client/send/share-recipes.js';
 import { refusalOf } from '../../../src/client/session/app-mode.js';
 import { wireXml } from '../../../src/emulator/message-encoders.js';
-import { NotAvailableError } from '../../../src/errors.js';
+import { InvalidArgumentError, NotAvailableError, ProtocolError } from '../../../src/errors.js';
 import { type Contact, decodeMessage, type Message } from '../../../src/model/index.js';
 import type { WireMessage } from '../../../src/protocol/wire-types.js';
+import { MemoryStore } from '../../../src/store/index.js';
 import { wireEntry } from '../../model/message-fixtures.js';
-import { testSession } from './outbox-harness.js';
+import { heldOutbox, settle, testSession } from './outbox-harness.js';
 
 /** The recipe's Content as the peer would receive it, decoded by the model. */
 function received(recipe: SendRecipe, fields: Partial<WireMessage> = {}): Message {
@@ -77,7 +80,7 @@ describe('musicRecipe', () => {
   });
 
   it('refuses a missing title and URLs that are not http(s)', () => {
-    expect(() => musicRecipe({ ...MUSIC, title: '' }, false)).toThrow(TypeError);
+    expect(() => musicRecipe({ ...MUSIC, title: '' }, false)).toThrow(InvalidArgumentError);
     expect(() => musicRecipe({ ...MUSIC, dataUrl: 'file:///etc/passwd' }, false)).toThrow(/dataUrl/);
     expect(() => musicRecipe({ ...MUSIC, url: 'javascript:alert(1)' }, false)).toThrow(/url/);
   });
@@ -131,7 +134,7 @@ describe('miniProgramRecipe', () => {
   });
 
   it('refuses a missing title, a program without a name, and URLs that are not http(s)', () => {
-    expect(() => miniProgramRecipe({ ...PROGRAM, title: ' ' })).toThrow(TypeError);
+    expect(() => miniProgramRecipe({ ...PROGRAM, title: ' ' })).toThrow(InvalidArgumentError);
     expect(() => miniProgramRecipe({ title: 't' })).toThrow(/appId or the userName/);
     expect(() => miniProgramRecipe({ ...PROGRAM, thumbUrl: '3059020100044a30' })).toThrow(/thumbUrl/);
   });
@@ -208,8 +211,8 @@ describe('cardRecipe', () => {
   it('refuses rooms, unknown names and non-contacts', () => {
     expect(() => cardRecipe(dir, '@@room')).toThrow(/group/);
     expect(() => cardRecipe(dir, '@nobody')).toThrow(/no contact/);
-    expect(() => cardRecipe(dir, '')).toThrow(TypeError);
-    expect(() => cardRecipe(dir, { nickName: 'x' } as never)).toThrow(TypeError);
+    expect(() => cardRecipe(dir, '')).toThrow(InvalidArgumentError);
+    expect(() => cardRecipe(dir, { nickName: 'x' } as never)).toThrow(InvalidArgumentError);
   });
 });
 
@@ -224,5 +227,52 @@ describe('the File Transfer web', () => {
       expect(() => assertServable('filehelper', 'resend', recipe, 'filehelper')).toThrow(NotAvailableError);
       expect(() => assertServable('web', 'resend', recipe, '@bob')).not.toThrow();
     }
+  });
+});
+
+describe('shares through the outbox', () => {
+  it('a card and a mini program are logged, go out in call order, and are re-sent after a crash with their ClientMsgId', async () => {
+    const store = new MemoryStore();
+    const first = heldOutbox({ store });
+    const card = cardRecipe(directory([contact({})], { '@alice': 'p:wxid_alice' }), '@alice');
+    const program = miniProgramRecipe(PROGRAM);
+    const c0 = first.outbox.enqueue('@bob', card, { method: 'sendContactCard' });
+    const p0 = first.outbox.enqueue('@bob', program, { method: 'sendMiniProgram' });
+    await settle();
+    // One at a time in one chat: the card first, the mini program waits for it.
+    expect(first.held.map((h) => [h.endpoint, h.msg.Type])).toEqual([['webwxsendmsg', 42]]);
+    first.held[0]!.ok();
+    await settle();
+    expect(first.held.map((h) => [h.endpoint, h.msg.Type]).slice(1)).toEqual([['webwxsendappmsg', 33]]);
+    const programLocalId = first.held[1]!.msg.ClientMsgId;
+    expect((await c0).kind).toBe('card');
+    // A crash before the mini program was answered: it stays pending in the log, as JSON.
+    first.fake.controller.abort(new Error('crash'));
+    await p0.catch(() => {});
+    const pending = await store.pendingOutgoing();
+    expect(pending.map((m) => m.kind)).toEqual(['app']);
+    expect(storedSend(pending[0]!)?.recipe).toEqual(program);
+
+    const second = heldOutbox({ store });
+    const resent = resendPending(second.outbox, store);
+    await settle();
+    await settle();
+    expect(second.held.map((h) => [h.endpoint, h.msg.Type, h.msg.ClientMsgId])).toEqual([
+      ['webwxsendappmsg', 33, programLocalId],
+    ]);
+    expect(second.held[0]!.msg.Content).toBe(program.content);
+    second.held[0]!.ok();
+    expect(await resent).toBe(1);
+    expect(await store.pendingOutgoing()).toEqual([]);
+  });
+
+  it('a Ret 1 answer fails a share at once (the send policy), without a retry', async () => {
+    const o = heldOutbox();
+    const sent = o.outbox.enqueue('@bob', musicRecipe(MUSIC, false), { method: 'sendMusic' });
+    await settle();
+    o.held[0]!.ret(1);
+    await expect(sent).rejects.toBeInstanceOf(ProtocolError);
+    await settle();
+    expect(o.held).toHaveLength(1);
   });
 });

@@ -209,9 +209,25 @@ function phoneSent(result, text) {
   if (result.deliveredTo === 0) say('Nobody is logged in: the message was dropped', true);
 }
 
+const SHARE_KINDS = { 3: 'music', 5: 'link', 33: 'mini program', 36: 'mini program' };
+
+/** An XML value as text (the five entities; anything else stays as written). */
+function xmlValue(value) {
+  return value.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
+}
+
 function describeSent(record) {
   if (record.type === 1) return record.content;
   if (record.media) return '[' + (record.media.contentType || 'media') + '] ' + record.media.fileName;
+  if (record.type === 42) {
+    const nick = /\snickname="([^"]*)"/.exec(record.content);
+    return '[card] ' + (nick ? xmlValue(nick[1]) : '');
+  }
+  const share = SHARE_KINDS[record.type];
+  if (share) {
+    const title = /<title>([^<]*)<\/title>/.exec(record.content);
+    return '[' + share + '] ' + (title ? xmlValue(title[1]) : '');
+  }
   return '[type ' + record.type + ']';
 }
 

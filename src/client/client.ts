@@ -3,7 +3,14 @@
  * service together, and owns the client's life cycle (state, stop, logout). The protocol work is in
  * the files it imports; this one only decides what runs when and what gets released.
  */
-import { ClientStoppedError, ListenerError, LoggedOutError, sessionEndOf } from '../errors.js';
+import {
+  ClientStoppedError,
+  InvalidArgumentError,
+  InvalidStateError,
+  ListenerError,
+  LoggedOutError,
+  sessionEndOf,
+} from '../errors.js';
 import type { Contact, Message } from '../model/index.js';
 import { buildLogoutRequest } from '../protocol/index.js';
 import type { WebApp } from '../protocol/session-context.js';
@@ -147,7 +154,10 @@ class Client implements WebWxClient {
 
   async start(): Promise<void> {
     if (this.#state !== 'idle' || this.#runtime) {
-      throw new Error(`start() can only be called once, on an idle client (state: ${this.#state})`);
+      throw new InvalidStateError(
+        `start() can only be called once, on an idle client (state: ${this.#state})`,
+        this.#state,
+      );
     }
     const options = this.#options;
     // Hot reload (docs/sessions.md): a saved session brings its cookie jar.
@@ -291,7 +301,7 @@ class Client implements WebWxClient {
     options: SendOptions = {},
   ) {
     assertAvailable(this.#options.app, method);
-    if (!to) throw new TypeError(`${method}: \`to\` must be a UserName`);
+    if (!to) throw new InvalidArgumentError(method, `${method}: \`to\` must be a UserName`);
     const desktop = this.#requireOutbox(method).deps.session.desktop;
     return this.#send(method, to, shareRecipe(method, input, desktop, this.#contactService), options);
   }
@@ -308,7 +318,7 @@ class Client implements WebWxClient {
 
   async forward(message: Message, to: string, options: SendOptions = {}): Promise<SentMessage> {
     assertAvailable(this.#options.app, 'forward');
-    if (!to) throw new TypeError('forward: `to` must be a UserName');
+    if (!to) throw new InvalidArgumentError('forward', 'forward: `to` must be a UserName');
     const outbox = this.#requireOutbox('forward');
     return this.#send('forward', to, forwardRecipe(message, outbox.deps.session.desktop), options);
   }
@@ -316,7 +326,10 @@ class Client implements WebWxClient {
   async revoke(sent: RevokeTarget, options: SendOptions = {}): Promise<void> {
     assertAvailable(this.#options.app, 'revoke');
     if (!sent?.msgId || !sent.toUserName) {
-      throw new TypeError('revoke: needs { msgId, localId, toUserName } of a sent message');
+      throw new InvalidArgumentError(
+        'revoke',
+        'revoke: needs { msgId, localId, toUserName } of a sent message',
+      );
     }
     await this.#send('revoke', sent.toUserName, revokeRecipe(sent.msgId, sent.localId), options);
   }
@@ -354,7 +367,10 @@ class Client implements WebWxClient {
     if (this.#state === 'logged-out') throw this.#ended ?? new LoggedOutError('unknown');
     const outbox = this.#outbox;
     if (!outbox || this.#state === 'stopped' || this.#state === 'idle') {
-      throw new Error(`${method}() needs a logged-in client (state: ${this.#state})`);
+      throw new InvalidStateError(
+        `${method}() needs a logged-in client (state: ${this.#state})`,
+        this.#state,
+      );
     }
     return outbox;
   }
@@ -377,7 +393,10 @@ class Client implements WebWxClient {
     const session = this.#session;
     if (this.#state === 'logged-out') throw this.#ended ?? new LoggedOutError('unknown');
     if (!rt || !session?.self || (this.#state !== 'ready' && this.#state !== 'loading')) {
-      throw new Error(`${method}() needs a logged-in client (state: ${this.#state})`);
+      throw new InvalidStateError(
+        `${method}() needs a logged-in client (state: ${this.#state})`,
+        this.#state,
+      );
     }
     this.#media ??= new MediaService({ rt, session });
     return this.#media;

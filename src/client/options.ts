@@ -2,7 +2,9 @@
  * Client options: the public `ClientOptions` and their one-time resolution, with every default in
  * this file. Nothing else in the client reads a raw option.
  */
+
 import type { Dispatcher } from 'undici';
+import { InvalidArgumentError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { silentLogger } from '../logger.js';
 import {
@@ -171,7 +173,7 @@ export function normaliseBaseUrl(value: string): string {
   try {
     url = new URL(withScheme);
   } catch {
-    throw new TypeError(`not a host or base URL: ${JSON.stringify(value)}`);
+    throw new InvalidArgumentError('', `not a host or base URL: ${JSON.stringify(value)}`);
   }
   const path = url.pathname.replace(/\/+$/, '');
   return `${url.protocol}//${url.host}${path}`;
@@ -179,14 +181,16 @@ export function normaliseBaseUrl(value: string): string {
 
 function positive(value: number | undefined, fallback: number, name: string): number {
   if (value === undefined) return fallback;
-  if (!Number.isFinite(value) || value <= 0) throw new TypeError(`${name} must be a positive number`);
+  if (!Number.isFinite(value) || value <= 0)
+    throw new InvalidArgumentError(name, `${name} must be a positive number`);
   return value;
 }
 
 function resolveApp(value: unknown): WebApp {
   if (value === undefined) return 'web';
   if (!isWebApp(value)) {
-    throw new TypeError(
+    throw new InvalidArgumentError(
+      'app',
       `app must be one of ${WEB_APPS.map((a) => `'${a}'`).join(', ')}, got ${JSON.stringify(value)}`,
     );
   }
@@ -267,7 +271,7 @@ function resolveWatchdog(value: ClientOptions['watchdog'], syncCheckMs: number):
 function resolveNetwork(options: ClientOptions): ResolvedOptions['network'] {
   if (options.dispatcher !== undefined) {
     if (typeof (options.dispatcher as Partial<Dispatcher>).dispatch !== 'function') {
-      throw new TypeError('dispatcher must be an undici Dispatcher');
+      throw new InvalidArgumentError('dispatcher', 'dispatcher must be an undici Dispatcher');
     }
     return { dispatcher: options.dispatcher };
   }
@@ -279,7 +283,7 @@ function resolveNetwork(options: ClientOptions): ResolvedOptions['network'] {
     url = undefined;
   }
   if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
-    throw new TypeError('proxy must be an http(s) URL such as http://127.0.0.1:3128');
+    throw new InvalidArgumentError('proxy', 'proxy must be an http(s) URL such as http://127.0.0.1:3128');
   }
   return { proxy: url.href };
 }
@@ -287,21 +291,24 @@ function resolveNetwork(options: ClientOptions): ResolvedOptions['network'] {
 export function resolvePacing(value: PacingOptions | false | undefined): ResolvedPacing | false {
   if (value === false) return false;
   if (value === undefined) return { ...DEFAULT_PACING };
-  if (typeof value !== 'object' || value === null) throw new TypeError('pacing must be an object or false');
+  if (typeof value !== 'object' || value === null)
+    throw new InvalidArgumentError('pacing', 'pacing must be an object or false');
   const perSecond = value.perSecond ?? DEFAULT_PACING.perSecond;
   const burst = value.burst ?? DEFAULT_PACING.burst;
   const perChatMs = value.perChatMs ?? DEFAULT_PACING.perChatMs;
   if (!Number.isFinite(perSecond) || perSecond <= 0)
-    throw new TypeError('pacing.perSecond must be a number > 0');
-  if (!Number.isFinite(burst) || burst < 1) throw new TypeError('pacing.burst must be a number ≥ 1');
+    throw new InvalidArgumentError('pacing.perSecond', 'pacing.perSecond must be a number > 0');
+  if (!Number.isFinite(burst) || burst < 1)
+    throw new InvalidArgumentError('pacing.burst', 'pacing.burst must be a number ≥ 1');
   if (!Number.isFinite(perChatMs) || perChatMs < 0)
-    throw new TypeError('pacing.perChatMs must be a number ≥ 0');
+    throw new InvalidArgumentError('pacing.perChatMs', 'pacing.perChatMs must be a number ≥ 0');
   return { perSecond, burst: Math.floor(burst), perChatMs };
 }
 
 function sendPipelining(value: number | undefined): number {
   if (value === undefined) return DEFAULT_SEND_PIPELINING;
-  if (!Number.isInteger(value) || value < 1) throw new TypeError('sendPipelining must be a whole number ≥ 1');
+  if (!Number.isInteger(value) || value < 1)
+    throw new InvalidArgumentError('sendPipelining', 'sendPipelining must be a whole number ≥ 1');
   return value;
 }
 

@@ -2,6 +2,7 @@
  * The session-related options (docs/sessions.md), resolved: the 1205 back-off of the send queue and
  * the stable-id store a SqliteStore or PostgresStore provides.
  */
+import { InvalidArgumentError } from '../errors.js';
 import type { StableIdStore } from './contacts/stable-id-types.js';
 
 export const DEFAULT_RATE_LIMIT = Object.freeze({ maxAttempts: 8, baseDelayMs: 1000, maxDelayMs: 30_000 });
@@ -11,7 +12,8 @@ export function resolveRateLimit(
 ): { maxAttempts: number; baseDelayMs: number; maxDelayMs: number } {
   const pick = (v: number | undefined, fallback: number, name: string, min: number): number => {
     if (v === undefined) return fallback;
-    if (!Number.isFinite(v) || v < min) throw new TypeError(`rateLimit.${name} must be a number ≥ ${min}`);
+    if (!Number.isFinite(v) || v < min)
+      throw new InvalidArgumentError('', `rateLimit.${name} must be a number ≥ ${min}`);
     return v;
   };
   return {

@@ -3,9 +3,11 @@
  * directory, fsync, rename over the old one, fsync of the directory), mode 0600, versioned. A corrupt
  * file or one of another version is refused with StoreError, never silently replaced.
  */
+
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { InvalidArgumentError } from '../errors.js';
 import { checkSavedSession, parseSavedSession } from './saved-session.js';
 import { type SavedSession, type SessionStore, StoreError } from './session-store.js';
 
@@ -58,7 +60,7 @@ export class FileSessionStore implements SessionStore {
   #queue: Promise<void> = Promise.resolve();
 
   constructor(path: string) {
-    if (!path) throw new TypeError('FileSessionStore: path is required');
+    if (!path) throw new InvalidArgumentError('FileSessionStore', 'FileSessionStore: path is required');
     this.path = path;
   }
 

@@ -4,6 +4,7 @@
  * judged by the database's clock (`now()`), so workers on machines whose clocks disagree still agree
  * on who holds what; row locks make two workers acquiring at once see each other.
  */
+import { InvalidArgumentError } from '../errors.js';
 import {
   checkLeaseArgs,
   type Lease,
@@ -76,7 +77,10 @@ export class PostgresLeaseStore implements LeaseStore {
    */
   static async open(options: PostgresLeaseStoreOptions): Promise<PostgresLeaseStore> {
     if ((options.connectionString === undefined) === (options.pool === undefined))
-      throw new TypeError('PostgresLeaseStore: give either connectionString or pool');
+      throw new InvalidArgumentError(
+        'PostgresLeaseStore',
+        'PostgresLeaseStore: give either connectionString or pool',
+      );
     const location = describeTarget(options.connectionString, 'leases');
     let pool = options.pool;
     if (!pool) {

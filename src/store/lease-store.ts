@@ -5,6 +5,7 @@
  * account's fencing token, so a holder that was too slow to notice it lost the lease is refused by
  * {@link LeaseStore.isCurrent} (and by anything that compares tokens).
  */
+import { InvalidArgumentError } from '../errors.js';
 
 /** A lease a worker holds on an account. */
 export interface Lease {
@@ -87,7 +88,13 @@ export const MAX_LEASE_ID_LENGTH = 200;
 /** Checks an id and a time to live (TypeError when wrong). */
 export function checkLeaseArgs(what: string, id: string, ttlMs?: number): void {
   if (typeof id !== 'string' || id === '' || id.length > MAX_LEASE_ID_LENGTH)
-    throw new TypeError(`${what} must be a string of 1 to ${MAX_LEASE_ID_LENGTH} characters`);
+    throw new InvalidArgumentError(
+      what,
+      `${what} must be a string of 1 to ${MAX_LEASE_ID_LENGTH} characters`,
+    );
   if (ttlMs !== undefined && !(Number.isInteger(ttlMs) && ttlMs > 0 && ttlMs <= 86_400_000))
-    throw new TypeError('ttlMs must be a whole number of milliseconds between 1 and 86400000');
+    throw new InvalidArgumentError(
+      'ttlMs',
+      'ttlMs must be a whole number of milliseconds between 1 and 86400000',
+    );
 }

@@ -2,6 +2,7 @@
  * MemoryStore: every store contract in memory (a process's lifetime). Also the reference behaviour
  * the SQLite store follows; the contract suite in test/store runs on both.
  */
+import { InvalidArgumentError } from '../errors.js';
 import type { WireContact } from '../protocol/wire-types.js';
 import { checkSavedSession, copySession } from './saved-session.js';
 import {
@@ -78,7 +79,8 @@ export class MemoryStore
   }
 
   async recordOutgoing(message: NewStoredMessage): Promise<void> {
-    if (!message.clientMsgId) throw new TypeError('recordOutgoing: clientMsgId is required');
+    if (!message.clientMsgId)
+      throw new InvalidArgumentError('recordOutgoing', 'recordOutgoing: clientMsgId is required');
     if (this.#outgoing.has(message.clientMsgId)) return;
     const stored: StoredMessage = { ...structuredClone(message), seq: ++this.#seq };
     this.#outgoing.set(message.clientMsgId, stored);

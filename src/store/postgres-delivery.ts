@@ -98,7 +98,7 @@ export async function recordInTransaction(
       if (deliver) await callDeliver(ctx, { client, joined: [], ended }, delivered, deliver);
     }
     const done = await client.query('COMMIT');
-    if (done.command === 'ROLLBACK') throw new Error('the transaction was rolled back');
+    if (done.command === 'ROLLBACK') throw new StoreError('io', 'the transaction was rolled back');
     end.resolve();
     return delivered;
   } catch (error) {

@@ -1,6 +1,7 @@
 /**
  * The options of PostgresStore.open, checked once, and the pool it makes from a connection string.
  */
+import { InvalidArgumentError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { silentLogger } from '../logger.js';
 import { describeTarget, loadPg, type PgPool, passwordOf, storeErrorOf } from './postgres-driver.js';
@@ -37,11 +38,14 @@ const MAX_ACCOUNT_LENGTH = 200;
 export function checkOptions(options: PostgresStoreOptions): { location: string; logger: Logger } {
   const { account, connectionString, schema } = options;
   if (typeof account !== 'string' || account === '' || account.length > MAX_ACCOUNT_LENGTH)
-    throw new TypeError(`PostgresStore: account must be a string of 1 to ${MAX_ACCOUNT_LENGTH} characters`);
+    throw new InvalidArgumentError(
+      'PostgresStore',
+      `PostgresStore: account must be a string of 1 to ${MAX_ACCOUNT_LENGTH} characters`,
+    );
   if ((connectionString === undefined) === (options.pool === undefined))
-    throw new TypeError('PostgresStore: give either connectionString or pool');
+    throw new InvalidArgumentError('PostgresStore', 'PostgresStore: give either connectionString or pool');
   if (schema !== undefined && (typeof schema !== 'string' || schema === ''))
-    throw new TypeError('PostgresStore: schema must be a non-empty string');
+    throw new InvalidArgumentError('PostgresStore', 'PostgresStore: schema must be a non-empty string');
   if (options.secretKey !== undefined) checkSecretKey(options.secretKey);
   return { location: describeTarget(connectionString, account), logger: options.logger ?? silentLogger };
 }

@@ -4,6 +4,7 @@
  * saved session is encrypted at rest when a secretKey is given (session-cipher.ts); the schema is
  * versioned and migrated under an advisory lock (postgres-schema.ts). docs/sessions.md, PostgresStore.
  */
+import { InvalidArgumentError } from '../errors.js';
 import type { WireContact } from '../protocol/wire-types.js';
 import {
   type Delivery,
@@ -237,7 +238,8 @@ export class PostgresStore
   }
 
   async recordOutgoing(message: NewStoredMessage): Promise<void> {
-    if (!message.clientMsgId) throw new TypeError('recordOutgoing: clientMsgId is required');
+    if (!message.clientMsgId)
+      throw new InvalidArgumentError('recordOutgoing', 'recordOutgoing: clientMsgId is required');
     const { accounts, messages } = this.#t;
     await this.#rows(
       'recording an outgoing message',

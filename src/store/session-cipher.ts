@@ -7,7 +7,9 @@
  * and everything before the IV, plus a label naming the account, is authenticated data: a sealed
  * session copied to another account, or altered in any byte, does not open.
  */
+
 import { createCipheriv, createDecipheriv, randomBytes, scrypt } from 'node:crypto';
+import { InvalidArgumentError } from '../errors.js';
 import { parseSavedSession } from './saved-session.js';
 import { type SavedSession, StoreError } from './session-store.js';
 
@@ -35,9 +37,13 @@ function deriveKey(passphrase: string, salt: Buffer, log2N: number, r: number, p
 /** Checks a secretKey option; TypeError when it cannot be a key. */
 export function checkSecretKey(key: SecretKey): void {
   if (typeof key === 'string') {
-    if (key.length < 8) throw new TypeError('secretKey: a passphrase must have at least 8 characters');
+    if (key.length < 8)
+      throw new InvalidArgumentError('secretKey', 'secretKey: a passphrase must have at least 8 characters');
   } else if (!(key instanceof Uint8Array) || key.byteLength !== 32) {
-    throw new TypeError('secretKey: a key must be exactly 32 bytes (or pass a passphrase string)');
+    throw new InvalidArgumentError(
+      'secretKey',
+      'secretKey: a key must be exactly 32 bytes (or pass a passphrase string)',
+    );
   }
 }
 

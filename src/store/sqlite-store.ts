@@ -5,10 +5,12 @@
  * so what a 'message' handler writes to `database` while recordIncoming delivers commits in the same
  * transaction as the message's processed mark (docs/sessions.md, exactly-once).
  */
+
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import type Database from 'better-sqlite3';
+import { InvalidArgumentError } from '../errors.js';
 import type { WireContact } from '../protocol/wire-types.js';
 import { type MessageRow, rowToMessage } from './message-row.js';
 import { checkSavedSession, parseSavedSession } from './saved-session.js';
@@ -118,7 +120,7 @@ export class SqliteStore
 
   constructor(options: SqliteStoreOptions | string) {
     const path = typeof options === 'string' ? options : options.path;
-    if (!path) throw new TypeError('SqliteStore: path is required');
+    if (!path) throw new InvalidArgumentError('SqliteStore', 'SqliteStore: path is required');
     this.path = path;
     this.#db = wrap('opening the database', path, () => openDatabase(path));
     this.#statements = wrap('preparing the database', path, () => prepare(this.#db));
@@ -178,7 +180,8 @@ export class SqliteStore
   }
 
   async recordOutgoing(message: NewStoredMessage): Promise<void> {
-    if (!message.clientMsgId) throw new TypeError('recordOutgoing: clientMsgId is required');
+    if (!message.clientMsgId)
+      throw new InvalidArgumentError('recordOutgoing', 'recordOutgoing: clientMsgId is required');
     wrap('recording an outgoing message', this.path, () => {
       if (this.#statements.byClientId.get(message.clientMsgId)) return;
       this.#statements.insertMessage.run(...messageParams(message));

@@ -22,6 +22,7 @@
  * A jar handed to the constructor must from then on be changed only through this store.
  */
 import { CookieJar, type SerializedCookieJar } from 'tough-cookie';
+import { InvalidStateError } from '../errors.js';
 
 /** The jar as plain JSON, for persisting a session. Treat as opaque. */
 export type SerializedCookies = SerializedCookieJar;
@@ -165,7 +166,7 @@ export class CookieStore {
 
   toJSON(): SerializedCookies {
     const data = this.#jar.serializeSync();
-    if (!data) throw new Error('cookie jar cannot be serialised synchronously');
+    if (!data) throw new InvalidStateError('cookie jar cannot be serialised synchronously');
     return data;
   }
 

@@ -8,7 +8,7 @@ import {
   type WebWxClient,
 } from '../../src/client/index.js';
 import type { WorldSpec } from '../../src/emulator/index.js';
-import { ProtocolError } from '../../src/errors.js';
+import { InvalidArgumentError, ProtocolError } from '../../src/errors.js';
 import type { Contact, Room } from '../../src/model/index.js';
 import { login, type Pair, startPair, waitForMessage } from './harness.js';
 
@@ -179,7 +179,9 @@ describe('contacts', () => {
     expect(error).toBeInstanceOf(ProtocolError);
     expect((error as ProtocolError).ret).toBe(-14);
     expect(pair.client.state).toBe('ready');
-    await expect(pair.client.contacts.acceptFriendRequest({ nothing: true })).rejects.toThrow(TypeError);
+    await expect(pair.client.contacts.acceptFriendRequest({ nothing: true })).rejects.toThrow(
+      InvalidArgumentError,
+    );
   });
 
   it('sends a friend request; the phone accepts it', async () => {

@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorldSpec } from '../../src/emulator/index.js';
+import { InvalidArgumentError } from '../../src/errors.js';
 import { parseXml, xmlChild, xmlText } from '../../src/model/message-xml.js';
 import { login, type Pair, startPair } from './harness.js';
 
@@ -50,7 +51,9 @@ describe('sendText with mentions (client ↔ emulator)', () => {
   it('refuses a mention outside the room before sending', async () => {
     const { client } = pair;
     const room = client.contacts.rooms()[0]!;
-    await expect(client.sendText(room.userName, 'x', { mentions: ['@nobody'] })).rejects.toThrow(TypeError);
+    await expect(client.sendText(room.userName, 'x', { mentions: ['@nobody'] })).rejects.toThrow(
+      InvalidArgumentError,
+    );
   });
 });
 
@@ -92,7 +95,7 @@ describe('sendLink (client ↔ emulator)', () => {
     const sent = await client.sendLink(room.userName, { title: 'Docs', url: 'https://example.com/docs' });
     expect(emulator.phone.sent().find((r) => r.msgId === sent.msgId)?.to).toBe('2001@chatroom');
     await expect(client.sendLink(room.userName, { title: 'x', url: 'ftp://example.com' })).rejects.toThrow(
-      TypeError,
+      InvalidArgumentError,
     );
   });
 });

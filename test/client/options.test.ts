@@ -5,6 +5,7 @@ import {
   normaliseBaseUrl,
   resolveOptions,
 } from '../../src/client/options.js';
+import { InvalidArgumentError } from '../../src/errors.js';
 import { silentLogger } from '../../src/logger.js';
 import { DEFAULT_HOSTS, DEFAULT_SYNCCHECK_FALLBACKS, UOS_EXTSPAM } from '../../src/protocol/index.js';
 import { DEFAULT_RETRY_POLICY } from '../../src/transport/index.js';
@@ -64,9 +65,9 @@ describe('resolveOptions', () => {
   });
 
   it('rejects nonsense', () => {
-    expect(() => resolveOptions({ timeouts: { requestMs: 0 } })).toThrow(TypeError);
-    expect(() => resolveOptions({ timeouts: { requestMs: Number.NaN } })).toThrow(TypeError);
-    expect(() => resolveOptions({ server: 'http://' })).toThrow(TypeError);
+    expect(() => resolveOptions({ timeouts: { requestMs: 0 } })).toThrow(InvalidArgumentError);
+    expect(() => resolveOptions({ timeouts: { requestMs: Number.NaN } })).toThrow(InvalidArgumentError);
+    expect(() => resolveOptions({ server: 'http://' })).toThrow(InvalidArgumentError);
   });
 });
 
@@ -96,9 +97,9 @@ describe('pacing', () => {
       perChatMs: 500,
     });
     expect(resolveOptions({ pacing: false }).pacing).toBe(false);
-    expect(() => resolveOptions({ pacing: { perSecond: 0 } })).toThrow(TypeError);
-    expect(() => resolveOptions({ pacing: { burst: 0 } })).toThrow(TypeError);
-    expect(() => resolveOptions({ pacing: { perChatMs: -1 } })).toThrow(TypeError);
-    expect(() => resolveOptions({ pacing: true as never })).toThrow(TypeError);
+    expect(() => resolveOptions({ pacing: { perSecond: 0 } })).toThrow(InvalidArgumentError);
+    expect(() => resolveOptions({ pacing: { burst: 0 } })).toThrow(InvalidArgumentError);
+    expect(() => resolveOptions({ pacing: { perChatMs: -1 } })).toThrow(InvalidArgumentError);
+    expect(() => resolveOptions({ pacing: true as never })).toThrow(InvalidArgumentError);
   });
 });

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClientEvents } from '../../src/client/client-types.js';
 import type { WorldSpec } from '../../src/emulator/index.js';
-import { ProtocolError } from '../../src/errors.js';
+import { InvalidArgumentError, ProtocolError } from '../../src/errors.js';
 import type { Room } from '../../src/model/index.js';
 import { login, type Pair, startPair, waitForMessage } from './harness.js';
 
@@ -227,10 +227,14 @@ describe('rooms', () => {
     expect(pair.emulator.world.room('2001@chatroom')?.memberIds).not.toContain('wxid_me');
   });
 
-  it('rejects bad input with TypeErrors before any request', async () => {
-    await expect(pair.client.rooms.add('', ['x'])).rejects.toThrow(TypeError);
-    await expect(pair.client.rooms.create([])).rejects.toThrow(TypeError);
-    await expect(pair.client.rooms.remove(roomNamed('Fresh').userName, ['a,b'])).rejects.toThrow(TypeError);
-    await expect(pair.client.rooms.rename(roomNamed('Fresh').userName, '  ')).rejects.toThrow(TypeError);
+  it('rejects bad input with InvalidArgumentErrors before any request', async () => {
+    await expect(pair.client.rooms.add('', ['x'])).rejects.toThrow(InvalidArgumentError);
+    await expect(pair.client.rooms.create([])).rejects.toThrow(InvalidArgumentError);
+    await expect(pair.client.rooms.remove(roomNamed('Fresh').userName, ['a,b'])).rejects.toThrow(
+      InvalidArgumentError,
+    );
+    await expect(pair.client.rooms.rename(roomNamed('Fresh').userName, '  ')).rejects.toThrow(
+      InvalidArgumentError,
+    );
   });
 });

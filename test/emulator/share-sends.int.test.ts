@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type WorldSpec } from '../../src/emulator/index.js';
-import { ProtocolError } from '../../src/errors.js';
+import { InvalidArgumentError, ProtocolError } from '../../src/errors.js';
 import { parseXml, xmlAttr, xmlChild, xmlText } from '../../src/model/message-xml.js';
 import { login, type Pair, startPair } from '../client/harness.js';
 import { API, init, q, login as rawLogin } from './helpers.js';
@@ -73,7 +73,7 @@ describe('contact cards (client ↔ emulator)', () => {
     expect((error as ProtocolError).ret).toBe(1);
     await expect(
       client.sendContactCard(userNameOf('Alice'), client.contacts.rooms()[0]!.userName),
-    ).rejects.toThrow(TypeError);
+    ).rejects.toThrow(InvalidArgumentError);
     expect(emulator.phone.sent()).toHaveLength(before);
   });
 });
@@ -129,7 +129,7 @@ describe('webwxsearchcontact (client ↔ emulator)', () => {
     ]);
     expect((await client.contacts.searchServer('bob_wx'))[0]).toBe(client.contacts.get(userNameOf('Bob')));
     expect(await client.contacts.searchServer('nobody-like-this')).toEqual([]);
-    await expect(client.contacts.searchServer(' ')).rejects.toThrow(TypeError);
+    await expect(client.contacts.searchServer(' ')).rejects.toThrow(InvalidArgumentError);
   });
 });
 

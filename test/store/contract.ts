@@ -1,5 +1,6 @@
 /** The one contract every store passes (SessionStore; MessageStore and ContactCache where offered). */
 import { describe, expect, it } from 'vitest';
+import { InvalidArgumentError } from '../../src/errors.js';
 import type {
   ContactCache,
   MessageLogReader,
@@ -171,7 +172,7 @@ export function messageStoreContract(name: string, factory: StoreFactory<Message
       expect(history).toHaveLength(2);
       expect(history[0]).toMatchObject({ clientMsgId: 'c1', msgId: '900', status: 'sent' });
       expect(history[1]).toMatchObject({ clientMsgId: 'c2', status: 'failed' });
-      await expect(store.recordOutgoing(outgoing(''))).rejects.toThrow(TypeError);
+      await expect(store.recordOutgoing(outgoing(''))).rejects.toThrow(InvalidArgumentError);
     });
 
     it('replaces the raw of an outgoing message when an update brings one (the MediaId of an upload)', async () => {

@@ -1,6 +1,7 @@
 /** The lease contract (src/store/lease-store.ts) every lease store passes: memory and PostgreSQL. */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
+import { InvalidArgumentError } from '../../src/errors.js';
 import type { LeaseStore } from '../../src/store/index.js';
 
 /** How a contract run gets a fresh store (accounts never overlap between calls). */
@@ -136,12 +137,12 @@ export function leaseStoreContract(name: string, factory: LeaseStoreFactory): vo
       expect(await ids()).toEqual([`${w}-a`, `${w}-b`]);
     });
 
-    it('bad ids and times to live are TypeErrors', async () => {
+    it('bad ids and times to live are InvalidArgumentErrors', async () => {
       const store = await factory.create();
-      await expect(store.register('')).rejects.toThrow(TypeError);
-      await expect(store.acquire('a', 'w', 0)).rejects.toThrow(TypeError);
-      await expect(store.acquire('a', 'x'.repeat(201), 1000)).rejects.toThrow(TypeError);
-      await expect(store.heartbeat('w', -5)).rejects.toThrow(TypeError);
+      await expect(store.register('')).rejects.toThrow(InvalidArgumentError);
+      await expect(store.acquire('a', 'w', 0)).rejects.toThrow(InvalidArgumentError);
+      await expect(store.acquire('a', 'x'.repeat(201), 1000)).rejects.toThrow(InvalidArgumentError);
+      await expect(store.heartbeat('w', -5)).rejects.toThrow(InvalidArgumentError);
     });
   });
 }

@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
+import { InvalidArgumentError } from '../../src/errors.js';
 import { PostgresStore, type PostgresStoreOptions, StoreError } from '../../src/store/index.js';
 import { loadPg } from '../../src/store/postgres-driver.js';
 import { POSTGRES_SCHEMA_VERSION } from '../../src/store/postgres-schema.js';
@@ -129,7 +130,9 @@ if (!server) {
     });
 
     it('refuses an empty account, and both or neither of connectionString and pool', async () => {
-      await expect(PostgresStore.open({ connectionString: url, account: '' })).rejects.toThrow(TypeError);
+      await expect(PostgresStore.open({ connectionString: url, account: '' })).rejects.toThrow(
+        InvalidArgumentError,
+      );
       await expect(PostgresStore.open({ account: 'x' })).rejects.toThrow(/connectionString or pool/);
     });
   });

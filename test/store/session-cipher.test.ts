@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { InvalidArgumentError } from '../../src/errors.js';
 import { SessionCipher, sessionFromRow, sessionRow } from '../../src/store/session-cipher.js';
 import { StoreError } from '../../src/store/session-store.js';
 import { savedSession } from './contract.js';
@@ -54,8 +55,8 @@ describe('SessionCipher', () => {
   });
 
   it('checks keys: 32 bytes, or a passphrase of 8 characters or more', () => {
-    expect(() => new SessionCipher(randomBytes(31))).toThrow(TypeError);
-    expect(() => new SessionCipher('1234567')).toThrow(TypeError);
+    expect(() => new SessionCipher(randomBytes(31))).toThrow(InvalidArgumentError);
+    expect(() => new SessionCipher('1234567')).toThrow(InvalidArgumentError);
   });
 
   it('stores a session in clear without a cipher, and reads either form back', async () => {

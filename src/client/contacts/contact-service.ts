@@ -2,7 +2,7 @@
  * `client.contacts`: the read API of the directory (get, room, list, rooms, find, members, stable
  * ids), contact operations (remark, pin, friend requests, mark read) and the live contact events.
  */
-import { LoggedOutError, sessionEndOf } from '../../errors.js';
+import { InvalidArgumentError, InvalidStateError, LoggedOutError, sessionEndOf } from '../../errors.js';
 import {
   CONTACT_FLAG,
   type Contact,
@@ -63,7 +63,8 @@ export async function runOp<T>(deps: OpsDeps, spec: HttpRequestSpec, parse: (tex
 }
 
 function requireName(method: string, value: unknown, what = 'a UserName'): string {
-  if (typeof value !== 'string' || value.trim() === '') throw new TypeError(`${method}: expected ${what}`);
+  if (typeof value !== 'string' || value.trim() === '')
+    throw new InvalidArgumentError(method, `${method}: expected ${what}`);
   return value;
 }
 
@@ -93,7 +94,10 @@ export function friendRequestOf(input: FriendRequestInput): { userName: string; 
     const ticket = field(c, 'ticket', 'Ticket');
     if (userName && ticket) return { userName, ticket };
   }
-  throw new TypeError('acceptFriendRequest: expected { userName, ticket } or a friend-request message');
+  throw new InvalidArgumentError(
+    'acceptFriendRequest',
+    'acceptFriendRequest: expected { userName, ticket } or a friend-request message',
+  );
 }
 
 export class ContactServiceImpl implements ContactService {
@@ -201,7 +205,8 @@ export class ContactServiceImpl implements ContactService {
   async setRemark(userName: string, remark: string): Promise<void> {
     assertAvailable(this.#app, 'contacts.setRemark');
     requireName('setRemark', userName);
-    if (typeof remark !== 'string') throw new TypeError('setRemark: the remark must be a string');
+    if (typeof remark !== 'string')
+      throw new InvalidArgumentError('setRemark', 'setRemark: the remark must be a string');
     const deps = this.#require('setRemark');
     await runOp(
       deps,
@@ -310,8 +315,8 @@ export class ContactServiceImpl implements ContactService {
 
   #require(method: string): OpsDeps {
     const deps = this.#deps;
-    if (!deps) throw new Error(`${method}() needs a logged-in client`);
-    if (deps.rt.signal.aborted) throw new Error(`${method}() needs a running client`);
+    if (!deps) throw new InvalidStateError(`${method}() needs a logged-in client`);
+    if (deps.rt.signal.aborted) throw new InvalidStateError(`${method}() needs a running client`, 'stopped');
     return deps;
   }
 

@@ -3,6 +3,7 @@
  * The local view changes as soon as the server says yes; the ModContactList the server sends later
  * confirms it without a second event.
  */
+import { InvalidArgumentError, InvalidStateError } from '../../errors.js';
 import { type Room, toRoom, toRoomMember } from '../../model/index.js';
 import {
   addMemberFun,
@@ -23,17 +24,18 @@ import type { RoomAddResult, RoomMemberView, RoomService } from './contact-servi
 
 function memberList(method: string, members: unknown): string[] {
   if (!Array.isArray(members) || members.length === 0)
-    throw new TypeError(`${method}: expected a non-empty list of UserNames`);
+    throw new InvalidArgumentError(method, `${method}: expected a non-empty list of UserNames`);
   const names = members.map((m) => {
     if (typeof m !== 'string' || m.trim() === '' || m.includes(','))
-      throw new TypeError(`${method}: ${JSON.stringify(m)} is not a UserName`);
+      throw new InvalidArgumentError(method, `${method}: ${JSON.stringify(m)} is not a UserName`);
     return m;
   });
   return [...new Set(names)];
 }
 
 function roomName(method: string, room: unknown): string {
-  if (typeof room !== 'string' || !room) throw new TypeError(`${method}: expected a room UserName`);
+  if (typeof room !== 'string' || !room)
+    throw new InvalidArgumentError(method, `${method}: expected a room UserName`);
   return room;
 }
 
@@ -62,7 +64,7 @@ export class RoomServiceImpl implements RoomService {
     assertAvailable(this.#app, 'rooms.create');
     const names = memberList('rooms.create', members);
     if (topic !== undefined && typeof topic !== 'string')
-      throw new TypeError('rooms.create: the topic must be a string');
+      throw new InvalidArgumentError('rooms.create', 'rooms.create: the topic must be a string');
     const deps = this.#require('create');
     const { rt, session } = deps;
     const reply = await runOp(
@@ -120,7 +122,7 @@ export class RoomServiceImpl implements RoomService {
     assertAvailable(this.#app, 'rooms.rename');
     const name = roomName('rooms.rename', room);
     if (typeof topic !== 'string' || topic.trim() === '')
-      throw new TypeError('rooms.rename: expected a non-empty topic');
+      throw new InvalidArgumentError('rooms.rename', 'rooms.rename: expected a non-empty topic');
     await this.#update({ deviceId: '', room: name, fun: 'modtopic', topic });
     this.#directory.patchRoom(name, { topic });
   }
@@ -170,7 +172,7 @@ export class RoomServiceImpl implements RoomService {
 
   #require(method: string): OpsDeps {
     const deps = this.#deps;
-    if (!deps) throw new Error(`rooms.${method}() needs a logged-in client`);
+    if (!deps) throw new InvalidStateError(`rooms.${method}() needs a logged-in client`);
     return deps;
   }
 }

@@ -3,6 +3,7 @@
  * contact search, as the official page's remote search calls it. What the real server matches on and
  * returns beyond each entry's UserName is not captured (docs/contacts.md).
  */
+import { InvalidArgumentError } from '../../errors.js';
 import { type Contact, toContact } from '../../model/index.js';
 import type { HttpRequestSpec } from '../../protocol/http-request.js';
 import { buildSearchContactRequest, parseSearchContactReply } from '../../protocol/index.js';
@@ -29,10 +30,13 @@ export async function searchServer(
   keyword: string,
 ): Promise<Contact[]> {
   if (typeof keyword !== 'string' || keyword.trim() === '') {
-    throw new TypeError('searchServer: expected a keyword');
+    throw new InvalidArgumentError('searchServer', 'searchServer: expected a keyword');
   }
   if (keyword.length > MAX_SEARCH_KEYWORD_LENGTH) {
-    throw new TypeError(`searchServer: the keyword is longer than ${MAX_SEARCH_KEYWORD_LENGTH} characters`);
+    throw new InvalidArgumentError(
+      'searchServer',
+      `searchServer: the keyword is longer than ${MAX_SEARCH_KEYWORD_LENGTH} characters`,
+    );
   }
   const { session } = deps;
   const reply = await deps.run(

@@ -9,6 +9,7 @@ import { mkdir, rename, rm } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { InvalidArgumentError } from '../../errors.js';
 import type { Message } from '../../model/index.js';
 import {
   buildAvatarSpec,
@@ -213,7 +214,8 @@ async function save(
   try {
     path = await claimFileName(dir, name);
     const rel = relative(dir, path);
-    if (rel.startsWith('..') || isAbsolute(rel)) throw new Error(`unsafe target ${path}`);
+    if (rel.startsWith('..') || isAbsolute(rel))
+      throw new MediaError('download-failed', `unsafe target ${path}`);
     await rename(temp, path);
   } catch (error) {
     await rm(temp, { force: true });
@@ -238,7 +240,8 @@ export function downloadAvatar(
   userName: string,
   options: AvatarOptions,
 ): Promise<DownloadResult> {
-  if (!userName) throw new TypeError('downloadAvatar: `userName` must be a UserName');
+  if (!userName)
+    throw new InvalidArgumentError('downloadAvatar', 'downloadAvatar: `userName` must be a UserName');
   const spec = buildAvatarSpec(deps.session.context(), userName);
   return save(
     deps,

@@ -6,6 +6,7 @@
 import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
+import { MediaError } from './media-errors.js';
 
 /** UTF-8 bytes a safe name may have (common file systems allow 255). */
 export const MAX_FILE_NAME_BYTES = 200;
@@ -84,5 +85,5 @@ export async function claimFileName(dir: string, name: string, maxTries = 1000):
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
   }
-  throw new Error(`no free file name for ${JSON.stringify(name)} in ${dir}`);
+  throw new MediaError('download-failed', `no free file name for ${JSON.stringify(name)} in ${dir}`);
 }

@@ -2,6 +2,7 @@
  * `sendText(room, text, { mentions })` (docs/messages.md "Mentions"): the names of the mentioned
  * members, resolved from UserNames or stable ids, and the text in the phone's U+2005 form.
  */
+import { InvalidArgumentError } from '../../errors.js';
 import { mentionText } from '../../model/index.js';
 import type { ContactService } from '../contacts/contact-service-types.js';
 
@@ -22,15 +23,17 @@ export function mentionBody(
   mentions: readonly string[],
 ): string {
   if (mentions.length === 0) return text;
-  if (!isRoomName(to)) throw new TypeError('sendText: mentions need a room as the recipient');
+  if (!isRoomName(to))
+    throw new InvalidArgumentError('sendText', 'sendText: mentions need a room as the recipient');
   const members = contacts.members(to);
   const names = mentions.map((mention) => {
     if (typeof mention !== 'string' || mention === '') {
-      throw new TypeError('sendText: a mention must be a UserName or a stable id');
+      throw new InvalidArgumentError('sendText', 'sendText: a mention must be a UserName or a stable id');
     }
     const userName = mention.startsWith('@') ? mention : (contacts.byStableId(mention)?.userName ?? mention);
     const member = members.find((m) => m.userName === userName);
-    if (!member) throw new TypeError(`sendText: ${mention} is not a member of the room`);
+    if (!member)
+      throw new InvalidArgumentError('sendText', `sendText: ${mention} is not a member of the room`);
     return member.name;
   });
   return mentionText(text, names);

@@ -14,7 +14,9 @@
  *   queued in an earlier login are re-addressed through the recipient's stable id (RecipientGoneError
  *   when the contact is gone).
  */
+
 import type { LoggedOutError } from '../../errors.js';
+import { InvalidArgumentError } from '../../errors.js';
 import type { MessageStore } from '../../store/index.js';
 import type { MediaInput, SendMediaOptions, SentMessage } from '../media/media-api-types.js';
 import type { Runtime } from '../runtime.js';
@@ -108,7 +110,10 @@ export class Outbox implements PublicOutbox {
    */
   enqueue(to: string, recipe: SendRecipe, init: EnqueueInit): Promise<SentMessage> {
     const { rt, store } = this.deps;
-    if (!to) return Promise.reject(new TypeError(`${init.method}: \`to\` must be a UserName`));
+    if (!to)
+      return Promise.reject(
+        new InvalidArgumentError(init.method, `${init.method}: \`to\` must be a UserName`),
+      );
     if (rt.signal.aborted) return Promise.reject(this.#ended ?? rt.signal.reason);
     const key = init.key ?? (init.causedBy === undefined ? undefined : this.#causedBy.nextKey(init.causedBy));
     const clientMsgId = key === undefined ? rt.nextClientMsgId() : keyedClientMsgId(key);

@@ -4,6 +4,7 @@
  * checks its input at the call (a TypeError before anything is queued) and builds its XML now, so the
  * recipe is plain JSON the outbox can log, retry and re-send.
  */
+import { InvalidArgumentError } from '../../errors.js';
 import type { Contact, Room } from '../../model/index.js';
 import {
   appMsgLinkXml,
@@ -19,7 +20,7 @@ export type ShareMethod = 'sendLink' | 'sendMusic' | 'sendMiniProgram' | 'sendCo
 
 function httpUrl(method: string, value: unknown, what: string): string {
   if (typeof value !== 'string' || !/^https?:\/\/\S+$/i.test(value)) {
-    throw new TypeError(`${method}: ${what} must be an http(s) URL`);
+    throw new InvalidArgumentError(method, `${method}: ${what} must be an http(s) URL`);
   }
   return value;
 }
@@ -31,12 +32,14 @@ function optionalUrl(method: string, value: unknown, what: string): string {
 
 function optionalText(method: string, value: unknown, what: string): string {
   if (value === undefined) return '';
-  if (typeof value !== 'string') throw new TypeError(`${method}: ${what} must be a string`);
+  if (typeof value !== 'string')
+    throw new InvalidArgumentError(method, `${method}: ${what} must be a string`);
   return value;
 }
 
 function title(method: string, value: unknown, what = 'title'): string {
-  if (typeof value !== 'string' || value.trim() === '') throw new TypeError(`${method}: needs a ${what}`);
+  if (typeof value !== 'string' || value.trim() === '')
+    throw new InvalidArgumentError(method, `${method}: needs a ${what}`);
   return value;
 }
 
@@ -82,7 +85,8 @@ export function miniProgramRecipe(program: MiniProgramCard): SendRecipe {
   const m = 'sendMiniProgram';
   const appId = optionalText(m, program?.appId, 'appId').trim();
   const userName = optionalText(m, program.userName, 'userName').trim();
-  if (appId === '' && userName === '') throw new TypeError(`${m}: needs the appId or the userName`);
+  if (appId === '' && userName === '')
+    throw new InvalidArgumentError(m, `${m}: needs the appId or the userName`);
   const content = appMsgMiniProgramXml({
     title: title(m, program.title),
     description: optionalText(m, program.description, 'the description'),
@@ -109,17 +113,19 @@ export interface CardDirectory {
 function cardContactOf(directory: CardDirectory, input: Contact | string): Contact {
   const m = 'sendContactCard';
   if (typeof input === 'string') {
-    if (input.trim() === '') throw new TypeError(`${m}: expected a contact, a UserName or a stable id`);
+    if (input.trim() === '')
+      throw new InvalidArgumentError(m, `${m}: expected a contact, a UserName or a stable id`);
     const found = directory.get(input) ?? directory.room(input) ?? directory.byStableId(input);
-    if (found === undefined) throw new TypeError(`${m}: no contact ${input} in this session`);
-    if ('topic' in found) throw new TypeError(`${m}: a group cannot be shared as a contact card`);
+    if (found === undefined) throw new InvalidArgumentError(m, `${m}: no contact ${input} in this session`);
+    if ('topic' in found)
+      throw new InvalidArgumentError(m, `${m}: a group cannot be shared as a contact card`);
     return found;
   }
   if (typeof input !== 'object' || input === null || typeof input.userName !== 'string' || !input.userName) {
-    throw new TypeError(`${m}: expected a contact, a UserName or a stable id`);
+    throw new InvalidArgumentError(m, `${m}: expected a contact, a UserName or a stable id`);
   }
   if (input.userName.startsWith('@@'))
-    throw new TypeError(`${m}: a group cannot be shared as a contact card`);
+    throw new InvalidArgumentError(m, `${m}: a group cannot be shared as a contact card`);
   return directory.get(input.userName) ?? input;
 }
 

@@ -5,6 +5,7 @@
  * The ids of the last `capacity` adds are kept in a ring, so evicting the oldest is one array read
  * (a Set's "first entry" is a scan over the holes its deletions left, which grows with the set).
  */
+import { InvalidArgumentError } from '../../errors.js';
 export const DEFAULT_SEEN_CAPACITY = 10_000;
 
 /**
@@ -45,7 +46,7 @@ export class SeenSet {
 
   constructor(capacity = DEFAULT_SEEN_CAPACITY) {
     if (!Number.isInteger(capacity) || capacity < 1)
-      throw new RangeError('capacity must be a positive integer');
+      throw new InvalidArgumentError('capacity', 'capacity must be a positive integer');
     this.capacity = capacity;
     // Unless it was deleted (and maybe added again later) meanwhile.
     this.#ring = new AddRing(capacity, (oldest, add) => {

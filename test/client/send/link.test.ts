@@ -3,7 +3,7 @@ import { assertServable } from '../../../src/client/send/send-attempt.js';
 import { buildRecipeRequest } from '../../../src/client/send/send-recipes.js';
 import { linkRecipe } from '../../../src/client/send/share-recipes.js';
 import { refusalOf } from '../../../src/client/session/app-mode.js';
-import { NotAvailableError } from '../../../src/errors.js';
+import { InvalidArgumentError, NotAvailableError } from '../../../src/errors.js';
 import { testSession } from './outbox-harness.js';
 
 const LINK = {
@@ -26,7 +26,7 @@ describe('linkRecipe', () => {
   });
 
   it('refuses a missing title and URLs that are not http(s)', () => {
-    expect(() => linkRecipe({ title: ' ', url: 'https://x.y' }, false)).toThrow(TypeError);
+    expect(() => linkRecipe({ title: ' ', url: 'https://x.y' }, false)).toThrow(InvalidArgumentError);
     expect(() => linkRecipe({ title: 't', url: 'javascript:alert(1)' }, false)).toThrow(/url/);
     expect(() =>
       linkRecipe({ title: 't', url: 'https://x.y', thumbUrl: 'file:///etc/passwd' }, false),

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RoomMemberView } from '../../../src/client/index.js';
 import { mentionBody } from '../../../src/client/send/mentions.js';
+import { InvalidArgumentError } from '../../../src/errors.js';
 
 const S = '\u2005';
 const ROOM = '@@room';
@@ -25,8 +26,8 @@ describe('mentionBody', () => {
   });
 
   it('refuses a recipient that is not a room and a mention that is not a member', () => {
-    expect(() => mentionBody(contacts, '@alice', 'x', ['@bob'])).toThrow(TypeError);
+    expect(() => mentionBody(contacts, '@alice', 'x', ['@bob'])).toThrow(InvalidArgumentError);
     expect(() => mentionBody(contacts, ROOM, 'x', ['@carol'])).toThrow(/not a member/);
-    expect(() => mentionBody(contacts, ROOM, 'x', [''])).toThrow(TypeError);
+    expect(() => mentionBody(contacts, ROOM, 'x', [''])).toThrow(InvalidArgumentError);
   });
 });

@@ -8,7 +8,13 @@ import { textRecipe } from '../../../src/client/send/send-recipes.js';
 import { Session } from '../../../src/client/session/session-state.js';
 import { DEFAULT_RATE_LIMIT, resolveRateLimit, storeStableIds } from '../../../src/client/store-options.js';
 import { SeenSet } from '../../../src/client/sync/seen-set.js';
-import { LoggedOutError, ParseError, ProtocolError, TransportError } from '../../../src/errors.js';
+import {
+  InvalidArgumentError,
+  LoggedOutError,
+  ParseError,
+  ProtocolError,
+  TransportError,
+} from '../../../src/errors.js';
 import type { HttpReply } from '../../../src/protocol/http-request.js';
 import { MemoryStore, type MessageStore, SqliteStore } from '../../../src/store/index.js';
 import { DEFAULT_RETRY_POLICY } from '../../../src/transport/index.js';
@@ -66,15 +72,15 @@ describe('session options', () => {
       maxAttempts: 3,
       baseDelayMs: 0,
     });
-    expect(() => resolveRateLimit({ maxAttempts: 0 })).toThrow(TypeError);
-    expect(() => resolveRateLimit({ maxDelayMs: Number.NaN })).toThrow(TypeError);
+    expect(() => resolveRateLimit({ maxAttempts: 0 })).toThrow(InvalidArgumentError);
+    expect(() => resolveRateLimit({ maxDelayMs: Number.NaN })).toThrow(InvalidArgumentError);
   });
 
   it('resolves sendPipelining: 16 by default, a whole number ≥ 1 otherwise', () => {
     expect(resolveOptions({}).sendPipelining).toBe(16);
     expect(resolveOptions({ sendPipelining: 1 }).sendPipelining).toBe(1);
-    expect(() => resolveOptions({ sendPipelining: 0 })).toThrow(TypeError);
-    expect(() => resolveOptions({ sendPipelining: 2.5 })).toThrow(TypeError);
+    expect(() => resolveOptions({ sendPipelining: 0 })).toThrow(InvalidArgumentError);
+    expect(() => resolveOptions({ sendPipelining: 2.5 })).toThrow(InvalidArgumentError);
   });
 
   it('takes the stable-id store of a SqliteStore, none of other stores', () => {

@@ -14,7 +14,7 @@ import {
   sessionHostsOf,
   uploadKindOf,
 } from '../../../src/client/session/app-mode.js';
-import { NotAvailableError, WebWxError } from '../../../src/errors.js';
+import { InvalidArgumentError, NotAvailableError, WebWxError } from '../../../src/errors.js';
 import {
   DEFAULT_HOSTS,
   DEFAULT_SYNCCHECK_FALLBACKS,
@@ -176,8 +176,8 @@ describe('options: app', () => {
     expect(f.syncCheckFallbackHosts).toEqual(['https://push.test']);
   });
 
-  it('another app is a TypeError naming the choices', () => {
-    expect(() => resolveOptions({ app: 'desktop' as never })).toThrow(TypeError);
+  it('another app is an InvalidArgumentError naming the choices', () => {
+    expect(() => resolveOptions({ app: 'desktop' as never })).toThrow(InvalidArgumentError);
     expect(() => resolveOptions({ app: 'desktop' as never })).toThrow("'web', 'filehelper'");
   });
 });

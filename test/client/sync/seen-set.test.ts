@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SeenSet } from '../../../src/client/sync/seen-set.js';
+import { InvalidArgumentError } from '../../../src/errors.js';
 
 describe('SeenSet', () => {
   it('reports duplicates', () => {
@@ -29,7 +30,7 @@ describe('SeenSet', () => {
   });
 
   it('rejects a capacity below 1', () => {
-    expect(() => new SeenSet(0)).toThrow(RangeError);
+    expect(() => new SeenSet(0)).toThrow(InvalidArgumentError);
   });
 
   it('never accepts an id twice while it is within the last `capacity` distinct ids', () => {

@@ -17,7 +17,7 @@ import { QueueFullError } from './bot-errors.js';
 /** The server's "sending too frequently" answer. */
 export const RET_RATE_LIMITED = 1205;
 
-/** Options of `new SendQueue(options)`; a value that is negative or not a number is a TypeError. */
+/** Options of `new SendQueue(options)`; a value that is negative or not a number is an InvalidArgumentError. */
 export interface SendQueueOptions {
   /** Least time between the starts of two sends. Default 300 ms. */
   minIntervalMs?: number;

@@ -210,27 +210,27 @@ export interface WebWxClient {
   sendFile(to: string, input: MediaInput, options?: SendMediaOptions): Promise<SentMessage>;
   /**
    * Sends a link card (appmsg type 5 by webwxsendappmsg: title, description, URL, picture) through
-   * the outbox (docs/messages.md "Sending: link cards"). TypeError on a missing title or a URL that is
+   * the outbox (docs/messages.md "Sending: link cards"). InvalidArgumentError on a missing title or a URL that is
    * not http(s); NotAvailableError in a File Transfer session.
    */
   sendLink(to: string, link: LinkCard, options?: SendOptions): Promise<SentMessage>;
   /**
    * Sends a music card (appmsg type 3: title, description, page URL, stream URL, cover) through the
-   * outbox (docs/messages.md "Sending: music"). TypeError on a missing title or a URL that is not
+   * outbox (docs/messages.md "Sending: music"). InvalidArgumentError on a missing title or a URL that is not
    * http(s); NotAvailableError in a File Transfer session.
    */
   sendMusic(to: string, music: MusicCard, options?: SendOptions): Promise<SentMessage>;
   /**
    * Sends a mini program (appmsg type 33 by its app id and/or `gh_…@app` account, page path, icon)
    * through the outbox (docs/messages.md "Sending: mini programs"; whether the real server relays it
-   * from the web is unverified). TypeError on a missing title or name; NotAvailableError in a File
+   * from the web is unverified). InvalidArgumentError on a missing title or name; NotAvailableError in a File
    * Transfer session.
    */
   sendMiniProgram(to: string, program: MiniProgramCard, options?: SendOptions): Promise<SentMessage>;
   /**
    * Shares a contact as a card (MsgType 42 by webwxsendmsg) through the outbox; `contact` is a
    * Contact, or a UserName or stable id of this session (docs/messages.md "Sending: contact cards").
-   * Resolves with kind 'card'. TypeError for a group or an unknown name; NotAvailableError in a File
+   * Resolves with kind 'card'. InvalidArgumentError for a group or an unknown name; NotAvailableError in a File
    * Transfer session.
    */
   sendContactCard(to: string, contact: Contact | string, options?: SendOptions): Promise<SentMessage>;

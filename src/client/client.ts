@@ -64,7 +64,7 @@ const LOGOUT_TIMEOUT_MS = 5000;
 
 /**
  * Creates a client (state 'idle'; nothing is sent until `start()`). Options are checked at once: a
- * bad value is a TypeError.
+ * bad value is an InvalidArgumentError.
  */
 export function createClient(options?: ClientOptions): WebWxClient {
   return new Client(resolveOptions(options));

@@ -23,7 +23,7 @@ import type { ResolvedPacing } from './send/pacing.js';
 import type { PacingOptions } from './send/send-types.js';
 import { resolveRateLimit, storeStableIds } from './store-options.js';
 
-/** Options of {@link createClient}: all optional, resolved once with defaults; a bad value is a TypeError. */
+/** Options of {@link createClient}: all optional, resolved once with defaults; a bad value is an InvalidArgumentError. */
 export interface ClientOptions {
   /**
    * Which web app to log in to (docs/filehelper.md): 'web', the main Web WeChat page (wx.qq.com), or
@@ -90,7 +90,7 @@ export interface ClientOptions {
   /**
    * An outbound proxy for every request of this client (docs/host.md "Proxies"): an http(s) URL,
    * credentials in it if the proxy wants them ('http://user:pass@10.0.0.2:3128'); requests go through
-   * CONNECT tunnels (undici's ProxyAgent). The URL is never logged. A bad URL is a TypeError.
+   * CONNECT tunnels (undici's ProxyAgent). The URL is never logged. A bad URL is an InvalidArgumentError.
    */
   proxy?: string;
   /**

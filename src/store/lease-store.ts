@@ -85,7 +85,7 @@ export interface LeaseStore {
 /** Longest account or worker id a lease store takes. */
 export const MAX_LEASE_ID_LENGTH = 200;
 
-/** Checks an id and a time to live (TypeError when wrong). */
+/** Checks an id and a time to live (InvalidArgumentError when wrong). */
 export function checkLeaseArgs(what: string, id: string, ttlMs?: number): void {
   if (typeof id !== 'string' || id === '' || id.length > MAX_LEASE_ID_LENGTH)
     throw new InvalidArgumentError(

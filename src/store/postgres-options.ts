@@ -34,7 +34,7 @@ export interface PostgresStoreOptions {
 
 const MAX_ACCOUNT_LENGTH = 200;
 
-/** Checks the options (TypeError when one is wrong); returns where the store is and its logger. */
+/** Checks the options (InvalidArgumentError when one is wrong); returns where the store is and its logger. */
 export function checkOptions(options: PostgresStoreOptions): { location: string; logger: Logger } {
   const { account, connectionString, schema } = options;
   if (typeof account !== 'string' || account === '' || account.length > MAX_ACCOUNT_LENGTH)

@@ -34,7 +34,7 @@ function deriveKey(passphrase: string, salt: Buffer, log2N: number, r: number, p
   });
 }
 
-/** Checks a secretKey option; TypeError when it cannot be a key. */
+/** Checks a secretKey option; InvalidArgumentError when it cannot be a key. */
 export function checkSecretKey(key: SecretKey): void {
   if (typeof key === 'string') {
     if (key.length < 8)

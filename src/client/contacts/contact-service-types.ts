@@ -29,13 +29,13 @@ export interface RoomMemberView extends RoomMember {
  * What acceptFriendRequest takes: `{ userName, ticket }` (RecommendInfo.UserName and .Ticket of a
  * MsgType 37 message), or the 'friend-request' message itself (`contact.userName` and `ticket`).
  * Objects that carry the pair under `request`, `friendRequest`, `recommendInfo` or a raw
- * `RecommendInfo` work too; anything else is a TypeError.
+ * `RecommendInfo` work too; anything else is an InvalidArgumentError.
  */
 export type FriendRequestInput = { userName: string; ticket: string } | FriendRequestMessage | object;
 
 /**
  * `client.contacts`: lookup, search and stable ids over the session's contacts and rooms, and the
- * contact operations (remark, pin, friend requests, mark read). Operations throw TypeError on bad
+ * contact operations (remark, pin, friend requests, mark read). Operations throw InvalidArgumentError on bad
  * arguments and ProtocolError when the server refuses; they are never retried.
  */
 export interface ContactService extends ContactDirectory {
@@ -48,7 +48,7 @@ export interface ContactService extends ContactDirectory {
   /**
    * Asks the server (webwxsearchcontact, PROTOCOL.md §7.5) for contacts matching `keyword`: known
    * ones come back as their entries, others decoded from the reply. What the real server matches on
-   * is not captured (docs/contacts.md); `find` searches locally. TypeError on an empty keyword;
+   * is not captured (docs/contacts.md); `find` searches locally. InvalidArgumentError on an empty keyword;
    * NotAvailableError in a File Transfer session.
    */
   searchServer(keyword: string): Promise<Contact[]>;

@@ -16,12 +16,12 @@ export interface SearchDeps {
   run<T>(spec: HttpRequestSpec, parse: (text: string) => T): Promise<T>;
 }
 
-/** The longest keyword sent (the search box of the page is short; a longer one is a TypeError). */
+/** The longest keyword sent (the search box of the page is short; a longer one is an InvalidArgumentError). */
 export const MAX_SEARCH_KEYWORD_LENGTH = 100;
 
 /**
  * Asks the server for contacts matching `keyword`. Each entry the session knows comes back as its
- * directory entry; any other is decoded from the reply (and not added to the directory). TypeError
+ * directory entry; any other is decoded from the reply (and not added to the directory). InvalidArgumentError
  * on an empty or over-long keyword; ProtocolError when the server refuses.
  */
 export async function searchServer(

@@ -14,7 +14,7 @@ function isRoomName(userName: string): boolean {
 /**
  * The text with each mentioned member as `@Name` + U+2005 (put in front when the text lacks it).
  * A mention is a member's UserName or stable id; the name is their group display name, else remark,
- * else nickname. TypeError when `to` is not a room or a mention is not one of its members.
+ * else nickname. InvalidArgumentError when `to` is not a room or a mention is not one of its members.
  */
 export function mentionBody(
   contacts: Pick<ContactService, 'members' | 'byStableId'>,

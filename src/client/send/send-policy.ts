@@ -65,7 +65,11 @@ export const SEND_POLICY: readonly SendPolicyRow[] = Object.freeze([
     action: 'fail',
     why: 'the request itself is wrong',
   },
-  { failure: 'anything else (MediaError, TypeError, a store error…)', action: 'fail', why: 'not transient' },
+  {
+    failure: 'anything else (MediaError, InvalidArgumentError, a store error…)',
+    action: 'fail',
+    why: 'not transient',
+  },
 ]);
 
 /** The decision about one failed attempt. */

@@ -32,7 +32,7 @@ export interface SendTextOptions extends SendOptions {
   /**
    * Members of the room to @-mention, by UserName or stable id: each gets `@Name` followed by U+2005
    * (the phone's form; Name is the group display name, else the remark, else the nickname), put in
-   * front of the text unless the text already has `@Name`. TypeError when the recipient is not a
+   * front of the text unless the text already has `@Name`. InvalidArgumentError when the recipient is not a
    * room or a mention is not one of its members.
    */
   mentions?: readonly string[];

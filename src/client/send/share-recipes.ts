@@ -1,7 +1,7 @@
 /**
  * The recipes of what a client shares without an upload (docs/messages.md): link cards, music and
  * mini programs (appmsgs by webwxsendappmsg) and contact cards (MsgType 42 by webwxsendmsg). Each
- * checks its input at the call (a TypeError before anything is queued) and builds its XML now, so the
+ * checks its input at the call (an InvalidArgumentError before anything is queued) and builds its XML now, so the
  * recipe is plain JSON the outbox can log, retry and re-send.
  */
 import { InvalidArgumentError } from '../../errors.js';
@@ -44,7 +44,7 @@ function title(method: string, value: unknown, what = 'title'): string {
 }
 
 /**
- * The recipe of a link card: an appmsg of type 5 (webwxsendappmsg), its XML built now. TypeError
+ * The recipe of a link card: an appmsg of type 5 (webwxsendappmsg), its XML built now. InvalidArgumentError
  * without a title or with a URL that is not http(s).
  */
 export function linkRecipe(link: LinkCard, desktop: boolean): SendRecipe {
@@ -61,7 +61,7 @@ export function linkRecipe(link: LinkCard, desktop: boolean): SendRecipe {
 
 /**
  * The recipe of a music card: an appmsg of type 3 with the page (`url`) and the stream (`dataUrl`).
- * TypeError without a title or with a URL that is not http(s).
+ * InvalidArgumentError without a title or with a URL that is not http(s).
  */
 export function musicRecipe(music: MusicCard, desktop: boolean): SendRecipe {
   const m = 'sendMusic';
@@ -78,7 +78,7 @@ export function musicRecipe(music: MusicCard, desktop: boolean): SendRecipe {
 
 /**
  * The recipe of a mini program: an appmsg of type 33 naming the program by its app id and/or its
- * `gh_…@app` user name. TypeError without a title, without either name, or with a URL that is not
+ * `gh_…@app` user name. InvalidArgumentError without a title, without either name, or with a URL that is not
  * http(s).
  */
 export function miniProgramRecipe(program: MiniProgramCard): SendRecipe {
@@ -132,7 +132,7 @@ function cardContactOf(directory: CardDirectory, input: Contact | string): Conta
 /**
  * The recipe of a contact card (MsgType 42 by webwxsendmsg). The card names the contact by its
  * permanent id when this session learned it (a `p:` stable id), else its WeChat ID (alias), else its
- * session UserName. TypeError for a room or a name this session does not know.
+ * session UserName. InvalidArgumentError for a room or a name this session does not know.
  */
 export function cardRecipe(directory: CardDirectory, input: Contact | string): SendRecipe {
   const contact = cardContactOf(directory, input);

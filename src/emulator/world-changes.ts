@@ -10,12 +10,12 @@
  */
 
 import type { WireContact } from '../protocol/wire-types.js';
-import { FILEHELPER } from './filehelper-app.js';
+import { ContactChangeQueue } from './contact-change-queue.js';
 import { hex, type MsgIdSource } from './ids.js';
 import type { Session, SessionStore } from './login-session.js';
 import { type SystemTextEvent, type SystemTextLang, systemText } from './system-texts.js';
 import { encodeMessageText } from './wire-format.js';
-import { wireMessage, wirePerson, wireRoom } from './wire-objects.js';
+import { wireMessage } from './wire-objects.js';
 import type { World, WorldPerson, WorldRoom } from './world.js';
 import {
   type FriendRequestRecord,
@@ -27,16 +27,6 @@ import {
 
 /** webwxinit's InviteStartCount: above this many members, addmember is refused (invitemember instead). */
 export const INVITE_START_COUNT = 40;
-
-interface Pending {
-  mod: Set<string>;
-  del: Set<string>;
-}
-
-/** The changed ids a session hears of: a File Transfer session knows filehelper alone (§14). */
-function seenBy(s: Session, ids: readonly string[]): readonly string[] {
-  return s.app === 'filehelper' ? ids.filter((id) => id === FILEHELPER) : ids;
-}
 
 /** What WorldChanges reads of the emulator (a part of EmulatorContext, which holds the WorldChanges). */
 export interface WorldChangesDeps {
@@ -51,12 +41,14 @@ export class WorldChanges {
   lang: SystemTextLang = 'zh';
   readonly friendRequests: FriendRequestRecord[] = [];
   readonly invitations: RoomInvitation[] = [];
-  readonly #pending = new WeakMap<Session, Pending>();
+  readonly #queue: ContactChangeQueue;
   /** Told of every room change (shared-rooms.ts mirrors it into the other accounts' worlds). */
   onRoomChange: ((change: RoomChange) => void) | undefined;
   #roomCounter = 0;
 
-  constructor(private readonly ctx: WorldChangesDeps) {}
+  constructor(private readonly ctx: WorldChangesDeps) {
+    this.#queue = new ContactChangeQueue(ctx);
+  }
 
   get world(): World {
     return this.ctx.world;
@@ -90,52 +82,21 @@ export class WorldChanges {
 
   /** Queue contacts/rooms (stable ids) for every active session's next ModContactList. */
   markChanged(ids: readonly string[]): void {
-    for (const s of this.ctx.sessions.active()) {
-      const p = this.#pendingOf(s);
-      for (const id of seenBy(s, ids)) {
-        p.del.delete(id);
-        p.mod.add(id);
-      }
-      s.wake();
-    }
+    this.#queue.markChanged(ids);
   }
 
   /** Queue contacts/rooms for every active session's next DelContactList. */
   markDeleted(ids: readonly string[]): void {
-    for (const s of this.ctx.sessions.active()) {
-      const p = this.#pendingOf(s);
-      for (const id of seenBy(s, ids)) {
-        p.mod.delete(id);
-        p.del.add(id);
-      }
-      s.wake();
-    }
+    this.#queue.markDeleted(ids);
   }
 
   hasContactChanges(s: Session): boolean {
-    const p = this.#pending.get(s);
-    return p !== undefined && (p.mod.size > 0 || p.del.size > 0);
+    return this.#queue.has(s);
   }
 
   /** The ModContactList/DelContactList for one webwxsync of `s` (and forget them). */
   takeContactChanges(s: Session): { mod: WireContact[]; del: WireContact[] } {
-    const p = this.#pending.get(s);
-    if (!p || (p.mod.size === 0 && p.del.size === 0)) return { mod: [], del: [] };
-    const mod: WireContact[] = [];
-    for (const id of p.mod) {
-      const room = this.world.room(id);
-      if (room) {
-        if (room.memberIds.includes(this.world.self.id))
-          mod.push(wireRoom(this.world, room, s.names, s.skey, { members: 'full' }));
-        continue;
-      }
-      const person = this.world.person(id);
-      if (person) mod.push(wirePerson(person, s.names, s.skey));
-    }
-    const del = [...p.del].map((id) => ({ UserName: s.names.userName(id) }) as WireContact);
-    p.mod.clear();
-    p.del.clear();
-    return { mod, del };
+    return this.#queue.take(s);
   }
 
   /** A system message in a room (or a 1:1 chat with `chatId`) for every active session. */
@@ -164,15 +125,6 @@ export class WorldChanges {
       s.enqueue(extra ? { ...msg, ...extra(s) } : msg);
     }
     return msgId;
-  }
-
-  #pendingOf(s: Session): Pending {
-    let p = this.#pending.get(s);
-    if (!p) {
-      p = { mod: new Set(), del: new Set() };
-      this.#pending.set(s, p);
-    }
-    return p;
   }
 
   // ---- rooms ---------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ import type { EmulatorContext } from './route-context.js';
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 /** A phone message input without its sender and room. */
-export type ShareInput = DistributiveOmit<PhoneMessageInput, 'from' | 'room'>;
+export type DeliveredShare = DistributiveOmit<PhoneMessageInput, 'from' | 'room'>;
 
 /** The stable id of the person a sent card names (by id, alias or the sending session's UserName). */
 function cardPersonId(ctx: EmulatorContext, record: SentRecord): string | undefined {
@@ -34,7 +34,7 @@ function optional(name: string, value: string): Record<string, string> {
  * What a receiving phone gets for a sent share, or undefined when `record` is no share (or names
  * nobody). Only the sender's world resolves a card: the receiving world must know the person too.
  */
-export function shareInputOf(ctx: EmulatorContext, record: SentRecord): ShareInput | undefined {
+export function shareInputOf(ctx: EmulatorContext, record: SentRecord): DeliveredShare | undefined {
   if (record.type === 42) {
     const card = cardPersonId(ctx, record);
     return card === undefined ? undefined : { kind: 'card', card };

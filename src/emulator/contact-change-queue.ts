@@ -27,23 +27,21 @@ export class ContactChangeQueue {
 
   /** Queue contacts/rooms (stable ids) for every active session's next ModContactList. */
   markChanged(ids: readonly string[]): void {
-    for (const s of this.deps.sessions.active()) {
-      const p = this.#pendingOf(s);
-      for (const id of seenBy(s, ids)) {
-        p.del.delete(id);
-        p.mod.add(id);
-      }
-      s.wake();
-    }
+    this.#mark(ids, 'mod', 'del');
   }
 
   /** Queue contacts/rooms for every active session's next DelContactList. */
   markDeleted(ids: readonly string[]): void {
+    this.#mark(ids, 'del', 'mod');
+  }
+
+  /** Moves `ids` into one list of every active session (out of the other) and wakes its poll. */
+  #mark(ids: readonly string[], into: keyof Pending, outOf: keyof Pending): void {
     for (const s of this.deps.sessions.active()) {
       const p = this.#pendingOf(s);
       for (const id of seenBy(s, ids)) {
-        p.mod.delete(id);
-        p.del.add(id);
+        p[outOf].delete(id);
+        p[into].add(id);
       }
       s.wake();
     }

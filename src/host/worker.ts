@@ -8,12 +8,14 @@
  * (InboundPublisher) and their outbound commands come from Redis (OutboundRunner). A worker that
  * cannot renew a lease before it would expire stops that account: the next holder takes it over.
  */
+
 import {
   type ClientOptions,
   createClient as createWebWxClient,
   type QrEvent,
   type WebWxClient,
 } from '../client/index.js';
+import { InvalidArgumentError, InvalidStateError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { silentLogger } from '../logger.js';
 import { redact } from '../redact.js';
@@ -91,7 +93,7 @@ export class Worker {
     this.#host = new AccountHost({
       openStore: (id) => {
         const held = this.#held.get(id);
-        if (!held) throw new TypeError(`worker: no store for ${id}`);
+        if (!held) throw new InvalidArgumentError('worker', `worker: no store for ${id}`);
         return held.store;
       },
       ...(options.client ? { client: options.client } : {}),
@@ -225,7 +227,7 @@ export class Worker {
         client: {
           get contacts() {
             const client = host.get(id)?.client;
-            if (!client) throw new TypeError(`worker: account ${id} has no client yet`);
+            if (!client) throw new InvalidStateError(`worker: account ${id} has no client yet`);
             return client.contacts;
           },
         },

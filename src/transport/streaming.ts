@@ -5,7 +5,7 @@
  */
 import { type Readable, Transform, type TransformCallback } from 'node:stream';
 import { type Dispatcher, type FormData, request } from 'undici';
-import { TransportError } from '../errors.js';
+import { NotAvailableError, TransportError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { HttpReply } from '../protocol/http-request.js';
 import { redact } from '../redact.js';
@@ -70,7 +70,7 @@ function logRequest(
 }
 
 function dispatcherOf(transport: HttpTransport): Dispatcher {
-  if (!transport.dispatcher) throw new TypeError('this transport cannot stream (no dispatcher)');
+  if (!transport.dispatcher) throw new NotAvailableError('streaming', 'this transport has no dispatcher');
   return transport.dispatcher;
 }
 

@@ -4,9 +4,11 @@
  * every login. An entry without a stable id (a collision, a room member who is no contact of ours, a
  * friend request's stranger) keeps its session UserName as its id.
  */
+
 import { strangerFromMember } from '../client/contacts/contact-service.js';
 import { stableIdEntryOf } from '../client/contacts/stable-id-entries.js';
 import type { WebWxClient } from '../client/index.js';
+import { InvalidArgumentError } from '../errors.js';
 import type { CardInfo, Contact, Room, RoomMember } from '../model/index.js';
 
 /** Stable ids are 'p:…', 'a:…' or 'f:…'; UserNames never contain a colon in the second place. */
@@ -60,12 +62,16 @@ export class ContactIds {
    */
   userNameOf(id: string): string {
     if (typeof id !== 'string' || id === '')
-      throw new TypeError('PuppetWebwx: an id must be a non-empty string');
+      throw new InvalidArgumentError('PuppetWebwx', 'PuppetWebwx: an id must be a non-empty string');
     if (!STABLE_ID.test(id)) return id;
     const client = this.#client();
     const entry = client?.contacts.byStableId(id);
     if (!entry && client?.self && selfIdOf(client.self) === id) return client.self.userName;
-    if (!entry) throw new TypeError(`PuppetWebwx: no contact or room with id ${id} in this session`);
+    if (!entry)
+      throw new InvalidArgumentError(
+        'PuppetWebwx',
+        `PuppetWebwx: no contact or room with id ${id} in this session`,
+      );
     return entry.userName;
   }
 

@@ -2,12 +2,14 @@
  * FileBoxes both ways: webwx downloads (streams, avatar files) become FileBoxes, and a FileBox a bot
  * says becomes the input of the right webwx send (image, video or file, by the file name).
  */
+
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { FileBox, type FileBoxInterface } from 'file-box';
 import type { DownloadResult, DownloadStreamResult, MediaInput, SendMediaOptions } from '../client/index.js';
+import { InvalidArgumentError } from '../errors.js';
 
 /** Downloads up to this size become buffer FileBoxes (reusable); larger ones stay streams. */
 const BUFFER_LIMIT = 20 * 1024 * 1024;
@@ -80,7 +82,10 @@ export async function mediaInputOf(
 ): Promise<{ input: MediaInput; options: SendMediaOptions }> {
   const fileName = fileBox.name;
   if (typeof fileName !== 'string' || fileName === '') {
-    throw new TypeError('PuppetWebwx: the FileBox has no name (webwx sends need a file name)');
+    throw new InvalidArgumentError(
+      'PuppetWebwx',
+      'PuppetWebwx: the FileBox has no name (webwx sends need a file name)',
+    );
   }
   const size = fileBox.size;
   if (size >= 0 && size <= BUFFER_LIMIT) return { input: await fileBox.toBuffer(), options: { fileName } };

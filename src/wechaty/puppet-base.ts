@@ -7,6 +7,7 @@
 import { Puppet, types } from 'wechaty-puppet';
 import { strangerFromMember } from '../client/contacts/contact-service.js';
 import { createClient, type RoomChange, type WebWxClient } from '../client/index.js';
+import { InvalidStateError, ListenerError } from '../errors.js';
 import type { Message } from '../model/index.js';
 import { ContactIds, contactFromCard } from './contact-ids.js';
 import type { RawMessage } from './message-payloads.js';
@@ -176,7 +177,8 @@ export abstract class PuppetWebwxBase extends Puppet {
    */
   protected requireClient(method: string): WebWxClient {
     const client = this.#client;
-    if (!client || !this.isLoggedIn) throw new Error(`PuppetWebwx.${method}() needs a logged-in session`);
+    if (!client || !this.isLoggedIn)
+      throw new InvalidStateError(`PuppetWebwx.${method}() needs a logged-in session`, client?.state ?? '');
     return client;
   }
 
@@ -214,7 +216,10 @@ export abstract class PuppetWebwxBase extends Puppet {
     this.#beat();
     client.start().catch((error: unknown) => {
       if (this.#stopping || this.#client !== client) return;
-      this.emit('error', error instanceof Error ? error : new Error(String(error)));
+      this.emit(
+        'error',
+        error instanceof Error ? error : new InvalidStateError(`start failed: ${String(error)}`),
+      );
     });
   }
 
@@ -238,7 +243,7 @@ export abstract class PuppetWebwxBase extends Puppet {
         Promise.resolve()
           .then(() => handler(payload))
           .catch((error: unknown) =>
-            this.emit('error', error instanceof Error ? error : new Error(String(error))),
+            this.emit('error', error instanceof Error ? error : new ListenerError('puppet', error)),
           );
       };
     return [

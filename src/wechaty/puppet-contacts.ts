@@ -4,9 +4,11 @@
  * phone numbers, corporation remarks, descriptions, tags, search by phone or WeChat ID) throws
  * Wechaty's unsupported error.
  */
+
 import type { FileBoxInterface } from 'file-box';
 import type * as PUPPET from 'wechaty-puppet';
 import { throwUnsupportedError, types } from 'wechaty-puppet';
+import { InvalidArgumentError } from '../errors.js';
 import type { Contact } from '../model/index.js';
 import { contactPayloadOf } from './contact-payloads.js';
 import { fileBoxFromFile } from './file-boxes.js';
@@ -28,7 +30,8 @@ export abstract class PuppetWebwxContacts extends PuppetWebwxBase {
    */
   override async contactRawPayload(contactId: string): Promise<Contact> {
     const contact = this.ids.contactOf(contactId);
-    if (!contact) throw new TypeError(`PuppetWebwx: no contact with id ${contactId}`);
+    if (!contact)
+      throw new InvalidArgumentError('PuppetWebwx', `PuppetWebwx: no contact with id ${contactId}`);
     return contact;
   }
 
@@ -95,7 +98,8 @@ export abstract class PuppetWebwxContacts extends PuppetWebwxBase {
   /** The friend request or confirmation a `friendship` event announced (the last 1,000 are kept). */
   override async friendshipRawPayload(friendshipId: string): Promise<FriendshipRecord> {
     const record = this.friendships.get(friendshipId);
-    if (!record) throw new TypeError(`PuppetWebwx: no friendship with id ${friendshipId}`);
+    if (!record)
+      throw new InvalidArgumentError('PuppetWebwx', `PuppetWebwx: no friendship with id ${friendshipId}`);
     return record;
   }
 
@@ -126,7 +130,10 @@ export abstract class PuppetWebwxContacts extends PuppetWebwxBase {
   override async friendshipAccept(friendshipId: string): Promise<void> {
     const record = await this.friendshipRawPayload(friendshipId);
     if (record.type !== 'receive')
-      throw new TypeError(`PuppetWebwx: friendship ${friendshipId} is not a request`);
+      throw new InvalidArgumentError(
+        'PuppetWebwx',
+        `PuppetWebwx: friendship ${friendshipId} is not a request`,
+      );
     await this.requireClient('friendshipAccept').contacts.acceptFriendRequest(record.message);
   }
 

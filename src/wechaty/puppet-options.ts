@@ -3,9 +3,11 @@
  * the puppet is created with. The store is opened here when a data directory is given, the way the
  * CLI opens its own (`webwx.db`, `webwx-filehelper.db` for the File Transfer web).
  */
+
 import { join } from 'node:path';
 import type { ClientOptions, StableIdStore, WebApp } from '../client/index.js';
 import { MemoryStableIdStore } from '../client/index.js';
+import { InvalidArgumentError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { type SessionStore, SqliteStore } from '../store/index.js';
 
@@ -55,12 +57,13 @@ function hasStableIds(store: SessionStore | undefined): boolean {
 
 export function resolvePuppetOptions(options: PuppetWebwxOptions): ResolvedPuppetOptions {
   const app: WebApp = options.app ?? 'web';
-  if (app !== 'web' && app !== 'filehelper') throw new TypeError(`PuppetWebwx: unknown app ${String(app)}`);
+  if (app !== 'web' && app !== 'filehelper')
+    throw new InvalidArgumentError('PuppetWebwx', `PuppetWebwx: unknown app ${String(app)}`);
   if (options.dataDir !== undefined && options.store !== undefined) {
-    throw new TypeError('PuppetWebwx: give dataDir or store, not both');
+    throw new InvalidArgumentError('PuppetWebwx', 'PuppetWebwx: give dataDir or store, not both');
   }
   if (options.dataDir !== undefined && (typeof options.dataDir !== 'string' || options.dataDir === '')) {
-    throw new TypeError('PuppetWebwx: dataDir must be a non-empty path');
+    throw new InvalidArgumentError('PuppetWebwx', 'PuppetWebwx: dataDir must be a non-empty path');
   }
   // Ids stay the same across the re-logins of this puppet even without a store that keeps them.
   const memoryIds: StableIdStore = new MemoryStableIdStore();

@@ -3,10 +3,12 @@
  * payloads, and the room invitations that arrive as link messages. Announcements, room QR codes and
  * accepting an invitation are not in the Web protocol: Wechaty's unsupported error.
  */
+
 import type { FileBoxInterface } from 'file-box';
 import type * as PUPPET from 'wechaty-puppet';
 import { throwUnsupportedError } from 'wechaty-puppet';
 import type { RoomMemberView } from '../client/index.js';
+import { InvalidArgumentError } from '../errors.js';
 import type { Message, Room } from '../model/index.js';
 import { roomMemberPayloadOf, roomPayloadOf } from './contact-payloads.js';
 import { fileBoxFromFile } from './file-boxes.js';
@@ -27,7 +29,7 @@ export abstract class PuppetWebwxRooms extends PuppetWebwxContacts {
   /** The webwx {@link Room} behind an id, with its members. */
   override async roomRawPayload(roomId: string): Promise<Room> {
     const room = this.ids.roomOf(roomId);
-    if (!room) throw new TypeError(`PuppetWebwx: no room with id ${roomId}`);
+    if (!room) throw new InvalidArgumentError('PuppetWebwx', `PuppetWebwx: no room with id ${roomId}`);
     return room;
   }
 
@@ -122,7 +124,11 @@ export abstract class PuppetWebwxRooms extends PuppetWebwxContacts {
     const client = this.requireClient('roomMemberRawPayload');
     const userName = this.ids.userNameOf(contactId);
     const member = client.contacts.members(this.ids.userNameOf(roomId)).find((m) => m.userName === userName);
-    if (!member) throw new TypeError(`PuppetWebwx: ${contactId} is not a member of room ${roomId}`);
+    if (!member)
+      throw new InvalidArgumentError(
+        'PuppetWebwx',
+        `PuppetWebwx: ${contactId} is not a member of room ${roomId}`,
+      );
     return member;
   }
 
@@ -137,7 +143,11 @@ export abstract class PuppetWebwxRooms extends PuppetWebwxContacts {
    */
   override async roomInvitationRawPayload(roomInvitationId: string): Promise<Message & { kind: 'link' }> {
     const message = this.invitations.get(roomInvitationId);
-    if (!message) throw new TypeError(`PuppetWebwx: no room invitation with id ${roomInvitationId}`);
+    if (!message)
+      throw new InvalidArgumentError(
+        'PuppetWebwx',
+        `PuppetWebwx: no room invitation with id ${roomInvitationId}`,
+      );
     return message;
   }
 

@@ -8,7 +8,7 @@
 import type { FileBoxInterface } from 'file-box';
 import type * as PUPPET from 'wechaty-puppet';
 import { throwUnsupportedError, types } from 'wechaty-puppet';
-import { ProtocolError } from '../errors.js';
+import { InvalidArgumentError, ProtocolError } from '../errors.js';
 import { APP_MSG_TYPE, type Message } from '../model/index.js';
 import { fileBoxFromDownload, mediaInputOf, sendMethodOf } from './file-boxes.js';
 import {
@@ -46,7 +46,10 @@ export class PuppetWebwx extends PuppetWebwxRooms {
   override async messageRawPayload(messageId: string): Promise<RawMessage> {
     const raw = this.messages.get(messageId);
     if (!raw)
-      throw new TypeError(`PuppetWebwx: no message with id ${messageId} (only recent messages are kept)`);
+      throw new InvalidArgumentError(
+        'PuppetWebwx',
+        `PuppetWebwx: no message with id ${messageId} (only recent messages are kept)`,
+      );
     return raw;
   }
 
@@ -67,9 +70,15 @@ export class PuppetWebwx extends PuppetWebwxRooms {
   async #received(messageId: string, what: string): Promise<Message> {
     const raw = await this.messageRawPayload(messageId);
     if (raw.source !== 'in')
-      throw new TypeError(`PuppetWebwx: message ${messageId} was sent here, not received`);
+      throw new InvalidArgumentError(
+        'PuppetWebwx',
+        `PuppetWebwx: message ${messageId} was sent here, not received`,
+      );
     if (what !== '' && !(what.split('|') as string[]).includes(raw.message.kind)) {
-      throw new TypeError(`PuppetWebwx: message ${messageId} is a ${raw.message.kind}, not a ${what}`);
+      throw new InvalidArgumentError(
+        'PuppetWebwx',
+        `PuppetWebwx: message ${messageId} is a ${raw.message.kind}, not a ${what}`,
+      );
     }
     return raw.message;
   }
@@ -77,7 +86,7 @@ export class PuppetWebwx extends PuppetWebwxRooms {
   /** The id of the contact a card message carries. */
   override async messageContact(messageId: string): Promise<string> {
     const message = await this.#received(messageId, 'card');
-    if (message.kind !== 'card') throw new TypeError('unreachable');
+    if (message.kind !== 'card') throw new InvalidArgumentError('', 'unreachable');
     return this.ids.idOf(message.card.userName || message.card.id);
   }
 
@@ -106,21 +115,27 @@ export class PuppetWebwx extends PuppetWebwxRooms {
   /** The link (title, URL, description, thumbnail) of a link, music or app message. */
   override async messageUrl(messageId: string): Promise<PUPPET.payloads.UrlLink> {
     const link = urlLinkOf(await this.#received(messageId, 'link|music|app'));
-    if (!link) throw new TypeError(`PuppetWebwx: message ${messageId} carries no link`);
+    if (!link)
+      throw new InvalidArgumentError('PuppetWebwx', `PuppetWebwx: message ${messageId} carries no link`);
     return link;
   }
 
   /** The mini program a mini-program message carries. */
   override async messageMiniProgram(messageId: string): Promise<PUPPET.payloads.MiniProgram> {
     const program = miniProgramOf(await this.#received(messageId, 'mini-program'));
-    if (!program) throw new TypeError(`PuppetWebwx: message ${messageId} carries no mini program`);
+    if (!program)
+      throw new InvalidArgumentError(
+        'PuppetWebwx',
+        `PuppetWebwx: message ${messageId} carries no mini program`,
+      );
     return program;
   }
 
   /** The place a location message carries (name, address, latitude, longitude). */
   override async messageLocation(messageId: string): Promise<PUPPET.payloads.Location> {
     const place = locationOf(await this.#received(messageId, 'location'));
-    if (!place) throw new TypeError(`PuppetWebwx: message ${messageId} carries no location`);
+    if (!place)
+      throw new InvalidArgumentError('PuppetWebwx', `PuppetWebwx: message ${messageId} carries no location`);
     return place;
   }
 
@@ -285,7 +300,10 @@ export class PuppetWebwx extends PuppetWebwxRooms {
     const raw = await this.messageRawPayload(messageId);
     if (raw.source === 'out') {
       if (raw.sent.kind !== 'text') {
-        throw new TypeError('PuppetWebwx: only received messages and sent texts can be forwarded');
+        throw new InvalidArgumentError(
+          'PuppetWebwx',
+          'PuppetWebwx: only received messages and sent texts can be forwarded',
+        );
       }
       return this.messageSendText(conversationId, raw.sent.text);
     }

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type WorldSpec } from '../../src/emulator/index.js';
 import { InvalidArgumentError, ProtocolError } from '../../src/errors.js';
 import { parseXml, xmlAttr, xmlChild, xmlText } from '../../src/model/message-xml.js';
-import { login, type Pair, startPair } from '../client/harness.js';
+import { login, type Pair, startPair, waitForMessage } from '../client/harness.js';
 import { API, init, q, login as rawLogin } from './helpers.js';
 
 const WORLD: WorldSpec = {
@@ -75,6 +75,21 @@ describe('contact cards (client ↔ emulator)', () => {
       client.sendContactCard(userNameOf('Alice'), client.contacts.rooms()[0]!.userName),
     ).rejects.toThrow(InvalidArgumentError);
     expect(emulator.phone.sent()).toHaveLength(before);
+  });
+});
+
+describe('forwarding a card (client ↔ emulator)', () => {
+  it('forwards a card the phone sent: Alice gets a MsgType 42 naming the same person', async () => {
+    const { client, emulator } = pair;
+    const incoming = waitForMessage(pair, (m) => m.kind === 'card');
+    emulator.phone.sendMessage({ kind: 'card', from: 'wxid_carol', card: 'wxid_bob' });
+    const card = await incoming;
+    const sent = await client.forward(card, userNameOf('Alice'));
+    expect(sent.kind).toBe('card');
+    const record = emulator.phone.sent().find((r) => r.msgId === sent.msgId);
+    expect(record).toMatchObject({ type: 42, to: 'wxid_alice' });
+    const msg = xmlChild(parseXml(record?.content ?? ''), 'msg');
+    expect([xmlAttr(msg, 'username'), xmlAttr(msg, 'nickname')]).toEqual(['wxid_bob', 'Bob']);
   });
 });
 

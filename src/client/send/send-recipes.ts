@@ -117,8 +117,10 @@ export function buildRecipeRequest(ctx: SessionContext, recipe: SendRecipe, a: S
       const spec = buildSendTextRequest(ctx, { ...a, content: recipe.content ?? '' });
       return recipe.scene ? withScene(spec, recipe.scene) : spec;
     }
-    case 'card':
-      return buildSendCardRequest(ctx, { ...a, content: recipe.content ?? '' });
+    case 'card': {
+      const spec = buildSendCardRequest(ctx, { ...a, content: recipe.content ?? '' });
+      return recipe.scene ? withScene(spec, recipe.scene) : spec;
+    }
     case 'image':
       return buildSendImageRequest(ctx, { ...base, mediaId, ...contentOf(recipe) });
     case 'video':
@@ -174,12 +176,15 @@ export function forwardContent(rawContent: string): string {
 /**
  * A forward as a recipe (§5.4): Scene 2, the endpoint matching the kind; media by their MediaId
  * (with the decoded XML as Content), emoticons by md5, files as an appmsg whose attachid is the
- * MediaId. MediaError 'no-media' for what cannot be forwarded (voice, store emoticons, no MediaId).
+ * MediaId, contact cards as Type 42 with their XML. MediaError 'no-media' for what cannot be
+ * forwarded (voice, store emoticons, no MediaId).
  */
 export function forwardRecipe(message: Message, desktop: boolean): SendRecipe {
   if (message.kind === 'text') return { build: 'text', kind: 'text', content: message.text, scene: 2 };
-  const kind = mediaKindOf(message);
   const content = forwardContent(rawContentOf(message));
+  // A contact card goes back to webwxsendmsg as Type 42 with its XML (the endpoint matching the type).
+  if (message.kind === 'card') return { build: 'card', kind: 'card', content, scene: 2 };
+  const kind = mediaKindOf(message);
   if (kind === undefined) {
     if ('appMsgType' in message && message.appMsgType > 0) {
       return { build: 'app', kind: 'app', content, appMsgType: message.appMsgType, scene: 2 };

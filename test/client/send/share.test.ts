@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { resendPending } from '../../../src/client/send/resend.js';
 import { assertServable } from '../../../src/client/send/send-attempt.js';
 import { storedSend } from '../../../src/client/send/send-log.js';
-import { buildRecipeRequest, type SendRecipe } from '../../../src/client/send/send-recipes.js';
+import { buildRecipeRequest, forwardRecipe, type SendRecipe } from '../../../src/client/send/send-recipes.js';
 import {
   type CardDirectory,
   cardRecipe,
@@ -213,6 +213,30 @@ describe('cardRecipe', () => {
     expect(() => cardRecipe(dir, '@nobody')).toThrow(/no contact/);
     expect(() => cardRecipe(dir, '')).toThrow(InvalidArgumentError);
     expect(() => cardRecipe(dir, { nickName: 'x' } as never)).toThrow(InvalidArgumentError);
+  });
+});
+
+describe('forwarding a received card', () => {
+  it('goes back to webwxsendmsg as Type 42, Scene 2, with the card XML without the group prefix', () => {
+    const card = cardRecipe(directory([contact({})], { '@alice': 'p:wxid_alice' }), '@alice');
+    const message = received(card, {
+      FromUserName: '@@room',
+      Content: `@member:<br/>${wireXml(card.content ?? '')}`,
+    });
+    const recipe = forwardRecipe(message, false);
+    expect(recipe).toMatchObject({ build: 'card', kind: 'card', scene: 2 });
+    expect(recipe.content).toBe(card.content);
+    const spec = buildRecipeRequest(testSession().context(), recipe, {
+      deviceId: 'e1',
+      from: '@me',
+      to: '@bob',
+      clientMsgId: '1',
+    });
+    const body =
+      spec.body?.kind === 'json' ? (spec.body.value as { Msg: { Type: number }; Scene: number }) : undefined;
+    expect(spec.url).toContain('/webwxsendmsg?');
+    expect([body?.Msg.Type, body?.Scene]).toEqual([42, 2]);
+    expect(() => assertServable('filehelper', 'forward', recipe, 'filehelper')).toThrow(NotAvailableError);
   });
 });
 

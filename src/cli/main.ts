@@ -21,6 +21,7 @@ import { registerConsoleCommand } from './console-command.js';
 import { resolveDataDir } from './data-dir.js';
 import { runDemoCommand } from './demo-command.js';
 import { type EmulatorCommandOptions, runEmulatorCommand } from './emulator-command.js';
+import { registerHostCommand } from './host-command.js';
 import { runLoginCommand } from './login-command.js';
 import { registerNotifyCommand } from './notify-command.js';
 import { registerServeCommand } from './serve-command.js';
@@ -204,6 +205,7 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
   };
   registerBotCommand(program, commandHost);
   registerServeCommand(program, commandHost);
+  registerHostCommand(program, commandHost);
   registerConsoleCommand(program, commandHost);
   registerNotifyCommand(program, commandHost);
   registerWorkerCommand(program, commandHost);

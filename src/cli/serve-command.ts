@@ -8,8 +8,9 @@
 import type { Command } from 'commander';
 import { prepareWebhookPosition, startApiServer } from '../bot/http-api/index.js';
 import { createClient, type WebApp } from '../client/index.js';
+import { budgetedClient, HostMetrics, healthRoutes, SendBudget } from '../host/index.js';
 import type { Logger } from '../logger.js';
-import { SqliteStore } from '../store/index.js';
+import { hasStoreSettings, SqliteStore } from '../store/index.js';
 import { appOption, parsePort, parseServerUrl } from './arguments.js';
 import type { CommandHost } from './bot-command.js';
 import { CliError, type CliIo } from './cli-io.js';
@@ -73,6 +74,28 @@ export async function runServeCommand(options: ServeCommandOptions, io: CliIo): 
     ...(store ? { store } : {}),
   });
   const offSteps = reportLoginSteps(client, io);
+  // /healthz, /readyz and /metrics (docs/host.md "Health"), the one account labelled 'default'.
+  const budget = new SendBudget({
+    accountId: 'default',
+    limit: undefined,
+    settings: store && hasStoreSettings(store) ? store : undefined,
+    now: Date.now,
+  });
+  const metrics: HostMetrics = new HostMetrics(() => [
+    {
+      id: 'default',
+      state: client.state,
+      outboxDepth: client.outbox.stats().queued + client.outbox.stats().inFlight,
+      budget: budget.state(),
+    },
+  ]);
+  const unwatch = metrics.watch('default', client);
+  const counted = budgetedClient(client, budget, metrics.sendHooks('default'));
+  const preAuth = healthRoutes({
+    token,
+    metrics,
+    notReady: () => (client.state === 'ready' ? [] : [{ id: 'default', state: client.state }]),
+  });
   let api: Awaited<ReturnType<typeof startApiServer>> | undefined;
   try {
     return await runServiceSession(
@@ -83,8 +106,10 @@ export async function runServeCommand(options: ServeCommandOptions, io: CliIo): 
           // The webhook starts at the log's end of the first run, before the login's messages.
           if (store && options.webhook) await prepareWebhookPosition(store);
           await client.start();
+          await budget.load();
           api = await startApiServer({
-            client,
+            client: counted,
+            preAuth,
             token,
             host: options.host,
             port: options.port,
@@ -102,7 +127,9 @@ export async function runServeCommand(options: ServeCommandOptions, io: CliIo): 
         },
         stop: async () => {
           offSteps();
+          unwatch();
           await api?.close();
+          await budget.flush();
         },
       },
       io,

@@ -94,6 +94,8 @@ export class HostedAccount {
   #qr: QrEvent | undefined;
   #offs: (() => void)[] = [];
   #running: Promise<void> | undefined;
+  /** The client the host is stopping (its start() rejecting then is no failure). */
+  #stopping: WebWxClient | undefined;
 
   constructor(init: HostedAccountInit) {
     this.#init = init;
@@ -173,7 +175,7 @@ export class HostedAccount {
     );
     this.#init.notify({ kind: 'client', client: this.#client });
     this.#running = raw.start().catch((error: unknown) => {
-      if (raw !== this.#raw || raw.state === 'stopped') return;
+      if (raw !== this.#raw || this.#stopping === raw) return;
       this.#error = errorText(error);
       logger.warn({ account: spec.id, error: this.#error }, 'account login failed');
       this.#init.notify({ kind: 'state', state: 'failed' });
@@ -216,6 +218,7 @@ export class HostedAccount {
     for (const off of this.#offs.splice(0)) off();
     const raw = this.#raw;
     if (raw === undefined) return;
+    this.#stopping = raw;
     await raw.stop();
     await this.#running;
   }

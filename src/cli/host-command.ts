@@ -1,0 +1,99 @@
+/**
+ * `webwx host [--port N] [--host H] [--token T] [--server URL]`: many accounts in one process behind
+ * one HTTP API (docs/host.md). Accounts live under `<data dir>/accounts/<id>/`; those of an earlier
+ * run are resumed from their stores (no QR code) before the API listens. The token comes from
+ * --token or WEBWX_API_TOKEN and is never printed or logged.
+ */
+import type { Command } from 'commander';
+import { AccountHost, HostMetrics, startHostServer } from '../host/index.js';
+import type { Logger } from '../logger.js';
+import { parsePort, parseServerUrl } from './arguments.js';
+import type { CommandHost } from './bot-command.js';
+import { CliError, type CliIo } from './cli-io.js';
+import { resolveDataDir } from './data-dir.js';
+
+export interface HostCommandOptions {
+  server?: string;
+  uos: boolean;
+  /** false (--no-pacing): every account's outbox sends as fast as the server takes them. */
+  pacing?: boolean;
+  port: number;
+  host: string;
+  token?: string;
+  dataDir: string;
+  logger: Logger;
+  signal: AbortSignal;
+}
+
+export async function runHostCommand(options: HostCommandOptions, io: CliIo): Promise<number> {
+  const token = options.token ?? io.env.WEBWX_API_TOKEN;
+  if (!token || token.length < 16) {
+    throw new CliError(
+      'host needs a bearer token of at least 16 characters: set WEBWX_API_TOKEN (or --token)',
+    );
+  }
+  const metrics: HostMetrics = new HostMetrics(() => host.list());
+  const host: AccountHost = new AccountHost({
+    dataDir: options.dataDir,
+    logger: options.logger,
+    client: {
+      ...(options.server ? { server: options.server } : {}),
+      uos: { enabled: options.uos },
+      ...(options.pacing === false ? { pacing: false as const } : {}),
+    },
+    sendHooks: (id) => metrics.sendHooks(id),
+  });
+  const detach = metrics.attach(host);
+  let server: Awaited<ReturnType<typeof startHostServer>> | undefined;
+  try {
+    const resumed = await host.resume();
+    server = await startHostServer({
+      host,
+      token,
+      metrics,
+      address: options.host,
+      port: options.port,
+      logger: options.logger,
+    });
+    io.stdout.write(`Account host listening on ${server.url} (send Authorization: Bearer <your token>)\n`);
+    io.stdout.write(
+      `  ${resumed.length} account(s) resumed from ${options.dataDir}. Press Ctrl-C to stop.\n`,
+    );
+    if (!options.signal.aborted) {
+      await new Promise<void>((resolve) =>
+        options.signal.addEventListener('abort', () => resolve(), { once: true }),
+      );
+    }
+    return 0;
+  } finally {
+    await server?.close();
+    detach();
+    await host.close();
+  }
+}
+
+/** Adds `webwx host` to the program. */
+export function registerHostCommand(program: Command, host: CommandHost): void {
+  program
+    .command('host')
+    .description('many accounts in one process, managed over an HTTP API (bearer token from WEBWX_API_TOKEN)')
+    .option('--server <url>', 'one base URL for every host, e.g. an emulator', parseServerUrl)
+    .option('--no-uos', 'do not send the UOS desktop login headers')
+    .option('--no-pacing', 'send as fast as the server takes it (an emulator; real accounts risk a ban)')
+    .option('--port <n>', 'port to listen on (0 picks a free one)', parsePort, 8789)
+    .option('--host <address>', 'address to bind', '127.0.0.1')
+    .option('--token <token>', 'the bearer token (better: WEBWX_API_TOKEN)')
+    .action(async (opts: Omit<HostCommandOptions, 'logger' | 'signal' | 'dataDir'>) => {
+      host.setExitCode(
+        await runHostCommand(
+          {
+            ...opts,
+            dataDir: resolveDataDir(program.opts<{ dataDir?: string }>().dataDir, host.io.env),
+            logger: host.logger(),
+            signal: host.signal,
+          },
+          host.io,
+        ),
+      );
+    });
+}

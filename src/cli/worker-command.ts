@@ -1,8 +1,8 @@
 /**
  * `webwx worker` (docs/scale.md): run the accounts of a PostgreSQL database on several processes,
  * each account on the one worker holding its lease, with inbound events and outbound commands on
- * Redis Streams. `webwx worker add ID` registers an account, `webwx worker list` shows who holds what,
- * `webwx worker remove ID` forgets one. The database comes from `--pg` or WEBWX_PG_URL, Redis from
+ * Redis Streams. `webwx worker add ID…` registers accounts, `webwx worker list` shows who holds what,
+ * `webwx worker remove ID…` forgets some. The database comes from `--pg` or WEBWX_PG_URL, Redis from
  * `--redis` or WEBWX_REDIS_URL, the key the sessions are sealed with from WEBWX_SECRET_KEY. A running
  * worker prints one JSON line per event on stdout (acquired, state, qr, released, lost).
  */
@@ -57,26 +57,33 @@ function databaseOf(pool: PgPool, opts: WorkerCommandOptions, io: CliIo): Worker
   };
 }
 
-/** `webwx worker add ID`: the account's spec in its store settings, and its lease row. */
-async function addAccount(id: string, opts: WorkerCommandOptions, io: CliIo): Promise<number> {
-  if (!/^[a-z0-9][a-z0-9_-]{0,63}$/.test(id))
-    throw new CliError(
-      'the account id is 1-64 characters of a-z, 0-9, "-" and "_", starting with a letter or digit',
-    );
+/** `webwx worker add ID…`: each account's spec in its store settings, and its lease row. */
+async function addAccounts(ids: readonly string[], opts: WorkerCommandOptions, io: CliIo): Promise<number> {
+  for (const id of ids) {
+    if (!/^[a-z0-9][a-z0-9_-]{0,63}$/.test(id))
+      throw new CliError(
+        `account id "${id.slice(0, 70)}": 1-64 characters of a-z, 0-9, "-" and "_", starting with a letter or digit`,
+      );
+  }
   const pool = await openPool(required(opts.pg, '--pg', 'WEBWX_PG_URL'));
   try {
     const db = databaseOf(pool, opts, io);
-    const store = await openAccountStore(db, id);
+    const leases = await PostgresLeaseStore.open({ pool, ...(opts.schema ? { schema: opts.schema } : {}) });
     const spec: WorkerAccountSpec = {
       ...(opts.server !== undefined ? { server: opts.server } : {}),
       ...(opts.dailySendLimit !== undefined ? { dailySendLimit: opts.dailySendLimit } : {}),
       ...(opts.pacing === false ? { pacing: false } : {}),
     };
-    await writeWorkerSpec(store, spec);
-    await store.close();
-    const leases = await PostgresLeaseStore.open({ pool, ...(opts.schema ? { schema: opts.schema } : {}) });
-    await leases.register(id);
-    io.stdout.write(`${JSON.stringify({ added: id, ...spec })}\n`);
+    for (const id of ids) {
+      const store = await openAccountStore(db, id);
+      try {
+        await writeWorkerSpec(store, spec);
+      } finally {
+        await store.close();
+      }
+      await leases.register(id);
+      io.stdout.write(`${JSON.stringify({ added: id, ...spec })}\n`);
+    }
     return 0;
   } finally {
     await pool.end();
@@ -85,7 +92,7 @@ async function addAccount(id: string, opts: WorkerCommandOptions, io: CliIo): Pr
 
 async function listOrRemove(
   action: 'list' | 'remove',
-  id: string | undefined,
+  ids: readonly string[],
   opts: WorkerCommandOptions,
   io: CliIo,
 ) {
@@ -93,9 +100,11 @@ async function listOrRemove(
   try {
     const leases = await PostgresLeaseStore.open({ pool, ...(opts.schema ? { schema: opts.schema } : {}) });
     if (action === 'remove') {
-      if (!id) throw new CliError('webwx worker remove ID');
-      if (!(await leases.unregister(id))) throw new CliError(`no account "${id.slice(0, 64)}"`);
-      io.stdout.write(`${JSON.stringify({ removed: id })}\n`);
+      if (ids.length === 0) throw new CliError('webwx worker remove ID…');
+      for (const id of ids) {
+        if (!(await leases.unregister(id))) throw new CliError(`no account "${id.slice(0, 64)}"`);
+        io.stdout.write(`${JSON.stringify({ removed: id })}\n`);
+      }
       return 0;
     }
     const workers = await leases.workers();
@@ -168,8 +177,8 @@ export function registerWorkerCommand(program: Command, host: CommandHost): void
   program
     .command('worker')
     .description('run accounts from PostgreSQL on leases, with Redis Streams in and out (docs/scale.md)')
-    .argument('[action]', 'add ID | list | remove ID (default: run the worker)')
-    .argument('[id]', 'the account id (add, remove)')
+    .argument('[action]', 'add ID… | list | remove ID… (default: run the worker)')
+    .argument('[ids...]', 'account ids (add, remove)')
     .option('--pg <url>', 'the PostgreSQL database (default: WEBWX_PG_URL)')
     .option('--redis <url>', 'the Redis (default: WEBWX_REDIS_URL)')
     .option('--id <id>', "this worker's id (default: host name and pid)")
@@ -183,21 +192,23 @@ export function registerWorkerCommand(program: Command, host: CommandHost): void
     .option('--schema <name>', 'the PostgreSQL schema of the tables')
     .option('--prefix <prefix>', 'a prefix for the Redis keys')
     .option('--daily-send-limit <n>', 'add: sends allowed per UTC day', parseLimit)
-    .action(async (action: string | undefined, id: string | undefined, flags: WorkerCommandOptions) => {
+    .action(async (action: string | undefined, ids: string[], flags: WorkerCommandOptions) => {
       const opts: WorkerCommandOptions = {
         ...flags,
         pg: flags.pg ?? host.io.env.WEBWX_PG_URL,
         redis: flags.redis ?? host.io.env.WEBWX_REDIS_URL,
       };
       if (action === 'add') {
-        if (!id) throw new CliError('webwx worker add ID');
-        host.setExitCode(await addAccount(id, opts, host.io));
+        if (ids.length === 0) throw new CliError('webwx worker add ID…');
+        host.setExitCode(await addAccounts(ids, opts, host.io));
       } else if (action === 'list' || action === 'remove') {
-        host.setExitCode(await listOrRemove(action, id, opts, host.io));
-      } else if (action === undefined) {
+        host.setExitCode(await listOrRemove(action, ids, opts, host.io));
+      } else if (action === undefined && ids.length === 0) {
         host.setExitCode(await runWorker(opts, host.io, host.logger(), host.signal));
       } else {
-        throw new CliError(`unknown worker action "${action}": add ID, list or remove ID`);
+        throw new CliError(
+          `unknown worker action "${String(action).slice(0, 40)}": add ID…, list or remove ID…`,
+        );
       }
     });
 }

@@ -278,6 +278,44 @@ if (!redisServer) {
       expect(byId.get('cmd-fenced')).toMatchObject({ ok: true });
     });
 
+    it('commands a worker read as it lost the account are claimed by the holder after claimIdleMs', async () => {
+      const p = pair!;
+      const commands = await connect();
+      const to = p.client.contacts.list().find((c) => c.nickName === friends()[1]!.nickName)!.userName;
+      const runner = async (workerId: string, holds: boolean) =>
+        new OutboundRunner({
+          redis: await connect(),
+          commands,
+          workerId,
+          targets: () => [{ account, client: p.client, fence: async () => holds }],
+          prefix,
+          blockMs: 50,
+          claimIdleMs: 400,
+        });
+      // Both read the stream at once: the one that lost the lease leaves what it read pending.
+      const stale = await runner('w-stale', false);
+      const holder = await runner('w-holder', true);
+      const runs = [stale.run(), holder.run()];
+      const ids = Array.from({ length: 12 }, (_, i) => `race-${i}`);
+      for (const id of ids) {
+        await publishCommand(commands, account, { id, type: 'text', to, text: `out ${id}` }, { prefix });
+        await sleep(20);
+      }
+      const raced = () =>
+        p.emulator.phone
+          .sent()
+          .filter((s) => s.content.startsWith('out race-'))
+          .map((s) => s.content);
+      await until('all twelve sent', () => raced().length >= 12);
+      await sleep(1_000);
+      stale.close();
+      holder.close();
+      await Promise.all(runs);
+      expect(raced().sort()).toEqual(ids.map((id) => `out ${id}`).sort());
+      const pending = (await commands.call('XPENDING', streams.outbound, WORKER_GROUP)) as [number];
+      expect(pending[0]).toBe(0);
+    });
+
     it('commands that do not validate are BusErrors naming the field', () => {
       expect(() => parseCommand({ id: 'x', type: 'text', to: 'y' })).toThrow(/"text"/);
       expect(() => parseCommand({ id: 'x', type: 'fax', to: 'y' })).toThrow(BusError);

@@ -4,7 +4,8 @@
  * to the account's outbox with the command's id as the idempotency key (SendOptions.key): a command
  * read twice (re-claimed after a worker died, or published twice) is sent once. It is acknowledged
  * once the send settled; what became of it goes to `webwx:{account}:results`. When a worker takes an
- * account over, it first claims the commands the previous holder left unacknowledged.
+ * account over, it first claims the commands the previous holder left unacknowledged, and it claims
+ * again, now and then, any command of its accounts left unacknowledged for `claimIdleMs`.
  */
 import { resolveRecipient } from '../../bot/http-api/api-client.js';
 import type { WebWxClient } from '../../client/index.js';
@@ -49,6 +50,11 @@ export interface OutboundRunnerOptions {
   prefix?: string;
   /** How long an XREADGROUP waits (ms, default 1000). */
   blockMs?: number;
+  /**
+   * Commands of a held account nobody acknowledged for this long are claimed again (ms, default
+   * 10000): those a worker read just as it lost the account, after its successor had joined.
+   */
+  claimIdleMs?: number;
   logger?: Logger;
 }
 
@@ -61,6 +67,7 @@ export class OutboundRunner {
   readonly #inFlight = new Set<Promise<void>>();
   #closed = false;
   #sent = 0;
+  #lastClaim = 0;
 
   constructor(options: OutboundRunnerOptions) {
     this.#o = options;
@@ -115,6 +122,15 @@ export class OutboundRunner {
       if (left.length > 0) {
         this.#logger.info({ account: target.account, commands: left.length }, 'claimed left-over commands');
         await this.#dispatch(target, stream, left);
+      }
+    }
+    const claimIdleMs = this.#o.claimIdleMs ?? 10_000;
+    if (Date.now() - this.#lastClaim >= claimIdleMs / 2) {
+      this.#lastClaim = Date.now();
+      for (const [stream, target] of targets) {
+        // A re-claimed command this worker still sends joins that send (same key): never sent twice.
+        const stale = await claimStale(this.#o.commands, stream, WORKER_GROUP, workerId, claimIdleMs);
+        if (stale.length > 0) await this.#dispatch(target, stream, stale);
       }
     }
     const streams = [...targets.keys()];

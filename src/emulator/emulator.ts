@@ -1,6 +1,7 @@
 /**
  * startEmulator(): wire the world, the stores, the routes and the phone to a loopback HTTP server.
  */
+import { InvalidArgumentError } from '../errors.js';
 import { silentLogger } from '../logger.js';
 import { demoWorldSpec } from './demo-world.js';
 import { Emitter } from './emitter.js';
@@ -55,7 +56,7 @@ export function resolveWorlds(world: EmulatorOptions['world']): World[] {
 function positiveInt(name: string, value: number | undefined, fallback: number): number {
   const v = value ?? fallback;
   if (!Number.isInteger(v) || v <= 0)
-    throw new RangeError(`startEmulator: ${name} must be a positive integer`);
+    throw new InvalidArgumentError('startEmulator', `startEmulator: ${name} must be a positive integer`);
   return v;
 }
 
@@ -64,13 +65,17 @@ function phoneTokenOf(options: EmulatorOptions, host: string): string | undefine
   const token = options.phoneToken;
   if (token === undefined) {
     if (!isLoopbackHost(host))
-      throw new Error(
+      throw new InvalidArgumentError(
+        'startEmulator',
         `startEmulator: listening on ${host} (beyond loopback) needs a phoneToken for the phone API (webwx emulator --phone-token)`,
       );
     return undefined;
   }
   if (typeof token !== 'string' || !/^[\x21-\x7e]{16,512}$/.test(token))
-    throw new RangeError('startEmulator: phoneToken must be 16 to 512 printable ASCII characters, no spaces');
+    throw new InvalidArgumentError(
+      'startEmulator',
+      'startEmulator: phoneToken must be 16 to 512 printable ASCII characters, no spaces',
+    );
   return token;
 }
 
@@ -188,7 +193,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     phoneOf: (id) => {
       const found = phones.get(id);
       if (found === undefined)
-        throw new Error(`emulator: no account "${id}" (accounts: ${[...phones.keys()].join(', ')})`);
+        throw new InvalidArgumentError(
+          'emulator',
+          `emulator: no account "${id}" (accounts: ${[...phones.keys()].join(', ')})`,
+        );
       return found;
     },
     faults,

@@ -4,6 +4,7 @@
  * A fault applies by probability and/or a number of times (inject), or per request in a scripted
  * order (script). Session faults (expire, redeliver) act on the session the request belongs to.
  */
+import { InvalidArgumentError } from '../errors.js';
 import { authenticate, type EmulatorContext, endSession } from './route-context.js';
 import type { EmuRequest } from './served-request.js';
 
@@ -85,13 +86,13 @@ interface Entry {
 
 function checkFault(fault: Fault): void {
   if (fault.kind === 'http-status' && !(fault.status >= 100 && fault.status <= 599)) {
-    throw new Error('faults.inject: status must be an HTTP status code');
+    throw new InvalidArgumentError('faults.inject', 'faults.inject: status must be an HTTP status code');
   }
   if ((fault.kind === 'delay' || (fault.kind === 'hang' && fault.ms !== undefined)) && !(fault.ms! >= 0)) {
-    throw new Error('faults.inject: ms must be a non-negative number');
+    throw new InvalidArgumentError('faults.inject', 'faults.inject: ms must be a non-negative number');
   }
   if (fault.kind === 'expire' && fault.code !== undefined && ![1100, 1101, 1102].includes(fault.code)) {
-    throw new Error('faults.inject: expire code must be 1100, 1101 or 1102');
+    throw new InvalidArgumentError('faults.inject', 'faults.inject: expire code must be 1100, 1101 or 1102');
   }
 }
 
@@ -109,12 +110,14 @@ export class FaultTable implements Faults {
   }
 
   inject(endpoint: string, fault: Fault, options: FaultOptions = {}): InjectedFault {
-    if (!endpoint) throw new Error('faults.inject: endpoint must be a path name or "*"');
+    if (!endpoint)
+      throw new InvalidArgumentError('faults.inject', 'faults.inject: endpoint must be a path name or "*"');
     const times = options.times ?? Number.POSITIVE_INFINITY;
     const probability = options.probability ?? 1;
-    if (!(times > 0)) throw new Error('faults.inject: times must be positive');
+    if (!(times > 0))
+      throw new InvalidArgumentError('faults.inject', 'faults.inject: times must be positive');
     if (!(probability >= 0 && probability <= 1))
-      throw new Error('faults.inject: probability must be in [0, 1]');
+      throw new InvalidArgumentError('faults.inject', 'faults.inject: probability must be in [0, 1]');
     checkFault(fault);
     const entry: Entry = { endpoint, fault, remaining: times, probability, hits: 0 };
     this.entries.push(entry);
@@ -126,8 +129,10 @@ export class FaultTable implements Faults {
     steps: readonly (Fault | null)[],
     options: { loop?: boolean } = {},
   ): InjectedFault {
-    if (!endpoint) throw new Error('faults.script: endpoint must be a path name or "*"');
-    if (steps.length === 0) throw new Error('faults.script: steps must not be empty');
+    if (!endpoint)
+      throw new InvalidArgumentError('faults.script', 'faults.script: endpoint must be a path name or "*"');
+    if (steps.length === 0)
+      throw new InvalidArgumentError('faults.script', 'faults.script: steps must not be empty');
     for (const step of steps) if (step) checkFault(step);
     const first = steps.find((x): x is Fault => x !== null) ?? { kind: 'delay', ms: 0 };
     const entry: Entry = {

@@ -5,6 +5,7 @@
  * shows it; and what a client sends to filehelper shows in the account's other sessions when either
  * side is a File Transfer session. Also the JSON form of `POST /__phone/filehelper`.
  */
+import { InvalidArgumentError } from '../errors.js';
 import type { WireMessage } from '../protocol/wire-types.js';
 import type { FileHelperInput, FileHelperWriteResult, SentRecord } from './emulator-types.js';
 import { FILEHELPER } from './filehelper-app.js';
@@ -17,7 +18,7 @@ import { encodeMessageText } from './wire-format.js';
 import { wireMessage, wireTextMessage } from './wire-objects.js';
 
 function fail(message: string): never {
-  throw new Error(`emulator phone: ${message}`);
+  throw new InvalidArgumentError('', `emulator phone: ${message}`);
 }
 
 /** The message of one session: From its own UserName, To filehelper. */

@@ -4,9 +4,11 @@
  * followed) and must stay inside the directory's real path; only a regular file of at most
  * MEDIA_DIR_MAX_BYTES is read, through the descriptor that was checked.
  */
+
 import { constants, realpathSync, statSync } from 'node:fs';
 import { open, realpath } from 'node:fs/promises';
 import { basename, isAbsolute, join, relative, sep } from 'node:path';
+import { InvalidArgumentError } from '../errors.js';
 
 /** The largest file the phone API reads from the media directory. */
 export const MEDIA_DIR_MAX_BYTES = 64 * 1024 * 1024;
@@ -17,14 +19,15 @@ export function resolveMediaDir(dir: string): string {
   try {
     real = realpathSync(dir);
   } catch {
-    throw new Error(`startEmulator: mediaDir "${dir}" does not exist`);
+    throw new InvalidArgumentError('startEmulator', `startEmulator: mediaDir "${dir}" does not exist`);
   }
-  if (!statSync(real).isDirectory()) throw new Error(`startEmulator: mediaDir "${dir}" is not a directory`);
+  if (!statSync(real).isDirectory())
+    throw new InvalidArgumentError('startEmulator', `startEmulator: mediaDir "${dir}" is not a directory`);
   return real;
 }
 
 function refuse(message: string): never {
-  throw new Error(`"path": ${message}`);
+  throw new InvalidArgumentError('', `"path": ${message}`);
 }
 
 /** The bytes and the base name of a regular file inside `dir` (a real path); throws a message naming "path". */

@@ -3,6 +3,7 @@
  * deletes on close), md5-checked, and given MediaIds; media the phone sends; and the index from
  * MsgId, MediaId and md5 to the bytes. Files are written and read in place, never held whole.
  */
+
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, mkdtempSync, rmSync } from 'node:fs';
 import { type FileHandle, open, rm } from 'node:fs/promises';
@@ -10,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { InvalidStateError } from '../errors.js';
 import { UPLOAD_CHUNK_SIZE } from '../protocol/media.js';
 
 export interface StoredMedia {
@@ -111,7 +113,7 @@ export class MediaStore {
 
   /** The temp directory, made on first use. */
   get dir(): string {
-    if (this.closed) throw new Error('emulator media store is closed');
+    if (this.closed) throw new InvalidStateError('emulator media store is closed', 'closed');
     this.dirPath ??= mkdtempSync(join(tmpdir(), 'webwx-emulator-media-'));
     return this.dirPath;
   }

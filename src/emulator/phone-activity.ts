@@ -9,6 +9,7 @@
  *   that session calls webwxsync, which then brings nothing new: a client must sync once and then
  *   poll as usual, not spin.
  */
+import { InvalidArgumentError } from '../errors.js';
 import type { EmulatorContext } from './route-context.js';
 import { wireMessage } from './wire-objects.js';
 
@@ -45,7 +46,7 @@ export interface PhoneActivity {
 }
 
 function fail(message: string): never {
-  throw new Error(`emulator phone: ${message}`);
+  throw new InvalidArgumentError('', `emulator phone: ${message}`);
 }
 
 export function createPhoneActivity(ctx: EmulatorContext): PhoneActivity {

@@ -2,6 +2,7 @@
  * The phone API's JSON: replies, errors that name the field, bytes sent as base64, rooms as shown,
  * and the shape of a knob (phone-knobs.ts).
  */
+import { InvalidArgumentError } from '../errors.js';
 import { type Reply, textReply } from './served-request.js';
 import type { WorldRoom } from './world.js';
 
@@ -14,9 +15,11 @@ const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 /** The bytes of a base64 field (white space ignored); throws a message naming the field. */
 export function base64Field(value: unknown, field: string): Buffer {
-  if (typeof value !== 'string') throw new Error(`"${field}" must be a string (the bytes, base64)`);
+  if (typeof value !== 'string')
+    throw new InvalidArgumentError('', `"${field}" must be a string (the bytes, base64)`);
   const base64 = value.replace(/\s+/g, '');
-  if (base64.length % 4 === 1 || !BASE64.test(base64)) throw new Error(`"${field}" is not base64`);
+  if (base64.length % 4 === 1 || !BASE64.test(base64))
+    throw new InvalidArgumentError('', `"${field}" is not base64`);
   return Buffer.from(base64, 'base64');
 }
 
@@ -58,11 +61,10 @@ export interface Knob {
 }
 
 /** A bad argument: answered 400 `{"error": …, "field": …}`. */
-export class FieldError extends Error {
-  constructor(
-    readonly field: string,
-    message: string,
-  ) {
-    super(`"${field}" ${message}`);
+export class FieldError extends InvalidArgumentError {
+  readonly field: string;
+  constructor(field: string, message: string) {
+    super(field, `"${field}" ${message}`);
+    this.field = field;
   }
 }

@@ -3,7 +3,9 @@
  * behind them (entries shaped per PROTOCOL.md §9.5), the media state every media route shares, and
  * the revokes clients posted.
  */
+
 import { readFile } from 'node:fs/promises';
+import { InvalidArgumentError } from '../errors.js';
 import { encryFileName } from '../protocol/media.js';
 import type { WireMessage } from '../protocol/wire-types.js';
 import { hex } from './ids.js';
@@ -87,7 +89,7 @@ const MSG_TYPES: Record<PhoneMediaKind, number> = {
 };
 
 function fail(message: string): never {
-  throw new Error(`emulator phone: ${message}`);
+  throw new InvalidArgumentError('', `emulator phone: ${message}`);
 }
 
 function extensionOf(fileName: string): string {

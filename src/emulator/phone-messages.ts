@@ -4,6 +4,7 @@
  * names an earlier message of the same sender in the same chat, and the tickets of friend requests.
  */
 
+import { InvalidArgumentError } from '../errors.js';
 import type { InjectedMessage, SendTextInput } from './emulator-types.js';
 import { hex } from './ids.js';
 import { kindEntry } from './message-encoders.js';
@@ -89,7 +90,7 @@ export function phoneFriendRequest(ctx: EmulatorContext, ticket: string): PhoneF
 }
 
 function fail(message: string): never {
-  throw new Error(`emulator phone: ${message}`);
+  throw new InvalidArgumentError('', `emulator phone: ${message}`);
 }
 
 const AD_HOC_ID = /^[A-Za-z][A-Za-z0-9_-]{1,39}$/;

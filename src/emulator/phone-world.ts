@@ -4,6 +4,7 @@
  * clients as a system message and/or a ModContactList/DelContactList (world-changes.ts).
  * People are named by stable id, nickname or remark name; rooms by stable id or topic.
  */
+import { InvalidArgumentError } from '../errors.js';
 import type { EmulatorContext } from './route-context.js';
 import type { SystemTextLang } from './system-texts.js';
 import type { WorldRoom } from './world.js';
@@ -70,7 +71,7 @@ export function createPhoneWorld(ctx: EmulatorContext): PhoneWorld {
     createRoom(input) {
       const members = ids(input.members);
       const by = input.by === undefined ? members[0] : changes.requireActor(input.by);
-      if (by === undefined) throw new Error('emulator phone: createRoom needs members');
+      if (by === undefined) throw new InvalidArgumentError('', 'emulator phone: createRoom needs members');
       return changes.createRoom(by, members, input.topic ?? '');
     },
     leaveRoom(room, member) {

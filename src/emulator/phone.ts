@@ -3,6 +3,7 @@
  * watch what they send, log them out.
  */
 
+import { InvalidStateError } from '../errors.js';
 import type { Phone } from './emulator-handle.js';
 import type {
   FileHelperInput,
@@ -29,7 +30,7 @@ import { type EmulatorContext, endSession } from './route-context.js';
 const DEFAULT_WAIT_MS = 10_000;
 
 function timeoutError(what: string, ms: number): Error {
-  return new Error(`emulator phone: timed out after ${ms} ms waiting for ${what}`);
+  return new InvalidStateError(`emulator phone: timed out after ${ms} ms waiting for ${what}`);
 }
 
 // The world-changing, media and activity methods (phone-world.ts, phone-media.ts, phone-activity.ts)
@@ -70,13 +71,13 @@ export class EmulatorPhone implements Phone {
   /** The account of this phone takes the QR; another account's phone cannot (several accounts). */
   private claim(e: QrEntry): void {
     if (e.account !== undefined && e.account !== this.ctx.accountId)
-      throw new Error(`cannot use QR ${e.uuid}: it is account "${e.account}"'s`);
+      throw new InvalidStateError(`cannot use QR ${e.uuid}: it is account "${e.account}"'s`);
     e.account = this.ctx.accountId;
   }
 
   scan(uuid: string): void {
     const e = this.ctx.qrs.require(uuid);
-    if (e.state !== 'waiting') throw new Error(`cannot scan QR ${uuid}: it is ${e.state}`);
+    if (e.state !== 'waiting') throw new InvalidStateError(`cannot scan QR ${uuid}: it is ${e.state}`);
     this.claim(e);
     this.ctx.qrs.set(e, 'scanned');
   }
@@ -85,7 +86,7 @@ export class EmulatorPhone implements Phone {
   confirm(uuid: string): void {
     const e = this.ctx.qrs.require(uuid);
     if (e.state !== 'waiting' && e.state !== 'scanned')
-      throw new Error(`cannot confirm QR ${uuid}: it is ${e.state}`);
+      throw new InvalidStateError(`cannot confirm QR ${uuid}: it is ${e.state}`);
     this.claim(e);
     this.ctx.qrs.set(e, 'confirmed');
   }
@@ -93,14 +94,14 @@ export class EmulatorPhone implements Phone {
   cancel(uuid: string): void {
     const e = this.ctx.qrs.require(uuid);
     if (e.state !== 'waiting' && e.state !== 'scanned')
-      throw new Error(`cannot cancel QR ${uuid}: it is ${e.state}`);
+      throw new InvalidStateError(`cannot cancel QR ${uuid}: it is ${e.state}`);
     this.claim(e);
     this.ctx.qrs.set(e, 'cancelled');
   }
 
   expire(uuid: string): void {
     const e = this.ctx.qrs.require(uuid);
-    if (e.state === 'confirmed') throw new Error(`cannot expire QR ${uuid}: it is confirmed`);
+    if (e.state === 'confirmed') throw new InvalidStateError(`cannot expire QR ${uuid}: it is confirmed`);
     this.ctx.qrs.set(e, 'expired');
   }
 
@@ -141,7 +142,8 @@ export class EmulatorPhone implements Phone {
 
   /** Reject every pending wait (the emulator is closing). */
   closeWaits(): void {
-    for (const w of [...this.waits]) w(new Error('emulator phone: the emulator was closed'));
+    for (const w of [...this.waits])
+      w(new InvalidStateError('emulator phone: the emulator was closed', 'closed'));
   }
 
   private wait<T>(

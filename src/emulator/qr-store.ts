@@ -3,6 +3,7 @@
  * Each state change wakes the login polls held on that uuid.
  */
 
+import { InvalidArgumentError } from '../errors.js';
 import type { QrInfo, QrState, WebApp } from './emulator-types.js';
 import { newTicket, newUuid } from './ids.js';
 
@@ -77,7 +78,7 @@ export class QrStore {
   /** Throws for an unknown uuid (phone-side misuse). */
   require(uuid: string): QrEntry {
     const e = this.entries.get(uuid);
-    if (e === undefined) throw new Error(`unknown QR uuid "${uuid}"`);
+    if (e === undefined) throw new InvalidArgumentError('', `unknown QR uuid "${uuid}"`);
     return e;
   }
 

@@ -4,6 +4,7 @@
  * `ms` after its login with code 1102 and reason 'expired': a held synccheck answers
  * `retcode:"1102"` at once, the JSON endpoints `Ret 1102` (webwxinit 1101, as for any dead session).
  */
+import { InvalidArgumentError } from '../errors.js';
 import { type EmulatorContext, endSession } from './route-context.js';
 
 /** setTimeout's largest delay. */
@@ -39,7 +40,8 @@ export function startSessionExpiry(ctx: EmulatorContext, ms: number): () => void
 export function sessionExpiryOf(ms: number | undefined): number | undefined {
   if (ms === undefined) return undefined;
   if (!Number.isInteger(ms) || ms <= 0 || ms > MAX_SESSION_EXPIRY_MS)
-    throw new RangeError(
+    throw new InvalidArgumentError(
+      'startEmulator',
       `startEmulator: sessionExpiryMs must be a positive integer of at most ${MAX_SESSION_EXPIRY_MS}`,
     );
   return ms;

@@ -3,6 +3,7 @@
  * with its Ret, the friend requests and room invitations the phone lists, and the webwxsync fields of
  * the contact changes a session takes.
  */
+import { InvalidArgumentError } from '../errors.js';
 import { emptyRecommendInfo } from '../protocol/wire-defaults.js';
 import type { WireContact, WireMessage } from '../protocol/wire-types.js';
 import { hex } from './ids.js';
@@ -10,11 +11,10 @@ import { encodeMessageText } from './wire-format.js';
 import type { WorldPerson, WorldRoom } from './world.js';
 
 /** A world rule was broken: the route answers `ret` (1 bad parameter, -2 logic error, -14 ticket). */
-export class WorldChangeError extends Error {
+export class WorldChangeError extends InvalidArgumentError {
   readonly ret: number;
   constructor(ret: number, message: string) {
-    super(message);
-    this.name = 'WorldChangeError';
+    super('', message);
     this.ret = ret;
   }
 }
@@ -56,6 +56,9 @@ export type RoomChange =
   | { kind: 'join'; actor: string; room: WorldRoom; members: string[] }
   | { kind: 'remove'; actor: string; room: WorldRoom; members: string[] }
   | { kind: 'quit'; actor: string; room: WorldRoom };
+
+/** The self of a world asked `to` to be friends, or accepted `of`'s request. */
+export type FriendChange = { kind: 'request'; to: string; greeting: string } | { kind: 'accept'; of: string };
 
 /** The webwxsync fields of one takeContactChanges. */
 export function syncContactFields(changes: { mod: WireContact[]; del: WireContact[] }): {

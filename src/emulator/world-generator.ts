@@ -3,6 +3,7 @@
  * contacts (about half of each room's members are non-friend strangers from a shared pool), so a
  * 5,000-contact / 200-room / 500-member world is built in well under a second.
  */
+import { InvalidArgumentError } from '../errors.js';
 import type { ContactSpec, RoomMemberSpec, RoomSpec, WorldSpec } from './world.js';
 
 /** The size of a generated world ({@link generateWorld}), and its seed. */
@@ -185,10 +186,13 @@ export function generateWorld(options: GenerateWorldOptions = {}): WorldSpec {
     ['membersPerRoom', perRoom],
   ] as const) {
     if (!Number.isInteger(v) || v < 0)
-      throw new RangeError(`generateWorld: ${k} must be a non-negative integer`);
+      throw new InvalidArgumentError('generateWorld', `generateWorld: ${k} must be a non-negative integer`);
   }
   if (nRooms > 0 && perRoom < 1)
-    throw new RangeError('generateWorld: membersPerRoom must be at least 1 (the self)');
+    throw new InvalidArgumentError(
+      'generateWorld',
+      'generateWorld: membersPerRoom must be at least 1 (the self)',
+    );
   const g = gen(options.seed ?? 1);
   const selfId = `wxid_self_${g.letters(6)}`;
   const contacts: ContactSpec[] = [];

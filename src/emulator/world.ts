@@ -3,6 +3,7 @@
  * rooms and their members. `WorldSpec` is the JSON file format (docs/emulator.md); `buildWorld`
  * validates a spec and indexes it into a `World`.
  */
+import { InvalidArgumentError } from '../errors.js';
 import { uinFor } from './ids.js';
 
 /**
@@ -146,14 +147,13 @@ export interface World {
 }
 
 /** A world spec or file that does not validate; `field` names the bad field. */
-export class WorldValidationError extends Error {
+export class WorldValidationError extends InvalidArgumentError {
   /** The offending field, e.g. 'contacts[3].nickName'. */
   readonly field: string;
   /** What is wrong with it. */
   readonly reason: string;
   constructor(field: string, message: string) {
-    super(`invalid world: ${field}: ${message}`);
-    this.name = 'WorldValidationError';
+    super(field, `invalid world: ${field}: ${message}`);
     this.field = field;
     this.reason = message;
   }

@@ -14,7 +14,7 @@ import {
   REFUSAL_MESSAGE,
   startEmulator,
 } from '../../src/emulator/index.js';
-import { LoginRefusedError } from '../../src/errors.js';
+import { InvalidArgumentError, LoginRefusedError } from '../../src/errors.js';
 import {
   login as clientLogin,
   type Pair,
@@ -108,7 +108,7 @@ describe('sessionExpiryMs', () => {
     await expect(startEmulator({ sessionExpiryMs: 0 })).rejects.toThrow(
       /sessionExpiryMs must be a positive integer/,
     );
-    await expect(startEmulator({ sessionExpiryMs: 1.5 })).rejects.toThrow(RangeError);
+    await expect(startEmulator({ sessionExpiryMs: 1.5 })).rejects.toThrow(InvalidArgumentError);
   });
 
   it("the webwx client sees 'logout' with reason 'session-expired'", async () => {

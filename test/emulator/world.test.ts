@@ -11,6 +11,7 @@ import {
   type WorldSpec,
   WorldValidationError,
 } from '../../src/emulator/index.js';
+import { InvalidArgumentError } from '../../src/errors.js';
 
 function validSpec(): WorldSpec {
   return {
@@ -152,6 +153,6 @@ describe('world generator', () => {
     expect(w.rooms.every((r) => r.memberIds.length === 1)).toBe(true);
     const few = buildWorld(generateWorld({ contacts: 3, rooms: 1, membersPerRoom: 20 }));
     expect(few.rooms[0]!.memberIds).toHaveLength(20);
-    expect(() => generateWorld({ contacts: -1 })).toThrow(RangeError);
+    expect(() => generateWorld({ contacts: -1 })).toThrow(InvalidArgumentError);
   });
 });

@@ -4,11 +4,13 @@
  *
  * RSA keys come from node:crypto (fast); node-forge only builds and signs the X.509 structures.
  */
+
 import { createPrivateKey, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createSecureContext, type SecureContext } from 'node:tls';
 import forge from 'node-forge';
+import { InvalidStateError } from '../../errors.js';
 
 /** The file name of the proxy mode's CA certificate in its CA directory (mode 0644). */
 export const CA_CERT_FILE = 'ca.pem';
@@ -93,7 +95,7 @@ export function loadOrCreateCa(dir: string): LocalCa {
       createPrivateKey(keyPem).export({ type: 'pkcs1', format: 'pem' }).toString(),
     );
   } catch (error) {
-    throw new Error(
+    throw new InvalidStateError(
       `emulator proxy: cannot use the CA in ${dir} (${error instanceof Error ? error.message : String(error)}); delete ${CA_CERT_FILE} and ${CA_KEY_FILE} there to make a new one`,
     );
   }

@@ -4,6 +4,7 @@
  * (`mediaDir`) and nowhere else; `GET /__phone/revokes`.
  */
 
+import { InvalidArgumentError } from '../../errors.js';
 import { readMediaDirFile } from '../media-dir.js';
 import { boundaryOf, parseMultipart } from '../multipart.js';
 import { base64Field, phoneJson } from '../phone-json.js';
@@ -19,7 +20,7 @@ const USAGE =
   'body must be {"kind": "image"|"voice"|"video"|"short-video"|"file"|"emoticon", "from": string, "base64"|"path": string, "room"?, "fileName"?, "voiceLengthMs"?, "playLengthS"?}, or the same as multipart/form-data fields with the bytes as a file part';
 
 function fieldError(message: string): never {
-  throw new Error(message);
+  throw new InvalidArgumentError('', message);
 }
 
 /** The fields of the request (JSON values, or multipart text fields) and the bytes of a file part. */

@@ -232,7 +232,7 @@ export class PuppetWebwx extends PuppetWebwxRooms {
 
   /**
    * Sends a link card (`client.sendLink`: appmsg type 5 with the title, description, URL and
-   * thumbnail URL). TypeError on a URL that is not http(s).
+   * thumbnail URL). InvalidArgumentError on a URL that is not http(s).
    */
   override async messageSendUrl(conversationId: string, url: PUPPET.payloads.UrlLink): Promise<string> {
     const client = this.requireClient('messageSendUrl');
@@ -256,7 +256,7 @@ export class PuppetWebwx extends PuppetWebwxRooms {
   /**
    * Sends a mini program (`client.sendMiniProgram`: appmsg type 33 with the app id, the `gh_…@app`
    * user name, the page path and the icon). A thumbnail or icon that is not an http(s) URL (another
-   * protocol's CDN id) is left out. TypeError without a title or a name. Whether the real server
+   * protocol's CDN id) is left out. InvalidArgumentError without a title or a name. Whether the real server
    * relays it from the web is unverified (docs/messages.md).
    */
   override async messageSendMiniProgram(

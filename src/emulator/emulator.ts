@@ -3,6 +3,7 @@
  */
 import { InvalidArgumentError } from '../errors.js';
 import { silentLogger } from '../logger.js';
+import { shareFriendRequests } from './account-friendships.js';
 import { demoWorldSpec } from './demo-world.js';
 import { Emitter } from './emitter.js';
 import type { Emulator, EmulatorAccount } from './emulator-handle.js';
@@ -132,6 +133,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   (accounts.all as EmulatorContext[]).push(...contexts);
   const ctx = contexts[0]!;
   shareRoomChanges(contexts);
+  shareFriendRequests(contexts);
   const world = ctx.world;
   qrs.onCreate((qr) => {
     for (const c of contexts) c.events.emit('qr', qr);

@@ -32,8 +32,8 @@ function personFrom(from: EmulatorContext, id: string): WorldPerson | undefined 
   };
 }
 
-/** People of the room `to` has never seen become strangers of its world (a room member only). */
-function addStrangers(from: EmulatorContext, to: EmulatorContext, ids: readonly string[]): void {
+/** People `to` has never seen become strangers of its world (a room member only). */
+export function addStrangers(from: EmulatorContext, to: EmulatorContext, ids: readonly string[]): void {
   for (const id of ids) {
     if (id === to.accountId || to.world.person(id) !== undefined) continue;
     const p = personFrom(from, id);

@@ -18,6 +18,7 @@ import { encodeMessageText } from './wire-format.js';
 import { wireMessage } from './wire-objects.js';
 import type { World, WorldPerson, WorldRoom } from './world.js';
 import {
+  type FriendChange,
   type FriendRequestRecord,
   friendRequestFields,
   type RoomChange,
@@ -44,6 +45,8 @@ export class WorldChanges {
   readonly #queue: ContactChangeQueue;
   /** Told of every room change (shared-rooms.ts mirrors it into the other accounts' worlds). */
   onRoomChange: ((change: RoomChange) => void) | undefined;
+  /** Told when the self asks someone or accepts someone (account-friendships.ts tells that account). */
+  onFriendChange: ((change: FriendChange) => void) | undefined;
   #roomCounter = 0;
 
   constructor(private readonly ctx: WorldChangesDeps) {
@@ -329,6 +332,7 @@ export class WorldChanges {
     record.state = 'accepted';
     const p = this.#befriend(personId);
     this.systemMessage(p.id, { kind: 'you-accepted', name: p.nickName });
+    this.onFriendChange?.({ kind: 'accept', of: p.id });
     return p;
   }
 
@@ -345,6 +349,7 @@ export class WorldChanges {
       time: Date.now(),
     };
     this.friendRequests.push(record);
+    this.onFriendChange?.({ kind: 'request', to: p.id, greeting });
     return record;
   }
 

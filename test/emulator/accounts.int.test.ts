@@ -8,11 +8,13 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ClientEvents } from '../../src/client/index.js';
 import { type Emulator, type MultiWorldSpec, startEmulator } from '../../src/emulator/index.js';
 import { type Logged, loginAs as loginAccount, userNameOf, waitFor } from './account-logins.js';
 
 const ALICE = 'wxid_alice_bot';
 const BOB = 'wxid_bob_bot';
+const DORA = 'wxid_dora_bot';
 const ROOM = '7001@chatroom';
 
 const TWO_ACCOUNTS: MultiWorldSpec = {
@@ -22,8 +24,10 @@ const TWO_ACCOUNTS: MultiWorldSpec = {
       contacts: [{ id: BOB }, { id: 'wxid_carol', nickName: 'Carol' }],
     },
     { self: { id: BOB, nickName: 'Bob Bot' }, contacts: [{ id: ALICE }] },
+    // Dora knows the others only from the room: strangers of her world, and she of theirs.
+    { self: { id: DORA, nickName: 'Dora Bot' }, contacts: [] },
   ],
-  rooms: [{ id: ROOM, topic: 'Bots and Carol', owner: ALICE, members: [ALICE, BOB, 'wxid_carol'] }],
+  rooms: [{ id: ROOM, topic: 'Bots and Carol', owner: ALICE, members: [ALICE, BOB, 'wxid_carol', DORA] }],
 };
 
 const PNG_HEAD = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
@@ -31,6 +35,7 @@ const PNG_HEAD = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 let emu: Emulator;
 let alice: Logged;
 let bob: Logged;
+let dora: Logged;
 let downloads: string;
 
 function roomOf(who: Logged): string {
@@ -49,17 +54,19 @@ beforeAll(async () => {
   });
   alice = await loginAccount(emu, ALICE, { media: { downloadDir: downloads } });
   bob = await loginAccount(emu, BOB, { media: { downloadDir: downloads } });
+  dora = await loginAccount(emu, DORA);
 }, 30_000);
 
 afterAll(async () => {
   await alice?.client.stop();
   await bob?.client.stop();
+  await dora?.client.stop();
   await emu?.close();
 });
 
 describe('two accounts in one emulator', () => {
   it('has one phone per account; emulator.phone is the first account', () => {
-    expect(emu.accounts.map((a) => a.id)).toEqual([ALICE, BOB]);
+    expect(emu.accounts.map((a) => a.id)).toEqual([ALICE, BOB, DORA]);
     expect(emu.phone).toBe(emu.phoneOf(ALICE));
     expect(emu.phoneOf(BOB)).not.toBe(emu.phone);
     expect(emu.accounts[1]?.world.self.nickName).toBe('Bob Bot');
@@ -161,6 +168,28 @@ describe('two accounts in one emulator', () => {
     const got = await waitFor(bob, (m) => m.id === sent.msgId);
     expect(got.chat.userName).toBe(inBob.userName);
     expect(got.sender?.userName).toBe(userNameOf(bob, 'Alice Bot'));
+  });
+
+  it('a friend request between two accounts, accepted, makes them friends in both worlds', async () => {
+    const doraInAlice = alice.client.contacts.members(roomOf(alice)).find((m) => m.name === 'Dora Bot');
+    expect(emu.accounts[0]?.world.person(DORA)?.kind).toBe('stranger');
+    const asked = new Promise<ClientEvents['friend-request']>((resolve) => {
+      const off = dora.client.on('friend-request', (r) => {
+        off();
+        resolve(r);
+      });
+    });
+    await alice.client.contacts.sendFriendRequest(doraInAlice!.userName, 'hi Dora, a bot here');
+    const request = await asked;
+    expect(request).toMatchObject({ greeting: 'hi Dora, a bot here' });
+    await dora.client.contacts.acceptFriendRequest(request);
+    await expect.poll(() => emu.accounts[0]?.world.person(DORA)?.kind, { timeout: 10_000 }).toBe('friend');
+    expect(emu.accounts[2]?.world.person(ALICE)?.kind).toBe('friend');
+    // Now friends, a private text goes through.
+    await expect.poll(() => alice.client.contacts.find('Dora Bot').length, { timeout: 10_000 }).toBe(1);
+    const sent = await alice.client.sendText(userNameOf(alice, 'Dora Bot'), 'friends now');
+    const got = await waitFor(dora, (m) => m.id === sent.msgId);
+    expect(got.sender?.userName).toBe(userNameOf(dora, 'Alice Bot'));
   });
 
   it('each phone writes into its own account only', async () => {

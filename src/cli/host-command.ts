@@ -64,7 +64,8 @@ export async function runHostCommand(options: HostCommandOptions, io: CliIo): Pr
         options.signal.addEventListener('abort', () => resolve(), { once: true }),
       );
     }
-    return 0;
+    // Stopped by a signal, as `webwx serve` is.
+    return 130;
   } finally {
     await server?.close();
     detach();

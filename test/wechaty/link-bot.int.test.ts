@@ -43,7 +43,7 @@ describe('link cards on PuppetWebwx', () => {
 });
 
 describe('contact cards and mini programs on PuppetWebwx', () => {
-  it('says a contact and a received mini program back: the phone gets a MsgType 42 card and a type 33 appmsg', async () => {
+  it('says a contact and a received mini program back, and forwards a card: the phone gets MsgType 42 cards and a type 33 appmsg', async () => {
     const emulator = await startTestEmulator();
     const { bot, puppet, errors } = buildBot(emulator);
     await startBot(bot);
@@ -79,6 +79,19 @@ describe('contact cards and mini programs on PuppetWebwx', () => {
     ]);
     const payload = await puppet.messagePayload(sent.msgId);
     expect([payload.type, payload.text]).toEqual([types.Message.MiniProgram, '下午例会']);
+
+    // A card the phone sends, forwarded to 李娜 (msg.forward → client.forward: Type 42 again).
+    const cardIn = nextEvent<[Message]>(
+      bot,
+      'message',
+      (m) => !m.self() && m.type() === types.Message.Contact,
+    );
+    emulator.phone.sendMessage({ kind: 'card', from: '老张', card: '李娜' });
+    const [cardMessage] = await cardIn;
+    await cardMessage.forward(li);
+    const liId = emulator.world.findPerson('李娜')?.id;
+    const forwarded = await emulator.phone.waitForSent((r) => r.type === 42 && r.to === liId);
+    expect(xmlAttr(xmlChild(parseXml(forwarded.content), 'msg'), 'nickname')).toBe('李娜');
     expect(errors).toEqual([]);
   });
 });

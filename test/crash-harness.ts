@@ -24,8 +24,8 @@ export interface CrashChild {
   exited: Promise<void>;
   /** Every stdout line so far. */
   lines: string[];
-  /** Resolves at the next stdout line (from now on) that `accept` takes; false after `timeoutMs` or the exit. */
-  nextLine(accept: (line: string) => boolean, timeoutMs: number): Promise<boolean>;
+  /** Resolves with the next stdout line (from now on) that `accept` takes; undefined after `timeoutMs` or the exit. */
+  nextLine(accept: (line: string) => boolean, timeoutMs: number): Promise<string | undefined>;
 }
 
 const running = new Set<ChildProcess>();
@@ -72,18 +72,18 @@ export function spawnChild(
       resolve();
     }),
   );
-  const nextLine = (accept: (line: string) => boolean, timeoutMs: number): Promise<boolean> =>
+  const nextLine = (accept: (line: string) => boolean, timeoutMs: number): Promise<string | undefined> =>
     new Promise((resolve) => {
-      const done = (found: boolean) => {
+      const done = (found: string | undefined) => {
         clearTimeout(timer);
         watchers.delete(watch);
         resolve(found);
       };
       const watch = (line: string | undefined) => {
-        if (line === undefined) done(false);
-        else if (accept(line)) done(true);
+        if (line === undefined) done(undefined);
+        else if (accept(line)) done(line);
       };
-      const timer = setTimeout(() => done(false), timeoutMs);
+      const timer = setTimeout(() => done(undefined), timeoutMs);
       watchers.add(watch);
     });
   return { process: proc, ready, exited, lines, nextLine };
@@ -139,6 +139,8 @@ export interface CrashRun {
   kills: number;
   /** Kills sent right after the child printed a `midWork` marker (it was known to be mid-work). */
   markerKills: number;
+  /** The marker lines those kills followed. */
+  markerLines: string[];
   /** QR codes the phone had seen once the first child was ready. */
   qrsAfterLogin: number;
   /** Texts the phone sent. */
@@ -152,8 +154,8 @@ export interface CrashRun {
  * it is ready (mid-resume). Then sends what is left. When the kill comes: every other round 50–600 ms
  * after the child is ready (mid-work), the others 100–1200 ms after its start (often mid-resume);
  * with `midWork`, those other rounds instead kill at the first stdout line `midWork` takes once the
- * child is ready (the child prints it while it is known to be in the middle of some work), or after
- * 3 s without one.
+ * child is ready (the child prints it while it is known to be in the middle of some work), at once,
+ * the round's texts going on arriving across the restart, or after 3 s without one.
  */
 export async function crashRounds(options: {
   emulator: Emulator;
@@ -181,25 +183,23 @@ export async function crashRounds(options: {
   const qrsAfterLogin = e.phone.qrCodes().length;
   const perRound = Math.ceil(options.messages / options.rounds);
   let kills = 0;
-  let markerKills = 0;
+  const markerLines: string[] = [];
   const midWork = options.midWork;
   for (let round = 0; round < options.rounds; round++) {
     const killAfter = 50 + Math.floor(Math.random() * 550);
     const started = child;
-    let killAt: Promise<unknown>;
-    if (round % 2 === 0) killAt = started.ready.then(() => sleep(killAfter));
-    else if (midWork)
-      killAt = started.ready
-        .then(() => started.nextLine(midWork, 3000))
-        .then((seen) => {
-          if (seen) markerKills++;
-        });
-    else killAt = sleep(killAfter * 2);
-    await Promise.all([sendSome(perRound, killAfter + 500), killAt]);
+    const sending = sendSome(perRound, killAfter + 500);
+    if (round % 2 === 0) await Promise.all([sending, started.ready.then(() => sleep(killAfter))]);
+    else if (midWork) {
+      // The kill follows the marker at once; the texts go on arriving across the restart.
+      const marker = await started.ready.then(() => started.nextLine(midWork, 3000));
+      if (marker !== undefined) markerLines.push(marker);
+    } else await Promise.all([sending, sleep(killAfter * 2)]);
     child.process.kill('SIGKILL');
     kills++;
     await child.exited;
     child = options.start();
+    await sending;
     if (round % 4 === 3) {
       await sleep(Math.floor(Math.random() * 400));
       child.process.kill('SIGKILL');
@@ -209,7 +209,7 @@ export async function crashRounds(options: {
     }
   }
   await sendSome(options.messages);
-  return { child, kills, markerKills, qrsAfterLogin, sent };
+  return { child, kills, markerKills: markerLines.length, markerLines, qrsAfterLogin, sent };
 }
 
 /** Waits until `done()` holds or `timeoutMs` passed. */

@@ -49,6 +49,11 @@ describe('bot crash test', () => {
     await run.child.exited;
 
     const handled = countsOf(handledTexts());
+    const redelivered = new Set(
+      (reader.prepare('SELECT text FROM handled WHERE redelivered = 1').all() as { text: string }[]).map(
+        (r) => r.text,
+      ),
+    );
     const runs = reader.prepare('SELECT count(*) AS n, sum(redelivered) AS again FROM handled').get() as {
       n: number;
       again: number;
@@ -67,9 +72,11 @@ describe('bot crash test', () => {
       console.info(childLines.filter((l) => !l.includes('"ready"')).join('\n'));
     }
     expect(run.kills).toBeGreaterThanOrEqual(20);
-    // Each kill on a mid-handler line cut a handler short after its reply was queued: that message ran
-    // again, redelivered (the reply-twice check below covers its reply).
+    // Each kill on a mid-handler line cut that handler short after its reply was queued: that message
+    // ran again, redelivered (the reply-twice check below covers its reply).
     expect(run.markerKills).toBeGreaterThanOrEqual(MIN_MARKER_KILLS);
+    const cutShort = run.markerLines.map((line) => `crash-${(JSON.parse(line) as { n: number }).n}`);
+    expect(cutShort.filter((text) => !redelivered.has(text))).toEqual([]);
     expect(runs.again).toBeGreaterThanOrEqual(run.markerKills);
     expect(never).toEqual([]);
     expect(unanswered).toEqual([]);

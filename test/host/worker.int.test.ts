@@ -2,7 +2,8 @@
  * Workers in one process on a real PostgreSQL and Redis, with an emulator per account: the accounts
  * are shared out between the workers, inbound messages reach the Redis stream, outbound commands reach
  * the phone once, and a worker that stops hands its accounts to the other, which resumes their
- * sessions without a QR code. (The failover between processes killed with SIGKILL is
+ * sessions without a QR code; a worker that joins under traffic gets its share, and nothing is lost or
+ * echoed twice. (The failover between processes killed with SIGKILL is
  * failover.int.test.ts.)
  */
 import { afterAll, describe, expect, it } from 'vitest';
@@ -150,17 +151,34 @@ describe.skipIf(missing !== undefined)(`workers${missing ? ` (${missing})` : ''}
       e.phone.sendText({ from: e.world.listedContacts()[0]!.id, text: `again ${id}` });
     }
     await until('two more echoes', () => echoes().length === 6);
-    consumer.close();
-    await consuming;
-    expect(emulators.map((e) => e.phone.qrCodes().length)).toEqual([1, 1, 1, 1]);
-    expect(echoes().sort()).toEqual(
-      [...accounts.map((a) => `echo hello ${a}`), ...fromW1.map((a) => `echo again ${a}`)].sort(),
-    );
     expect(
       events
         .filter((e) => e.type === 'released')
         .map((e) => e.account)
         .sort(),
     ).toEqual([...fromW1].sort());
+
+    // w3 joins while the phones keep writing: w2 gives two accounts back (its fair share is now two),
+    // w3 resumes them; every message is echoed once.
+    const w3 = await makeWorker('w3');
+    await w3.start();
+    const traffic: string[] = [];
+    for (let round = 0; round < 12; round++) {
+      for (const [id, e] of byAccount) {
+        const text = `busy ${id} ${round}`;
+        e.phone.sendText({ from: e.world.listedContacts()[0]!.id, text });
+        traffic.push(`echo ${text}`);
+      }
+      await sleep(250);
+    }
+    await until('w3 holds two', () => w3.held().length === 2 && w2.held().length === 2);
+    await until('every busy message echoed', () => new Set(echoes()).size === 6 + traffic.length);
+    await sleep(1_000);
+    consumer.close();
+    await consuming;
+    expect(emulators.map((e) => e.phone.qrCodes().length)).toEqual([1, 1, 1, 1]);
+    expect(echoes().sort()).toEqual(
+      [...accounts.map((a) => `echo hello ${a}`), ...fromW1.map((a) => `echo again ${a}`), ...traffic].sort(),
+    );
   }, 120_000);
 });

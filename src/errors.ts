@@ -205,13 +205,13 @@ export class InvalidArgumentError extends WebWxError {
 /**
  * A call that the object cannot serve in the state it is in: a client that is not logged in (or was
  * stopped), start() called twice, a middleware's next() called twice. `state` is the state it was in
- * when the object has one to report ('' otherwise).
+ * when the object has one to report ('' otherwise); the message ends with it, as `(state: ready)`.
  */
 export class InvalidStateError extends WebWxError {
   readonly code = 'invalid-state' as const;
   readonly state: string;
   constructor(message: string, state = '') {
-    super(message);
+    super(state ? `${message} (state: ${state})` : message);
     this.state = state;
   }
 }

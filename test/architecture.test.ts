@@ -35,8 +35,7 @@ const ALLOWED: Record<string, readonly string[]> = {
 const MAX_LINES = 450;
 
 /** The files allowed past MAX_LINES, each with its reason. */
-const LONG_FILES: Record<string, string> = {
-};
+const LONG_FILES: Record<string, string> = {};
 
 /**
  * Module state in a file's text: a top-level `let` or `var`, a top-level Map, Set, WeakMap or WeakSet,
@@ -48,6 +47,18 @@ const MODULE_STATE: readonly RegExp[] = [
   /^(?:export\s+)?const\s+\w+(?:\s*:[^=]+)?\s*=\s*new\s+(?:Map|Set|WeakMap|WeakSet)\b/m,
   /^(?:export\s+)?const\s+\w+(?:\s*:[^=]+)?\s*=\s*\w*(?:[mM]emo|[cC]ache)\w*\s*(?:<[^>]*>)?\(/m,
 ];
+
+/** A plain built-in error made, or a class deriving from one (src/errors.ts holds the one taxonomy). */
+const PLAIN_ERROR =
+  /\bnew (?:Error|TypeError|RangeError|SyntaxError|ReferenceError)\(|\bextends (?:Error|TypeError|RangeError)\b\s?/g;
+
+/** The files outside the CLI (which keeps its own CliError) allowed a plain error, each with its reason. */
+const PLAIN_ERRORS: Record<string, string> = {
+  'errors.ts': 'WebWxError, the root of the taxonomy, extends Error',
+  'emulator/phone-page/page-script.ts': "runs in the phone page's browser, where the taxonomy is not loaded",
+  'transport/http-transport.ts':
+    "TimeoutSignal is the abort reason of a request's own timer, turned into a TransportError before it leaves",
+};
 
 function sourceFiles(dir: string): string[] {
   const out: string[] = [];
@@ -267,6 +278,26 @@ describe('architecture', () => {
       .filter((f) => /\bconsole\.(log|info|warn|error|debug|trace)\s*\(/.test(f.text))
       .map((f) => f.fromSrc);
     expect(writers).toEqual([]);
+  });
+
+  it('library code throws only the one error taxonomy (no plain Error, TypeError or RangeError; no Error subclass outside it)', () => {
+    const offenders = files
+      .filter((f) => layerOf(f.fromSrc) !== 'cli' && !(f.fromSrc.split(sep).join('/') in PLAIN_ERRORS))
+      .flatMap((f) =>
+        [...f.text.matchAll(PLAIN_ERROR)].map((m) => `${f.fromSrc.split(sep).join('/')}: ${m[0]}`),
+      );
+    expect(offenders).toEqual([]);
+  });
+
+  it('finds plain errors', () => {
+    const found = (text: string) => [...text.matchAll(PLAIN_ERROR)].map((m) => m[0]);
+    expect(found("throw new Error('x'); reject(new TypeError(`y`)); new RangeError('z')")).toEqual([
+      'new Error(',
+      'new TypeError(',
+      'new RangeError(',
+    ]);
+    expect(found('class Oops extends Error {}')).toEqual(['extends Error ']);
+    expect(found("throw new InvalidArgumentError('a', 'b'); class E extends WebWxError {}")).toEqual([]);
   });
 
   it('the protocol layer never evaluates text', () => {

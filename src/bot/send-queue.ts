@@ -212,7 +212,7 @@ export class SendQueue {
 }
 
 /** What a send meets once the queue is closed (the bot stopped): the send was not made. */
-const closedError = () => new InvalidStateError('the send queue is closed', 'closed');
+const closedError = () => new InvalidStateError('the send queue is closed');
 
 function nonNegative(value: number | undefined, fallback: number, name: string): number {
   if (value === undefined) return fallback;

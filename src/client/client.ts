@@ -1,11 +1,10 @@
 /**
- * createClient(): wires options, transport, login flow, session loader, sync loop and message
- * service together, and owns the client's life cycle (state, stop, logout). The protocol work is in
+ * createClient(): wires options, transport, login flow, session loader, sync loop and outbox
+ * together, and owns the client's life cycle (state, stop, logout). The protocol work is in
  * the files it imports; this one only decides what runs when and what gets released.
  */
 import {
   ClientStoppedError,
-  InvalidArgumentError,
   InvalidStateError,
   ListenerError,
   LoggedOutError,
@@ -154,10 +153,7 @@ class Client implements WebWxClient {
 
   async start(): Promise<void> {
     if (this.#state !== 'idle' || this.#runtime) {
-      throw new InvalidStateError(
-        `start() can only be called once, on an idle client (state: ${this.#state})`,
-        this.#state,
-      );
+      throw new InvalidStateError('start() can only be called once, on an idle client', this.#state);
     }
     const options = this.#options;
     // Hot reload (docs/sessions.md): a saved session brings its cookie jar.
@@ -301,7 +297,6 @@ class Client implements WebWxClient {
     options: SendOptions = {},
   ) {
     assertAvailable(this.#options.app, method);
-    if (!to) throw new InvalidArgumentError(method, `${method}: \`to\` must be a UserName`);
     const desktop = this.#requireOutbox(method).deps.session.desktop;
     return this.#send(method, to, shareRecipe(method, input, desktop, this.#contactService), options);
   }
@@ -318,20 +313,14 @@ class Client implements WebWxClient {
 
   async forward(message: Message, to: string, options: SendOptions = {}): Promise<SentMessage> {
     assertAvailable(this.#options.app, 'forward');
-    if (!to) throw new InvalidArgumentError('forward', 'forward: `to` must be a UserName');
     const outbox = this.#requireOutbox('forward');
     return this.#send('forward', to, forwardRecipe(message, outbox.deps.session.desktop), options);
   }
 
   async revoke(sent: RevokeTarget, options: SendOptions = {}): Promise<void> {
     assertAvailable(this.#options.app, 'revoke');
-    if (!sent?.msgId || !sent.toUserName) {
-      throw new InvalidArgumentError(
-        'revoke',
-        'revoke: needs { msgId, localId, toUserName } of a sent message',
-      );
-    }
-    await this.#send('revoke', sent.toUserName, revokeRecipe(sent.msgId, sent.localId), options);
+    const recipe = revokeRecipe(sent?.msgId ?? '', sent?.localId ?? ''); // refuses an empty msgId
+    await this.#send('revoke', sent?.toUserName ?? '', recipe, options); // the outbox, an empty toUserName
   }
 
   /** Every send enters the outbox here (src/client/send/outbox.ts). */
@@ -366,12 +355,8 @@ class Client implements WebWxClient {
   #requireOutbox(method: string): Outbox {
     if (this.#state === 'logged-out') throw this.#ended ?? new LoggedOutError('unknown');
     const outbox = this.#outbox;
-    if (!outbox || this.#state === 'stopped' || this.#state === 'idle') {
-      throw new InvalidStateError(
-        `${method}() needs a logged-in client (state: ${this.#state})`,
-        this.#state,
-      );
-    }
+    const live = outbox && this.#state !== 'stopped' && this.#state !== 'idle';
+    if (!live) throw new InvalidStateError(`${method}() needs a logged-in client`, this.#state);
     return outbox;
   }
 
@@ -389,15 +374,10 @@ class Client implements WebWxClient {
 
   /** The downloads of the live session (docs/media.md); throws when there is no live session. */
   #mediaService(method: string): MediaService {
-    const rt = this.#runtime;
-    const session = this.#session;
+    const [rt, session] = [this.#runtime, this.#session];
     if (this.#state === 'logged-out') throw this.#ended ?? new LoggedOutError('unknown');
-    if (!rt || !session?.self || (this.#state !== 'ready' && this.#state !== 'loading')) {
-      throw new InvalidStateError(
-        `${method}() needs a logged-in client (state: ${this.#state})`,
-        this.#state,
-      );
-    }
+    const live = rt && session?.self && (this.#state === 'ready' || this.#state === 'loading');
+    if (!live) throw new InvalidStateError(`${method}() needs a logged-in client`, this.#state);
     this.#media ??= new MediaService({ rt, session });
     return this.#media;
   }

@@ -113,7 +113,7 @@ export class MediaStore {
 
   /** The temp directory, made on first use. */
   get dir(): string {
-    if (this.closed) throw new InvalidStateError('emulator media store is closed', 'closed');
+    if (this.closed) throw new InvalidStateError('emulator media store is closed');
     this.dirPath ??= mkdtempSync(join(tmpdir(), 'webwx-emulator-media-'));
     return this.dirPath;
   }

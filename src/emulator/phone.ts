@@ -142,8 +142,7 @@ export class EmulatorPhone implements Phone {
 
   /** Reject every pending wait (the emulator is closing). */
   closeWaits(): void {
-    for (const w of [...this.waits])
-      w(new InvalidStateError('emulator phone: the emulator was closed', 'closed'));
+    for (const w of [...this.waits]) w(new InvalidStateError('emulator phone: the emulator was closed'));
   }
 
   private wait<T>(

@@ -3,6 +3,7 @@
  * addresses and credentials come in when it is built), so the outbox can log it, retry it, re-address
  * it after a new login and re-send it after a crash. Forwarding (§5.4) is turned into a recipe here.
  */
+import { InvalidArgumentError } from '../../errors.js';
 import type { Message } from '../../model/index.js';
 import { splitRoomPrefix, wireTextToPlain } from '../../model/index.js';
 import type { HttpRequestSpec } from '../../protocol/http-request.js';
@@ -95,8 +96,13 @@ export function withUpload(
   return next;
 }
 
-/** The recipe of a revoke (§5.6). */
+/** The recipe of a revoke (§5.6); InvalidArgumentError without the MsgId of the message sent. */
 export function revokeRecipe(msgId: string, localId: string): SendRecipe {
+  if (!msgId)
+    throw new InvalidArgumentError(
+      'revoke',
+      'revoke: needs { msgId, localId, toUserName } of a sent message',
+    );
   return { build: 'revoke', kind: 'revoke', svrMsgId: msgId, localId };
 }
 

@@ -14,6 +14,7 @@ import {
   loadWorldFile,
   startEmulator,
 } from '../emulator/index.js';
+import { InvalidArgumentError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { FaultFlag } from './arguments.js';
 import { CliError, type CliIo } from './cli-io.js';
@@ -106,7 +107,11 @@ export async function runEmulatorCommand(options: EmulatorCommandOptions, io: Cl
       ...(options.timing === undefined ? {} : { timing: options.timing }),
     });
   } catch (error) {
-    if (error instanceof RangeError) throw new CliError(`--phone-token: ${error.message}`);
+    // A bad option the emulator refused: a usage error, named by its flag where it has one.
+    if (error instanceof InvalidArgumentError)
+      throw new CliError(
+        /phoneToken/.test(error.message) ? `--phone-token: ${error.message}` : error.message,
+      );
     throw error;
   }
   for (const f of options.fault ?? []) {

@@ -132,7 +132,7 @@ async function startServer(bin: string): Promise<{ url: string; stop(): Promise<
 
 /** Deletes the keys under `prefix` on the server at `url` (an existing server shared between runs). */
 async function deleteKeys(url: string, prefix: string): Promise<void> {
-  const { default: Redis } = await import('ioredis');
+  const { Redis } = await import('ioredis');
   const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
   try {
     await redis.connect();

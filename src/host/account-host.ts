@@ -118,6 +118,7 @@ export class AccountHost {
       ...(spec.dailySendLimit !== undefined ? { dailySendLimit: spec.dailySendLimit } : {}),
       ...(spec.proxy !== undefined ? { proxy: spec.proxy } : {}),
       ...(spec.pacing !== undefined ? { pacing: spec.pacing } : {}),
+      ...(spec.webhook !== undefined ? { webhook: spec.webhook } : {}),
     };
     // A bad proxy or pacing is refused here, before anything is written.
     try {

@@ -89,6 +89,12 @@ export async function startHostServer(options: HostServerOptions): Promise<HostS
         qrStreams.delete(id);
       }
     }),
+    // Each account's API (its event log, its webhook) runs from its first client on, not from the
+    // first request.
+    host.on('account-client', ({ id }) => {
+      const account = host.get(id);
+      if (account?.client) void apiOf(account).catch(() => {});
+    }),
     host.on('account-removed', ({ id }) => {
       qrStreams.get(id)?.close();
       qrStreams.delete(id);
@@ -109,6 +115,7 @@ export async function startHostServer(options: HostServerOptions): Promise<HostS
       client,
       token,
       ...(isEventStore(account.store) ? { store: account.store } : {}),
+      ...(account.spec.webhook !== undefined ? { webhook: { url: account.spec.webhook } } : {}),
       telegram: false,
       logger: logger.child({ account: account.id }),
     });
@@ -121,6 +128,8 @@ export async function startHostServer(options: HostServerOptions): Promise<HostS
     if (!account) throw new ApiError(404, `no account "${String(id).slice(0, 64)}"`);
     return account;
   };
+
+  for (const account of host.accounts()) if (account.client) void apiOf(account).catch(() => {});
 
   async function route(req: IncomingMessage, res: ServerResponse, path: string[]): Promise<unknown> {
     const method = req.method ?? 'GET';

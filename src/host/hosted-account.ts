@@ -21,6 +21,11 @@ export interface AccountSpec {
   proxy?: string;
   /** This account's outbox pacing (`createClient({ pacing })`); the host's default otherwise. */
   pacing?: PacingOptions | false;
+  /**
+   * POST every incoming message of this account to this http(s) URL, durably from its store's log
+   * (the webhook of `webwx serve --webhook`, per account; served by the host's HTTP API).
+   */
+  webhook?: string;
 }
 
 /** An account's state: the client's, or 'failed' when its login failed (see `error`). */
@@ -54,6 +59,7 @@ export function specProblem(spec: AccountSpec): string | undefined {
     return 'dailySendLimit must be a whole number ≥ 0';
   }
   if (spec.proxy !== undefined && typeof spec.proxy !== 'string') return 'proxy must be a URL';
+  if (spec.webhook !== undefined && !isHttpUrl(spec.webhook)) return 'webhook must be an http(s) URL';
   if (spec.pacing !== undefined && spec.pacing !== false && typeof spec.pacing !== 'object') {
     return 'pacing must be an object or false';
   }
@@ -221,5 +227,15 @@ export class HostedAccount {
     this.#stopping = raw;
     await raw.stop();
     await this.#running;
+  }
+}
+
+function isHttpUrl(value: unknown): boolean {
+  if (typeof value !== 'string') return false;
+  try {
+    const url = new URL(value);
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
   }
 }

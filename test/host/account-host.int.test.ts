@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type Emulator, multiAccountWorld, startEmulator } from '../../src/emulator/index.js';
 import { AccountHost, HostMetrics, type HostServer, startHostServer } from '../../src/host/index.js';
+import { type LocalServer, startLocalServer } from '../bot/local-server.js';
 import { type ConnectProxy, startConnectProxy } from './connect-proxy.js';
 import { openSse } from './sse-reader.js';
 
@@ -21,6 +22,7 @@ const ACC = (n: number) => `wxid_account00${n}`;
 let emu: Emulator;
 let dataDir: string;
 let proxy: ConnectProxy;
+let hook: LocalServer;
 let host: AccountHost;
 let metrics: HostMetrics;
 let server: HostServer;
@@ -97,6 +99,7 @@ beforeAll(async () => {
     timing: { loginPollHoldMs: 500, syncCheckHoldMs: 300, qrExpiryMs: 60_000 },
   });
   proxy = await startConnectProxy();
+  hook = await startLocalServer(() => ({ status: 200, body: '{}' }));
   dataDir = mkdtempSync(join(tmpdir(), 'webwx-host-'));
   host = startHost();
   server = await startHostServer({ host, token: TOKEN, metrics, port: 0 });
@@ -107,6 +110,7 @@ afterAll(async () => {
   detach?.();
   await host?.close();
   await proxy?.close();
+  await hook?.close();
   await emu?.close();
   rmSync(dataDir, { recursive: true, force: true });
 });
@@ -118,12 +122,15 @@ it('answers health without a token and everything else only with it', async () =
   expect((await fetch(`${server.url}/accounts`)).status).toBe(401);
   expect((await call('GET', '/accounts', undefined, 'wrong-token-wrong-token')).status).toBe(401);
   expect((await call('POST', '/accounts', { id: 'Bad Id!' })).status).toBe(400);
+  expect((await call('POST', '/accounts', { id: 'x', webhook: 'ftp://nope' })).status).toBe(400);
+  expect((await call('POST', '/accounts', { id: 'x', proxy: 'socks5://127.0.0.1:1' })).status).toBe(400);
+  expect(host.list()).toEqual([]);
   expect((await call('GET', '/accounts/nobody')).status).toBe(404);
 });
 
 it('creates two accounts over the API, each logged in by its own QR over SSE', async () => {
   await createAndLogin('a1', ACC(1), { dailySendLimit: 2 });
-  await createAndLogin('a2', ACC(2));
+  await createAndLogin('a2', ACC(2), { webhook: hook.url });
   expect((await call('POST', '/accounts', { id: 'a1' })).status).toBe(409);
   const list = await call('GET', '/accounts');
   expect(list.json.accounts.map((a: { id: string; state: string }) => [a.id, a.state])).toEqual([
@@ -161,6 +168,9 @@ it('sends and receives per account through /accounts/{id}/v1/…', async () => {
     `/accounts/a2/v1/chats/${encodeURIComponent('Friend 1 of account 2')}/messages`,
   );
   expect(own.json.messages.map((m: { text?: string }) => m.text)).toContain('to a2 only');
+  // a2's webhook got its messages (and a1 has none).
+  await until(() => hook.requests.some((r) => r.body.includes('to a2 only')));
+  expect(hook.requests.some((r) => r.body.includes('from a1 to a2'))).toBe(true);
   // a1 never saw a2's friend's message.
   const none = await call(
     'GET',

@@ -119,6 +119,7 @@ export class AccountHost {
       ...(spec.proxy !== undefined ? { proxy: spec.proxy } : {}),
       ...(spec.pacing !== undefined ? { pacing: spec.pacing } : {}),
       ...(spec.webhook !== undefined ? { webhook: spec.webhook } : {}),
+      ...(spec.server !== undefined ? { server: spec.server } : {}),
     };
     // A bad proxy or pacing is refused here, before anything is written.
     try {

@@ -17,6 +17,8 @@ export interface AccountSpec {
   id: string;
   /** Sends allowed per UTC day (counted when handed to the client); none by default. */
   dailySendLimit?: number;
+  /** This account's server, one base URL for every host (an emulator); the host's otherwise. */
+  server?: string;
   /** An outbound http(s) proxy for this account only (`createClient({ proxy })`). */
   proxy?: string;
   /** This account's outbox pacing (`createClient({ pacing })`); the host's default otherwise. */
@@ -60,6 +62,7 @@ export function specProblem(spec: AccountSpec): string | undefined {
   }
   if (spec.proxy !== undefined && typeof spec.proxy !== 'string') return 'proxy must be a URL';
   if (spec.webhook !== undefined && !isHttpUrl(spec.webhook)) return 'webhook must be an http(s) URL';
+  if (spec.server !== undefined && !isHttpUrl(spec.server)) return 'server must be an http(s) URL';
   if (spec.pacing !== undefined && spec.pacing !== false && typeof spec.pacing !== 'object') {
     return 'pacing must be an object or false';
   }
@@ -167,6 +170,7 @@ export class HostedAccount {
       ...this.#init.clientOptions,
       store: this.store,
       logger: logger.child({ account: spec.id }),
+      ...(spec.server !== undefined ? { server: spec.server } : {}),
       ...(spec.proxy !== undefined ? { proxy: spec.proxy } : {}),
       ...(spec.pacing !== undefined ? { pacing: spec.pacing } : {}),
     });

@@ -13,6 +13,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type Emulator, multiAccountWorld, startEmulator } from '../../src/emulator/index.js';
 import { AccountHost, HostMetrics, type HostServer, startHostServer } from '../../src/host/index.js';
 import { type LocalServer, startLocalServer } from '../bot/local-server.js';
+import { startAutoConfirmingEmulator } from '../bot/logged-in.js';
 import { type ConnectProxy, startConnectProxy } from './connect-proxy.js';
 import { openSse } from './sse-reader.js';
 
@@ -124,6 +125,7 @@ it('answers health without a token and everything else only with it', async () =
   expect((await call('POST', '/accounts', { id: 'Bad Id!' })).status).toBe(400);
   expect((await call('POST', '/accounts', { id: 'x', webhook: 'ftp://nope' })).status).toBe(400);
   expect((await call('POST', '/accounts', { id: 'x', proxy: 'socks5://127.0.0.1:1' })).status).toBe(400);
+  expect((await call('POST', '/accounts', { id: 'x', server: 'nope' })).status).toBe(400);
   expect(host.list()).toEqual([]);
   expect((await call('GET', '/accounts/nobody')).status).toBe(404);
 });
@@ -273,6 +275,32 @@ it('/readyz flips when the phone logs an account out; the other keeps chatting',
   });
   expect((await fetch(`${server.url}/readyz`)).status).toBe(200);
   expect((await call('DELETE', '/accounts/a2')).status).toBe(200);
+}, 30_000);
+
+it('an account whose own server dies touches no other account', async () => {
+  const own = await startAutoConfirmingEmulator({
+    timing: { loginPollHoldMs: 500, syncCheckHoldMs: 300, qrExpiryMs: 60_000 },
+  });
+  try {
+    expect((await call('POST', '/accounts', { id: 'solo', server: own.baseUrl })).status).toBe(201);
+    await until(() => host.get('solo')?.state === 'ready');
+  } finally {
+    await own.close();
+  }
+  // a1 goes on receiving and sending while solo's server is gone.
+  const got = new Promise<void>((resolve) => {
+    const off = host.get('a1')!.client!.on('message', (msg) => {
+      if (msg.kind === 'text' && msg.text === 'while solo is down') {
+        off();
+        resolve();
+      }
+    });
+  });
+  emu.phoneOf(ACC(1)).sendText({ from: 'wxid_a001_f01', text: 'while solo is down' });
+  await got;
+  expect((await call('GET', '/accounts/a1/v1/me')).json.state).toBe('ready');
+  expect(host.get('a1')?.state).toBe('ready');
+  expect((await call('DELETE', '/accounts/solo')).status).toBe(200);
 }, 30_000);
 
 it('a restarted host resumes its accounts from their stores without a QR code, budget kept', async () => {

@@ -37,7 +37,7 @@ function startHost(): AccountHost {
       pacing: false,
       timeouts: { requestMs: 20_000, syncCheckMs: 60_000, loginPollMs: 10_000 },
       retry: { baseDelayMs: 50, maxDelayMs: 200, maxAttempts: 2 },
-      watchdog: { quietMs: 1500 },
+      watchdog: { quietMs: 3000 },
     },
     sendHooks: (id) => metrics.sendHooks(id),
   });

@@ -100,6 +100,7 @@ describe.skipIf(missing !== undefined)(
       // Three workers; the test scans each account's QR code with that account's phone.
       const lines: WorkerLine[] = [];
       const workers = new Map<string, CrashChild>();
+      const stderrOf = new Map<string, () => string>();
       const startWorker = (name: string) => {
         const child = spawnChild(
           CLI_ENTRY,
@@ -118,6 +119,11 @@ describe.skipIf(missing !== undefined)(
           { isReady: (line) => line.includes('"type":"started"') },
         );
         workers.set(name, child);
+        let stderr = '';
+        child.process.stderr?.on('data', (chunk: Buffer) => {
+          stderr = (stderr + chunk.toString()).slice(-3_000);
+        });
+        stderrOf.set(name, () => stderr);
         let seen = 0;
         const timer = setInterval(() => {
           for (; seen < child.lines.length; seen++) {
@@ -126,8 +132,12 @@ describe.skipIf(missing !== undefined)(
             lines.push(line);
             if (line.type === 'qr' && line.account && line.uuid) {
               const phone = phoneOf(line.account);
-              phone.scan(line.uuid);
-              phone.confirm(line.uuid);
+              try {
+                phone.scan(line.uuid);
+                phone.confirm(line.uuid);
+              } catch {
+                // A QR code of a client stopped meanwhile (its account moved): the next holder shows another.
+              }
             }
           }
         }, 20);
@@ -169,7 +179,21 @@ describe.skipIf(missing !== undefined)(
           names.every((n) => perWorker.get(n) === ACCOUNTS / names.length)
         );
       };
-      await until('30 accounts ready, 10 on each worker', balanced, 120_000);
+      await until('30 accounts ready, 10 on each worker', balanced, 120_000).catch(async (error: Error) => {
+        // What the workers said, for a failure to explain itself.
+        const states = await leases.list();
+        const where = readyOn();
+        const alive = [...workers].map(
+          ([n, w]) =>
+            `${n}: ${w.process.exitCode ?? w.process.signalCode ?? 'running'}${w.process.exitCode ? ` (${stderrOf.get(n)?.()})` : ''}`,
+        );
+        process.stdout.write(
+          `failover: not balanced; workers ${alive.join(', ')}; leases ${JSON.stringify(
+            states.map((s) => [s.accountId, s.workerId ?? '-', where.get(s.accountId) ?? '-']),
+          )}; last lines ${JSON.stringify(lines.slice(-15))}\n`,
+        );
+        throw error;
+      });
 
       // The echo bot: every inbound message answered through an outbound command keyed by its MsgId.
       const bot = await openRedis(redisUrl);
@@ -282,10 +306,9 @@ describe.skipIf(missing !== undefined)(
       expect(victimAccounts.length).toBeGreaterThan(0);
       const after = await leases.list();
       expect(after.every((s) => s.workerId !== undefined && s.workerId !== victim)).toBe(true);
-      // Taken over by resuming the saved sessions: no account needed a second QR code.
-      const scanned = e.phone.qrCodes().filter((q) => !q.push);
-      expect(scanned).toHaveLength(ACCOUNTS);
-      expect(new Set(scanned.map((q) => q.account)).size).toBe(ACCOUNTS);
+      // Taken over by resuming the saved sessions: no QR code (nor push login) after the kill.
+      expect(e.phone.qrCodes().filter((q) => q.createdAt >= killedAt)).toEqual([]);
+      expect(new Set(e.phone.qrCodes().map((q) => q.account)).size).toBe(ACCOUNTS);
     }, 300_000);
   },
 );

@@ -109,9 +109,12 @@ export interface ClientEvents extends MessageEvents {
   scanned: { avatar?: string };
   /** Logged in: the user is known, the contacts are not loaded yet. */
   login: { self: Contact };
-  /** The initial contact load is done. */
+  /**
+   * The contact list from the server is loaded: before 'ready' after a QR or push login, after it on a
+   * resume that started from the store's contact cache (docs/sessions.md "Hot reload").
+   */
   contacts: ContactsEvent;
-  /** Everything is loaded and messages flow. */
+  /** Messages flow; the contacts are loaded, or on a resume taken from the contact cache meanwhile. */
   ready: { self: Contact };
   /** A message arrived (or was sent from another device): every message, decoded. */
   message: Message;
@@ -193,7 +196,9 @@ export interface WebWxClient {
   once<K extends keyof ClientEvents>(event: K): Promise<ClientEvents[K]>;
   /**
    * QR login, then init, status notify, every contact page and every room's members; resolves in
-   * state 'ready' and keeps the sync loop running in the background. Rejects with LoginRefusedError,
+   * state 'ready' and keeps the sync loop running in the background. A resume with the store's
+   * contact cache resolves right after init, the contacts refreshing in the background
+   * (`contacts.loaded()`; docs/sessions.md "Hot reload"). Rejects with LoginRefusedError,
    * LoggedOutError, TransportError… (the client is then 'stopped'), or with an AbortError after stop().
    */
   start(): Promise<void>;

@@ -43,8 +43,8 @@ import { forwardRecipe, revokeRecipe, type SendRecipe, textRecipe } from './send
 import type { OutboxStats, Outbox as PublicOutbox, SendOptions, SendTextOptions } from './send/send-types.js';
 import { type ShareInput, type ShareMethod, shareRecipe } from './send/share-recipes.js';
 import { assertAvailable, assertRecipient } from './session/app-mode.js';
+import { followContactPhase, startContactPhase } from './session/contact-phase.js';
 import { Reconnector } from './session/reconnect.js';
-import { loadContacts } from './session/session-loader.js';
 import {
   cookieStoreOf,
   establishSession,
@@ -69,9 +69,7 @@ export function createClient(options?: ClientOptions): WebWxClient {
   return new Client(resolveOptions(options));
 }
 
-function stoppedError(): ClientStoppedError {
-  return new ClientStoppedError();
-}
+const stoppedError = (): ClientStoppedError => new ClientStoppedError();
 
 /** `client.outbox` before start(): nothing was sent, nothing waits. */
 const NO_OUTBOX: PublicOutbox = {
@@ -177,7 +175,7 @@ class Client implements WebWxClient {
     this.#runtime = rt;
     try {
       // Resume the saved session, else push login, else the QR code (session-resume.ts).
-      const { session, self } = await establishSession(rt, this.#directory, saved);
+      const { session, self, step } = await establishSession(rt, this.#directory, saved);
       this.#session = session;
       const persister = options.store
         ? new SessionPersister(rt, options.store, session, this.#transport.cookies)
@@ -197,14 +195,16 @@ class Client implements WebWxClient {
       this.#outbox = outbox;
       this.#events.emit('login', { self });
       this.#setState('loading');
-      const counts = await loadContacts(rt, session, this.#directory);
-      this.#events.emit('contacts', counts);
+      // A resume with the contact cache loads the server's list in the background (contact-phase.ts).
+      const contacts = await startContactPhase(rt, session, this.#directory, step);
+      if (contacts.fromCache === 0) this.#events.emit('contacts', await contacts.loaded);
       const opsDeps = { rt, session, endSession: (e: LoggedOutError) => this.#endSession(e) };
       this.#contactService.attach(opsDeps);
       this.#roomService.attach(opsDeps, session.inviteStartCount);
       await this.#contactService.goLive();
       this.#setState('ready');
       this.#events.emit('ready', { self });
+      followContactPhase(rt, contacts, this.#contactService, (e) => this.#endSession(e));
       // Sends a crash left pending go first, before any new message can be answered.
       if (options.messageStore) {
         resendPending(outbox, options.messageStore).catch((error: unknown) => {
@@ -439,9 +439,10 @@ class Client implements WebWxClient {
   #release(): Promise<void> {
     if (!this.#released) {
       // The session's end (a LoggedOutError) when it ended, else the stop: what pending calls reject with.
-      if (!this.#controller.signal.aborted) this.#controller.abort(this.#ended ?? stoppedError());
-      const transport = this.#transport;
-      this.#released = transport ? transport.close() : Promise.resolve();
+      const reason = this.#ended ?? stoppedError();
+      if (!this.#controller.signal.aborted) this.#controller.abort(reason);
+      this.#contactService.settleLoaded(Promise.reject(reason)); // when no load settled it
+      this.#released = this.#transport ? this.#transport.close() : Promise.resolve();
     }
     return this.#released;
   }

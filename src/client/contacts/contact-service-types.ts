@@ -54,6 +54,14 @@ export interface ContactService extends ContactDirectory {
   searchServer(keyword: string): Promise<Contact[]>;
   /** The members of a room with their group display names ([] for an unknown room). */
   members(roomUserName: string): RoomMemberView[];
+  /**
+   * Resolves with the counts once the client's first contact load from the server is in the
+   * directory. After a QR or push login that is before `start()` resolves. After a resume with the
+   * store's contact cache, `start()` resolves first (the directory holds the cached list meanwhile,
+   * and messages already flow; docs/sessions.md "Hot reload") and this resolves when the refresh
+   * lands. Rejects when that load fails, the session ends or the client stops first.
+   */
+  loaded(): Promise<{ contacts: number; rooms: number; members: number }>;
   /** The stable id of a contact or room of this session (undefined when unknown or in collision). */
   stableIdOf(userName: string): string | undefined;
   /** The contact or room that holds a stable id in this session. */

@@ -40,6 +40,8 @@ import { searchServer } from './server-search.js';
 import { stableIdEntryOf, syncConvPairs } from './stable-id-entries.js';
 import type { StableIdRegistry } from './stable-ids.js';
 
+type ContactCounts = { contacts: number; rooms: number; members: number };
+
 /** What operations need: set once the client is logged in. */
 export interface OpsDeps {
   rt: Runtime;
@@ -108,6 +110,9 @@ export class ContactServiceImpl implements ContactService {
   readonly #app: WebApp;
   #deps: OpsDeps | undefined;
   #live = false;
+  /** loaded(): settled by the first settleLoaded(). */
+  readonly #loaded: Promise<ContactCounts>;
+  #settleLoaded: ((outcome: Promise<ContactCounts>) => void) | undefined;
 
   constructor(
     directory: MutableContactDirectory,
@@ -119,6 +124,22 @@ export class ContactServiceImpl implements ContactService {
     this.#events = events;
     this.#registry = registry;
     this.#app = app;
+    this.#loaded = new Promise<ContactCounts>((resolve) => {
+      this.#settleLoaded = resolve;
+    });
+    this.#loaded.catch(() => {});
+  }
+
+  loaded(): Promise<ContactCounts> {
+    return this.#loaded;
+  }
+
+  /** The outcome of the first contact load from the server; later calls change nothing. */
+  settleLoaded(outcome: Promise<ContactCounts>): void {
+    outcome.catch(() => {}); // settled here or ignored: never unhandled
+    const settle = this.#settleLoaded;
+    this.#settleLoaded = undefined;
+    settle?.(outcome);
   }
 
   /** Operations become available. */

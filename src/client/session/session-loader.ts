@@ -22,6 +22,7 @@ import type { MutableContactDirectory } from '../contacts/contact-directory.js';
 import { errorText } from '../error-text.js';
 import type { Runtime } from '../runtime.js';
 import { hasContactList, initialContactsOf } from './app-mode.js';
+import { saveContactCache } from './cached-contacts.js';
 import type { Session } from './session-state.js';
 
 /** The official client stops after 16 pages; we allow far more but never loop for ever. */
@@ -279,13 +280,8 @@ export async function loadContacts(
   }
   await notified;
   await loader.done;
-  if (cache) {
-    // The contact cache (docs/sessions.md): the last full list, rooms with their members.
-    const byName = new Map(wires.map((w) => [w.UserName, w]));
-    await cache.saveContacts([...byName.values()]).catch((error: unknown) => {
-      rt.logger.warn({ error: errorText(error) }, 'saving the contact cache failed');
-    });
-  }
+  // The contact cache (cached-contacts.ts): the last full list, rooms with their members.
+  if (cache) await saveContactCache(rt, session.selfUserName, wires);
   const counts = directory.counts();
   rt.logger.info(counts, 'contacts loaded');
   return counts;

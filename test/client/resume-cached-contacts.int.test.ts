@@ -1,0 +1,168 @@
+/**
+ * Hot reload with the contact cache (docs/sessions.md "Hot reload"): a resume starts syncing from the
+ * cached directory while the server's contact list loads in the background. A message that arrives
+ * before that refresh lands resolves to the same stable ids as before the restart, its room's members
+ * are known, and a sender the cache lacks is looked up on demand.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { CONTACT_CACHE_OWNER_KEY } from '../../src/client/session/cached-contacts.js';
+import type { Emulator } from '../../src/emulator/index.js';
+import { SqliteStore } from '../../src/store/index.js';
+import { restartFixture, type Started, stepsOf, waitForId } from './restart-harness.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'webwx-resume-cache-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+let n = 0;
+
+const { emu, sqlites, start } = restartFixture();
+
+/** Long enough that the messages below are handled while the refresh waits. */
+const REFRESH_DELAY_MS = 4000;
+
+function sqlite(): SqliteStore {
+  const store = new SqliteStore(join(dir, `db-${++n}`, 'webwx.db'));
+  sqlites.push(store);
+  return store;
+}
+
+/** The events of a client in order, by name. */
+function eventOrder(started: Started): string[] {
+  const order: string[] = [];
+  for (const name of ['contacts', 'ready'] as const) started.client.on(name, () => order.push(name));
+  return order;
+}
+
+/** A room of the world with a member who is neither the account nor one of `except`. */
+function roomWithMember(e: Emulator, except: readonly string[]): { room: string; member: string } {
+  for (const room of e.world.rooms) {
+    const member = room.memberIds.find((id) => id !== e.world.self.id && !except.includes(id));
+    if (member) return { room: room.id, member };
+  }
+  throw new Error('the world has no room with another member');
+}
+
+describe('resume with the contact cache', () => {
+  it('syncs before the contact refresh lands: same stable ids, known room members, unknown senders looked up', async () => {
+    const e = await emu();
+    const store = sqlite();
+    const first = await start(e, store);
+    const [friend, other] = e.world.listedContacts().filter((p) => p.kind === 'friend');
+    if (!friend || !other) throw new Error('the world needs two friends');
+    const { room, member } = roomWithMember(e, [friend.id, other.id]);
+
+    // Before the restart: the ids and names the client knows.
+    const a = e.phone.sendText({ from: friend.id, text: 'hello' });
+    const b = e.phone.sendText({ from: other.id, text: 'hi' });
+    const c = e.phone.sendText({ from: member, room, text: 'in the room' });
+    const [ma, mb, mc] = [
+      await waitForId(first, a.msgId),
+      await waitForId(first, b.msgId),
+      await waitForId(first, c.msgId),
+    ];
+    const ids = first.client.contacts;
+    const friendId = ids.stableIdOf(ma.sender.userName);
+    const otherId = ids.stableIdOf(mb.sender.userName);
+    const roomId = ids.stableIdOf(mc.chat.userName);
+    const roomMembers = ids.members(mc.chat.userName).length;
+    expect(friendId).toBeDefined();
+    expect(otherId).toBeDefined();
+    expect(roomId).toBeDefined();
+    expect(roomMembers).toBeGreaterThan(1);
+    await first.client.stop();
+
+    // The cache forgets one friend: the restarted client must look them up itself.
+    const cached = await store.loadContacts();
+    expect(await store.getSetting(CONTACT_CACHE_OWNER_KEY)).toBe(first.client.self?.userName);
+    await store.saveContacts(cached.filter((w) => w.UserName !== mb.sender.userName));
+
+    const hold = e.faults.inject('webwxgetcontact', { kind: 'delay', ms: REFRESH_DELAY_MS }, { times: 1 });
+    const x = e.phone.sendText({ from: friend.id, text: 'while it was down' });
+    const second = await start(e, store, { scanQr: false });
+    const order = eventOrder(second);
+    expect(stepsOf(second)).toEqual(['resume:trying', 'resume:succeeded']);
+    expect(second.client.state).toBe('ready');
+    let loaded = false;
+    const whenLoaded = second.client.contacts.loaded().then((counts) => {
+      loaded = true;
+      return counts;
+    });
+
+    const y = e.phone.sendText({ from: other.id, text: 'not in the cache' });
+    const z = e.phone.sendText({ from: member, room, text: 'again in the room' });
+    const [mx, my, mz] = [
+      await waitForId(second, x.msgId),
+      await waitForId(second, y.msgId),
+      await waitForId(second, z.msgId),
+    ];
+    // All three were handled while the contact list was still on its way.
+    expect(hold.hits).toBe(1);
+    expect(loaded).toBe(false);
+    expect(order).toEqual([]);
+
+    const contacts = second.client.contacts;
+    // Same session, same UserNames, same stable ids: from the cache, not minted anew.
+    expect(mx.sender.userName).toBe(ma.sender.userName);
+    expect(contacts.stableIdOf(mx.sender.userName)).toBe(friendId);
+    expect(mx.sender.displayName).toBe(ma.sender.displayName);
+    // The friend the cache lacked: looked up by batchgetcontact, matched to their old record.
+    expect(my.sender.displayName).toBe(mb.sender.displayName);
+    expect(contacts.get(my.sender.userName)).toBeDefined();
+    expect(contacts.stableIdOf(my.sender.userName)).toBe(otherId);
+    // The room and its members came from the cache.
+    expect(contacts.stableIdOf(mz.chat.userName)).toBe(roomId);
+    expect(contacts.members(mz.chat.userName)).toHaveLength(roomMembers);
+    expect(mz.sender.displayName).toBe(mc.sender.displayName);
+
+    // Then the refresh lands: 'contacts' after 'ready', loaded() with the server's counts.
+    const counts = await whenLoaded;
+    expect(counts.contacts).toBeGreaterThanOrEqual(e.world.listedContacts().length);
+    expect(order).toEqual(['contacts']);
+    expect(contacts.stableIdOf(mx.sender.userName)).toBe(friendId);
+    expect(contacts.stableIdOf(my.sender.userName)).toBe(otherId);
+    expect(contacts.stableIdOf(mz.chat.userName)).toBe(roomId);
+  });
+
+  it('a fresh login loads the contacts before ready; loaded() is already settled', async () => {
+    const e = await emu();
+    const store = sqlite();
+    const first = await start(e, store);
+    const counts = await first.client.contacts.loaded();
+    expect(counts.contacts).toBe(first.client.contacts.list().length);
+  });
+
+  it('ignores a cache written by another login: the list loads before ready', async () => {
+    const e = await emu();
+    const store = sqlite();
+    const first = await start(e, store);
+    await first.client.stop();
+    await store.setSetting(CONTACT_CACHE_OWNER_KEY, '@someone-else');
+    const hold = e.faults.inject('webwxgetcontact', { kind: 'delay', ms: 200 }, { times: 1 });
+    const second = await start(e, store, { scanQr: false });
+    expect(stepsOf(second)).toEqual(['resume:trying', 'resume:succeeded']);
+    expect(hold.hits).toBe(1);
+    // start() resolved only once the list was in: loaded() is settled already.
+    let settled = false;
+    void second.client.contacts.loaded().then(() => {
+      settled = true;
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(settled).toBe(true);
+    expect(second.client.contacts.list().length).toBeGreaterThanOrEqual(e.world.listedContacts().length);
+  });
+
+  it('loaded() rejects when the client stops before the refresh lands', async () => {
+    const e = await emu();
+    const store = sqlite();
+    const first = await start(e, store);
+    await first.client.stop();
+    e.faults.inject('webwxgetcontact', { kind: 'hang' }, { times: 1 });
+    const second = await start(e, store, { scanQr: false });
+    const loaded = second.client.contacts.loaded();
+    await second.client.stop();
+    await expect(loaded).rejects.toBeInstanceOf(Error);
+    expect(second.messages).toEqual([]);
+  });
+});

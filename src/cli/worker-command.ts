@@ -22,6 +22,7 @@ import { loadPg } from '../store/postgres-driver.js';
 import { parseDuration, parseServerUrl } from './arguments.js';
 import type { CommandHost } from './bot-command.js';
 import { CliError, type CliIo } from './cli-io.js';
+import { connectWithBackoff } from './connect-backoff.js';
 
 /** The flags of `webwx worker`. */
 export interface WorkerCommandOptions {
@@ -132,10 +133,25 @@ export async function runWorker(
   const onError = (error: Error) => logger.warn({ error: error.message }, 'redis connection error');
   const closers: (() => unknown)[] = [() => pool.end()];
   try {
-    const leases = await PostgresLeaseStore.open({ pool, ...(opts.schema ? { schema: opts.schema } : {}) });
-    const redis = await openRedis(redisUrl, { onError, name: `webwx-${workerId}` });
+    // The servers may be starting too, or slow to answer: retry with back-off rather than exit.
+    const retry = { logger, signal };
+    const leases = await connectWithBackoff(
+      'PostgreSQL',
+      () => PostgresLeaseStore.open({ pool, ...(opts.schema ? { schema: opts.schema } : {}) }),
+      retry,
+    );
+    closers.unshift(() => leases.close());
+    const redis = await connectWithBackoff(
+      'Redis',
+      () => openRedis(redisUrl, { onError, name: `webwx-${workerId}` }),
+      retry,
+    );
     closers.unshift(() => redis.disconnect());
-    const redisBlocking = await openRedis(redisUrl, { onError, name: `webwx-${workerId}-out` });
+    const redisBlocking = await connectWithBackoff(
+      'Redis',
+      () => openRedis(redisUrl, { onError, name: `webwx-${workerId}-out` }),
+      retry,
+    );
     closers.unshift(() => redisBlocking.disconnect());
     const print = (line: Record<string, unknown>) => io.stdout.write(`${JSON.stringify(line)}\n`);
     const worker = new Worker({
@@ -153,7 +169,7 @@ export async function runWorker(
       logger,
       onEvent: (event: WorkerEvent) => print({ worker: workerId, ...event }),
     });
-    await worker.start();
+    await connectWithBackoff('PostgreSQL', () => worker.start(), retry);
     print({ worker: workerId, type: 'started' });
     if (!signal.aborted)
       await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));

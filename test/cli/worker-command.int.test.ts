@@ -30,6 +30,17 @@ describe('webwx worker: usage', () => {
   });
 });
 
+describe('webwx worker: servers not up yet', () => {
+  it('keeps trying to reach PostgreSQL instead of exiting, until it is stopped', async () => {
+    // Nothing listens on port 1: the worker retries with back-off (logged) rather than exit 1.
+    const run = runCli(['worker', '--pg', 'postgres://127.0.0.1:1/x', '--redis', 'redis://127.0.0.1:1']);
+    const early = await Promise.race([run.exit, new Promise((r) => setTimeout(() => r('running'), 2_500))]);
+    expect(early).toBe('running');
+    run.abort();
+    expect(await run.exit).toBe(130);
+  }, 20_000);
+});
+
 describe.skipIf(!server)(`webwx worker add, list, remove${server ? '' : ` (${POSTGRES_MISSING})`}`, () => {
   it('registers accounts with their spec, lists them, and removes one', async () => {
     const url = server!.url;

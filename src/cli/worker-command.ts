@@ -204,7 +204,7 @@ export function registerWorkerCommand(program: Command, host: CommandHost): void
       parseServerUrl,
     )
     .option('--no-pacing', 'send as fast as the server takes it (an emulator; real accounts risk a ban)')
-    .option('--lease-ttl <duration>', "a lease's time to live (default 10s)", parseDuration('--lease-ttl'))
+    .option('--lease-ttl <duration>', "a lease's time to live (default 5s)", parseDuration('--lease-ttl'))
     .option('--schema <name>', 'the PostgreSQL schema of the tables')
     .option('--prefix <prefix>', 'a prefix for the Redis keys')
     .option('--daily-send-limit <n>', 'add: sends allowed per UTC day', parseLimit)

@@ -50,7 +50,7 @@ export interface WorkerOptions {
   prefix?: string;
   /** Options of every account's client (server, timeouts, pacing…). */
   client?: AccountHostOptions['client'];
-  /** A lease's time to live (ms, default 10000): how long a dead worker's accounts wait. */
+  /** A lease's time to live (ms, default {@link DEFAULT_LEASE_TTL_MS}): how long a dead worker's accounts wait. */
   leaseTtlMs?: number;
   /** How often the worker renews and looks for accounts (ms, default leaseTtlMs / 4). */
   tickMs?: number;
@@ -60,6 +60,24 @@ export interface WorkerOptions {
   onEvent?: (event: WorkerEvent) => void;
   /** Makes a client (tests). */
   createClient?: (options: ClientOptions) => WebWxClient;
+}
+
+/**
+ * The default lease time to live: 5 s. A killed worker's accounts come back after at most the TTL (its
+ * last renewal) plus a tick of the taker (TTL/4) plus the resume, about 6.3 s + the resume, within the
+ * 10 s of docs/scale.md; a worker still gets three renewals before it gives up at 80 % of the TTL.
+ */
+export const DEFAULT_LEASE_TTL_MS = 5_000;
+
+/** A worker's lease TTL and tick (ms), its options resolved: the tick defaults to a quarter of the TTL (≥ 50 ms). */
+export function workerTiming(options: Pick<WorkerOptions, 'leaseTtlMs' | 'tickMs'>): {
+  leaseTtlMs: number;
+  tickMs: number;
+} {
+  const leaseTtlMs = options.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS;
+  if (!Number.isFinite(leaseTtlMs) || leaseTtlMs < 200)
+    throw new InvalidArgumentError('leaseTtlMs', 'leaseTtlMs: at least 200 ms');
+  return { leaseTtlMs, tickMs: options.tickMs ?? Math.max(50, Math.floor(leaseTtlMs / 4)) };
 }
 
 interface Held extends HeldLease {
@@ -74,6 +92,7 @@ export class Worker {
   readonly #o: WorkerOptions;
   readonly #logger: Logger;
   readonly #ttl: number;
+  readonly #tickMs: number;
   readonly #held = new Map<string, Held>();
   readonly #servers = new Map<PostgresStore, string>();
   readonly #host: AccountHost;
@@ -87,7 +106,7 @@ export class Worker {
   constructor(options: WorkerOptions) {
     this.workerId = options.workerId;
     this.#o = options;
-    this.#ttl = options.leaseTtlMs ?? 10_000;
+    ({ leaseTtlMs: this.#ttl, tickMs: this.#tickMs } = workerTiming(options));
     this.#logger = (options.logger ?? silentLogger).child({ component: 'worker', worker: options.workerId });
     const make = options.createClient ?? createWebWxClient;
     this.#host = new AccountHost({
@@ -124,7 +143,7 @@ export class Worker {
   /** Starts: announces the worker, then ticks (the first acquisitions wait one tick for peers to show up). */
   async start(): Promise<void> {
     await this.#o.leases.heartbeat(this.workerId, this.#ttl);
-    const tickMs = this.#o.tickMs ?? Math.max(50, Math.floor(this.#ttl / 4));
+    const tickMs = this.#tickMs;
     this.#timer = setInterval(() => {
       this.#ticking ??= this.#tick().finally(() => {
         this.#ticking = undefined;

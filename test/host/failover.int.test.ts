@@ -17,7 +17,6 @@ import { REDIS_MISSING, startTestRedis } from '../redis-server.js';
 
 const ACCOUNTS = 30;
 const MESSAGES_EACH = 8;
-const LEASE_TTL = '3s';
 
 const pgServer = await startTestPostgres();
 const redisServer = pgServer ? await startTestRedis() : undefined;
@@ -105,6 +104,9 @@ describe.skipIf(missing !== undefined)(
         const child = spawnChild(
           CLI_ENTRY,
           [
+            // Warnings on stderr (a retried connection, a failed start), shown when a worker exits.
+            '--log-level',
+            'warn',
             'worker',
             '--pg',
             pgUrl,
@@ -115,7 +117,7 @@ describe.skipIf(missing !== undefined)(
             '--server',
             e.baseUrl,
             '--no-pacing',
-          ].concat(['--lease-ttl', LEASE_TTL, '--prefix', prefix]),
+          ].concat(['--prefix', prefix]), // the default lease TTL (5 s)
           { isReady: (line) => line.includes('"type":"started"') },
         );
         workers.set(name, child);
@@ -254,7 +256,7 @@ describe.skipIf(missing !== undefined)(
       const failoverMs = backAt - killedAt;
       // The figure (docs/scale.md, docs/benchmarks.md); never asserted.
       process.stdout.write(
-        `failover: ${victimAccounts.length} accounts of the killed worker back on the others ${failoverMs} ms after SIGKILL (lease TTL ${LEASE_TTL})\n`,
+        `failover: ${victimAccounts.length} accounts of the killed worker back on the others ${failoverMs} ms after SIGKILL (the default lease TTL)\n`,
       );
 
       const echoes = () =>

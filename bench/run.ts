@@ -5,7 +5,7 @@
  *
  *   npm run bench                      # the full run (~11 minutes on 2 cores)
  *   npm run bench -- --quick           # a smoke run (under 2 minutes): one repeat, short steps and windows
- *   npm run bench -- --only echo,login # some scenarios (echo, bot, emulator, login, restart, decode, idle)
+ *   npm run bench -- --only echo,login # some scenarios (echo, bot, emulator, login, restart, decode, idle, scale)
  *   npm run bench -- --repeats 5       # more repeats (medians are reported)
  *   npm run bench -- --json FILE       # also write the results there (any run)
  *   npm run bench -- --only echo --merge bench/results.json   # rerun some scenarios, keep the others' results
@@ -29,15 +29,17 @@ import {
   notesFor,
   replaceDocsTable,
 } from './results.js';
+import { type ScaleResult, scaleRows } from './scale-rows.js';
 import type { DecodeOptions, DecodeResult } from './scenario-decode.js';
 import type { EchoOptions, EchoResult } from './scenario-echo.js';
 import type { IdleOptions, IdleResult } from './scenario-idle.js';
 import type { LoginOptions, LoginResult } from './scenario-login.js';
 import type { RestartOptions, RestartResult } from './scenario-restart.js';
+import type { ScaleOptions } from './scenario-scale.js';
 import { IMPLS, type Impl } from './subjects.js';
 import { renderTable } from './table.js';
 
-const SCENARIOS = ['decode', 'echo', 'bot', 'emulator', 'login', 'restart', 'idle'] as const;
+const SCENARIOS = ['decode', 'echo', 'bot', 'emulator', 'login', 'restart', 'idle', 'scale'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 const { values } = parseArgs({
@@ -238,6 +240,24 @@ async function main(): Promise<void> {
     }
   }
 
+  let scale: ScaleResult | undefined;
+  if (only.has('scale')) {
+    // Many accounts in one host process (issue #21): idle cost by account count, an aggregate echo.
+    scale = await scenario<ScaleResult>(
+      'scale',
+      {
+        idleCounts: quick ? [1, 10, 50] : [1, 50, 200],
+        contactsEach: 300,
+        idleWindowMs: 10_000,
+        echoAccounts: quick ? 50 : 200,
+        echoRate: 200,
+        echoMs: 10_000,
+      } satisfies ScaleOptions,
+      900_000,
+      'scale',
+    );
+  }
+
   if (merged) {
     // Scenarios not run this time keep the results of the merged file.
     if (!only.has('decode')) results.decode = merged.decode;
@@ -250,9 +270,11 @@ async function main(): Promise<void> {
       results.idle = merged.idle;
       if (merged.idleRuns) results.idleRuns = merged.idleRuns;
     }
+    if (!only.has('scale')) scale = (merged as { scale?: ScaleResult }).scale;
     results.meta.merged = `${merged.meta?.commit ?? '?'} ${merged.meta?.date ?? ''}`.trim();
   }
-  results.rows = assembleRows(results);
+  if (scale) (results as BenchResults & { scale?: ScaleResult }).scale = scale;
+  results.rows = [...assembleRows(results), ...scaleRows(scale)];
   results.table = renderTable(results.rows);
   results.notes = notesFor(results);
   results.meta.durationMs = Date.now() - started;

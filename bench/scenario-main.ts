@@ -7,6 +7,7 @@ import { type EchoOptions, runEcho } from './scenario-echo.js';
 import { type IdleOptions, runIdle } from './scenario-idle.js';
 import { type LoginOptions, runLogin } from './scenario-login.js';
 import { type RestartOptions, runRestart } from './scenario-restart.js';
+import { runScale, type ScaleOptions } from './scenario-scale.js';
 
 async function main(): Promise<void> {
   const [name, json] = process.argv.slice(2);
@@ -27,6 +28,9 @@ async function main(): Promise<void> {
       break;
     case 'idle':
       result = await runIdle(options as IdleOptions);
+      break;
+    case 'scale':
+      result = await runScale(options as ScaleOptions);
       break;
     default:
       throw new Error(`unknown scenario ${name}`);

@@ -1,0 +1,92 @@
+/**
+ * The scale scenario's host process (scenario-scale.ts): one AccountHost with `accounts` accounts on
+ * memory stores (no data dir), pacing off, each logged in by a QR code the driver confirms on that
+ * account's phone in the emulator. Its CPU and RSS are the host's alone (the emulator and the phones
+ * live in the driver). Talks to the driver over IPC (ScaleHostMessage / ScaleDriverMessage); bounded:
+ * it exits by itself after `maxLifetimeMs`, or when the driver goes away.
+ */
+import type { Usage } from './proc.js';
+
+export interface ScaleHostArgs {
+  baseUrl: string;
+  /** Account ids, in order; the driver maps each to its emulator account. */
+  ids: string[];
+  /** Reply to every text with the same text (client.on('message') → sendText). */
+  echo: boolean;
+  maxLifetimeMs: number;
+}
+
+export type ScaleHostMessage =
+  | { type: 'loaded'; usage: Usage }
+  | { type: 'qr'; id: string; uuid: string }
+  | { type: 'ready'; usage: Usage; afterGc: Usage }
+  | { type: 'usage'; usage: Usage }
+  | { type: 'failed'; error: string };
+
+export type ScaleDriverMessage = { type: 'usage'; gc?: boolean } | { type: 'stop' };
+
+function usage(): Usage {
+  const ru = process.resourceUsage();
+  const mem = process.memoryUsage();
+  return {
+    at: Date.now(),
+    cpuUserUs: ru.userCPUTime,
+    cpuSystemUs: ru.systemCPUTime,
+    rssBytes: mem.rss,
+    heapUsedBytes: mem.heapUsed,
+    maxRssBytes: ru.maxRSS * 1024,
+  };
+}
+
+function gc(): void {
+  (globalThis as { gc?: () => void }).gc?.();
+}
+
+function send(message: ScaleHostMessage): void {
+  process.send?.(message);
+}
+
+async function main(): Promise<void> {
+  const args = JSON.parse(process.argv[2] ?? '{}') as ScaleHostArgs;
+  const lifetime = setTimeout(() => process.exit(3), args.maxLifetimeMs);
+  lifetime.unref();
+  process.on('disconnect', () => process.exit(0));
+  const { AccountHost } = await import('../src/host/index.js');
+  gc();
+  send({ type: 'loaded', usage: usage() });
+  const host = new AccountHost({ client: { server: args.baseUrl, pacing: false } });
+  host.on('account-qr', ({ id, qr }) => send({ type: 'qr', id, uuid: qr.uuid }));
+  if (args.echo) {
+    host.on('account-client', ({ client }) => {
+      client.on('message', (m) => {
+        if (m.kind === 'text' && !m.isSelf) client.sendText(m.chat.userName, m.text).catch(() => {});
+      });
+    });
+  }
+  const ready = new Set<string>();
+  const allReady = new Promise<void>((resolve) => {
+    host.on('account-state', ({ id, state }) => {
+      if (state === 'ready') ready.add(id);
+      if (state === 'failed') send({ type: 'failed', error: `account ${id} failed to log in` });
+      if (ready.size === args.ids.length) resolve();
+    });
+  });
+  for (const id of args.ids) await host.add({ id });
+  await allReady;
+  const atReady = usage();
+  gc();
+  send({ type: 'ready', usage: atReady, afterGc: usage() });
+  process.on('message', (m: ScaleDriverMessage) => {
+    if (m.type === 'usage') {
+      if (m.gc) gc();
+      send({ type: 'usage', usage: usage() });
+    } else if (m.type === 'stop') {
+      void host.close().finally(() => process.exit(0));
+    }
+  });
+}
+
+main().catch((error: unknown) => {
+  send({ type: 'failed', error: error instanceof Error ? error.message : String(error) });
+  process.exitCode = 2;
+});

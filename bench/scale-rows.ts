@@ -1,0 +1,130 @@
+/**
+ * The scale scenario's figures (scenario-scale.ts, issue #21) and the table's rows: idle RSS and CPU
+ * of one host process at several account counts, the MB per account beyond the first, the aggregate
+ * echo's latency, and the failover time (measured by test/host/failover.int.test.ts, not here). Pure
+ * (no I/O): unit-tested in test/bench/scale-rows.test.ts.
+ */
+import { judgeAbsolute, type Row } from './table.js';
+
+/** One host process idling with `accounts` accounts logged in. */
+export interface ScaleIdlePoint {
+  accounts: number;
+  contactsEach: number;
+  windowMs: number;
+  /** CPU over the window, % of one core. */
+  cpuPct: number;
+  /** RSS after a GC at the end of the window, and the highest sampled during it, bytes. */
+  rssBytes: number;
+  maxRssBytes: number;
+  /** V8 heap in use after that GC, bytes. */
+  heapUsedBytes: number;
+  /** RSS of the process with the host's code loaded and no account yet, bytes. */
+  loadedRssBytes: number;
+  /** From the first add to every account ready, ms. */
+  loginMs: number;
+}
+
+/** The aggregate echo: `accounts` accounts echoing, the phones sending `rate` texts a second in total. */
+export interface ScaleEchoResult {
+  accounts: number;
+  rate: number;
+  durationMs: number;
+  sent: number;
+  echoed: number;
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  /** CPU of the host process over the sending, % of one core. */
+  hostCpuPct: number;
+}
+
+/** Everything the scale scenario measured. */
+export interface ScaleResult {
+  idle: ScaleIdlePoint[];
+  echo?: ScaleEchoResult;
+  /** The scenario's notes: what the stores were, what failed. */
+  notes: string[];
+}
+
+export const MB = 1024 * 1024;
+/** Issue #21's targets. */
+export const TARGET_MB_PER_ACCOUNT = 1;
+export const TARGET_ECHO_P99_MS = 50;
+export const TARGET_FAILOVER_S = 10;
+
+/**
+ * RSS per account beyond the first, MB: (RSS at the most accounts − RSS at one) ÷ (accounts − 1),
+ * from the two idle points with the fewest and the most accounts. undefined without two such points.
+ */
+export function mbPerExtraAccount(points: readonly ScaleIdlePoint[]): number | undefined {
+  if (points.length < 2) return undefined;
+  const sorted = [...points].sort((a, b) => a.accounts - b.accounts);
+  const first = sorted[0]!;
+  const last = sorted[sorted.length - 1]!;
+  if (last.accounts === first.accounts) return undefined;
+  return (last.rssBytes - first.rssBytes) / MB / (last.accounts - first.accounts);
+}
+
+const notMeasured = { na: 'not measured' };
+
+function row(metric: string, unit: string, value: number | { na: string }, target?: Row['target']): Row {
+  return {
+    metric,
+    unit,
+    webwx: value,
+    wechat4u: notMeasured,
+    limit: notMeasured,
+    ...(target ? { target } : {}),
+  };
+}
+
+/**
+ * The table's rows: RSS and CPU at each account count, MB per account beyond the first (target ≤ 1),
+ * the aggregate echo's p50/p99 (target p99 ≤ 50 ms), and the failover time's pointer to its test.
+ */
+export function scaleRows(r: ScaleResult | undefined): Row[] {
+  if (!r) return [];
+  const rows: Row[] = [];
+  const contacts = r.idle[0]?.contactsEach ?? 0;
+  for (const p of [...r.idle].sort((a, b) => a.accounts - b.accounts)) {
+    rows.push(
+      row(
+        `scale: idle RSS, ${p.accounts} account(s) × ${contacts} contacts, one host`,
+        'MB',
+        p.rssBytes / MB,
+      ),
+    );
+    rows.push(row(`scale: idle CPU, ${p.accounts} account(s), one host`, '% core', p.cpuPct));
+  }
+  const perAccount = mbPerExtraAccount(r.idle);
+  rows.push(
+    row('scale: idle RSS per account beyond the first', 'MB', perAccount ?? { na: 'fewer than two points' }, {
+      text: `≤ ${TARGET_MB_PER_ACCOUNT} MB`,
+      met: judgeAbsolute(perAccount, TARGET_MB_PER_ACCOUNT, 'lower'),
+    }),
+  );
+  if (r.echo) {
+    const e = r.echo;
+    const lost = e.sent - e.echoed;
+    rows.push(
+      row(`scale: echo across ${e.accounts} accounts at ${e.rate} msg/s in total, p50`, 'ms', e.p50Ms),
+    );
+    rows.push(
+      row(`scale: the same, p99${lost > 0 ? ` (${lost} of ${e.sent} never echoed)` : ''}`, 'ms', e.p99Ms, {
+        text: `p99 ≤ ${TARGET_ECHO_P99_MS} ms, none lost`,
+        met: lost > 0 ? false : judgeAbsolute(e.p99Ms, TARGET_ECHO_P99_MS, 'lower'),
+      }),
+    );
+  }
+  rows.push(
+    row(
+      'scale: failover, SIGKILL → accounts ready on the other workers',
+      's',
+      {
+        na: 'measured by test/host/failover.int.test.ts, see docs/scale.md',
+      },
+      { text: `≤ ${TARGET_FAILOVER_S} s`, met: undefined },
+    ),
+  );
+  return rows;
+}

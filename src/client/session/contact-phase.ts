@@ -21,7 +21,16 @@ export interface ContactPhase {
   fromCache: number;
   /** Settles once the server's list is in the directory (already settled when `fromCache` is 0). */
   loaded: Promise<ContactsEvent>;
+  /** Starts the background load (`fromCache` > 0); later calls do nothing. */
+  begin?: () => void;
 }
+
+/**
+ * The background load waits for the first webwxsync reply (what came in while the process was down
+ * goes first: the load's big replies would share the thread and the connection with it), or this
+ * long after 'ready' when the first synccheck is a quiet long poll.
+ */
+const REFRESH_AT_LATEST_MS = 1000;
 
 /**
  * Resume with a usable cache: fills the directory from it and returns at once, the server's list
@@ -43,9 +52,15 @@ export async function startContactPhase(
     return { fromCache: 0, loaded: Promise.resolve(counts) };
   }
   rt.logger.info({ cached }, 'resumed with the cached contacts; refreshing them in the background');
-  const loaded = loadContacts(rt, session, directory);
+  let begin: () => void = () => {};
+  const loaded = new Promise<ContactsEvent>((resolve) => {
+    begin = () => {
+      begin = () => {};
+      resolve(loadContacts(rt, session, directory));
+    };
+  });
   loaded.catch(() => {});
-  return { fromCache: cached, loaded };
+  return { fromCache: cached, loaded, begin: () => begin() };
 }
 
 /**
@@ -60,7 +75,18 @@ export function followContactPhase(
   endSession: (error: LoggedOutError) => void,
 ): void {
   contacts.settleLoaded(phase.loaded);
-  if (phase.fromCache === 0) return;
+  if (phase.fromCache === 0 || !phase.begin) return;
+  const begin = phase.begin;
+  const go = (): void => {
+    off();
+    clearTimeout(timer);
+    rt.signal.removeEventListener('abort', go);
+    begin(); // after a stop: fails at once, and `loaded` rejects
+  };
+  // Once the first round's messages are handed over (the event comes before them: one turn later).
+  const off = rt.events.on('sync-round', () => setTimeout(go, 0));
+  const timer = setTimeout(go, REFRESH_AT_LATEST_MS);
+  rt.signal.addEventListener('abort', go);
   phase.loaded.then(
     (counts) => rt.events.emit('contacts', counts),
     (error: unknown) => {

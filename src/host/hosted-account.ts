@@ -74,9 +74,11 @@ export interface HostedAccountInit {
   spec: AccountSpec;
   store: SessionStore;
   logger: Logger;
+  /** The clock of the send budget (ms since the epoch). */
   now: () => number;
   /** The host's options for every client, merged under this account's. */
   clientOptions: ClientOptions;
+  /** Makes the account's client. */
   createClient: (options: ClientOptions) => WebWxClient;
   /** Called on every state change, QR code and new client. */
   notify: (change: AccountChange) => void;
@@ -204,6 +206,7 @@ export class HostedAccount {
     await this.budget.flush();
   }
 
+  /** What the HTTP API lists of it: state, self, proxy, budget, outbox depth, the last error. */
   summary(): AccountSummary {
     const self = this.#raw?.self;
     return {

@@ -21,7 +21,9 @@ export interface LoginRetryOptions {
 
 /** What the retries do: log in again, or give the account up. */
 export interface LoginRetryActions {
+  /** Logs `account` in again. */
   retry(account: string): void;
+  /** Gives `account` up after `failures` failures in a row (its lease goes back). */
   giveUp(account: string, failures: number): void;
 }
 

@@ -62,6 +62,7 @@ export interface WorkerOptions {
   /** Most accounts given back in one tick when over the fair share (default 3). */
   rebalanceStep?: number;
   logger?: Logger;
+  /** Hears every event (acquired, state, qr, login-failed, released, lost). */
   onEvent?: (event: WorkerEvent) => void;
   /** Makes a client (tests). */
   createClient?: (options: ClientOptions) => WebWxClient;

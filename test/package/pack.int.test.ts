@@ -98,6 +98,29 @@ describe('the packed package', () => {
     expect(out).toBe('function function function');
   });
 
+  it('imports webwx/host from ESM and CommonJS without loading its optional drivers (pg, ioredis)', async () => {
+    // The install omits the optional dependencies: an import that loaded pg or ioredis would throw.
+    const esm = await node([
+      '--input-type=module',
+      '-e',
+      [
+        "import { AccountHost, Worker, BusConsumer, PostgresLeaseStore, MemoryLeaseStore, openRedis, BusError, DEFAULT_LEASE_TTL_MS } from 'webwx/host';",
+        'console.log([AccountHost, Worker, BusConsumer, PostgresLeaseStore, MemoryLeaseStore].map((c) => typeof c).join(), DEFAULT_LEASE_TTL_MS);',
+        "try { await openRedis('redis://127.0.0.1:1'); } catch (e) { console.log(e instanceof BusError, e.problem, /npm install ioredis/.test(e.message)); }",
+      ].join('\n'),
+    ]);
+    expect(esm).toBe('function,function,function,function,function 5000\ntrue unavailable true');
+    const cjs = await node([
+      '-e',
+      [
+        "const h = require('webwx/host');",
+        'const drivers = Object.keys(require.cache).filter((f) => /node_modules[\\\\/](pg|ioredis)[\\\\/]/.test(f));',
+        'console.log(typeof h.Worker, typeof h.AccountHost, typeof h.publishCommand, drivers.length);',
+      ].join('\n'),
+    ]);
+    expect(cjs).toBe('function function function 0');
+  });
+
   it('without better-sqlite3, SqliteStore says how to get it (a StoreError, not a crash)', async () => {
     const out = await node([
       '--input-type=module',
@@ -146,6 +169,10 @@ describe('the packed package', () => {
         "import { createClient, type Message, NotAvailableError, PostgresStore, type PostgresStoreOptions, SqliteStore } from 'webwx';",
         "import { startEmulator, type Emulator } from 'webwx/emulator';",
         "import { APP_ID } from 'webwx/protocol';",
+        "import { type LeaseStore, MemoryLeaseStore, type WorkerEvent, type WorkerOptions } from 'webwx/host';",
+        'const leases: LeaseStore = new MemoryLeaseStore();',
+        "const onEvent: WorkerOptions['onEvent'] = (event: WorkerEvent) => console.log(event.type, leases);",
+        'console.log(onEvent);',
         "const client = createClient({ server: 'http://127.0.0.1:1', store: new SqliteStore('x.db') });",
         "const pg: PostgresStoreOptions = { connectionString: 'postgres://h/db', account: 'a', secretKey: 'passphrase' };",
         'void PostgresStore.open(pg).then((s) => s.close());',

@@ -7,7 +7,7 @@
 
 import { emptyRecommendInfo } from '../protocol/wire-defaults.js';
 import type { WireMessage, WireRecommendInfo } from '../protocol/wire-types.js';
-import type { KindContext, KindEntry, KindPerson, PhoneMessageInput } from './phone-message-types.js';
+import type { KindContext, KindEntry, PhoneMessageInput } from './phone-message-types.js';
 import { emojiToSpan, encodeMessageText } from './wire-format.js';
 
 /** Escape for an XML attribute value or text. */

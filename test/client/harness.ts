@@ -49,6 +49,8 @@ export async function startPair(
     'login-step': [],
     relogin: [],
     'send-retry': [],
+    'sync-round': [],
+    'sync-stalled': [],
     error: [],
   } as Pair['events'];
   for (const name of Object.keys(events) as (keyof ClientEvents)[]) {

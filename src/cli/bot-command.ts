@@ -26,6 +26,7 @@ import {
   type ReplySourceFlags,
 } from './reply-source-flags.js';
 import { runServiceSession } from './service-session.js';
+import { storeKeyFrom } from './store-key.js';
 
 export { chooseReplySource } from './reply-source-flags.js';
 
@@ -145,7 +146,8 @@ export async function runBotCommand(options: BotCommandOptions, io: CliIo): Prom
   }
   const app = options.app ?? 'web';
   // The same store as `webwx login` (docs/sessions.md): a session saved by either is resumed by both.
-  const store = options.dataDir === undefined ? undefined : openCliStore(options.dataDir, app);
+  const store =
+    options.dataDir === undefined ? undefined : openCliStore(options.dataDir, app, storeKeyFrom(io.env));
   try {
     return await runBot(options, io, { config, plugins, source, store });
   } finally {

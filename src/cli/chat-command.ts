@@ -12,6 +12,7 @@ import type { CliIo } from './cli-io.js';
 import { openCliStore, reportLoginSteps } from './data-dir.js';
 import { runClientSession } from './login-command.js';
 import { chooseReplySource } from './reply-source-flags.js';
+import { storeKeyFrom } from './store-key.js';
 import { type AutoReplySource, awayMessageSource, botReplySource } from './tui/auto-reply.js';
 import { sanitize } from './tui/message-render.js';
 
@@ -68,7 +69,8 @@ export async function runChatCommand(options: ChatCommandOptions, io: CliIo): Pr
       : undefined;
   // The same store as `webwx login` (docs/sessions.md): a session saved by either is resumed by both.
   const app = options.app ?? 'web';
-  const store = options.dataDir === undefined ? undefined : openCliStore(options.dataDir, app);
+  const store =
+    options.dataDir === undefined ? undefined : openCliStore(options.dataDir, app, storeKeyFrom(io.env));
   const client = createClient({
     app,
     ...(options.server ? { server: options.server } : {}),

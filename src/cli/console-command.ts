@@ -33,6 +33,7 @@ import {
   type ReplySourceFlags,
 } from './reply-source-flags.js';
 import { runServiceSession } from './service-session.js';
+import { storeKeyFrom } from './store-key.js';
 
 /** The resolved flags of `webwx console`. */
 export interface ConsoleCommandOptions extends ReplySourceFlags {
@@ -79,7 +80,7 @@ export async function runConsoleCommand(options: ConsoleCommandOptions, io: CliI
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   await checkNoRunningConsole(dataDir);
 
-  const store = openCliStore(dataDir, options.app);
+  const store = openCliStore(dataDir, options.app, storeKeyFrom(io.env));
   const client = createClient({
     app: options.app,
     ...(options.server ? { server: options.server } : {}),

@@ -30,11 +30,13 @@ export function resolveDataDir(flag: string | undefined, env: CliIo['env']): str
 }
 
 /**
- * The CLI's SQLite store of `app` (default 'web') in `dataDir` (created with mode 0700/0600). Throws
+ * The CLI's SQLite store of `app` (default 'web') in `dataDir` (created with mode 0700/0600), its
+ * saved session sealed with `secretKey` when given (WEBWX_STORE_KEY, store-key.ts). Throws
  * StoreError when unusable.
  */
-export function openCliStore(dataDir: string, app: WebApp = 'web'): SqliteStore {
-  return new SqliteStore(join(dataDir, storeFileOf(app)));
+export function openCliStore(dataDir: string, app: WebApp = 'web', secretKey?: Uint8Array): SqliteStore {
+  const path = join(dataDir, storeFileOf(app));
+  return new SqliteStore(secretKey === undefined ? { path } : { path, secretKey });
 }
 
 /** Prints the hot-reload steps (resume, push login, QR) as they happen. Returns the unsubscribe function. */

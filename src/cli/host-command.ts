@@ -11,6 +11,7 @@ import { parsePort, parseServerUrl } from './arguments.js';
 import type { CommandHost } from './bot-command.js';
 import { CliError, type CliIo } from './cli-io.js';
 import { resolveDataDir } from './data-dir.js';
+import { storeKeyFrom } from './store-key.js';
 
 export interface HostCommandOptions {
   server?: string;
@@ -32,9 +33,11 @@ export async function runHostCommand(options: HostCommandOptions, io: CliIo): Pr
       'host needs a bearer token of at least 16 characters: set WEBWX_API_TOKEN (or --token)',
     );
   }
+  const secretKey = storeKeyFrom(io.env);
   const metrics: HostMetrics = new HostMetrics(() => host.list());
   const host: AccountHost = new AccountHost({
     dataDir: options.dataDir,
+    ...(secretKey !== undefined ? { secretKey } : {}),
     logger: options.logger,
     client: {
       ...(options.server ? { server: options.server } : {}),

@@ -8,6 +8,7 @@ import type { CliIo } from './cli-io.js';
 import { formatSummary, summarizeContacts } from './contact-summary.js';
 import { openCliStore, reportLoginSteps } from './data-dir.js';
 import { runLineChat } from './line-chat.js';
+import { storeKeyFrom } from './store-key.js';
 
 export interface LoginCommandOptions {
   server?: string;
@@ -45,7 +46,8 @@ export function reportLoginProgress(client: WebWxClient, io: CliIo): () => void 
 export async function runLoginCommand(options: LoginCommandOptions, io: CliIo): Promise<number> {
   // The session, contacts and message log live in the data directory (docs/sessions.md).
   const app = options.app ?? 'web';
-  const store = options.dataDir === undefined ? undefined : openCliStore(options.dataDir, app);
+  const store =
+    options.dataDir === undefined ? undefined : openCliStore(options.dataDir, app, storeKeyFrom(io.env));
   const client = createClient({
     ...(options.server ? { server: options.server } : {}),
     app,

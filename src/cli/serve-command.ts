@@ -16,6 +16,7 @@ import type { CommandHost } from './bot-command.js';
 import { CliError, type CliIo } from './cli-io.js';
 import { openCliStore, reportLoginSteps, resolveDataDir } from './data-dir.js';
 import { runServiceSession } from './service-session.js';
+import { storeKeyFrom } from './store-key.js';
 
 export interface ServeCommandOptions {
   server?: string;
@@ -61,9 +62,9 @@ export async function runServeCommand(options: ServeCommandOptions, io: CliIo): 
   const app = options.app ?? 'web';
   const store =
     options.store !== undefined
-      ? new SqliteStore(options.store)
+      ? openStoreFile(options.store, storeKeyFrom(io.env))
       : options.dataDir !== undefined
-        ? openCliStore(options.dataDir, app)
+        ? openCliStore(options.dataDir, app, storeKeyFrom(io.env))
         : undefined;
   const client = createClient({
     ...(options.server ? { server: options.server } : {}),
@@ -167,4 +168,9 @@ export function registerServeCommand(program: Command, host: CommandHost): void 
         ),
       );
     });
+}
+
+/** The deprecated `--store FILE`, sealed with WEBWX_STORE_KEY when set. */
+function openStoreFile(path: string, secretKey: Uint8Array | undefined): SqliteStore {
+  return new SqliteStore(secretKey === undefined ? { path } : { path, secretKey });
 }

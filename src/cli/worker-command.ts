@@ -3,7 +3,8 @@
  * each account on the one worker holding its lease, with inbound events and outbound commands on
  * Redis Streams. `webwx worker add ID…` registers accounts, `webwx worker list` shows who holds what,
  * `webwx worker remove ID…` forgets some. The database comes from `--pg` or WEBWX_PG_URL, Redis from
- * `--redis` or WEBWX_REDIS_URL, the key the sessions are sealed with from WEBWX_SECRET_KEY. A running
+ * `--redis` or WEBWX_REDIS_URL, the key the sessions are sealed with from WEBWX_STORE_KEY
+ * (WEBWX_SECRET_KEY, a passphrase, when that is unset). A running
  * worker prints one JSON line per event on stdout (acquired, state, qr, released, lost).
  */
 import { hostname } from 'node:os';
@@ -23,6 +24,7 @@ import { parseDuration, parseServerUrl } from './arguments.js';
 import type { CommandHost } from './bot-command.js';
 import { CliError, type CliIo } from './cli-io.js';
 import { connectWithBackoff } from './connect-backoff.js';
+import { storeKeyFrom } from './store-key.js';
 
 /** The flags of `webwx worker`. */
 export interface WorkerCommandOptions {
@@ -50,7 +52,8 @@ async function openPool(url: string): Promise<PgPool> {
 }
 
 function databaseOf(pool: PgPool, opts: WorkerCommandOptions, io: CliIo): WorkerDatabase {
-  const secretKey = io.env.WEBWX_SECRET_KEY;
+  // WEBWX_STORE_KEY (base64, 32 bytes); WEBWX_SECRET_KEY, a passphrase, is still read when it is unset.
+  const secretKey = storeKeyFrom(io.env) ?? (io.env.WEBWX_SECRET_KEY || undefined);
   return {
     pool,
     ...(opts.schema !== undefined ? { schema: opts.schema } : {}),

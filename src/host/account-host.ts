@@ -34,7 +34,13 @@ import {
 import { resolveOptions } from '../client/options.js';
 import { TypedEmitter } from '../client/typed-emitter.js';
 import { type Logger, silentLogger } from '../logger.js';
-import { MemoryStore, type SessionStore, SqliteStore, writeFileAtomic } from '../store/index.js';
+import {
+  MemoryStore,
+  type SecretKey,
+  type SessionStore,
+  SqliteStore,
+  writeFileAtomic,
+} from '../store/index.js';
 import type { BudgetHooks } from './budgeted-client.js';
 import { AccountError } from './host-errors.js';
 import {
@@ -53,6 +59,8 @@ export interface AccountHostOptions {
    * store), both 0600. Without it, accounts are in memory and do not survive a restart.
    */
   dataDir?: string;
+  /** Seals each account's saved session in its SQLite file (SqliteStore `secretKey`). */
+  secretKey?: SecretKey;
   /** An account's store instead of the SQLite file (a PostgresStore, say); the host closes it on remove. */
   openStore?: (id: string) => SessionStore;
   /** Options every account's client gets (server, app, timeouts, pacing…); an account's own win. */
@@ -246,7 +254,10 @@ export class AccountHost {
   #openStore(id: string): SessionStore {
     if (this.#options.openStore) return this.#options.openStore(id);
     const dir = this.#dirOf(id);
-    return dir ? new SqliteStore(join(dir, STORE_FILE)) : new MemoryStore();
+    if (!dir) return new MemoryStore();
+    const path = join(dir, STORE_FILE);
+    const { secretKey } = this.#options;
+    return new SqliteStore(secretKey === undefined ? { path } : { path, secretKey });
   }
 
   #dirOf(id: string): string | undefined {

@@ -14,6 +14,7 @@ import { InvalidArgumentError } from '../errors.js';
 import type { WireContact } from '../protocol/wire-types.js';
 import { type MessageRow, rowToMessage } from './message-row.js';
 import { checkSavedSession, parseSavedSession } from './saved-session.js';
+import { type SecretKey, SessionCipher, sessionFromRow } from './session-cipher.js';
 import {
   type ContactCache,
   DEFAULT_HISTORY_LIMIT,
@@ -100,7 +101,17 @@ function wrap<T>(what: string, path: string, fn: () => T): T {
 export interface SqliteStoreOptions {
   /** The database file (created with its directory, mode 0600), or ':memory:'. */
   path: string;
+  /**
+   * Seals the saved session at rest (AES-256-GCM, as PostgresStore does): 32 random bytes, or a
+   * passphrase. Without it the session is stored in clear; with it a session in clear is still read.
+   */
+  secretKey?: SecretKey;
 }
+
+/** The meta value of a sealed session: this prefix, then the sealed bytes in base64. */
+const SEALED_PREFIX = 'aes-256-gcm:';
+/** What a sealed session of a SQLite file is bound to (the file may move; it holds one account). */
+const SEALED_LABEL = 'sqlite';
 
 /** Settings live in the meta table under this prefix, apart from the session and the schema version. */
 const SETTING_PREFIX = 'setting:';
@@ -117,10 +128,13 @@ export class SqliteStore
   readonly path: string;
   readonly #db: Database.Database;
   readonly #statements: ReturnType<typeof prepare>;
+  readonly #cipher: SessionCipher | undefined;
 
   constructor(options: SqliteStoreOptions | string) {
     const path = typeof options === 'string' ? options : options.path;
     if (!path) throw new InvalidArgumentError('SqliteStore', 'SqliteStore: path is required');
+    const key = typeof options === 'string' ? undefined : options.secretKey;
+    this.#cipher = key === undefined ? undefined : new SessionCipher(key);
     this.path = path;
     this.#db = wrap('opening the database', path, () => openDatabase(path));
     this.#statements = wrap('preparing the database', path, () => prepare(this.#db));
@@ -140,11 +154,17 @@ export class SqliteStore
     const row = wrap('reading the session', this.path, () => this.#statements.getMeta.get('session')) as
       | { value: string }
       | undefined;
-    return row ? parseSavedSession(row.value, this.path) : undefined;
+    if (!row) return undefined;
+    if (!row.value.startsWith(SEALED_PREFIX)) return parseSavedSession(row.value, this.path);
+    const data = Buffer.from(row.value.slice(SEALED_PREFIX.length), 'base64');
+    return sessionFromRow({ format: 'aes-256-gcm', data }, this.#cipher, SEALED_LABEL, this.path);
   }
 
   async save(session: SavedSession): Promise<void> {
-    const text = JSON.stringify(checkSavedSession(session));
+    const plain = JSON.stringify(checkSavedSession(session));
+    const text = this.#cipher
+      ? SEALED_PREFIX + (await this.#cipher.seal(Buffer.from(plain, 'utf8'), SEALED_LABEL)).toString('base64')
+      : plain;
     wrap('saving the session', this.path, () => this.#statements.setMeta.run('session', text));
   }
 

@@ -13,14 +13,15 @@ import { STORE_FILE } from '../../src/cli/data-dir.js';
 import { STORE_KEY_ENV, storeKeyFrom } from '../../src/cli/store-key.js';
 import { startEmulator } from '../../src/emulator/index.js';
 import { SqliteStore, StoreError } from '../../src/store/index.js';
+import { startAutoConfirmingEmulator } from '../bot/logged-in.js';
 import { runCli } from './cli-harness.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'webwx-store-key-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Every byte of the store: the database and its write-ahead log. */
-function storeBytes(dataDir: string): Buffer {
-  const path = join(dataDir, STORE_FILE);
+function storeBytes(dataDir: string, file = STORE_FILE): Buffer {
+  const path = join(dataDir, file);
   return Buffer.concat([path, `${path}-wal`].filter((p) => existsSync(p)).map((p) => readFileSync(p)));
 }
 
@@ -106,6 +107,49 @@ describe('webwx login with WEBWX_STORE_KEY', () => {
       expect(bad.stderr()).not.toContain('not-a-key-at-all');
     } finally {
       off();
+      await emulator.close();
+    }
+  }, 60_000);
+});
+
+describe('webwx host with WEBWX_STORE_KEY', () => {
+  it("seals each account's session in its own file", async () => {
+    const emulator = await startAutoConfirmingEmulator();
+    const dataDir = join(dir, 'host');
+    const key = randomBytes(32);
+    const token = 'store-key-token-abcdefghijkl';
+    const auth = { authorization: `Bearer ${token}` };
+    const env = { WEBWX_API_TOKEN: token, WEBWX_DATA_DIR: dataDir, [STORE_KEY_ENV]: key.toString('base64') };
+    try {
+      const run = runCli(['host', '--port', '0', '--server', emulator.baseUrl, '--no-pacing'], { env });
+      await run.waitForOutput(/Account host listening on (http:\/\/127\.0\.0\.1:\d+)/);
+      const url = /Account host listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(run.stdout())?.[1] as string;
+      const created = await fetch(`${url}/accounts`, {
+        method: 'POST',
+        headers: { ...auth, 'content-type': 'application/json' },
+        body: JSON.stringify({ id: 'desk-1' }),
+      });
+      expect(created.status).toBe(201);
+      const deadline = Date.now() + 15_000;
+      for (;;) {
+        const body = (await (await fetch(`${url}/accounts/desk-1`, { headers: auth })).json()) as {
+          account: { state: string };
+        };
+        if (body.account.state === 'ready') break;
+        if (Date.now() > deadline) throw new Error('desk-1 not ready');
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      run.abort();
+      await run.exit;
+      const accountDir = join(dataDir, 'accounts', 'desk-1');
+      const store = new SqliteStore({ path: join(accountDir, 'webwx.db'), secretKey: key });
+      const { credentials } = (await store.load())!;
+      store.close();
+      const bytes = storeBytes(accountDir, 'webwx.db');
+      expect(bytes.length).toBeGreaterThan(0);
+      for (const secret of [credentials.sid, credentials.passTicket])
+        expect(bytes.includes(secret)).toBe(false);
+    } finally {
       await emulator.close();
     }
   }, 60_000);

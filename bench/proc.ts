@@ -45,11 +45,26 @@ export type SubjectMessage =
   | { type: 'stopped' }
   | { type: 'failed'; error: string };
 
+/** This process's CPU and memory now. */
+export function processUsage(): Usage {
+  const ru = process.resourceUsage();
+  const mem = process.memoryUsage();
+  return {
+    at: Date.now(),
+    cpuUserUs: ru.userCPUTime,
+    cpuSystemUs: ru.systemCPUTime,
+    rssBytes: mem.rss,
+    heapUsedBytes: mem.heapUsed,
+    maxRssBytes: ru.maxRSS * 1024,
+  };
+}
+
 export type DriverMessage = { type: 'usage' } | { type: 'gc' } | { type: 'stop' };
 
 const TSX = ['--import', 'tsx'];
 
-function nextMessage<T extends { type: string }>(
+/** The child's next message `accept` takes; rejects on a `failed` message, its exit, or the deadline. */
+export function nextMessage<T extends { type: string }>(
   child: ChildProcess,
   accept: (m: T) => boolean,
   timeoutMs: number,
@@ -87,7 +102,7 @@ function nextMessage<T extends { type: string }>(
  * WEBWX_BENCH_PROFILE=<dir>: a V8 CPU profile of every client and scenario process (the scenario
  * process holds the emulator and the phone), see docs/benchmarks.md.
  */
-function profileFlags(): string[] {
+export function profileFlags(): string[] {
   const dir = process.env.WEBWX_BENCH_PROFILE;
   return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
 }

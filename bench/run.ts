@@ -252,6 +252,7 @@ async function main(): Promise<void> {
         echoAccounts: quick ? 50 : 200,
         echoRate: 200,
         echoMs: 10_000,
+        store: 'sqlite',
       } satisfies ScaleOptions,
       900_000,
       'scale',
@@ -276,7 +277,7 @@ async function main(): Promise<void> {
   if (scale) (results as BenchResults & { scale?: ScaleResult }).scale = scale;
   results.rows = [...assembleRows(results), ...scaleRows(scale)];
   results.table = renderTable(results.rows);
-  results.notes = notesFor(results);
+  results.notes = [...notesFor(results), ...(scale?.notes ?? [])];
   results.meta.durationMs = Date.now() - started;
   process.stdout.write(`\n${results.table}\n\n${results.notes.map((n) => `- ${n}\n`).join('')}\n`);
   process.stdout.write(

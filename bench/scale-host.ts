@@ -1,11 +1,12 @@
 /**
  * The scale scenario's host process (scenario-scale.ts): one AccountHost with `accounts` accounts on
- * memory stores (no data dir), pacing off, each logged in by a QR code the driver confirms on that
+ * memory stores (no data dir) or a SQLite file each, pacing off, each logged in by a QR code the driver confirms on that
  * account's phone in the emulator. Its CPU and RSS are the host's alone (the emulator and the phones
  * live in the driver). Talks to the driver over IPC (ScaleHostMessage / ScaleDriverMessage); bounded:
  * it exits by itself after `maxLifetimeMs`, or when the driver goes away.
  */
-import type { Usage } from './proc.js';
+import { writeHeapSnapshot } from 'node:v8';
+import { processUsage, type Usage } from './proc.js';
 
 export interface ScaleHostArgs {
   baseUrl: string;
@@ -13,6 +14,10 @@ export interface ScaleHostArgs {
   ids: string[];
   /** Reply to every text with the same text (client.on('message') → sendText). */
   echo: boolean;
+  /** 'memory': memory stores (no data dir); 'sqlite': a SQLite file per account in `dataDir`. */
+  store: 'memory' | 'sqlite';
+  /** With 'sqlite': an empty directory (the driver makes it and removes it). */
+  dataDir?: string;
   maxLifetimeMs: number;
 }
 
@@ -23,20 +28,13 @@ export type ScaleHostMessage =
   | { type: 'usage'; usage: Usage }
   | { type: 'failed'; error: string };
 
-export type ScaleDriverMessage = { type: 'usage'; gc?: boolean } | { type: 'stop' };
+export type ScaleDriverMessage =
+  | { type: 'usage'; gc?: boolean }
+  | { type: 'stop' }
+  /** Writes a V8 heap snapshot there (finding where the memory per account goes), then answers usage. */
+  | { type: 'heap-snapshot'; path: string };
 
-function usage(): Usage {
-  const ru = process.resourceUsage();
-  const mem = process.memoryUsage();
-  return {
-    at: Date.now(),
-    cpuUserUs: ru.userCPUTime,
-    cpuSystemUs: ru.systemCPUTime,
-    rssBytes: mem.rss,
-    heapUsedBytes: mem.heapUsed,
-    maxRssBytes: ru.maxRSS * 1024,
-  };
-}
+const usage = processUsage;
 
 function gc(): void {
   (globalThis as { gc?: () => void }).gc?.();
@@ -54,7 +52,10 @@ async function main(): Promise<void> {
   const { AccountHost } = await import('../src/host/index.js');
   gc();
   send({ type: 'loaded', usage: usage() });
-  const host = new AccountHost({ client: { server: args.baseUrl, pacing: false } });
+  const host = new AccountHost({
+    client: { server: args.baseUrl, pacing: false },
+    ...(args.store === 'sqlite' && args.dataDir ? { dataDir: args.dataDir } : {}),
+  });
   host.on('account-qr', ({ id, qr }) => send({ type: 'qr', id, uuid: qr.uuid }));
   if (args.echo) {
     host.on('account-client', ({ client }) => {
@@ -79,6 +80,9 @@ async function main(): Promise<void> {
   process.on('message', (m: ScaleDriverMessage) => {
     if (m.type === 'usage') {
       if (m.gc) gc();
+      send({ type: 'usage', usage: usage() });
+    } else if (m.type === 'heap-snapshot') {
+      writeHeapSnapshot(m.path);
       send({ type: 'usage', usage: usage() });
     } else if (m.type === 'stop') {
       void host.close().finally(() => process.exit(0));

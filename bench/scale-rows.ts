@@ -36,10 +36,14 @@ export interface ScaleEchoResult {
   maxMs: number;
   /** CPU of the host process over the sending, % of one core. */
   hostCpuPct: number;
+  /** CPU of the driver (the emulator and the phones) over the sending, % of one core. */
+  emulatorCpuPct: number;
 }
 
 /** Everything the scale scenario measured. */
 export interface ScaleResult {
+  /** The accounts' stores. */
+  store: 'memory' | 'sqlite';
   idle: ScaleIdlePoint[];
   echo?: ScaleEchoResult;
   /** The scenario's notes: what the stores were, what failed. */
@@ -86,10 +90,11 @@ export function scaleRows(r: ScaleResult | undefined): Row[] {
   if (!r) return [];
   const rows: Row[] = [];
   const contacts = r.idle[0]?.contactsEach ?? 0;
+  const stores = r.store === 'sqlite' ? 'SQLite stores' : 'memory stores';
   for (const p of [...r.idle].sort((a, b) => a.accounts - b.accounts)) {
     rows.push(
       row(
-        `scale: idle RSS, ${p.accounts} account(s) × ${contacts} contacts, one host`,
+        `scale: idle RSS, ${p.accounts} account(s) × ${contacts} contacts, one host, ${stores}`,
         'MB',
         p.rssBytes / MB,
       ),
@@ -115,6 +120,8 @@ export function scaleRows(r: ScaleResult | undefined): Row[] {
         met: lost > 0 ? false : judgeAbsolute(e.p99Ms, TARGET_ECHO_P99_MS, 'lower'),
       }),
     );
+    rows.push(row('scale: the same, CPU of the host process', '% core', e.hostCpuPct));
+    rows.push(row('scale: the same, CPU of the emulator and the phones', '% core', e.emulatorCpuPct));
   }
   rows.push(
     row(

@@ -13,11 +13,14 @@
  * three worker processes), not here: scale-rows.ts points at it.
  */
 import { type ChildProcess, fork } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { type Emulator, multiAccountWorld, startEmulator } from '../src/emulator/index.js';
-import type { Usage } from './proc.js';
+import { nextMessage, profileFlags, type Usage } from './proc.js';
 import type { ScaleDriverMessage, ScaleHostArgs, ScaleHostMessage } from './scale-host.js';
 import { type ScaleEchoResult, type ScaleIdlePoint, type ScaleResult, scaleRows } from './scale-rows.js';
 import { summarise } from './stats.js';
@@ -29,6 +32,8 @@ export interface ScaleOptions {
   echoAccounts: number;
   echoRate: number;
   echoMs: number;
+  /** The accounts' stores: memory (no data dir) or a SQLite file each in a temporary directory. */
+  store: 'memory' | 'sqlite';
 }
 
 interface HostHandle {
@@ -46,41 +51,37 @@ function waitFor<T extends ScaleHostMessage['type']>(
   type: T,
   timeoutMs: number,
 ): Promise<Extract<ScaleHostMessage, { type: T }>> {
-  return new Promise((resolve, reject) => {
-    const onMessage = (m: ScaleHostMessage) => {
-      if (m.type === 'failed') {
-        done();
-        reject(new Error(`scale host: ${m.error}`));
-      } else if (m.type === type) {
-        done();
-        resolve(m as Extract<ScaleHostMessage, { type: T }>);
-      }
-    };
-    const onExit = (code: number | null) => {
-      done();
-      reject(new Error(`scale host exited (code ${code})`));
-    };
-    const timer = setTimeout(() => {
-      done();
-      reject(new Error(`scale host: no ${type} within ${timeoutMs} ms`));
-    }, timeoutMs);
-    const done = () => {
-      clearTimeout(timer);
-      child.off('message', onMessage);
-      child.off('exit', onExit);
-    };
-    child.on('message', onMessage);
-    child.on('exit', onExit);
-  });
+  return nextMessage<ScaleHostMessage>(
+    child,
+    (m) => m.type === type,
+    timeoutMs,
+    `scale host ${type}`,
+  ) as Promise<Extract<ScaleHostMessage, { type: T }>>;
 }
 
 /** Forks a host with `n` accounts and confirms each QR code on that account's phone. */
-async function startHost(emu: Emulator, n: number, echo: boolean): Promise<HostHandle & { loginMs: number }> {
+async function startHost(
+  emu: Emulator,
+  n: number,
+  echo: boolean,
+  store: ScaleOptions['store'],
+): Promise<HostHandle & { loginMs: number }> {
   const ids = Array.from({ length: n }, (_, i) => accountIdOf(i));
   const phoneOf = new Map(ids.map((id, i) => [id, emu.phoneOf(emu.accounts[i]!.id)]));
-  const args: ScaleHostArgs = { baseUrl: emu.baseUrl, ids, echo, maxLifetimeMs: 15 * 60_000 };
+  const dataDir = store === 'sqlite' ? mkdtempSync(join(tmpdir(), 'webwx-bench-scale-')) : undefined;
+  const args: ScaleHostArgs = {
+    baseUrl: emu.baseUrl,
+    ids,
+    echo,
+    store,
+    ...(dataDir ? { dataDir } : {}),
+    maxLifetimeMs: 15 * 60_000,
+  };
+  const removeDir = () => {
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  };
   const child = fork(fileURLToPath(new URL('./scale-host.ts', import.meta.url)), [JSON.stringify(args)], {
-    execArgv: ['--import', 'tsx', '--expose-gc'],
+    execArgv: ['--import', 'tsx', '--expose-gc', ...profileFlags()],
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
   child.on('message', (m: ScaleHostMessage) => {
@@ -111,16 +112,18 @@ async function startHost(emu: Emulator, n: number, echo: boolean): Promise<HostH
         return (await next).usage;
       },
       async stop() {
-        if (child.exitCode !== null || child.signalCode !== null) return;
+        if (child.exitCode !== null || child.signalCode !== null) return removeDir();
         const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
         child.send({ type: 'stop' } satisfies ScaleDriverMessage);
         const timer = setTimeout(() => child.kill(), 10_000);
         await exited;
         clearTimeout(timer);
+        removeDir();
       },
     };
   } catch (error) {
     child.kill();
+    removeDir();
     throw error;
   }
 }
@@ -133,7 +136,7 @@ async function idlePoint(n: number, o: ScaleOptions): Promise<ScaleIdlePoint> {
   const emu = await startEmulator({ world: world(n, o.contactsEach), kickPreviousSession: false });
   let host: Awaited<ReturnType<typeof startHost>> | undefined;
   try {
-    host = await startHost(emu, n, false);
+    host = await startHost(emu, n, false, o.store);
     await sleep(2000);
     const before = await host.usage(true);
     let maxRss = before.rssBytes;
@@ -175,7 +178,7 @@ async function aggregateEcho(o: ScaleOptions): Promise<ScaleEchoResult> {
     }),
   );
   try {
-    host = await startHost(emu, n, true);
+    host = await startHost(emu, n, true, o.store);
     await sleep(1000);
     const send = (key: string, i: number) => {
       const a = emu.accounts[i % n]!;
@@ -188,6 +191,7 @@ async function aggregateEcho(o: ScaleOptions): Promise<ScaleEchoResult> {
     echoes.clear();
     const total = Math.round((o.echoRate * o.echoMs) / 1000);
     const before = await host.usage();
+    const driverBefore = process.cpuUsage();
     const start = performance.now();
     let i = 0;
     while (i < total) {
@@ -199,6 +203,7 @@ async function aggregateEcho(o: ScaleOptions): Promise<ScaleEchoResult> {
       await sleep(2);
     }
     const after = await host.usage();
+    const driver = process.cpuUsage(driverBefore);
     const deadline = performance.now() + 5000;
     while (performance.now() < deadline && [...echoes.values()].some((e) => e.latency === undefined))
       await sleep(20);
@@ -215,6 +220,7 @@ async function aggregateEcho(o: ScaleOptions): Promise<ScaleEchoResult> {
       p99Ms: s.p99,
       maxMs: s.max,
       hostCpuPct: (cpuMs / (after.at - before.at)) * 100,
+      emulatorCpuPct: ((driver.user + driver.system) / 1000 / (after.at - before.at)) * 100,
     };
   } finally {
     for (const off of offs) off();
@@ -226,7 +232,7 @@ async function aggregateEcho(o: ScaleOptions): Promise<ScaleEchoResult> {
 /** The scale scenario: every idle point, then the aggregate echo (see the file's header). */
 export async function runScale(o: ScaleOptions): Promise<ScaleResult> {
   const notes = [
-    'one AccountHost process, memory stores (no data dir), pacing off; the emulator in the scenario process',
+    `one AccountHost process, ${o.store === 'sqlite' ? 'a SQLite file per account in a temporary directory' : 'memory stores (no data dir)'}, pacing off; the emulator in the scenario process`,
   ];
   const idle: ScaleIdlePoint[] = [];
   for (const n of o.idleCounts) {
@@ -242,7 +248,7 @@ export async function runScale(o: ScaleOptions): Promise<ScaleResult> {
   } catch (error) {
     notes.push(`aggregate echo failed: ${error instanceof Error ? error.message : String(error)}`);
   }
-  const result: ScaleResult = { idle, ...(echo ? { echo } : {}), notes };
+  const result: ScaleResult = { store: o.store, idle, ...(echo ? { echo } : {}), notes };
   // Visible in the scenario's log even when the run writes nothing.
   process.stderr.write(`[scale] ${JSON.stringify({ idle, echo, rows: scaleRows(result).length })}\n`);
   return result;

@@ -4,21 +4,10 @@
  * one JSON argument (SubjectArgs); talks to the driver over IPC (SubjectMessage / DriverMessage).
  * Bounded: it exits by itself after `maxLifetimeMs`, or when the driver goes away.
  */
-import type { DriverMessage, SubjectArgs, SubjectMessage, Usage } from './proc.js';
+import { type DriverMessage, processUsage, type SubjectArgs, type SubjectMessage } from './proc.js';
 import { type OpenSession, openSession, preload, type SessionCounts } from './subjects.js';
 
-function usage(): Usage {
-  const ru = process.resourceUsage();
-  const mem = process.memoryUsage();
-  return {
-    at: Date.now(),
-    cpuUserUs: ru.userCPUTime,
-    cpuSystemUs: ru.systemCPUTime,
-    rssBytes: mem.rss,
-    heapUsedBytes: mem.heapUsed,
-    maxRssBytes: ru.maxRSS * 1024,
-  };
-}
+const usage = processUsage;
 
 function send(message: SubjectMessage): void {
   process.send?.(message);

@@ -78,8 +78,8 @@ describe('webwx login with WEBWX_STORE_KEY', () => {
       const { credentials } = (await keyed.load())!;
       keyed.close();
       const bytes = storeBytes(dataDir);
-      // (The skey also stands in the contact cache's avatar URLs, which the key does not seal.)
-      for (const secret of [credentials.sid, credentials.passTicket])
+      // The skey is sealed with the session and left out of the contact cache's avatar URLs.
+      for (const secret of [credentials.sid, credentials.passTicket, credentials.skey])
         expect(bytes.includes(secret)).toBe(false);
 
       const wrong = new SqliteStore({ path, secretKey: randomBytes(32) });
@@ -147,7 +147,7 @@ describe('webwx host with WEBWX_STORE_KEY', () => {
       store.close();
       const bytes = storeBytes(accountDir, 'webwx.db');
       expect(bytes.length).toBeGreaterThan(0);
-      for (const secret of [credentials.sid, credentials.passTicket])
+      for (const secret of [credentials.sid, credentials.passTicket, credentials.skey])
         expect(bytes.includes(secret)).toBe(false);
     } finally {
       await emulator.close();

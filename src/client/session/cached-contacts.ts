@@ -33,11 +33,23 @@ export async function saveContactCache(
 }
 
 /**
+ * The session's skey out of an avatar URL (`…webwxgeticon?seq=…&username=…&skey=@crypt_…`): the cache
+ * is not sealed by the store key, and an avatar is fetched with the current skey anyway (download.ts).
+ */
+export function withoutSkey(wire: WireContact): WireContact {
+  const url = wire.HeadImgUrl;
+  if (typeof url !== 'string' || !/[?&]skey=/.test(url)) return wire;
+  const stripped = url.replace(/([?&])skey=[^&#]*&?/, '$1').replace(/[?&]$/, '');
+  return { ...wire, HeadImgUrl: stripped };
+}
+
+/**
  * A room's members keep only what the directory reads of them (UserName, NickName, DisplayName): the
  * other eight fields of each member are most of a big account's cache (28 MB → 9 MB for 200 rooms of
  * 500), and reading it back is what a resume waits for. Contacts are kept whole.
  */
-function slim(wire: WireContact): WireContact {
+function slim(entry: WireContact): WireContact {
+  const wire = withoutSkey(entry);
   if (!isRoomUserName(wire.UserName) || !Array.isArray(wire.MemberList)) return wire;
   const members = wire.MemberList.map((m) => ({
     UserName: m?.UserName,

@@ -106,6 +106,11 @@ export interface SqliteStoreOptions {
    * passphrase. Without it the session is stored in clear; with it a session in clear is still read.
    */
   secretKey?: SecretKey;
+  /**
+   * The connection's page cache in KiB (SQLite's default: 2,000). A host of many accounts opens one
+   * connection per account, so it asks for less (docs/host.md).
+   */
+  cacheKb?: number;
 }
 
 /** The meta value of a sealed session: this prefix, then the sealed bytes in base64. */
@@ -136,7 +141,10 @@ export class SqliteStore
     const key = typeof options === 'string' ? undefined : options.secretKey;
     this.#cipher = key === undefined ? undefined : new SessionCipher(key);
     this.path = path;
-    this.#db = wrap('opening the database', path, () => openDatabase(path));
+    const cacheKb = typeof options === 'string' ? undefined : options.cacheKb;
+    if (cacheKb !== undefined && !(Number.isInteger(cacheKb) && cacheKb > 0))
+      throw new InvalidArgumentError('SqliteStore', 'SqliteStore: cacheKb must be a positive integer');
+    this.#db = wrap('opening the database', path, () => openDatabase(path, cacheKb));
     this.#statements = wrap('preparing the database', path, () => prepare(this.#db));
   }
 
@@ -356,7 +364,7 @@ function loadDriver(): typeof Database {
   return driver;
 }
 
-function openDatabase(path: string): Database.Database {
+function openDatabase(path: string, cacheKb: number | undefined): Database.Database {
   if (path !== ':memory:') {
     mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
     if (!existsSync(path)) closeSync(openSync(path, 'a', 0o600));
@@ -367,6 +375,7 @@ function openDatabase(path: string): Database.Database {
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     db.pragma('busy_timeout = 5000');
+    if (cacheKb !== undefined) db.pragma(`cache_size = -${cacheKb}`);
     const version = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'meta'").get()
       ? (db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get() as
           | { value: string }

@@ -12,6 +12,17 @@ let n = 0;
 const fresh = () => join(dir, `case-${++n}`, 'webwx.db');
 
 describe('SqliteStore', () => {
+  it('takes the page cache size it is given, and refuses a bad one', () => {
+    const dflt = new SqliteStore(':memory:');
+    const small = new SqliteStore({ path: ':memory:', cacheKb: 256 });
+    expect(small.database.pragma('cache_size', { simple: true })).toBe(-256);
+    expect(dflt.database.pragma('cache_size', { simple: true })).not.toBe(-256);
+    dflt.close();
+    small.close();
+    expect(() => new SqliteStore({ path: ':memory:', cacheKb: 0 })).toThrow(/cacheKb/);
+    expect(() => new SqliteStore({ path: ':memory:', cacheKb: 1.5 })).toThrow(/cacheKb/);
+  });
+
   it('creates its database with mode 0600', () => {
     const path = fresh();
     const store = new SqliteStore(path);

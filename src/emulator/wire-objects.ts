@@ -6,14 +6,7 @@
 import { MMWEBWX } from '../protocol/session-context.js';
 import { emptyRecommendInfo, emptyWireContact } from '../protocol/wire-defaults.js';
 
-import type {
-  BaseResponse,
-  WireContact,
-  WireMember,
-  WireMessage,
-  WireProfile,
-  WireUser,
-} from '../protocol/wire-types.js';
+import type { BaseResponse, WireContact, WireMember, WireMessage, WireUser } from '../protocol/wire-types.js';
 import { uinFor } from './ids.js';
 import type { SessionNames } from './session-names.js';
 import { emojiToSpan } from './wire-format.js';
@@ -245,22 +238,4 @@ export function wireTextMessage(m: MessageInput): WireMessage {
     );
   }
   return msg;
-}
-
-export function emptyProfile(): WireProfile {
-  return {
-    BitFlag: 0,
-    UserName: { Buff: '' },
-    NickName: { Buff: '' },
-    BindUin: 0,
-    BindEmail: { Buff: '' },
-    BindMobile: { Buff: '' },
-    Status: 0,
-    Sex: 0,
-    PersonalCard: 0,
-    Alias: '',
-    HeadImgUpdateFlag: 0,
-    HeadImgUrl: '',
-    Signature: '',
-  };
 }

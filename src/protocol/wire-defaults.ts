@@ -1,5 +1,5 @@
 /** Wire objects with every field present and empty: the shape both a reply normaliser and a server start from. */
-import type { WireContact, WireRecommendInfo } from './wire-types.js';
+import type { WireContact, WireProfile, WireRecommendInfo } from './wire-types.js';
 
 /** A contact (§10.1) with every field at its empty value; a fresh object (and MemberList) each call. */
 export function emptyWireContact(): WireContact {
@@ -55,5 +55,24 @@ export function emptyRecommendInfo(): WireRecommendInfo {
     Sex: 0,
     Ticket: '',
     OpCode: 0,
+  };
+}
+
+/** webwxsync's Profile (§4.6) with every field at its empty value; a fresh object each call. */
+export function emptyProfile(): WireProfile {
+  return {
+    BitFlag: 0,
+    UserName: { Buff: '' },
+    NickName: { Buff: '' },
+    BindUin: 0,
+    BindEmail: { Buff: '' },
+    BindMobile: { Buff: '' },
+    Status: 0,
+    Sex: 0,
+    PersonalCard: 0,
+    Alias: '',
+    HeadImgUpdateFlag: 0,
+    HeadImgUrl: '',
+    Signature: '',
   };
 }

@@ -12,7 +12,7 @@ import {
   requireObject,
 } from './json-reply.js';
 import { compileTemplate, fieldName, fillRecord } from './record-template.js';
-import { emptyRecommendInfo, emptyWireContact } from './wire-defaults.js';
+import { emptyProfile, emptyRecommendInfo, emptyWireContact } from './wire-defaults.js';
 import type {
   SyncKey,
   SyncKeyItem,
@@ -113,27 +113,11 @@ const MESSAGE_DEFAULTS: WireMessage = {
   EncryFileName: '',
 };
 
-const PROFILE_DEFAULTS: WireProfile = {
-  BitFlag: 0,
-  UserName: { Buff: '' },
-  NickName: { Buff: '' },
-  BindUin: 0,
-  BindEmail: { Buff: '' },
-  BindMobile: { Buff: '' },
-  Status: 0,
-  Sex: 0,
-  PersonalCard: 0,
-  Alias: '',
-  HeadImgUpdateFlag: 0,
-  HeadImgUrl: '',
-  Signature: '',
-};
-
 const MEMBER_SHAPE = compileTemplate(MEMBER_DEFAULTS);
 const CONTACT_SHAPE = compileTemplate(CONTACT_DEFAULTS);
 const USER_SHAPE = compileTemplate(USER_DEFAULTS);
 const MESSAGE_SHAPE = compileTemplate(MESSAGE_DEFAULTS);
-const PROFILE_SHAPE = compileTemplate(PROFILE_DEFAULTS);
+const PROFILE_SHAPE = compileTemplate(emptyProfile());
 const USER_NAME: readonly string[] = ['UserName'];
 const MESSAGE_REQUIRED: readonly string[] = ['MsgId', 'FromUserName', 'ToUserName', 'MsgType'];
 

@@ -1,6 +1,8 @@
 /**
  * Synchronisation (§4.5, §4.6): synccheck (a real long-poll) and webwxsync (the per-session queue).
  */
+
+import { emptyProfile } from '../../protocol/wire-defaults.js';
 import type { SyncKey, SyncReply, WireContact, WireMessage } from '../../protocol/wire-types.js';
 import { hasMarkerQuery, MARKER_MISSING_RETCODE } from '../filehelper-app.js';
 import type { HoldOptions } from '../holds.js';
@@ -9,7 +11,7 @@ import { scopeCookie } from '../proxy/public-origin.js';
 import { accountContextOf, authenticate, type EmulatorContext } from '../route-context.js';
 import { type EmuRequest, jsonReply, type Reply, type Router, textReply } from '../served-request.js';
 import { setCookie, syncCheckReply } from '../wire-format.js';
-import { baseResponse, emptyProfile, stringifyMessage, stringifyWire } from '../wire-objects.js';
+import { baseResponse, stringifyMessage, stringifyWire } from '../wire-objects.js';
 import { syncContactFields } from '../world-change-records.js';
 
 function syncCheckText(body: string): Reply {

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Emulator, startEmulator } from '../../src/emulator/index.js';
+import { emptyWireContact } from '../../src/protocol/wire-defaults.js';
 import { API, init, login, q, type SyncKeyObj } from './helpers.js';
 
 let emu: Emulator | undefined;
@@ -13,39 +14,10 @@ async function start(options: Parameters<typeof startEmulator>[0] = {}): Promise
   return emu;
 }
 
-const CONTACT_FIELDS: Record<string, string> = {
-  Uin: 'number',
-  UserName: 'string',
-  NickName: 'string',
-  HeadImgUrl: 'string',
-  ContactFlag: 'number',
-  MemberCount: 'number',
-  MemberList: 'object',
-  RemarkName: 'string',
-  HideInputBarFlag: 'number',
-  Sex: 'number',
-  Signature: 'string',
-  VerifyFlag: 'number',
-  OwnerUin: 'number',
-  PYInitial: 'string',
-  PYQuanPin: 'string',
-  RemarkPYInitial: 'string',
-  RemarkPYQuanPin: 'string',
-  StarFriend: 'number',
-  AppAccountFlag: 'number',
-  Statues: 'number',
-  AttrStatus: 'number',
-  Province: 'string',
-  City: 'string',
-  Alias: 'string',
-  SnsFlag: 'number',
-  UniFriend: 'number',
-  DisplayName: 'string',
-  ChatRoomId: 'number',
-  KeyWord: 'string',
-  EncryChatRoomId: 'string',
-  IsOwner: 'number',
-};
+/** Each contact field (§10.1) with its JSON type, from the protocol's empty contact (wire-defaults.ts). */
+const CONTACT_FIELDS: Record<string, string> = Object.fromEntries(
+  Object.entries(emptyWireContact()).map(([key, value]) => [key, typeof value]),
+);
 
 function expectContactShape(c: Record<string, unknown>): void {
   for (const [k, t] of Object.entries(CONTACT_FIELDS))

@@ -9,46 +9,16 @@ import {
   toContact,
   toRoom,
 } from '../../src/model/index.js';
+import { emptyWireContact } from '../../src/protocol/wire-defaults.js';
+import { readMember } from '../../src/protocol/wire-readers.js';
 import type { GetContactReply, InitReply, SyncReply, WireContact } from '../../src/protocol/wire-types.js';
 import { readFixtureJson } from '../fixtures.js';
 
 const SELF = '@2ea0ad63b5550c8842c95cb987adea2491fc9e3db0899696f696149cd30688e8';
 
+/** A full wire contact: the protocol's empty one (wire-defaults.ts), a friend's flag and a UserName, then `fields`. */
 function wireContact(fields: Partial<WireContact>): WireContact {
-  return {
-    Uin: 0,
-    UserName: '@0123456789abcdef0123456789abcdef',
-    NickName: '',
-    HeadImgUrl: '',
-    ContactFlag: 3,
-    MemberCount: 0,
-    MemberList: [],
-    RemarkName: '',
-    HideInputBarFlag: 0,
-    Sex: 0,
-    Signature: '',
-    VerifyFlag: 0,
-    OwnerUin: 0,
-    PYInitial: '',
-    PYQuanPin: '',
-    RemarkPYInitial: '',
-    RemarkPYQuanPin: '',
-    StarFriend: 0,
-    AppAccountFlag: 0,
-    Statues: 0,
-    AttrStatus: 0,
-    Province: '',
-    City: '',
-    Alias: '',
-    SnsFlag: 0,
-    UniFriend: 0,
-    DisplayName: '',
-    ChatRoomId: 0,
-    KeyWord: '',
-    EncryChatRoomId: '',
-    IsOwner: 0,
-    ...fields,
-  };
+  return { ...emptyWireContact(), UserName: '@0123456789abcdef0123456789abcdef', ContactFlag: 3, ...fields };
 }
 
 describe('classifyUserName', () => {
@@ -213,19 +183,7 @@ describe('toRoom', () => {
         OwnerUin: 42,
         EncryChatRoomId: '@abc',
         MemberList: [
-          {
-            Uin: 0,
-            UserName: '@m',
-            NickName: 'n',
-            AttrStatus: 0,
-            PYInitial: '',
-            PYQuanPin: '',
-            RemarkPYInitial: '',
-            RemarkPYQuanPin: '',
-            MemberStatus: 0,
-            DisplayName: 'd',
-            KeyWord: '',
-          },
+          readMember('test', { UserName: '@m', NickName: 'n', DisplayName: 'd' }, 'member'),
           null as never,
         ],
       }),

@@ -1,58 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { MutableContactDirectory } from '../../../src/client/contacts/contact-directory.js';
+import { emptyWireContact } from '../../../src/protocol/wire-defaults.js';
+import { readMember } from '../../../src/protocol/wire-readers.js';
 import type { WireContact, WireMember } from '../../../src/protocol/wire-types.js';
 
+/** A full wire contact from the protocol's empty one (wire-defaults.ts): a friend, unmuted. */
 function contact(userName: string, nick: string, extra: Partial<WireContact> = {}): WireContact {
-  return {
-    Uin: 0,
-    UserName: userName,
-    NickName: nick,
-    HeadImgUrl: '',
-    ContactFlag: 1,
-    MemberCount: 0,
-    MemberList: [],
-    RemarkName: '',
-    HideInputBarFlag: 0,
-    Sex: 0,
-    Signature: '',
-    VerifyFlag: 0,
-    OwnerUin: 0,
-    PYInitial: '',
-    PYQuanPin: '',
-    RemarkPYInitial: '',
-    RemarkPYQuanPin: '',
-    StarFriend: 0,
-    AppAccountFlag: 0,
-    Statues: 1,
-    AttrStatus: 0,
-    Province: '',
-    City: '',
-    Alias: '',
-    SnsFlag: 0,
-    UniFriend: 0,
-    DisplayName: '',
-    ChatRoomId: 0,
-    KeyWord: '',
-    EncryChatRoomId: '',
-    IsOwner: 0,
-    ...extra,
-  };
+  return { ...emptyWireContact(), UserName: userName, NickName: nick, ContactFlag: 1, Statues: 1, ...extra };
 }
 
+/** A room member with the protocol's defaults for every field not given (the reply reader's template). */
 function member(userName: string, nick: string, displayName = ''): WireMember {
-  return {
-    Uin: 0,
-    UserName: userName,
-    NickName: nick,
-    AttrStatus: 0,
-    PYInitial: '',
-    PYQuanPin: '',
-    RemarkPYInitial: '',
-    RemarkPYQuanPin: '',
-    MemberStatus: 0,
-    DisplayName: displayName,
-    KeyWord: '',
-  };
+  return readMember('test', { UserName: userName, NickName: nick, DisplayName: displayName }, 'member');
 }
 
 function directory(): MutableContactDirectory {

@@ -16,7 +16,7 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { startEmulator } from '../src/emulator/index.js';
-import { COMPILED_SUBJECT_ENV } from './proc.js';
+import { COMPILED_SUBJECT_ENV, profileFlags } from './proc.js';
 import type { RestartSubjectArgs, RestartSubjectMessage } from './restart-subject.js';
 import { autoConfirm } from './scenario-echo.js';
 
@@ -46,7 +46,7 @@ function forkRestartSubject(args: RestartSubjectArgs): ChildProcess {
     ? join(dirname(compiled), 'restart-subject.js')
     : fileURLToPath(new URL('./restart-subject.ts', import.meta.url));
   return fork(script, [JSON.stringify(args)], {
-    execArgv: compiled ? [] : ['--import', 'tsx'],
+    execArgv: [...(compiled ? [] : ['--import', 'tsx']), ...(args.phase === 'restart' ? profileFlags() : [])],
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
 }
@@ -74,9 +74,17 @@ function next<T extends RestartSubjectMessage['type']>(
   });
 }
 
-async function kill(child: ChildProcess): Promise<void> {
+async function kill(child: ChildProcess, graceful = false): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  if (graceful && child.connected) {
+    // The subject exits on 'disconnect', so that --cpu-prof (WEBWX_BENCH_PROFILE) writes its profile.
+    child.disconnect();
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+    await exited;
+    clearTimeout(timer);
+    return;
+  }
   child.kill('SIGKILL');
   await exited;
 }
@@ -130,7 +138,7 @@ export async function runRestart(o: RestartOptions): Promise<RestartResult> {
     };
   } finally {
     off();
-    for (const c of children) await kill(c);
+    for (const c of children) await kill(c, c === children[1] && Boolean(process.env.WEBWX_BENCH_PROFILE));
     await emu.close();
     rmSync(stateDir, { recursive: true, force: true });
   }

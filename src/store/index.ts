@@ -11,6 +11,7 @@ export { checkSavedSession, parseSavedSession } from './saved-session.js';
 export type { SecretKey } from './session-cipher.js';
 export type {
   ContactCache,
+  ContactCachePart,
   HistoryQuery,
   MessageDirection,
   MessageLogReader,

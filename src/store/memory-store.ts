@@ -7,6 +7,7 @@ import type { WireContact } from '../protocol/wire-types.js';
 import { checkSavedSession, copySession } from './saved-session.js';
 import {
   type ContactCache,
+  type ContactCachePart,
   DEFAULT_HISTORY_LIMIT,
   type HistoryQuery,
   type MessageDirection,
@@ -141,8 +142,11 @@ export class MemoryStore
     else this.#settings.set(key, value);
   }
 
-  async loadContacts(): Promise<WireContact[]> {
-    return structuredClone(this.#contacts);
+  async loadContacts(part?: ContactCachePart): Promise<WireContact[]> {
+    const wanted = part
+      ? this.#contacts.filter((c) => c.UserName.startsWith('@@') === (part === 'rooms'))
+      : this.#contacts;
+    return structuredClone(wanted);
   }
 
   async saveContacts(contacts: readonly WireContact[]): Promise<void> {

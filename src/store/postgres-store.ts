@@ -35,6 +35,7 @@ import { checkSavedSession } from './saved-session.js';
 import { SessionCipher, sessionFromRow, sessionRow } from './session-cipher.js';
 import {
   type ContactCache,
+  type ContactCachePart,
   DEFAULT_HISTORY_LIMIT,
   type HistoryQuery,
   type MessageDirection,
@@ -360,8 +361,15 @@ export class PostgresStore
         ));
   }
 
-  async loadContacts(): Promise<WireContact[]> {
-    const sql = `SELECT data FROM ${this.#t.contacts} WHERE account = $1 ORDER BY position`;
+  async loadContacts(part?: ContactCachePart): Promise<WireContact[]> {
+    // Rooms are the UserNames starting '@@' (left() compares characters, whatever the collation).
+    const only =
+      part === 'rooms'
+        ? " AND left(user_name, 2) = '@@'"
+        : part === 'contacts'
+          ? " AND left(user_name, 2) <> '@@'"
+          : '';
+    const sql = `SELECT data FROM ${this.#t.contacts} WHERE account = $1${only} ORDER BY position`;
     const rows = await this.#rows<{ data: WireContact }>('reading contacts', sql);
     return rows.map((row) => row.data).filter((c) => typeof c?.UserName === 'string');
   }

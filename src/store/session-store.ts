@@ -150,10 +150,20 @@ export interface StoreSettings {
   setSetting(key: string, value: string | undefined): Promise<void>;
 }
 
+/**
+ * Which part of the contact cache to read: the rooms (UserNames starting `@@`, with their members:
+ * most of a big account's cache) or everything else. A resume reads the contacts before its first
+ * message and the rooms only when a message needs them (docs/sessions.md, "Hot reload").
+ */
+export type ContactCachePart = 'contacts' | 'rooms';
+
 /** The contact cache: the last contact list, to show something before the contacts load. */
 export interface ContactCache {
-  /** The cached contact list ([] when there is none). */
-  loadContacts(): Promise<WireContact[]>;
+  /**
+   * The cached contact list ([] when there is none); with `part`, only that part. (A store written
+   * before `part` existed returns everything: the client filters again.)
+   */
+  loadContacts(part?: ContactCachePart): Promise<WireContact[]>;
   /** Replaces the whole cache. */
   saveContacts(contacts: readonly WireContact[]): Promise<void>;
 }

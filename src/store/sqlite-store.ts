@@ -17,6 +17,7 @@ import { checkSavedSession, parseSavedSession } from './saved-session.js';
 import { type SecretKey, SessionCipher, sessionFromRow } from './session-cipher.js';
 import {
   type ContactCache,
+  type ContactCachePart,
   DEFAULT_HISTORY_LIMIT,
   type HistoryQuery,
   type MessageDirection,
@@ -288,8 +289,10 @@ export class SqliteStore
     );
   }
 
-  async loadContacts(): Promise<WireContact[]> {
-    const rows = wrap('reading contacts', this.path, () => this.#statements.contacts.all()) as {
+  async loadContacts(part?: ContactCachePart): Promise<WireContact[]> {
+    const s = this.#statements;
+    const statement = part === 'rooms' ? s.cachedRooms : part === 'contacts' ? s.cachedNonRooms : s.contacts;
+    const rows = wrap('reading contacts', this.path, () => statement.all()) as {
       data: string;
     }[];
     return rows
@@ -435,6 +438,11 @@ function prepare(db: Database.Database) {
       "SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'messages'), 0) AS seq",
     ),
     contacts: db.prepare('SELECT data FROM contacts'),
+    // Rooms are the UserNames starting '@@': the key range ['@@', '@A') ('A' follows '@').
+    cachedRooms: db.prepare("SELECT data FROM contacts WHERE user_name >= '@@' AND user_name < '@A'"),
+    cachedNonRooms: db.prepare(
+      "SELECT data FROM contacts WHERE NOT (user_name >= '@@' AND user_name < '@A')",
+    ),
     clearContacts: db.prepare('DELETE FROM contacts'),
     insertContact: db.prepare('INSERT OR REPLACE INTO contacts (user_name, data) VALUES (?, ?)'),
     stableIds: db.prepare('SELECT data FROM stable_ids'),

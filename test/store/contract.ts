@@ -226,6 +226,23 @@ export function contactCacheContract(name: string, factory: StoreFactory<Contact
       await store.saveContacts([{ UserName: '@c', NickName: '丙' } as never]);
       expect(await store.loadContacts()).toEqual([{ UserName: '@c', NickName: '丙' }]);
     });
+
+    it('reads the rooms (UserNames starting @@) or everything else alone', async () => {
+      const store = await factory.create();
+      const entries = [
+        { UserName: '@a1', NickName: 'A' },
+        { UserName: '@@r1', NickName: 'Room', MemberList: [{ UserName: '@a1' }] },
+        { UserName: 'filehelper', NickName: 'File Transfer' },
+        { UserName: '@@r2', NickName: 'Room 2' },
+        { UserName: '@b2', NickName: 'B' },
+      ];
+      await store.saveContacts(entries as never);
+      const names = (list: { UserName: string }[]) => list.map((c) => c.UserName).sort();
+      expect(names(await store.loadContacts('rooms'))).toEqual(['@@r1', '@@r2']);
+      expect(names(await store.loadContacts('contacts'))).toEqual(['@a1', '@b2', 'filehelper']);
+      expect(names(await store.loadContacts())).toEqual(['@@r1', '@@r2', '@a1', '@b2', 'filehelper']);
+      expect((await store.loadContacts('rooms')).find((c) => c.UserName === '@@r1')).toEqual(entries[1]);
+    });
   });
 }
 

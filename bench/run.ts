@@ -5,7 +5,7 @@
  *
  *   npm run bench                      # the full run (~13 minutes on 2 cores)
  *   npm run bench -- --quick           # a smoke run (under 2 minutes): one repeat, short steps and windows
- *   npm run bench -- --only echo,login # some scenarios (echo, bot, emulator, login, restart, decode, idle, scale)
+ *   npm run bench -- --only echo,login # some scenarios (echo, bot, emulator, login, restart, decode, idle, scale, failover)
  *   npm run bench -- --repeats 5       # more repeats (medians are reported)
  *   npm run bench -- --json FILE       # also write the results there (any run)
  *   npm run bench -- --only echo --merge bench/results.json   # rerun some scenarios, keep the others' results
@@ -14,6 +14,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { compileForBench, removeCompiled } from './compile.js';
+import { type FailoverResult, failoverRows } from './failover-rows.js';
 import { COMPILED_SUBJECT_ENV, forkScenario } from './proc.js';
 import { collectRestart } from './restart-rows.js';
 import {
@@ -32,6 +33,7 @@ import {
 import { type ScaleResult, scaleRows } from './scale-rows.js';
 import type { DecodeOptions, DecodeResult } from './scenario-decode.js';
 import type { EchoOptions, EchoResult } from './scenario-echo.js';
+import type { FailoverOptions } from './scenario-failover.js';
 import type { IdleOptions, IdleResult } from './scenario-idle.js';
 import type { LoginOptions, LoginResult } from './scenario-login.js';
 import type { RestartOptions, RestartResult } from './scenario-restart.js';
@@ -39,7 +41,17 @@ import type { ScaleOptions } from './scenario-scale.js';
 import { IMPLS, type Impl } from './subjects.js';
 import { renderTable } from './table.js';
 
-const SCENARIOS = ['decode', 'echo', 'bot', 'emulator', 'login', 'restart', 'idle', 'scale'] as const;
+const SCENARIOS = [
+  'decode',
+  'echo',
+  'bot',
+  'emulator',
+  'login',
+  'restart',
+  'idle',
+  'scale',
+  'failover',
+] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 const { values } = parseArgs({
@@ -259,6 +271,17 @@ async function main(): Promise<void> {
     );
   }
 
+  let failover: FailoverResult | undefined;
+  if (only.has('failover')) {
+    // Three worker processes on PostgreSQL and Redis, one killed (issue #21); skipped without the servers.
+    failover = await scenario<FailoverResult>(
+      'failover',
+      { accounts: 30, workers: 3, runs: repeats, rounds: 8, roundGapMs: 300 } satisfies FailoverOptions,
+      300_000 * repeats,
+      'failover',
+    );
+  }
+
   if (merged) {
     // Scenarios not run this time keep the results of the merged file.
     if (!only.has('decode')) results.decode = merged.decode;
@@ -272,12 +295,14 @@ async function main(): Promise<void> {
       if (merged.idleRuns) results.idleRuns = merged.idleRuns;
     }
     if (!only.has('scale')) scale = (merged as { scale?: ScaleResult }).scale;
+    if (!only.has('failover')) failover = (merged as { failover?: FailoverResult }).failover;
     results.meta.merged = `${merged.meta?.commit ?? '?'} ${merged.meta?.date ?? ''}`.trim();
   }
   if (scale) (results as BenchResults & { scale?: ScaleResult }).scale = scale;
-  results.rows = [...assembleRows(results), ...scaleRows(scale)];
+  if (failover) (results as BenchResults & { failover?: FailoverResult }).failover = failover;
+  results.rows = [...assembleRows(results), ...scaleRows(scale), ...failoverRows(failover)];
   results.table = renderTable(results.rows);
-  results.notes = [...notesFor(results), ...(scale?.notes ?? [])];
+  results.notes = [...notesFor(results), ...(scale?.notes ?? []), ...(failover?.notes ?? [])];
   results.meta.durationMs = Date.now() - started;
   process.stdout.write(`\n${results.table}\n\n${results.notes.map((n) => `- ${n}\n`).join('')}\n`);
   process.stdout.write(

@@ -1,10 +1,10 @@
 /**
  * The scale scenario's figures (scenario-scale.ts, issue #21) and the table's rows: idle RSS and CPU
  * of one host process at several account counts, the MB per account beyond the first, the aggregate
- * echo's latency, and the failover time (measured by test/host/failover.int.test.ts, not here). Pure
+ * echo's latency (the failover time is the failover scenario's: failover-rows.ts). Pure
  * (no I/O): unit-tested in test/bench/scale-rows.test.ts.
  */
-import { judgeAbsolute, type Row } from './table.js';
+import { judgeAbsolute, type Row, webwxOnlyRow as row } from './table.js';
 
 /** One host process idling with `accounts` accounts logged in. */
 export interface ScaleIdlePoint {
@@ -54,7 +54,6 @@ export const MB = 1024 * 1024;
 /** Issue #21's targets. */
 export const TARGET_MB_PER_ACCOUNT = 1;
 export const TARGET_ECHO_P99_MS = 50;
-export const TARGET_FAILOVER_S = 10;
 
 /**
  * RSS per account beyond the first, MB: (RSS at the most accounts − RSS at one) ÷ (accounts − 1),
@@ -69,22 +68,9 @@ export function mbPerExtraAccount(points: readonly ScaleIdlePoint[]): number | u
   return (last.rssBytes - first.rssBytes) / MB / (last.accounts - first.accounts);
 }
 
-const notMeasured = { na: 'not measured' };
-
-function row(metric: string, unit: string, value: number | { na: string }, target?: Row['target']): Row {
-  return {
-    metric,
-    unit,
-    webwx: value,
-    wechat4u: notMeasured,
-    limit: notMeasured,
-    ...(target ? { target } : {}),
-  };
-}
-
 /**
  * The table's rows: RSS and CPU at each account count, MB per account beyond the first (target ≤ 1),
- * the aggregate echo's p50/p99 (target p99 ≤ 50 ms), and the failover time's pointer to its test.
+ * the aggregate echo's p50/p99 (target p99 ≤ 50 ms).
  */
 export function scaleRows(r: ScaleResult | undefined): Row[] {
   if (!r) return [];
@@ -123,15 +109,5 @@ export function scaleRows(r: ScaleResult | undefined): Row[] {
     rows.push(row('scale: the same, CPU of the host process', '% core', e.hostCpuPct));
     rows.push(row('scale: the same, CPU of the emulator and the phones', '% core', e.emulatorCpuPct));
   }
-  rows.push(
-    row(
-      'scale: failover, SIGKILL → accounts ready on the other workers',
-      's',
-      {
-        na: 'measured by test/host/failover.int.test.ts, see docs/scale.md',
-      },
-      { text: `≤ ${TARGET_FAILOVER_S} s`, met: undefined },
-    ),
-  );
   return rows;
 }

@@ -4,6 +4,7 @@
  */
 import { type DecodeOptions, runDecode } from './scenario-decode.js';
 import { type EchoOptions, runEcho } from './scenario-echo.js';
+import { type FailoverOptions, runFailover } from './scenario-failover.js';
 import { type IdleOptions, runIdle } from './scenario-idle.js';
 import { type LoginOptions, runLogin } from './scenario-login.js';
 import { type RestartOptions, runRestart } from './scenario-restart.js';
@@ -31,6 +32,9 @@ async function main(): Promise<void> {
       break;
     case 'scale':
       result = await runScale(options as ScaleOptions);
+      break;
+    case 'failover':
+      result = await runFailover(options as FailoverOptions);
       break;
     default:
       throw new Error(`unknown scenario ${name}`);

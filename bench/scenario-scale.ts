@@ -9,8 +9,7 @@
  * - Aggregate echo: `echoAccounts` accounts each echoing every text; the phones send `echoRate` texts
  *   a second in total, round robin over the accounts, for `echoMs`; latency from the phone's send to
  *   the reply reaching the emulator.
- * The failover time is measured by test/host/failover.int.test.ts (it needs PostgreSQL, Redis and
- * three worker processes), not here: scale-rows.ts points at it.
+ * The failover time is the failover scenario's (scenario-failover.ts).
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -34,6 +33,11 @@ export interface ScaleOptions {
   echoMs: number;
   /** The accounts' stores: memory (no data dir) or a SQLite file each in a temporary directory. */
   store: 'memory' | 'sqlite';
+  /**
+   * A directory for a V8 heap snapshot of the host at each idle point (`idle-<n>.heapsnapshot`,
+   * after the GC that ends the window): how the memory per account was split up. None by default.
+   */
+  snapshotDir?: string;
 }
 
 interface HostHandle {
@@ -41,6 +45,9 @@ interface HostHandle {
   loaded: Usage;
   ready: Extract<ScaleHostMessage, { type: 'ready' }>;
   usage(gc?: boolean): Promise<Usage>;
+  /** process.memoryUsage() of the host after a GC, and its V8 heap spaces (size, used). */
+  memory(): Promise<Pick<Extract<ScaleHostMessage, { type: 'usage' }>, 'memory' | 'spaces'>>;
+  heapSnapshot(path: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -111,6 +118,17 @@ async function startHost(
         child.send({ type: 'usage', gc } satisfies ScaleDriverMessage);
         return (await next).usage;
       },
+      async memory() {
+        const next = waitFor(child, 'usage', 20_000);
+        child.send({ type: 'usage', gc: true } satisfies ScaleDriverMessage);
+        const { memory, spaces } = await next;
+        return { memory, spaces };
+      },
+      async heapSnapshot(path) {
+        const next = waitFor(child, 'usage', 120_000);
+        child.send({ type: 'heap-snapshot', path } satisfies ScaleDriverMessage);
+        await next;
+      },
       async stop() {
         if (child.exitCode !== null || child.signalCode !== null) return removeDir();
         const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -132,7 +150,16 @@ function world(accounts: number, friendsEach: number) {
   return multiAccountWorld({ accounts, friendsEach, mutualFriends: false, sharedRoom: false });
 }
 
-async function idlePoint(n: number, o: ScaleOptions): Promise<ScaleIdlePoint> {
+/** An idle point with the host's memory split up after the GC that ends the window. */
+export interface ScaleIdleMemory extends ScaleIdlePoint {
+  /** process.memoryUsage(): the V8 heap reserved, and C++ memory bound to JS objects (buffers). */
+  heapTotalBytes: number;
+  externalBytes: number;
+  /** Each V8 heap space: [size, used], bytes. */
+  heapSpaces: Record<string, [number, number]>;
+}
+
+async function idlePoint(n: number, o: ScaleOptions): Promise<ScaleIdleMemory> {
   const emu = await startEmulator({ world: world(n, o.contactsEach), kickPreviousSession: false });
   let host: Awaited<ReturnType<typeof startHost>> | undefined;
   try {
@@ -147,6 +174,8 @@ async function idlePoint(n: number, o: ScaleOptions): Promise<ScaleIdlePoint> {
     }
     const after = await host.usage();
     const afterGc = await host.usage(true);
+    const { memory, spaces } = await host.memory();
+    if (o.snapshotDir) await host.heapSnapshot(join(o.snapshotDir, `idle-${n}.heapsnapshot`));
     const cpuMs = (after.cpuUserUs + after.cpuSystemUs - before.cpuUserUs - before.cpuSystemUs) / 1000;
     const wall = after.at - before.at;
     return {
@@ -157,6 +186,9 @@ async function idlePoint(n: number, o: ScaleOptions): Promise<ScaleIdlePoint> {
       rssBytes: afterGc.rssBytes,
       maxRssBytes: Math.max(maxRss, after.rssBytes),
       heapUsedBytes: afterGc.heapUsedBytes,
+      heapTotalBytes: memory.heapTotal,
+      externalBytes: memory.external,
+      heapSpaces: spaces,
       loadedRssBytes: host.loaded.rssBytes,
       loginMs: host.loginMs,
     };
@@ -244,7 +276,7 @@ export async function runScale(o: ScaleOptions): Promise<ScaleResult> {
   }
   let echo: ScaleEchoResult | undefined;
   try {
-    echo = await aggregateEcho(o);
+    if (o.echoAccounts > 0) echo = await aggregateEcho(o);
   } catch (error) {
     notes.push(`aggregate echo failed: ${error instanceof Error ? error.message : String(error)}`);
   }

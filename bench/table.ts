@@ -23,6 +23,12 @@ export interface Row {
   target?: Target;
 }
 
+/** A row of webwx's figure alone (wechat4u and the limit not measured): the scale and failover rows. */
+export function webwxOnlyRow(metric: string, unit: string, webwx: Cell, target?: Target): Row {
+  const notMeasured = { na: 'not measured' };
+  return { metric, unit, webwx, wechat4u: notMeasured, limit: notMeasured, ...(target ? { target } : {}) };
+}
+
 function value(cell: Cell): number | undefined {
   return typeof cell === 'number' && Number.isFinite(cell) ? cell : undefined;
 }

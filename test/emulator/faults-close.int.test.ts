@@ -1,17 +1,18 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { type Emulator, startEmulator } from '../../src/emulator/index.js';
-import { API, Browser, init, jslogin, login, type SyncKeyObj, sync, syncCheck } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { startEmulator } from '../../src/emulator/index.js';
+import {
+  API,
+  Browser,
+  emulatorPerTest,
+  init,
+  jslogin,
+  login,
+  type SyncKeyObj,
+  sync,
+  syncCheck,
+} from './helpers.js';
 
-let emu: Emulator | undefined;
-afterEach(async () => {
-  await emu?.close();
-  emu = undefined;
-});
-
-async function start(options: Parameters<typeof startEmulator>[0] = {}): Promise<Emulator> {
-  emu = await startEmulator({ timing: { loginPollHoldMs: 2000, syncCheckHoldMs: 2000 }, ...options });
-  return emu;
-}
+const start = emulatorPerTest();
 
 describe('faults', () => {
   it('http-status, ret, malformed and delay apply for the given number of times', async () => {

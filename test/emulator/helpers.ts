@@ -1,5 +1,6 @@
 /** Test helpers: a minimal cookie-keeping fetch client and a full login against the emulator. */
-import type { Emulator } from '../../src/emulator/index.js';
+import { afterEach } from 'vitest';
+import { type Emulator, startEmulator } from '../../src/emulator/index.js';
 
 export const API = '/cgi-bin/mmwebwx-bin';
 
@@ -163,4 +164,20 @@ export function uploadMediaRequest(li: LoggedIn, size: number, extra: Record<str
     MediaType: 4,
     ...extra,
   });
+}
+
+/**
+ * A test file's `start(options)`: an emulator on port 0 with 2 s long-poll holds (`options` on top),
+ * closed after each test. Call it once at the top of the file.
+ */
+export function emulatorPerTest(): (options?: Parameters<typeof startEmulator>[0]) => Promise<Emulator> {
+  let emu: Emulator | undefined;
+  afterEach(async () => {
+    await emu?.close();
+    emu = undefined;
+  });
+  return async (options = {}) => {
+    emu = await startEmulator({ timing: { loginPollHoldMs: 2000, syncCheckHoldMs: 2000 }, ...options });
+    return emu;
+  };
 }

@@ -1,17 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { type Emulator, REFUSAL_MESSAGE, startEmulator } from '../../src/emulator/index.js';
-import { API, Browser, jslogin, login } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { REFUSAL_MESSAGE, startEmulator } from '../../src/emulator/index.js';
+import { API, Browser, emulatorPerTest, jslogin, login } from './helpers.js';
 
-let emu: Emulator | undefined;
-afterEach(async () => {
-  await emu?.close();
-  emu = undefined;
-});
-
-async function start(options: Parameters<typeof startEmulator>[0] = {}): Promise<Emulator> {
-  emu = await startEmulator({ timing: { loginPollHoldMs: 2000, syncCheckHoldMs: 2000 }, ...options });
-  return emu;
-}
+const start = emulatorPerTest();
 
 describe('login family', () => {
   it('answers GET / with 200 and unknown paths with 404', async () => {

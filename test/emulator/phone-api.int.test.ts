@@ -1,18 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type Emulator, startEmulator } from '../../src/emulator/index.js';
 import type { Logger } from '../../src/logger.js';
-import { API, Browser, init, jslogin, login, q, type SyncKeyObj, sync } from './helpers.js';
+import { API, Browser, emulatorPerTest, init, jslogin, login, q, type SyncKeyObj, sync } from './helpers.js';
 
-let emu: Emulator | undefined;
-afterEach(async () => {
-  await emu?.close();
-  emu = undefined;
-});
-
-async function start(options: Parameters<typeof startEmulator>[0] = {}): Promise<Emulator> {
-  emu = await startEmulator({ timing: { loginPollHoldMs: 2000, syncCheckHoldMs: 2000 }, ...options });
-  return emu;
-}
+const start = emulatorPerTest();
 
 async function phoneCall(
   e: Emulator,

@@ -1,18 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { type Emulator, startEmulator } from '../../src/emulator/index.js';
+import { describe, expect, it } from 'vitest';
 import { emptyWireContact } from '../../src/protocol/wire-defaults.js';
-import { API, init, login, q, type SyncKeyObj } from './helpers.js';
+import { API, emulatorPerTest, init, login, q, type SyncKeyObj } from './helpers.js';
 
-let emu: Emulator | undefined;
-afterEach(async () => {
-  await emu?.close();
-  emu = undefined;
-});
-
-async function start(options: Parameters<typeof startEmulator>[0] = {}): Promise<Emulator> {
-  emu = await startEmulator({ timing: { loginPollHoldMs: 2000, syncCheckHoldMs: 2000 }, ...options });
-  return emu;
-}
+const start = emulatorPerTest();
 
 /** Each contact field (§10.1) with its JSON type, from the protocol's empty contact (wire-defaults.ts). */
 const CONTACT_FIELDS: Record<string, string> = Object.fromEntries(

@@ -43,7 +43,7 @@ import { forwardRecipe, revokeRecipe, type SendRecipe, textRecipe } from './send
 import type { OutboxStats, Outbox as PublicOutbox, SendOptions, SendTextOptions } from './send/send-types.js';
 import { type ShareInput, type ShareMethod, shareRecipe } from './send/share-recipes.js';
 import { assertAvailable, assertRecipient } from './session/app-mode.js';
-import { followContactPhase, startContactPhase } from './session/contact-phase.js';
+import { followContactPhase, startContactPhase, touchesRooms } from './session/contact-phase.js';
 import { Reconnector } from './session/reconnect.js';
 import {
   cookieStoreOf,
@@ -196,7 +196,9 @@ class Client implements WebWxClient {
       this.#events.emit('login', { self });
       this.#setState('loading');
       // A resume with the contact cache loads the server's list in the background (contact-phase.ts).
-      const contacts = await startContactPhase(rt, session, this.#directory, step);
+      const contacts = await startContactPhase(rt, session, this.#directory, step, (wires) =>
+        this.#contactService.fillQuietly(wires),
+      );
       if (contacts.fromCache === 0) this.#events.emit('contacts', await contacts.loaded);
       const opsDeps = { rt, session, endSession: (e: LoggedOutError) => this.#endSession(e) };
       this.#contactService.attach(opsDeps);
@@ -221,6 +223,8 @@ class Client implements WebWxClient {
         directory: this.#directory,
         intake,
         endSession: (error) => this.#endSession(error, true),
+        // A resume's cached rooms are in before anything of a room is applied (contact-phase.ts).
+        beforeApply: (sync) => (touchesRooms(sync) ? contacts.rooms() : undefined),
         ...(persister ? { persist: () => persister.save() } : {}),
         ...(options.autoRelogin
           ? {

@@ -126,6 +126,47 @@ describe('resume with the contact cache', () => {
     expect(contacts.stableIdOf(mz.chat.userName)).toBe(roomId);
   });
 
+  it('reads the cached rooms only when a reply touches a room, without change events', async () => {
+    const e = await emu();
+    const store = sqlite();
+    const first = await start(e, store);
+    const [friend] = e.world.listedContacts().filter((p) => p.kind === 'friend');
+    if (!friend) throw new Error('the world needs a friend');
+    const { room, member } = roomWithMember(e, [friend.id]);
+    const c = e.phone.sendText({ from: member, room, text: 'before the restart' });
+    const mc = await waitForId(first, c.msgId);
+    const roomId = first.client.contacts.stableIdOf(mc.chat.userName);
+    const roomMembers = first.client.contacts.members(mc.chat.userName).length;
+    await first.client.stop();
+
+    // What the restarted client reads of the cache, and what it hears, in order.
+    const log: string[] = [];
+    const load = store.loadContacts.bind(store);
+    store.loadContacts = (part) => {
+      log.push(`read:${part ?? 'all'}`);
+      return load(part);
+    };
+    e.faults.inject('webwxgetcontact', { kind: 'delay', ms: REFRESH_DELAY_MS }, { times: 1 });
+    const x = e.phone.sendText({ from: friend.id, text: 'while it was down' });
+    const second = await start(e, store, { scanQr: false });
+    second.client.on('message', (m) => log.push(`message:${m.kind === 'text' ? m.text : m.kind}`));
+    second.client.on('room-updated', () => log.push('room-updated'));
+    second.client.on('contact-added', () => log.push('contact-added'));
+    await waitForId(second, x.msgId);
+    const z = e.phone.sendText({ from: member, room, text: 'after the restart' });
+    const mz = await waitForId(second, z.msgId);
+
+    // The contacts before 'ready'; the rooms after the private message and before the room's one.
+    expect(log.slice(0, 2)).toEqual(['read:contacts', 'message:while it was down']);
+    expect(log.indexOf('read:rooms')).toBeGreaterThan(1);
+    expect(log.indexOf('read:rooms')).toBeLessThan(log.indexOf('message:after the restart'));
+    expect(log).not.toContain('room-updated');
+    expect(log).not.toContain('contact-added');
+    expect(second.client.contacts.stableIdOf(mz.chat.userName)).toBe(roomId);
+    expect(second.client.contacts.members(mz.chat.userName)).toHaveLength(roomMembers);
+    expect(mz.sender.displayName).toBe(mc.sender.displayName);
+  });
+
   it('a fresh login loads the contacts before ready; loaded() is already settled', async () => {
     const e = await emu();
     const store = sqlite();

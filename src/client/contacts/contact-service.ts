@@ -21,7 +21,7 @@ import {
   VERIFY_OPCODE,
 } from '../../protocol/index.js';
 import type { WebApp } from '../../protocol/session-context.js';
-import type { WireMessage } from '../../protocol/wire-types.js';
+import type { WireContact, WireMessage } from '../../protocol/wire-types.js';
 import type { ClientEvents } from '../client-types.js';
 import type { Runtime } from '../runtime.js';
 import { assertAvailable, assertRecipient } from '../session/app-mode.js';
@@ -110,6 +110,8 @@ export class ContactServiceImpl implements ContactService {
   readonly #app: WebApp;
   #deps: OpsDeps | undefined;
   #live = false;
+  /** Set while fillQuietly() runs: stable ids are assigned, no change events go out. */
+  #quiet = false;
   /** loaded(): settled by the first settleLoaded(). */
   readonly #loaded: Promise<ContactCounts>;
   #settleLoaded: ((outcome: Promise<ContactCounts>) => void) | undefined;
@@ -156,6 +158,19 @@ export class ContactServiceImpl implements ContactService {
     this.#registry.assign(this.#allEntries().map(stableIdEntryOf));
     this.#live = true;
     this.#directory.onChange((changes) => this.#onChanges(changes));
+  }
+
+  /**
+   * Adds entries read back from the contact cache after 'ready' (contact-phase.ts): they get their
+   * stable ids like any other entry, but no 'contact-added'/'room-…' events, since nothing changed.
+   */
+  fillQuietly(wires: readonly WireContact[]): void {
+    this.#quiet = true;
+    try {
+      this.#directory.upsert(wires);
+    } finally {
+      this.#quiet = false;
+    }
   }
 
   /** Permanent ids from a status-notify Code 4 message (§9.4): StatusNotifyUserName ↔ <username>. */
@@ -352,7 +367,7 @@ export class ContactServiceImpl implements ContactService {
       else assign.push(change.type === 'room-updated' ? change.room : change.contact);
     }
     if (assign.length > 0) this.#registry.assign(assign.map(stableIdEntryOf));
-    if (!this.#live) return;
+    if (!this.#live || this.#quiet) return;
     for (const change of changes) {
       const { type, ...payload } = change;
       this.#events.emit(type, payload as never);

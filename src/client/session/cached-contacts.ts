@@ -1,13 +1,13 @@
 /**
  * The store's contact cache (docs/sessions.md, "Hot reload"): the last full contact list of a login,
  * rooms with their members, saved after every full load and read back when a restart resumes that
- * same login. UserNames belong to one login (PROTOCOL.md §10.3), so the cache is tagged with the self
+ * same login, in two parts: the contacts before the first message, the rooms when first needed. UserNames belong to one login (PROTOCOL.md §10.3), so the cache is tagged with the self
  * UserName of the login that wrote it (a store setting) and only a resume whose webwxinit names the
  * same self uses it; any other cache is ignored.
  */
 import { isRoomUserName } from '../../model/index.js';
 import type { WireContact } from '../../protocol/wire-types.js';
-import { hasStoreSettings, isContactCache } from '../../store/index.js';
+import { type ContactCachePart, hasStoreSettings, isContactCache } from '../../store/index.js';
 import type { MutableContactDirectory } from '../contacts/contact-directory.js';
 import { errorText } from '../error-text.js';
 import type { Runtime } from '../runtime.js';
@@ -61,35 +61,43 @@ function slim(entry: WireContact): WireContact {
 }
 
 /**
- * Fills the directory from the cache when it was written by this login (`selfUserName`), and returns
- * how many entries it held (0: no usable cache). What webwxinit already put in the directory is
- * fresher and stays, except rooms init listed with fewer members than the cache holds (init may list
- * only a few of a room's members): those take the cached entry until the refresh lands.
+ * Fills the directory with one part of the cache (`contacts`: everything but the rooms; `rooms`: the
+ * rooms with their members) when it was written by this login (`selfUserName`), and returns how many
+ * entries that part held (0: no usable cache). What the directory already holds is fresher and stays,
+ * except rooms listed with fewer members than the cache holds (webwxinit may list only a few of a
+ * room's members): those take the cached entry until the refresh lands. `upsert` puts the entries in
+ * (by default `directory.upsert`).
  */
 export async function fillFromContactCache(
   rt: Pick<Runtime, 'options' | 'logger'>,
   selfUserName: string,
   directory: MutableContactDirectory,
+  part: ContactCachePart,
+  upsert: (wires: readonly WireContact[]) => void = (wires) => directory.upsert(wires),
 ): Promise<number> {
   const store = rt.options.store;
   if (!isContactCache(store) || !hasStoreSettings(store) || !selfUserName) return 0;
   let wires: WireContact[];
   try {
     if ((await store.getSetting(CONTACT_CACHE_OWNER_KEY)) !== selfUserName) return 0;
-    wires = await store.loadContacts();
+    wires = await store.loadContacts(part);
   } catch (error) {
     rt.logger.warn({ error: errorText(error) }, 'the contact cache cannot be read; loading the contacts');
     return 0;
   }
   if (!Array.isArray(wires)) return 0;
-  const fresh = wires.filter((w) => {
-    const name = w?.UserName;
-    if (typeof name !== 'string' || !name) return false;
-    if (!isRoomUserName(name)) return !directory.has(name);
+  const rooms = part === 'rooms';
+  // A store that predates `part` returns everything: keep the part asked for.
+  const inPart = wires.filter(
+    (w) => typeof w?.UserName === 'string' && w.UserName && isRoomUserName(w.UserName) === rooms,
+  );
+  const fresh = inPart.filter((w) => {
+    const name = w.UserName;
+    if (!rooms) return !directory.has(name);
     const known = directory.room(name);
     return !known || (Array.isArray(w.MemberList) && w.MemberList.length > known.members.length);
   });
-  directory.upsert(fresh);
-  rt.logger.debug({ cached: wires.length, used: fresh.length }, 'contacts from the cache');
-  return wires.length;
+  upsert(fresh);
+  rt.logger.debug({ part, cached: inPart.length, used: fresh.length }, 'contacts from the cache');
+  return inPart.length;
 }

@@ -46,6 +46,11 @@ export interface SyncLoopDeps {
   persist?: () => Promise<void>;
   /** autoRelogin: logs in again after the server ended the session; true when it is live again. */
   recover?: (error: LoggedOutError) => Promise<boolean>;
+  /**
+   * Awaited before a reply is applied, when given and it returns a promise (a resume's cached rooms,
+   * contact-phase.ts); never rejects.
+   */
+  beforeApply?: (sync: ParsedSyncReply) => Promise<void> | undefined;
 }
 
 type RoundOutcome = 'ok' | 'failed' | 'ended';
@@ -197,6 +202,8 @@ export class SyncLoop {
         rt.logger.warn({ error: errorText(skipped) }, 'webwxsync: a malformed entry was skipped');
         rt.events.emit('error', skipped);
       }
+      const waitFor = this.#deps.beforeApply?.(sync);
+      if (waitFor) await waitFor;
       session.updateSkey(sync.SKey);
       if (sync.DelContactList.length > 0) directory.remove(sync.DelContactList.map((c) => c.UserName));
       const modContacts = contactsOfApp(session.app, sync.ModContactList);

@@ -5,7 +5,7 @@
  * live in the driver). Talks to the driver over IPC (ScaleHostMessage / ScaleDriverMessage); bounded:
  * it exits by itself after `maxLifetimeMs`, or when the driver goes away.
  */
-import { writeHeapSnapshot } from 'node:v8';
+import { getHeapSpaceStatistics, writeHeapSnapshot } from 'node:v8';
 import { processUsage, type Usage } from './proc.js';
 
 export interface ScaleHostArgs {
@@ -25,7 +25,11 @@ export type ScaleHostMessage =
   | { type: 'loaded'; usage: Usage }
   | { type: 'qr'; id: string; uuid: string }
   | { type: 'ready'; usage: Usage; afterGc: Usage }
-  | { type: 'usage'; usage: Usage }
+  /**
+   * `memory`: process.memoryUsage() at the same moment (V8 heap, external, array buffers); `spaces`:
+   * each V8 heap space's size and what is used of it, bytes (the young generation grows with load).
+   */
+  | { type: 'usage'; usage: Usage; memory: NodeJS.MemoryUsage; spaces: Record<string, [number, number]> }
   | { type: 'failed'; error: string };
 
 export type ScaleDriverMessage =
@@ -35,6 +39,16 @@ export type ScaleDriverMessage =
   | { type: 'heap-snapshot'; path: string };
 
 const usage = processUsage;
+
+function memoryReport(): { memory: NodeJS.MemoryUsage; spaces: Record<string, [number, number]> } {
+  const spaces = Object.fromEntries(
+    getHeapSpaceStatistics().map((s) => [
+      s.space_name,
+      [s.space_size, s.space_used_size] as [number, number],
+    ]),
+  );
+  return { memory: process.memoryUsage(), spaces };
+}
 
 function gc(): void {
   (globalThis as { gc?: () => void }).gc?.();
@@ -80,10 +94,10 @@ async function main(): Promise<void> {
   process.on('message', (m: ScaleDriverMessage) => {
     if (m.type === 'usage') {
       if (m.gc) gc();
-      send({ type: 'usage', usage: usage() });
+      send({ type: 'usage', usage: usage(), ...memoryReport() });
     } else if (m.type === 'heap-snapshot') {
       writeHeapSnapshot(m.path);
-      send({ type: 'usage', usage: usage() });
+      send({ type: 'usage', usage: usage(), ...memoryReport() });
     } else if (m.type === 'stop') {
       void host.close().finally(() => process.exit(0));
     }

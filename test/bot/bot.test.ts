@@ -2,26 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { Bot } from '../../src/bot/bot.js';
 import { NotAvailableError } from '../../src/bot/bot-errors.js';
 import { ChatScheduler } from '../../src/bot/chat-scheduler.js';
-import type { Logger } from '../../src/logger.js';
+import { recordingLogger } from '../recording-logger.js';
 import { deferred, fakeClient, textMessage, tick } from './fakes.js';
-
-function recordingLogger(): { logger: Logger; lines: { level: string; obj: unknown; msg?: string }[] } {
-  const lines: { level: string; obj: unknown; msg?: string }[] = [];
-  const at =
-    (level: string) =>
-    (obj: unknown, msg?: string): void => {
-      lines.push({ level, obj, msg });
-    };
-  const logger: Logger = {
-    trace: at('trace'),
-    debug: at('debug'),
-    info: at('info'),
-    warn: at('warn'),
-    error: at('error'),
-    child: () => logger,
-  };
-  return { logger, lines };
-}
 
 describe('Bot', () => {
   it('handles the messages of one chat in order, even when an earlier one is slow', async () => {

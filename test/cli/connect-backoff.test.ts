@@ -2,25 +2,12 @@
 import { describe, expect, it } from 'vitest';
 import { CliError } from '../../src/cli/cli-io.js';
 import { connectWithBackoff, isPermanent } from '../../src/cli/connect-backoff.js';
-import type { Logger } from '../../src/logger.js';
 import { StoreError } from '../../src/store/index.js';
-
-function recordingLogger(lines: { obj: Record<string, unknown>; msg: string }[]): Logger {
-  const logger = {
-    warn: (obj: Record<string, unknown>, msg: string) => lines.push({ obj, msg }),
-    info: () => {},
-    debug: () => {},
-    error: () => {},
-    trace: () => {},
-    fatal: () => {},
-    child: () => logger,
-  };
-  return logger as unknown as Logger;
-}
+import { recordingLogger } from '../recording-logger.js';
 
 describe('connectWithBackoff', () => {
   it('retries until the server answers, logging each failed attempt with a doubling pause', async () => {
-    const lines: { obj: Record<string, unknown>; msg: string }[] = [];
+    const log = recordingLogger();
     let calls = 0;
     const result = await connectWithBackoff(
       'Redis',
@@ -30,23 +17,24 @@ describe('connectWithBackoff', () => {
         return 'connected';
       },
       {
-        logger: recordingLogger(lines),
+        logger: log.logger,
         signal: new AbortController().signal,
         backoff: { firstMs: 5, maxMs: 12 },
       },
     );
     expect(result).toBe('connected');
     expect(calls).toBe(4);
-    expect(lines.map((l) => [l.msg, l.obj.attempt, l.obj.retryInMs])).toEqual([
+    const warnings = log.at('warn').map((l) => l as { msg?: string; obj: Record<string, unknown> });
+    expect(warnings.map((l) => [l.msg, l.obj.attempt, l.obj.retryInMs])).toEqual([
       ['cannot connect to Redis: retrying', 1, 5],
       ['cannot connect to Redis: retrying', 2, 10],
       ['cannot connect to Redis: retrying', 3, 12],
     ]);
-    expect(JSON.stringify(lines)).not.toContain('hunter2');
+    expect(log.text()).not.toContain('hunter2');
   });
 
   it('gives up at once on what no retry cures, and when its signal aborts', async () => {
-    const lines: { obj: Record<string, unknown>; msg: string }[] = [];
+    const log = recordingLogger();
     const missing = new StoreError(
       'io',
       'PostgresStore needs the optional dependency pg: run `npm install pg`',
@@ -55,15 +43,15 @@ describe('connectWithBackoff', () => {
     expect(isPermanent(new StoreError('incompatible', 'newer schema'))).toBe(true);
     await expect(
       connectWithBackoff('PostgreSQL', () => Promise.reject(missing), {
-        logger: recordingLogger(lines),
+        logger: log.logger,
         signal: new AbortController().signal,
       }),
     ).rejects.toBe(missing);
-    expect(lines).toEqual([]);
+    expect(log.at('warn')).toEqual([]);
 
     const controller = new AbortController();
     const pending = connectWithBackoff('PostgreSQL', () => Promise.reject(new Error('ECONNREFUSED')), {
-      logger: recordingLogger(lines),
+      logger: log.logger,
       signal: controller.signal,
       backoff: { firstMs: 60_000, maxMs: 60_000 },
     });
@@ -71,6 +59,6 @@ describe('connectWithBackoff', () => {
     const error = await pending.catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CliError);
     expect((error as CliError).exitCode).toBe(130);
-    expect(lines).toHaveLength(1);
+    expect(log.at('warn')).toHaveLength(1);
   });
 });

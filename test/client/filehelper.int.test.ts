@@ -9,31 +9,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NotAvailableError } from '../../src/errors.js';
-import type { Logger } from '../../src/logger.js';
 import type { Message } from '../../src/model/index.js';
+import { recordingLogger } from '../recording-logger.js';
 import { login, type Pair, startPair, waitForMessage } from './harness.js';
 
 const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), randomBytes(2000)]);
 
-/** The paths the emulator was asked for, from its debug log. */
-const served: string[] = [];
-const record = (obj: object | string, msg?: string): void => {
-  if (msg === 'emulator request' && typeof obj === 'object' && obj !== null && 'url' in obj) {
-    served.push(String((obj as { url: unknown }).url).split('?')[0] ?? '');
-  }
-};
-const emulatorLogger: Logger = {
-  trace: () => {},
-  debug: record,
-  info: () => {},
-  warn: () => {},
-  error: () => {},
-  child: () => emulatorLogger,
-};
+/** The emulator's log; the paths it was asked for, from its 'emulator request' records. */
+const emulatorLog = recordingLogger();
+const served = (): string[] =>
+  emulatorLog.lines
+    .filter((l) => l.msg === 'emulator request')
+    .map((l) => String((l.obj as { url?: unknown }).url).split('?')[0] ?? '');
 
 /** Requests other than the sync loop's (synccheck, webwxsync), so far. */
 function otherRequests(): string[] {
-  return served.filter((p) => !p.endsWith('/synccheck') && !p.endsWith('/webwxsync'));
+  return served().filter((p) => !p.endsWith('/synccheck') && !p.endsWith('/webwxsync'));
 }
 
 let pair: Pair;
@@ -41,7 +32,7 @@ let work: string;
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'webwx-filehelper-'));
   pair = await startPair(
-    { logger: emulatorLogger },
+    { logger: emulatorLog.logger },
     { app: 'filehelper', media: { downloadDir: join(work, 'downloads') } },
   );
   await login(pair);
@@ -65,10 +56,10 @@ describe('File Transfer web: login', () => {
     expect(sessions).toHaveLength(1);
     expect(sessions[0]).toMatchObject({ app: 'filehelper', state: 'active', initialized: true });
     // The session start asked for no contact list.
-    expect(served.some((p) => p.endsWith('/webwxgetcontact') || p.endsWith('/webwxbatchgetcontact'))).toBe(
+    expect(served().some((p) => p.endsWith('/webwxgetcontact') || p.endsWith('/webwxbatchgetcontact'))).toBe(
       false,
     );
-    expect(served.some((p) => p.endsWith('/webwxpushloginurl'))).toBe(false);
+    expect(served().some((p) => p.endsWith('/webwxpushloginurl'))).toBe(false);
   });
 
   it('knows the account and filehelper, nothing else', () => {

@@ -3,24 +3,16 @@
  * whose promise rejects, is reported on the 'error' event and to the logger; an 'error' listener
  * that fails is only logged. Checked with a process-level unhandledRejection listener.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { TypedEmitter } from '../../src/client/typed-emitter.js';
 import { ListenerError, type WebWxError } from '../../src/errors.js';
 import type { Logger } from '../../src/logger.js';
-import { silentLogger } from '../../src/logger.js';
+import { recordingLogger } from '../recording-logger.js';
+import { watchUnhandledRejections } from '../unhandled-rejections.js';
 
 interface Events {
   message: { text: string };
   error: WebWxError;
-}
-
-function recordingLogger(): Logger & { errors: Record<string, unknown>[] } {
-  const errors: Record<string, unknown>[] = [];
-  return {
-    ...silentLogger,
-    errors,
-    error: (obj: unknown) => void errors.push(obj as Record<string, unknown>),
-  } as never;
 }
 
 function emitter(logger: Logger) {
@@ -30,20 +22,12 @@ function emitter(logger: Logger) {
   });
 }
 
-let unhandled: unknown[] = [];
-const onUnhandled = (reason: unknown) => unhandled.push(reason);
-beforeEach(() => {
-  unhandled = [];
-  process.on('unhandledRejection', onUnhandled);
-});
-afterEach(() => {
-  process.off('unhandledRejection', onUnhandled);
-});
+const unhandled = watchUnhandledRejections();
 const tick = () => new Promise((r) => setTimeout(r, 10));
 
 describe('listener failures', () => {
   it('a throwing listener goes to the error event as a ListenerError; the other listeners still run', () => {
-    const logger = recordingLogger();
+    const { logger, at } = recordingLogger();
     const e = emitter(logger);
     const errors: WebWxError[] = [];
     const seen: string[] = [];
@@ -58,11 +42,11 @@ describe('listener failures', () => {
     expect(errors[0]).toBeInstanceOf(ListenerError);
     expect(errors[0]).toMatchObject({ code: 'listener', event: 'message' });
     expect((errors[0]!.cause as Error).message).toBe('boom');
-    expect(logger.errors).toHaveLength(1);
+    expect(at('error')).toHaveLength(1);
   });
 
   it('an async listener that rejects goes to the error event; nothing is left unhandled', async () => {
-    const logger = recordingLogger();
+    const { logger } = recordingLogger();
     const e = emitter(logger);
     const errors: WebWxError[] = [];
     e.on('error', (error) => errors.push(error));
@@ -78,7 +62,7 @@ describe('listener failures', () => {
   });
 
   it('an error listener that throws or rejects is only logged (no loop, nothing unhandled)', async () => {
-    const logger = recordingLogger();
+    const { logger, at } = recordingLogger();
     const e = emitter(logger);
     let calls = 0;
     e.on('error', () => {
@@ -95,7 +79,7 @@ describe('listener failures', () => {
     e.emit('message', { text: 'x' });
     await tick();
     expect(calls).toBe(2);
-    expect(logger.errors).toHaveLength(3);
+    expect(at('error')).toHaveLength(3);
     expect(unhandled).toEqual([]);
   });
 });

@@ -8,8 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MediaError } from '../../src/client/media/media-errors.js';
 import type { WorldSpec } from '../../src/emulator/index.js';
 import { ProtocolError, TransportError } from '../../src/errors.js';
-import type { Logger } from '../../src/logger.js';
 import type { Message } from '../../src/model/index.js';
+import { recordingLogger } from '../recording-logger.js';
 import { login, type Pair, startPair, waitForMessage } from './harness.js';
 
 const WORLD: WorldSpec = {
@@ -29,18 +29,7 @@ const GIF_HEAD = Buffer.from('GIF89a', 'latin1');
 const MP4_HEAD = Buffer.from([0, 0, 0, 0x18, 0x66, 0x74, 0x79, 0x70, 0x6d, 0x70, 0x34, 0x32]);
 
 /** Every log line, to check that no secret reaches the logs. */
-const logLines: string[] = [];
-const record = (obj: object | string, msg?: string): void => {
-  logLines.push(JSON.stringify([obj, msg]));
-};
-const logger: Logger = {
-  trace: record,
-  debug: record,
-  info: record,
-  warn: record,
-  error: record,
-  child: () => logger,
-};
+const { logger, text: logText } = recordingLogger();
 
 let pair: Pair;
 let work: string;
@@ -372,7 +361,7 @@ describe('media round trips (client ↔ emulator)', () => {
 
 describe('media logs', () => {
   it('log uploads and downloads without a secret (skey, pass_ticket, data ticket, MediaIds)', () => {
-    const all = logLines.join('\n');
+    const all = logText();
     expect(all).toContain('webwxuploadmedia');
     expect(all).toContain('webwxgetmedia');
     expect(all).not.toMatch(/@crypt_[0-9a-f]{8}_/);

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorldSpec } from '../../src/emulator/index.js';
 import { ParseError } from '../../src/errors.js';
-import type { Logger } from '../../src/logger.js';
+import { recordingLogger } from '../recording-logger.js';
 import { delay, login, type Pair, startPair, waitForEvent, waitForMessage } from './harness.js';
 
 const WORLD: WorldSpec = {
@@ -25,30 +25,15 @@ const WORLD: WorldSpec = {
   recent: ['wxid_alice'],
 };
 
-/** Records every log line; counts the HTTP requests per endpoint from the transport's debug log. */
-function recordingLogger(): { logger: Logger; count(endpoint: string): number; lines: string[] } {
-  const counts = new Map<string, number>();
-  const lines: string[] = [];
-  const record = (obj: object | string, msg?: string): void => {
-    lines.push(JSON.stringify([obj, msg]));
-    if (typeof obj === 'object' && obj !== null && 'endpoint' in obj && 'status' in obj) {
-      const endpoint = String((obj as { endpoint: unknown }).endpoint);
-      counts.set(endpoint, (counts.get(endpoint) ?? 0) + 1);
-    }
-  };
-  const logger: Logger = {
-    trace: record,
-    debug: record,
-    info: record,
-    warn: record,
-    error: record,
-    child: () => logger,
-  };
-  return { logger, count: (endpoint) => counts.get(endpoint) ?? 0, lines };
-}
+/** Every log line; the HTTP requests per endpoint counted from the transport's debug records. */
+const requests = recordingLogger();
+const requestCount = (endpoint: string): number =>
+  requests.lines.filter((l) => {
+    const obj = l.obj as { endpoint?: unknown; status?: unknown } | null;
+    return typeof obj === 'object' && obj !== null && obj.endpoint === endpoint && 'status' in obj;
+  }).length;
 
 let pair: Pair;
-const requests = recordingLogger();
 beforeAll(async () => {
   pair = await startPair({ world: WORLD }, { logger: requests.logger });
   await login(pair);
@@ -167,12 +152,12 @@ describe('messaging (client ↔ emulator)', () => {
   it('messages from an unknown room look the room up once, not per message', async () => {
     const { client, emulator } = pair;
     expect(client.contacts.find('Hidden Room')).toEqual([]);
-    const before = requests.count('webwxbatchgetcontact');
+    const before = requestCount('webwxbatchgetcontact');
     const sent = [1, 2, 3].map((n) =>
       emulator.phone.sendText({ from: 'wxid_dave', room: '1002@chatroom', text: `hidden ${n}` }),
     );
     const messages = await Promise.all(sent.map((s) => waitForMessage(pair, (m) => m.id === s.msgId)));
-    expect(requests.count('webwxbatchgetcontact')).toBe(before + 1);
+    expect(requestCount('webwxbatchgetcontact')).toBe(before + 1);
     const room = client.contacts.room(messages[0]!.chat.userName);
     expect(room?.topic).toBe('Hidden Room');
     for (const m of messages) {
@@ -181,7 +166,7 @@ describe('messaging (client ↔ emulator)', () => {
     }
     const later = emulator.phone.sendText({ from: 'wxid_dave', room: '1002@chatroom', text: 'hidden 4' });
     await waitForMessage(pair, (m) => m.id === later.msgId);
-    expect(requests.count('webwxbatchgetcontact')).toBe(before + 1);
+    expect(requestCount('webwxbatchgetcontact')).toBe(before + 1);
   });
 
   it('a malformed synccheck and a malformed webwxsync each yield a ParseError event; the loop goes on', async () => {
@@ -207,7 +192,7 @@ describe('messaging (client ↔ emulator)', () => {
 
   it('logs no secret (skey, sid, uin, pass_ticket) anywhere', () => {
     expect(requests.lines.length).toBeGreaterThan(50);
-    const all = requests.lines.join('\n');
+    const all = requests.text();
     expect(all).not.toMatch(/@crypt_[0-9a-f]{8}_/);
     expect(all).not.toMatch(/(?:skey|sid|uin|pass_ticket|deviceid)=(?!\[redacted\])[^&"\s]/i);
     expect(all).toContain('[redacted]');

@@ -4,21 +4,16 @@
  * configured rate; with autoRelogin and server logouts, queued replies are re-addressed and none is
  * lost.
  */
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { WebWxError } from '../../src/errors.js';
 import { ClientStoppedError, ListenerError, LoggedOutError } from '../../src/errors.js';
 import { MemoryStore } from '../../src/store/index.js';
+import { watchUnhandledRejections } from '../unhandled-rejections.js';
 import { delay, login, type Pair, startPair, waitForMessage } from './harness.js';
 
 let pair: Pair | undefined;
-let unhandled: unknown[] = [];
-const onUnhandled = (reason: unknown) => unhandled.push(reason);
-beforeEach(() => {
-  unhandled = [];
-  process.on('unhandledRejection', onUnhandled);
-});
+const unhandled = watchUnhandledRejections();
 afterEach(async () => {
-  process.off('unhandledRejection', onUnhandled);
   await pair?.close();
   pair = undefined;
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type Emulator, startEmulator } from '../../src/emulator/index.js';
-import type { Logger } from '../../src/logger.js';
+import { recordingLogger } from '../recording-logger.js';
 import { API, Browser, emulatorPerTest, init, jslogin, login, q, type SyncKeyObj, sync } from './helpers.js';
 
 const start = emulatorPerTest();
@@ -71,17 +71,15 @@ describe('phone HTTP API', () => {
   });
 
   it('never logs secrets', async () => {
-    const lines: string[] = [];
-    const log = (...args: unknown[]) => lines.push(JSON.stringify(args));
-    const logger: Logger = { trace: log, debug: log, info: log, warn: log, error: log, child: () => logger };
-    const e = await start({ logger });
+    const log = recordingLogger();
+    const e = await start({ logger: log.logger });
     const li = await login(e);
     const r = await init(li);
     await sync(li, r.SyncKey as SyncKeyObj);
     await li.browser.get(`${API}/webwxgetcontact?${q(li)}&seq=0&skey=${li.skey}`);
     await li.browser.get(`${API}/synccheck?skey=${li.skey}&sid=${li.sid}&uin=${li.uin}&synckey=1_1`);
-    const all = lines.join('\n');
-    expect(lines.length).toBeGreaterThan(5);
+    const all = log.text();
+    expect(log.lines.length).toBeGreaterThan(5);
     for (const secret of [
       li.skey,
       li.sid,

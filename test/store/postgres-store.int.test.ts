@@ -12,6 +12,7 @@ import { PostgresStore, type PostgresStoreOptions, StoreError } from '../../src/
 import { loadPg } from '../../src/store/postgres-driver.js';
 import { POSTGRES_SCHEMA_VERSION } from '../../src/store/postgres-schema.js';
 import { POSTGRES_MISSING, startTestPostgres } from '../postgres-server.js';
+import { recordingLogger } from '../recording-logger.js';
 import {
   contactCacheContract,
   incoming,
@@ -207,17 +208,9 @@ if (!server) {
     });
 
     it('without a key stores the session as JSON (and warns); a key reads such a session and seals the next save', async () => {
-      const warnings: string[] = [];
-      const logger = {
-        trace() {},
-        debug() {},
-        info() {},
-        error() {},
-        warn: (_: unknown, msg?: string) => void warnings.push(String(msg)),
-        child: () => logger,
-      };
-      const plain = await open({ logger });
-      expect(warnings.join()).toMatch(/unencrypted/);
+      const log = recordingLogger();
+      const plain = await open({ logger: log.logger });
+      expect(log.at('warn').map((l) => l.msg ?? l.obj)).toContainEqual(expect.stringMatching(/unencrypted/));
       await plain.save(savedSession());
       const admin = adminPool();
       const raw = await admin.query('SELECT format, data FROM webwx_sessions WHERE account = $1', [

@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { TransportError } from '../../src/errors.js';
 import { silentLogger } from '../../src/logger.js';
 import { createHttpTransport } from '../../src/transport/index.js';
-import { get, type Handler, recordingLogger, transportHarness } from './test-server.js';
+import { recordingLogger } from '../recording-logger.js';
+import { get, type Handler, transportHarness } from './test-server.js';
 
 const { setup, track } = transportHarness();
 

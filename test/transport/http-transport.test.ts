@@ -4,7 +4,8 @@ import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from 'node:
 import { describe, expect, it } from 'vitest';
 import { TransportError } from '../../src/errors.js';
 import { CookieStore, createHttpTransport } from '../../src/transport/index.js';
-import { get, recordingLogger, transportHarness } from './test-server.js';
+import { recordingLogger } from '../recording-logger.js';
+import { get, transportHarness } from './test-server.js';
 
 const { setup, track } = transportHarness();
 

@@ -2,7 +2,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { afterEach } from 'vitest';
-import type { Logger } from '../../src/logger.js';
 import { createHttpTransport, type HttpTransport } from '../../src/transport/index.js';
 
 export interface TestServer {
@@ -88,26 +87,4 @@ export function transportHarness(): {
 /** A GET spec for `url`. */
 export function get(url: string, extra: Partial<Parameters<HttpTransport['send']>[0]> = {}) {
   return { endpoint: 'test', method: 'GET' as const, url, ...extra };
-}
-
-/**
- * A logger that records every call at any level; `isLevelEnabled` answers `enabled` for every level,
- * and is absent when `enabled` is undefined.
- */
-export function recordingLogger(enabled?: boolean): {
-  logger: Logger;
-  lines: Array<{ obj: unknown; msg?: string }>;
-} {
-  const lines: Array<{ obj: unknown; msg?: string }> = [];
-  const log = (obj: unknown, msg?: string): void => void lines.push({ obj, msg });
-  const logger: Logger = {
-    trace: log,
-    debug: log,
-    info: log,
-    warn: log,
-    error: log,
-    child: () => logger,
-    ...(enabled === undefined ? {} : { isLevelEnabled: () => enabled }),
-  };
-  return { logger, lines };
 }

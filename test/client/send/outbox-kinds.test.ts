@@ -3,7 +3,7 @@
  * (idempotent) sends and logged(), re-sends after a crash reusing the MediaId, re-addressing after a
  * new login, the File Transfer checks on re-sends, and stop() while sends are in flight.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Pacer } from '../../../src/client/send/pacing.js';
 import { resendPending } from '../../../src/client/send/resend.js';
 import { keyedClientMsgId, storedSend } from '../../../src/client/send/send-log.js';
@@ -15,6 +15,7 @@ import {
   RecipientGoneError,
 } from '../../../src/errors.js';
 import { MemoryStore, SqliteStore } from '../../../src/store/index.js';
+import { watchUnhandledRejections } from '../../unhandled-rejections.js';
 import { heldOutbox, mapAddresses, settle, testSession } from './outbox-harness.js';
 
 const text = (t: string) => textRecipe(t);
@@ -23,15 +24,7 @@ const image = (mediaId: string): SendRecipe => ({ build: 'image', kind: 'image',
 const send = (o: ReturnType<typeof heldOutbox>, to: string, recipe: SendRecipe, extra = {}) =>
   o.outbox.enqueue(to, recipe, { method: recipe.build === 'text' ? 'sendText' : 'forward', ...extra });
 
-let unhandled: unknown[] = [];
-const onUnhandled = (reason: unknown) => unhandled.push(reason);
-beforeEach(() => {
-  unhandled = [];
-  process.on('unhandledRejection', onUnhandled);
-});
-afterEach(() => {
-  process.off('unhandledRejection', onUnhandled);
-});
+const unhandled = watchUnhandledRejections();
 
 describe('outbox: order across kinds in one chat', () => {
   it('text, image, text, revoke to one chat go out in call order; the image waits for the text before it, nothing joins it', async () => {

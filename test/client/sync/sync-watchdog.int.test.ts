@@ -4,7 +4,7 @@
  * bound; the client says so ('sync-stalled', a warning) and messages flow again at once.
  */
 import { afterEach, expect, it } from 'vitest';
-import type { Logger } from '../../../src/logger.js';
+import { recordingLogger } from '../../recording-logger.js';
 import { login, type Pair, startPair, waitForEvent, waitForMessage } from '../harness.js';
 
 let pair: Pair | undefined;
@@ -13,22 +13,8 @@ afterEach(async () => {
   pair = undefined;
 });
 
-function warnings(): { logger: Logger; lines: string[] } {
-  const lines: string[] = [];
-  const noop = () => {};
-  const logger: Logger = {
-    trace: noop,
-    debug: noop,
-    info: noop,
-    warn: (_obj: unknown, msg?: string) => lines.push(String(msg)),
-    error: noop,
-    child: () => logger,
-  };
-  return { logger, lines };
-}
-
 it('a synccheck that hangs past the bound is dropped; the loop reconnects and messages arrive', async () => {
-  const log = warnings();
+  const log = recordingLogger();
   pair = await startPair(
     { world: 'demo', timing: { loginPollHoldMs: 500, syncCheckHoldMs: 300, qrExpiryMs: 60_000 } },
     { timeouts: { syncCheckMs: 60_000 }, watchdog: { quietMs: 2500 }, logger: log.logger },
@@ -38,7 +24,7 @@ it('a synccheck that hangs past the bound is dropped; the loop reconnects and me
   const stalled = await waitForEvent(pair, 'sync-stalled', 15_000);
   expect(hang.hits).toBe(1);
   expect(stalled.quietMs).toBeGreaterThanOrEqual(2500);
-  expect(log.lines).toContain('sync loop quiet past the long poll; reconnecting');
+  expect(log.at('warn').map((l) => l.msg)).toContain('sync loop quiet past the long poll; reconnecting');
   // The loop polls again: a message from the phone arrives long before the 60 s timeout.
   const friend = pair.emulator.world.contacts.find((c) => c.kind === 'friend');
   expect(friend).toBeDefined();

@@ -12,6 +12,7 @@ export {
   VERIFY_FLAG_OFFICIAL,
 } from './contact-decoder.js';
 export { MENTION_SEPARATOR, mentionText } from './mention-text.js';
+export type { ChatRef, MediaRef, MessageBase, SenderRef } from './message-base.js';
 export { decodeMessage, MAX_CONTENT_LENGTH, MSG_TYPE, SUB_MSG_TYPE_LOCATION } from './message-decoder.js';
 export {
   decodeEmojiSpans,
@@ -26,7 +27,6 @@ export type {
   AppMessage,
   CardInfo,
   CardMessage,
-  ChatRef,
   DecodeContext,
   EmoticonMessage,
   FileMessage,
@@ -36,9 +36,7 @@ export type {
   LocationInfo,
   LocationMessage,
   MediaMessage,
-  MediaRef,
   Message,
-  MessageBase,
   MessageKind,
   MessageOf,
   MiniProgramMessage,
@@ -47,7 +45,6 @@ export type {
   RedPacketMessage,
   RevokeMessage,
   RoomInvitation,
-  SenderRef,
   StatusNotifyMessage,
   SystemEvent,
   SystemEventType,

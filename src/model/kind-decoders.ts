@@ -3,6 +3,7 @@
  * revoke, status notify, VoIP. Each is pure and total: missing or malformed parts become '' / 0.
  */
 
+import type { MediaRef, MessageBase } from './message-base.js';
 import { wireNameToPlain, wireTextToPlain } from './message-text.js';
 import type {
   CardInfo,
@@ -12,8 +13,6 @@ import type {
   ImageMessage,
   LocationInfo,
   LocationMessage,
-  MediaRef,
-  MessageBase,
   RevokeMessage,
   StatusNotifyMessage,
   VideoMessage,

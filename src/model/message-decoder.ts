@@ -21,8 +21,9 @@ import {
   type KindInput,
   plain,
 } from './kind-decoders.js';
+import type { ChatRef } from './message-base.js';
 import { extractMentions, splitRoomPrefix, wireTextToPlain } from './message-text.js';
-import type { ChatRef, DecodeContext, Message, TextMessage, UnknownMessage } from './message-types.js';
+import type { DecodeContext, Message, TextMessage, UnknownMessage } from './message-types.js';
 import { parseWireXml } from './message-xml.js';
 import { decodeSysmsg, parseSystemText } from './system-message.js';
 import { num, str } from './wire-values.js';

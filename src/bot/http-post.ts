@@ -4,8 +4,8 @@
  * 2xx is one too, with `status` set.
  */
 
-import { Agent, request } from 'undici';
 import { TransportError } from '../errors.js';
+import { Agent, request } from '../transport/index.js';
 
 /** One keep-alive agent for every webhook and reply-source call (created on first use). */
 let agent: InstanceType<typeof Agent> | undefined;

@@ -3,7 +3,7 @@
  * AbortSignal, bounded and decompressed bodies, no redirects unless asked, and every failure mapped to
  * TransportError (or, for the caller's own abort, the signal's reason).
  */
-import { Agent, Client, type Dispatcher, ProxyAgent, request } from 'undici';
+import type { Dispatcher } from 'undici';
 import { TransportError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { silentLogger } from '../logger.js';
@@ -15,6 +15,7 @@ import { buildHeaders, declaredLength, encodeBody, firstHeader, normaliseHeaders
 import { messageOf, networkError } from './network-errors.js';
 import { decodeUtf8, decompress, discard, readBounded, readText } from './reply-body.js';
 import { abortReason } from './retry-policy.js';
+import { Agent, Client, newProxyAgent, request } from './undici-parts.js';
 
 /** A current desktop Chrome on Windows, as the web page would send it. */
 export const DEFAULT_USER_AGENT =
@@ -119,11 +120,11 @@ export function createHttpTransport(options: HttpTransportOptions = {}): HttpTra
   // `ordered` requests), else a plain Agent and one Client per origin (orderedClient below).
   const own = options.dispatcher === undefined;
   const agent: Dispatcher =
-    options.dispatcher ?? (options.proxy ? new ProxyAgent({ ...pool, uri: options.proxy }) : new Agent(pool));
+    options.dispatcher ?? (options.proxy ? newProxyAgent({ ...pool, uri: options.proxy }) : new Agent(pool));
   const orderedVia: Dispatcher | undefined =
     options.dispatcher ??
     (options.proxy
-      ? new ProxyAgent({
+      ? newProxyAgent({
           ...CONNECTION_OPTIONS,
           connections: 1,
           pipelining: orderedPipelining,

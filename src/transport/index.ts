@@ -18,3 +18,5 @@ export {
   sleep,
   withRetry,
 } from './retry-policy.js';
+export type { RequestOptions } from './undici-parts.js';
+export { Agent, newFormData, request } from './undici-parts.js';

@@ -4,7 +4,7 @@
  * Nothing here holds a whole file in memory.
  */
 import { type Readable, Transform, type TransformCallback } from 'node:stream';
-import { type Dispatcher, type FormData, request } from 'undici';
+import type { Dispatcher, FormData } from 'undici';
 import { NotAvailableError, TransportError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { HttpReply } from '../protocol/http-request.js';
@@ -12,6 +12,7 @@ import { redact } from '../redact.js';
 import type { HttpTransport } from './http-transport.js';
 import { DEFAULT_TIMEOUT_MS, DEFAULT_USER_AGENT } from './http-transport.js';
 import { abortReason } from './retry-policy.js';
+import { request } from './undici-parts.js';
 
 /** Upload replies are small JSON; anything larger is refused. */
 const MAX_FORM_REPLY_BYTES = 1024 * 1024;

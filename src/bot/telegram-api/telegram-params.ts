@@ -6,7 +6,7 @@
  * 400 TelegramError naming the parameter.
  */
 import type { IncomingMessage } from 'node:http';
-import { Request } from 'undici';
+import type { Request } from 'undici';
 import { badRequest, TelegramError } from './telegram-error.js';
 
 export interface UploadedFile {
@@ -192,8 +192,11 @@ async function readMultipart(
   // Read whole (bounded) first: undici's formData() holds every part in memory anyway.
   const body = quoteUnquotedFileNames(await readBounded(req, limit), (boundary[1] ?? boundary[2])!);
   let form: Awaited<ReturnType<Request['formData']>>;
+  // undici's index on the first multipart call only: loading it costs a process start 100–300 ms
+  // (src/transport/undici-parts.ts).
+  const { Request: UndiciRequest } = await import('undici');
   try {
-    form = await new Request('http://localhost/', {
+    form = await new UndiciRequest('http://localhost/', {
       method: 'POST',
       headers: { 'content-type': type },
       body,

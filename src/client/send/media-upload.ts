@@ -5,7 +5,6 @@
  * Whether the send as a whole is tried again is the outbox's decision (send-policy.ts).
  */
 
-import { FormData } from 'undici';
 import {
   buildCheckUploadRequest,
   buildUploadMediaRequestJson,
@@ -20,7 +19,7 @@ import {
   uploadMediaType,
   uploadMediaUrl,
 } from '../../protocol/media.js';
-import { withRetry } from '../../transport/index.js';
+import { newFormData, withRetry } from '../../transport/index.js';
 import { postForm } from '../../transport/streaming.js';
 import { MediaError } from '../media/media-errors.js';
 import type { UploadSource } from '../media/media-source.js';
@@ -80,7 +79,7 @@ export async function uploadMedia(
   let mediaId = '';
   for (let chunk = 0; chunk < chunks; chunk++) {
     const { start, end } = chunkRange(source.size, chunk);
-    const form = new FormData();
+    const form = newFormData();
     const fields = uploadFormFields(ctx, {
       uploadIndex,
       fileName: source.fileName,

@@ -7,7 +7,7 @@ import type { WireContact } from '../protocol/wire-types.js';
 import { FILEHELPER } from './filehelper-app.js';
 import type { Session, SessionStore } from './login-session.js';
 import { wirePerson, wireRoom } from './wire-objects.js';
-import type { World } from './world.js';
+import type { World } from './world-types.js';
 
 interface Pending {
   mod: Set<string>;

@@ -2,7 +2,7 @@
  * The 'demo' world: a self user, a dozen friends, three groups with a few non-friend strangers,
  * one official account and filehelper.
  */
-import type { WorldSpec } from './world.js';
+import type { WorldSpec } from './world-types.js';
 
 /** The spec of the 'demo' world (a fresh object each call). */
 export function demoWorldSpec(): WorldSpec {

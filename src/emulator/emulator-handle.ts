@@ -22,7 +22,7 @@ import type { PhoneMessageInput } from './phone-message-types.js';
 import type { PhoneMessageResult } from './phone-messages.js';
 import type { PhoneWorld } from './phone-world.js';
 import type { EmulatorProxyInfo } from './proxy/proxy-setup.js';
-import type { World } from './world.js';
+import type { World } from './world-types.js';
 
 /** One account of an emulator: its stable id, its world and its phone ("Several accounts"). */
 export interface EmulatorAccount {

@@ -6,9 +6,9 @@ import type { Logger } from '../logger.js';
 import type { WebApp } from '../protocol/session-context.js';
 import type { MediaView, RevokeRecord } from './phone-media-types.js';
 import type { ProxyOption } from './proxy/proxy-setup.js';
-import type { WorldSpec } from './world.js';
 import type { MultiWorldSpec } from './world-accounts.js';
 import type { GenerateWorldOptions } from './world-generator.js';
+import type { WorldSpec } from './world-types.js';
 
 /** How long the emulator holds long polls and keeps QR codes; tests shorten them (`timing` option). */
 export interface EmulatorTiming {

@@ -33,10 +33,11 @@ import { Router } from './served-request.js';
 import { sessionExpiryOf, startSessionExpiry } from './session-expiry.js';
 import { shareRoomChanges } from './shared-rooms.js';
 import { REFUSAL_MESSAGE } from './wire-format.js';
-import { buildWorld, type World } from './world.js';
+import { buildWorld } from './world.js';
 import { buildWorlds } from './world-accounts.js';
 import { WorldChanges } from './world-changes.js';
 import { BIG_WORLD, generateWorld } from './world-generator.js';
+import type { World } from './world-types.js';
 
 /**
  * The World of the `world` option: 'demo' (the default), 'big', `{ generate }` or a WorldSpec, built

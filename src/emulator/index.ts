@@ -48,20 +48,7 @@ export { CA_CERT_FILE, CA_KEY_FILE } from './proxy/local-ca.js';
 export type { EmulatorProxyInfo, ProxyOption } from './proxy/proxy-setup.js';
 export type { SystemTextLang } from './system-texts.js';
 export { emojiToSpan, encodeMessageText, REFUSAL_MESSAGE } from './wire-format.js';
-export {
-  buildWorld,
-  type ContactKind,
-  type ContactSpec,
-  type RoomMemberSpec,
-  type RoomSpec,
-  type SelfSpec,
-  type World,
-  type WorldPerson,
-  type WorldRoom,
-  type WorldSelf,
-  type WorldSpec,
-  WorldValidationError,
-} from './world.js';
+export { buildWorld, WorldValidationError } from './world.js';
 export {
   type AccountWorldSpec,
   type AnyWorldSpec,
@@ -75,3 +62,15 @@ export {
 export type { FriendRequestRecord, RoomInvitation } from './world-change-records.js';
 export { loadWorldFile } from './world-file.js';
 export { BIG_WORLD, type GenerateWorldOptions, generateWorld } from './world-generator.js';
+export type {
+  ContactKind,
+  ContactSpec,
+  RoomMemberSpec,
+  RoomSpec,
+  SelfSpec,
+  World,
+  WorldPerson,
+  WorldRoom,
+  WorldSelf,
+  WorldSpec,
+} from './world-types.js';

@@ -11,7 +11,7 @@ import type { SessionEndReason, SessionInfo, WebApp } from './emulator-types.js'
 import { isFileHelperMessage } from './filehelper-app.js';
 import { newAuthTicket, newDataTicket, newRawPassTicket, newSid, newSkey, newUvid } from './ids.js';
 import { SessionNames } from './session-names.js';
-import type { World } from './world.js';
+import type { World } from './world-types.js';
 
 /** How many acknowledged messages a session remembers for the 'redeliver' fault. */
 const ACKED_KEPT = 500;

@@ -4,7 +4,7 @@
  */
 import { InvalidArgumentError } from '../errors.js';
 import { type Reply, textReply } from './served-request.js';
-import type { WorldRoom } from './world.js';
+import type { WorldRoom } from './world-types.js';
 
 /** A JSON reply of the phone API. */
 export function phoneJson(status: number, value: unknown): Reply {

@@ -12,7 +12,7 @@ import type { KindContext, KindPerson, PhoneMessageInput, PhoneMessageKind } fro
 import type { EmulatorContext } from './route-context.js';
 import { encodeMessageText, groupContent } from './wire-format.js';
 import { wireMessage, wireTextMessage } from './wire-objects.js';
-import type { WorldPerson, WorldRoom } from './world.js';
+import type { WorldPerson, WorldRoom } from './world-types.js';
 
 /** What `phone.sendMessage()` answers: the message's id and wire type, and how many sessions got it. */
 export interface PhoneMessageResult {

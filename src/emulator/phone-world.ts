@@ -7,8 +7,8 @@
 import { InvalidArgumentError } from '../errors.js';
 import type { EmulatorContext } from './route-context.js';
 import type { SystemTextLang } from './system-texts.js';
-import type { WorldRoom } from './world.js';
 import type { FriendRequestRecord, RoomInvitation } from './world-change-records.js';
+import type { WorldRoom } from './world-types.js';
 
 /** Options of the phone's room changes. */
 export interface PhoneRoomOptions {

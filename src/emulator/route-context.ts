@@ -16,8 +16,8 @@ import type { MsgIdSource } from './ids.js';
 import type { Session, SessionStore } from './login-session.js';
 import type { QrStore } from './qr-store.js';
 import type { EmuRequest } from './served-request.js';
-import type { World } from './world.js';
 import type { WorldChanges } from './world-changes.js';
+import type { World } from './world-types.js';
 
 /**
  * The accounts of one emulator (docs/emulator.md "Several accounts"): each has its own context (world,

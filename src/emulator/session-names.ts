@@ -5,7 +5,7 @@
  * nothing until the client asks.
  */
 import { hex } from './ids.js';
-import type { World } from './world.js';
+import type { World } from './world-types.js';
 
 export class SessionNames {
   private readonly byId = new Map<string, string>();

@@ -6,8 +6,8 @@
  * ModContactList/DelContactList as from any member's change.
  */
 import type { EmulatorContext } from './route-context.js';
-import type { WorldPerson, WorldRoom } from './world.js';
 import type { RoomChange } from './world-change-records.js';
+import type { WorldPerson, WorldRoom } from './world-types.js';
 
 /** The person `id` is in `from`'s world (another account's self included), to add to another world. */
 function personFrom(from: EmulatorContext, id: string): WorldPerson | undefined {

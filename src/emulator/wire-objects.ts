@@ -10,7 +10,8 @@ import type { BaseResponse, WireContact, WireMember, WireMessage, WireUser } fro
 import { uinFor } from './ids.js';
 import type { SessionNames } from './session-names.js';
 import { emojiToSpan } from './wire-format.js';
-import { pinyinFields, type World, type WorldPerson, type WorldRoom } from './world.js';
+import { pinyinFields } from './world.js';
+import type { World, WorldPerson, WorldRoom } from './world-types.js';
 
 export function baseResponse(ret = 0, errMsg = ''): BaseResponse {
   return { Ret: ret, ErrMsg: errMsg };

@@ -4,14 +4,8 @@
  * room several accounts are in is in each of their worlds under one id. `buildWorlds` expands a
  * {@link MultiWorldSpec} into one validated World per account.
  */
-import {
-  buildWorld,
-  type ContactSpec,
-  type RoomSpec,
-  type World,
-  type WorldSpec,
-  WorldValidationError,
-} from './world.js';
+import { buildWorld, WorldValidationError } from './world.js';
+import type { ContactSpec, RoomSpec, World, WorldSpec } from './world-types.js';
 
 /**
  * A world file of several accounts: `accounts` are single-account world specs (another account is

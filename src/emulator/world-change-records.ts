@@ -8,7 +8,7 @@ import { emptyRecommendInfo } from '../protocol/wire-defaults.js';
 import type { WireContact, WireMessage } from '../protocol/wire-types.js';
 import { hex } from './ids.js';
 import { encodeMessageText } from './wire-format.js';
-import type { WorldPerson, WorldRoom } from './world.js';
+import type { WorldPerson, WorldRoom } from './world-types.js';
 
 /** A world rule was broken: the route answers `ret` (1 bad parameter, -2 logic error, -14 ticket). */
 export class WorldChangeError extends InvalidArgumentError {

@@ -16,7 +16,6 @@ import type { Session, SessionStore } from './login-session.js';
 import { type SystemTextEvent, type SystemTextLang, systemText } from './system-texts.js';
 import { encodeMessageText } from './wire-format.js';
 import { wireMessage } from './wire-objects.js';
-import type { World, WorldPerson, WorldRoom } from './world.js';
 import {
   type FriendChange,
   type FriendRequestRecord,
@@ -25,6 +24,7 @@ import {
   type RoomInvitation,
   WorldChangeError,
 } from './world-change-records.js';
+import type { World, WorldPerson, WorldRoom } from './world-types.js';
 
 /** webwxinit's InviteStartCount: above this many members, addmember is refused (invitemember instead). */
 export const INVITE_START_COUNT = 40;

@@ -4,7 +4,7 @@
  * 5,000-contact / 200-room / 500-member world is built in well under a second.
  */
 import { InvalidArgumentError } from '../errors.js';
-import type { ContactSpec, RoomMemberSpec, RoomSpec, WorldSpec } from './world.js';
+import type { ContactSpec, RoomMemberSpec, RoomSpec, WorldSpec } from './world-types.js';
 
 /** The size of a generated world ({@link generateWorld}), and its seed. */
 export interface GenerateWorldOptions {

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { type Emulator, startEmulator } from '../../src/emulator/index.js';
 import type { SessionNames } from '../../src/emulator/session-names.js';
 import { baseResponse, stringifyWire, wireRoom } from '../../src/emulator/wire-objects.js';
-import type { WorldSpec } from '../../src/emulator/world.js';
+import type { WorldSpec } from '../../src/emulator/world-types.js';
 import { API, type LoggedIn, login, q } from './helpers.js';
 
 let emu: Emulator | undefined;

@@ -7,8 +7,8 @@ import type { Session } from '../login-session.js';
 import type { EmulatorContext } from '../route-context.js';
 import type { Router } from '../served-request.js';
 import { wireMember } from '../wire-objects.js';
-import type { WorldRoom } from '../world.js';
 import { WorldChangeError } from '../world-change-records.js';
+import type { WorldRoom } from '../world-types.js';
 import { idOfUserName, type JsonBody, worldRoute } from './contact-op-routes.js';
 
 function membersOf(ctx: EmulatorContext, s: Session, room: WorldRoom): JsonBody {

@@ -14,7 +14,7 @@ import { authenticate, type EmulatorContext } from '../route-context.js';
 import { type EmuRequest, jsonReply, type Reply, type Router, textReply } from '../served-request.js';
 import { emojiToSpan, TINY_JPEG_BASE64 } from '../wire-format.js';
 import { baseResponse, stringifyWire, wireMember, wirePerson, wireRoom } from '../wire-objects.js';
-import type { World, WorldPerson, WorldRoom } from '../world.js';
+import type { World, WorldPerson, WorldRoom } from '../world-types.js';
 
 export const BATCH_LIMIT = 50;
 

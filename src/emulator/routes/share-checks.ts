@@ -8,7 +8,7 @@
 import { parseXml, xmlAttr, xmlChild, xmlText } from '../../model/message-xml.js';
 import type { Session } from '../login-session.js';
 import type { EmulatorContext } from '../route-context.js';
-import type { WorldPerson } from '../world.js';
+import type { WorldPerson } from '../world-types.js';
 
 /** The Ret of a malformed share (§8: parameter error). */
 export const SHARE_REFUSED_RET = 1;

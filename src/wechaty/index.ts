@@ -12,7 +12,7 @@
  */
 
 export { mentionText } from '../model/mention-text.js';
+export type { FriendshipRecord } from './incoming-records.js';
 export type { RawMessage, SentRecord } from './message-payloads.js';
-export type { FriendshipRecord } from './puppet-base.js';
 export type { PuppetWebwxOptions } from './puppet-options.js';
 export { PuppetWebwx } from './puppet-webwx.js';

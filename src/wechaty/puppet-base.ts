@@ -2,14 +2,16 @@
  * The life cycle of PuppetWebwx: one webwx client per login (a new one after a logout), its events
  * turned into Wechaty's (scan with ScanStatus values, login, ready, logout, message, friendship,
  * room-join, room-leave, room-topic, room-invite, dirty, heartbeat), and what the method files share:
- * the id mapping and the messages, friend requests and invitations kept for their payloads.
+ * the id mapping and the messages, friend requests and invitations kept for their payloads
+ * (incoming-records.ts).
  */
 import { Puppet, types } from 'wechaty-puppet';
 import { strangerFromMember } from '../client/contacts/contact-service.js';
 import { createClient, type RoomChange, type WebWxClient } from '../client/index.js';
 import { InvalidStateError, ListenerError } from '../errors.js';
 import type { Message } from '../model/index.js';
-import { ContactIds, contactFromCard } from './contact-ids.js';
+import { ContactIds } from './contact-ids.js';
+import { type FriendshipRecord, RecentMap, recordIncoming } from './incoming-records.js';
 import type { RawMessage } from './message-payloads.js';
 import {
   type PuppetWebwxOptions,
@@ -34,29 +36,6 @@ const MAX_MESSAGES = 5000;
  * nobody else), each one who left is reported as having left by themselves.
  */
 const LEAVE_NOTICE_WAIT_MS = 300;
-
-/** A friend request received, or a friendship confirmed. */
-export type FriendshipRecord =
-  | { type: 'receive'; message: Message & { kind: 'friend-request' } }
-  | { type: 'confirm'; id: string; userName: string; timestamp: number };
-
-/** A bounded map: the oldest entry goes when it is full. */
-export class RecentMap<V> extends Map<string, V> {
-  readonly #capacity: number;
-  constructor(capacity: number) {
-    super();
-    this.#capacity = capacity;
-  }
-  override set(key: string, value: V): this {
-    super.delete(key);
-    super.set(key, value);
-    if (this.size > this.#capacity) {
-      const oldest = this.keys().next().value;
-      if (oldest !== undefined) this.delete(oldest);
-    }
-    return this;
-  }
-}
 
 export abstract class PuppetWebwxBase extends Puppet {
   /**
@@ -392,43 +371,16 @@ export abstract class PuppetWebwxBase extends Puppet {
   }
 
   #onMessage(message: Message): void {
-    switch (message.kind) {
-      case 'friend-request':
-        this.ids.remember(contactFromCard(message.contact));
-        this.friendships.set(message.id, { type: 'receive', message });
-        this.emit('friendship', { friendshipId: message.id });
-        return;
-      case 'system':
-        // Room notices come as room-join, room-leave and room-topic events.
-        if (message.chat.isRoom && ['room-join', 'room-leave', 'room-topic'].includes(message.event.type))
-          return;
-        if (message.event.type === 'friend-confirmed') {
-          this.friendships.set(message.id, {
-            type: 'confirm',
-            id: message.id,
-            userName: message.chat.userName,
-            timestamp: message.createTime * 1000,
-          });
-          this.emit('friendship', { friendshipId: message.id });
-          return;
-        }
-        break;
-      case 'link':
-        if (message.roomInvitation) {
-          this.invitations.set(message.id, message);
-          this.emit('room-invite', { roomInvitationId: message.id });
-          return;
-        }
-        break;
-      case 'card':
-        if (message.card.userName && !this.#client?.contacts.get(message.card.userName)) {
-          this.ids.remember(contactFromCard(message.card));
-        }
-        break;
-      default:
-        break;
-    }
-    this.messages.set(message.id, { source: 'in', message });
-    this.emit('message', { messageId: message.id });
+    const event = recordIncoming(message, {
+      ids: this.ids,
+      messages: this.messages,
+      friendships: this.friendships,
+      invitations: this.invitations,
+      isContact: (userName) => this.#client?.contacts.get(userName) !== undefined,
+    });
+    if (!event) return;
+    if ('friendshipId' in event) this.emit('friendship', event);
+    else if ('roomInvitationId' in event) this.emit('room-invite', event);
+    else this.emit('message', event);
   }
 }

@@ -12,7 +12,8 @@ import { InvalidArgumentError } from '../errors.js';
 import type { Contact } from '../model/index.js';
 import { contactPayloadOf } from './contact-payloads.js';
 import { fileBoxFromFile } from './file-boxes.js';
-import { type FriendshipRecord, PuppetWebwxBase } from './puppet-base.js';
+import type { FriendshipRecord } from './incoming-records.js';
+import { PuppetWebwxBase } from './puppet-base.js';
 
 export abstract class PuppetWebwxContacts extends PuppetWebwxBase {
   /** The ids of every contact the session knows (`client.contacts.list()`) and the logged-in user's. */

@@ -91,8 +91,12 @@ export interface AccountHostEvents {
 const SPEC_FILE = 'account.json';
 const STORE_FILE = 'webwx.db';
 
-/** Each account's SQLite page cache in KiB (SQLite's default is 2,000 per connection). */
-const ACCOUNT_CACHE_KB = 256;
+/**
+ * Each account's SQLite page cache in KiB (SQLite's default is 2,000 per connection). An account's
+ * working set is the tail of its log and a few index pages; what else it reads comes from the
+ * operating system's cache, and the store gives back what the contact cache's bulk writes filled.
+ */
+const ACCOUNT_CACHE_KB = 64;
 
 /** Many accounts in one process, each on its own client and store (see the file's header). */
 export class AccountHost {
@@ -261,7 +265,9 @@ export class AccountHost {
     const path = join(dir, STORE_FILE);
     const { secretKey } = this.#options;
     // Bench row "scale: idle RSS per account beyond the first": SQLite's default page cache (2,000 KiB
-    // a connection) → 256 KiB took it from 1.61–1.80 to 1.27–1.58 MB (quick runs, 1 → 50 accounts).
+    // a connection) → 256 KiB took it from 1.61–1.80 to 1.27–1.58 MB (quick runs, 1 → 50 accounts);
+    // 64 KiB with the statements prepared on first use and the cache given back after the contact
+    // cache's writes: about 550 → 290 KB of native memory per connection (docs/benchmarks.md).
     const cacheKb = ACCOUNT_CACHE_KB;
     return new SqliteStore(secretKey === undefined ? { path, cacheKb } : { path, secretKey, cacheKb });
   }

@@ -2,7 +2,8 @@
  * PostgresStore (`pg`, an optional dependency): every store contract SqliteStore offers, in a
  * PostgreSQL database many accounts share (every row is keyed by the account given at open). The
  * saved session is encrypted at rest when a secretKey is given (session-cipher.ts); the schema is
- * versioned and migrated under an advisory lock (postgres-schema.ts). docs/sessions.md, PostgresStore.
+ * versioned and migrated under an advisory lock (postgres-schema.ts); the message log's longer
+ * statements are in postgres-log.ts. docs/sessions.md, PostgresStore.
  */
 import { InvalidArgumentError } from '../errors.js';
 import type { WireContact } from '../protocol/wire-types.js';
@@ -19,6 +20,7 @@ import {
   passwordOf,
   storeErrorOf,
 } from './postgres-driver.js';
+import { historyWindow, insertOutgoingSql, logAfterWindow, updateOutgoing } from './postgres-log.js';
 import { checkOptions, openPool, type PostgresStoreOptions, reporterOf } from './postgres-options.js';
 import {
   lastByKey,
@@ -36,7 +38,6 @@ import { SessionCipher, sessionFromRow, sessionRow } from './session-cipher.js';
 import {
   type ContactCache,
   type ContactCachePart,
-  DEFAULT_HISTORY_LIMIT,
   type HistoryQuery,
   type MessageDirection,
   type MessageLogReader,
@@ -241,18 +242,7 @@ export class PostgresStore
   async recordOutgoing(message: NewStoredMessage): Promise<void> {
     if (!message.clientMsgId)
       throw new InvalidArgumentError('recordOutgoing', 'recordOutgoing: clientMsgId is required');
-    const { accounts, messages } = this.#t;
-    await this.#rows(
-      'recording an outgoing message',
-      `WITH next AS (
-         UPDATE ${accounts} SET last_seq = last_seq + 1
-         WHERE account = $1 AND NOT EXISTS (SELECT 1 FROM ${messages} WHERE account = $1 AND client_msg_id = $4)
-         RETURNING last_seq)
-       INSERT INTO ${messages} (account, ${MESSAGE_COLUMNS})
-       SELECT $1, last_seq, $2, $3, $4, $5, $6, $7, $8, $9, $10::json, $11::json, $12 FROM next
-       ON CONFLICT (account, client_msg_id) WHERE client_msg_id IS NOT NULL DO NOTHING`,
-      messageValues(message),
-    );
+    await this.#rows('recording an outgoing message', insertOutgoingSql(this.#t), messageValues(message));
   }
 
   /** Sets the status, and the MsgId and `raw` when given. */
@@ -260,17 +250,8 @@ export class PostgresStore
     clientMsgId: string,
     update: { status: OutgoingStatus; msgId?: string; raw?: Record<string, unknown> },
   ): Promise<void> {
-    await this.#rows(
-      'updating an outgoing message',
-      `UPDATE ${this.#t.messages} SET status = $3, msg_id = coalesce($4, msg_id), raw = coalesce($5::json, raw)
-       WHERE account = $1 AND client_msg_id = $2`,
-      [
-        pgText(clientMsgId),
-        update.status,
-        update.msgId === undefined ? null : pgText(update.msgId),
-        update.raw === undefined ? null : pgJson(update.raw),
-      ],
-    );
+    const { sql, values } = updateOutgoing(this.#t, clientMsgId, update);
+    await this.#rows('updating an outgoing message', sql, values);
   }
 
   async pendingOutgoing(): Promise<StoredMessage[]> {
@@ -282,39 +263,16 @@ export class PostgresStore
   }
 
   async history(chatUserName: string, query: HistoryQuery = {}): Promise<StoredMessage[]> {
-    const limit = Math.max(0, Math.trunc(query.limit ?? DEFAULT_HISTORY_LIMIT));
-    const before =
-      query.before === undefined || !Number.isFinite(query.before)
-        ? Number.MAX_SAFE_INTEGER
-        : Math.ceil(query.before);
-    const rows = await this.#messages(
-      'reading history',
-      'WHERE account = $1 AND chat = $2 AND seq < $3 ORDER BY seq DESC LIMIT $4',
-      [pgText(chatUserName), before, limit],
-    );
-    return rows.reverse();
+    const { where, values } = historyWindow(chatUserName, query);
+    return (await this.#messages('reading history', where, values)).reverse();
   }
 
   async logAfter(
     afterSeq: number,
     query: { limit?: number; direction?: MessageDirection } = {},
   ): Promise<StoredMessage[]> {
-    const limit = Math.max(0, Math.trunc(query.limit ?? 100));
-    const after = Number.isFinite(afterSeq)
-      ? Math.floor(afterSeq)
-      : afterSeq > 0
-        ? Number.MAX_SAFE_INTEGER
-        : -1;
-    return query.direction === undefined
-      ? this.#messages('reading the log', 'WHERE account = $1 AND seq > $2 ORDER BY seq LIMIT $3', [
-          after,
-          limit,
-        ])
-      : this.#messages(
-          'reading the log',
-          'WHERE account = $1 AND seq > $2 AND direction = $3 ORDER BY seq LIMIT $4',
-          [after, query.direction, limit],
-        );
+    const { where, values } = logAfterWindow(afterSeq, query);
+    return this.#messages('reading the log', where, values);
   }
 
   async logEntry(seq: number): Promise<StoredMessage | undefined> {

@@ -221,6 +221,7 @@ export type { Credentials, Hosts, WebApp } from './protocol/session-context.js';
 export type * from './protocol/wire-types.js';
 export type {
   ContactCache,
+  ContactCachePart,
   HistoryQuery,
   MessageDirection,
   MessageLogReader,

@@ -43,8 +43,7 @@ import { forwardRecipe, revokeRecipe, type SendRecipe, textRecipe } from './send
 import type { OutboxStats, Outbox as PublicOutbox, SendOptions, SendTextOptions } from './send/send-types.js';
 import { type ShareInput, type ShareMethod, shareRecipe } from './send/share-recipes.js';
 import { assertAvailable, assertRecipient } from './session/app-mode.js';
-import { followContactPhase, startContactPhase, touchesRooms } from './session/contact-phase.js';
-import { Reconnector } from './session/reconnect.js';
+import { followContactPhase, startContactPhase } from './session/contact-phase.js';
 import {
   cookieStoreOf,
   establishSession,
@@ -52,10 +51,8 @@ import {
   SessionPersister,
 } from './session/session-resume.js';
 import type { Session } from './session/session-state.js';
-import { MessageIntake } from './sync/message-intake.js';
-import { recordBatchWith } from './sync/message-log.js';
+import { runLiveSync } from './sync/live-sync.js';
 import { SeenSet } from './sync/seen-set.js';
-import { SyncLoop } from './sync/sync-loop.js';
 import { TypedEmitter } from './typed-emitter.js';
 
 /** How long logout() waits for webwxlogout before ending the session anyway. */
@@ -214,35 +211,19 @@ class Client implements WebWxClient {
             rt.logger.warn({ error: errorText(error) }, 're-sending pending messages failed');
         });
       }
-      const intake = new MessageIntake(rt, session, this.#directory, this.#seen);
-      intake.onStatusNotify = (raw) => this.#contactService.learnFromStatusNotify(raw);
-      if (options.messageStore) intake.recordBatch = recordBatchWith(options.messageStore);
-      this.#loop = new SyncLoop({
+      this.#loop = runLiveSync({
         rt,
         session,
         directory: this.#directory,
-        intake,
+        seen: this.#seen,
+        outbox,
+        messageStore: options.messageStore,
+        persist: persister ? () => persister.save() : undefined,
+        cachedRooms: contacts.rooms,
+        onStatusNotify: (raw) => this.#contactService.learnFromStatusNotify(raw),
         endSession: (error) => this.#endSession(error, true),
-        // A resume's cached rooms are in before anything of a room is applied (contact-phase.ts).
-        beforeApply: (sync) => (touchesRooms(sync) ? contacts.rooms() : undefined),
-        ...(persister ? { persist: () => persister.save() } : {}),
-        ...(options.autoRelogin
-          ? {
-              recover: async (error: LoggedOutError) => {
-                // Sends wait for the new login; those queued before it are re-addressed (stable ids).
-                outbox.suspend();
-                const live = await new Reconnector({
-                  rt,
-                  session,
-                  directory: this.#directory,
-                  ...(persister ? { persist: () => persister.save() } : {}),
-                }).recover(error);
-                if (live) outbox.resume();
-                return live;
-              },
-            }
-          : {}),
-      }).run();
+        autoRelogin: options.autoRelogin,
+      });
     } catch (error) {
       // Stopped, or the session was ended meanwhile (logout(), or the server): say which.
       if (this.#controller.signal.aborted)

@@ -3,7 +3,7 @@
  * fast-xml-parser (entity processing off: no DOCTYPE entity expansion, ever), then read attributes and
  * element texts through total accessors that return '' for anything missing or odd. Never throws.
  */
-import { XMLParser } from 'fast-xml-parser';
+import { XMLParser } from '../protocol/fast-xml-parser.js';
 import { decodeEmojiSpans, unescapeHtml } from './message-text.js';
 
 /** XML longer than this (UTF-16 units) is not parsed. Real payloads are a few KB. */

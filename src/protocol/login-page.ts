@@ -3,8 +3,9 @@
  * (with the UOS/desktop headers when asked) and its `<error>` XML reply, which carries the session's
  * credentials; the Set-Cookie reading it may need for wxsid and wxuin.
  */
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
+
 import { LoginRefusedError, ParseError } from '../errors.js';
+import { XMLParser, XMLValidator } from './fast-xml-parser.js';
 import type { HttpReply, HttpRequestSpec } from './http-request.js';
 import { isHttpUrl } from './login.js';
 import type { Credentials, WebApp } from './session-context.js';

@@ -2,6 +2,7 @@
  * MemoryStore: every store contract in memory (a process's lifetime). Also the reference behaviour
  * the SQLite store follows; the contract suite in test/store runs on both.
  */
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { InvalidArgumentError } from '../errors.js';
 import type { WireContact } from '../protocol/wire-types.js';
 import { checkSavedSession, copySession } from './saved-session.js';
@@ -44,7 +45,12 @@ export class MemoryStore
   #log: StoredMessage[] = [];
   #processed = new Set<string>();
   #outgoing = new Map<string, StoredMessage>();
-  #contacts: WireContact[] = [];
+  /**
+   * The contact cache as deflated JSON: it is read back only when a client of this store logs in
+   * again, so a host's idle accounts keep about 25 KB each for 300 contacts instead of the 250 KB of
+   * objects (bench "scale").
+   */
+  #contacts: Buffer | undefined;
   #settings = new Map<string, string>();
   #seq = 0;
 
@@ -143,13 +149,12 @@ export class MemoryStore
   }
 
   async loadContacts(part?: ContactCachePart): Promise<WireContact[]> {
-    const wanted = part
-      ? this.#contacts.filter((c) => c.UserName.startsWith('@@') === (part === 'rooms'))
-      : this.#contacts;
-    return structuredClone(wanted);
+    if (this.#contacts === undefined) return [];
+    const all = JSON.parse(inflateRawSync(this.#contacts).toString('utf8')) as WireContact[];
+    return part ? all.filter((c) => c.UserName.startsWith('@@') === (part === 'rooms')) : all;
   }
 
   async saveContacts(contacts: readonly WireContact[]): Promise<void> {
-    this.#contacts = structuredClone([...contacts]);
+    this.#contacts = deflateRawSync(JSON.stringify(contacts), { level: 1 });
   }
 }

@@ -4,17 +4,18 @@
  * signal and an EventTarget warns (MaxListenersExceededWarning) past 10 listeners. The listener is
  * removed when the signal's last request ends, so a signal is not held after use.
  */
+import type { RequestAbort } from './request-abort.js';
 import { abortReason } from './retry-policy.js';
 
 /** The caller signals of one transport, each with the requests in flight under it. */
 export class CallerSignals {
-  readonly #followers = new Map<AbortSignal, { requests: Set<AbortController>; onAbort: () => void }>();
+  readonly #followers = new Map<AbortSignal, { requests: Set<RequestAbort>; onAbort: () => void }>();
 
   /** Abort `request` with the signal's reason when `signal` aborts, until {@link unfollow}. */
-  follow(signal: AbortSignal, request: AbortController): void {
+  follow(signal: AbortSignal, request: RequestAbort): void {
     let followers = this.#followers.get(signal);
     if (followers === undefined) {
-      const requests = new Set<AbortController>();
+      const requests = new Set<RequestAbort>();
       const onAbort = (): void => {
         this.#followers.delete(signal);
         const reason = abortReason(signal);
@@ -28,7 +29,7 @@ export class CallerSignals {
   }
 
   /** The request ended: it no longer follows `signal` (whose listener goes with its last request). */
-  unfollow(signal: AbortSignal, request: AbortController): void {
+  unfollow(signal: AbortSignal, request: RequestAbort): void {
     const followers = this.#followers.get(signal);
     if (followers === undefined || !followers.requests.delete(request) || followers.requests.size > 0) return;
     this.#followers.delete(signal);

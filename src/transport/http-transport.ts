@@ -1,7 +1,8 @@
 /**
  * HTTP over undici: one keep-alive Agent per transport, a cookie jar, per-request timeouts through
- * AbortSignal, bounded and decompressed bodies, no redirects unless asked, and every failure mapped to
- * TransportError (or, for the caller's own abort, the signal's reason).
+ * each request's own abort (request-abort.ts), bounded and decompressed bodies, no redirects unless
+ * asked, and every failure mapped to TransportError (or, for the caller's own abort, the signal's
+ * reason).
  */
 import type { Dispatcher } from 'undici';
 import { TransportError } from '../errors.js';
@@ -14,6 +15,7 @@ import { CookieStore } from './cookie-store.js';
 import { buildHeaders, declaredLength, encodeBody, firstHeader, normaliseHeaders } from './http-headers.js';
 import { messageOf, networkError } from './network-errors.js';
 import { decodeUtf8, decompress, discard, readBounded, readText } from './reply-body.js';
+import { RequestAbort } from './request-abort.js';
 import { abortReason } from './retry-policy.js';
 import { Agent, Client, newProxyAgent, request } from './undici-parts.js';
 
@@ -93,7 +95,7 @@ export interface HttpTransport {
   readonly userAgent?: string;
 }
 
-/** The reason a request's own controller is aborted with when its timer fires. */
+/** The reason a request's own abort (RequestAbort) is given when its timer fires. */
 class TimeoutSignal extends Error {
   constructor(readonly ms: number) {
     super(`timed out after ${ms} ms`);
@@ -159,12 +161,11 @@ export function createHttpTransport(options: HttpTransportOptions = {}): HttpTra
       throw new TransportError(`${spec.endpoint}: transport is closed`, { url: spec.url });
     }
     const timeoutMs = validTimeout(spec.timeoutMs) ?? defaultTimeoutMs;
-    // A controller of our own per request, not the caller's signal: the timer aborts this request
+    // An abort of our own per request, not the caller's signal: the timer aborts this request
     // alone, and the caller's signal, shared by many requests, aborts each of them through it.
-    const controller = new AbortController();
-    const signal = controller.signal;
-    const timer = setTimeout(() => controller.abort(new TimeoutSignal(timeoutMs)), timeoutMs);
-    if (callerSignal) callerSignals.follow(callerSignal, controller);
+    const signal = new RequestAbort();
+    const timer = setTimeout(() => signal.abort(new TimeoutSignal(timeoutMs)), timeoutMs);
+    if (callerSignal) callerSignals.follow(callerSignal, signal);
     try {
       return await sendFollowing(spec, signal, sendOptions.ordered === true);
     } catch (error) {
@@ -178,13 +179,13 @@ export function createHttpTransport(options: HttpTransportOptions = {}): HttpTra
       throw error;
     } finally {
       clearTimeout(timer);
-      if (callerSignal) callerSignals.unfollow(callerSignal, controller);
+      if (callerSignal) callerSignals.unfollow(callerSignal, signal);
     }
   }
 
   async function sendFollowing(
     spec: HttpRequestSpec,
-    signal: AbortSignal,
+    signal: RequestAbort,
     ordered: boolean,
   ): Promise<HttpReply> {
     let method = spec.method;
@@ -222,7 +223,7 @@ export function createHttpTransport(options: HttpTransportOptions = {}): HttpTra
     method: 'GET' | 'POST',
     url: string,
     body: RequestBody | undefined,
-    signal: AbortSignal,
+    signal: RequestAbort,
     ordered: boolean,
   ): Promise<HttpReply> {
     const logged = logger.isLevelEnabled?.('debug') ?? true;

@@ -34,7 +34,7 @@ export async function readText(
   body: Body,
   endpoint: string,
   url: string,
-  signal: AbortSignal,
+  signal: { readonly aborted: boolean },
 ): Promise<string> {
   try {
     return await body.text();
@@ -58,7 +58,7 @@ export async function readBounded(
   headers: Record<string, string | string[]>,
   endpoint: string,
   url: string,
-  signal: AbortSignal,
+  signal: { readonly aborted: boolean },
 ): Promise<Buffer> {
   const tooLarge = (): TransportError =>
     new TransportError(`${endpoint}: body from ${url} exceeds ${limit} bytes`, { url });

@@ -21,8 +21,9 @@
  *
  * A jar handed to the constructor must from then on be changed only through this store.
  */
-import { CookieJar, type SerializedCookieJar } from 'tough-cookie';
+import type { CookieJar as Jar, SerializedCookieJar } from 'tough-cookie';
 import { InvalidStateError } from '../errors.js';
+import { CookieJar } from './tough-cookie.js';
 
 /** The jar as plain JSON, for persisting a session. Treat as opaque. */
 export type SerializedCookies = SerializedCookieJar;
@@ -59,14 +60,14 @@ interface LastStore {
 }
 
 export class CookieStore {
-  #jar: CookieJar;
+  #jar: Jar;
   #headers = new Map<string, CachedHeader>();
   /** Keyed by request target, then cookie name. */
   #lastStores = new Map<string, Map<string, LastStore>>();
   /** Counts real stores per cookie name, across targets. */
   #nameGeneration = new Map<string, number>();
 
-  constructor(jar?: CookieJar) {
+  constructor(jar?: Jar) {
     this.#jar = jar ?? new CookieJar(undefined, JAR_OPTIONS);
   }
 

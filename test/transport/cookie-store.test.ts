@@ -1,6 +1,6 @@
-import { CookieJar } from 'tough-cookie';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CookieStore } from '../../src/transport/index.js';
+import { CookieJar } from '../../src/transport/tough-cookie.js';
 
 /** The cookies webwxnewloginpage sets (PROTOCOL.md §11), shaped as the real server sends them. */
 const LOGIN_COOKIES = [

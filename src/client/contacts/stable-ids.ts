@@ -63,9 +63,11 @@ export class StableIdRegistry {
   readonly #collided = new Map<string, StableIdCollision>();
   /** UserName → permanent id learned this session. */
   readonly #permanent = new Map<string, string>();
-  /** Lookup keys ('p\0perm', 'a\0kind\0alias', 'f\0kind\0fingerprint') → record id, and each id's keys. */
+  /**
+   * Lookup keys ('p\0perm', 'a\0kind\0alias', 'f\0kind\0fingerprint') → record id. A record's keys
+   * are made from its fields when needed (keysOf), not kept: a map less per account of a host.
+   */
   readonly #index = new Map<string, string>();
-  readonly #keysOf = new Map<string, string[]>();
   /** The last entry seen per UserName (to refresh a record when a binding moves). */
   readonly #entries = new Map<string, StableIdEntry>();
   /** Ids minted this session (they may be given up for an older one the pairing reveals). */
@@ -84,8 +86,11 @@ export class StableIdRegistry {
       try {
         for (const r of await this.#o.store.load()) {
           if (!r || typeof r.id !== 'string' || !r.id) continue;
-          this.#records.set(r.id, { ...r });
-          this.#reindex(r.id);
+          const record = { ...r };
+          const earlier = this.#records.get(r.id);
+          if (earlier) this.#unindexKeys(earlier);
+          this.#records.set(r.id, record);
+          this.#indexKeys(record);
         }
       } catch (error) {
         this.#o.onStoreError(error);
@@ -179,8 +184,9 @@ export class StableIdRegistry {
       const owner = this.#lookup(`p\0${permanentId}`);
       if (current === undefined) continue;
       if (owner && owner.id !== current && this.#minted.has(current) && !this.#holder.has(owner.id)) {
+        const dropped = this.#records.get(current);
+        if (dropped) this.#unindexKeys(dropped);
         this.#records.delete(current);
-        this.#reindex(current);
         this.#minted.delete(current);
         this.#holder.delete(current);
         this.#byUserName.set(userName, owner.id);
@@ -192,8 +198,9 @@ export class StableIdRegistry {
       }
       const record = this.#records.get(current);
       if (record && record.permanentId !== permanentId && (!owner || owner.id === current)) {
+        this.#unindexKeys(record);
         record.permanentId = permanentId;
-        this.#reindex(current);
+        this.#indexKeys(record);
         this.#dirty = true;
       }
     }
@@ -228,20 +235,14 @@ export class StableIdRegistry {
     return id === undefined ? undefined : this.#records.get(id);
   }
 
-  /** Re-indexes a record after it changed (or was deleted). The first record to claim a key keeps it. */
-  #reindex(id: string): void {
-    for (const k of this.#keysOf.get(id) ?? []) if (this.#index.get(k) === id) this.#index.delete(k);
-    const r = this.#records.get(id);
-    if (!r) {
-      this.#keysOf.delete(id);
-      return;
-    }
-    const keys: string[] = [];
-    if (r.permanentId) keys.push(`p\0${r.permanentId}`);
-    if (r.alias) keys.push(`a\0${r.kind}\0${r.alias}`);
-    if (r.fingerprint) keys.push(`f\0${r.kind}\0${r.fingerprint}`);
-    for (const k of keys) if (!this.#index.has(k)) this.#index.set(k, id);
-    this.#keysOf.set(id, keys);
+  /** Indexes a record's keys; the first record to claim a key keeps it. */
+  #indexKeys(r: StableIdRecord): void {
+    for (const k of keysOf(r)) if (!this.#index.has(k)) this.#index.set(k, r.id);
+  }
+
+  /** Takes a record's keys out of the index (before its fields change, or it is deleted). */
+  #unindexKeys(r: StableIdRecord): void {
+    for (const k of keysOf(r)) if (this.#index.get(k) === r.id) this.#index.delete(k);
   }
 
   #bind(claim: Claim, fingerprint = claim.entry.fingerprint): void {
@@ -265,7 +266,7 @@ export class StableIdRegistry {
       name: entry.name,
       seenAt: this.#o.now(),
     });
-    this.#reindex(id);
+    this.#indexKeys(this.#records.get(id) as StableIdRecord);
     this.#dirty = true;
   }
 
@@ -279,16 +280,14 @@ export class StableIdRegistry {
         : entry.fingerprint);
     const keysChanged = r.alias !== entry.alias || r.fingerprint !== fp;
     if (keysChanged || r.lastUserName !== entry.userName || r.name !== entry.name) this.#dirty = true;
+    if (keysChanged) this.#unindexKeys(r);
     r.alias = entry.alias;
     r.fingerprint = fp;
     r.lastUserName = entry.userName;
     r.name = entry.name;
     r.seenAt = this.#o.now();
-    if (keysChanged) this.#reindex(id);
-    else {
-      // Same keys: what #reindex would do is to take back those of them no record holds now.
-      for (const k of this.#keysOf.get(id) ?? []) if (!this.#index.has(k)) this.#index.set(k, id);
-    }
+    // Same keys or new ones: it takes those of them no record holds now.
+    this.#indexKeys(r);
   }
 
   /** Fingerprint claims that the avatar seq tells apart each get an id of their own. */
@@ -342,4 +341,13 @@ export class StableIdRegistry {
       }
     });
   }
+}
+
+/** A record's lookup keys, strongest first. */
+function keysOf(r: StableIdRecord): string[] {
+  const keys: string[] = [];
+  if (r.permanentId) keys.push(`p\0${r.permanentId}`);
+  if (r.alias) keys.push(`a\0${r.kind}\0${r.alias}`);
+  if (r.fingerprint) keys.push(`f\0${r.kind}\0${r.fingerprint}`);
+  return keys;
 }

@@ -3,10 +3,14 @@
 import type { ClientEvents, ClientState } from '../../src/client/client-types.js';
 import { type ClientOptions, resolveOptions } from '../../src/client/options.js';
 import type { Runtime } from '../../src/client/runtime.js';
+import { Session } from '../../src/client/session/session-state.js';
 import { TypedEmitter } from '../../src/client/typed-emitter.js';
 import type { HttpReply, HttpRequestSpec } from '../../src/protocol/http-request.js';
 import { ClientMsgIdSequence } from '../../src/protocol/index.js';
 import type { HttpTransport } from '../../src/transport/index.js';
+
+/** The one base URL of the fake runtime's hosts (nothing listens there: the runtime's `send` is scripted). */
+export const FAKE_SERVER = 'http://emu.test';
 
 export interface FakeRuntime {
   rt: Runtime;
@@ -54,7 +58,7 @@ export function fakeRuntime(
     close: () => Promise.resolve(),
   };
   fake.rt = {
-    options: resolveOptions({ server: 'http://emu.test', random: () => 0.5, ...options }),
+    options: resolveOptions({ server: FAKE_SERVER, random: () => 0.5, ...options }),
     logger: resolveOptions(options).logger,
     signal: controller.signal,
     events,
@@ -76,4 +80,36 @@ export function fakeRuntime(
     nextClientMsgId: () => clientMsgIds.next(fake.rt.options.now(), fake.rt.options.random),
   };
   return fake;
+}
+
+/**
+ * A logged-in Session on the fake runtime's hosts: fixed credentials (`sid` and `uin` as given), a
+ * desktop session unless `desktop: false`, and its own user `self` ('@self'; `false`: none yet, as
+ * before webwxinit).
+ */
+export function testSession(
+  options: {
+    app?: 'web' | 'filehelper';
+    sid?: string;
+    uin?: string;
+    desktop?: boolean;
+    self?: string | false;
+  } = {},
+): Session {
+  const session = new Session({
+    hosts: resolveOptions({ server: FAKE_SERVER }).hosts,
+    credentials: {
+      skey: '@crypt_00000000_1',
+      sid: options.sid ?? 'sid',
+      uin: options.uin ?? '1',
+      passTicket: 'pt',
+    },
+    deviceId: 'e123456789012345',
+    lang: 'zh_CN',
+    desktop: options.desktop ?? true,
+    ...(options.app ? { app: options.app } : {}),
+  });
+  if (options.self !== false)
+    session.selfUser = { UserName: options.self ?? '@self', NickName: 'me' } as never;
+  return session;
 }

@@ -17,14 +17,14 @@ import {
   loadSavedSession,
   savedSessionOf,
 } from '../../src/client/session/session-resume.js';
-import { Session } from '../../src/client/session/session-state.js';
+import type { Session } from '../../src/client/session/session-state.js';
 import { TypedEmitter } from '../../src/client/typed-emitter.js';
 import { NotAvailableError } from '../../src/errors.js';
 import type { HttpReply, HttpRequestSpec } from '../../src/protocol/http-request.js';
 import { FILEHELPER_HOSTS } from '../../src/protocol/index.js';
 import { MemoryStore, SAVED_SESSION_VERSION, type SavedSession } from '../../src/store/index.js';
 import { CookieStore } from '../../src/transport/index.js';
-import { type FakeRuntime, fakeRuntime, reply } from './fake-runtime.js';
+import { type FakeRuntime, fakeRuntime, reply, testSession } from './fake-runtime.js';
 
 const ENTRY = 'https://szfilehelper.weixin.qq.com';
 const REDIRECT = `${ENTRY}/cgi-bin/mmwebwx-bin/webwxnewloginpage?ticket=T@qrticket_0&uuid=U&lang=zh_CN&scan=1`;
@@ -50,16 +50,9 @@ function script(steps: Record<string, HttpReply[]>, options = {}): FakeRuntime {
   }, options);
 }
 
-function fileHelperSession(fake: FakeRuntime): Session {
-  return new Session({
-    hosts: fake.rt.options.hosts,
-    credentials: { skey: '@crypt_00000000_1', sid: 'sid', uin: '42', passTicket: 'pt' },
-    deviceId: 'e123456789012345',
-    lang: 'zh_CN',
-    desktop: false,
-    app: 'filehelper',
-  });
-}
+/** A File Transfer session (not desktop), before its webwxinit. */
+const fileHelperSession = (): Session =>
+  testSession({ app: 'filehelper', uin: '42', desktop: false, self: false });
 
 describe('File Transfer QR login', () => {
   it('asks jslogin and the poll with appid wx_webfilehelper and derives the §14 hosts', async () => {
@@ -97,7 +90,7 @@ describe('File Transfer session start', () => {
       { webwxinit: [initReply([{ UserName: '@friend', NickName: 'f' }])], webwxstatusnotify: [notifyReply] },
       { app: 'filehelper' },
     );
-    const session = fileHelperSession(fake);
+    const session = fileHelperSession();
     const directory = new MutableContactDirectory();
     await initSession(fake.rt, session, directory);
     const counts = await loadContacts(fake.rt, session, directory);
@@ -125,7 +118,7 @@ describe('File Transfer session start', () => {
     const steps: LoginStepEvent[] = [];
     fake.rt.events.on('login-step', (e) => steps.push(e));
     fake.rt.events.on('qr', () => fake.controller.abort(new Error('done')));
-    const saved = savedSessionOf(fileHelperSession(fake), new CookieStore(), 1);
+    const saved = savedSessionOf(fileHelperSession(), new CookieStore(), 1);
     expect(saved.app).toBe('filehelper');
     await expect(establishSession(fake.rt, new MutableContactDirectory(), saved)).rejects.toThrow('done');
     expect(fake.requests.map((r) => r.endpoint)).toEqual(['webwxinit', 'jslogin']);
@@ -220,7 +213,7 @@ describe('refused calls send nothing', () => {
       'filehelper',
     );
     const rooms = new RoomServiceImpl(directory, contacts, 'filehelper');
-    const deps = { rt: fake.rt, session: fileHelperSession(fake), endSession: () => {} };
+    const deps = { rt: fake.rt, session: fileHelperSession(), endSession: () => {} };
     contacts.attach(deps);
     rooms.attach(deps);
     return { fake, contacts, rooms };

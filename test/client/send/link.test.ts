@@ -4,7 +4,7 @@ import { buildRecipeRequest } from '../../../src/client/send/send-recipes.js';
 import { linkRecipe } from '../../../src/client/send/share-recipes.js';
 import { refusalOf } from '../../../src/client/session/app-mode.js';
 import { InvalidArgumentError, NotAvailableError } from '../../../src/errors.js';
-import { testSession } from './outbox-harness.js';
+import { testSession } from '../fake-runtime.js';
 
 const LINK = {
   title: 'Rust & <Go>',

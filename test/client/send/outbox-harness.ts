@@ -3,12 +3,12 @@
 import type { ClientOptions } from '../../../src/client/options.js';
 import { Outbox, type OutboxAddresses } from '../../../src/client/send/outbox.js';
 import type { ResolvedPacing } from '../../../src/client/send/pacing.js';
-import { Session } from '../../../src/client/session/session-state.js';
+import type { Session } from '../../../src/client/session/session-state.js';
 import { SeenSet } from '../../../src/client/sync/seen-set.js';
 import type { LoggedOutError } from '../../../src/errors.js';
 import type { HttpReply } from '../../../src/protocol/http-request.js';
 import type { MessageStore } from '../../../src/store/index.js';
-import { fakeRuntime, reply } from '../fake-runtime.js';
+import { fakeRuntime, reply, testSession } from '../fake-runtime.js';
 
 /** An address book: UserName → stable id of the current login (change it to simulate a new login). */
 export function mapAddresses(
@@ -34,34 +34,21 @@ export interface HeldRequest {
   to: string;
   msg: Record<string, unknown>;
   body: Record<string, unknown>;
+  /** The message's Content and ClientMsgId ('' when it has none). */
+  content: string;
+  clientMsgId: string;
+  /** Sent with `ordered: true` (pipelined by the transport in call order). */
+  ordered: boolean;
   done: boolean;
   ok(): void;
   ret(code: number): void;
   fail(error: unknown): void;
 }
 
-export function testSession(options: { app?: 'web' | 'filehelper'; sid?: string } = {}): Session {
-  const session = new Session({
-    hosts: {
-      login: 'http://emu.test',
-      qr: 'http://emu.test',
-      main: 'http://emu.test',
-      file: 'http://emu.test',
-      push: 'http://emu.test',
-    },
-    credentials: { skey: '@crypt_00000000_1', sid: options.sid ?? 'sid', uin: '1', passTicket: 'pt' },
-    deviceId: 'e123456789012345',
-    lang: 'zh_CN',
-    desktop: true,
-    ...(options.app ? { app: options.app } : {}),
-  });
-  session.selfUser = { UserName: '@self', NickName: 'me' } as never;
-  return session;
-}
-
 /**
- * An outbox whose requests the test answers one by one (`held`), and whose sleeps the test ends
- * (`sleeps[i].wake()`). A clock the test moves (`clock.now`) drives pacing.
+ * An outbox whose requests the test answers one by one (`held`; they fail with the abort reason when
+ * the client stops), and whose sleeps the test ends (`sleeps[i].wake()`). A clock the test moves
+ * (`clock.now`) drives pacing; `retries` records the 'send-retry' events.
  */
 export function heldOutbox(
   init: {
@@ -76,6 +63,9 @@ export function heldOutbox(
   const held: HeldRequest[] = [];
   const sleeps: { ms: number; wake(): void }[] = [];
   const clock = { now: 1_700_000_000_000 };
+  /** Every 'send-retry' event: the send, its attempt and the Ret that caused it. */
+  const retries: { clientMsgId: string; attempt: number; ret?: number }[] = [];
+  let nextOrdered = false;
   let msgIds = 0;
   const fake = fakeRuntime(
     (spec) =>
@@ -89,6 +79,9 @@ export function heldOutbox(
           to: String(msg.ToUserName ?? body.ToUserName ?? ''),
           msg,
           body,
+          content: String(msg.Content ?? ''),
+          clientMsgId: String(msg.ClientMsgId ?? ''),
+          ordered: nextOrdered,
           done: false,
           ok: () => {
             h.done = true;
@@ -112,8 +105,13 @@ export function heldOutbox(
       }),
     { random: () => 0.5, now: () => clock.now, ...init.options },
   );
+  const { send } = fake.rt;
   fake.rt = {
     ...fake.rt,
+    send(spec, o) {
+      nextOrdered = o?.ordered === true;
+      return send(spec, o);
+    },
     sleep(ms) {
       return new Promise<void>((resolve, reject) => {
         const signal = fake.controller.signal;
@@ -123,6 +121,7 @@ export function heldOutbox(
       });
     },
   };
+  fake.rt.events.on('send-retry', (r) => retries.push(r));
   const session = init.session ?? testSession();
   const outbox = new Outbox(
     {
@@ -136,7 +135,7 @@ export function heldOutbox(
     init.pacing ?? false,
   );
   const inFlight = () => held.filter((h) => !h.done);
-  return { outbox, held, sleeps, clock, fake, session, inFlight };
+  return { outbox, held, sleeps, retries, clock, fake, session, inFlight };
 }
 
 export const settle = (): Promise<void> => new Promise((r) => setTimeout(r, 0));

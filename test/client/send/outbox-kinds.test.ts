@@ -16,7 +16,8 @@ import {
 } from '../../../src/errors.js';
 import { MemoryStore, SqliteStore } from '../../../src/store/index.js';
 import { watchUnhandledRejections } from '../../unhandled-rejections.js';
-import { heldOutbox, mapAddresses, settle, testSession } from './outbox-harness.js';
+import { testSession } from '../fake-runtime.js';
+import { heldOutbox, mapAddresses, settle } from './outbox-harness.js';
 
 const text = (t: string) => textRecipe(t);
 /** A forwarded image: goes by its MediaId, no upload. */

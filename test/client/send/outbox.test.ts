@@ -1,13 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type ClientOptions, resolveOptions } from '../../../src/client/options.js';
-import { MAX_PARALLEL_SENDS, Outbox } from '../../../src/client/send/outbox.js';
+import { MAX_PARALLEL_SENDS } from '../../../src/client/send/outbox.js';
 import { resendPending } from '../../../src/client/send/resend.js';
 import { actionFor, isRateLimited, sendRetryDelay } from '../../../src/client/send/send-policy.js';
 import { textRecipe } from '../../../src/client/send/send-recipes.js';
-import { Session } from '../../../src/client/session/session-state.js';
 import { DEFAULT_RATE_LIMIT, resolveRateLimit, storeStableIds } from '../../../src/client/store-options.js';
-import { SeenSet } from '../../../src/client/sync/seen-set.js';
 import {
   InvalidArgumentError,
   LoggedOutError,
@@ -15,11 +13,9 @@ import {
   ProtocolError,
   TransportError,
 } from '../../../src/errors.js';
-import type { HttpReply } from '../../../src/protocol/http-request.js';
 import { MemoryStore, type MessageStore, SqliteStore } from '../../../src/store/index.js';
 import { DEFAULT_RETRY_POLICY } from '../../../src/transport/index.js';
-import { fakeRuntime, reply } from '../fake-runtime.js';
-import { noAddresses } from './outbox-harness.js';
+import { heldOutbox } from './outbox-harness.js';
 
 const policies = {
   rateLimit: { maxAttempts: 8, baseDelayMs: 100, maxDelayMs: 1000 },
@@ -95,109 +91,19 @@ describe('session options', () => {
 });
 
 describe('Outbox: text ordering, pipelining and retries', () => {
-  interface Held {
-    to: string;
-    content: string;
-    clientMsgId: string;
-    /** Sent with `ordered: true` (pipelined by the transport in call order). */
-    ordered: boolean;
-    done: boolean;
-    ok(): void;
-    ret(code: number): void;
-    fail(error: unknown): void;
-  }
-
-  /**
-   * A queue whose webwxsendmsg replies the test gives one by one, and whose back-off sleeps the test
-   * ends (`sleeps[i].wake()`). Held replies fail with the abort reason when the client stops.
-   */
+  /** An outbox over held replies (outbox-harness.ts) with the text queue's calls. */
   function queueWithHeldReplies(
     options: ClientOptions = {},
     init: { store?: MessageStore; endSession?: (e: LoggedOutError) => void } = {},
   ) {
-    const held: Held[] = [];
-    const sleeps: { ms: number; wake(): void }[] = [];
-    const retries: { clientMsgId: string; attempt: number; ret?: number }[] = [];
-    let nextOrdered = false;
-    let msgIds = 0;
-    const fake = fakeRuntime(
-      (spec) =>
-        new Promise<HttpReply>((resolve, reject) => {
-          const msg = (
-            spec.body as {
-              value: { Msg: { ToUserName: string; Content: string; LocalID: string; ClientMsgId: string } };
-            }
-          ).value.Msg;
-          const signal = fake.controller.signal;
-          signal.addEventListener('abort', () => reject(signal.reason), { once: true });
-          const h: Held = {
-            to: msg.ToUserName,
-            content: msg.Content,
-            clientMsgId: msg.ClientMsgId,
-            ordered: nextOrdered,
-            done: false,
-            ok: () => {
-              h.done = true;
-              const MsgID = `${7_000_000 + ++msgIds}`;
-              resolve(
-                reply(JSON.stringify({ BaseResponse: { Ret: 0, ErrMsg: '' }, MsgID, LocalID: msg.LocalID })),
-              );
-            },
-            ret: (code) => {
-              h.done = true;
-              resolve(reply(JSON.stringify({ BaseResponse: { Ret: code, ErrMsg: '' } })));
-            },
-            fail: (error) => {
-              h.done = true;
-              reject(error);
-            },
-          };
-          held.push(h);
-        }),
-      { random: () => 0.5, ...options },
-    );
-    const { send } = fake.rt;
-    fake.rt = {
-      ...fake.rt,
-      send(spec, o) {
-        nextOrdered = o?.ordered === true;
-        return send(spec, o);
-      },
-      sleep(ms) {
-        return new Promise<void>((resolve, reject) => {
-          const signal = fake.controller.signal;
-          signal.addEventListener('abort', () => reject(signal.reason), { once: true });
-          sleeps.push({ ms, wake: resolve });
-        });
-      },
-    };
-    fake.rt.events.on('send-retry', (r) => retries.push(r));
-    const session = new Session({
-      hosts: fake.rt.options.hosts,
-      credentials: { skey: '@crypt_00000000_1', sid: 'sid', uin: '1', passTicket: 'pt' },
-      deviceId: 'e123456789012345',
-      lang: 'zh_CN',
-      desktop: true,
-    });
-    session.selfUser = { UserName: '@self', NickName: 'me' } as never;
-    const outbox = new Outbox(
-      {
-        rt: fake.rt,
-        session,
-        seen: new SeenSet(),
-        store: init.store,
-        addresses: noAddresses(),
-        endSession: init.endSession ?? (() => {}),
-      },
-      false,
-    );
+    const held = heldOutbox({ options, ...init });
+    const { outbox } = held;
     const queue = {
       outbox,
       sendText: (to: string, text: string) => outbox.enqueue(to, textRecipe(text), { method: 'sendText' }),
       resendPending: () => resendPending(outbox, init.store!),
     };
-    const inFlight = () => held.filter((h) => !h.done);
-    return { queue, held, sleeps, retries, fake, inFlight };
+    return { ...held, queue };
   }
 
   const settle = () => new Promise((r) => setTimeout(r, 0));

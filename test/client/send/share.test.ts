@@ -21,7 +21,8 @@ import { type Contact, decodeMessage, type Message } from '../../../src/model/in
 import type { WireMessage } from '../../../src/protocol/wire-types.js';
 import { MemoryStore } from '../../../src/store/index.js';
 import { wireEntry } from '../../model/message-fixtures.js';
-import { heldOutbox, settle, testSession } from './outbox-harness.js';
+import { testSession } from '../fake-runtime.js';
+import { heldOutbox, settle } from './outbox-harness.js';
 
 /** The recipe's Content as the peer would receive it, decoded by the model. */
 function received(recipe: SendRecipe, fields: Partial<WireMessage> = {}): Message {

@@ -6,30 +6,17 @@
 import { describe, expect, it } from 'vitest';
 import { MutableContactDirectory } from '../../../src/client/contacts/contact-directory.js';
 import { batchGetContacts, loadContacts } from '../../../src/client/session/session-loader.js';
-import { Session } from '../../../src/client/session/session-state.js';
+import type { Session } from '../../../src/client/session/session-state.js';
 import type { HttpRequestSpec } from '../../../src/protocol/http-request.js';
 import type { WireContact } from '../../../src/protocol/wire-types.js';
 import { MemoryStore } from '../../../src/store/index.js';
-import { type FakeRuntime, fakeRuntime, reply } from '../fake-runtime.js';
+import { type FakeRuntime, fakeRuntime, reply, testSession } from '../fake-runtime.js';
 
 const roomName = (i: number) => `@@room${String(i).padStart(4, '0')}`;
 
-/** A logged-in session on the fake runtime's hosts. */
-function testSession(fake: FakeRuntime): Session {
-  return new Session({
-    hosts: fake.rt.options.hosts,
-    credentials: { skey: '@crypt_00000000_1', sid: 'sid', uin: '1', passTicket: 'pt' },
-    deviceId: 'e123456789012345',
-    lang: 'zh_CN',
-    desktop: true,
-  });
-}
-
 /** A session past webwxinit (its own user known) and an empty directory, for loadContacts. */
-function loggedIn(fake: FakeRuntime): { session: Session; directory: MutableContactDirectory } {
-  const session = testSession(fake);
-  session.selfUser = { UserName: '@self', NickName: 'me' } as never;
-  return { session, directory: new MutableContactDirectory() };
+function loggedIn(_fake: FakeRuntime): { session: Session; directory: MutableContactDirectory } {
+  return { session: testSession(), directory: new MutableContactDirectory() };
 }
 
 /** The UserNames a webwxbatchgetcontact request asks for. */
@@ -81,7 +68,7 @@ function setup(membersOf: (index: number) => number) {
       (k) => ({ UserName: `@m${k}`, NickName: `m${k}` }),
     );
   });
-  const session = testSession(fake);
+  const session = testSession({ self: false });
   const directory = new MutableContactDirectory();
   return { fake, session, directory, probe };
 }

@@ -2,12 +2,11 @@
 import { describe, expect, it } from 'vitest';
 import { MutableContactDirectory } from '../../../src/client/contacts/contact-directory.js';
 import type { ClientOptions } from '../../../src/client/options.js';
-import { Session } from '../../../src/client/session/session-state.js';
 import { MessageIntake } from '../../../src/client/sync/message-intake.js';
 import { SyncLoop } from '../../../src/client/sync/sync-loop.js';
 import { LoggedOutError, type ParseError, type ProtocolError, TransportError } from '../../../src/errors.js';
 import type { HttpReply, HttpRequestSpec } from '../../../src/protocol/http-request.js';
-import { type FakeRuntime, fakeRuntime, reply } from '../fake-runtime.js';
+import { type FakeRuntime, fakeRuntime, reply, testSession } from '../fake-runtime.js';
 
 const SELF = '@self';
 const PEER = '@peer';
@@ -70,14 +69,7 @@ async function run(script: Script, options: ClientOptions = {}) {
     if (next instanceof Error) throw next;
     return next;
   }, options);
-  const session = new Session({
-    hosts: fake.rt.options.hosts,
-    credentials: { skey: '@crypt_00000000_1', sid: 'sid', uin: '1', passTicket: 'pt' },
-    deviceId: 'e123456789012345',
-    lang: 'zh_CN',
-    desktop: true,
-  });
-  session.selfUser = { UserName: SELF, NickName: 'me' } as never;
+  const session = testSession({ self: SELF });
   session.updateKeys({ Count: 1, List: [{ Key: 1, Val: 1 }] }, undefined);
   const directory = new MutableContactDirectory();
   directory.setSelf(SELF);

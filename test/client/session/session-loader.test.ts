@@ -15,7 +15,7 @@ import { type FakeRuntime, fakeRuntime, reply, testSession } from '../fake-runti
 const roomName = (i: number) => `@@room${String(i).padStart(4, '0')}`;
 
 /** A session past webwxinit (its own user known) and an empty directory, for loadContacts. */
-function loggedIn(_fake: FakeRuntime): { session: Session; directory: MutableContactDirectory } {
+function loggedIn(): { session: Session; directory: MutableContactDirectory } {
   return { session: testSession(), directory: new MutableContactDirectory() };
 }
 
@@ -159,7 +159,7 @@ describe('batchGetContacts', () => {
       },
       { store },
     );
-    const { session, directory } = loggedIn(fake);
+    const { session, directory } = loggedIn();
     expect(await loadContacts(fake.rt, session, directory)).toEqual({
       contacts: 30,
       rooms: 12,
@@ -211,7 +211,7 @@ describe('batchGetContacts', () => {
         (k) => ({ UserName: `@m${k}`, NickName: `M${k}` }),
       );
     });
-    const { session, directory } = loggedIn(fake);
+    const { session, directory } = loggedIn();
     expect(await loadContacts(fake.rt, session, directory)).toEqual({
       contacts: 1,
       rooms: 5,

@@ -245,7 +245,12 @@ export class StableIdRegistry {
     for (const k of keysOf(r)) if (this.#index.get(k) === r.id) this.#index.delete(k);
   }
 
-  #bind(claim: Claim, fingerprint = claim.entry.fingerprint): void {
+  /**
+   * Binds a claim; `fingerprint` is the one to keep when the caller decided it (the avatar seq told
+   * namesakes apart). Otherwise an existing record keeps the seq form it was given (#refresh), so a
+   * namesake's record does not flip between the two forms with every login.
+   */
+  #bind(claim: Claim, fingerprint?: string): void {
     const { entry, id } = claim;
     this.#byUserName.set(entry.userName, id);
     this.#holder.set(id, entry.userName);
@@ -261,7 +266,7 @@ export class StableIdRegistry {
       kind: entry.kind,
       permanentId: this.#permanent.get(entry.userName) ?? '',
       alias: entry.alias,
-      fingerprint,
+      fingerprint: fingerprint ?? entry.fingerprint,
       lastUserName: entry.userName,
       name: entry.name,
       seenAt: this.#o.now(),

@@ -6,7 +6,7 @@ import {
   stableIdEntryOf,
   syncConvPairs,
 } from '../../../src/client/contacts/stable-id-entries.js';
-import type { StableIdCollision } from '../../../src/client/contacts/stable-id-types.js';
+import type { StableIdCollision, StableIdRecord } from '../../../src/client/contacts/stable-id-types.js';
 import {
   MemoryStableIdStore,
   StableIdCollisionError,
@@ -165,6 +165,43 @@ describe('StableIdRegistry', () => {
     bare.r.assign([person('@x', { NickName: 'Same' }), person('@y', { NickName: 'Same' })]);
     expect(bare.collisions).toHaveLength(1);
     expect(bare.collisions[0]?.source).toBe('fingerprint');
+  });
+
+  it("keeps a twin's seq fingerprint: a restart of the same login rewrites no record, a later login keeps the ids", async () => {
+    const store = new MemoryStableIdStore();
+    const twin = (u: string, seq: number) =>
+      person(u, { NickName: 'Twin', HeadImgUrl: `/x?seq=${seq}&username=${u}` });
+    const first = registry(store);
+    first.r.assign([twin('@t1', 11), twin('@t2', 22)]);
+    const ids = [first.r.idOf('@t1'), first.r.idOf('@t2')];
+    await first.r.flush();
+    const saved = JSON.stringify(store.load());
+
+    // The same login resumed: the same entries again; nothing changed, so nothing is saved.
+    let saves = 0;
+    const counting: StableIdStore = {
+      load: () => store.load(),
+      save: (records: StableIdRecord[]) => {
+        saves++;
+        store.save(records);
+      },
+    };
+    const resumed = registry(counting);
+    await resumed.r.load();
+    resumed.r.assign([twin('@t1', 11), twin('@t2', 22)]);
+    await resumed.r.flush();
+    expect([resumed.r.idOf('@t1'), resumed.r.idOf('@t2')]).toEqual(ids);
+    expect(saves).toBe(0);
+    expect(JSON.stringify(store.load())).toBe(saved);
+
+    // Two logins later the twins still get their own ids back.
+    for (const suffix of ['u', 'v']) {
+      const next = registry(store);
+      await next.r.load();
+      next.r.assign([twin(`@${suffix}2`, 22), twin(`@${suffix}1`, 11)]);
+      expect([next.r.idOf(`@${suffix}1`), next.r.idOf(`@${suffix}2`)]).toEqual(ids);
+      await next.r.flush();
+    }
   });
 
   it('learns permanent ids and moves a renamed contact back to its old id', async () => {

@@ -48,69 +48,46 @@ const MEDIA_EXTENSIONS: Record<string, string> = {
   file: 'bin',
 };
 
+/** The Wechaty MessageType of each kind that has one, received or sent alike ('app' and 'system' vary). */
+const TYPE_OF_KIND: Partial<Record<Message['kind'], PUPPET.types.Message>> = {
+  text: types.Message.Text,
+  image: types.Message.Image,
+  voice: types.Message.Audio,
+  video: types.Message.Video,
+  emoticon: types.Message.Emoticon,
+  card: types.Message.Contact,
+  location: types.Message.Location,
+  link: types.Message.Url,
+  music: types.Message.Url,
+  file: types.Message.Attachment,
+  'mini-program': types.Message.MiniProgram,
+  'red-packet': types.Message.RedEnvelope,
+  transfer: types.Message.Transfer,
+  revoke: types.Message.Recalled,
+};
+
 /** The Wechaty MessageType of a webwx message. */
 export function messageTypeOf(message: Message): PUPPET.types.Message {
   switch (message.kind) {
-    case 'text':
-      return types.Message.Text;
-    case 'image':
-      return types.Message.Image;
-    case 'voice':
-      return types.Message.Audio;
-    case 'video':
-      return types.Message.Video;
-    case 'emoticon':
-      return types.Message.Emoticon;
-    case 'card':
-      return types.Message.Contact;
-    case 'location':
-      return types.Message.Location;
-    case 'link':
-    case 'music':
-      return types.Message.Url;
-    case 'file':
-      return types.Message.Attachment;
-    case 'mini-program':
-      return types.Message.MiniProgram;
     case 'app':
       if (message.appMsgType === APP_MSG_TYPE.quote || message.quoted) return types.Message.Text;
       if (message.appMsgType === APP_MSG_TYPE.chatHistory) return types.Message.ChatHistory;
       return message.url ? types.Message.Url : types.Message.Unknown;
-    case 'red-packet':
-      return types.Message.RedEnvelope;
-    case 'transfer':
-      return types.Message.Transfer;
-    case 'revoke':
-      return types.Message.Recalled;
     case 'system':
       if (message.event.type === 'red-packet') return types.Message.RedEnvelope;
       if (message.event.type === 'transfer') return types.Message.Transfer;
       return types.Message.Unknown;
     default:
-      return types.Message.Unknown;
+      return TYPE_OF_KIND[message.kind] ?? types.Message.Unknown;
   }
 }
 
+/** A sent message's MessageType: a mini program by its AppMsgType, other app messages as links. */
 function sentTypeOf(kind: SentKind, appMsgType = 0): PUPPET.types.Message {
   if (appMsgType === APP_MSG_TYPE.miniProgram || appMsgType === APP_MSG_TYPE.miniProgramForward) {
     return types.Message.MiniProgram;
   }
-  switch (kind) {
-    case 'text':
-      return types.Message.Text;
-    case 'image':
-      return types.Message.Image;
-    case 'file':
-      return types.Message.Attachment;
-    case 'video':
-      return types.Message.Video;
-    case 'emoticon':
-      return types.Message.Emoticon;
-    case 'card':
-      return types.Message.Contact;
-    default:
-      return types.Message.Url;
-  }
+  return (kind === 'app' ? undefined : TYPE_OF_KIND[kind]) ?? types.Message.Url;
 }
 
 /** The file name Wechaty shows for a media message (made from the id when the wire has none). */

@@ -31,6 +31,12 @@ function tag(xml: string, name: string): string {
   return m[1] as string;
 }
 
+/** What the limit keeps to restart without a QR (restart-subject.ts): credentials, cookies, DeviceID. */
+export interface RawSaved {
+  creds: RawCredentials;
+  deviceId: string;
+}
+
 export class RawClient {
   readonly agent = new Agent({ keepAliveTimeout: 30_000, connections: 8 });
   #cookieHeader = '';
@@ -49,6 +55,23 @@ export class RawClient {
   decodeParseMs = 0;
 
   constructor(readonly baseUrl: string) {}
+
+  /** A client on a saved login (restart: `init()` then `start()`, no QR). */
+  static fromSaved(baseUrl: string, saved: RawSaved): RawClient {
+    const raw = new RawClient(baseUrl);
+    raw.creds = saved.creds;
+    raw.#deviceId = saved.deviceId;
+    raw.#cookieHeader = Object.entries(saved.creds.cookies)
+      .map(([k, v]) => `${k}=${v}`)
+      .join('; ');
+    return raw;
+  }
+
+  /** What fromSaved() needs (after login()). */
+  saved(): RawSaved {
+    if (!this.creds) throw new Error('raw client: not logged in');
+    return { creds: this.creds, deviceId: this.#deviceId };
+  }
 
   #getRequest(url: string, signal?: AbortSignal) {
     return request(url, {

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 
 export interface RestartSubjectArgs {
-  impl: 'webwx' | 'wechat4u';
+  impl: 'webwx' | 'wechat4u' | 'limit';
   phase: 'login' | 'restart';
   baseUrl: string;
   stateDir: string;
@@ -82,11 +82,33 @@ async function wechat4u(args: RestartSubjectArgs): Promise<void> {
   await bot.restart();
 }
 
+/**
+ * The limit (raw-session.ts) restarted: its saved credentials and cookies, then webwxinit and the raw
+ * loop, echoing. No store, no contacts, no decoding: the least any client does before a first reply.
+ */
+async function limit(args: RestartSubjectArgs): Promise<void> {
+  const { RawClient } = await import('./raw-session.js');
+  const saved = join(args.stateDir, 'limit.json');
+  if (args.phase === 'login') {
+    const raw = new RawClient(args.baseUrl);
+    await raw.login();
+    await raw.init();
+    writeFileSync(saved, JSON.stringify(raw.saved()));
+    send({ type: 'saved' });
+    return;
+  }
+  const raw = RawClient.fromSaved(args.baseUrl, JSON.parse(readFileSync(saved, 'utf8')));
+  send({ type: 'loaded', sinceStartMs: sinceStart() });
+  await raw.init();
+  raw.start(true);
+}
+
 async function main(): Promise<void> {
   const args = JSON.parse(process.argv[2] ?? '{}') as RestartSubjectArgs;
   setTimeout(() => process.exit(3), 120_000).unref();
   process.on('disconnect', () => process.exit(0));
   if (args.impl === 'webwx') await webwx(args);
+  else if (args.impl === 'limit') await limit(args);
   else await wechat4u(args);
 }
 

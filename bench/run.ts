@@ -220,11 +220,12 @@ async function main(): Promise<void> {
   }
 
   if (only.has('restart')) {
-    // The big account again, from a saved session: process start → first reply (no limit: it saves nothing).
+    // The big account again, from a saved session: process start → first reply (the limit from its
+    // saved credentials: the floor).
     results.restart = collectRestart(
       await repeatEach<RestartResult>(
         'restart',
-        ['webwx', 'wechat4u'],
+        ['webwx', 'wechat4u', 'limit'],
         (impl) => ({ impl: impl as RestartOptions['impl'], ...BIG }) satisfies RestartOptions,
       ),
     );
@@ -318,7 +319,7 @@ async function main(): Promise<void> {
     results.bot.paced !== undefined &&
     Object.keys(results.echo).length === IMPLS.length &&
     Object.keys(results.login).length === IMPLS.length &&
-    Object.keys(results.restart ?? {}).length === 2;
+    Object.keys(results.restart ?? {}).length === 3;
   if (wanted && !complete)
     log('some scenarios failed: bench/results.json and docs/benchmarks.md left as they were');
   if (wanted && complete) {

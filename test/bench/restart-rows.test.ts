@@ -15,13 +15,14 @@ describe('restart rows', () => {
     const summary = collectRestart({
       webwx: [run('webwx', 900), run('webwx', 400), run('webwx', 500)],
       wechat4u: [run('wechat4u', 1200), run('wechat4u', 1000, 300), run('wechat4u', 1100, 200)],
+      limit: [run('limit', 150, 40)],
     });
     expect(summary.webwx?.firstReplyMs).toBe(500);
     expect(summary.wechat4u?.loadedMs).toBe(200);
     const [reply, loaded] = restartRows(summary);
-    expect(reply).toMatchObject({ unit: 's', webwx: 0.5, wechat4u: 1.1, limit: { na: 'no saved session' } });
+    expect(reply).toMatchObject({ unit: 's', webwx: 0.5, wechat4u: 1.1, limit: 0.15 });
     expect(reply?.target?.met).toBe(true);
-    expect(loaded).toMatchObject({ webwx: 0.1, wechat4u: 0.2 });
+    expect(loaded).toMatchObject({ webwx: 0.1, wechat4u: 0.2, limit: 0.04 });
   });
 
   it('misses the target above half, and leaves it open when one side did not run', () => {
@@ -31,6 +32,7 @@ describe('restart rows', () => {
     expect(slow[0]?.target?.met).toBe(false);
     const alone = restartRows(collectRestart({ webwx: [run('webwx', 700)], wechat4u: [] }));
     expect(alone[0]?.wechat4u).toEqual({ na: 'not run' });
+    expect(alone[0]?.limit).toEqual({ na: 'not run' });
     expect(alone[0]?.target?.met).toBeUndefined();
   });
 });

@@ -7,14 +7,8 @@ import { InvalidArgumentError } from '../errors.js';
 import type { QrInfo, QrState, WebApp } from './emulator-types.js';
 import { newTicket, newUuid } from './ids.js';
 
-export interface QrEntry {
-  uuid: string;
-  state: QrState;
-  createdAt: number;
-  push: boolean;
-  desktop: boolean;
-  /** The app jslogin's appid named. */
-  app: WebApp;
+/** A QR code as the store keeps it: what `phone.qrCodes()` lists (QrInfo), and its login's state. */
+export interface QrEntry extends Omit<QrInfo, 'account'> {
   /** File Transfer QRs: the entry host jslogin's redirect_uri named, if one of §14's (proxy mode). */
   entryHost: string | undefined;
   /**

@@ -9,6 +9,13 @@ import { SendBudgetError } from './host-errors.js';
 /** The store setting that holds `{ day, used }`. */
 export const SEND_BUDGET_SETTING = 'host.send-budget';
 
+/**
+ * The count is saved at most this often (and by flush(), which stopping an account calls): a write
+ * per send was one SQLite commit of the five an echoed message cost. A process that dies forgets at
+ * most the sends of the last 5 s, which the budget then lets through again.
+ */
+const SAVE_EVERY_MS = 5000;
+
 /** Where a budget stands: the UTC day, sends counted on it, and the limit (undefined: none). */
 export interface SendBudgetState {
   /** 'YYYY-MM-DD' (UTC). */
@@ -33,6 +40,8 @@ export class SendBudget {
   #day: string;
   #used = 0;
   #saving: Promise<void> = Promise.resolve();
+  #saveTimer: ReturnType<typeof setTimeout> | undefined;
+  #unsaved = false;
 
   constructor(init: {
     accountId: string;
@@ -47,8 +56,12 @@ export class SendBudget {
     this.#day = utcDay(this.#now());
   }
 
-  /** Reads the count saved in the store (a saved count of another day counts as 0). */
+  /**
+   * Reads the count saved in the store (a saved count of another day counts as 0), after saving the
+   * one counted here meanwhile (a login again within SAVE_EVERY_MS of a send).
+   */
   async load(): Promise<void> {
+    await this.flush();
     const text = await this.#settings?.getSetting(SEND_BUDGET_SETTING);
     if (text === undefined) return;
     try {
@@ -76,7 +89,7 @@ export class SendBudget {
 
   /**
    * Counts one send, or throws SendBudgetError (counting nothing) when the limit is reached. The new
-   * count is saved in the background (see `flush`).
+   * count is saved in the background within SAVE_EVERY_MS (see `flush`).
    */
   charge(): void {
     this.#roll();
@@ -87,8 +100,11 @@ export class SendBudget {
     this.#save();
   }
 
-  /** Resolves when the last count is saved (never rejects). */
+  /** Saves the count now if it changed, and resolves when it is saved (never rejects). */
   flush(): Promise<void> {
+    if (this.#saveTimer !== undefined) clearTimeout(this.#saveTimer);
+    this.#saveTimer = undefined;
+    this.#write();
     return this.#saving;
   }
 
@@ -101,8 +117,20 @@ export class SendBudget {
   }
 
   #save(): void {
+    if (!this.#settings) return;
+    this.#unsaved = true;
+    if (this.#saveTimer !== undefined) return;
+    this.#saveTimer = setTimeout(() => {
+      this.#saveTimer = undefined;
+      this.#write();
+    }, SAVE_EVERY_MS);
+    this.#saveTimer.unref?.();
+  }
+
+  #write(): void {
     const settings = this.#settings;
-    if (!settings) return;
+    if (!settings || !this.#unsaved) return;
+    this.#unsaved = false;
     const text = JSON.stringify({ day: this.#day, used: this.#used });
     this.#saving = this.#saving.then(() => settings.setSetting(SEND_BUDGET_SETTING, text)).catch(() => {});
   }

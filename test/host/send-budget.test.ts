@@ -1,5 +1,5 @@
 /** The daily send budget: counts per UTC day, refuses past the limit, and keeps its count in the store. */
-import { expect, it } from 'vitest';
+import { afterEach, expect, it, vi } from 'vitest';
 import type { WebWxClient } from '../../src/client/index.js';
 import { budgetedClient, SEND_BUDGET_SETTING, SendBudget, SendBudgetError } from '../../src/host/index.js';
 import { MemoryStore } from '../../src/store/index.js';
@@ -44,6 +44,39 @@ it('keeps the count in the store: a new budget on the same day goes on from it, 
   const tomorrow = new SendBudget({ accountId: 'a', limit: 3, settings: store, now: () => DAY2 });
   await tomorrow.load();
   expect(tomorrow.state().used).toBe(0);
+});
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+it('saves the count at most every 5 s, not once per send; flush() and load() save it at once', async () => {
+  vi.useFakeTimers();
+  const store = new MemoryStore();
+  const writes: string[] = [];
+  const settings = {
+    getSetting: (key: string) => store.getSetting(key),
+    setSetting: async (key: string, value: string | undefined) => {
+      if (value !== undefined) writes.push(value);
+      await store.setSetting(key, value);
+    },
+  };
+  const budget = new SendBudget({ accountId: 'a', limit: 100, settings, now: () => DAY1 });
+  await budget.load();
+  for (let i = 0; i < 10; i++) budget.charge();
+  await vi.advanceTimersByTimeAsync(4900);
+  expect(writes).toEqual([]);
+  await vi.advanceTimersByTimeAsync(200);
+  expect(writes.map((w) => JSON.parse(w).used)).toEqual([10]);
+  budget.charge();
+  await budget.flush();
+  expect(writes.map((w) => JSON.parse(w).used)).toEqual([10, 11]);
+  budget.charge();
+  await budget.load();
+  expect(writes.map((w) => JSON.parse(w).used)).toEqual([10, 11, 12]);
+  expect(budget.state().used).toBe(12);
+  await vi.advanceTimersByTimeAsync(10_000);
+  expect(writes).toHaveLength(3);
 });
 
 it('a corrupt saved count starts the day at 0', async () => {

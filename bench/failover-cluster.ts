@@ -105,8 +105,11 @@ export class WorkerCluster {
     if (code !== 0) throw new Error(`webwx worker add exited with ${code}: ${stderr.slice(-2000)}`);
   }
 
-  /** Starts a worker named `name`; resolves once it printed `started`. */
-  async start(name: string): Promise<WorkerProcess> {
+  /**
+   * Starts a worker named `name`; resolves once it printed `started`. `server`, `pgUrl`: what it uses
+   * instead of the emulator's base URL and the cluster's database (a tap in front of them).
+   */
+  async start(name: string, via: { server?: string; pgUrl?: string } = {}): Promise<WorkerProcess> {
     const { command, args } = webwxCommand();
     const s = this.#servers;
     const child = spawn(
@@ -117,7 +120,7 @@ export class WorkerCluster {
         'warn',
         'worker',
         '--pg',
-        s.pgUrl,
+        via.pgUrl ?? s.pgUrl,
         '--schema',
         s.schema,
         '--redis',
@@ -127,7 +130,7 @@ export class WorkerCluster {
         '--id',
         name,
         '--server',
-        this.#emulator.baseUrl,
+        via.server ?? this.#emulator.baseUrl,
         '--no-pacing',
         ...this.#workerArgs,
       ],

@@ -41,6 +41,60 @@ export interface FailoverRunReport {
   lostTexts: string[];
 }
 
+/** An echo bot on the bus: every inbound event answered by a command keyed by its MsgId. */
+export interface EchoBot {
+  close(): Promise<void>;
+}
+
+/** Starts an {@link EchoBot} for `accounts` (consumer group `echo-bot`), `echo <text>` for each text. */
+export async function startEchoBot(
+  servers: Pick<ClusterServers, 'redisUrl' | 'prefix'>,
+  accounts: readonly string[],
+): Promise<EchoBot> {
+  const redis = await openRedis(servers.redisUrl);
+  const consumerRedis = await openRedis(servers.redisUrl);
+  const consumer = new BusConsumer({
+    redis: consumerRedis,
+    group: 'echo-bot',
+    consumer: 'echo-1',
+    accounts: () => accounts,
+    prefix: servers.prefix,
+    blockMs: 200,
+  });
+  const consuming = consumer.run(async (event) => {
+    await publishCommand(
+      redis,
+      event.account,
+      {
+        id: `${event.message.id}#0`,
+        type: 'text',
+        to: event.message.chat.userName,
+        text: `echo ${event.message.text}`,
+        causedBy: event.message.id,
+      },
+      { prefix: servers.prefix },
+    );
+  });
+  return {
+    async close() {
+      consumer.close();
+      await consuming.catch(() => {});
+      redis.disconnect();
+      consumerRedis.disconnect();
+    },
+  };
+}
+
+/** Every `echo …` text the clients sent, as the emulator's phones recorded them. */
+export function echoesSent(emulator: Emulator): string[] {
+  return emulator.accounts.flatMap((a) =>
+    a.phone
+      .sent()
+      .filter((s) => s.content.startsWith('echo '))
+      .map((s) => s.content),
+  );
+}
+
 /** Runs one failover on `servers` (see the file's header); rejects when the cluster never settles. */
 export async function runOneFailover(
   o: FailoverRunOptions,
@@ -48,10 +102,7 @@ export async function runOneFailover(
 ): Promise<FailoverRunReport> {
   let emulator: Emulator | undefined;
   let cluster: WorkerCluster | undefined;
-  const redis = await openRedis(servers.redisUrl);
-  const consumerRedis = await openRedis(servers.redisUrl);
-  let consumer: BusConsumer | undefined;
-  let consuming: Promise<void> | undefined;
+  let bot: EchoBot | undefined;
   try {
     emulator = await startEmulator({
       port: 0,
@@ -72,28 +123,7 @@ export async function runOneFailover(
     await Promise.all(names.map((n) => c.start(n)));
     await until(`${o.accounts} accounts ready, shared out evenly`, () => c.balanced(), 180_000);
 
-    consumer = new BusConsumer({
-      redis: consumerRedis,
-      group: 'echo-bot',
-      consumer: 'echo-1',
-      accounts: () => c.ids,
-      prefix: servers.prefix,
-      blockMs: 200,
-    });
-    consuming = consumer.run(async (event) => {
-      await publishCommand(
-        redis,
-        event.account,
-        {
-          id: `${event.message.id}#0`,
-          type: 'text',
-          to: event.message.chat.userName,
-          text: `echo ${event.message.text}`,
-          causedBy: event.message.id,
-        },
-        { prefix: servers.prefix },
-      );
-    });
+    bot = await startEchoBot(servers, c.ids);
 
     const victim = names[1] ?? names[0]!;
     const where = c.readyOn();
@@ -121,13 +151,7 @@ export async function runOneFailover(
     await until('every account of the killed worker ready elsewhere', () => c.allReady(victim), 90_000);
     const backAt = victimAccounts.map((id) => c.readyAt(id) ?? Number.NaN);
 
-    const echoes = () =>
-      e.accounts.flatMap((a) =>
-        a.phone
-          .sent()
-          .filter((s) => s.content.startsWith('echo '))
-          .map((s) => s.content),
-      );
+    const echoes = () => echoesSent(e);
     await until('every echo', () => new Set(echoes()).size >= expected.length, 90_000).catch(() => {});
     await sleep(2_000); // a late duplicate would show up now
     const counts = new Map<string, number>();
@@ -150,11 +174,8 @@ export async function runOneFailover(
       lostTexts: lost.slice(0, 10),
     };
   } finally {
-    consumer?.close();
-    await consuming?.catch(() => {});
+    await bot?.close();
     await cluster?.close();
-    redis.disconnect();
-    consumerRedis.disconnect();
     await emulator?.close();
   }
 }

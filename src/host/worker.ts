@@ -7,89 +7,46 @@
  * in an AccountHost on PostgresStores (resume → push → QR), their incoming messages go to Redis
  * (InboundPublisher) and their outbound commands come from Redis (OutboundRunner). A worker that
  * cannot renew a lease before it would expire stops that account: the next holder takes it over.
+ * Until a lease is renewed past its deadline (by the worker's own clock: a worker paused longer than
+ * that wakes up behind it), nothing of the account goes out: no request (worker-lease-gate.ts), no
+ * published event, no command read; a renewal refused stops the account without another request.
  */
 
-import {
-  type ClientOptions,
-  createClient as createWebWxClient,
-  type QrEvent,
-  type WebWxClient,
-} from '../client/index.js';
+import { createClient as createWebWxClient, type QrEvent } from '../client/index.js';
 import { InvalidArgumentError, InvalidStateError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { silentLogger } from '../logger.js';
 import { redact } from '../redact.js';
 import type { LeaseStore, PostgresStore } from '../store/index.js';
-import { AccountHost, type AccountHostOptions } from './account-host.js';
+import { AccountHost } from './account-host.js';
 import { InboundPublisher, prepareBusPosition } from './bus/inbound-publisher.js';
 import { OutboundRunner, type OutboundTarget } from './bus/outbound-runner.js';
-import { accountsKey, type RedisConnection } from './bus/redis-connection.js';
-import type { AccountState } from './hosted-account.js';
-import { type HeldLease, openAccountStore, readWorkerSpec, type WorkerDatabase } from './worker-account.js';
-import { LoginRetries, type LoginRetryOptions } from './worker-login-retry.js';
+import { accountsKey } from './bus/redis-connection.js';
+import { type HeldLease, openAccountStore, readWorkerSpec } from './worker-account.js';
+import { LeaseGate } from './worker-lease-gate.js';
+import { LoginRetries } from './worker-login-retry.js';
+import { type WorkerEvent, type WorkerOptions, workerTiming } from './worker-options.js';
 
-/** What a worker reports (`webwx worker` prints each as a JSON line). */
-export type WorkerEvent =
-  | { type: 'acquired'; account: string; token: number }
-  | { type: 'state'; account: string; state: AccountState }
-  | { type: 'qr'; account: string; uuid: string; url: string }
-  | { type: 'released' | 'lost'; account: string; reason: string }
-  /** A login failed: retried after `retryInMs`, or (no `retryInMs`) given up, its lease released. */
-  | { type: 'login-failed'; account: string; failures: number; retryInMs?: number; error?: string };
-
-/** Options of a {@link Worker}. */
-export interface WorkerOptions {
-  /** This worker's id (unique among the workers: host name and pid, say). */
-  workerId: string;
-  /** The database of the accounts' stores. */
-  db: WorkerDatabase;
-  /** Where the leases are (a PostgresLeaseStore on the same database). */
-  leases: LeaseStore;
-  /** For publishing, acknowledging and results. */
-  redis: RedisConnection;
-  /** For the blocking reads of outbound commands: a connection of its own. */
-  redisBlocking: RedisConnection;
-  /** Key prefix on Redis (default none). */
-  prefix?: string;
-  /** Options of every account's client (server, timeouts, pacing…). */
-  client?: AccountHostOptions['client'];
-  /** A lease's time to live (ms, default {@link DEFAULT_LEASE_TTL_MS}): how long a dead worker's accounts wait. */
-  leaseTtlMs?: number;
-  /** How often the worker renews and looks for accounts (ms, default leaseTtlMs / 4). */
-  tickMs?: number;
-  /** How failed logins are retried before the lease is given back (see LoginRetryOptions). */
-  loginRetry?: LoginRetryOptions;
-  /** Most accounts given back in one tick when over the fair share (default 3). */
-  rebalanceStep?: number;
-  logger?: Logger;
-  /** Hears every event (acquired, state, qr, login-failed, released, lost). */
-  onEvent?: (event: WorkerEvent) => void;
-  /** Makes a client (tests). */
-  createClient?: (options: ClientOptions) => WebWxClient;
-}
-
-/**
- * The default lease time to live: 5 s. A killed worker's accounts come back after at most the TTL (its
- * last renewal) plus a tick of the taker (TTL/4) plus the resume, about 6.3 s + the resume, within the
- * 10 s of docs/scale.md; a worker still gets three renewals before it gives up at 80 % of the TTL.
- */
-export const DEFAULT_LEASE_TTL_MS = 5_000;
-
-/** A worker's lease TTL and tick (ms), its options resolved: the tick defaults to a quarter of the TTL (≥ 50 ms). */
-export function workerTiming(options: Pick<WorkerOptions, 'leaseTtlMs' | 'tickMs'>): {
-  leaseTtlMs: number;
-  tickMs: number;
-} {
-  const leaseTtlMs = options.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS;
-  if (!Number.isFinite(leaseTtlMs) || leaseTtlMs < 200)
-    throw new InvalidArgumentError('leaseTtlMs', 'leaseTtlMs: at least 200 ms');
-  return { leaseTtlMs, tickMs: options.tickMs ?? Math.max(50, Math.floor(leaseTtlMs / 4)) };
-}
+export {
+  DEFAULT_LEASE_TTL_MS,
+  type WorkerEvent,
+  type WorkerOptions,
+  workerTiming,
+} from './worker-options.js';
 
 interface Held extends HeldLease {
   store: PostgresStore;
   publisher: InboundPublisher;
+  /** The account's HTTP traffic, let out only while the lease is known valid (worker-lease-gate.ts). */
+  gate: LeaseGate;
+  /** Set when the lease was lost: nothing of the account goes out any more. */
+  revoked: boolean;
   offs: (() => void)[];
+}
+
+/** Whether a held lease is known valid by this worker's clock: not lost, its deadline not passed. */
+function holds(held: Held | undefined): boolean {
+  return held !== undefined && !held.revoked && performance.now() < held.deadline;
 }
 
 /** Runs the accounts whose leases it holds (see the file's header). */
@@ -105,10 +62,15 @@ export class Worker {
   readonly #runner: OutboundRunner;
   readonly #retries: LoginRetries;
   #timer: NodeJS.Timeout | undefined;
-  #ticking: Promise<void> | undefined;
+  /** The heartbeat and renewals in progress, and the share-out (takes, give-backs) in progress. */
+  #renewing: Promise<void> | undefined;
+  #balancing: Promise<void> | undefined;
   #running: Promise<void> | undefined;
   #stopped = false;
   #ticks = 0;
+  #lastRenewal = 0;
+  /** Accounts whose gate refused a request since their last renewal (one warning each). */
+  readonly #warnedFenced = new Set<string>();
 
   constructor(options: WorkerOptions) {
     this.workerId = options.workerId;
@@ -124,10 +86,16 @@ export class Worker {
       },
       ...(options.client ? { client: options.client } : {}),
       logger: this.#logger,
-      // An account's own server (worker add --server) wins over the worker's.
+      // An account's own server (worker add --server) wins over the worker's; its requests go through
+      // its lease gate (one text in flight per chat, as the gate is a dispatcher of its own).
       createClient: (o) => {
         const server = this.#servers.get(o.store as PostgresStore);
-        return make(server === undefined ? o : { ...o, server });
+        const held = [...this.#held.values()].find((h) => h.store === o.store);
+        return make({
+          ...o,
+          ...(server !== undefined ? { server } : {}),
+          ...(held ? { dispatcher: held.gate.dispatcher, sendPipelining: 1 } : {}),
+        });
       },
     });
     this.#retries = new LoginRetries(options.loginRetry ?? {}, {
@@ -162,11 +130,7 @@ export class Worker {
   async start(): Promise<void> {
     await this.#o.leases.heartbeat(this.workerId, this.#ttl);
     const tickMs = this.#tickMs;
-    this.#timer = setInterval(() => {
-      this.#ticking ??= this.#tick().finally(() => {
-        this.#ticking = undefined;
-      });
-    }, tickMs);
+    this.#timer = setInterval(() => this.#tickNow(), tickMs);
     this.#running = this.#runner.run();
   }
 
@@ -176,7 +140,8 @@ export class Worker {
     this.#stopped = true;
     clearInterval(this.#timer);
     this.#retries.close();
-    await this.#ticking;
+    await this.#renewing;
+    await this.#balancing;
     this.#runner.close();
     await Promise.all(this.held().map((id) => this.#drop(id, 'released', 'worker stopping')));
     await this.#host.close();
@@ -184,17 +149,56 @@ export class Worker {
     await this.#running;
   }
 
-  /** One round: heartbeat, renewals, then acquisitions or give-backs toward the fair share. */
-  async #tick(): Promise<void> {
+  /**
+   * A tick: renewals (unless a round is still running), then the share-out (unless one is still
+   * running). A slow share-out (accounts being opened) never holds the next tick's renewals back.
+   */
+  #tickNow(): void {
     if (this.#stopped) return;
-    const { leases } = this.#o;
+    const renewing = this.#renewNow();
+    this.#balancing ??= renewing
+      .then(() => this.#balance())
+      .finally(() => {
+        this.#balancing = undefined;
+      });
+  }
+
+  /** Starts a round of heartbeat and renewals unless one is running. */
+  #renewNow(): Promise<void> {
+    this.#lastRenewal = performance.now();
+    this.#renewing ??= this.#renewRound().finally(() => {
+      this.#renewing = undefined;
+    });
+    return this.#renewing;
+  }
+
+  /** A gate refused a request of `id`: its lease is checked now rather than at the next tick. */
+  #fenced(id: string): void {
+    if (!this.#warnedFenced.has(id)) {
+      this.#warnedFenced.add(id);
+      this.#logger.warn(
+        { account: id },
+        'lease not known to be held (a renewal is overdue: paused or starved?): requests refused until it is renewed or given up',
+      );
+    }
+    if (!this.#stopped && performance.now() - this.#lastRenewal >= 100) void this.#renewNow();
+  }
+
+  /** The heartbeat, then every held lease renewed (or its account stopped). */
+  async #renewRound(): Promise<void> {
+    if (this.#stopped) return;
     this.#ticks++;
     try {
-      await leases.heartbeat(this.workerId, this.#ttl);
+      await this.#o.leases.heartbeat(this.workerId, this.#ttl);
     } catch (error) {
       this.#warn('heartbeat failed', error);
     }
     await this.#renewAll();
+  }
+
+  /** Acquisitions or give-backs toward the fair share (from the second tick on). */
+  async #balance(): Promise<void> {
+    const { leases } = this.#o;
     if (this.#ticks < 2 || this.#stopped) return;
     let states: Awaited<ReturnType<LeaseStore['list']>>;
     let live: number;
@@ -227,6 +231,10 @@ export class Worker {
     for (const [id, held] of [...this.#held]) {
       let renewed: HeldLease['lease'] | undefined;
       const asked = performance.now();
+      // Past the deadline (the worker was paused or starved): say so with the reason.
+      const late = asked - held.deadline;
+      const lateBy =
+        late > 0 ? ` (this worker was ${(late / 1000).toFixed(1)} s past its renewal deadline)` : '';
       try {
         renewed = await this.#o.leases.renew(held.lease, this.#ttl);
       } catch (error) {
@@ -235,11 +243,12 @@ export class Worker {
         continue;
       }
       if (!renewed) {
-        await this.#drop(id, 'lost', 'another worker holds it');
+        await this.#drop(id, 'lost', `another worker holds it${lateBy}`);
         continue;
       }
       held.lease = renewed;
       held.deadline = asked + this.#ttl * 0.8;
+      this.#warnedFenced.delete(id);
     }
   }
 
@@ -261,6 +270,7 @@ export class Worker {
       await prepareBusPosition(store);
       await this.#o.redis.call('SADD', accountsKey(this.#o.prefix), id);
       const host = this.#host;
+      let held: Held | undefined;
       const publisher = new InboundPublisher({
         account: id,
         store,
@@ -274,14 +284,22 @@ export class Worker {
         redis: this.#o.redis,
         ...(this.#o.prefix !== undefined ? { prefix: this.#o.prefix } : {}),
         token: () => this.#held.get(id)?.lease.token ?? 0,
+        fence: () => holds(held),
         logger: this.#logger,
+      });
+      const gate = new LeaseGate({
+        account: id,
+        holds: () => holds(held),
+        refused: (which) => this.#fenced(which),
+        ...(spec.proxy !== undefined ? { proxy: spec.proxy } : {}),
       });
       const offs = [
         host.on('account-client', ({ id: which, client }) => {
           if (which === id) offs.push(client.on('message', () => publisher.notify()));
         }),
       ];
-      this.#held.set(id, { lease, deadline: asked + this.#ttl * 0.8, store, publisher, offs });
+      held = { lease, deadline: asked + this.#ttl * 0.8, store, publisher, gate, revoked: false, offs };
+      this.#held.set(id, held);
       if (spec.server !== undefined) this.#servers.set(store, spec.server);
       this.#emit({ type: 'acquired', account: id, token: lease.token });
       const { server: _server, ...accountSpec } = spec;
@@ -304,6 +322,15 @@ export class Worker {
     const held = this.#held.get(id);
     if (!held) return;
     this.#held.delete(id);
+    this.#warnedFenced.delete(id);
+    // A lost lease: from now on nothing of the account goes out (sync, sends, publishing, commands).
+    if (type === 'lost') {
+      held.revoked = true;
+      this.#logger.warn(
+        { account: id, reason },
+        'lease lost: the account is stopped without syncing or sending',
+      );
+    }
     this.#retries.forget(id);
     for (const off of held.offs.splice(0)) off();
     if (type === 'released') {
@@ -315,6 +342,7 @@ export class Worker {
     if (this.#host.get(id))
       await this.#host.remove(id).catch((e: unknown) => this.#warn('stopping failed', e, id));
     this.#servers.delete(held.store);
+    await held.gate.close();
     await held.store.close().catch(() => {});
     if (type === 'released') await this.#o.leases.release(held.lease).catch(() => false);
     this.#emit({ type, account: id, reason });
@@ -344,8 +372,13 @@ export class Worker {
     for (const [id, held] of this.#held) {
       const account = this.#host.get(id);
       const client = account?.client;
-      if (!client || account.state !== 'ready') continue;
-      targets.push({ account: id, client, fence: () => this.#o.leases.isCurrent(held.lease) });
+      // An account whose lease is not known valid (a renewal overdue) has its commands left unread.
+      if (!client || account.state !== 'ready' || !holds(held)) continue;
+      targets.push({
+        account: id,
+        client,
+        fence: async () => holds(held) && (await this.#o.leases.isCurrent(held.lease)),
+      });
     }
     return targets;
   }

@@ -32,6 +32,11 @@ export interface InboundPublisherOptions {
   maxLength?: number;
   /** The lease's fencing token, written with each entry (consumers may drop a stale holder's). */
   token?: () => number;
+  /**
+   * Whether this worker may publish now (the worker's lease check, by its own clock): while false,
+   * nothing is added and the position stays, for the next holder or a renewed lease (default always).
+   */
+  fence?: () => boolean;
   /** Polls the log this often even without a notify() (ms, default 1000): nothing waits on a lost wake-up. */
   pollMs?: number;
   logger?: Logger;
@@ -106,8 +111,9 @@ export class InboundPublisher {
     while (this.#again && !this.#closed) {
       this.#again = false;
       for (;;) {
+        if (this.#o.fence?.() === false) return;
         const events = await eventsAfter(store, client, position);
-        if (events.length === 0 || this.#closed) break;
+        if (events.length === 0 || this.#closed || this.#o.fence?.() === false) break;
         const token = String(this.#o.token?.() ?? 0);
         const maxLength = String(this.#o.maxLength ?? 100_000);
         try {

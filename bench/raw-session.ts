@@ -5,7 +5,8 @@
  * no store, no events, no retries.
  */
 import { performance } from 'node:perf_hooks';
-import { Agent, request } from 'undici';
+// undici's agent and request API by their own paths, as webwx loads them (not the whole index).
+import { Agent, request } from '../src/transport/undici-parts.js';
 import { inBatches } from './batches.js';
 
 const MM = '/cgi-bin/mmwebwx-bin';

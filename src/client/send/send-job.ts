@@ -73,16 +73,27 @@ export function newJob(
     resolve = res;
     reject = rej;
   });
+  // Every field written out: an object literal with spreads in it (…init, …medium) was built on
+  // V8's slow path, 28 µs a job against 1 µs (tight loop; 50 µs a job of the client's CPU in a
+  // profile at 1,000 echoes/s).
   const job: Job = {
-    ...init,
+    seq: init.seq,
+    to: init.to,
     lane: init.to,
+    recipe: init.recipe,
+    clientMsgId: init.clientMsgId,
+    meta: init.meta,
+    method: init.method,
+    login: init.login,
     attempts: 0,
     gates: 0,
     gateError: undefined,
     alreadySent: undefined,
     logged: false,
     source: undefined,
-    ...medium,
+    input: medium.input,
+    media: medium.media,
+    signal: medium.signal,
     settled: false,
     promise,
     resolve: (value) => settle(job, () => resolve(value)),

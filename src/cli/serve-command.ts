@@ -6,8 +6,9 @@
  * alias that names the SQLite file directly.
  */
 import type { Command } from 'commander';
-import { prepareWebhookPosition, startApiServer } from '../bot/http-api/index.js';
+import { createApiHandler, prepareWebhookPosition } from '../bot/http-api/index.js';
 import { createClient, type WebApp } from '../client/index.js';
+import { startHealthFirstServer } from '../host/health-server.js';
 import { budgetedClient, HostMetrics, healthRoutes, SendBudget } from '../host/index.js';
 import type { Logger } from '../logger.js';
 import { hasStoreSettings, SqliteStore } from '../store/index.js';
@@ -97,7 +98,7 @@ export async function runServeCommand(options: ServeCommandOptions, io: CliIo): 
     metrics,
     notReady: () => (client.state === 'ready' ? [] : [{ id: 'default', state: client.state }]),
   });
-  let api: Awaited<ReturnType<typeof startApiServer>> | undefined;
+  let api: Awaited<ReturnType<typeof startHealthFirstServer>> | undefined;
   try {
     return await runServiceSession(
       {
@@ -106,20 +107,29 @@ export async function runServeCommand(options: ServeCommandOptions, io: CliIo): 
         start: async () => {
           // The webhook starts at the log's end of the first run, before the login's messages.
           if (store && options.webhook) await prepareWebhookPosition(store);
-          await client.start();
-          await budget.load();
-          api = await startApiServer({
-            client: counted,
-            preAuth,
-            token,
+          // It listens before the login: /healthz and /readyz (503) answer while the account logs in.
+          const server = await startHealthFirstServer({
+            health: preAuth,
             host: options.host,
             port: options.port,
-            logger: options.logger,
-            ...(store ? { history: store } : {}),
-            ...(options.webhook ? { webhook: { url: options.webhook } } : {}),
-            ...(store ? { store } : {}),
-            telegram: options.telegram !== false && (store ? { store } : true),
           });
+          api = server;
+          await client.start();
+          await budget.load();
+          server.serve(
+            await createApiHandler(
+              {
+                client: counted,
+                token,
+                logger: options.logger,
+                ...(store ? { history: store } : {}),
+                ...(options.webhook ? { webhook: { url: options.webhook } } : {}),
+                ...(store ? { store } : {}),
+                telegram: options.telegram !== false && (store ? { store } : true),
+              },
+              () => server.url,
+            ),
+          );
           io.stdout.write(`HTTP API listening on ${api.url} (send Authorization: Bearer <your token>)\n`);
           io.stdout.write(`  OpenAPI: ${api.url}/v1/openapi.json   Press Ctrl-C to stop.\n`);
           if (options.telegram !== false) {

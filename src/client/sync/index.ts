@@ -9,10 +9,11 @@
  * - message-events.ts: the typed convenience events ('friend-request', 'room-join', …).
  * - message-log.ts: messages as the store's message log keeps them.
  */
+
+export * from './live-sync.js';
 export * from './message-events.js';
 export * from './message-intake.js';
 export * from './message-log.js';
 export * from './seen-set.js';
-export * from './live-sync.js';
 export * from './sync-loop.js';
 export * from './sync-policy.js';

@@ -267,7 +267,8 @@ export class AccountHost {
     // Bench row "scale: idle RSS per account beyond the first": SQLite's default page cache (2,000 KiB
     // a connection) → 256 KiB took it from 1.61–1.80 to 1.27–1.58 MB (quick runs, 1 → 50 accounts);
     // 64 KiB with the statements prepared on first use and the cache given back after the contact
-    // cache's writes: about 550 → 290 KB of native memory per connection (docs/benchmarks.md).
+    // cache's writes: about 500 → 240 KB of native memory per connection; 1.13 → 0.80 MB per account
+    // beyond the first in a quiet full run (docs/benchmarks.md, "Scale: measured").
     const cacheKb = ACCOUNT_CACHE_KB;
     return new SqliteStore(secretKey === undefined ? { path, cacheKb } : { path, secretKey, cacheKb });
   }

@@ -32,6 +32,9 @@ function send(message: RestartSubjectMessage): void {
 
 const sinceStart = (): number => performance.now();
 
+/** How long the login phase runs before it reports its state saved (and is killed). */
+const SETTLE_MS = 2000;
+
 async function webwx(args: RestartSubjectArgs): Promise<void> {
   const { createClient, SqliteStore } = await import('../src/index.js');
   const store = new SqliteStore(join(args.stateDir, 'webwx.db'));
@@ -39,6 +42,10 @@ async function webwx(args: RestartSubjectArgs): Promise<void> {
   client.on('error', () => {});
   if (args.phase === 'login') {
     await client.start();
+    // As a process that ran a while before it was killed: its first rounds done and written (the
+    // stable ids, the status notify's permanent ids, the saved key), not killed mid-write.
+    await client.contacts.loaded();
+    await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
     send({ type: 'saved' });
     return;
   }

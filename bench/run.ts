@@ -3,7 +3,7 @@
  * loopback (issue #10, docs/benchmarks.md). Prints one table (webwx, wechat4u, the limit, the ratios
  * and the targets); a full run also writes bench/results.json and the table in docs/benchmarks.md.
  *
- *   npm run bench                      # the full run (~13 minutes on 2 cores)
+ *   npm run bench                      # the full run (~16 minutes on 2 cores, with scale and failover)
  *   npm run bench -- --quick           # a smoke run (under 2 minutes): one repeat, short steps and windows
  *   npm run bench -- --only echo,login # some scenarios (echo, bot, emulator, login, restart, decode, idle, scale, failover)
  *   npm run bench -- --repeats 5       # more repeats (medians are reported)

@@ -100,6 +100,14 @@ export interface ClientOptions {
    */
   dispatcher?: Dispatcher;
   /**
+   * undici interceptors composed over every dispatcher the client sends through (its own connections,
+   * a proxy's, or `dispatcher`), in order. The client keeps its connections, its pipelined texts and
+   * its proxy; an interceptor may look at, change or refuse a request or its reply (the worker's
+   * lease gate refuses every request of an account whose lease is not known to be held). A value
+   * that is not an array of functions is an InvalidArgumentError.
+   */
+  interceptors?: readonly Dispatcher.DispatcherComposeInterceptor[];
+  /**
    * The sync watchdog (docs/host.md "Watchdog"): when no answer from synccheck or webwxsync came for
    * `quietMs` (default timeouts.syncCheckMs + 15000), the sync loop drops what it waits for, logs a
    * warning, emits 'sync-stalled' and polls again at once. `false` turns it off.
@@ -136,7 +144,11 @@ export interface ResolvedOptions {
   /** false: off. */
   pacing: ResolvedPacing | false;
   /** Where requests go: a proxy URL, or the caller's dispatcher (wins), or neither. */
-  network: { proxy?: string; dispatcher?: Dispatcher };
+  network: {
+    proxy?: string;
+    dispatcher?: Dispatcher;
+    interceptors?: readonly Dispatcher.DispatcherComposeInterceptor[];
+  };
   /** The sync watchdog's bound in ms, or false (off). */
   watchdog: { quietMs: number } | false;
 }
@@ -269,6 +281,19 @@ function resolveWatchdog(value: ClientOptions['watchdog'], syncCheckMs: number):
 }
 
 function resolveNetwork(options: ClientOptions): ResolvedOptions['network'] {
+  const { interceptors } = options;
+  if (interceptors === undefined) return resolveRoute(options);
+  if (!Array.isArray(interceptors) || interceptors.some((i) => typeof i !== 'function')) {
+    throw new InvalidArgumentError(
+      'interceptors',
+      'interceptors must be an array of undici interceptors (functions)',
+    );
+  }
+  return { ...resolveRoute(options), interceptors: [...interceptors] };
+}
+
+/** Where requests go: the caller's dispatcher, a proxy, or neither. */
+function resolveRoute(options: ClientOptions): Omit<ResolvedOptions['network'], 'interceptors'> {
   if (options.dispatcher !== undefined) {
     if (typeof (options.dispatcher as Partial<Dispatcher>).dispatch !== 'function') {
       throw new InvalidArgumentError('dispatcher', 'dispatcher must be an undici Dispatcher');

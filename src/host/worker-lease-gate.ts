@@ -9,12 +9,10 @@
  * the account because another worker holds it. So two workers never both sync one account, which
  * would steal each other's webwxsync replies.
  *
- * The dispatcher is the client's `dispatcher` option, an undici Agent (or ProxyAgent for an account
- * with a proxy) composed with the check. With a dispatcher of its own a client pipelines no texts
- * (the transport's ordered connection is its own), so the worker runs its clients with
- * `sendPipelining: 1`: texts to one chat still go out in order, one at a time.
+ * The check is an undici interceptor, the client's `interceptors` option: the client keeps its own
+ * connections, its pipelined texts and its proxy, and the gate sits in front of all of them.
  */
-import { Agent, type Dispatcher, ProxyAgent } from 'undici';
+import type { Dispatcher } from 'undici';
 import { InvalidStateError } from '../errors.js';
 
 /** How the gate knows whether the lease is still known to be ours. */
@@ -25,34 +23,19 @@ export interface LeaseGateOptions {
   holds: () => boolean;
   /** Called (once per refusal) when a request or a reply is refused: the worker checks its lease now. */
   refused: (account: string) => void;
-  /** The account's outbound proxy, when it has one. */
-  proxy?: string;
 }
 
-/** Our own timers are the authority on time-outs (as the transport's own Agent). */
-const CONNECTION_OPTIONS = {
-  keepAliveTimeout: 10_000,
-  keepAliveMaxTimeout: 60_000,
-  headersTimeout: 0,
-  bodyTimeout: 0,
-} as const;
-
-/** A client's dispatcher fenced by its account's lease (see the file's header); close() it when done. */
+/** A client's traffic fenced by its account's lease (see the file's header). */
 export class LeaseGate {
-  /** What the client sends through (`ClientOptions.dispatcher`). */
-  readonly dispatcher: Dispatcher;
-  readonly #inner: Dispatcher;
+  /** What the client's requests go through (`ClientOptions.interceptors`). */
+  readonly interceptor: Dispatcher.DispatcherComposeInterceptor;
   readonly #o: LeaseGateOptions;
   /** Requests and replies refused so far. */
   #refusals = 0;
 
   constructor(options: LeaseGateOptions) {
     this.#o = options;
-    this.#inner =
-      options.proxy !== undefined
-        ? new ProxyAgent({ ...CONNECTION_OPTIONS, uri: options.proxy })
-        : new Agent(CONNECTION_OPTIONS);
-    this.dispatcher = this.#inner.compose((dispatch) => (opts, handler) => {
+    this.interceptor = (dispatch) => (opts, handler) => {
       const refusal = this.#check();
       if (refusal) {
         // Refused before a byte leaves: the request fails as a network error would.
@@ -74,7 +57,7 @@ export class LeaseGate {
         },
         onResponseError: (controller, error) => handler.onResponseError?.(controller, error),
       });
-    });
+    };
   }
 
   /** Requests and replies refused so far. */
@@ -90,10 +73,5 @@ export class LeaseGate {
       `worker: account ${this.#o.account} is fenced: its lease is not known to be held (a renewal is overdue, or it was lost)`,
       'fenced',
     );
-  }
-
-  /** Closes the connections (the client never closes a dispatcher it was given). */
-  async close(): Promise<void> {
-    await this.#inner.close().catch(() => {});
   }
 }

@@ -87,14 +87,14 @@ export class Worker {
       ...(options.client ? { client: options.client } : {}),
       logger: this.#logger,
       // An account's own server (worker add --server) wins over the worker's; its requests go through
-      // its lease gate (one text in flight per chat, as the gate is a dispatcher of its own).
+      // its lease gate.
       createClient: (o) => {
         const server = this.#servers.get(o.store as PostgresStore);
         const held = [...this.#held.values()].find((h) => h.store === o.store);
         return make({
           ...o,
           ...(server !== undefined ? { server } : {}),
-          ...(held ? { dispatcher: held.gate.dispatcher, sendPipelining: 1 } : {}),
+          ...(held ? { interceptors: [held.gate.interceptor] } : {}),
         });
       },
     });
@@ -291,7 +291,6 @@ export class Worker {
         account: id,
         holds: () => holds(held),
         refused: (which) => this.#fenced(which),
-        ...(spec.proxy !== undefined ? { proxy: spec.proxy } : {}),
       });
       const offs = [
         host.on('account-client', ({ id: which, client }) => {
@@ -342,7 +341,6 @@ export class Worker {
     if (this.#host.get(id))
       await this.#host.remove(id).catch((e: unknown) => this.#warn('stopping failed', e, id));
     this.#servers.delete(held.store);
-    await held.gate.close();
     await held.store.close().catch(() => {});
     if (type === 'released') await this.#o.leases.release(held.lease).catch(() => false);
     this.#emit({ type, account: id, reason });

@@ -65,6 +65,13 @@ export interface HttpTransportOptions {
    * transport never closes it. Wins over `proxy`.
    */
   dispatcher?: Dispatcher;
+  /**
+   * undici interceptors composed over every dispatcher the transport sends through (its pool, its
+   * ordered connections, a proxy's, or the caller's `dispatcher`), in order: a request or its reply
+   * can be looked at, changed or refused there, while the transport keeps its own connections, its
+   * ordered pipelining and its proxy handling (the worker's lease gate, src/host/worker-lease-gate.ts).
+   */
+  interceptors?: readonly Dispatcher.DispatcherComposeInterceptor[];
 }
 
 export interface SendOptions {
@@ -121,18 +128,25 @@ export function createHttpTransport(options: HttpTransportOptions = {}): HttpTra
   // The caller's dispatcher, else a proxy's pair (the pool, and one pipelined tunnel per origin for
   // `ordered` requests), else a plain Agent and one Client per origin (orderedClient below).
   const own = options.dispatcher === undefined;
-  const agent: Dispatcher =
-    options.dispatcher ?? (options.proxy ? newProxyAgent({ ...pool, uri: options.proxy }) : new Agent(pool));
-  const orderedVia: Dispatcher | undefined =
-    options.dispatcher ??
-    (options.proxy
-      ? newProxyAgent({
-          ...CONNECTION_OPTIONS,
-          connections: 1,
-          pipelining: orderedPipelining,
-          uri: options.proxy,
-        })
-      : undefined);
+  const interceptors = options.interceptors ?? [];
+  // compose() returns the dispatcher behind a proxy: close() and destroy() still reach it.
+  const intercepted = <D extends Dispatcher>(d: D): D =>
+    interceptors.length > 0 ? (d.compose([...interceptors]) as D) : d;
+  const agent: Dispatcher = intercepted(
+    options.dispatcher ?? (options.proxy ? newProxyAgent({ ...pool, uri: options.proxy }) : new Agent(pool)),
+  );
+  const orderedVia: Dispatcher | undefined = options.dispatcher
+    ? agent
+    : options.proxy
+      ? intercepted(
+          newProxyAgent({
+            ...CONNECTION_OPTIONS,
+            connections: 1,
+            pipelining: orderedPipelining,
+            uri: options.proxy,
+          }),
+        )
+      : undefined;
   const callerSignals = new CallerSignals();
   /** The one pipelined connection per origin that `ordered` requests take. */
   const orderedClients = new Map<string, InstanceType<typeof Client>>();
@@ -148,7 +162,7 @@ export function createHttpTransport(options: HttpTransportOptions = {}): HttpTra
     }
     let client = orderedClients.get(origin);
     if (client === undefined) {
-      client = new Client(origin, { ...CONNECTION_OPTIONS, pipelining: orderedPipelining });
+      client = intercepted(new Client(origin, { ...CONNECTION_OPTIONS, pipelining: orderedPipelining }));
       orderedClients.set(origin, client);
     }
     return client;

@@ -1,3 +1,4 @@
+import type { Dispatcher } from 'undici';
 import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_PACING,
@@ -101,5 +102,18 @@ describe('pacing', () => {
     expect(() => resolveOptions({ pacing: { burst: 0 } })).toThrow(InvalidArgumentError);
     expect(() => resolveOptions({ pacing: { perChatMs: -1 } })).toThrow(InvalidArgumentError);
     expect(() => resolveOptions({ pacing: true as never })).toThrow(InvalidArgumentError);
+  });
+});
+
+describe('network', () => {
+  it('takes interceptors beside a proxy, copied, and refuses what is not an array of functions', () => {
+    const gate: Dispatcher.DispatcherComposeInterceptor = (dispatch) => dispatch;
+    const list = [gate];
+    const o = resolveOptions({ proxy: 'http://127.0.0.1:3128', interceptors: list });
+    expect(o.network).toEqual({ proxy: 'http://127.0.0.1:3128/', interceptors: [gate] });
+    expect(o.network.interceptors).not.toBe(list);
+    expect(resolveOptions({}).network).toEqual({});
+    for (const bad of ['x', [1], [gate, null], {}])
+      expect(() => resolveOptions({ interceptors: bad as never })).toThrow(InvalidArgumentError);
   });
 });

@@ -64,6 +64,44 @@ describe('ordered sends', () => {
     }
   });
 
+  it('interceptors see every request, pooled and ordered, and the ordered ones stay pipelined and in order', async () => {
+    const arrived: number[] = [];
+    let inFlight = 0;
+    let maxInFlight = 0;
+    const handler: Handler = async (_req, res, body) => {
+      arrived.push((JSON.parse(body) as { id: number }).id);
+      inFlight++;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      await sleep(2);
+      inFlight--;
+      res.end('ok');
+    };
+    const seen: string[] = [];
+    let refuse = false;
+    const { srv, http } = await setup(handler, {
+      interceptors: [
+        (dispatch) => (opts, h) => {
+          seen.push(String(opts.path));
+          if (!refuse) return dispatch(opts, h);
+          queueMicrotask(() => h.onResponseError?.(undefined as never, new Error('refused here')));
+          return true;
+        },
+      ],
+    });
+    await Promise.all(
+      Array.from({ length: 30 }, (_, id) => http.send(post(`${srv.origin}/o${id}`, id), { ordered: true })),
+    );
+    await http.send(post(`${srv.origin}/pooled`, 99));
+    expect(arrived).toEqual([...Array.from({ length: 30 }, (_, i) => i), 99]);
+    expect(maxInFlight).toBeGreaterThan(1);
+    expect(seen).toEqual([...Array.from({ length: 30 }, (_, i) => `/o${i}`), '/pooled']);
+    refuse = true;
+    await expect(http.send(post(`${srv.origin}/o`, 100), { ordered: true })).rejects.toThrow(/refused here/);
+    await expect(http.send(post(`${srv.origin}/pooled`, 101))).rejects.toThrow(/refused here/);
+    expect(arrived).not.toContain(100);
+    expect(arrived).not.toContain(101);
+  });
+
   it('a connection reset mid-pipeline gives TransportErrors, not hangs, and the origin recovers', async () => {
     let reset = false;
     const { srv, http } = await setup(async (req, res, body) => {

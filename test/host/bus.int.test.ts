@@ -23,6 +23,7 @@ import {
 import { MemoryStore } from '../../src/store/index.js';
 import { login, type Pair, startPair } from '../client/harness.js';
 import { REDIS_MISSING, startTestRedis } from '../redis-server.js';
+import { until } from '../until.js';
 
 const redisServer = await startTestRedis();
 const connections: RedisConnection[] = [];
@@ -35,18 +36,6 @@ async function connect(): Promise<RedisConnection> {
   const c = await openRedis(redisServer?.url ?? '');
   connections.push(c);
   return c;
-}
-
-async function until(
-  what: string,
-  check: () => boolean | Promise<boolean>,
-  timeoutMs = 15_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out: ${what}`);
-    await sleep(50);
-  }
 }
 
 afterAll(async () => {
@@ -91,7 +80,7 @@ if (!redisServer) {
       const texts = Array.from({ length: 20 }, (_, i) => `in-${i}`);
       for (const [i, text] of texts.entries())
         p.emulator.phone.sendText({ from: friends()[i % 3]!.id, text });
-      await until('20 published', () => publisher.published >= 20);
+      await until('20 published', () => publisher.published >= 20, 15_000);
       off();
       publisher.close();
       const entries = (await redis.call('XRANGE', streams.inbound, '-', '+')) as [string, string[]][];
@@ -139,7 +128,7 @@ if (!redisServer) {
       const running = consumer.run(async (event) => {
         seen.push(event);
       });
-      await until('20 handled', () => consumer.stats.handled >= 20 && consumer.stats.duplicates >= 5);
+      await until('20 handled', () => consumer.stats.handled >= 20 && consumer.stats.duplicates >= 5, 15_000);
       await sleep(500);
       consumer.close();
       await running;
@@ -174,7 +163,7 @@ if (!redisServer) {
         if (failures++ === 0) throw new Error('not now');
         handled.push(event.message.text);
       });
-      await until('handled after a failure', () => handled.length === 1);
+      await until('handled after a failure', () => handled.length === 1, 15_000);
       publisher.close();
       consumer.close();
       await running;
@@ -219,7 +208,7 @@ if (!redisServer) {
         blockMs: 100,
       });
       const running = runner.run();
-      await until('14 settled', () => runner.settled >= 14);
+      await until('14 settled', () => runner.settled >= 14, 15_000);
       const outTexts = () =>
         p.emulator.phone
           .sent()
@@ -265,7 +254,7 @@ if (!redisServer) {
         { id: 'cmd-nobody', type: 'text', to: 'nobody at all', text: 'x' },
         { prefix },
       );
-      await until('claimed and failed', () => next.settled >= 2);
+      await until('claimed and failed', () => next.settled >= 2, 15_000);
       next.close();
       await again;
       expect(outTexts().filter((t) => t === 'out cmd-fenced')).toHaveLength(1);
@@ -306,7 +295,7 @@ if (!redisServer) {
           .sent()
           .filter((s) => s.content.startsWith('out race-'))
           .map((s) => s.content);
-      await until('all twelve sent', () => raced().length >= 12);
+      await until('all twelve sent', () => raced().length >= 12, 15_000);
       await sleep(1_000);
       stale.close();
       holder.close();

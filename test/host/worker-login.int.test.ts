@@ -12,6 +12,7 @@ import { type PgPool, PostgresLeaseStore } from '../../src/store/index.js';
 import { loadPg } from '../../src/store/postgres-driver.js';
 import { POSTGRES_MISSING, startTestPostgres } from '../postgres-server.js';
 import { REDIS_MISSING, startTestRedis } from '../redis-server.js';
+import { until } from '../until.js';
 
 const pgServer = await startTestPostgres();
 const redisServer = pgServer ? await startTestRedis() : undefined;
@@ -28,14 +29,6 @@ afterAll(async () => {
 }, 60_000);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 30_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out: ${what}`);
-    await sleep(50);
-  }
-}
 
 const missing = !pgServer ? POSTGRES_MISSING : !redisServer ? REDIS_MISSING : undefined;
 

@@ -16,6 +16,7 @@ import { loadPg } from '../../src/store/postgres-driver.js';
 import { FAST_TIMING } from '../client/harness.js';
 import { POSTGRES_MISSING, startTestPostgres } from '../postgres-server.js';
 import { REDIS_MISSING, startTestRedis } from '../redis-server.js';
+import { until } from '../until.js';
 
 const pgServer = await startTestPostgres();
 const redisServer = pgServer ? await startTestRedis() : undefined;
@@ -34,18 +35,6 @@ afterAll(async () => {
 }, 60_000);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until(
-  what: string,
-  check: () => boolean | Promise<boolean>,
-  timeoutMs = 30_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out: ${what}`);
-    await sleep(50);
-  }
-}
 
 const missing = !pgServer ? POSTGRES_MISSING : !redisServer ? REDIS_MISSING : undefined;
 

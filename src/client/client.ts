@@ -219,7 +219,7 @@ class Client implements WebWxClient {
         outbox,
         messageStore: options.messageStore,
         persist: persister ? () => persister.save() : undefined,
-        cachedRooms: contacts.rooms,
+        cachedRoomsFor: contacts.roomsFor,
         onStatusNotify: (raw) => this.#contactService.learnFromStatusNotify(raw),
         endSession: (error) => this.#endSession(error, true),
         autoRelogin: options.autoRelogin,

@@ -32,6 +32,12 @@ export interface ContactPhase {
    * when the rooms came from the server). Never rejects: a cache that cannot be read is logged.
    */
   rooms: () => Promise<void>;
+  /**
+   * What a sync reply waits for before it is applied: the cached rooms' fill when the reply touches
+   * a room and they are not in yet; undefined otherwise, and at once, without looking at the reply,
+   * once they are in (the sync loop asks on every round).
+   */
+  roomsFor: (sync: RoomTouches) => Promise<void> | undefined;
 }
 
 /**
@@ -61,18 +67,30 @@ export async function startContactPhase(
       : 0;
   if (cached === 0) {
     const counts = await loadContacts(rt, session, directory);
-    return { fromCache: 0, loaded: Promise.resolve(counts), rooms: () => Promise.resolve() };
+    return {
+      fromCache: 0,
+      loaded: Promise.resolve(counts),
+      rooms: () => Promise.resolve(),
+      roomsFor: () => undefined,
+    };
   }
   rt.logger.info(
     { cached },
     'resumed with the cached contacts; rooms on demand, the list refreshing in the background',
   );
   let roomsFilled: Promise<void> | undefined;
+  let roomsIn = false;
   const rooms = (): Promise<void> =>
-    (roomsFilled ??= fillFromContactCache(rt, session.selfUserName, directory, 'rooms', upsertRooms).then(
-      () => {},
-      (error: unknown) => rt.logger.warn({ error: errorText(error) }, 'filling the cached rooms failed'),
-    ));
+    (roomsFilled ??= fillFromContactCache(rt, session.selfUserName, directory, 'rooms', upsertRooms)
+      .then(
+        () => {},
+        (error: unknown) => rt.logger.warn({ error: errorText(error) }, 'filling the cached rooms failed'),
+      )
+      .finally(() => {
+        roomsIn = true;
+      }));
+  const roomsFor = (sync: RoomTouches): Promise<void> | undefined =>
+    roomsIn || !touchesRooms(sync) ? undefined : rooms();
   let begin: () => void = () => {};
   const loaded = new Promise<ContactsEvent>((resolve) => {
     begin = () => {
@@ -81,17 +99,21 @@ export async function startContactPhase(
     };
   });
   loaded.catch(() => {});
-  return { fromCache: cached, loaded, begin: () => begin(), rooms };
+  return { fromCache: cached, loaded, begin: () => begin(), rooms, roomsFor };
 }
+
+/** The parts of a webwxsync reply that can name a room. */
+export type RoomTouches = Pick<
+  SyncReply,
+  'AddMsgList' | 'ModContactList' | 'DelContactList' | 'ModChatRoomMemberList'
+>;
 
 /**
  * Whether a webwxsync reply touches a room (a message in or to one, a room in its contact lists):
  * such a reply waits for the cached rooms, so that nothing of a room is decoded or changed before the
  * room is in the directory.
  */
-export function touchesRooms(
-  sync: Pick<SyncReply, 'AddMsgList' | 'ModContactList' | 'DelContactList' | 'ModChatRoomMemberList'>,
-): boolean {
+function touchesRooms(sync: RoomTouches): boolean {
   const isRoom = (name: unknown): boolean => typeof name === 'string' && isRoomUserName(name);
   return (
     sync.AddMsgList.some((m) => isRoom(m?.FromUserName) || isRoom(m?.ToUserName)) ||

@@ -5,12 +5,12 @@
  * suspends the outbox meanwhile (sends queued before it are re-addressed through stable ids).
  */
 import type { LoggedOutError } from '../../errors.js';
+import type { ParsedSyncReply } from '../../protocol/index.js';
 import type { WireMessage } from '../../protocol/wire-types.js';
 import type { MessageStore } from '../../store/index.js';
 import type { MutableContactDirectory } from '../contacts/contact-directory.js';
 import type { Runtime } from '../runtime.js';
 import type { Outbox } from '../send/outbox.js';
-import { touchesRooms } from '../session/contact-phase.js';
 import { Reconnector } from '../session/reconnect.js';
 import type { Session } from '../session/session-state.js';
 import { MessageIntake } from './message-intake.js';
@@ -28,8 +28,8 @@ export interface LiveSyncDeps {
   messageStore?: MessageStore | undefined;
   /** Saves the session (session-resume.ts SessionPersister); never rejects. */
   persist?: (() => Promise<void>) | undefined;
-  /** The resume's cached rooms, filled on the first call (contact-phase.ts). */
-  cachedRooms: () => Promise<void>;
+  /** What a reply waits for before it is applied: the resume's cached rooms (contact-phase.ts roomsFor). */
+  cachedRoomsFor: (sync: ParsedSyncReply) => Promise<void> | undefined;
   /** Status-notify Code 4 entries: permanent ids (the contact service). */
   onStatusNotify: (raw: WireMessage) => void;
   endSession: (error: LoggedOutError) => void;
@@ -57,7 +57,7 @@ export function runLiveSync(d: LiveSyncDeps): Promise<void> {
     directory,
     intake,
     endSession: d.endSession,
-    beforeApply: (sync) => (touchesRooms(sync) ? d.cachedRooms() : undefined),
+    beforeApply: d.cachedRoomsFor,
     ...(persist ? { persist } : {}),
     ...(d.autoRelogin ? { recover } : {}),
   }).run();

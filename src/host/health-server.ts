@@ -5,9 +5,9 @@
  * answers 503 with "starting" until `serve()` hands the HTTP API's handler over, after the login.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { sendJson } from '../bot/http-api/api-client.js';
 import type { ApiHandler } from '../bot/http-api/index.js';
+import { listenAt } from '../bot/http-api/listen-url.js';
 
 /** Options of {@link startHealthFirstServer}. */
 export interface HealthFirstServerOptions {
@@ -44,19 +44,11 @@ export async function startHealthFirstServer(options: HealthFirstServerOptions):
     res.setHeader('retry-after', '1');
     sendJson(res, 503, { error: 'starting: the account is logging in' });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 8788, options.host ?? '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const address = server.address() as AddressInfo;
-  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const { url, port } = await listenAt(server, options.port ?? 8788, options.host ?? '127.0.0.1');
   let closed: Promise<void> | undefined;
   return {
-    url: `http://${host}:${address.port}`,
-    port: address.port,
+    url,
+    port,
     serve(handler) {
       api = handler;
     },

@@ -14,10 +14,10 @@
  */
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { sendJson } from '../bot/http-api/api-client.js';
 import { ApiError, toApiError } from '../bot/http-api/api-error.js';
 import { type ApiHandler, createApiHandler, isAuthorized, isEventStore } from '../bot/http-api/index.js';
+import { listenAt } from '../bot/http-api/listen-url.js';
 import { readJsonBody } from '../bot/http-api/request-body.js';
 import { SseHub } from '../bot/http-api/sse-hub.js';
 import type { WebWxClient } from '../client/index.js';
@@ -212,21 +212,12 @@ export async function startHostServer(options: HostServerOptions): Promise<HostS
   const server: Server = createServer((req, res) => {
     handle(req, res).catch(() => res.destroy());
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 8789, options.address ?? '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const address = server.address() as AddressInfo;
-  const hostName = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  const url = `http://${hostName}:${address.port}`;
+  const { url, port } = await listenAt(server, options.port ?? 8789, options.address ?? '127.0.0.1');
   logger.info({ url }, 'host API listening');
   let closed: Promise<void> | undefined;
   return {
     url,
-    port: address.port,
+    port,
     close() {
       closed ??= (async () => {
         for (const off of offs) off();

@@ -6,7 +6,6 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Logger } from '../../logger.js';
 import { silentLogger } from '../../logger.js';
 import type { Contact, Room } from '../../model/index.js';
@@ -22,6 +21,7 @@ import { type ApiClient, resolveRecipient, sendJson } from './api-client.js';
 import { ApiError, toApiError } from './api-error.js';
 import { startApiEvents } from './api-events.js';
 import { type EventStore, isEventStore } from './event-log.js';
+import { listenAt } from './listen-url.js';
 import { openApiDocument } from './openapi.js';
 import { base64Field, optionalString, queryInt, readJsonBody, requiredString } from './request-body.js';
 import type { WebhookDeliveryOptions } from './webhook-delivery.js';
@@ -148,25 +148,19 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     void api.handle(req, res);
   });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 8788, options.host ?? '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  }).catch(async (error: unknown) => {
-    await api.close();
-    throw error;
-  });
-  const address = server.address() as AddressInfo;
-  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  url = `http://${host}:${address.port}`;
+  const listening = await listenAt(server, options.port ?? 8788, options.host ?? '127.0.0.1').catch(
+    async (error: unknown) => {
+      await api.close();
+      throw error;
+    },
+  );
+  url = listening.url;
   logger.info({ url }, 'HTTP API listening');
 
   let closed: Promise<void> | undefined;
   return {
     url,
-    port: address.port,
+    port: listening.port,
     close() {
       closed ??= (async () => {
         await api.close();

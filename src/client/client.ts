@@ -200,7 +200,7 @@ class Client implements WebWxClient {
       const opsDeps = { rt, session, endSession: (e: LoggedOutError) => this.#endSession(e) };
       this.#contactService.attach(opsDeps);
       this.#roomService.attach(opsDeps, session.inviteStartCount);
-      await this.#contactService.goLive();
+      await this.#contactService.goLive(contacts.fromCache > 0);
       this.#setState('ready');
       this.#events.emit('ready', { self });
       followContactPhase(rt, contacts, this.#contactService, (e) => this.#endSession(e));

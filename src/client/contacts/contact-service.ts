@@ -151,18 +151,20 @@ export class ContactServiceImpl implements ContactService {
 
   /**
    * The initial load is over: every entry gets its stable id, and from now on every change of the
-   * directory is an event.
+   * directory is an event. `sameLogin`: the entries came from the contact cache of the login being
+   * resumed (contact-phase.ts), so each takes the record last seen with its UserName (AssignOptions).
    */
-  async goLive(): Promise<void> {
+  async goLive(sameLogin = false): Promise<void> {
     await this.#registry.load();
-    this.#registry.assign(this.#allEntries().map(stableIdEntryOf));
+    this.#registry.assign(this.#allEntries().map(stableIdEntryOf), { sameLogin });
     this.#live = true;
     this.#directory.onChange((changes) => this.#onChanges(changes));
   }
 
   /**
-   * Adds entries read back from the contact cache after 'ready' (contact-phase.ts): they get their
-   * stable ids like any other entry, but no 'contact-added'/'room-…' events, since nothing changed.
+   * Adds entries read back from the contact cache of the login being resumed, after 'ready'
+   * (contact-phase.ts): they get their stable ids as goLive(true) gives them, and no
+   * 'contact-added'/'room-…' events, since nothing changed.
    */
   fillQuietly(wires: readonly WireContact[]): void {
     this.#quiet = true;
@@ -366,7 +368,7 @@ export class ContactServiceImpl implements ContactService {
       if (change.type === 'contact-removed') this.#registry.release(change.userName);
       else assign.push(change.type === 'room-updated' ? change.room : change.contact);
     }
-    if (assign.length > 0) this.#registry.assign(assign.map(stableIdEntryOf));
+    if (assign.length > 0) this.#registry.assign(assign.map(stableIdEntryOf), { sameLogin: this.#quiet });
     if (!this.#live || this.#quiet) return;
     for (const change of changes) {
       const { type, ...payload } = change;

@@ -8,13 +8,13 @@ import type { Contact, Room } from '../../model/index.js';
 
 /** What the registry needs to know of one contact or room. */
 export interface StableIdEntry {
-  userName: string;
-  kind: 'contact' | 'room';
-  alias: string;
-  fingerprint: string;
+  readonly userName: string;
+  readonly kind: 'contact' | 'room';
+  readonly alias: string;
+  readonly fingerprint: string;
   /** The fingerprint with the avatar seq mixed in ('' when there is no seq). */
-  fingerprintWithSeq: string;
-  name: string;
+  readonly fingerprintWithSeq: string;
+  readonly name: string;
 }
 
 /** The first 16 hex digits of the sha256 of the parts joined by NUL. */
@@ -36,25 +36,34 @@ function contactBasis(contact: Contact): (string | number)[] {
 }
 
 /**
- * A contact's entry: the fingerprint with the avatar seq is hashed only when asked for (a collision, a
- * record to look up, a refresh of a record that holds it); most contacts of a login never need it.
+ * A contact's entry: the fingerprints are hashed only when asked for. A resume that finds each UserName
+ * in its record (StableIdRegistry.assign with `sameLogin`) asks for neither, and most contacts of a
+ * login never need the one with the avatar seq (a collision, a record to look up, a refresh of a
+ * record that holds it).
  */
 class ContactEntry implements StableIdEntry {
   readonly userName: string;
   readonly kind = 'contact' as const;
   readonly alias: string;
-  readonly fingerprint: string;
   readonly name: string;
-  /** The contact, until the seq fingerprint is made. */
+  /** The contact, until both fingerprints are made. */
   #contact: Contact | undefined;
+  #fingerprint: string | undefined;
   #withSeq: string | undefined;
 
   constructor(contact: Contact) {
     this.userName = contact.userName;
     this.alias = contact.alias;
     this.name = contact.remarkName || contact.nickName;
-    this.fingerprint = hash16(contactBasis(contact));
     this.#contact = contact;
+  }
+
+  get fingerprint(): string {
+    if (this.#fingerprint === undefined) {
+      this.#fingerprint = hash16(contactBasis(this.#contact as Contact));
+      if (this.#withSeq !== undefined) this.#contact = undefined;
+    }
+    return this.#fingerprint;
   }
 
   get fingerprintWithSeq(): string {
@@ -62,9 +71,39 @@ class ContactEntry implements StableIdEntry {
       const contact = this.#contact as Contact;
       const seq = avatarSeqOf(contact.headImgUrl);
       this.#withSeq = seq ? hash16([...contactBasis(contact), seq]) : '';
-      this.#contact = undefined;
+      if (this.#fingerprint !== undefined) this.#contact = undefined;
     }
     return this.#withSeq;
+  }
+}
+
+/** A room's entry: its fingerprint (topic, or sorted member nicknames) is hashed when asked for. */
+class RoomEntry implements StableIdEntry {
+  readonly userName: string;
+  readonly kind = 'room' as const;
+  readonly alias = '';
+  readonly fingerprintWithSeq = '';
+  readonly name: string;
+  #room: Room | undefined;
+  #fingerprint: string | undefined;
+
+  constructor(room: Room) {
+    this.userName = room.userName;
+    this.name = room.topic;
+    this.#room = room;
+  }
+
+  get fingerprint(): string {
+    if (this.#fingerprint === undefined) {
+      const room = this.#room as Room;
+      this.#fingerprint = hash16(
+        room.topic
+          ? ['room', 'topic', room.topic]
+          : ['room', 'members', ...room.members.map((m) => m.nickName).sort()],
+      );
+      this.#room = undefined;
+    }
+    return this.#fingerprint;
   }
 }
 
@@ -76,20 +115,7 @@ export function avatarSeqOf(headImgUrl: string): string {
 
 /** The registry's view of a contact or room. */
 export function stableIdEntryOf(entry: Contact | Room): StableIdEntry {
-  if ('topic' in entry) {
-    const basis = entry.topic
-      ? ['room', 'topic', entry.topic]
-      : ['room', 'members', ...entry.members.map((m) => m.nickName).sort()];
-    return {
-      userName: entry.userName,
-      kind: 'room',
-      alias: '',
-      fingerprint: hash16(basis),
-      fingerprintWithSeq: '',
-      name: entry.topic,
-    };
-  }
-  return new ContactEntry(entry);
+  return 'topic' in entry ? new RoomEntry(entry) : new ContactEntry(entry);
 }
 
 /**

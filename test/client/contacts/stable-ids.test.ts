@@ -262,6 +262,134 @@ describe('StableIdRegistry', () => {
   });
 });
 
+describe('StableIdRegistry, the same login resumed (sameLogin)', () => {
+  /** An entry whose fingerprints must not be asked for. */
+  function unhashed(userName: string, name: string): StableIdEntry {
+    const fail = (): string => {
+      throw new Error(`fingerprint of ${userName} asked for`);
+    };
+    return {
+      userName,
+      kind: 'contact',
+      alias: '',
+      name,
+      get fingerprint() {
+        return fail();
+      },
+      get fingerprintWithSeq() {
+        return fail();
+      },
+    };
+  }
+
+  async function firstLogin() {
+    const store = new MemoryStableIdStore();
+    const first = registry(store);
+    await first.r.load();
+    first.r.assign([
+      person('@a', { NickName: 'Ann' }),
+      person('@b', { NickName: 'Bob' }),
+      person('@t', { NickName: 'Twin', HeadImgUrl: '/x?seq=1' }),
+      person('@u', { NickName: 'Twin', HeadImgUrl: '/x?seq=2' }),
+    ]);
+    await first.r.flush();
+    const ids = Object.fromEntries(['@a', '@b', '@t', '@u'].map((u) => [u, first.r.idOf(u)]));
+    return { store, ids };
+  }
+
+  it('gives each UserName the id of the record last seen with it, hashing nothing and saving nothing', async () => {
+    const { store, ids } = await firstLogin();
+    let saves = 0;
+    const resumed = registry({ load: () => store.load(), save: () => void saves++ });
+    await resumed.r.load();
+    resumed.r.assign(
+      ['@a', '@b', '@t', '@u'].map((u) => unhashed(u, u)),
+      { sameLogin: true },
+    );
+    await resumed.r.flush();
+    expect(Object.fromEntries(['@a', '@b', '@t', '@u'].map((u) => [u, resumed.r.idOf(u)]))).toEqual(ids);
+    expect(resumed.r.userNameOf(ids['@b'] as string)).toBe('@b');
+    expect(saves).toBe(0);
+    expect(resumed.collisions).toEqual([]);
+  });
+
+  it('keeps the id of a contact that changed while the process was down; the refresh updates the record', async () => {
+    const { store, ids } = await firstLogin();
+    const resumed = registry(store);
+    await resumed.r.load();
+    const renamed = person('@b', { NickName: 'Robert' });
+    resumed.r.assign([renamed], { sameLogin: true });
+    expect(resumed.r.idOf('@b')).toBe(ids['@b']);
+    // The server's list comes in: the same UserName, assigned again, refreshes the record.
+    resumed.r.assign([person('@b', { NickName: 'Robert' })]);
+    await resumed.r.flush();
+    const record = store.load().find((r) => r.id === ids['@b']);
+    expect(record).toMatchObject({ name: 'Robert', fingerprint: renamed.fingerprint, lastUserName: '@b' });
+    // A later login finds the record by the fingerprint the refresh gave it.
+    const later = registry(store);
+    await later.r.load();
+    later.r.assign([person('@b2', { NickName: 'Robert' })]);
+    expect(later.r.idOf('@b2')).toBe(ids['@b']);
+  });
+
+  it('takes the usual way for a UserName no record names, or that two records name', async () => {
+    const records: StableIdRecord[] = [
+      {
+        id: 'f:1',
+        source: 'fingerprint',
+        kind: 'contact',
+        permanentId: '',
+        alias: '',
+        fingerprint: '1',
+        lastUserName: '@dup',
+        name: 'x',
+        seenAt: 1,
+      },
+      {
+        id: 'f:2',
+        source: 'fingerprint',
+        kind: 'contact',
+        permanentId: '',
+        alias: '',
+        fingerprint: '2',
+        lastUserName: '@dup',
+        name: 'y',
+        seenAt: 1,
+      },
+    ];
+    const { r } = registry({ load: () => records, save: () => {} });
+    await r.load();
+    const dup = person('@dup', { NickName: 'Dup' });
+    const fresh = person('@new', { Alias: 'newbie' });
+    r.assign([dup, fresh], { sameLogin: true });
+    expect(r.idOf('@dup')).toBe(`f:${dup.fingerprint}`);
+    expect(r.idOf('@new')).toBe('a:newbie');
+  });
+
+  it('still reports contacts that collide and that no record names', async () => {
+    const { r, collisions } = registry();
+    await r.load();
+    r.assign([person('@1', { Alias: 'dup' }), person('@2', { Alias: 'dup' })], { sameLogin: true });
+    expect(collisions).toHaveLength(1);
+    expect(r.idOf('@1')).toBeUndefined();
+  });
+
+  it('rooms: the entry hashes its topic or member nicknames only when asked for', () => {
+    const room = toRoom({
+      UserName: '@@r',
+      NickName: '',
+      MemberList: [{ UserName: '@m', NickName: 'Zed' }],
+    } as WireContact);
+    const entry = stableIdEntryOf(room);
+    expect(entry).toMatchObject({ userName: '@@r', kind: 'room', alias: '', fingerprintWithSeq: '' });
+    const expected = createHash('sha256')
+      .update(['room', 'members', 'Zed'].join('\u0000'))
+      .digest('hex')
+      .slice(0, 16);
+    expect(entry.fingerprint).toBe(expected);
+  });
+});
+
 describe('syncConvPairs (§9.4)', () => {
   it('pairs the real capture’s StatusNotifyUserName with the <username> list', () => {
     const sync = readFixtureJson<{ AddMsgList: Json[] }>('responses', 'webwxsync.json');

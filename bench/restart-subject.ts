@@ -12,6 +12,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { loadWebwx } from './package-entry.js';
 
 export interface RestartSubjectArgs {
   impl: 'webwx' | 'wechat4u' | 'limit';
@@ -36,7 +37,7 @@ const sinceStart = (): number => performance.now();
 const SETTLE_MS = 2000;
 
 async function webwx(args: RestartSubjectArgs): Promise<void> {
-  const { createClient, SqliteStore } = await import('../src/index.js');
+  const { createClient, SqliteStore } = await loadWebwx();
   const store = new SqliteStore(join(args.stateDir, 'webwx.db'));
   const client = createClient({ server: args.baseUrl, store, pacing: false });
   client.on('error', () => {});

@@ -6,6 +6,7 @@
 import { createRequire } from 'node:module';
 import type { WebWxClient } from '../src/index.js';
 import { inBatches } from './batches.js';
+import { loadWebwx } from './package-entry.js';
 
 export type Impl = 'webwx' | 'wechat4u' | 'limit';
 export const IMPLS: readonly Impl[] = ['webwx', 'wechat4u', 'limit'];
@@ -46,7 +47,7 @@ const READY_TIMEOUT_MS = 120_000;
  * going through the client's outbox, paced or not.
  */
 async function openWebwxBot(o: OpenOptions, pacing: BotPacing): Promise<OpenSession> {
-  const { createClient, Bot } = await import('../src/index.js');
+  const { createClient, Bot } = await loadWebwx();
   const client: WebWxClient = createClient({
     server: o.baseUrl,
     ...(pacing === 'off' ? { pacing: false as const } : {}),
@@ -73,7 +74,7 @@ async function openWebwxBot(o: OpenOptions, pacing: BotPacing): Promise<OpenSess
 async function openWebwx(o: OpenOptions): Promise<OpenSession> {
   if (o.bot) return openWebwxBot(o, o.bot);
   // Imported here, so that the wechat4u and limit subjects load nothing of webwx's client.
-  const { createClient } = await import('../src/index.js');
+  const { createClient } = await loadWebwx();
   // pacing off: the bench measures the client's own speed (the default pacing is 1 send a second).
   const client: WebWxClient = createClient({ server: o.baseUrl, pacing: false });
   let counts: SessionCounts = { contacts: 0, rooms: 0, members: 0 };
@@ -250,7 +251,7 @@ async function openLimit(o: OpenOptions): Promise<OpenSession> {
  * nothing of the others'.
  */
 export async function preload(impl: Impl): Promise<void> {
-  if (impl === 'webwx') await import('../src/index.js');
+  if (impl === 'webwx') await loadWebwx();
   if (impl === 'wechat4u') loadWechat4u();
   if (impl === 'limit') await import('./raw-session.js');
 }

@@ -1,5 +1,7 @@
 /** The `webwx` command. */
 import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
 import type { WebApp } from '../client/index.js';
 import { WebWxError } from '../errors.js';
@@ -27,14 +29,26 @@ import { registerNotifyCommand } from './notify-command.js';
 import { registerServeCommand } from './serve-command.js';
 import { registerWorkerCommand } from './worker-command.js';
 
+/**
+ * The version in webwx's package.json, found by walking up from this module: it runs as
+ * src/cli/main.ts, as dist/cli/main.js of the bundle, or from the bench's compiled copy, each at its
+ * own depth under the package.
+ */
 function packageVersion(): string {
-  try {
-    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
-      version?: string;
-    };
-    return pkg.version ?? '0.0.0';
-  } catch {
-    return '0.0.0';
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    try {
+      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
+        name?: string;
+        version?: string;
+      };
+      if (pkg.name === 'webwx' && typeof pkg.version === 'string') return pkg.version;
+    } catch {
+      // none here, or unreadable: look further up
+    }
+    const parent = dirname(dir);
+    if (parent === dir) return '0.0.0';
+    dir = parent;
   }
 }
 

@@ -1,13 +1,16 @@
 /**
  * The package as a user gets it: `npm pack` the built tree, install the tarball into a fresh project
  * (without the optional better-sqlite3, as a user who never persists may), then import it from ESM
- * and CommonJS, and type-check a strict consumer with skipLibCheck off. Needs `dist/` built, which
- * `npm ci` does (the `prepare` script); the install reads the npm cache first.
+ * and CommonJS, and type-check a strict consumer with skipLibCheck off. Its JavaScript is the esbuild
+ * bundle of scripts/build.ts: one file per entry point and shared chunks, checked here to load, to
+ * share one copy of each class across entries, and to leave no per-file modules behind. Needs `dist/`
+ * built, which `npm ci` does (the `prepare` script); the install reads the npm cache first.
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -24,6 +27,22 @@ const NPM_ENV = {
 
 let work: string;
 let consumer: string;
+/** The installed package: node_modules/webwx of the consumer. */
+let installed: string;
+
+interface InstalledPackage {
+  version: string;
+  exports: Record<string, { types: string; import: string }>;
+}
+
+const readInstalled = async (): Promise<InstalledPackage> =>
+  JSON.parse(await readFile(join(installed, 'package.json'), 'utf8')) as InstalledPackage;
+
+/** Every file under the installed dist/, as paths relative to it with forward slashes. */
+async function distFiles(): Promise<string[]> {
+  const names = await readdir(join(installed, 'dist'), { recursive: true });
+  return names.map((name) => name.split(sep).join('/')).sort();
+}
 
 async function node(args: string[]): Promise<string> {
   const { stdout } = await run(process.execPath, args, { cwd: consumer, timeout: 60_000 });
@@ -33,6 +52,7 @@ async function node(args: string[]): Promise<string> {
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'webwx-pack-'));
   consumer = join(work, 'consumer');
+  installed = join(consumer, 'node_modules/webwx');
   await run('npm', ['pack', '--ignore-scripts', '--pack-destination', work], {
     cwd: ROOT,
     env: NPM_ENV,
@@ -68,6 +88,92 @@ describe('the packed package', () => {
     );
     expect(files).not.toContain('src');
     expect(files).not.toContain('test');
+  });
+
+  it('ships the JavaScript bundled: a file per entry point and shared chunks, no per-file modules', async () => {
+    const pkg = await readInstalled();
+    const files = await distFiles();
+    const entries = [
+      ...Object.values(pkg.exports).map((target) => target.import.replace(/^\.\/dist\//, '')),
+      'cli/main.js', // what bin/webwx.js imports
+    ].sort();
+    const js = files.filter((f) => f.endsWith('.js'));
+    expect(js.filter((f) => !f.startsWith('chunks/'))).toEqual(entries);
+    // tsc's per-file build had ~340 modules here; the chunks are what the entries share.
+    expect(js.length).toBeLessThan(entries.length + 30);
+    for (const f of js) expect(files).toContain(`${f}.map`);
+    // The declarations stay per file, where the exports' `types` point.
+    for (const target of Object.values(pkg.exports))
+      expect(existsSync(join(installed, target.types))).toBe(true);
+    expect(files).toContain('client/client.d.ts');
+  });
+
+  it('loads every module of dist, and every dynamic import between them names a shipped file', async () => {
+    const js = (await distFiles()).filter((f) => f.endsWith('.js'));
+    const missing: string[] = [];
+    let lazy = 0;
+    for (const f of js) {
+      const text = await readFile(join(installed, 'dist', f), 'utf8');
+      for (const [, target] of text.matchAll(/\bimport\("(\.{1,2}\/[^"]+)"\)/g)) {
+        lazy++;
+        if (!existsSync(join(installed, 'dist', dirname(f), target ?? ''))) missing.push(`${f} → ${target}`);
+      }
+    }
+    expect(missing).toEqual([]);
+    expect(lazy).toBeGreaterThan(0); // the CLI's chat command loads the TUI's chunk on demand
+    // webwx/wechaty imports its peer dependency wechaty-puppet, which this install leaves out; no
+    // other module may need it.
+    const loadable = js.filter((f) => f !== 'wechaty/index.js');
+    const out = await node([
+      '--input-type=module',
+      '-e',
+      [
+        "import { pathToFileURL } from 'node:url';",
+        `const files = ${JSON.stringify(loadable.map((f) => join(installed, 'dist', f)))};`,
+        'for (const f of files) await import(pathToFileURL(f).href);',
+        'console.log(files.length);',
+      ].join('\n'),
+    ]);
+    expect(out).toBe(String(loadable.length));
+  });
+
+  it('`webwx --version` prints the package version', async () => {
+    const { version } = await readInstalled();
+    expect(await node([join(consumer, 'node_modules/.bin/webwx'), '--version'])).toBe(version);
+  });
+
+  it('shares one copy of each class across the entry points (ESM and CommonJS)', async () => {
+    const esm = await node([
+      '--input-type=module',
+      '-e',
+      [
+        "import { createClient, ParseError, WebWxError } from 'webwx';",
+        "import { AccountHost, BusError, openRedis } from 'webwx/host';",
+        "import { parseJsonReply } from 'webwx/protocol';",
+        "import { buildWorld, startEmulator } from 'webwx/emulator';",
+        'const out = [];',
+        "try { await openRedis('redis://127.0.0.1:1'); } catch (e) { out.push(e instanceof BusError && e instanceof WebWxError); }",
+        "try { parseJsonReply('x', 'not json'); } catch (e) { out.push(e instanceof ParseError); }",
+        'try { buildWorld(null); } catch (e) { out.push(e instanceof WebWxError, e.name); }',
+        'const em = await startEmulator({});',
+        'const host = new AccountHost();',
+        "const account = await host.add({ id: 'a', server: em.baseUrl });",
+        'const client = createClient({ server: em.baseUrl });',
+        'out.push(account.rawClient !== undefined && Object.getPrototypeOf(account.rawClient) === Object.getPrototypeOf(client));',
+        'await host.close(); await client.stop(); await em.close();',
+        'console.log(out.join());',
+      ].join('\n'),
+    ]);
+    expect(esm).toBe('true,true,true,WorldValidationError,true');
+    const cjs = await node([
+      '-e',
+      [
+        "const w = require('webwx'); const p = require('webwx/protocol'); const e = require('webwx/emulator');",
+        "try { p.parseJsonReply('x', 'not json'); } catch (err) { console.log(err instanceof w.ParseError); }",
+        'try { e.buildWorld(null); } catch (err) { console.log(err instanceof w.WebWxError); }',
+      ].join('\n'),
+    ]);
+    expect(cjs).toBe('true\ntrue');
   });
 
   it('imports from ESM: the package and its subpaths', async () => {

@@ -220,6 +220,7 @@ export { APP_MSG_TYPE, decodeMessage, MSG_TYPE, parseSystemText } from './model/
 export type { Credentials, Hosts, WebApp } from './protocol/session-context.js';
 export type * from './protocol/wire-types.js';
 export type {
+  CheckpointTarget,
   ContactCache,
   ContactCachePart,
   HistoryQuery,
@@ -242,6 +243,7 @@ export type {
   StoredMessage,
   StoreErrorKind,
   StoreSettings,
+  WalCheckpointOptions,
 } from './store/index.js';
 export {
   FileSessionStore,
@@ -250,5 +252,6 @@ export {
   SAVED_SESSION_VERSION,
   SqliteStore,
   StoreError,
+  WalCheckpoints,
 } from './store/index.js';
 export type { RetryPolicy } from './transport/index.js';

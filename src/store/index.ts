@@ -36,3 +36,4 @@ export {
   StoreError,
 } from './session-store.js';
 export { SQLITE_SCHEMA_VERSION, SqliteStore, type SqliteStoreOptions } from './sqlite-store.js';
+export { type CheckpointTarget, type WalCheckpointOptions, WalCheckpoints } from './wal-checkpoints.js';

@@ -4,7 +4,7 @@
  *
  * Durability (docs/sessions.md): WAL with `synchronous = NORMAL`. A commit is appended to the WAL and
  * not synced; the WAL is synced when it is checkpointed into the database (SQLite's default: when it
- * passes 1,000 pages). A process that dies (SIGKILL, a crash) loses nothing committed: the WAL is in
+ * passes 1,000 pages; a host's stores leave that to one scheduler, wal-checkpoints.ts). A process that dies (SIGKILL, a crash) loses nothing committed: the WAL is in
  * the operating system's cache and the next open replays it, so exactly-once holds across process
  * crashes, which the crash tests check. A power cut or an OS crash may undo the commits since the last
  * checkpoint, and only a suffix of them (the WAL's frames are checksummed in a chain): a message whose
@@ -69,8 +69,17 @@ function loadDriver(): typeof Database {
   return driver;
 }
 
+/** How openDatabase() sets up the connection. */
+export interface ConnectionOptions {
+  /** The page cache in KiB (SQLite's default when undefined). */
+  cacheKb?: number | undefined;
+  /** false: SQLite never checkpoints the WAL by itself (a WalCheckpoints scheduler does). */
+  autoCheckpoint?: boolean;
+}
+
 /** Opens (creating) the database at `path` and brings its schema up; StoreError for another version. */
-export function openDatabase(path: string, cacheKb: number | undefined): Database.Database {
+export function openDatabase(path: string, options: ConnectionOptions = {}): Database.Database {
+  const { cacheKb, autoCheckpoint = true } = options;
   if (path !== ':memory:') {
     mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
     if (!existsSync(path)) closeSync(openSync(path, 'a', 0o600));
@@ -82,6 +91,7 @@ export function openDatabase(path: string, cacheKb: number | undefined): Databas
     db.pragma('synchronous = NORMAL');
     db.pragma('busy_timeout = 5000');
     if (cacheKb !== undefined) db.pragma(`cache_size = -${cacheKb}`);
+    if (!autoCheckpoint) db.pragma('wal_autocheckpoint = 0');
     const version = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'meta'").get()
       ? (db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get() as
           | { value: string }

@@ -30,6 +30,7 @@ import {
   type StoreSettings,
 } from './session-store.js';
 import { openDatabase, Statements } from './sqlite-database.js';
+import type { CheckpointTarget, WalCheckpoints } from './wal-checkpoints.js';
 
 export { SQLITE_SCHEMA_VERSION } from './sqlite-database.js';
 
@@ -86,12 +87,20 @@ export interface SqliteStoreOptions {
    * connection per account, so it asks for less (docs/host.md).
    */
   cacheKb?: number;
+  /**
+   * Checkpoints this store's WAL from a scheduler shared by many stores, one at a time, instead of
+   * inside the commit that fills it (what a host of many accounts does: wal-checkpoints.ts).
+   */
+  checkpoints?: WalCheckpoints;
 }
 
 /** The meta value of a sealed session: this prefix, then the sealed bytes in base64. */
 const SEALED_PREFIX = 'aes-256-gcm:';
 /** What a sealed session of a SQLite file is bound to (the file may move; it holds one account). */
 const SEALED_LABEL = 'sqlite';
+
+/** A bulk write (the contact cache, the stable ids) counts one write per this many rows for checkpoints. */
+const BULK_ROWS_PER_WRITE = 10;
 
 /** Settings live in the meta table under this prefix, apart from the session and the schema version. */
 const SETTING_PREFIX = 'setting:';
@@ -103,9 +112,11 @@ const SETTING_PREFIX = 'setting:';
  * message (exactly-once). A database of another schema version is refused with a {@link StoreError}.
  */
 export class SqliteStore
-  implements SessionStore, MessageStore, MessageLogReader, ContactCache, StoreSettings
+  implements SessionStore, MessageStore, MessageLogReader, ContactCache, StoreSettings, CheckpointTarget
 {
   readonly path: string;
+  readonly #checkpoints: WalCheckpoints | undefined;
+  #writes = 0;
   readonly #db: Database.Database;
   readonly #statements: Statements;
   readonly #cipher: SessionCipher | undefined;
@@ -125,8 +136,25 @@ export class SqliteStore
     const cacheKb = typeof options === 'string' ? undefined : options.cacheKb;
     if (cacheKb !== undefined && !(Number.isInteger(cacheKb) && cacheKb > 0))
       throw new InvalidArgumentError('SqliteStore', 'SqliteStore: cacheKb must be a positive integer');
-    this.#db = wrap('opening the database', path, () => openDatabase(path, cacheKb));
+    const checkpoints = typeof options === 'string' ? undefined : options.checkpoints;
+    this.#db = wrap('opening the database', path, () =>
+      openDatabase(path, { cacheKb, autoCheckpoint: checkpoints === undefined }),
+    );
     this.#statements = new Statements(this.#db);
+    this.#checkpoints = checkpoints;
+    checkpoints?.add(this);
+  }
+
+  /** Commits since the last checkpoint (bulk writes count a commit per few rows): see `checkpoints`. */
+  get writesSinceCheckpoint(): number {
+    return this.#writes;
+  }
+
+  /** Copies the WAL into the database now (PASSIVE: it waits for no lock); see `checkpoints`. */
+  checkpoint(): void {
+    this.#writes = 0;
+    if (!this.#db.open) return;
+    wrap('checkpointing the WAL', this.path, () => this.#db.pragma('wal_checkpoint(PASSIVE)'));
   }
 
   /** The underlying database, for writes that must commit with a delivery (see recordIncoming). */
@@ -136,6 +164,7 @@ export class SqliteStore
 
   /** Closes the database; calling it again does nothing. */
   close(): void {
+    this.#checkpoints?.delete(this);
     if (this.#db.open) this.#db.close();
   }
 
@@ -155,10 +184,12 @@ export class SqliteStore
       ? SEALED_PREFIX + (await this.#cipher.seal(Buffer.from(plain, 'utf8'), SEALED_LABEL)).toString('base64')
       : plain;
     wrap('saving the session', this.path, () => this.#statements.of('setMeta').run('session', text));
+    this.#writes++;
   }
 
   async clear(): Promise<void> {
     wrap('clearing the session', this.path, () => this.#statements.of('deleteMeta').run('session'));
+    this.#writes++;
   }
 
   async has(msgId: string): Promise<boolean> {
@@ -173,6 +204,7 @@ export class SqliteStore
     messages: readonly NewStoredMessage[],
     deliver?: (index: number) => void,
   ): Promise<number[]> {
+    this.#writes++;
     return wrap('recording messages', this.path, () =>
       this.#recordTransaction().immediate(messages, deliver),
     );
@@ -205,6 +237,7 @@ export class SqliteStore
   async recordOutgoing(message: NewStoredMessage): Promise<void> {
     if (!message.clientMsgId)
       throw new InvalidArgumentError('recordOutgoing', 'recordOutgoing: clientMsgId is required');
+    this.#writes++;
     wrap('recording an outgoing message', this.path, () => {
       if (this.#statements.of('byClientId').get(message.clientMsgId)) return;
       this.#statements.of('insertMessage').run(...messageParams(message));
@@ -213,6 +246,7 @@ export class SqliteStore
 
   async updateOutgoing(clientMsgId: string, update: OutgoingUpdate): Promise<void> {
     // One transaction, one commit: the status and the server's answer land together.
+    this.#writes++;
     wrap('updating an outgoing message', this.path, () => {
       this.#updateTx ??= this.#db.transaction((id: string, u: OutgoingUpdate) => {
         const s = this.#statements;
@@ -283,6 +317,7 @@ export class SqliteStore
   }
 
   async setSetting(key: string, value: string | undefined): Promise<void> {
+    this.#writes++;
     wrap('saving a setting', this.path, () =>
       value === undefined
         ? this.#statements.of('deleteMeta').run(SETTING_PREFIX + key)
@@ -302,6 +337,7 @@ export class SqliteStore
   }
 
   async saveContacts(contacts: readonly WireContact[]): Promise<void> {
+    this.#writes += Math.ceil(contacts.length / BULK_ROWS_PER_WRITE);
     const s = this.#statements;
     wrap('saving contacts', this.path, () =>
       this.#db.transaction(() => {
@@ -335,6 +371,7 @@ export class SqliteStore
   }
 
   #saveStableIds(records: readonly { id: string }[]): void {
+    this.#writes += Math.ceil(records.length / BULK_ROWS_PER_WRITE);
     const s = this.#statements;
     wrap('saving stable ids', this.path, () =>
       this.#db.transaction(() => {

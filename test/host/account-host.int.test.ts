@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type Emulator, multiAccountWorld, startEmulator } from '../../src/emulator/index.js';
 import { AccountHost, HostMetrics, type HostServer, startHostServer } from '../../src/host/index.js';
+import { SqliteStore } from '../../src/store/index.js';
 import { type LocalServer, startLocalServer } from '../bot/local-server.js';
 import { startAutoConfirmingEmulator } from '../bot/logged-in.js';
 import { type ConnectProxy, startConnectProxy } from './connect-proxy.js';
@@ -146,6 +147,10 @@ it('creates two accounts over the API, each logged in by its own QR over SSE', a
     const file = join(dataDir, 'accounts', id, 'webwx.db');
     expect(statSync(file).mode & 0o777).toBe(0o600);
     expect(statSync(join(dataDir, 'accounts', id, 'account.json')).mode & 0o777).toBe(0o600);
+    // Its WAL is checkpointed by the host's one scheduler, not inside its commits (wal-checkpoints.ts).
+    const store = host.get(id)?.store as SqliteStore;
+    expect(store).toBeInstanceOf(SqliteStore);
+    expect(store.database.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
   }
 }, 60_000);
 

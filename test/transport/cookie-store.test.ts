@@ -223,4 +223,24 @@ describe('CookieStore Set-Cookie skip', () => {
     expect(jar.get(a, 'webwx_data_ticket')).toBe('one');
     expect(jar.getCookieHeader(a)).toBe('webwx_data_ticket=one');
   });
+
+  it('serialises the jar once until it changes: the same frozen object, then a fresh one', () => {
+    const jar = new CookieStore();
+    jar.store('https://wx.qq.com/', LOGIN_COOKIES);
+    const first = jar.toJSON();
+    expect(jar.toJSON()).toBe(first);
+    expect(
+      Object.isFrozen(first) && Object.isFrozen(first.cookies) && Object.isFrozen(first.cookies[0]),
+    ).toBe(true);
+    expect(first.cookies.map((c) => c.key)).toContain('wxsid');
+    // A changed cookie: a new serialisation that has it, and a jar rebuilt from it sends it.
+    jar.store('https://wx.qq.com/', [
+      'wxsid=NEW; Domain=wx.qq.com; Path=/; Expires=Fri, 01-Jan-2100 00:00:00 GMT; Secure',
+    ]);
+    const second = jar.toJSON();
+    expect(second).not.toBe(first);
+    expect(CookieStore.fromJSON(second).get('https://wx.qq.com/', 'wxsid')).toBe('NEW');
+    jar.clear();
+    expect(jar.toJSON().cookies).toEqual([]);
+  });
 });

@@ -6,6 +6,7 @@
  */
 
 type Webwx = typeof import('../src/index.js');
+type WebwxHost = typeof import('../src/host/index.js');
 
 /** Compiled by compile.ts (this module is .js), not run from source under tsx (.ts). */
 const COMPILED = !import.meta.url.endsWith('.ts');
@@ -14,4 +15,10 @@ const COMPILED = !import.meta.url.endsWith('.ts');
 export function loadWebwx(): Promise<Webwx> {
   if (!COMPILED) return import('../src/index.js');
   return import(new URL('../dist/index.js', import.meta.url).href) as Promise<Webwx>;
+}
+
+/** `webwx/host`: the compiled bundle's entry, or src/host/index.ts under tsx. */
+export function loadWebwxHost(): Promise<WebwxHost> {
+  if (!COMPILED) return import('../src/host/index.js');
+  return import(new URL('../dist/host/index.js', import.meta.url).href) as Promise<WebwxHost>;
 }

@@ -264,7 +264,9 @@ async function main(): Promise<void> {
         idleWindowMs: 10_000,
         echoAccounts: quick ? 50 : 200,
         echoRate: 200,
-        echoMs: 10_000,
+        // Long enough for every account's WAL to be checkpointed several times (wal-checkpoints.ts:
+        // 100 writes, about 25 s of an echoing account) and for the host's major GCs to repeat.
+        echoMs: quick ? 10_000 : 120_000,
         store: 'sqlite',
       } satisfies ScaleOptions,
       900_000,

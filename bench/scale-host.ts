@@ -6,6 +6,7 @@
  * it exits by itself after `maxLifetimeMs`, or when the driver goes away.
  */
 import { getHeapSpaceStatistics, writeHeapSnapshot } from 'node:v8';
+import { loadWebwxHost } from './package-entry.js';
 import { processUsage, type Usage } from './proc.js';
 
 export interface ScaleHostArgs {
@@ -63,7 +64,7 @@ async function main(): Promise<void> {
   const lifetime = setTimeout(() => process.exit(3), args.maxLifetimeMs);
   lifetime.unref();
   process.on('disconnect', () => process.exit(0));
-  const { AccountHost } = await import('../src/host/index.js');
+  const { AccountHost } = await loadWebwxHost();
   gc();
   send({ type: 'loaded', usage: usage() });
   const host = new AccountHost({

@@ -98,7 +98,11 @@ export function scaleRows(r: ScaleResult | undefined): Row[] {
     const e = r.echo;
     const lost = e.sent - e.echoed;
     rows.push(
-      row(`scale: echo across ${e.accounts} accounts at ${e.rate} msg/s in total, p50`, 'ms', e.p50Ms),
+      row(
+        `scale: echo across ${e.accounts} accounts at ${e.rate} msg/s in total for ${Math.round(e.durationMs / 1000)} s, p50`,
+        'ms',
+        e.p50Ms,
+      ),
     );
     rows.push(
       row(`scale: the same, p99${lost > 0 ? ` (${lost} of ${e.sent} never echoed)` : ''}`, 'ms', e.p99Ms, {
@@ -106,6 +110,7 @@ export function scaleRows(r: ScaleResult | undefined): Row[] {
         met: lost > 0 ? false : judgeAbsolute(e.p99Ms, TARGET_ECHO_P99_MS, 'lower'),
       }),
     );
+    rows.push(row('scale: the same, slowest echo', 'ms', e.maxMs));
     rows.push(row('scale: the same, CPU of the host process', '% core', e.hostCpuPct));
     rows.push(row('scale: the same, CPU of the emulator and the phones', '% core', e.emulatorCpuPct));
   }

@@ -14,12 +14,12 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { type Emulator, multiAccountWorld, startEmulator } from '../src/emulator/index.js';
-import { nextMessage, profileFlags, type Usage } from './proc.js';
+import { COMPILED_SUBJECT_ENV, nextMessage, profileFlags, type Usage } from './proc.js';
 import type { ScaleDriverMessage, ScaleHostArgs, ScaleHostMessage } from './scale-host.js';
 import { type ScaleEchoResult, type ScaleIdlePoint, type ScaleResult, scaleRows } from './scale-rows.js';
 import { summarise } from './stats.js';
@@ -87,8 +87,13 @@ async function startHost(
   const removeDir = () => {
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   };
-  const child = fork(fileURLToPath(new URL('./scale-host.ts', import.meta.url)), [JSON.stringify(args)], {
-    execArgv: ['--import', 'tsx', '--expose-gc', ...profileFlags()],
+  // Compiled by run.ts (compile.ts), the host runs the bundle as `webwx host` does, without tsx.
+  const compiled = process.env[COMPILED_SUBJECT_ENV];
+  const script = compiled
+    ? join(dirname(compiled), 'scale-host.js')
+    : fileURLToPath(new URL('./scale-host.ts', import.meta.url));
+  const child = fork(script, [JSON.stringify(args)], {
+    execArgv: [...(compiled ? [] : ['--import', 'tsx']), '--expose-gc', ...profileFlags()],
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
   child.on('message', (m: ScaleHostMessage) => {

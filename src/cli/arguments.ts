@@ -3,7 +3,6 @@ import { Option } from 'commander';
 import type { WebApp } from '../client/index.js';
 import type { Fault } from '../emulator/index.js';
 import { CliError } from './cli-io.js';
-import { LOG_LEVELS, type LogLevel } from './cli-logger.js';
 
 export function parsePort(value: string): number {
   if (!/^\d{1,5}$/.test(value.trim()))
@@ -35,6 +34,16 @@ export function parseSeconds(flag: string) {
     if (!Number.isFinite(n) || n <= 0 || n > 86_400 * 365) {
       throw new CliError(`${flag}: expected a positive number of seconds, got "${value}"`);
     }
+    return n;
+  };
+}
+
+/** A whole number ≥ 0, such as `--daily-send-limit`'s sends per day. */
+export function parseSendLimit(flag: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isSafeInteger(n) || n < 0)
+      throw new CliError(`${flag}: expected a whole number ≥ 0, got "${value}"`);
     return n;
   };
 }
@@ -107,6 +116,11 @@ export function parseTiming(value: string): Partial<Record<(typeof TIMING_NAMES)
   }
   return out;
 }
+
+/** The levels of `--log-level` (pino's); the logger itself (cli-logger.ts, pino) loads only when a command runs. */
+export const LOG_LEVELS = ['silent', 'fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
+/** One of {@link LOG_LEVELS}. */
+export type LogLevel = (typeof LOG_LEVELS)[number];
 
 export function parseLogLevel(value: string): LogLevel {
   const level = value.trim().toLowerCase();

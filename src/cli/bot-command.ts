@@ -7,7 +7,6 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Command } from 'commander';
 import { autoReply, type GroupPolicy, type ReplySource } from '../bot/auto-reply/index.js';
 import { Bot } from '../bot/bot.js';
 import { BotConfigError } from '../bot/bot-errors.js';
@@ -15,20 +14,15 @@ import { createClient, type WebApp } from '../client/index.js';
 import type { Logger } from '../logger.js';
 import { redact } from '../redact.js';
 import type { SqliteStore } from '../store/index.js';
-import { appOption, parseServerUrl } from './arguments.js';
 import { CliError, type CliIo } from './cli-io.js';
-import { openCliStore, reportLoginSteps, resolveDataDir } from './data-dir.js';
-import {
-  type AutoReplyFileSettings,
-  addReplySourceOptions,
-  checkReplySourceFlags,
-  chooseReplySource,
-  type ReplySourceFlags,
-} from './reply-source-flags.js';
+import { openCliStore } from './cli-store.js';
+import { reportLoginSteps } from './data-dir.js';
+import { chooseReplySource } from './reply-source-choice.js';
+import type { AutoReplyFileSettings, ReplySourceFlags } from './reply-source-flags.js';
 import { runServiceSession } from './service-session.js';
 import { storeKeyFrom } from './store-key.js';
 
-export { chooseReplySource } from './reply-source-flags.js';
+export { chooseReplySource } from './reply-source-choice.js';
 
 export interface BotCommandOptions extends Omit<ReplySourceFlags, 'autoReply'> {
   server?: string;
@@ -221,54 +215,4 @@ async function runBot(
 /** --all-group-messages wins; else the config's choice; else mentions only. */
 function groupPolicy(options: BotCommandOptions, config: BotConfig | undefined): GroupPolicy {
   return options.groups === 'all' ? 'all' : (config?.autoReply?.groups ?? options.groups);
-}
-
-/** What a command registration needs from main(). */
-export interface CommandHost {
-  io: CliIo;
-  logger: () => Logger;
-  signal: AbortSignal;
-  setExitCode(code: number): void;
-}
-
-/** Adds `webwx bot` to the program. */
-export function registerBotCommand(program: Command, host: CommandHost): void {
-  const command = program
-    .command('bot')
-    .description('run a bot: the seed’s auto-reply mode and/or the handler modules of a config file')
-    .option('--server <url>', 'one base URL for every host, e.g. an emulator', parseServerUrl)
-    .option('--no-uos', 'do not send the UOS desktop login headers')
-    .option('--no-pacing', 'send as fast as the server takes it (an emulator; real accounts risk a ban)')
-    .addOption(appOption());
-  addReplySourceOptions(command)
-    .option('--group-mentions-only', 'in groups, answer only when @-mentioned (default)')
-    .option('--all-group-messages', 'in groups, answer every text message')
-    .option('--config <file>', 'a bot config JSON: { "plugins": [...], "autoReply": {...} }')
-    .action(
-      async (
-        opts: Omit<BotCommandOptions, 'autoReply' | 'groups' | 'logger' | 'signal'> & {
-          autoReply?: boolean;
-          groupMentionsOnly?: boolean;
-          allGroupMessages?: boolean;
-        },
-      ) => {
-        if (opts.groupMentionsOnly && opts.allGroupMessages) {
-          throw new CliError('choose one of --group-mentions-only and --all-group-messages');
-        }
-        checkReplySourceFlags(opts);
-        host.setExitCode(
-          await runBotCommand(
-            {
-              ...opts,
-              autoReply: opts.autoReply ?? false,
-              groups: opts.allGroupMessages ? 'all' : 'mentions',
-              dataDir: resolveDataDir(program.opts<{ dataDir?: string }>().dataDir, host.io.env),
-              logger: host.logger(),
-              signal: host.signal,
-            },
-            host.io,
-          ),
-        );
-      },
-    );
 }

@@ -9,9 +9,10 @@ import { createClient, type WebApp, type WebWxClient } from '../client/index.js'
 import type { Logger } from '../logger.js';
 import type { MessageStore } from '../store/index.js';
 import type { CliIo } from './cli-io.js';
-import { openCliStore, reportLoginSteps } from './data-dir.js';
+import { openCliStore } from './cli-store.js';
+import { reportLoginSteps } from './data-dir.js';
 import { runClientSession } from './login-command.js';
-import { chooseReplySource } from './reply-source-flags.js';
+import { chooseReplySource } from './reply-source-choice.js';
 import { storeKeyFrom } from './store-key.js';
 import { type AutoReplySource, awayMessageSource, botReplySource } from './tui/auto-reply.js';
 import { sanitize } from './tui/message-render.js';

@@ -8,7 +8,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Command } from 'commander';
 import type { ReplySource } from '../bot/auto-reply/index.js';
 import { BotConfigError } from '../bot/bot-errors.js';
 import { type ConsoleConfig, loadConsoleConfig } from '../bot/console/console-config.js';
@@ -16,22 +15,17 @@ import { type ConsoleActivity, FileConsole } from '../bot/console/file-console.j
 import { type ApiServer, startApiServer } from '../bot/http-api/index.js';
 import { createClient, type WebApp } from '../client/index.js';
 import type { Logger } from '../logger.js';
-import { appOption, parsePort, parseServerUrl } from './arguments.js';
-import type { CommandHost } from './bot-command.js';
 import { CliError, type CliIo } from './cli-io.js';
+import { openCliStore } from './cli-store.js';
 import {
   checkNoRunningConsole,
   consoleFilePath,
   removeConsoleFile,
   writeConsoleFile,
 } from './console-file.js';
-import { openCliStore, reportLoginSteps, resolveDataDir } from './data-dir.js';
-import {
-  addReplySourceOptions,
-  checkReplySourceFlags,
-  chooseReplySource,
-  type ReplySourceFlags,
-} from './reply-source-flags.js';
+import { reportLoginSteps } from './data-dir.js';
+import { chooseReplySource } from './reply-source-choice.js';
+import type { ReplySourceFlags } from './reply-source-flags.js';
 import { runServiceSession } from './service-session.js';
 import { storeKeyFrom } from './store-key.js';
 
@@ -147,33 +141,4 @@ export async function runConsoleCommand(options: ConsoleCommandOptions, io: CliI
     offSteps();
     store.close();
   }
-}
-
-/** Adds `webwx console` to the program. */
-export function registerConsoleCommand(program: Command, host: CommandHost): void {
-  const command = program
-    .command('console')
-    .description('the phone’s File Transfer chat as a console: commands, files, notifications')
-    .addOption(appOption('filehelper'))
-    .option('--config <file>', 'a console config JSON: the commands it may run (docs/console.md)')
-    .option('--files-dir <dir>', 'where files from the phone are saved (default: <data-dir>/console-files)')
-    .option('--port <n>', 'the HTTP API port on 127.0.0.1 (0 picks a free one)', parsePort, 0)
-    .option('--server <url>', 'one base URL for every host, e.g. an emulator', parseServerUrl)
-    .option('--no-uos', 'do not send the UOS desktop login headers');
-  addReplySourceOptions(command).action(
-    async (opts: Omit<ConsoleCommandOptions, 'dataDir' | 'logger' | 'signal'> & ReplySourceFlags) => {
-      checkReplySourceFlags(opts);
-      host.setExitCode(
-        await runConsoleCommand(
-          {
-            ...opts,
-            dataDir: resolveDataDir(program.opts<{ dataDir?: string }>().dataDir, host.io.env),
-            logger: host.logger(),
-            signal: host.signal,
-          },
-          host.io,
-        ),
-      );
-    },
-  );
 }

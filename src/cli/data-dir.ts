@@ -3,12 +3,11 @@
  * platform's usual place (env-paths: ~/.local/share/webwx on Linux, ~/Library/Application
  * Support/webwx on macOS, %LOCALAPPDATA%\webwx\Data on Windows). `webwx login` keeps its SQLite store
  * (session, contacts, message log) there, so a restart resumes without a QR code: webwx.db for the
- * main web, webwx-filehelper.db for the File Transfer web (`--app filehelper`).
+ * main web, webwx-filehelper.db for the File Transfer web (`--app filehelper`); cli-store.ts opens it.
+ * Light on purpose: `webwx` resolves the directory before it loads a command's modules.
  */
-import { join } from 'node:path';
 import envPaths from 'env-paths';
 import type { WebApp, WebWxClient } from '../client/index.js';
-import { SqliteStore } from '../store/index.js';
 import type { CliIo } from './cli-io.js';
 
 /** The file name of the CLI's store inside the data directory (the main web's session). */
@@ -27,16 +26,6 @@ export function resolveDataDir(flag: string | undefined, env: CliIo['env']): str
   const fromEnv = env.WEBWX_DATA_DIR;
   if (fromEnv !== undefined && fromEnv.trim() !== '') return fromEnv;
   return envPaths('webwx', { suffix: '' }).data;
-}
-
-/**
- * The CLI's SQLite store of `app` (default 'web') in `dataDir` (created with mode 0700/0600), its
- * saved session sealed with `secretKey` when given (WEBWX_STORE_KEY, store-key.ts). Throws
- * StoreError when unusable.
- */
-export function openCliStore(dataDir: string, app: WebApp = 'web', secretKey?: Uint8Array): SqliteStore {
-  const path = join(dataDir, storeFileOf(app));
-  return new SqliteStore(secretKey === undefined ? { path } : { path, secretKey });
 }
 
 /** Prints the hot-reload steps (resume, push login, QR) as they happen. Returns the unsubscribe function. */

@@ -4,13 +4,9 @@
  * run are resumed from their stores (no QR code) before the API listens. The token comes from
  * --token or WEBWX_API_TOKEN and is never printed or logged.
  */
-import type { Command } from 'commander';
 import { AccountHost, HostMetrics, startHostServer } from '../host/index.js';
 import type { Logger } from '../logger.js';
-import { parsePort, parseServerUrl } from './arguments.js';
-import type { CommandHost } from './bot-command.js';
 import { CliError, type CliIo } from './cli-io.js';
-import { resolveDataDir } from './data-dir.js';
 import { storeKeyFrom } from './store-key.js';
 
 export interface HostCommandOptions {
@@ -74,30 +70,4 @@ export async function runHostCommand(options: HostCommandOptions, io: CliIo): Pr
     detach();
     await host.close();
   }
-}
-
-/** Adds `webwx host` to the program. */
-export function registerHostCommand(program: Command, host: CommandHost): void {
-  program
-    .command('host')
-    .description('many accounts in one process, managed over an HTTP API (bearer token from WEBWX_API_TOKEN)')
-    .option('--server <url>', 'one base URL for every host, e.g. an emulator', parseServerUrl)
-    .option('--no-uos', 'do not send the UOS desktop login headers')
-    .option('--no-pacing', 'send as fast as the server takes it (an emulator; real accounts risk a ban)')
-    .option('--port <n>', 'port to listen on (0 picks a free one)', parsePort, 8789)
-    .option('--host <address>', 'address to bind', '127.0.0.1')
-    .option('--token <token>', 'the bearer token (better: WEBWX_API_TOKEN)')
-    .action(async (opts: Omit<HostCommandOptions, 'logger' | 'signal' | 'dataDir'>) => {
-      host.setExitCode(
-        await runHostCommand(
-          {
-            ...opts,
-            dataDir: resolveDataDir(program.opts<{ dataDir?: string }>().dataDir, host.io.env),
-            logger: host.logger(),
-            signal: host.signal,
-          },
-          host.io,
-        ),
-      );
-    });
 }

@@ -5,8 +5,9 @@
 import { createClient, type WebApp, type WebWxClient } from '../client/index.js';
 import type { Logger } from '../logger.js';
 import type { CliIo } from './cli-io.js';
+import { openCliStore } from './cli-store.js';
 import { formatSummary, summarizeContacts } from './contact-summary.js';
-import { openCliStore, reportLoginSteps } from './data-dir.js';
+import { reportLoginSteps } from './data-dir.js';
 import { runLineChat } from './line-chat.js';
 import { storeKeyFrom } from './store-key.js';
 

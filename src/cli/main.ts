@@ -1,4 +1,9 @@
-/** The `webwx` command. */
+/**
+ * The `webwx` command: the program, its global flags, the client commands (`demo`, `login`, `chat`,
+ * `emulator`, `bench`) and the errors' exit codes; service-commands.ts adds the others. Each action
+ * loads its command's module with `import()`, so a command loads only what it uses and `--help`,
+ * `--version` or a usage error load almost nothing (the gain: service-commands.ts).
+ */
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,6 +12,7 @@ import type { WebApp } from '../client/index.js';
 import { WebWxError } from '../errors.js';
 import {
   appOption,
+  type LogLevel,
   parseDuration,
   parseFaultFlag,
   parseLogLevel,
@@ -15,19 +21,12 @@ import {
   parseServerUrl,
   parseTiming,
 } from './arguments.js';
-import { registerBotCommand } from './bot-command.js';
-import { type ChatCommandFlags, runChatCommand } from './chat-command.js';
+import type { ChatCommandFlags } from './chat-command.js';
 import { CliError, type CliIo, processIo } from './cli-io.js';
-import { createCliLogger, type LogLevel } from './cli-logger.js';
-import { registerConsoleCommand } from './console-command.js';
+import { createCliLogger } from './cli-logger.js';
 import { resolveDataDir } from './data-dir.js';
-import { runDemoCommand } from './demo-command.js';
-import { type EmulatorCommandOptions, runEmulatorCommand } from './emulator-command.js';
-import { registerHostCommand } from './host-command.js';
-import { runLoginCommand } from './login-command.js';
-import { registerNotifyCommand } from './notify-command.js';
-import { registerServeCommand } from './serve-command.js';
-import { registerWorkerCommand } from './worker-command.js';
+import type { EmulatorCommandOptions } from './emulator-command.js';
+import { registerServiceCommands } from './service-commands.js';
 
 /**
  * The version in webwx's package.json, found by walking up from this module: it runs as
@@ -97,6 +96,7 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
     );
 
   const logger = () => createCliLogger(program.opts<{ logLevel: LogLevel }>().logLevel);
+  const dataDir = () => resolveDataDir(program.opts<{ dataDir?: string }>().dataDir, io.env);
 
   program
     .command('demo')
@@ -109,11 +109,12 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
       2,
     )
     .action(async (opts: { duration?: number; scanDelay: number }) => {
+      const { runDemoCommand } = await import('./demo-command.js');
       exitCode = await runDemoCommand(
         {
           durationSeconds: opts.duration,
           scanDelaySeconds: opts.scanDelay,
-          logger: logger(),
+          logger: await logger(),
           signal: runSignal,
         },
         io,
@@ -129,14 +130,15 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
     .option('--no-uos', 'do not send the UOS desktop login headers')
     .addOption(appOption())
     .action(async (opts: { server?: string; uos: boolean; app: WebApp }) => {
+      const { runLoginCommand } = await import('./login-command.js');
       exitCode = await runLoginCommand(
         {
           server: opts.server,
           uos: opts.uos,
           app: opts.app,
-          logger: logger(),
+          logger: await logger(),
           signal: runSignal,
-          dataDir: resolveDataDir(program.opts<{ dataDir?: string }>().dataDir, io.env),
+          dataDir: dataDir(),
         },
         io,
       );
@@ -153,6 +155,7 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
     .option('--rules <file>', 'auto-reply (Ctrl+T) answers from a rules JSON file, as in webwx bot')
     .option('--webhook <url>', 'auto-reply (Ctrl+T) answers from a webhook, as in webwx bot')
     .action(async (opts: ChatCommandFlags) => {
+      const { runChatCommand } = await import('./chat-command.js');
       exitCode = await runChatCommand(
         {
           server: opts.server,
@@ -162,9 +165,9 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
           downloadDir: opts.downloadDir,
           rules: opts.rules,
           webhook: opts.webhook,
-          logger: logger(),
+          logger: await logger(),
           signal: runSignal,
-          dataDir: resolveDataDir(program.opts<{ dataDir?: string }>().dataDir, io.env),
+          dataDir: dataDir(),
         },
         io,
       );
@@ -202,27 +205,28 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
     .option('--timing <pairs>', 'e.g. syncCheckHoldMs=5s,loginPollHoldMs=5s,qrExpiryMs=2m', parseTiming)
     .action(async (opts: Omit<EmulatorCommandOptions, 'logger' | 'signal'>) => {
       // The global --data-dir takes `webwx emulator --data-dir DIR` too (commander parses it first).
-      const dataDir = opts.dataDir ?? program.opts<{ dataDir?: string }>().dataDir;
+      const dir = opts.dataDir ?? program.opts<{ dataDir?: string }>().dataDir;
+      const { runEmulatorCommand } = await import('./emulator-command.js');
       exitCode = await runEmulatorCommand(
-        { ...opts, ...(dataDir === undefined ? {} : { dataDir }), logger: logger(), signal: runSignal },
+        {
+          ...opts,
+          ...(dir === undefined ? {} : { dataDir: dir }),
+          logger: await logger(),
+          signal: runSignal,
+        },
         io,
       );
     });
 
-  const commandHost = {
+  registerServiceCommands(program, {
     io,
     logger,
     signal: runSignal,
+    dataDir,
     setExitCode: (code: number) => {
       exitCode = code;
     },
-  };
-  registerBotCommand(program, commandHost);
-  registerServeCommand(program, commandHost);
-  registerHostCommand(program, commandHost);
-  registerConsoleCommand(program, commandHost);
-  registerNotifyCommand(program, commandHost);
-  registerWorkerCommand(program, commandHost);
+  });
 
   program
     .command('bench')

@@ -6,13 +6,10 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import type { Command } from 'commander';
 import { isConsoleUnreachable, type Notification, sendNotification } from '../bot/console/notify-client.js';
 import { WebWxError } from '../errors.js';
-import type { CommandHost } from './bot-command.js';
 import { CliError, type CliIo } from './cli-io.js';
 import { consoleFilePath, readConsoleFile } from './console-file.js';
-import { resolveDataDir } from './data-dir.js';
 
 /** The HTTP API's limits: 10,000 characters of text; media bodies of 32 MiB of JSON (base64). */
 export const MAX_NOTIFY_TEXT = 10_000;
@@ -103,27 +100,4 @@ export async function runNotifyCommand(options: NotifyCommandOptions, io: CliIo)
     );
   }
   return 0;
-}
-
-/** Adds `webwx notify` to the program. */
-export function registerNotifyCommand(program: Command, host: CommandHost): void {
-  program
-    .command('notify')
-    .description('send a text or a file to the phone’s File Transfer chat through the running webwx console')
-    .argument('[text...]', 'the text (default: read from stdin)')
-    .option('--file <path>', 'send this file')
-    .option('--image <path>', 'send this image')
-    .action(async (text: string[], opts: { file?: string; image?: string }) => {
-      host.setExitCode(
-        await runNotifyCommand(
-          {
-            text,
-            ...opts,
-            dataDir: resolveDataDir(program.opts<{ dataDir?: string }>().dataDir, host.io.env),
-            signal: host.signal,
-          },
-          host.io,
-        ),
-      );
-    });
 }

@@ -5,17 +5,15 @@
  * store, like `webwx login`'s (a restart resumes without a QR code); `--store FILE` is a deprecated
  * alias that names the SQLite file directly.
  */
-import type { Command } from 'commander';
 import { createApiHandler, prepareWebhookPosition } from '../bot/http-api/index.js';
 import { createClient, type WebApp } from '../client/index.js';
 import { startHealthFirstServer } from '../host/health-server.js';
 import { budgetedClient, HostMetrics, healthRoutes, SendBudget } from '../host/index.js';
 import type { Logger } from '../logger.js';
 import { hasStoreSettings, SqliteStore } from '../store/index.js';
-import { appOption, parsePort, parseServerUrl } from './arguments.js';
-import type { CommandHost } from './bot-command.js';
 import { CliError, type CliIo } from './cli-io.js';
-import { openCliStore, reportLoginSteps, resolveDataDir } from './data-dir.js';
+import { openCliStore } from './cli-store.js';
+import { reportLoginSteps } from './data-dir.js';
 import { runServiceSession } from './service-session.js';
 import { storeKeyFrom } from './store-key.js';
 
@@ -148,36 +146,6 @@ export async function runServeCommand(options: ServeCommandOptions, io: CliIo): 
   } finally {
     store?.close();
   }
-}
-
-/** Adds `webwx serve` to the program. */
-export function registerServeCommand(program: Command, host: CommandHost): void {
-  program
-    .command('serve')
-    .description('log in, then serve the HTTP API (bearer token from WEBWX_API_TOKEN or --token)')
-    .option('--server <url>', 'one base URL for every host, e.g. an emulator', parseServerUrl)
-    .option('--no-uos', 'do not send the UOS desktop login headers')
-    .option('--no-pacing', 'send as fast as the server takes it (an emulator; real accounts risk a ban)')
-    .addOption(appOption())
-    .option('--port <n>', 'port to listen on (0 picks a free one)', parsePort, 8788)
-    .option('--host <address>', 'address to bind', '127.0.0.1')
-    .option('--token <token>', 'the bearer token (better: WEBWX_API_TOKEN)')
-    .option('--webhook <url>', 'POST every incoming message to this URL, with retries (kept in the store)')
-    .option('--store <file>', 'deprecated: a SQLite file instead of the data directory’s store')
-    .option('--no-telegram', 'do not serve the Telegram Bot API-compatible surface')
-    .action(async (opts: Omit<ServeCommandOptions, 'logger' | 'signal'>) => {
-      host.setExitCode(
-        await runServeCommand(
-          {
-            ...opts,
-            dataDir: resolveDataDir(program.opts<{ dataDir?: string }>().dataDir, host.io.env),
-            logger: host.logger(),
-            signal: host.signal,
-          },
-          host.io,
-        ),
-      );
-    });
 }
 
 /** The deprecated `--store FILE`, sealed with WEBWX_STORE_KEY when set. */

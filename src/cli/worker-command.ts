@@ -8,7 +8,6 @@
  * worker prints one JSON line per event on stdout (acquired, state, qr, released, lost).
  */
 import { hostname } from 'node:os';
-import type { Command } from 'commander';
 import { openRedis } from '../host/bus/redis-connection.js';
 import { Worker, type WorkerEvent } from '../host/worker.js';
 import {
@@ -20,8 +19,6 @@ import {
 import type { Logger } from '../logger.js';
 import { type PgPool, PostgresLeaseStore } from '../store/index.js';
 import { loadPg } from '../store/postgres-driver.js';
-import { parseDuration, parseServerUrl } from './arguments.js';
-import type { CommandHost } from './bot-command.js';
 import { CliError, type CliIo } from './cli-io.js';
 import { connectWithBackoff } from './connect-backoff.js';
 import { storeKeyFrom } from './store-key.js';
@@ -184,50 +181,24 @@ export async function runWorker(
   }
 }
 
-function parseLimit(value: string): number {
-  const n = Number(value);
-  if (!Number.isSafeInteger(n) || n < 0)
-    throw new CliError(`--daily-send-limit: expected a whole number ≥ 0, got "${value}"`);
-  return n;
-}
+/** What `webwx worker` was asked to do: add, list or remove accounts, or run (undefined). */
+export type WorkerAction = 'add' | 'list' | 'remove' | undefined;
 
-/** Adds `webwx worker [add|list|remove] [ID]` to the program. */
-export function registerWorkerCommand(program: Command, host: CommandHost): void {
-  program
-    .command('worker')
-    .description('run accounts from PostgreSQL on leases, with Redis Streams in and out (docs/scale.md)')
-    .argument('[action]', 'add ID… | list | remove ID… (default: run the worker)')
-    .argument('[ids...]', 'account ids (add, remove)')
-    .option('--pg <url>', 'the PostgreSQL database (default: WEBWX_PG_URL)')
-    .option('--redis <url>', 'the Redis (default: WEBWX_REDIS_URL)')
-    .option('--id <id>', "this worker's id (default: host name and pid)")
-    .option(
-      '--server <url>',
-      'one base URL for every host, e.g. an emulator (add: this account only)',
-      parseServerUrl,
-    )
-    .option('--no-pacing', 'send as fast as the server takes it (an emulator; real accounts risk a ban)')
-    .option('--lease-ttl <duration>', "a lease's time to live (default 5s)", parseDuration('--lease-ttl'))
-    .option('--schema <name>', 'the PostgreSQL schema of the tables')
-    .option('--prefix <prefix>', 'a prefix for the Redis keys')
-    .option('--daily-send-limit <n>', 'add: sends allowed per UTC day', parseLimit)
-    .action(async (action: string | undefined, ids: string[], flags: WorkerCommandOptions) => {
-      const opts: WorkerCommandOptions = {
-        ...flags,
-        pg: flags.pg ?? host.io.env.WEBWX_PG_URL,
-        redis: flags.redis ?? host.io.env.WEBWX_REDIS_URL,
-      };
-      if (action === 'add') {
-        if (ids.length === 0) throw new CliError('webwx worker add ID…');
-        host.setExitCode(await addAccounts(ids, opts, host.io));
-      } else if (action === 'list' || action === 'remove') {
-        host.setExitCode(await listOrRemove(action, ids, opts, host.io));
-      } else if (action === undefined && ids.length === 0) {
-        host.setExitCode(await runWorker(opts, host.io, host.logger(), host.signal));
-      } else {
-        throw new CliError(
-          `unknown worker action "${String(action).slice(0, 40)}": add ID…, list or remove ID…`,
-        );
-      }
-    });
+/** `webwx worker [add|list|remove] [ID…]` once service-commands.ts has checked the action; the exit code. */
+export async function runWorkerCommand(
+  action: WorkerAction,
+  ids: readonly string[],
+  flags: WorkerCommandOptions,
+  io: CliIo,
+  logger: () => Promise<Logger>,
+  signal: AbortSignal,
+): Promise<number> {
+  const opts: WorkerCommandOptions = {
+    ...flags,
+    pg: flags.pg ?? io.env.WEBWX_PG_URL,
+    redis: flags.redis ?? io.env.WEBWX_REDIS_URL,
+  };
+  if (action === 'add') return addAccounts(ids, opts, io);
+  if (action === 'list' || action === 'remove') return listOrRemove(action, ids, opts, io);
+  return runWorker(opts, io, await logger(), signal);
 }

@@ -6,9 +6,10 @@
  * Speed: this file and main.ts are all `webwx` loads before commander parses argv, so `--help`,
  * `--version` and a usage error load commander and the flag parsers only, and each command loads
  * its own dependencies (the bot its client and store, not the host's prom-client or the chat's
- * ink). `webwx --version` went from ~310 to ~60 ms and `webwx bot --help` from ~330 to ~60 ms on the
- * bench machine (docs/benchmarks.md, "The bundle, measured"); test/cli/lazy-commands.int.test.ts
- * guards it. Import a command's module here with `import type` only.
+ * ink). Measured, the bundle run as `node bin/webwx.js`: `--version` 388 → 138 ms (node alone takes
+ * 99 ms), `bot --help` 365 → 136 ms, a `webwx bot` restart's first reply 538 → 415 ms
+ * (docs/benchmarks.md, "The bundle, measured"); test/cli/lazy-commands.int.test.ts guards it. Import
+ * a command's module here with `import type` only.
  */
 import type { Command } from 'commander';
 import type { Logger } from '../logger.js';

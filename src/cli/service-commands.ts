@@ -33,6 +33,13 @@ export interface CommandHost {
   setExitCode(code: number): void;
 }
 
+/** What each long-running command gets from main(): the data directory, the logger, the stop signal. */
+async function commandContext(
+  host: CommandHost,
+): Promise<{ dataDir: string; logger: Logger; signal: AbortSignal }> {
+  return { dataDir: host.dataDir(), logger: await host.logger(), signal: host.signal };
+}
+
 /** Adds `webwx bot`, `serve`, `host`, `console`, `notify` and `worker` to the program. */
 export function registerServiceCommands(program: Command, host: CommandHost): void {
   registerBotCommand(program, host);
@@ -74,9 +81,7 @@ function registerBotCommand(program: Command, host: CommandHost): void {
               ...opts,
               autoReply: opts.autoReply ?? false,
               groups: opts.allGroupMessages ? 'all' : 'mentions',
-              dataDir: host.dataDir(),
-              logger: await host.logger(),
-              signal: host.signal,
+              ...(await commandContext(host)),
             },
             host.io,
           ),
@@ -101,12 +106,7 @@ function registerServeCommand(program: Command, host: CommandHost): void {
     .option('--no-telegram', 'do not serve the Telegram Bot API-compatible surface')
     .action(async (opts: Omit<ServeCommandOptions, 'logger' | 'signal'>) => {
       const { runServeCommand } = await import('./serve-command.js');
-      host.setExitCode(
-        await runServeCommand(
-          { ...opts, dataDir: host.dataDir(), logger: await host.logger(), signal: host.signal },
-          host.io,
-        ),
-      );
+      host.setExitCode(await runServeCommand({ ...opts, ...(await commandContext(host)) }, host.io));
     });
 }
 
@@ -122,12 +122,7 @@ function registerHostCommand(program: Command, host: CommandHost): void {
     .option('--token <token>', 'the bearer token (better: WEBWX_API_TOKEN)')
     .action(async (opts: Omit<HostCommandOptions, 'logger' | 'signal' | 'dataDir'>) => {
       const { runHostCommand } = await import('./host-command.js');
-      host.setExitCode(
-        await runHostCommand(
-          { ...opts, dataDir: host.dataDir(), logger: await host.logger(), signal: host.signal },
-          host.io,
-        ),
-      );
+      host.setExitCode(await runHostCommand({ ...opts, ...(await commandContext(host)) }, host.io));
     });
 }
 
@@ -145,12 +140,7 @@ function registerConsoleCommand(program: Command, host: CommandHost): void {
     async (opts: Omit<ConsoleCommandOptions, 'dataDir' | 'logger' | 'signal'> & ReplySourceFlags) => {
       checkReplySourceFlags(opts);
       const { runConsoleCommand } = await import('./console-command.js');
-      host.setExitCode(
-        await runConsoleCommand(
-          { ...opts, dataDir: host.dataDir(), logger: await host.logger(), signal: host.signal },
-          host.io,
-        ),
-      );
+      host.setExitCode(await runConsoleCommand({ ...opts, ...(await commandContext(host)) }, host.io));
     },
   );
 }

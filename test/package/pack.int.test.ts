@@ -49,6 +49,16 @@ async function node(args: string[]): Promise<string> {
   return stdout.trim();
 }
 
+/** Runs these lines as an ES module in the consumer; what it printed. */
+function runEsm(lines: string[]): Promise<string> {
+  return node(['--input-type=module', '-e', lines.join('\n')]);
+}
+
+/** Runs these lines as a CommonJS script in the consumer; what it printed. */
+function runCjs(lines: string[]): Promise<string> {
+  return node(['-e', lines.join('\n')]);
+}
+
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'webwx-pack-'));
   consumer = join(work, 'consumer');
@@ -125,15 +135,11 @@ describe('the packed package', () => {
     // webwx/wechaty imports its peer dependency wechaty-puppet, which this install leaves out; no
     // other module may need it.
     const loadable = js.filter((f) => f !== 'wechaty/index.js');
-    const out = await node([
-      '--input-type=module',
-      '-e',
-      [
-        "import { pathToFileURL } from 'node:url';",
-        `const files = ${JSON.stringify(loadable.map((f) => join(installed, 'dist', f)))};`,
-        'for (const f of files) await import(pathToFileURL(f).href);',
-        'console.log(files.length);',
-      ].join('\n'),
+    const out = await runEsm([
+      "import { pathToFileURL } from 'node:url';",
+      `const files = ${JSON.stringify(loadable.map((f) => join(installed, 'dist', f)))};`,
+      'for (const f of files) await import(pathToFileURL(f).href);',
+      'console.log(files.length);',
     ]);
     expect(out).toBe(String(loadable.length));
   });
@@ -144,112 +150,83 @@ describe('the packed package', () => {
   });
 
   it('shares one copy of each class across the entry points (ESM and CommonJS)', async () => {
-    const esm = await node([
-      '--input-type=module',
-      '-e',
-      [
-        "import { createClient, ParseError, WebWxError } from 'webwx';",
-        "import { AccountHost, BusError, openRedis } from 'webwx/host';",
-        "import { parseJsonReply } from 'webwx/protocol';",
-        "import { buildWorld, startEmulator } from 'webwx/emulator';",
-        'const out = [];',
-        "try { await openRedis('redis://127.0.0.1:1'); } catch (e) { out.push(e instanceof BusError && e instanceof WebWxError); }",
-        "try { parseJsonReply('x', 'not json'); } catch (e) { out.push(e instanceof ParseError); }",
-        'try { buildWorld(null); } catch (e) { out.push(e instanceof WebWxError, e.name); }',
-        'const em = await startEmulator({});',
-        'const host = new AccountHost();',
-        "const account = await host.add({ id: 'a', server: em.baseUrl });",
-        'const client = createClient({ server: em.baseUrl });',
-        'out.push(account.rawClient !== undefined && Object.getPrototypeOf(account.rawClient) === Object.getPrototypeOf(client));',
-        'await host.close(); await client.stop(); await em.close();',
-        'console.log(out.join());',
-      ].join('\n'),
+    const esm = await runEsm([
+      "import { createClient, ParseError, WebWxError } from 'webwx';",
+      "import { AccountHost, BusError, openRedis } from 'webwx/host';",
+      "import { parseJsonReply } from 'webwx/protocol';",
+      "import { buildWorld, startEmulator } from 'webwx/emulator';",
+      'const out = [];',
+      "try { await openRedis('redis://127.0.0.1:1'); } catch (e) { out.push(e instanceof BusError && e instanceof WebWxError); }",
+      "try { parseJsonReply('x', 'not json'); } catch (e) { out.push(e instanceof ParseError); }",
+      'try { buildWorld(null); } catch (e) { out.push(e instanceof WebWxError, e.name); }',
+      'const em = await startEmulator({});',
+      'const host = new AccountHost();',
+      "const account = await host.add({ id: 'a', server: em.baseUrl });",
+      'const client = createClient({ server: em.baseUrl });',
+      'out.push(account.rawClient !== undefined && Object.getPrototypeOf(account.rawClient) === Object.getPrototypeOf(client));',
+      'await host.close(); await client.stop(); await em.close();',
+      'console.log(out.join());',
     ]);
     expect(esm).toBe('true,true,true,WorldValidationError,true');
-    const cjs = await node([
-      '-e',
-      [
-        "const w = require('webwx'); const p = require('webwx/protocol'); const e = require('webwx/emulator');",
-        "try { p.parseJsonReply('x', 'not json'); } catch (err) { console.log(err instanceof w.ParseError); }",
-        'try { e.buildWorld(null); } catch (err) { console.log(err instanceof w.WebWxError); }',
-      ].join('\n'),
+    const cjs = await runCjs([
+      "const w = require('webwx'); const p = require('webwx/protocol'); const e = require('webwx/emulator');",
+      "try { p.parseJsonReply('x', 'not json'); } catch (err) { console.log(err instanceof w.ParseError); }",
+      'try { e.buildWorld(null); } catch (err) { console.log(err instanceof w.WebWxError); }',
     ]);
     expect(cjs).toBe('true\ntrue');
   });
 
   it('imports from ESM: the package and its subpaths', async () => {
-    const out = await node([
-      '--input-type=module',
-      '-e',
-      [
-        "import { createClient, WebWxError } from 'webwx';",
-        "import { startEmulator } from 'webwx/emulator';",
-        "import { APP_ID } from 'webwx/protocol';",
-        'const e = await startEmulator({});',
-        'const c = createClient({ server: e.baseUrl });',
-        "console.log(typeof c.start, typeof WebWxError, APP_ID.startsWith('wx'));",
-        'await c.stop(); await e.close();',
-      ].join('\n'),
+    const out = await runEsm([
+      "import { createClient, WebWxError } from 'webwx';",
+      "import { startEmulator } from 'webwx/emulator';",
+      "import { APP_ID } from 'webwx/protocol';",
+      'const e = await startEmulator({});',
+      'const c = createClient({ server: e.baseUrl });',
+      "console.log(typeof c.start, typeof WebWxError, APP_ID.startsWith('wx'));",
+      'await c.stop(); await e.close();',
     ]);
     expect(out).toBe('function function true');
   });
 
   it('requires from CommonJS: the package and its subpaths', async () => {
-    const out = await node([
-      '-e',
-      [
-        "const w = require('webwx'); const e = require('webwx/emulator'); const p = require('webwx/protocol');",
-        'console.log(typeof w.createClient, typeof e.startEmulator, typeof p.buildJsLoginRequest);',
-      ].join('\n'),
+    const out = await runCjs([
+      "const w = require('webwx'); const e = require('webwx/emulator'); const p = require('webwx/protocol');",
+      'console.log(typeof w.createClient, typeof e.startEmulator, typeof p.buildJsLoginRequest);',
     ]);
     expect(out).toBe('function function function');
   });
 
   it('imports webwx/host from ESM and CommonJS without loading its optional drivers (pg, ioredis)', async () => {
     // The install omits the optional dependencies: an import that loaded pg or ioredis would throw.
-    const esm = await node([
-      '--input-type=module',
-      '-e',
-      [
-        "import { AccountHost, Worker, BusConsumer, PostgresLeaseStore, MemoryLeaseStore, openRedis, BusError, DEFAULT_LEASE_TTL_MS } from 'webwx/host';",
-        'console.log([AccountHost, Worker, BusConsumer, PostgresLeaseStore, MemoryLeaseStore].map((c) => typeof c).join(), DEFAULT_LEASE_TTL_MS);',
-        "try { await openRedis('redis://127.0.0.1:1'); } catch (e) { console.log(e instanceof BusError, e.problem, /npm install ioredis/.test(e.message)); }",
-      ].join('\n'),
+    const esm = await runEsm([
+      "import { AccountHost, Worker, BusConsumer, PostgresLeaseStore, MemoryLeaseStore, openRedis, BusError, DEFAULT_LEASE_TTL_MS } from 'webwx/host';",
+      'console.log([AccountHost, Worker, BusConsumer, PostgresLeaseStore, MemoryLeaseStore].map((c) => typeof c).join(), DEFAULT_LEASE_TTL_MS);',
+      "try { await openRedis('redis://127.0.0.1:1'); } catch (e) { console.log(e instanceof BusError, e.problem, /npm install ioredis/.test(e.message)); }",
     ]);
     expect(esm).toBe('function,function,function,function,function 5000\ntrue unavailable true');
-    const cjs = await node([
-      '-e',
-      [
-        "const h = require('webwx/host');",
-        'const drivers = Object.keys(require.cache).filter((f) => /node_modules[\\\\/](pg|ioredis)[\\\\/]/.test(f));',
-        'console.log(typeof h.Worker, typeof h.AccountHost, typeof h.publishCommand, drivers.length);',
-      ].join('\n'),
+    const cjs = await runCjs([
+      "const h = require('webwx/host');",
+      'const drivers = Object.keys(require.cache).filter((f) => /node_modules[\\\\/](pg|ioredis)[\\\\/]/.test(f));',
+      'console.log(typeof h.Worker, typeof h.AccountHost, typeof h.publishCommand, drivers.length);',
     ]);
     expect(cjs).toBe('function function function 0');
   });
 
   it('without better-sqlite3, SqliteStore says how to get it (a StoreError, not a crash)', async () => {
-    const out = await node([
-      '--input-type=module',
-      '-e',
-      [
-        "import { SqliteStore, WebWxError } from 'webwx';",
-        "try { new SqliteStore(':memory:'); console.log('opened'); }",
-        'catch (e) { console.log(e instanceof WebWxError, e.code, e.message); }',
-      ].join('\n'),
+    const out = await runEsm([
+      "import { SqliteStore, WebWxError } from 'webwx';",
+      "try { new SqliteStore(':memory:'); console.log('opened'); }",
+      'catch (e) { console.log(e instanceof WebWxError, e.code, e.message); }',
     ]);
     expect(out).toMatch(/^true store .*npm install better-sqlite3/);
   });
 
   it('without pg, PostgresStore says how to get it (a StoreError, not a crash)', async () => {
-    const out = await node([
-      '--input-type=module',
-      '-e',
-      [
-        "import { PostgresStore, WebWxError } from 'webwx';",
-        "try { await PostgresStore.open({ connectionString: 'postgres://127.0.0.1:1/x', account: 'a' }); console.log('opened'); }",
-        'catch (e) { console.log(e instanceof WebWxError, e.code, e.message); }',
-      ].join('\n'),
+    const out = await runEsm([
+      "import { PostgresStore, WebWxError } from 'webwx';",
+      "try { await PostgresStore.open({ connectionString: 'postgres://127.0.0.1:1/x', account: 'a' }); console.log('opened'); }",
+      'catch (e) { console.log(e instanceof WebWxError, e.code, e.message); }',
     ]);
     expect(out).toMatch(/^true store .*npm install pg/);
   });

@@ -1,10 +1,10 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { InvalidArgumentError, InvalidStateError } from '../../src/errors.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
-import { type CheckpointTarget, WalCheckpoints } from '../../src/store/wal-checkpoints.js';
+import { WalCheckpoints } from '../../src/store/wal-checkpoints.js';
 import { incoming } from './contract.js';
 
 function target(writes: number, fail = false) {
@@ -68,15 +68,28 @@ describe('WalCheckpoints', () => {
     expect(() => c.add(target(1))).toThrow(InvalidStateError);
   });
 
-  it('runs by itself on its timer while stores are registered', async () => {
-    const c = new WalCheckpoints({ tickMs: 5, minWrites: 1 });
-    const t: CheckpointTarget & { runs: number } = target(3);
-    c.add(t);
-    await new Promise((resolve) => setTimeout(resolve, 60));
-    expect(t.runs).toBe(1);
-    c.delete(t);
-    expect(c.size).toBe(0);
-    c.close();
+  it('runs by itself on its timer while stores are registered, and stops with the last one', () => {
+    vi.useFakeTimers();
+    try {
+      const c = new WalCheckpoints({ tickMs: 5, minWrites: 1 });
+      const t = target(3);
+      c.add(t);
+      vi.advanceTimersByTime(4);
+      expect(t.runs).toBe(0);
+      vi.advanceTimersByTime(1);
+      expect(t.runs).toBe(1);
+      vi.advanceTimersByTime(50); // nothing written since: nothing to do
+      expect(t.runs).toBe(1);
+      c.delete(t);
+      expect(c.size).toBe(0);
+      t.writesSinceCheckpoint = 10;
+      vi.advanceTimersByTime(50); // no store left: the timer is gone
+      expect(t.runs).toBe(1);
+      expect(vi.getTimerCount()).toBe(0);
+      c.close();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 

@@ -85,7 +85,11 @@ export class StableIdRegistry {
    * are made from its fields when needed (keysOf), not kept: a map less per account of a host.
    */
   readonly #index = new Map<string, string>();
-  /** Whether #index holds every record's keys: built on first use (#idx), which a resume may never need. */
+  /**
+   * Whether #index holds every record's keys: built on first use (#idx), which a resume of the same
+   * login never needs (building it for 5,201 records: 4–12 ms of a restart's 0.5 s; bench row "restart
+   * with a saved session, big account").
+   */
   #indexed = false;
   /** The last entry seen per UserName (to refresh a record when a binding moves). */
   readonly #entries = new Map<string, StableIdEntry>();

@@ -123,14 +123,18 @@ export class RawClient {
     return { Uin: c.uin, Sid: c.sid, Skey: c.skey, DeviceID: this.#deviceId };
   }
 
-  /** QR login; the phone side confirms. Resolves with the credentials once webwxnewloginpage answered. */
-  async login(): Promise<RawCredentials> {
+  /**
+   * QR login; the phone side confirms (`onUuid` gets the QR's uuid first, for a driver that confirms
+   * it on a given account's phone). Resolves with the credentials once webwxnewloginpage answered.
+   */
+  async login(onUuid?: (uuid: string) => void): Promise<RawCredentials> {
     const redirect = encodeURIComponent(`${this.baseUrl}${MM}/webwxnewloginpage`);
     const js = await this.#get(
       `${this.baseUrl}/jslogin?appid=wx782c26e4c19acffb&redirect_uri=${redirect}&fun=new&lang=zh_CN&_=${Date.now()}`,
     );
     const uuid = /uuid = "([^"]+)"/.exec(js.text)?.[1];
     if (!uuid) throw new Error(`raw login: no uuid in ${js.text.slice(0, 80)}`);
+    onUuid?.(uuid);
     let redirectUri: string | undefined;
     for (let i = 0; i < 30 && !redirectUri; i++) {
       const poll = await this.#get(

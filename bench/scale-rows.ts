@@ -46,6 +46,8 @@ export interface ScaleResult {
   store: 'memory' | 'sqlite';
   idle: ScaleIdlePoint[];
   echo?: ScaleEchoResult;
+  /** The same echo on the limit host: raw clients in one process, no store (scale-limit-host.ts). */
+  limitEcho?: ScaleEchoResult;
   /** The scenario's notes: what the stores were, what failed. */
   notes: string[];
 }
@@ -113,6 +115,16 @@ export function scaleRows(r: ScaleResult | undefined): Row[] {
     rows.push(row('scale: the same, slowest echo', 'ms', e.maxMs));
     rows.push(row('scale: the same, CPU of the host process', '% core', e.hostCpuPct));
     rows.push(row('scale: the same, CPU of the emulator and the phones', '% core', e.emulatorCpuPct));
+  }
+  if (r.limitEcho) {
+    // The least any host does on this machine: not webwx, so no target; the gap to the rows above is webwx's.
+    const l = r.limitEcho;
+    const lost = l.sent - l.echoed;
+    const what = `scale: the limit (${l.accounts} raw clients in one process, no store), the same echo`;
+    rows.push(row(`${what}, p50`, 'ms', l.p50Ms));
+    rows.push(row(`${what}, p99${lost > 0 ? ` (${lost} of ${l.sent} never echoed)` : ''}`, 'ms', l.p99Ms));
+    rows.push(row(`${what}, slowest echo`, 'ms', l.maxMs));
+    rows.push(row(`${what}, CPU of its process`, '% core', l.hostCpuPct));
   }
   return rows;
 }

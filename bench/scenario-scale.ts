@@ -9,6 +9,9 @@
  * - Aggregate echo: `echoAccounts` accounts each echoing every text; the phones send `echoRate` texts
  *   a second in total, round robin over the accounts, for `echoMs`; latency from the phone's send to
  *   the reply reaching the emulator.
+ * - The limit's echo (`limitEcho`): the same echo with the accounts as raw clients in one process
+ *   (scale-limit-host.ts: no store, no decoding), the least any host does on this machine; what the
+ *   webwx host's p99 has above it is the host's own, what both show is the machine's.
  * The failover time is the failover scenario's (scenario-failover.ts).
  */
 import { type ChildProcess, fork } from 'node:child_process';
@@ -33,6 +36,8 @@ export interface ScaleOptions {
   echoMs: number;
   /** The accounts' stores: memory (no data dir) or a SQLite file each in a temporary directory. */
   store: 'memory' | 'sqlite';
+  /** Also runs the aggregate echo on the limit host (scale-limit-host.ts), after webwx's. */
+  limitEcho?: boolean;
   /**
    * A directory for a V8 heap snapshot of the host at each idle point (`idle-<n>.heapsnapshot`,
    * after the GC that ends the window): how the memory per account was split up. None by default.
@@ -66,16 +71,21 @@ function waitFor<T extends ScaleHostMessage['type']>(
   ) as Promise<Extract<ScaleHostMessage, { type: T }>>;
 }
 
+/** Which host process: webwx's AccountHost (scale-host.ts) or the limit's raw clients (scale-limit-host.ts). */
+type HostKind = 'webwx' | 'limit';
+
 /** Forks a host with `n` accounts and confirms each QR code on that account's phone. */
 async function startHost(
   emu: Emulator,
   n: number,
   echo: boolean,
   store: ScaleOptions['store'],
+  kind: HostKind = 'webwx',
 ): Promise<HostHandle & { loginMs: number }> {
   const ids = Array.from({ length: n }, (_, i) => accountIdOf(i));
   const phoneOf = new Map(ids.map((id, i) => [id, emu.phoneOf(emu.accounts[i]!.id)]));
-  const dataDir = store === 'sqlite' ? mkdtempSync(join(tmpdir(), 'webwx-bench-scale-')) : undefined;
+  const dataDir =
+    store === 'sqlite' && kind === 'webwx' ? mkdtempSync(join(tmpdir(), 'webwx-bench-scale-')) : undefined;
   const args: ScaleHostArgs = {
     baseUrl: emu.baseUrl,
     ids,
@@ -89,9 +99,10 @@ async function startHost(
   };
   // Compiled by run.ts (compile.ts), the host runs the bundle as `webwx host` does, without tsx.
   const compiled = process.env[COMPILED_SUBJECT_ENV];
+  const name = kind === 'webwx' ? 'scale-host' : 'scale-limit-host';
   const script = compiled
-    ? join(dirname(compiled), 'scale-host.js')
-    : fileURLToPath(new URL('./scale-host.ts', import.meta.url));
+    ? join(dirname(compiled), `${name}.js`)
+    : fileURLToPath(new URL(`./${name}.ts`, import.meta.url));
   const child = fork(script, [JSON.stringify(args)], {
     execArgv: [...(compiled ? [] : ['--import', 'tsx']), '--expose-gc', ...profileFlags()],
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
@@ -203,7 +214,7 @@ async function idlePoint(n: number, o: ScaleOptions): Promise<ScaleIdleMemory> {
   }
 }
 
-async function aggregateEcho(o: ScaleOptions): Promise<ScaleEchoResult> {
+async function aggregateEcho(o: ScaleOptions, kind: HostKind = 'webwx'): Promise<ScaleEchoResult> {
   const n = o.echoAccounts;
   const emu = await startEmulator({ world: world(n, 3), kickPreviousSession: false });
   let host: Awaited<ReturnType<typeof startHost>> | undefined;
@@ -215,7 +226,7 @@ async function aggregateEcho(o: ScaleOptions): Promise<ScaleEchoResult> {
     }),
   );
   try {
-    host = await startHost(emu, n, true, o.store);
+    host = await startHost(emu, n, true, o.store, kind);
     await sleep(1000);
     const send = (key: string, i: number) => {
       const a = emu.accounts[i % n]!;
@@ -285,8 +296,22 @@ export async function runScale(o: ScaleOptions): Promise<ScaleResult> {
   } catch (error) {
     notes.push(`aggregate echo failed: ${error instanceof Error ? error.message : String(error)}`);
   }
-  const result: ScaleResult = { store: o.store, idle, ...(echo ? { echo } : {}), notes };
+  let limitEcho: ScaleEchoResult | undefined;
+  try {
+    if (o.echoAccounts > 0 && o.limitEcho) limitEcho = await aggregateEcho(o, 'limit');
+  } catch (error) {
+    notes.push(`the limit's echo failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const result: ScaleResult = {
+    store: o.store,
+    idle,
+    ...(echo ? { echo } : {}),
+    ...(limitEcho ? { limitEcho } : {}),
+    notes,
+  };
   // Visible in the scenario's log even when the run writes nothing.
-  process.stderr.write(`[scale] ${JSON.stringify({ idle, echo, rows: scaleRows(result).length })}\n`);
+  process.stderr.write(
+    `[scale] ${JSON.stringify({ idle, echo, limitEcho, rows: scaleRows(result).length })}\n`,
+  );
   return result;
 }

@@ -76,6 +76,29 @@ describe('scale rows', () => {
     });
   });
 
+  it("gives the limit's echo its own rows, with no target, after webwx's", () => {
+    const rows = scaleRows({
+      store: 'sqlite',
+      idle: [],
+      echo: echo(80),
+      limitEcho: { ...echo(30, 1998), p50Ms: 2, hostCpuPct: 20 },
+      notes: [],
+    });
+    const limit = rows.filter((r) => r.metric.startsWith('scale: the limit'));
+    expect(limit.map((r) => r.webwx)).toEqual([2, 30, 31, 20]);
+    expect(limit.every((r) => r.target === undefined)).toBe(true);
+    expect(limit[1]?.metric).toContain('2 of 2000 never echoed');
+    // webwx's p99 row is still the one judged, and comes first.
+    const judged = rows.filter((r) => r.target?.text.startsWith('p99'));
+    expect(judged.map((r) => r.webwx)).toEqual([80]);
+    expect(rows.indexOf(judged[0]!)).toBeLessThan(rows.indexOf(limit[0]!));
+    expect(
+      scaleRows({ store: 'sqlite', idle: [], echo: echo(80), notes: [] }).some((r) =>
+        r.metric.startsWith('scale: the limit'),
+      ),
+    ).toBe(false);
+  });
+
   it('has no rows when the scenario did not run', () => {
     expect(scaleRows(undefined)).toEqual([]);
   });

@@ -21,7 +21,7 @@ export interface RawCredentials {
   cookies: Record<string, string>;
 }
 
-interface SyncKey {
+export interface SyncKey {
   Count: number;
   List: { Key: number; Val: number }[];
 }
@@ -49,6 +49,11 @@ export class RawClient {
   #deviceId = `e${String(Math.random()).slice(2, 17).padEnd(15, '0')}`;
   /** Messages echoed so far. */
   echoed = 0;
+  /**
+   * Called with each webwxsync reply's text messages to echo and the new SyncKey, before the echoes
+   * go out (restart-subject.ts's durable limit records them in its store there).
+   */
+  beforeEcho: ((msgIds: string[], syncKey: SyncKey) => void) | undefined;
   /**
    * Time spent in UTF-8 decoding and JSON.parse of the getcontact and batchgetcontact replies
    * (loadContacts), ms: the least any client must spend on them.
@@ -249,12 +254,16 @@ export class RawClient {
       const sync = JSON.parse(text) as {
         SyncKey: SyncKey;
         SyncCheckKey?: SyncKey;
-        AddMsgList: { MsgType: number; FromUserName: string; Content: string }[];
+        AddMsgList: { MsgId: string; MsgType: number; FromUserName: string; Content: string }[];
       };
       if (sync.SyncKey.Count > 0) this.#syncKey = sync.SyncKey;
       if (!echo) continue;
-      for (const m of sync.AddMsgList) {
-        if (m.MsgType !== 1 || m.FromUserName === this.self) continue;
+      const texts = sync.AddMsgList.filter((m) => m.MsgType === 1 && m.FromUserName !== this.self);
+      this.beforeEcho?.(
+        texts.map((m) => String(m.MsgId)),
+        this.#syncKey,
+      );
+      for (const m of texts) {
         // Unique per session: the server takes a repeated ClientMsgId for a retry and records nothing.
         this.echoed++;
         const id = `${Date.now()}${String(this.echoed % 10_000).padStart(4, '0')}`;

@@ -58,5 +58,18 @@ export function restartRows(r: RestartResults): Row[] {
       wechat4u: cell('wechat4u', (s) => s.loadedMs),
       limit: cell('limit', (s) => s.loadedMs),
     },
+    ...(r['limit-store']
+      ? [
+          {
+            // The floor for a client that loses nothing: in the limit's column, no target.
+            metric:
+              'the limit with a store (session in SQLite, each reply recorded before it goes out): process start → first reply',
+            unit: 's',
+            webwx: { na: 'not webwx' },
+            wechat4u: { na: 'not wechat4u' },
+            limit: cell('limit-store', (s) => s.firstReplyMs),
+          } satisfies Row,
+        ]
+      : []),
   ];
 }

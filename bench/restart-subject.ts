@@ -15,7 +15,11 @@ import { performance } from 'node:perf_hooks';
 import { loadWebwx } from './package-entry.js';
 
 export interface RestartSubjectArgs {
-  impl: 'webwx' | 'wechat4u' | 'limit';
+  /**
+   * `limit-store`: the limit with what any client that loses nothing adds (durableLimit below): a
+   * SQLite file for its session, and each reply's message recorded there before the reply goes out.
+   */
+  impl: 'webwx' | 'wechat4u' | 'limit' | 'limit-store';
   phase: 'login' | 'restart';
   baseUrl: string;
   stateDir: string;
@@ -111,12 +115,52 @@ async function limit(args: RestartSubjectArgs): Promise<void> {
   raw.start(true);
 }
 
+/**
+ * The durable limit: the limit plus the least a client that loses nothing across a crash does. Its
+ * session (credentials, cookies, DeviceID) lives in a SQLite file (WAL, `synchronous = NORMAL`, as
+ * webwx's store) and is read back at the restart; each webwxsync reply's texts are recorded as
+ * processed, with the new SyncKey, in one commit before their echoes go out. better-sqlite3 is loaded
+ * by its CommonJS entry. No contacts, no decoding, no outbox.
+ */
+async function durableLimit(args: RestartSubjectArgs): Promise<void> {
+  const { createRequire } = await import('node:module');
+  const Database = createRequire(import.meta.url)('better-sqlite3') as typeof import('better-sqlite3');
+  const { RawClient } = await import('./raw-session.js');
+  const db = new Database(join(args.stateDir, 'limit.db'));
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.exec(
+    'CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);' +
+      'CREATE TABLE IF NOT EXISTS processed (msg_id TEXT PRIMARY KEY);',
+  );
+  const setMeta = db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)');
+  if (args.phase === 'login') {
+    const raw = new RawClient(args.baseUrl);
+    await raw.login();
+    await raw.init();
+    setMeta.run('session', JSON.stringify(raw.saved()));
+    send({ type: 'saved' });
+    return;
+  }
+  const row = db.prepare('SELECT value FROM meta WHERE key = ?').get('session') as { value: string };
+  const raw = RawClient.fromSaved(args.baseUrl, JSON.parse(row.value));
+  const markProcessed = db.prepare('INSERT OR IGNORE INTO processed (msg_id) VALUES (?)');
+  raw.beforeEcho = db.transaction((msgIds: string[], syncKey: unknown) => {
+    for (const id of msgIds) markProcessed.run(id);
+    setMeta.run('sync-key', JSON.stringify(syncKey));
+  });
+  send({ type: 'loaded', sinceStartMs: sinceStart() });
+  await raw.init();
+  raw.start(true);
+}
+
 async function main(): Promise<void> {
   const args = JSON.parse(process.argv[2] ?? '{}') as RestartSubjectArgs;
   setTimeout(() => process.exit(3), 120_000).unref();
   process.on('disconnect', () => process.exit(0));
   if (args.impl === 'webwx') await webwx(args);
   else if (args.impl === 'limit') await limit(args);
+  else if (args.impl === 'limit-store') await durableLimit(args);
   else await wechat4u(args);
 }
 

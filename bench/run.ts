@@ -111,13 +111,13 @@ async function scenario<T>(
 }
 
 /** `repeats` rounds of the scenario for each implementation (interleaved), the results by implementation. */
-async function repeatEach<T>(
+async function repeatEach<T, I extends string = Impl>(
   name: string,
-  impls: readonly Impl[],
-  options: (impl: Impl) => unknown,
+  impls: readonly I[],
+  options: (impl: I) => unknown,
   label = name,
-): Promise<Partial<Record<Impl, T[]>>> {
-  const runs: Partial<Record<Impl, T[]>> = {};
+): Promise<Partial<Record<I, T[]>>> {
+  const runs: Partial<Record<I, T[]>> = {};
   for (let rep = 1; rep <= repeats; rep++) {
     for (const impl of impls) {
       const r = await scenario<T>(name, options(impl), 240_000, `${label} ${impl} #${rep}`);
@@ -223,10 +223,10 @@ async function main(): Promise<void> {
     // The big account again, from a saved session: process start → first reply (the limit from its
     // saved credentials: the floor).
     results.restart = collectRestart(
-      await repeatEach<RestartResult>(
+      await repeatEach<RestartResult, RestartOptions['impl']>(
         'restart',
-        ['webwx', 'wechat4u', 'limit'],
-        (impl) => ({ impl: impl as RestartOptions['impl'], ...BIG }) satisfies RestartOptions,
+        ['webwx', 'wechat4u', 'limit', 'limit-store'],
+        (impl) => ({ impl, ...BIG }) satisfies RestartOptions,
       ),
     );
   }
@@ -323,7 +323,7 @@ async function main(): Promise<void> {
     results.bot.paced !== undefined &&
     Object.keys(results.echo).length === IMPLS.length &&
     Object.keys(results.login).length === IMPLS.length &&
-    Object.keys(results.restart ?? {}).length === 3;
+    Object.keys(results.restart ?? {}).length === 4;
   if (wanted && !complete)
     log('some scenarios failed: bench/results.json and docs/benchmarks.md left as they were');
   if (wanted && complete) {

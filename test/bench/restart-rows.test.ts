@@ -35,4 +35,24 @@ describe('restart rows', () => {
     expect(alone[0]?.limit).toEqual({ na: 'not run' });
     expect(alone[0]?.target?.met).toBeUndefined();
   });
+
+  it("puts the durable limit in the limit's column of its own row, without a target, only when it ran", () => {
+    const rows = restartRows(
+      collectRestart({
+        webwx: [run('webwx', 700)],
+        wechat4u: [run('wechat4u', 1000)],
+        limit: [run('limit', 200)],
+        'limit-store': [run('limit-store', 260), run('limit-store', 240), run('limit-store', 900)],
+      }),
+    );
+    expect(rows).toHaveLength(3);
+    expect(rows[2]).toMatchObject({
+      limit: 0.26,
+      webwx: { na: 'not webwx' },
+      wechat4u: { na: 'not wechat4u' },
+    });
+    expect(rows[2]?.metric).toContain('with a store');
+    expect(rows[2]?.target).toBeUndefined();
+    expect(restartRows(collectRestart({ webwx: [run('webwx', 700)] }))).toHaveLength(2);
+  });
 });

@@ -28,8 +28,14 @@ export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..
 const CLI_ENTRY = 'cli/main';
 
 /**
+ * Modules the package starts as worker threads, each its own entry so that it is a file of dist/:
+ * WalCheckpoints' checkpoint thread (src/store/wal-checkpoint-thread.ts finds it from its chunk).
+ */
+export const WORKER_ENTRIES: readonly string[] = ['store/wal-checkpoint-worker'];
+
+/**
  * The bundle's entry points, as esbuild's `{ out: in }`: every `import` target of package.json's
- * exports (`./dist/host/index.js` → src/host/index.ts) and the CLI.
+ * exports (`./dist/host/index.js` → src/host/index.ts), the CLI, and the worker threads' modules.
  */
 export function entryPoints(root: string = PACKAGE_ROOT): Record<string, string> {
   const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
@@ -42,6 +48,7 @@ export function entryPoints(root: string = PACKAGE_ROOT): Record<string, string>
     entries[out] = join(root, 'src', `${out}.ts`);
   }
   entries[CLI_ENTRY] = join(root, 'src', `${CLI_ENTRY}.ts`);
+  for (const worker of WORKER_ENTRIES) entries[worker] = join(root, 'src', `${worker}.ts`);
   return entries;
 }
 

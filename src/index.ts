@@ -244,6 +244,7 @@ export type {
   StoreErrorKind,
   StoreSettings,
   WalCheckpointOptions,
+  WalCheckpointStats,
 } from './store/index.js';
 export {
   FileSessionStore,

@@ -36,4 +36,9 @@ export {
   StoreError,
 } from './session-store.js';
 export { SQLITE_SCHEMA_VERSION, SqliteStore, type SqliteStoreOptions } from './sqlite-store.js';
-export { type CheckpointTarget, type WalCheckpointOptions, WalCheckpoints } from './wal-checkpoints.js';
+export {
+  type CheckpointTarget,
+  type WalCheckpointOptions,
+  type WalCheckpointStats,
+  WalCheckpoints,
+} from './wal-checkpoints.js';

@@ -16,12 +16,20 @@
  * and a store that writes fast is checkpointed more often. What a checkpoint makes durable is the same
  * as before: WAL with `synchronous = NORMAL` (sqlite-database.ts).
  */
+import { isAbsolute, resolve } from 'node:path';
 import { InvalidArgumentError, InvalidStateError } from '../errors.js';
+import { StoreError } from './session-store.js';
+import { CheckpointThread } from './wal-checkpoint-thread.js';
 
 /** What the scheduler needs of a store (SqliteStore with `checkpoints`). */
 export interface CheckpointTarget {
   /** Writes (commits) since the last checkpoint. */
   readonly writesSinceCheckpoint: number;
+  /**
+   * The database file, when there is one (`:memory:` has none): the checkpoint thread opens its own
+   * connection to it. Without one, the scheduler calls `checkpoint()` on the event loop.
+   */
+  readonly path?: string;
   /** Runs a PASSIVE checkpoint now and resets the count (also when it fails: then it throws a StoreError). */
   checkpoint(): void;
 }
@@ -32,21 +40,54 @@ export interface WalCheckpointOptions {
   tickMs?: number;
   /** Writes a store gathers before it is checkpointed (default 100, about 300 WAL pages). */
   minWrites?: number;
-  /** Called with a checkpoint's failure (the store stays registered; its next tick tries again). */
+  /**
+   * Checkpoints on a worker thread (default true), or on the event loop with the store's own
+   * `checkpoint()` (false). Stores without a file are checkpointed on the event loop either way.
+   */
+  thread?: boolean;
+  /** Called with a checkpoint's failure, a StoreError (the store stays registered; its next turn tries again). */
   onError?: (error: unknown) => void;
+}
+
+/** How many checkpoints a WalCheckpoints ran, and where (`stats()`). */
+export interface WalCheckpointStats {
+  /** Checkpoints done on the checkpoint thread. */
+  readonly onThread: number;
+  /** Checkpoints done on the event loop (`thread: false`, a store without a file, or no thread). */
+  readonly inThread: number;
+  /** Checkpoints that failed (each was reported to `onError`). */
+  readonly failed: number;
+}
+
+interface InFlight {
+  readonly target: CheckpointTarget;
+  readonly done: Promise<void>;
+}
+
+/** The file a target's checkpoint thread may open, or undefined (none, or in memory). */
+function fileOf(target: CheckpointTarget): string | undefined {
+  const { path } = target;
+  if (typeof path !== 'string' || path === '' || path === ':memory:' || path.startsWith('file:'))
+    return undefined;
+  return isAbsolute(path) ? path : resolve(path);
 }
 
 /** Checkpoints the WALs of many SqliteStores one at a time (see the file's header). */
 export class WalCheckpoints {
   readonly #targets = new Set<CheckpointTarget>();
+  /** A target's `writesSinceCheckpoint` when its last checkpoint on the thread was sent (it does not reset it). */
+  readonly #sentAt = new Map<CheckpointTarget, number>();
   readonly #tickMs: number;
   readonly #minWrites: number;
   readonly #onError: (error: unknown) => void;
+  readonly #thread: CheckpointThread | undefined;
+  #inFlight: InFlight | undefined;
   #timer: NodeJS.Timeout | undefined;
   #closed = false;
+  #stats = { onThread: 0, inThread: 0, failed: 0 };
 
   constructor(options: WalCheckpointOptions = {}) {
-    const { tickMs = 25, minWrites = 100, onError = () => {} } = options;
+    const { tickMs = 25, minWrites = 100, thread = true, onError = () => {} } = options;
     if (!(Number.isFinite(tickMs) && tickMs > 0))
       throw new InvalidArgumentError('WalCheckpoints', 'WalCheckpoints: tickMs must be a positive number');
     if (!(Number.isInteger(minWrites) && minWrites > 0))
@@ -57,6 +98,7 @@ export class WalCheckpoints {
     this.#tickMs = tickMs;
     this.#minWrites = minWrites;
     this.#onError = onError;
+    this.#thread = thread ? new CheckpointThread() : undefined;
   }
 
   /** Starts checkpointing `target`; the timer runs while any target is registered. */
@@ -66,10 +108,25 @@ export class WalCheckpoints {
     this.#timer ??= setInterval(() => this.tick(), this.#tickMs).unref();
   }
 
-  /** Stops checkpointing `target` (a closed store; SQLite checkpoints it as it closes). */
+  /**
+   * Stops checkpointing `target` (a closed store; SQLite checkpoints it as it closes). A checkpoint of
+   * it already on the thread finishes (its failure is not reported); `settled(target)` waits for it.
+   */
   delete(target: CheckpointTarget): void {
     this.#targets.delete(target);
+    this.#sentAt.delete(target);
     if (this.#targets.size === 0) this.#stop();
+  }
+
+  /**
+   * Resolves when no checkpoint of `target` (of any store, without one) is running on the thread; never
+   * rejects. Wait for it after closing a store and before removing its files: the thread's connection
+   * to them is closed by then, so it can neither touch a new database at the same path nor delete its WAL.
+   */
+  settled(target?: CheckpointTarget): Promise<void> {
+    const inFlight = this.#inFlight;
+    if (inFlight && (target === undefined || inFlight.target === target)) return inFlight.done;
+    return Promise.resolve();
   }
 
   /** Registered stores. */
@@ -77,38 +134,109 @@ export class WalCheckpoints {
     return this.#targets.size;
   }
 
+  /** The checkpoint thread's id while it runs (diagnostics and tests), else undefined. */
+  get threadId(): number | undefined {
+    return this.#thread?.threadId;
+  }
+
+  /** How many checkpoints ran, where, and how many failed. */
+  stats(): WalCheckpointStats {
+    return { ...this.#stats };
+  }
+
   /**
-   * One tick: checkpoints the store with the most writes, if it has `minWrites`. Returns it, or
-   * undefined when none was due. Exposed for tests; the timer calls it.
+   * One tick: checkpoints the store with the most writes, if it has `minWrites` and no checkpoint is
+   * running on the thread. Returns it, or undefined when none was started. On the thread, the
+   * checkpoint is still running when this returns (`settled()`). Exposed for tests; the timer calls it.
    */
   tick(): CheckpointTarget | undefined {
+    if (this.#inFlight) return undefined;
     let due: CheckpointTarget | undefined;
     let most = this.#minWrites - 1;
     for (const target of this.#targets) {
-      const writes = target.writesSinceCheckpoint;
+      const writes = this.#writesOf(target);
       if (writes > most) {
         most = writes;
         due = target;
       }
     }
     if (!due) return undefined;
-    try {
-      due.checkpoint();
-    } catch (error) {
-      this.#onError(error);
-    }
+    const file = fileOf(due);
+    if (file !== undefined && this.#thread?.usable) this.#send(due, file);
+    else this.#inThread(due);
     return due;
   }
 
-  /** Stops the timer and forgets every store (they are not checkpointed from here any more). */
-  close(): void {
+  /**
+   * Stops the timer and forgets every store (they are not checkpointed from here any more), then ends
+   * the checkpoint thread once a checkpoint in flight has finished. The returned promise resolves when
+   * the thread has exited; the thread never keeps a process alive, so not awaiting it is fine.
+   */
+  async close(): Promise<void> {
     this.#closed = true;
     this.#targets.clear();
+    this.#sentAt.clear();
     this.#stop();
+    await this.settled();
+    await this.#thread?.close();
+  }
+
+  /** Writes since the target's last checkpoint, here or on the thread. */
+  #writesOf(target: CheckpointTarget): number {
+    const writes = target.writesSinceCheckpoint;
+    const sent = this.#sentAt.get(target);
+    if (sent === undefined) return writes;
+    if (writes < sent) {
+      // Its count was reset since (its own checkpoint() ran): it counts from there.
+      this.#sentAt.delete(target);
+      return writes;
+    }
+    return writes - sent;
+  }
+
+  #send(target: CheckpointTarget, file: string): void {
+    const thread = this.#thread as CheckpointThread;
+    // Like checkpoint(), the count restarts when the checkpoint is sent, whether it succeeds or not.
+    this.#sentAt.set(target, target.writesSinceCheckpoint);
+    const done = thread.run(file).then(
+      () => {
+        this.#stats.onThread++;
+      },
+      (error: unknown) => {
+        this.#stats.failed++;
+        if (this.#targets.has(target)) this.#onError(error);
+      },
+    );
+    const inFlight: InFlight = {
+      target,
+      done: done.finally(() => {
+        if (this.#inFlight === inFlight) this.#inFlight = undefined;
+      }),
+    };
+    this.#inFlight = inFlight;
+  }
+
+  #inThread(target: CheckpointTarget): void {
+    this.#sentAt.delete(target);
+    try {
+      target.checkpoint();
+      this.#stats.inThread++;
+    } catch (error) {
+      this.#stats.failed++;
+      this.#onError(
+        error instanceof StoreError
+          ? error
+          : new StoreError('io', 'a WAL checkpoint failed', { cause: error, ...locationOf(target) }),
+      );
+    }
   }
 
   #stop(): void {
     if (this.#timer) clearInterval(this.#timer);
     this.#timer = undefined;
   }
+}
+
+function locationOf(target: CheckpointTarget): { location?: string } {
+  return typeof target.path === 'string' ? { location: target.path } : {};
 }

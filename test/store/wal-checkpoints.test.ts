@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { InvalidArgumentError, InvalidStateError } from '../../src/errors.js';
+import { StoreError } from '../../src/store/session-store.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
 import { WalCheckpoints } from '../../src/store/wal-checkpoints.js';
 import { incoming } from './contract.js';
@@ -56,7 +57,11 @@ describe('WalCheckpoints', () => {
     c.add(good);
     expect(c.tick()).toBe(bad);
     expect(c.tick()).toBe(good);
-    expect(errors.map((e) => (e as Error).message)).toEqual(['disk full']);
+    // Reported as the one store error type, with the store's own failure as its cause.
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toBeInstanceOf(StoreError);
+    expect(((errors[0] as StoreError).cause as Error).message).toBe('disk full');
+    expect(c.stats()).toEqual({ onThread: 0, inThread: 1, failed: 1 });
     c.close();
   });
 

@@ -1,0 +1,193 @@
+/**
+ * The checkpoint thread as the event loop sees it: one `node:worker_threads` Worker running
+ * wal-checkpoint-worker.ts, started on the first request, asked one checkpoint at a time, and
+ * `unref()`ed between checkpoints: it never keeps a process alive, but a process that awaits a
+ * checkpoint (`settled()`, `close()`) waits for its answer. WalCheckpoints (wal-checkpoints.ts) decides what to ask.
+ *
+ * Where the worker's module is: from the sources (under vitest and `node --import tsx`), the thread
+ * starts wal-checkpoint-worker-source.mjs next to this file, which registers tsx in the thread and
+ * loads wal-checkpoint-worker.ts (Node 20 does not apply tsx's `--import` hooks in a worker); from the
+ * package, the bundle's own entry `dist/store/wal-checkpoint-worker.js` (scripts/build.ts), found from
+ * the chunk or entry that holds this code. When none is found, or the worker fails to start or dies, every later request fails at
+ * once with a StoreError and `usable` turns false: the scheduler then checkpoints on the event loop.
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { StoreError } from './session-store.js';
+import type { CheckpointAnswer, CheckpointRequest } from './wal-checkpoint-worker.js';
+
+/** The tag wal-checkpoint-worker.ts serves under (its CHECKPOINT_WORKER_TAG). */
+const WORKER_TAG = 'webwx-wal-checkpoints';
+
+/** What a checkpoint on the thread did: SQLite's `wal_checkpoint` row. */
+export interface ThreadCheckpoint {
+  /** 1 when the checkpoint could not finish (a reader held frames it needed). */
+  readonly busy: number;
+  /** Frames in the WAL. */
+  readonly log: number;
+  /** Frames copied into the database. */
+  readonly checkpointed: number;
+}
+
+/** The worker's module for the code as it runs now (sources or bundle), or undefined. */
+function findWorkerModule(): URL | undefined {
+  const here = import.meta.url;
+  // From the sources, a JavaScript entry that loads tsx first (see the file), then the worker's .ts.
+  // In the bundle: dist/chunks/*.js or dist/<entry>/index.js → dist/store/…; dist/index.js →
+  // ./store/…; a per-file build → next to this file.
+  const candidates = here.endsWith('.ts')
+    ? ['./wal-checkpoint-worker-source.mjs']
+    : ['../store/wal-checkpoint-worker.js', './store/wal-checkpoint-worker.js', './wal-checkpoint-worker.js'];
+  for (const relative of candidates) {
+    const url = new URL(relative, here);
+    if (existsSync(url)) return url;
+  }
+  return undefined;
+}
+
+interface Pending {
+  readonly id: number;
+  readonly path: string;
+  readonly resolve: (result: ThreadCheckpoint) => void;
+  readonly reject: (error: StoreError) => void;
+}
+
+/** One worker thread that runs PASSIVE checkpoints of database files, one at a time. */
+export class CheckpointThread {
+  #worker: Worker | undefined;
+  #pending: Pending | undefined;
+  #nextId = 1;
+  /** Why the thread cannot be used any more (set once). */
+  #broken: StoreError | undefined;
+  #closing = false;
+  readonly #module: URL | undefined;
+
+  /** `module`: the worker's module to run instead of webwx's own (tests: one that fails). */
+  constructor(module?: URL) {
+    this.#module = module;
+  }
+
+  /** False once the worker could not start, died, or was closed. */
+  get usable(): boolean {
+    return this.#broken === undefined && !this.#closing;
+  }
+
+  /** The worker's thread id while it runs (diagnostics and tests), else undefined. */
+  get threadId(): number | undefined {
+    return this.#worker?.threadId;
+  }
+
+  /** Checkpoints the database at `path` (absolute) on the thread; StoreError when it fails. */
+  run(path: string): Promise<ThreadCheckpoint> {
+    if (this.#broken) return Promise.reject(this.#broken);
+    if (this.#closing) return Promise.reject(new StoreError('io', 'the checkpoint thread is closed'));
+    if (this.#pending) return Promise.reject(new StoreError('io', 'a checkpoint is already running'));
+    const worker = this.#worker ?? this.#start();
+    if (!worker) return Promise.reject(this.#broken);
+    return new Promise<ThreadCheckpoint>((resolve, reject) => {
+      const id = this.#nextId++;
+      this.#pending = { id, path, resolve, reject };
+      // Held while the checkpoint runs (a few ms), so that a process awaiting it does not exit first.
+      worker.ref();
+      worker.postMessage({ id, path } satisfies CheckpointRequest);
+    });
+  }
+
+  /** Ends the worker (a checkpoint in flight is let finish first); resolves once it has exited. */
+  async close(): Promise<void> {
+    this.#closing = true;
+    const worker = this.#worker;
+    if (!worker) return;
+    if (this.#pending) {
+      const pending = this.#pending;
+      await new Promise<void>((done) => {
+        this.#pending = {
+          ...pending,
+          resolve: (result) => {
+            pending.resolve(result);
+            done();
+          },
+          reject: (error) => {
+            pending.reject(error);
+            done();
+          },
+        };
+      });
+    }
+    if (this.#worker === worker) {
+      worker.ref(); // until it has exited, for a caller that awaits close()
+      const exited = new Promise<void>((done) => worker.once('exit', () => done()));
+      await worker.terminate();
+      await exited;
+    }
+  }
+
+  #start(): Worker | undefined {
+    const module = this.#module ?? findWorkerModule();
+    if (!module) {
+      this.#fail(
+        new StoreError('io', 'the checkpoint thread’s module (wal-checkpoint-worker) was not found'),
+      );
+      return undefined;
+    }
+    let worker: Worker;
+    try {
+      worker = new Worker(fileURLToPath(module), {
+        workerData: WORKER_TAG,
+        // Not the process's flags (an --inspect, a user's --import hooks): the thread needs none.
+        execArgv: [],
+        // A few MB are plenty: the thread holds one request and one connection at a time.
+        resourceLimits: { maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 2 },
+      });
+    } catch (cause) {
+      this.#fail(new StoreError('io', 'the checkpoint thread could not start', { cause }));
+      return undefined;
+    }
+    worker.on('message', (answer: CheckpointAnswer) => this.#answer(answer));
+    worker.on('error', (cause) => {
+      this.#fail(new StoreError('io', 'the checkpoint thread failed', { cause }));
+    });
+    worker.on('exit', (code) => {
+      if (this.#worker === worker) this.#worker = undefined;
+      const error = new StoreError('io', `the checkpoint thread exited (code ${code})`);
+      if (!this.#closing) return this.#fail(error);
+      const pending = this.#pending;
+      this.#pending = undefined;
+      pending?.reject(error);
+    });
+    // Unref'd between checkpoints (after the listeners: adding a 'message' listener refs its port).
+    worker.unref();
+    this.#worker = worker;
+    return worker;
+  }
+
+  #answer(answer: CheckpointAnswer): void {
+    const pending = this.#pending;
+    if (!pending || pending.id !== answer.id) return;
+    this.#pending = undefined;
+    this.#worker?.unref();
+    if (answer.ok) {
+      pending.resolve({ busy: answer.busy, log: answer.log, checkpointed: answer.checkpointed });
+      return;
+    }
+    const code = answer.code ? ` (${answer.code})` : '';
+    pending.reject(
+      new StoreError(
+        answer.code === 'SQLITE_NOTADB' || answer.code === 'SQLITE_CORRUPT' ? 'corrupt' : 'io',
+        `checkpointing the WAL (${pending.path}) on the checkpoint thread failed${code}: ${answer.message}`,
+        { location: pending.path },
+      ),
+    );
+  }
+
+  #fail(error: StoreError): void {
+    this.#broken ??= error;
+    const pending = this.#pending;
+    this.#pending = undefined;
+    pending?.reject(error);
+    const worker = this.#worker;
+    this.#worker = undefined;
+    if (worker) void worker.terminate();
+  }
+}

@@ -1,0 +1,8 @@
+// The checkpoint thread's entry when webwx runs from its TypeScript sources (vitest, `node --import
+// tsx`); the package's bundle has its own JavaScript entry instead (scripts/build.ts). tsx does not
+// register its hooks in a worker thread on Node 20 when given as `--import`, so this file registers
+// them and then loads the worker's module (wal-checkpoint-worker.ts; wal-checkpoint-thread.ts starts it).
+import { register } from 'tsx/esm/api';
+
+register();
+await import('./wal-checkpoint-worker.ts');

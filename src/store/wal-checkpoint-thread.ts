@@ -61,11 +61,18 @@ export class CheckpointThread {
   /** Why the thread cannot be used any more (set once). */
   #broken: StoreError | undefined;
   #closing = false;
+  #idleTimer: NodeJS.Timeout | undefined;
   readonly #module: URL | undefined;
+  readonly #idleMs: number;
 
-  /** `module`: the worker's module to run instead of webwx's own (tests: one that fails). */
-  constructor(module?: URL) {
-    this.#module = module;
+  /**
+   * `idleMs`: the worker ends after this long without a checkpoint (default 30 s; the next one starts
+   * it again), so that a host whose accounts are idle does not keep its ~9 MB. `module`: the worker's
+   * module to run instead of webwx's own (tests: one that fails).
+   */
+  constructor(options: { idleMs?: number; module?: URL } = {}) {
+    this.#idleMs = options.idleMs ?? 30_000;
+    this.#module = options.module;
   }
 
   /** False once the worker could not start, died, or was closed. */
@@ -83,6 +90,7 @@ export class CheckpointThread {
     if (this.#broken) return Promise.reject(this.#broken);
     if (this.#closing) return Promise.reject(new StoreError('io', 'the checkpoint thread is closed'));
     if (this.#pending) return Promise.reject(new StoreError('io', 'a checkpoint is already running'));
+    clearTimeout(this.#idleTimer);
     const worker = this.#worker ?? this.#start();
     if (!worker) return Promise.reject(this.#broken);
     return new Promise<ThreadCheckpoint>((resolve, reject) => {
@@ -97,6 +105,7 @@ export class CheckpointThread {
   /** Ends the worker (a checkpoint in flight is let finish first); resolves once it has exited. */
   async close(): Promise<void> {
     this.#closing = true;
+    clearTimeout(this.#idleTimer);
     const worker = this.#worker;
     if (!worker) return;
     if (this.#pending) {
@@ -149,7 +158,8 @@ export class CheckpointThread {
       this.#fail(new StoreError('io', 'the checkpoint thread failed', { cause }));
     });
     worker.on('exit', (code) => {
-      if (this.#worker === worker) this.#worker = undefined;
+      if (this.#worker !== worker) return; // one let go already: retired, or failed
+      this.#worker = undefined;
       const error = new StoreError('io', `the checkpoint thread exited (code ${code})`);
       if (!this.#closing) return this.#fail(error);
       const pending = this.#pending;
@@ -167,6 +177,7 @@ export class CheckpointThread {
     if (!pending || pending.id !== answer.id) return;
     this.#pending = undefined;
     this.#worker?.unref();
+    if (!this.#closing) this.#idleTimer = setTimeout(() => this.#retire(), this.#idleMs).unref();
     if (answer.ok) {
       pending.resolve({ busy: answer.busy, log: answer.log, checkpointed: answer.checkpointed });
       return;
@@ -179,6 +190,14 @@ export class CheckpointThread {
         { location: pending.path },
       ),
     );
+  }
+
+  /** Ends an idle worker; the next checkpoint starts a new one. */
+  #retire(): void {
+    const worker = this.#worker;
+    if (!worker || this.#pending || this.#closing) return;
+    this.#worker = undefined;
+    void worker.terminate();
   }
 
   #fail(error: StoreError): void {

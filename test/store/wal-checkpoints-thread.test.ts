@@ -229,7 +229,9 @@ describe('WalCheckpoints on the event loop', () => {
 
 describe('CheckpointThread', () => {
   it('fails with a StoreError when its module cannot load, and stays unusable', async () => {
-    const thread = new CheckpointThread(new URL('./fixtures/no-such-worker.mjs', import.meta.url));
+    const thread = new CheckpointThread({
+      module: new URL('./fixtures/no-such-worker.mjs', import.meta.url),
+    });
     open.push(thread);
     await expect(thread.run('/nowhere.db')).rejects.toBeInstanceOf(StoreError);
     expect(thread.usable).toBe(false);
@@ -237,12 +239,33 @@ describe('CheckpointThread', () => {
   });
 
   it('fails the checkpoint in flight with a StoreError when the worker dies, and stays unusable', async () => {
-    const thread = new CheckpointThread(new URL('./fixtures/exiting-worker.mjs', import.meta.url));
+    const thread = new CheckpointThread({
+      module: new URL('./fixtures/exiting-worker.mjs', import.meta.url),
+    });
     open.push(thread);
     const failure = await thread.run('/x.db').catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(StoreError);
     expect((failure as StoreError).message).toMatch(/exited \(code 3\)/);
     expect(thread.usable).toBe(false);
     expect(thread.threadId).toBeUndefined();
+  });
+
+  it('ends its worker when idle and starts a new one for the next checkpoint', async () => {
+    const thread = new CheckpointThread({ idleMs: 1 });
+    open.push(thread);
+    const path = tempDb();
+    const s = new SqliteStore(path);
+    open.push(s);
+    await write(s, 5);
+    expect(await thread.run(path)).toMatchObject({ busy: 0 });
+    const first = thread.threadId;
+    expect(first).toEqual(expect.any(Number));
+    while (thread.threadId !== undefined) await new Promise((r) => setTimeout(r, 5));
+    expect(thread.usable).toBe(true); // retired, not broken
+    await write(s, 5);
+    const again = await thread.run(path);
+    expect(again.log).toBeGreaterThan(0);
+    expect(again.checkpointed).toBe(again.log);
+    expect(thread.threadId).not.toBe(first);
   });
 });

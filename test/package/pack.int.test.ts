@@ -44,14 +44,14 @@ async function distFiles(): Promise<string[]> {
   return names.map((name) => name.split(sep).join('/')).sort();
 }
 
-async function node(args: string[]): Promise<string> {
-  const { stdout } = await run(process.execPath, args, { cwd: consumer, timeout: 60_000 });
+async function node(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  const { stdout } = await run(process.execPath, args, { cwd: consumer, env, timeout: 60_000 });
   return stdout.trim();
 }
 
 /** Runs these lines as an ES module in the consumer; what it printed. */
-function runEsm(lines: string[]): Promise<string> {
-  return node(['--input-type=module', '-e', lines.join('\n')]);
+function runEsm(lines: string[], env?: NodeJS.ProcessEnv): Promise<string> {
+  return node(['--input-type=module', '-e', lines.join('\n')], env);
 }
 
 /** Runs these lines as a CommonJS script in the consumer; what it printed. */
@@ -106,6 +106,7 @@ describe('the packed package', () => {
     const entries = [
       ...Object.values(pkg.exports).map((target) => target.import.replace(/^\.\/dist\//, '')),
       'cli/main.js', // what bin/webwx.js imports
+      'store/wal-checkpoint-worker.js', // WalCheckpoints' worker thread
     ].sort();
     const js = files.filter((f) => f.endsWith('.js'));
     expect(js.filter((f) => !f.startsWith('chunks/'))).toEqual(entries);
@@ -220,6 +221,41 @@ describe('the packed package', () => {
       'catch (e) { console.log(e instanceof WebWxError, e.code, e.message); }',
     ]);
     expect(out).toMatch(/^true store .*npm install better-sqlite3/);
+  });
+
+  it('WalCheckpoints checkpoints a store on its worker thread, from the bundle', async () => {
+    // better-sqlite3 from the checkout (the install leaves the optional dependency out): NODE_PATH
+    // serves the package's require() of it, on the event loop and on the thread alike.
+    const env = { ...process.env, NODE_PATH: join(ROOT, 'node_modules') };
+    const out = await runEsm(
+      [
+        "import { mkdtempSync, rmSync, statSync } from 'node:fs';",
+        "import { tmpdir } from 'node:os';",
+        "import { join } from 'node:path';",
+        "import { SqliteStore, WalCheckpoints } from 'webwx';",
+        "const dir = mkdtempSync(join(tmpdir(), 'webwx-pack-ckpt-'));",
+        "const path = join(dir, 'store.db');",
+        'const checkpoints = new WalCheckpoints({ tickMs: 86_400_000, minWrites: 10 });',
+        'const store = new SqliteStore({ path, checkpoints });',
+        "store.checkpoint = () => { throw new Error('checkpointed on the event loop'); };",
+        "const text = 'x'.repeat(2000);",
+        "const message = (id) => ({ direction: 'in', msgId: id, clientMsgId: '', chatUserName: '@a', senderUserName: '@a', kind: 'text', createTime: 1, text, fields: {}, raw: {}, status: 'sent' });",
+        "for (let i = 0; i < 300; i++) await store.recordIncoming([message('m' + i)]);",
+        "const wal = () => statSync(path + '-wal').size;",
+        'const db = statSync(path).size, walBefore = wal();',
+        'const due = checkpoints.tick() === store;',
+        'const onThread = typeof checkpoints.threadId === "number";',
+        'await checkpoints.settled();',
+        "await store.recordIncoming([message('last')]);",
+        // The pages are in the database, and the next commit writes the WAL from its start.
+        'console.log(due, onThread, JSON.stringify(checkpoints.stats()), statSync(path).size > db + 100 * 4096, wal() === walBefore);',
+        'store.close(); await checkpoints.close();',
+        'console.log(checkpoints.threadId);',
+        'rmSync(dir, { recursive: true });',
+      ],
+      env,
+    );
+    expect(out).toBe('true true {"onThread":1,"inThread":0,"failed":0} true true\nundefined');
   });
 
   it('without pg, PostgresStore says how to get it (a StoreError, not a crash)', async () => {

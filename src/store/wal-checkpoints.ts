@@ -38,7 +38,10 @@ import { CheckpointThread } from './wal-checkpoint-thread.js';
 
 /** What the scheduler needs of a store (SqliteStore with `checkpoints`). */
 export interface CheckpointTarget {
-  /** Writes (commits) since the last checkpoint. */
+  /**
+   * Writes (commits) since its own last `checkpoint()`. Checkpoints on the thread do not reset it: the
+   * scheduler counts from the value it had when one was sent.
+   */
   readonly writesSinceCheckpoint: number;
   /**
    * The database file, when there is one (`:memory:` has none): the checkpoint thread opens its own
@@ -70,7 +73,7 @@ export interface WalCheckpointStats {
   readonly onThread: number;
   /** Checkpoints done on the event loop (`thread: false`, a store without a file, or no thread). */
   readonly inThread: number;
-  /** Checkpoints that failed (each was reported to `onError`). */
+  /** Checkpoints that failed (reported to `onError`, unless their store was deleted meanwhile). */
   readonly failed: number;
 }
 
@@ -99,7 +102,7 @@ export class WalCheckpoints {
   #inFlight: InFlight | undefined;
   #timer: NodeJS.Timeout | undefined;
   #closed = false;
-  #stats = { onThread: 0, inThread: 0, failed: 0 };
+  readonly #stats = { onThread: 0, inThread: 0, failed: 0 };
 
   constructor(options: WalCheckpointOptions = {}) {
     const { tickMs = 25, minWrites = 100, thread = true, onError = () => {} } = options;
@@ -110,6 +113,8 @@ export class WalCheckpoints {
         'WalCheckpoints',
         'WalCheckpoints: minWrites must be a positive integer',
       );
+    if (typeof thread !== 'boolean')
+      throw new InvalidArgumentError('WalCheckpoints', 'WalCheckpoints: thread must be true or false');
     this.#tickMs = tickMs;
     this.#minWrites = minWrites;
     this.#onError = onError;

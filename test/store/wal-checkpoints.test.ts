@@ -68,6 +68,7 @@ describe('WalCheckpoints', () => {
   it('refuses bad options and adds after close', () => {
     expect(() => new WalCheckpoints({ tickMs: 0 })).toThrow(InvalidArgumentError);
     expect(() => new WalCheckpoints({ minWrites: 1.5 })).toThrow(InvalidArgumentError);
+    expect(() => new WalCheckpoints({ thread: 'yes' as unknown as boolean })).toThrow(InvalidArgumentError);
     const c = new WalCheckpoints();
     c.close();
     expect(() => c.add(target(1))).toThrow(InvalidStateError);

@@ -139,11 +139,12 @@ export class WalCheckpoints {
   }
 
   /**
-   * Resolves when no checkpoint of `target` (of any store, without one) is running on the thread; never
-   * rejects. Wait for it after closing a store and before removing its files: the thread's connection
-   * to them is closed by then, so it can neither touch a new database at the same path nor delete its WAL.
+   * Resolves when no checkpoint of `target` (a store given to `add()`; of any store, without one) is
+   * running on the thread; never rejects. Wait for it after closing a store and before removing its
+   * files: the thread's connection to them is closed by then, so it can neither touch a new database
+   * at the same path nor delete its WAL.
    */
-  settled(target?: CheckpointTarget): Promise<void> {
+  settled(target?: object): Promise<void> {
     const inFlight = this.#inFlight;
     if (inFlight && (target === undefined || inFlight.target === target)) return inFlight.done;
     return Promise.resolve();

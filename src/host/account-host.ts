@@ -231,6 +231,9 @@ export class AccountHost {
     this.#accounts.delete(id);
     await account.stop();
     closeStore(account.store);
+    // A checkpoint of its file may still run on the checkpoint thread, whose connection would then be
+    // the file's last: let it close before the files go (a re-added account must not lose its new WAL).
+    await this.#checkpoints.settled(account.store);
     const dir = this.#dirOf(id);
     if (dir) rmSync(dir, { recursive: true, force: true });
     this.#events.emit('account-removed', { id });
@@ -244,7 +247,7 @@ export class AccountHost {
     await Promise.all(accounts.map((a) => a.stop()));
     for (const a of accounts) closeStore(a.store);
     this.#accounts.clear();
-    this.#checkpoints.close();
+    await this.#checkpoints.close();
   }
 
   async #open(spec: AccountSpec): Promise<HostedAccount> {

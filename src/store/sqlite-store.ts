@@ -145,7 +145,10 @@ export class SqliteStore
     checkpoints?.add(this);
   }
 
-  /** Commits since the last checkpoint (bulk writes count a commit per few rows): see `checkpoints`. */
+  /**
+   * Commits since this store's own last `checkpoint()` (bulk writes count a commit per few rows); a
+   * scheduler that checkpoints on its thread counts from the value it sent (see `checkpoints`).
+   */
   get writesSinceCheckpoint(): number {
     return this.#writes;
   }

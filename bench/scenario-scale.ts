@@ -56,6 +56,15 @@ interface HostHandle {
   stop(): Promise<void>;
 }
 
+/**
+ * WEBWX_BENCH_HOST_FLAGS: extra Node flags for the host process, space-separated (how docs/host.md's
+ * "Tuning" figures were measured, e.g. `--max-semi-space-size=4`). None by default: the rows are
+ * for Node's defaults, as `webwx host` runs.
+ */
+function hostFlags(): string[] {
+  return (process.env.WEBWX_BENCH_HOST_FLAGS ?? '').split(' ').filter(Boolean);
+}
+
 const accountIdOf = (i: number) => `acc-${String(i + 1).padStart(3, '0')}`;
 
 function waitFor<T extends ScaleHostMessage['type']>(
@@ -104,7 +113,7 @@ async function startHost(
     ? join(dirname(compiled), `${name}.js`)
     : fileURLToPath(new URL(`./${name}.ts`, import.meta.url));
   const child = fork(script, [JSON.stringify(args)], {
-    execArgv: [...(compiled ? [] : ['--import', 'tsx']), '--expose-gc', ...profileFlags()],
+    execArgv: [...(compiled ? [] : ['--import', 'tsx']), '--expose-gc', ...profileFlags(), ...hostFlags()],
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
   child.on('message', (m: ScaleHostMessage) => {

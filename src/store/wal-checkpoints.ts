@@ -19,7 +19,7 @@
  * Each checkpoint runs on one worker thread (wal-checkpoint-thread.ts), on a connection of its own to
  * the store's file, opened for it and closed after (wal-checkpoint-worker.ts): the fsyncs wait there,
  * not on the event loop. A CPU profile of the host in that echo had found the loop blocked 112, 44 and
- * 42 ms inside the pragma while the disk was busy. Measured with .scratch/ckpt-measure.ts (50 stores,
+ * 42 ms inside the pragma while the disk was busy. Measured with bench/checkpoint-stalls.ts (50 stores,
  * ~950 small commits a second for 20 s, ~155 checkpoints, event-loop gaps seen by a 5 ms interval, two
  * runs each, a loaded 2-core machine): on the event loop p99 10.0–10.8 ms, worst 16–44 ms; on the thread
  * p99 1.8–2.4 ms, worst 8–16 ms. Guarded by the bench rows "scale: echo across 200 accounts …, p99"

@@ -146,16 +146,15 @@ export class SqliteStore
   }
 
   /**
-   * Commits since this store's own last `checkpoint()` (bulk writes count a commit per few rows); a
-   * scheduler that checkpoints on its thread counts from the value it sent (see `checkpoints`).
+   * Commits since the store was opened (bulk writes count a commit per few rows); it only grows. A
+   * `checkpoints` scheduler compares it with its value at the store's last checkpoint.
    */
-  get writesSinceCheckpoint(): number {
+  get writeCount(): number {
     return this.#writes;
   }
 
   /** Copies the WAL into the database now (PASSIVE: it waits for no lock); see `checkpoints`. */
   checkpoint(): void {
-    this.#writes = 0;
     if (!this.#db.open) return;
     wrap('checkpointing the WAL', this.path, () => this.#db.pragma('wal_checkpoint(PASSIVE)'));
   }

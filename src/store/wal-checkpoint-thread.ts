@@ -57,6 +57,8 @@ interface Pending {
 export class CheckpointThread {
   #worker: Worker | undefined;
   #pending: Pending | undefined;
+  /** The last checkpoint asked for, settled either way (close() lets it finish). */
+  #last: Promise<void> = Promise.resolve();
   #nextId = 1;
   /** Why the thread cannot be used any more (set once). */
   #broken: StoreError | undefined;
@@ -93,13 +95,18 @@ export class CheckpointThread {
     clearTimeout(this.#idleTimer);
     const worker = this.#worker ?? this.#start();
     if (!worker) return Promise.reject(this.#broken);
-    return new Promise<ThreadCheckpoint>((resolve, reject) => {
+    const result = new Promise<ThreadCheckpoint>((resolve, reject) => {
       const id = this.#nextId++;
       this.#pending = { id, path, resolve, reject };
       // Held while the checkpoint runs (a few ms), so that a process awaiting it does not exit first.
       worker.ref();
       worker.postMessage({ id, path } satisfies CheckpointRequest);
     });
+    this.#last = result.then(
+      () => {},
+      () => {},
+    );
+    return result;
   }
 
   /** Ends the worker (a checkpoint in flight is let finish first); resolves once it has exited. */
@@ -108,22 +115,7 @@ export class CheckpointThread {
     clearTimeout(this.#idleTimer);
     const worker = this.#worker;
     if (!worker) return;
-    if (this.#pending) {
-      const pending = this.#pending;
-      await new Promise<void>((done) => {
-        this.#pending = {
-          ...pending,
-          resolve: (result) => {
-            pending.resolve(result);
-            done();
-          },
-          reject: (error) => {
-            pending.reject(error);
-            done();
-          },
-        };
-      });
-    }
+    await this.#last;
     if (this.#worker === worker) {
       worker.ref(); // until it has exited, for a caller that awaits close()
       const exited = new Promise<void>((done) => worker.once('exit', () => done()));

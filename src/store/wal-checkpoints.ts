@@ -39,16 +39,16 @@ import { CheckpointThread } from './wal-checkpoint-thread.js';
 /** What the scheduler needs of a store (SqliteStore with `checkpoints`). */
 export interface CheckpointTarget {
   /**
-   * Writes (commits) since its own last `checkpoint()`. Checkpoints on the thread do not reset it: the
-   * scheduler counts from the value it had when one was sent.
+   * Writes (commits) since the store was opened; it only grows. The scheduler keeps its value at the
+   * store's last checkpoint, wherever that ran, and counts from there.
    */
-  readonly writesSinceCheckpoint: number;
+  readonly writeCount: number;
   /**
    * The database file, when there is one (`:memory:` has none): the checkpoint thread opens its own
    * connection to it. Without one, the scheduler calls `checkpoint()` on the event loop.
    */
   readonly path?: string;
-  /** Runs a PASSIVE checkpoint now and resets the count (also when it fails: then it throws a StoreError). */
+  /** Runs a PASSIVE checkpoint now, on the caller's thread (when it fails, it throws a StoreError). */
   checkpoint(): void;
 }
 
@@ -72,7 +72,7 @@ export interface WalCheckpointStats {
   /** Checkpoints done on the checkpoint thread. */
   readonly onThread: number;
   /** Checkpoints done on the event loop (`thread: false`, a store without a file, or no thread). */
-  readonly inThread: number;
+  readonly onEventLoop: number;
   /** Checkpoints that failed (reported to `onError`, unless their store was deleted meanwhile). */
   readonly failed: number;
 }
@@ -93,8 +93,8 @@ function fileOf(target: CheckpointTarget): string | undefined {
 /** Checkpoints the WALs of many SqliteStores one at a time (see the file's header). */
 export class WalCheckpoints {
   readonly #targets = new Set<CheckpointTarget>();
-  /** A target's `writesSinceCheckpoint` when its last checkpoint on the thread was sent (it does not reset it). */
-  readonly #sentAt = new Map<CheckpointTarget, number>();
+  /** Each target's `writeCount` at its last checkpoint (none yet: 0). */
+  readonly #countAt = new Map<CheckpointTarget, number>();
   readonly #tickMs: number;
   readonly #minWrites: number;
   readonly #onError: (error: unknown) => void;
@@ -102,7 +102,7 @@ export class WalCheckpoints {
   #inFlight: InFlight | undefined;
   #timer: NodeJS.Timeout | undefined;
   #closed = false;
-  readonly #stats = { onThread: 0, inThread: 0, failed: 0 };
+  readonly #stats = { onThread: 0, onEventLoop: 0, failed: 0 };
 
   constructor(options: WalCheckpointOptions = {}) {
     const { tickMs = 25, minWrites = 100, thread = true, onError = () => {} } = options;
@@ -134,7 +134,7 @@ export class WalCheckpoints {
    */
   delete(target: CheckpointTarget): void {
     this.#targets.delete(target);
-    this.#sentAt.delete(target);
+    this.#countAt.delete(target);
     if (this.#targets.size === 0) this.#stop();
   }
 
@@ -175,16 +175,19 @@ export class WalCheckpoints {
     let due: CheckpointTarget | undefined;
     let most = this.#minWrites - 1;
     for (const target of this.#targets) {
-      const writes = this.#writesOf(target);
+      const writes = target.writeCount - (this.#countAt.get(target) ?? 0);
       if (writes > most) {
         most = writes;
         due = target;
       }
     }
     if (!due) return undefined;
+    // The count restarts when a checkpoint starts, whether it succeeds or not.
+    this.#countAt.set(due, due.writeCount);
     const file = fileOf(due);
-    if (file !== undefined && this.#thread?.usable) this.#send(due, file);
-    else this.#inThread(due);
+    const thread = this.#thread;
+    if (file !== undefined && thread?.usable) this.#onThread(thread, due, file);
+    else this.#onEventLoop(due);
     return due;
   }
 
@@ -196,29 +199,13 @@ export class WalCheckpoints {
   async close(): Promise<void> {
     this.#closed = true;
     this.#targets.clear();
-    this.#sentAt.clear();
+    this.#countAt.clear();
     this.#stop();
     await this.settled();
     await this.#thread?.close();
   }
 
-  /** Writes since the target's last checkpoint, here or on the thread. */
-  #writesOf(target: CheckpointTarget): number {
-    const writes = target.writesSinceCheckpoint;
-    const sent = this.#sentAt.get(target);
-    if (sent === undefined) return writes;
-    if (writes < sent) {
-      // Its count was reset since (its own checkpoint() ran): it counts from there.
-      this.#sentAt.delete(target);
-      return writes;
-    }
-    return writes - sent;
-  }
-
-  #send(target: CheckpointTarget, file: string): void {
-    const thread = this.#thread as CheckpointThread;
-    // Like checkpoint(), the count restarts when the checkpoint is sent, whether it succeeds or not.
-    this.#sentAt.set(target, target.writesSinceCheckpoint);
+  #onThread(thread: CheckpointThread, target: CheckpointTarget, file: string): void {
     const done = thread.run(file).then(
       () => {
         this.#stats.onThread++;
@@ -237,11 +224,10 @@ export class WalCheckpoints {
     this.#inFlight = inFlight;
   }
 
-  #inThread(target: CheckpointTarget): void {
-    this.#sentAt.delete(target);
+  #onEventLoop(target: CheckpointTarget): void {
     try {
       target.checkpoint();
-      this.#stats.inThread++;
+      this.#stats.onEventLoop++;
     } catch (error) {
       this.#stats.failed++;
       this.#onError(

@@ -255,7 +255,7 @@ describe('the packed package', () => {
       ],
       env,
     );
-    expect(out).toBe('true true {"onThread":1,"inThread":0,"failed":0} true true\nundefined');
+    expect(out).toBe('true true {"onThread":1,"onEventLoop":0,"failed":0} true true\nundefined');
   });
 
   it('without pg, PostgresStore says how to get it (a StoreError, not a crash)', async () => {

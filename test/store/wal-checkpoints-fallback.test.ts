@@ -51,7 +51,7 @@ it('falls back to the event loop when the thread dies, after reporting the check
   for (let i = 0; i < 20; i++) await s.recordIncoming([incoming(`b${i}`)]);
   expect(c.tick()).toBe(s);
   expect(own).toBe(1); // on the event loop, at once
-  expect(c.stats()).toEqual({ onThread: 0, inThread: 1, failed: 1 });
+  expect(c.stats()).toEqual({ onThread: 0, onEventLoop: 1, failed: 1 });
   expect(c.threadId).toBeUndefined();
   s.close();
   await c.close();

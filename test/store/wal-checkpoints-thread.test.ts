@@ -52,9 +52,9 @@ function store(path: string, checkpoints: WalCheckpoints) {
   const s = new SqliteStore({ path, checkpoints });
   open.push(s);
   const own = s.checkpoint.bind(s);
-  const calls = { inThread: 0 };
+  const calls = { onEventLoop: 0 };
   s.checkpoint = () => {
-    calls.inThread++;
+    calls.onEventLoop++;
     own();
   };
   return { s, calls };
@@ -83,9 +83,9 @@ describe('WalCheckpoints on its thread', () => {
     expect(c.threadId).not.toBe(mainThreadId);
     await c.settled(s);
 
-    expect(calls.inThread).toBe(0);
+    expect(calls.onEventLoop).toBe(0);
     expect(errors).toEqual([]);
-    expect(c.stats()).toEqual({ onThread: 1, inThread: 0, failed: 0 });
+    expect(c.stats()).toEqual({ onThread: 1, onEventLoop: 0, failed: 0 });
     // The pages are in the database now, and the WAL starts over: the next commit does not grow it.
     expect(size(path)).toBeGreaterThan(dbBefore + 100 * 4096);
     await write(s, 1);
@@ -111,7 +111,7 @@ describe('WalCheckpoints on its thread', () => {
     expect(c.tick()).toBe(b);
     await c.settled();
     expect(c.tick()).toBeUndefined(); // nothing written since
-    expect(c.stats()).toEqual({ onThread: 2, inThread: 0, failed: 0 });
+    expect(c.stats()).toEqual({ onThread: 2, onEventLoop: 0, failed: 0 });
     expect(errors).toEqual([]);
   });
 
@@ -122,7 +122,7 @@ describe('WalCheckpoints on its thread', () => {
     for (const s of stores) await write(s, 30);
     while (c.stats().onThread + c.stats().failed < stores.length) await new Promise((r) => setTimeout(r, 5));
     expect(errors).toEqual([]);
-    expect(c.stats()).toEqual({ onThread: 4, inThread: 0, failed: 0 });
+    expect(c.stats()).toEqual({ onThread: 4, onEventLoop: 0, failed: 0 });
   });
 
   it('reports a checkpoint that fails (the file is gone) as a StoreError, re-creates nothing, and goes on', async () => {
@@ -145,7 +145,7 @@ describe('WalCheckpoints on its thread', () => {
     // The failure cost one store one turn; the thread and the others go on.
     expect(c.tick()).toBe(other);
     await c.settled();
-    expect(c.stats()).toEqual({ onThread: 1, inThread: 0, failed: 1 });
+    expect(c.stats()).toEqual({ onThread: 1, onEventLoop: 0, failed: 1 });
     expect(errors).toHaveLength(1);
   });
 
@@ -181,7 +181,7 @@ describe('WalCheckpoints on its thread', () => {
     expect(c.tick()).toBe(s);
     expect(c.threadId).toEqual(expect.any(Number));
     await c.close();
-    expect(c.stats()).toEqual({ onThread: 1, inThread: 0, failed: 0 });
+    expect(c.stats()).toEqual({ onThread: 1, onEventLoop: 0, failed: 0 });
     expect(c.threadId).toBeUndefined();
     expect(errors).toEqual([]);
   });
@@ -192,7 +192,7 @@ describe('WalCheckpoints on its thread', () => {
       cwd: ROOT,
       timeout: 60_000,
     });
-    expect(stdout.trim()).toMatch(/^on thread \d+: {"onThread":1,"inThread":0,"failed":0}$/);
+    expect(stdout.trim()).toMatch(/^on thread \d+: {"onThread":1,"onEventLoop":0,"failed":0}$/);
   });
 });
 
@@ -202,27 +202,26 @@ describe('WalCheckpoints on the event loop', () => {
     const { s, calls } = store(tempDb(), c);
     await write(s, 20);
     expect(c.tick()).toBe(s);
-    expect(calls.inThread).toBe(1);
+    expect(calls.onEventLoop).toBe(1);
     expect(c.threadId).toBeUndefined();
-    expect(c.stats()).toEqual({ onThread: 0, inThread: 1, failed: 0 });
+    expect(c.stats()).toEqual({ onThread: 0, onEventLoop: 1, failed: 0 });
   });
 
   it('checkpoints a store without a file (in memory) on the event loop, with the thread on', async () => {
     const { c } = scheduler();
     const { s, calls } = store(':memory:', c);
     await write(s, 20);
-    const fileless: { writesSinceCheckpoint: number; runs: number; checkpoint(): void } = {
-      writesSinceCheckpoint: 15,
+    const fileless: { writeCount: number; runs: number; checkpoint(): void } = {
+      writeCount: 15,
       runs: 0,
       checkpoint() {
         this.runs++;
-        this.writesSinceCheckpoint = 0;
       },
     };
     c.add(fileless);
     expect(c.tick()).toBe(s);
     expect(c.tick()).toBe(fileless);
-    expect([calls.inThread, fileless.runs]).toEqual([1, 1]);
+    expect([calls.onEventLoop, fileless.runs]).toEqual([1, 1]);
     expect(c.threadId).toBeUndefined();
   });
 });
@@ -248,6 +247,22 @@ describe('CheckpointThread', () => {
     expect((failure as StoreError).message).toMatch(/exited \(code 3\)/);
     expect(thread.usable).toBe(false);
     expect(thread.threadId).toBeUndefined();
+  });
+
+  it('close() called while a checkpoint runs lets it finish, then ends the worker', async () => {
+    const thread = new CheckpointThread();
+    open.push(thread);
+    const path = tempDb();
+    const s = new SqliteStore(path);
+    open.push(s);
+    await write(s, 30);
+    const running = thread.run(path);
+    await thread.close();
+    const done = await running;
+    expect(done.log).toBeGreaterThan(0);
+    expect(done.checkpointed).toBe(done.log);
+    expect(thread.threadId).toBeUndefined();
+    expect(thread.usable).toBe(false);
   });
 
   it('ends its worker when idle and starts a new one for the next checkpoint', async () => {

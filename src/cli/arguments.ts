@@ -1,5 +1,5 @@
 /** Validation of command-line values: each bad value is a CliError that says what was expected. */
-import { Option } from 'commander';
+import { type Command, Option } from 'commander';
 import type { WebApp } from '../client/index.js';
 import type { Fault } from '../emulator/index.js';
 import { CliError } from './cli-io.js';
@@ -149,4 +149,23 @@ export function appOption(defaultApp: WebApp = 'web'): Option {
   )
     .argParser(parseApp)
     .default(defaultApp);
+}
+
+/** `--no-pacing`: the outbox sends as fast as the server takes it (for an emulator). */
+export function pacingOption(): Option {
+  return new Option(
+    '--no-pacing',
+    'send as fast as the server takes it (an emulator; real accounts risk a ban)',
+  );
+}
+
+/**
+ * The options of every command that logs in: `--server` (parsed by parseServerUrl) and `--no-uos`,
+ * and with `pacing` the commands that send on their own, `--no-pacing` too. Returns the command.
+ */
+export function addServerOptions(command: Command, { pacing = false } = {}): Command {
+  command
+    .option('--server <url>', 'one base URL for every host, e.g. an emulator', parseServerUrl)
+    .option('--no-uos', 'do not send the UOS desktop login headers');
+  return pacing ? command.addOption(pacingOption()) : command;
 }

@@ -11,6 +11,7 @@ import { Command, CommanderError, Option } from 'commander';
 import type { WebApp } from '../client/index.js';
 import { WebWxError } from '../errors.js';
 import {
+  addServerOptions,
   appOption,
   type LogLevel,
   parseDuration,
@@ -18,7 +19,6 @@ import {
   parseLogLevel,
   parsePort,
   parseSeconds,
-  parseServerUrl,
   parseTiming,
 } from './arguments.js';
 import type { ChatCommandFlags } from './chat-command.js';
@@ -121,13 +121,13 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
       );
     });
 
-  program
-    .command('login')
-    .description(
-      'log in with a QR code in the terminal (the real service by default), then chat line by line',
-    )
-    .option('--server <url>', 'one base URL for every host, e.g. an emulator', parseServerUrl)
-    .option('--no-uos', 'do not send the UOS desktop login headers')
+  addServerOptions(
+    program
+      .command('login')
+      .description(
+        'log in with a QR code in the terminal (the real service by default), then chat line by line',
+      ),
+  )
     .addOption(appOption())
     .action(async (opts: { server?: string; uos: boolean; app: WebApp }) => {
       const { runLoginCommand } = await import('./login-command.js');
@@ -144,11 +144,11 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
       );
     });
 
-  program
-    .command('chat')
-    .description('the terminal client: full screen in a terminal, line by line with --plain or when piped')
-    .option('--server <url>', 'one base URL for every host, e.g. an emulator', parseServerUrl)
-    .option('--no-uos', 'do not send the UOS desktop login headers')
+  addServerOptions(
+    program
+      .command('chat')
+      .description('the terminal client: full screen in a terminal, line by line with --plain or when piped'),
+  )
     .addOption(appOption())
     .option('--plain', 'line mode (->NAME:TEXT) even in a terminal')
     .option('--download-dir <dir>', 'where saved media goes (default: the current directory)')

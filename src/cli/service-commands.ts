@@ -13,7 +13,15 @@
  */
 import type { Command } from 'commander';
 import type { Logger } from '../logger.js';
-import { appOption, parseDuration, parsePort, parseSendLimit, parseServerUrl } from './arguments.js';
+import {
+  addServerOptions,
+  appOption,
+  pacingOption,
+  parseDuration,
+  parsePort,
+  parseSendLimit,
+  parseServerUrl,
+} from './arguments.js';
 import type { BotCommandOptions } from './bot-command.js';
 import { CliError, type CliIo } from './cli-io.js';
 import type { ConsoleCommandOptions } from './console-command.js';
@@ -51,13 +59,12 @@ export function registerServiceCommands(program: Command, host: CommandHost): vo
 }
 
 function registerBotCommand(program: Command, host: CommandHost): void {
-  const command = program
-    .command('bot')
-    .description('run a bot: the seed’s auto-reply mode and/or the handler modules of a config file')
-    .option('--server <url>', 'one base URL for every host, e.g. an emulator', parseServerUrl)
-    .option('--no-uos', 'do not send the UOS desktop login headers')
-    .option('--no-pacing', 'send as fast as the server takes it (an emulator; real accounts risk a ban)')
-    .addOption(appOption());
+  const command = addServerOptions(
+    program
+      .command('bot')
+      .description('run a bot: the seed’s auto-reply mode and/or the handler modules of a config file'),
+    { pacing: true },
+  ).addOption(appOption());
   addReplySourceOptions(command)
     .option('--group-mentions-only', 'in groups, answer only when @-mentioned (default)')
     .option('--all-group-messages', 'in groups, answer every text message')
@@ -91,12 +98,12 @@ function registerBotCommand(program: Command, host: CommandHost): void {
 }
 
 function registerServeCommand(program: Command, host: CommandHost): void {
-  program
-    .command('serve')
-    .description('log in, then serve the HTTP API (bearer token from WEBWX_API_TOKEN or --token)')
-    .option('--server <url>', 'one base URL for every host, e.g. an emulator', parseServerUrl)
-    .option('--no-uos', 'do not send the UOS desktop login headers')
-    .option('--no-pacing', 'send as fast as the server takes it (an emulator; real accounts risk a ban)')
+  addServerOptions(
+    program
+      .command('serve')
+      .description('log in, then serve the HTTP API (bearer token from WEBWX_API_TOKEN or --token)'),
+    { pacing: true },
+  )
     .addOption(appOption())
     .option('--port <n>', 'port to listen on (0 picks a free one)', parsePort, 8788)
     .option('--host <address>', 'address to bind', '127.0.0.1')
@@ -111,12 +118,14 @@ function registerServeCommand(program: Command, host: CommandHost): void {
 }
 
 function registerHostCommand(program: Command, host: CommandHost): void {
-  program
-    .command('host')
-    .description('many accounts in one process, managed over an HTTP API (bearer token from WEBWX_API_TOKEN)')
-    .option('--server <url>', 'one base URL for every host, e.g. an emulator', parseServerUrl)
-    .option('--no-uos', 'do not send the UOS desktop login headers')
-    .option('--no-pacing', 'send as fast as the server takes it (an emulator; real accounts risk a ban)')
+  addServerOptions(
+    program
+      .command('host')
+      .description(
+        'many accounts in one process, managed over an HTTP API (bearer token from WEBWX_API_TOKEN)',
+      ),
+    { pacing: true },
+  )
     .option('--port <n>', 'port to listen on (0 picks a free one)', parsePort, 8789)
     .option('--host <address>', 'address to bind', '127.0.0.1')
     .option('--token <token>', 'the bearer token (better: WEBWX_API_TOKEN)')
@@ -133,10 +142,8 @@ function registerConsoleCommand(program: Command, host: CommandHost): void {
     .addOption(appOption('filehelper'))
     .option('--config <file>', 'a console config JSON: the commands it may run (docs/console.md)')
     .option('--files-dir <dir>', 'where files from the phone are saved (default: <data-dir>/console-files)')
-    .option('--port <n>', 'the HTTP API port on 127.0.0.1 (0 picks a free one)', parsePort, 0)
-    .option('--server <url>', 'one base URL for every host, e.g. an emulator', parseServerUrl)
-    .option('--no-uos', 'do not send the UOS desktop login headers');
-  addReplySourceOptions(command).action(
+    .option('--port <n>', 'the HTTP API port on 127.0.0.1 (0 picks a free one)', parsePort, 0);
+  addReplySourceOptions(addServerOptions(command)).action(
     async (opts: Omit<ConsoleCommandOptions, 'dataDir' | 'logger' | 'signal'> & ReplySourceFlags) => {
       checkReplySourceFlags(opts);
       const { runConsoleCommand } = await import('./console-command.js');
@@ -180,7 +187,7 @@ function registerWorkerCommand(program: Command, host: CommandHost): void {
       'one base URL for every host, e.g. an emulator (add: this account only)',
       parseServerUrl,
     )
-    .option('--no-pacing', 'send as fast as the server takes it (an emulator; real accounts risk a ban)')
+    .addOption(pacingOption())
     .option('--lease-ttl <duration>', "a lease's time to live (default 5s)", parseDuration('--lease-ttl'))
     .option('--schema <name>', 'the PostgreSQL schema of the tables')
     .option('--prefix <prefix>', 'a prefix for the Redis keys')

@@ -44,12 +44,8 @@ import type { OutboxStats, Outbox as PublicOutbox, SendOptions, SendTextOptions 
 import { type ShareInput, type ShareMethod, shareRecipe } from './send/share-recipes.js';
 import { assertAvailable, assertRecipient } from './session/app-mode.js';
 import { followContactPhase, startContactPhase } from './session/contact-phase.js';
-import {
-  cookieStoreOf,
-  establishSession,
-  loadSavedSession,
-  SessionPersister,
-} from './session/session-resume.js';
+import { SessionPersister } from './session/session-persister.js';
+import { cookieStoreOf, establishSession, loadSavedSession } from './session/session-resume.js';
 import type { Session } from './session/session-state.js';
 import { runLiveSync } from './sync/live-sync.js';
 import { SeenSet } from './sync/seen-set.js';
@@ -87,6 +83,7 @@ class Client implements WebWxClient {
   #transport: HttpTransport | undefined;
   #runtime: Runtime | undefined;
   #session: Session | undefined;
+  #persister: SessionPersister | undefined;
   #loop: Promise<void> | undefined;
   #released: Promise<void> | undefined;
   #loggingOut = false;
@@ -177,6 +174,7 @@ class Client implements WebWxClient {
       const persister = options.store
         ? new SessionPersister(rt, options.store, session, this.#transport.cookies)
         : undefined;
+      this.#persister = persister;
       await persister?.save();
       const outbox = new Outbox(
         {
@@ -389,6 +387,8 @@ class Client implements WebWxClient {
   }
 
   async stop(): Promise<void> {
+    // A keys-only change still waiting (session-persister.ts) is written before the session stops.
+    if (this.#state !== 'logged-out' && !this.#released) await this.#persister?.flush();
     if (this.#state !== 'stopped') this.#setState('stopped');
     await this.#release();
     await this.#loop;

@@ -5,6 +5,7 @@
  * - push-login.ts: push login, the phone asked to confirm (§2.6).
  * - session-loader.ts: webwxinit, status notify and the contact load after a login (§4.1–§4.4).
  * - session-resume.ts: a restart tries the saved session, then push login, then a QR.
+ * - session-persister.ts: the live session saved, keys-only changes at most every few seconds.
  * - contact-phase.ts, cached-contacts.ts: the contacts after a login; a resume starts from the cache.
  * - reconnect.ts: `autoRelogin` after the server ends a session.
  * - session-state.ts: the hosts, credentials and keys of one logged-in session.
@@ -19,5 +20,6 @@ export * from './login-flow.js';
 export * from './push-login.js';
 export * from './reconnect.js';
 export * from './session-loader.js';
+export * from './session-persister.js';
 export * from './session-resume.js';
 export * from './session-state.js';

@@ -2,13 +2,13 @@
  * Hot reload (docs/sessions.md): a restarted client tries, in order, (1) resuming the saved session
  * without any QR (webwxinit with the saved credentials and cookies), (2) push login (the phone only
  * confirms), (3) the QR code. Each step is reported as a 'login-step' event. Also: turning a live
- * session into a SavedSession and saving it in order.
+ * session into a SavedSession (session-persister.ts saves it).
  */
-import { sessionEndOf, WebWxError } from '../../errors.js';
+import { sessionEndOf } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import type { Contact } from '../../model/index.js';
 import { newDeviceId } from '../../protocol/index.js';
-import { SAVED_SESSION_VERSION, type SavedSession, type SessionStore } from '../../store/index.js';
+import { SAVED_SESSION_VERSION, type SavedSession } from '../../store/index.js';
 import { CookieStore } from '../../transport/index.js';
 import type { LoginStep, LoginStepEvent } from '../client-types.js';
 import type { MutableContactDirectory } from '../contacts/contact-directory.js';
@@ -163,39 +163,4 @@ export function savedSessionOf(session: Session, cookies: CookieStore, nowMs: nu
     deviceId: session.deviceId,
     savedAt: nowMs,
   };
-}
-
-/**
- * Saves the session after login and after every sync round that moved the key, one save at a time
- * (the last state wins). A failing store is logged and reported as an 'error' event; the session
- * goes on (a crash then costs a re-delivery, which the message store dedupes).
- */
-export class SessionPersister {
-  readonly #rt: Runtime;
-  readonly #store: SessionStore;
-  readonly #session: Session;
-  readonly #cookies: CookieStore;
-  #chain: Promise<void> = Promise.resolve();
-
-  constructor(rt: Runtime, store: SessionStore, session: Session, cookies: CookieStore) {
-    this.#rt = rt;
-    this.#store = store;
-    this.#session = session;
-    this.#cookies = cookies;
-  }
-
-  /** Saves the current state; resolves when it is written (never rejects). */
-  save(): Promise<void> {
-    const snapshot = savedSessionOf(this.#session, this.#cookies, this.#rt.options.now());
-    const run = this.#chain.then(async () => {
-      try {
-        await this.#store.save(snapshot);
-      } catch (error) {
-        this.#rt.logger.warn({ error: errorText(error) }, 'saving the session failed');
-        if (error instanceof WebWxError) this.#rt.events.emit('error', error);
-      }
-    });
-    this.#chain = run;
-    return run;
-  }
 }

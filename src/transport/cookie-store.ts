@@ -73,8 +73,6 @@ export class CookieStore {
    * profile of its 200 msg/s: 209 of 4,000 ms busy).
    */
   #serialized: SerializedCookies | undefined;
-  /** Set-Cookie headers seen lately, parsed (withoutExpiry). */
-  readonly #parsedHeaders = new Map<string, ParsedExpiry>();
 
   constructor(jar?: Jar) {
     this.#jar = jar ?? new CookieJar(undefined, JAR_OPTIONS);
@@ -118,7 +116,7 @@ export class CookieStore {
       target ??= targetOf(url);
       const equals = nameValue.indexOf('=');
       const name = equals < 0 ? '' : nameValue.slice(0, equals).trim();
-      const { rest, expiresAt } = withoutExpiry(this.#parsedHeaders, header, now);
+      const { rest, expiresAt } = withoutExpiry(header, now);
       const last = this.#lastStores.get(target)?.get(name);
       if (
         last !== undefined &&
@@ -225,24 +223,16 @@ interface ParsedExpiry {
   expires: number;
 }
 
-/**
- * webwxsync repeats the same headers within a second (Expires has second resolution). The cache is
- * each store's own: one shared by a host's 200 accounts, whose headers all differ, was cleared every
- * 64 replies and parsed nearly every header (parseExpiry: 0.7 % of the host's CPU in the bench row
- * "scale: echo across 200 accounts …").
- */
-const MAX_PARSED_HEADERS = 16;
+/** webwxsync repeats the same headers within a second (Expires has second resolution). */
+const parsedHeaders = new Map<string, ParsedExpiry>();
+const MAX_PARSED_HEADERS = 64;
 
 /**
  * A Set-Cookie header without its Expires and Max-Age attributes, and the absolute expiry those give
  * (Max-Age wins, as in RFC 6265). Infinity without either; NaN when they cannot be read, so that the
  * header is never skipped. A cheap pre-check only: tough-cookie still parses every header it stores.
  */
-function withoutExpiry(
-  parsedHeaders: Map<string, ParsedExpiry>,
-  header: string,
-  now: number,
-): { rest: string; expiresAt: number } {
+function withoutExpiry(header: string, now: number): { rest: string; expiresAt: number } {
   let parsed = parsedHeaders.get(header);
   if (parsed === undefined) {
     parsed = parseExpiry(header);

@@ -58,6 +58,11 @@ async function webwx(args: RestartSubjectArgs): Promise<void> {
     if (m.kind === 'text' && !m.isSelf) client.sendText(m.chat.userName, m.text).catch(() => {});
   });
   if (process.env.WEBWX_BENCH_TRACE) {
+    const { subscribe } = await import('node:diagnostics_channel');
+    subscribe('undici:client:sendHeaders', (m: unknown) => {
+      const path = (m as { request?: { path?: string } }).request?.path ?? '';
+      process.stderr.write(`[restart] ${sinceStart().toFixed(0)} ms sent ${path.slice(0, 40)}\n`);
+    });
     for (const event of ['login-step', 'login', 'contacts', 'ready', 'message'] as const)
       client.on(event, (e: unknown) =>
         process.stderr.write(

@@ -43,6 +43,7 @@ import { forwardRecipe, revokeRecipe, type SendRecipe, textRecipe } from './send
 import type { OutboxStats, Outbox as PublicOutbox, SendOptions, SendTextOptions } from './send/send-types.js';
 import { type ShareInput, type ShareMethod, shareRecipe } from './send/share-recipes.js';
 import { assertAvailable, assertRecipient } from './session/app-mode.js';
+import { prefetchContactCache } from './session/cached-contacts.js';
 import { followContactPhase, startContactPhase } from './session/contact-phase.js';
 import { SessionPersister } from './session/session-persister.js';
 import { cookieStoreOf, establishSession, loadSavedSession } from './session/session-resume.js';
@@ -168,6 +169,9 @@ class Client implements WebWxClient {
     });
     this.#runtime = rt;
     try {
+      // A resume reads the contact cache and the stable ids while its webwxinit is on the wire.
+      const prefetched = prefetchContactCache(rt, saved?.self?.UserName);
+      void prefetched?.then(() => this.#contactService.prefetch());
       // Resume the saved session, else push login, else the QR code (session-resume.ts).
       const { session, self, step } = await establishSession(rt, this.#directory, saved);
       this.#session = session;
@@ -191,8 +195,13 @@ class Client implements WebWxClient {
       this.#events.emit('login', { self });
       this.#setState('loading');
       // A resume with the contact cache loads the server's list in the background (contact-phase.ts).
-      const contacts = await startContactPhase(rt, session, this.#directory, step, (wires) =>
-        this.#contactService.fillQuietly(wires),
+      const contacts = await startContactPhase(
+        rt,
+        session,
+        this.#directory,
+        step,
+        (wires) => this.#contactService.fillQuietly(wires),
+        prefetched,
       );
       if (contacts.fromCache === 0) this.#events.emit('contacts', await contacts.loaded);
       const opsDeps = { rt, session, endSession: (e: LoggedOutError) => this.#endSession(e) };

@@ -167,6 +167,43 @@ describe('resume with the contact cache', () => {
     expect(mz.sender.displayName).toBe(mc.sender.displayName);
   });
 
+  it('reads the cached contacts and the stable ids while webwxinit is on the wire, once', async () => {
+    const e = await emu();
+    const store = sqlite();
+    const first = await start(e, store);
+    await first.client.stop();
+
+    const reads: Array<{ what: string; at: number }> = [];
+    const load = store.loadContacts.bind(store);
+    store.loadContacts = (part) => {
+      reads.push({ what: `contacts:${part ?? 'all'}`, at: performance.now() });
+      return load(part);
+    };
+    const stableIdStore = store.stableIdStore.bind(store);
+    store.stableIdStore = <R extends { id: string }>() => {
+      const ids = stableIdStore<R>();
+      return {
+        ...ids,
+        load: () => {
+          reads.push({ what: 'stable-ids', at: performance.now() });
+          return ids.load();
+        },
+      };
+    };
+    const INIT_DELAY_MS = 600;
+    const slow = e.faults.inject('webwxinit', { kind: 'delay', ms: INIT_DELAY_MS }, { times: 1 });
+    const startedAt = performance.now();
+    const second = await start(e, store, { scanQr: false });
+    const answeredAfter = performance.now() - startedAt;
+    expect(stepsOf(second)).toEqual(['resume:trying', 'resume:succeeded']);
+    expect(slow.hits).toBe(1);
+    expect(answeredAfter).toBeGreaterThanOrEqual(INIT_DELAY_MS);
+    // Both reads went out while webwxinit was held, each once.
+    expect(reads.map((r) => r.what)).toEqual(['contacts:contacts', 'stable-ids']);
+    for (const r of reads) expect(r.at - startedAt).toBeLessThan(INIT_DELAY_MS / 2);
+    expect(second.client.contacts.list().length).toBeGreaterThanOrEqual(e.world.listedContacts().length);
+  });
+
   it('a fresh login loads the contacts before ready; loaded() is already settled', async () => {
     const e = await emu();
     const store = sqlite();

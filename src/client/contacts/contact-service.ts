@@ -154,6 +154,11 @@ export class ContactServiceImpl implements ContactService {
    * directory is an event. `sameLogin`: the entries came from the contact cache of the login being
    * resumed (contact-phase.ts), so each takes the record last seen with its UserName (AssignOptions).
    */
+  /** Starts reading the stable ids from their store (goLive waits for the same read). */
+  prefetch(): void {
+    void this.#registry.load();
+  }
+
   async goLive(sameLogin = false): Promise<void> {
     await this.#registry.load();
     this.#registry.assign(this.#allEntries().map(stableIdEntryOf), { sameLogin });

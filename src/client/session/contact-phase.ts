@@ -15,7 +15,7 @@ import type { MutableContactDirectory } from '../contacts/contact-directory.js';
 import { errorText } from '../error-text.js';
 import type { Runtime } from '../runtime.js';
 import { hasContactList } from './app-mode.js';
-import { fillFromContactCache } from './cached-contacts.js';
+import { type CachedPart, fillFromContactCache } from './cached-contacts.js';
 import { loadContacts } from './session-loader.js';
 import type { Session } from './session-state.js';
 
@@ -52,7 +52,8 @@ const REFRESH_AT_LATEST_MS = 1000;
  * rooms coming on demand (`rooms`) and the server's list in the background (`loaded`). Otherwise
  * loads the list from the server and returns when it is in. `loaded` never goes unhandled: whoever
  * needs its outcome awaits it. `upsertRooms` puts the cached rooms in (the contact service's quiet
- * fill: they are not changes).
+ * fill: they are not changes); `prefetched` is the cache's contacts read while webwxinit was on the
+ * wire (prefetchContactCache).
  */
 export async function startContactPhase(
   rt: Runtime,
@@ -60,10 +61,11 @@ export async function startContactPhase(
   directory: MutableContactDirectory,
   step: LoginStep,
   upsertRooms: (wires: readonly WireContact[]) => void = (wires) => directory.upsert(wires),
+  prefetched?: Promise<CachedPart | undefined>,
 ): Promise<ContactPhase> {
   const cached =
     step === 'resume' && hasContactList(session.app)
-      ? await fillFromContactCache(rt, session.selfUserName, directory, 'contacts')
+      ? await fillFromContactCache(rt, session.selfUserName, directory, 'contacts', undefined, prefetched)
       : 0;
   if (cached === 0) {
     const counts = await loadContacts(rt, session, directory);

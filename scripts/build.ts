@@ -31,7 +31,7 @@ const CLI_ENTRY = 'cli/main';
  * Modules the package starts as worker threads, each its own entry so that it is a file of dist/:
  * WalCheckpoints' checkpoint thread (src/store/wal-checkpoint-thread.ts finds it from its chunk).
  */
-export const WORKER_ENTRIES: readonly string[] = ['store/wal-checkpoint-worker'];
+export const WORKER_ENTRIES: readonly string[] = ['store/wal-checkpoint-worker', 'host/host-shard-worker'];
 
 /**
  * The bundle's entry points, as esbuild's `{ out: in }`: every `import` target of package.json's

@@ -44,7 +44,9 @@ export type WebWxErrorCode =
   /** A method of the Telegram-compatible API failed (TelegramError, src/bot/telegram-api/telegram-error.ts). */
   | 'telegram'
   /** A bounded queue is full: the item was not taken (QueueFullError, src/bot/bot-errors.ts). */
-  | 'queue-full';
+  | 'queue-full'
+  /** A thread of a ThreadedAccountHost failed a call or ended (HostThreadError, src/host/host-errors.ts). */
+  | 'host-thread';
 
 /**
  * The base class of every error webwx throws. `code` says which family it belongs to; the message is

@@ -163,15 +163,16 @@ export class AccountHost {
 
   /**
    * Opens every account found under `<dataDir>/accounts/` (an earlier run's) and starts its login:
-   * a saved session resumes without a QR code. Unreadable specs are logged and skipped.
+   * a saved session resumes without a QR code. Unreadable specs are logged and skipped. `only`
+   * picks which (a ThreadedAccountHost's shard opens its share).
    */
-  async resume(): Promise<HostedAccount[]> {
+  async resume(only: (id: string) => boolean = () => true): Promise<HostedAccount[]> {
     this.#checkOpen();
     const root = this.#options.dataDir === undefined ? undefined : join(this.#options.dataDir, 'accounts');
     if (root === undefined || !existsSync(root)) return [];
     const opened: HostedAccount[] = [];
     for (const entry of readdirSync(root, { withFileTypes: true })) {
-      if (!entry.isDirectory() || this.#accounts.has(entry.name)) continue;
+      if (!entry.isDirectory() || this.#accounts.has(entry.name) || !only(entry.name)) continue;
       let spec: AccountSpec;
       try {
         spec = JSON.parse(readFileSync(join(root, entry.name, SPEC_FILE), 'utf8')) as AccountSpec;

@@ -1,6 +1,7 @@
 /**
  * The errors of an account host (docs/host.md): an account it does not know, one it already has, a
- * bad account spec (AccountError), and a send past the account's daily budget (SendBudgetError).
+ * bad account spec (AccountError), a send past the account's daily budget (SendBudgetError), and a
+ * thread of a ThreadedAccountHost that failed a call or ended (HostThreadError).
  */
 import { WebWxError } from '../errors.js';
 
@@ -38,5 +39,19 @@ export class SendBudgetError extends WebWxError {
     this.accountId = accountId;
     this.limit = limit;
     this.day = day;
+  }
+}
+
+/**
+ * A ThreadedAccountHost's thread (threaded-host.ts) failed a call with something other than an
+ * AccountError, or ended while the call was under way (its accounts are then reopened in a new
+ * thread). `shard` is the thread's number.
+ */
+export class HostThreadError extends WebWxError {
+  readonly code = 'host-thread' as const;
+  readonly shard: number;
+  constructor(shard: number, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.shard = shard;
   }
 }

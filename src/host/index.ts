@@ -50,9 +50,11 @@ export {
   WORKER_GROUP,
 } from './bus/index.js';
 export { type HealthSource, healthRoutes } from './health-routes.js';
-export { AccountError, type AccountProblem, SendBudgetError } from './host-errors.js';
+export { AccountError, type AccountProblem, HostThreadError, SendBudgetError } from './host-errors.js';
 export { ACCOUNT_STATES, type AccountsSource, HostMetrics } from './host-metrics.js';
 export { type HostServer, type HostServerOptions, startHostServer } from './host-server.js';
+export type { ShardClientOptions } from './host-shard-protocol.js';
+export type { ShardSetup } from './host-shard-worker.js';
 export {
   type AccountChange,
   type AccountSpec,
@@ -63,6 +65,11 @@ export {
   specProblem,
 } from './hosted-account.js';
 export { SEND_BUDGET_SETTING, SendBudget, type SendBudgetState, utcDay } from './send-budget.js';
+export {
+  ThreadedAccountHost,
+  type ThreadedAccountHostEvents,
+  type ThreadedAccountHostOptions,
+} from './threaded-host.js';
 export {
   DEFAULT_LEASE_TTL_MS,
   Worker,

@@ -11,10 +11,10 @@
  * the chunk or entry that holds this code. When none is found, or the worker fails to start or dies, every later request fails at
  * once with a StoreError and `usable` turns false: the scheduler then checkpoints on the event loop.
  */
-import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { StoreError } from './session-store.js';
+import { findWorkerModule } from './worker-module.js';
 import type { CheckpointAnswer, CheckpointRequest } from './wal-checkpoint-worker.js';
 
 /** The tag wal-checkpoint-worker.ts serves under (its CHECKPOINT_WORKER_TAG). */
@@ -28,22 +28,6 @@ export interface ThreadCheckpoint {
   readonly log: number;
   /** Frames copied into the database. */
   readonly checkpointed: number;
-}
-
-/** The worker's module for the code as it runs now (sources or bundle), or undefined. */
-function findWorkerModule(): URL | undefined {
-  const here = import.meta.url;
-  // From the sources, a JavaScript entry that loads tsx first (see the file), then the worker's .ts.
-  // In the bundle: dist/chunks/*.js or dist/<entry>/index.js → dist/store/…; dist/index.js →
-  // ./store/…; a per-file build → next to this file.
-  const candidates = here.endsWith('.ts')
-    ? ['./wal-checkpoint-worker-source.mjs']
-    : ['../store/wal-checkpoint-worker.js', './store/wal-checkpoint-worker.js', './wal-checkpoint-worker.js'];
-  for (const relative of candidates) {
-    const url = new URL(relative, here);
-    if (existsSync(url)) return url;
-  }
-  return undefined;
 }
 
 interface Pending {
@@ -125,7 +109,7 @@ export class CheckpointThread {
   }
 
   #start(): Worker | undefined {
-    const module = this.#module ?? findWorkerModule();
+    const module = this.#module ?? findWorkerModule(import.meta.url, 'store', 'wal-checkpoint-worker');
     if (!module) {
       this.#fail(
         new StoreError('io', 'the checkpoint thread’s module (wal-checkpoint-worker) was not found'),

@@ -1,0 +1,78 @@
+/**
+ * The messages between a ThreadedAccountHost (threaded-host.ts) and its shards, the worker threads
+ * that each run an AccountHost (host-shard-worker.ts). Everything here is structured-cloneable: no
+ * functions, no class instances.
+ */
+import type { ClientOptions, QrEvent } from '../client/index.js';
+import type { SecretKey } from '../store/index.js';
+import type { AccountSpec, AccountState, AccountSummary } from './hosted-account.js';
+
+/** The tag a shard serves under: a worker started with other data refuses to run. */
+export const SHARD_WORKER_TAG = 'webwx-host-shard';
+
+/**
+ * The client options a shard can take: the plain-data ones. A logger, a clock, a `createClient`
+ * or an `openStore` cannot cross into a thread (the shard relays its log records instead).
+ */
+export type ShardClientOptions = Omit<
+  ClientOptions,
+  'store' | 'logger' | 'proxy' | 'dispatcher' | 'interceptors' | 'now' | 'random' | 'stableIds'
+>;
+
+/** What a shard is started with (its `workerData`). */
+export interface ShardInit {
+  tag: typeof SHARD_WORKER_TAG;
+  /** This shard's number, 0-based (in its log records as `shard`). */
+  shard: number;
+  dataDir?: string;
+  secretKey?: SecretKey;
+  client?: ShardClientOptions;
+  /** The setup module's URL (`ThreadedAccountHostOptions.setup`), loaded once in the thread. */
+  setup?: string;
+}
+
+/** The calls a shard answers, each with its arguments and its answer. */
+export interface ShardCalls {
+  add: { args: [spec: AccountSpec]; result: AccountSummary };
+  /** Opens these ids of the data dir's accounts (an earlier run's). */
+  resume: { args: [ids: string[]]; result: AccountSummary[] };
+  list: { args: []; result: AccountSummary[] };
+  login: { args: [id: string]; result: AccountSummary };
+  logout: { args: [id: string]; result: undefined };
+  remove: { args: [id: string]; result: undefined };
+  close: { args: []; result: undefined };
+}
+
+export type ShardMethod = keyof ShardCalls;
+
+/** Main thread → shard. */
+export type ToShard = {
+  [M in ShardMethod]: { type: 'call'; seq: number; method: M; args: ShardCalls[M]['args'] };
+}[ShardMethod];
+
+/** An error as it crosses the thread boundary (host-errors.ts rebuilds AccountError). */
+export interface ShardErrorData {
+  name: string;
+  message: string;
+  /** AccountError's problem and account id. */
+  problem?: string;
+  accountId?: string;
+}
+
+/** A shard's log record, written by the main thread's logger. */
+export interface ShardLog {
+  level: 'trace' | 'debug' | 'info' | 'warn' | 'error';
+  obj: Record<string, unknown>;
+  msg?: string;
+}
+
+/** Shard → main thread. */
+export type FromShard =
+  | { type: 'ready' }
+  | { type: 'result'; seq: number; value: unknown }
+  | { type: 'failed'; seq: number; error: ShardErrorData }
+  | { type: 'account-state'; id: string; state: AccountState }
+  | { type: 'account-qr'; id: string; qr: QrEvent }
+  | { type: 'account-added'; id: string }
+  | { type: 'account-removed'; id: string }
+  | { type: 'log'; record: ShardLog };

@@ -270,6 +270,8 @@ async function main(): Promise<void> {
         store: 'sqlite',
         // The same echo on raw clients: what of the p99 is the machine's (scale-limit-host.ts).
         limitEcho: true,
+        // The same echo with the accounts over two threads (ThreadedAccountHost).
+        threadedEcho: 2,
       } satisfies ScaleOptions,
       900_000,
       'scale',

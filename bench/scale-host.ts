@@ -19,6 +19,11 @@ export interface ScaleHostArgs {
   store: 'memory' | 'sqlite';
   /** With 'sqlite': an empty directory (the driver makes it and removes it). */
   dataDir?: string;
+  /**
+   * A ThreadedAccountHost of this many threads instead of one AccountHost; the echo is then
+   * scale-echo-setup.ts, run in each thread.
+   */
+  threads?: number;
   maxLifetimeMs: number;
 }
 
@@ -64,15 +69,24 @@ async function main(): Promise<void> {
   const lifetime = setTimeout(() => process.exit(3), args.maxLifetimeMs);
   lifetime.unref();
   process.on('disconnect', () => process.exit(0));
-  const { AccountHost } = await loadWebwxHost();
+  const { AccountHost, ThreadedAccountHost } = await loadWebwxHost();
   gc();
   send({ type: 'loaded', usage: usage() });
-  const host = new AccountHost({
-    client: { server: args.baseUrl, pacing: false },
+  const options = {
+    client: { server: args.baseUrl, pacing: false as const },
     ...(args.store === 'sqlite' && args.dataDir ? { dataDir: args.dataDir } : {}),
-  });
-  host.on('account-qr', ({ id, qr }) => send({ type: 'qr', id, uuid: qr.uuid }));
-  if (args.echo) {
+  };
+  const setup = new URL(
+    import.meta.url.endsWith('.ts') ? './scale-echo-setup.ts' : './scale-echo-setup.js',
+    import.meta.url,
+  );
+  const host = args.threads
+    ? new ThreadedAccountHost({ ...options, threads: args.threads, ...(args.echo ? { setup } : {}) })
+    : new AccountHost(options);
+  // The events both hosts have, with the same payloads.
+  const on = host.on.bind(host) as unknown as InstanceType<typeof ThreadedAccountHost>['on'];
+  on('account-qr', ({ id, qr }) => send({ type: 'qr', id, uuid: qr.uuid }));
+  if (args.echo && host instanceof AccountHost) {
     host.on('account-client', ({ client }) => {
       client.on('message', (m) => {
         if (m.kind === 'text' && !m.isSelf) client.sendText(m.chat.userName, m.text).catch(() => {});
@@ -81,7 +95,7 @@ async function main(): Promise<void> {
   }
   const ready = new Set<string>();
   const allReady = new Promise<void>((resolve) => {
-    host.on('account-state', ({ id, state }) => {
+    on('account-state', ({ id, state }) => {
       if (state === 'ready') ready.add(id);
       if (state === 'failed') send({ type: 'failed', error: `account ${id} failed to log in` });
       if (ready.size === args.ids.length) resolve();

@@ -48,6 +48,8 @@ export interface ScaleResult {
   echo?: ScaleEchoResult;
   /** The same echo on the limit host: raw clients in one process, no store (scale-limit-host.ts). */
   limitEcho?: ScaleEchoResult;
+  /** The same echo on a ThreadedAccountHost of `threads` worker threads. */
+  threadedEcho?: ScaleEchoResult & { threads: number };
   /** The scenario's notes: what the stores were, what failed. */
   notes: string[];
 }
@@ -115,6 +117,20 @@ export function scaleRows(r: ScaleResult | undefined): Row[] {
     rows.push(row('scale: the same, slowest echo', 'ms', e.maxMs));
     rows.push(row('scale: the same, CPU of the host process', '% core', e.hostCpuPct));
     rows.push(row('scale: the same, CPU of the emulator and the phones', '% core', e.emulatorCpuPct));
+  }
+  if (r.threadedEcho) {
+    const t = r.threadedEcho;
+    const lost = t.sent - t.echoed;
+    const what = `scale: the same echo on a ThreadedAccountHost of ${t.threads} threads`;
+    rows.push(row(`${what}, p50`, 'ms', t.p50Ms));
+    rows.push(
+      row(`${what}, p99${lost > 0 ? ` (${lost} of ${t.sent} never echoed)` : ''}`, 'ms', t.p99Ms, {
+        text: `p99 ≤ ${TARGET_ECHO_P99_MS} ms, none lost`,
+        met: lost > 0 ? false : judgeAbsolute(t.p99Ms, TARGET_ECHO_P99_MS, 'lower'),
+      }),
+    );
+    rows.push(row(`${what}, slowest echo`, 'ms', t.maxMs));
+    rows.push(row(`${what}, CPU of the host process`, '% core', t.hostCpuPct));
   }
   if (r.limitEcho) {
     // The least any host does on this machine: not webwx, so no target; the gap to the rows above is webwx's.

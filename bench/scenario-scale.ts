@@ -9,6 +9,8 @@
  * - Aggregate echo: `echoAccounts` accounts each echoing every text; the phones send `echoRate` texts
  *   a second in total, round robin over the accounts, for `echoMs`; latency from the phone's send to
  *   the reply reaching the emulator.
+ * - The threaded echo (`threadedEcho`): the same echo on a ThreadedAccountHost, the accounts spread
+ *   over worker threads (each its own heap and event loop), the handler a setup module.
  * - The limit's echo (`limitEcho`): the same echo with the accounts as raw clients in one process
  *   (scale-limit-host.ts: no store, no decoding), the least any host does on this machine; what the
  *   webwx host's p99 has above it is the host's own, what both show is the machine's.
@@ -38,6 +40,8 @@ export interface ScaleOptions {
   store: 'memory' | 'sqlite';
   /** Also runs the aggregate echo on the limit host (scale-limit-host.ts), after webwx's. */
   limitEcho?: boolean;
+  /** Also runs the aggregate echo on a ThreadedAccountHost of this many threads (scale-host.ts). */
+  threadedEcho?: number;
   /**
    * A directory for a V8 heap snapshot of the host at each idle point (`idle-<n>.heapsnapshot`,
    * after the GC that ends the window): how the memory per account was split up. None by default.
@@ -80,8 +84,11 @@ function waitFor<T extends ScaleHostMessage['type']>(
   ) as Promise<Extract<ScaleHostMessage, { type: T }>>;
 }
 
-/** Which host process: webwx's AccountHost (scale-host.ts) or the limit's raw clients (scale-limit-host.ts). */
-type HostKind = 'webwx' | 'limit';
+/**
+ * Which host process: webwx's AccountHost (scale-host.ts), a ThreadedAccountHost of `threads` threads
+ * (the same script), or the limit's raw clients (scale-limit-host.ts).
+ */
+type HostKind = 'webwx' | 'limit' | { threads: number };
 
 /** Forks a host with `n` accounts and confirms each QR code on that account's phone. */
 async function startHost(
@@ -94,13 +101,14 @@ async function startHost(
   const ids = Array.from({ length: n }, (_, i) => accountIdOf(i));
   const phoneOf = new Map(ids.map((id, i) => [id, emu.phoneOf(emu.accounts[i]!.id)]));
   const dataDir =
-    store === 'sqlite' && kind === 'webwx' ? mkdtempSync(join(tmpdir(), 'webwx-bench-scale-')) : undefined;
+    store === 'sqlite' && kind !== 'limit' ? mkdtempSync(join(tmpdir(), 'webwx-bench-scale-')) : undefined;
   const args: ScaleHostArgs = {
     baseUrl: emu.baseUrl,
     ids,
     echo,
     store,
     ...(dataDir ? { dataDir } : {}),
+    ...(typeof kind === 'object' ? { threads: kind.threads } : {}),
     maxLifetimeMs: 15 * 60_000,
   };
   const removeDir = () => {
@@ -108,7 +116,7 @@ async function startHost(
   };
   // Compiled by run.ts (compile.ts), the host runs the bundle as `webwx host` does, without tsx.
   const compiled = process.env[COMPILED_SUBJECT_ENV];
-  const name = kind === 'webwx' ? 'scale-host' : 'scale-limit-host';
+  const name = kind === 'limit' ? 'scale-limit-host' : 'scale-host';
   const script = compiled
     ? join(dirname(compiled), `${name}.js`)
     : fileURLToPath(new URL(`./${name}.ts`, import.meta.url));
@@ -311,16 +319,24 @@ export async function runScale(o: ScaleOptions): Promise<ScaleResult> {
   } catch (error) {
     notes.push(`the limit's echo failed: ${error instanceof Error ? error.message : String(error)}`);
   }
+  let threadedEcho: ScaleResult['threadedEcho'];
+  try {
+    const threads = o.threadedEcho;
+    if (o.echoAccounts > 0 && threads) threadedEcho = { ...(await aggregateEcho(o, { threads })), threads };
+  } catch (error) {
+    notes.push(`the threaded host's echo failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
   const result: ScaleResult = {
     store: o.store,
     idle,
     ...(echo ? { echo } : {}),
     ...(limitEcho ? { limitEcho } : {}),
+    ...(threadedEcho ? { threadedEcho } : {}),
     notes,
   };
   // Visible in the scenario's log even when the run writes nothing.
   process.stderr.write(
-    `[scale] ${JSON.stringify({ idle, echo, limitEcho, rows: scaleRows(result).length })}\n`,
+    `[scale] ${JSON.stringify({ idle, echo, limitEcho, threadedEcho, rows: scaleRows(result).length })}\n`,
   );
   return result;
 }

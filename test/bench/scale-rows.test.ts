@@ -99,6 +99,33 @@ describe('scale rows', () => {
     ).toBe(false);
   });
 
+  it("judges the threaded host's echo against the same target, in its own rows before the limit's", () => {
+    const rows = scaleRows({
+      store: 'sqlite',
+      idle: [],
+      echo: echo(80),
+      threadedEcho: { ...echo(40), threads: 2, p50Ms: 3, hostCpuPct: 70 },
+      limitEcho: echo(15),
+      notes: [],
+    });
+    const threaded = rows.filter((r) => r.metric.includes('ThreadedAccountHost of 2 threads'));
+    expect(threaded.map((r) => r.webwx)).toEqual([3, 40, 41, 70]);
+    const judged = rows.filter((r) => r.target?.text.startsWith('p99'));
+    expect(judged.map((r) => [r.webwx, r.target?.met])).toEqual([
+      [80, false],
+      [40, true],
+    ]);
+    const limitAt = rows.findIndex((r) => r.metric.startsWith('scale: the limit'));
+    expect(rows.indexOf(threaded[0]!)).toBeLessThan(limitAt);
+    const lost = scaleRows({
+      store: 'sqlite',
+      idle: [],
+      threadedEcho: { ...echo(40, 1999), threads: 2 },
+      notes: [],
+    });
+    expect(lost.find((r) => r.metric.includes('p99'))?.target?.met).toBe(false);
+  });
+
   it('has no rows when the scenario did not run', () => {
     expect(scaleRows(undefined)).toEqual([]);
   });

@@ -107,6 +107,7 @@ describe('the packed package', () => {
       ...Object.values(pkg.exports).map((target) => target.import.replace(/^\.\/dist\//, '')),
       'cli/main.js', // what bin/webwx.js imports
       'store/wal-checkpoint-worker.js', // WalCheckpoints' worker thread
+      'host/host-shard-worker.js', // ThreadedAccountHost's threads
     ].sort();
     const js = files.filter((f) => f.endsWith('.js'));
     expect(js.filter((f) => !f.startsWith('chunks/'))).toEqual(entries);
@@ -256,6 +257,23 @@ describe('the packed package', () => {
       env,
     );
     expect(out).toBe('true true {"onThread":1,"onEventLoop":0,"failed":0} true true\nundefined');
+  });
+
+  it('ThreadedAccountHost runs its threads from the bundle, errors typed across them', async () => {
+    const env = { ...process.env, NODE_PATH: join(ROOT, 'node_modules') };
+    const out = await runEsm(
+      [
+        "import { AccountError, ThreadedAccountHost } from 'webwx/host';",
+        'const host = new ThreadedAccountHost({ threads: 2 });',
+        'console.log(JSON.stringify(await host.list()));',
+        "try { await host.add({ id: 'Not An Id!' }); } catch (e) { console.log(e instanceof AccountError, e.problem); }",
+        "try { await host.logout('nobody'); } catch (e) { console.log(e instanceof AccountError, e.problem); }",
+        'await host.close();',
+        "console.log('closed');",
+      ],
+      env,
+    );
+    expect(out).toBe('[]\ntrue invalid\ntrue unknown\nclosed');
   });
 
   it('without pg, PostgresStore says how to get it (a StoreError, not a crash)', async () => {

@@ -14,8 +14,8 @@
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { StoreError } from './session-store.js';
-import { findWorkerModule } from './worker-module.js';
 import type { CheckpointAnswer, CheckpointRequest } from './wal-checkpoint-worker.js';
+import { findWorkerModule } from './worker-module.js';
 
 /** The tag wal-checkpoint-worker.ts serves under (its CHECKPOINT_WORKER_TAG). */
 const WORKER_TAG = 'webwx-wal-checkpoints';

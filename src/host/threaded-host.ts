@@ -241,8 +241,8 @@ export class ThreadedAccountHost {
       ...(o.setup === undefined ? {} : { setup: String(o.setup) }),
     };
     // Not the process's flags (an --inspect, a user's --import hooks): the thread needs none.
+    // Not unref'd: the threads are the host's work, and keep the process alive until close().
     const worker = new Worker(this.#module, { workerData: init, execArgv: [] });
-    worker.unref();
     let markReady: () => void = () => {};
     let failReady: (error: Error) => void = () => {};
     const ready = new Promise<void>((resolve, reject) => {
@@ -348,7 +348,13 @@ export class ThreadedAccountHost {
     const seq = ++this.#seq;
     return new Promise((resolve, reject) => {
       shard.pending.set(seq, { resolve: resolve as (value: unknown) => void, reject });
-      shard.worker.postMessage({ type: 'call', seq, method, args });
+      try {
+        shard.worker.postMessage({ type: 'call', seq, method, args });
+      } catch (error) {
+        // Arguments that cannot cross into a thread (a function in an account spec, say).
+        shard.pending.delete(seq);
+        reject(new InvalidArgumentError(method, `${method}: ${errorText(error)}`));
+      }
     });
   }
 

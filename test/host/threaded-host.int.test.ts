@@ -84,6 +84,11 @@ it('spreads accounts over its threads; each logs in by a relayed QR and echoes t
   await expect(host.add({ id: 'a1' })).rejects.toBeInstanceOf(AccountError);
   await expect(host.add({ id: 'Bad Id!' })).rejects.toMatchObject({ problem: 'invalid' });
   await expect(host.logout('nobody')).rejects.toMatchObject({ problem: 'unknown' });
+  // A spec that cannot cross into a thread: a typed error, and the id stays free.
+  await expect(host.add({ id: 'a5', pacing: { onWait: () => {} } as never })).rejects.toMatchObject({
+    code: 'invalid-argument',
+  });
+  await expect(host.logout('a5')).rejects.toMatchObject({ problem: 'unknown' });
   expect((await host.list()).map((a) => a.id).sort()).toEqual(['a1', 'a2', 'a3', 'a4']);
 }, 60_000);
 

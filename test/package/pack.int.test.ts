@@ -266,6 +266,8 @@ describe('the packed package', () => {
         "import { AccountError, ThreadedAccountHost } from 'webwx/host';",
         'const host = new ThreadedAccountHost({ threads: 2 });',
         'console.log(JSON.stringify(await host.list()));',
+        // The threads keep the process alive (nothing else here does) until close().
+        "await new Promise((resolve) => setTimeout(() => resolve(console.log('alive')), 300).unref());",
         "try { await host.add({ id: 'Not An Id!' }); } catch (e) { console.log(e instanceof AccountError, e.problem); }",
         "try { await host.logout('nobody'); } catch (e) { console.log(e instanceof AccountError, e.problem); }",
         'await host.close();',
@@ -273,7 +275,7 @@ describe('the packed package', () => {
       ],
       env,
     );
-    expect(out).toBe('[]\ntrue invalid\ntrue unknown\nclosed');
+    expect(out).toBe('[]\nalive\ntrue invalid\ntrue unknown\nclosed');
   });
 
   it('without pg, PostgresStore says how to get it (a StoreError, not a crash)', async () => {

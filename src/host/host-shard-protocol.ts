@@ -5,6 +5,7 @@
  */
 import type { ClientOptions, QrEvent } from '../client/index.js';
 import type { SecretKey } from '../store/index.js';
+import type { AccountProblem } from './host-errors.js';
 import type { AccountSpec, AccountState, AccountSummary } from './hosted-account.js';
 
 /** The tag a shard serves under: a worker started with other data refuses to run. */
@@ -22,8 +23,11 @@ export type ShardClientOptions = Omit<
 /** What a shard is started with (its `workerData`). */
 export interface ShardInit {
   tag: typeof SHARD_WORKER_TAG;
-  /** This shard's number, 0-based (in its log records as `shard`). */
-  shard: number;
+  /**
+   * The levels the main thread's logger writes: records at other levels are not built or posted (a
+   * shard's accounts log on every sync round; with the default silent logger, nothing crosses).
+   */
+  logLevels: ShardLog['level'][];
   dataDir?: string;
   secretKey?: SecretKey;
   client?: ShardClientOptions;
@@ -54,8 +58,8 @@ export type ToShard = {
 export interface ShardErrorData {
   name: string;
   message: string;
-  /** AccountError's problem and account id. */
-  problem?: string;
+  /** AccountError's problem and account id (set only for an AccountError). */
+  problem?: AccountProblem;
   accountId?: string;
 }
 

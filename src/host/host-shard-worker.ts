@@ -25,11 +25,16 @@ import {
 /** What a setup module exports by default: called with every client a shard makes. */
 export type ShardSetup = (client: WebWxClient, account: { id: string }) => void | Promise<void>;
 
-/** A Logger that posts its records to the main thread, whose logger writes them. */
-function relayLogger(post: (m: FromShard) => void, bindings: Record<string, unknown>): Logger {
+/** A Logger that posts its records at `levels` to the main thread, whose logger writes them. */
+function relayLogger(
+  post: (m: FromShard) => void,
+  levels: ReadonlySet<string>,
+  bindings: Record<string, unknown>,
+): Logger {
   const at =
     (level: ShardLog['level']) =>
     (first: object | string, msg?: string): void => {
+      if (!levels.has(level)) return;
       const obj = typeof first === 'string' ? { ...bindings } : { ...bindings, ...first };
       const text = typeof first === 'string' ? first : msg;
       try {
@@ -44,7 +49,8 @@ function relayLogger(post: (m: FromShard) => void, bindings: Record<string, unkn
     info: at('info'),
     warn: at('warn'),
     error: at('error'),
-    child: (more) => relayLogger(post, { ...bindings, ...more }),
+    child: (more) => relayLogger(post, levels, { ...bindings, ...more }),
+    isLevelEnabled: (level) => levels.has(level),
   };
 }
 
@@ -59,7 +65,7 @@ function shardError(error: unknown): ShardErrorData {
 
 async function serve(init: ShardInit, port: NonNullable<typeof parentPort>): Promise<void> {
   const post = (m: FromShard): void => port.postMessage(m);
-  const logger = relayLogger(post, {});
+  const logger = relayLogger(post, new Set(init.logLevels), {});
   const setup: ShardSetup | undefined = init.setup
     ? ((await import(init.setup)) as { default?: ShardSetup }).default
     : undefined;

@@ -48,7 +48,9 @@ import {
   SHARD_WORKER_TAG,
   type ShardCalls,
   type ShardClientOptions,
+  type ShardErrorData,
   type ShardInit,
+  type ShardLog,
   type ShardMethod,
 } from './host-shard-protocol.js';
 import type { AccountSpec, AccountState, AccountSummary } from './hosted-account.js';
@@ -68,7 +70,10 @@ export interface ThreadedAccountHostOptions {
   secretKey?: SecretKey;
   /** Options every account's client gets: plain data only (no logger, clock or dispatcher). */
   client?: ShardClientOptions;
-  /** Writes the threads' log records, with `shard` added. */
+  /**
+   * Writes the threads' log records, with `shard` added. The levels it writes are read once, at
+   * construction (`isLevelEnabled`): the threads build no record at the others.
+   */
   logger?: Logger;
 }
 
@@ -114,9 +119,10 @@ export class ThreadedAccountHost {
   readonly #logger: Logger;
   readonly #events: TypedEmitter<ThreadedAccountHostEvents>;
   readonly #module: URL;
+  /** The current threads; each one's `ids` say which accounts it holds (set before its add call goes out). */
   readonly #shards: Shard[] = [];
-  /** Which thread holds each account (set before its add call goes out). */
-  readonly #owner = new Map<string, Shard>();
+  /** The levels `options.logger` writes, read once: what the threads post (host-shard-protocol.ts). */
+  readonly #logLevels: ShardLog['level'][];
   #seq = 0;
   #closed = false;
 
@@ -133,6 +139,7 @@ export class ThreadedAccountHost {
       ...(options.setup === undefined ? {} : { setup: setupHref(options.setup) }),
     };
     this.#logger = (options.logger ?? silentLogger).child({ component: 'host' });
+    this.#logLevels = enabledLevels(options.logger);
     this.#events = new TypedEmitter<ThreadedAccountHostEvents>(this.#logger);
     for (let index = 0; index < threads; index++) this.#shards.push(this.#start(index, 0));
   }
@@ -149,14 +156,13 @@ export class ThreadedAccountHost {
   async add(spec: AccountSpec): Promise<AccountSummary> {
     this.#checkOpen();
     const id = typeof spec?.id === 'string' ? spec.id : '';
-    if (this.#owner.has(id)) throw new AccountError('exists', id, `account "${id}" already exists`);
+    if (this.#shardOf(id)) throw new AccountError('exists', id, `account "${id}" already exists`);
     const shard = this.#leastLoaded();
-    this.#owner.set(id, shard);
     shard.ids.add(id);
     try {
       return await this.#call(shard, 'add', [spec]);
     } catch (error) {
-      this.#forget(id, shard);
+      shard.ids.delete(id);
       throw error;
     }
   }
@@ -168,9 +174,8 @@ export class ThreadedAccountHost {
     if (root === undefined || !existsSync(root)) return [];
     const byShard = new Map<Shard, string[]>();
     for (const entry of readdirSync(root, { withFileTypes: true })) {
-      if (!entry.isDirectory() || this.#owner.has(entry.name)) continue;
+      if (!entry.isDirectory() || this.#shardOf(entry.name)) continue;
       const shard = this.#leastLoaded();
-      this.#owner.set(entry.name, shard);
       shard.ids.add(entry.name);
       byShard.set(shard, [...(byShard.get(shard) ?? []), entry.name]);
     }
@@ -179,7 +184,7 @@ export class ThreadedAccountHost {
         const summaries = await this.#call(shard, 'resume', [ids]);
         // What the thread skipped (an unreadable account.json) is not held.
         const kept = new Set(summaries.map((s) => s.id));
-        for (const id of ids) if (!kept.has(id)) this.#forget(id, shard);
+        for (const id of ids) if (!kept.has(id)) shard.ids.delete(id);
         return summaries;
       }),
     );
@@ -210,7 +215,7 @@ export class ThreadedAccountHost {
   async remove(id: string): Promise<void> {
     const shard = this.#require(id);
     await this.#call(shard, 'remove', [id]);
-    this.#forget(id, shard);
+    shard.ids.delete(id);
   }
 
   /** Stops every account (sessions stay in their stores) and ends the threads. */
@@ -227,14 +232,14 @@ export class ThreadedAccountHost {
         await shard.worker.terminate();
       }),
     );
-    this.#owner.clear();
+    for (const shard of this.#shards) shard.ids.clear();
   }
 
   #start(index: number, quickDeaths: number): Shard {
     const o = this.#options;
     const init: ShardInit = {
       tag: SHARD_WORKER_TAG,
-      shard: index,
+      logLevels: this.#logLevels,
       ...(o.dataDir === undefined ? {} : { dataDir: o.dataDir }),
       ...(o.secretKey === undefined ? {} : { secretKey: o.secretKey }),
       ...(o.client === undefined ? {} : { client: o.client }),
@@ -278,7 +283,7 @@ export class ThreadedAccountHost {
           return log[m.record.level](m.record.obj, m.record.msg);
         default: {
           const { type, ...payload } = m;
-          if (type === 'account-removed' && this.#owner.get(m.id) === shard) this.#forget(m.id, shard);
+          if (type === 'account-removed') shard.ids.delete(m.id);
           this.#events.emit(type, payload as never);
         }
       }
@@ -309,16 +314,13 @@ export class ThreadedAccountHost {
     const next = this.#start(shard.index, quick ? shard.quickDeaths + 1 : 0);
     this.#shards[shard.index] = next;
     const ids = [...shard.ids];
-    for (const id of ids) this.#owner.delete(id);
+    shard.ids.clear();
     if (ids.length === 0 || this.#options.dataDir === undefined) {
       for (const id of ids) this.#events.emit('account-state', { id, state: 'failed' });
       this.#events.emit('thread-replaced', { shard: shard.index, error: message, reopened: [] });
       return;
     }
-    for (const id of ids) {
-      this.#owner.set(id, next);
-      next.ids.add(id);
-    }
+    for (const id of ids) next.ids.add(id);
     // A thread that keeps dying (a handler that ends it on some message) is not reopened in a tight
     // loop: the accounts come back after a back-off that doubles with each quick death.
     const delay =
@@ -329,7 +331,7 @@ export class ThreadedAccountHost {
       .then(
         (summaries) => {
           const reopened = summaries.map((s) => s.id);
-          for (const id of ids) if (!reopened.includes(id)) this.#forget(id, next);
+          for (const id of ids) if (!reopened.includes(id)) next.ids.delete(id);
           this.#events.emit('thread-replaced', { shard: shard.index, error: message, reopened });
         },
         (cause: unknown) =>
@@ -372,14 +374,14 @@ export class ThreadedAccountHost {
     return best;
   }
 
-  #forget(id: string, shard: Shard): void {
-    shard.ids.delete(id);
-    if (this.#owner.get(id) === shard) this.#owner.delete(id);
+  /** The thread holding `id`, if any. */
+  #shardOf(id: string): Shard | undefined {
+    return this.#shards.find((shard) => shard.ids.has(id));
   }
 
   #require(id: string): Shard {
     this.#checkOpen();
-    const shard = this.#owner.get(id);
+    const shard = this.#shardOf(id);
     if (!shard) throw new AccountError('unknown', id, `no account "${id}"`);
     return shard;
   }
@@ -389,6 +391,13 @@ export class ThreadedAccountHost {
   }
 }
 
+/** The levels `logger` writes: none without one, all when it cannot say (no `isLevelEnabled`). */
+function enabledLevels(logger: Logger | undefined): ShardLog['level'][] {
+  if (!logger) return [];
+  const levels: ShardLog['level'][] = ['trace', 'debug', 'info', 'warn', 'error'];
+  return levels.filter((level) => logger.isLevelEnabled?.(level) ?? true);
+}
+
 /** The setup module as a URL string: a URL as given, a path made absolute. */
 function setupHref(setup: string | URL): string {
   if (setup instanceof URL) return setup.href;
@@ -396,15 +405,8 @@ function setupHref(setup: string | URL): string {
   return pathToFileURL(isAbsolute(setup) ? setup : resolve(setup)).href;
 }
 
-function rebuildError(
-  shard: number,
-  e: { name: string; message: string; problem?: string; accountId?: string },
-): Error {
-  if (
-    e.name === 'AccountError' &&
-    (e.problem === 'unknown' || e.problem === 'exists' || e.problem === 'invalid')
-  ) {
-    return new AccountError(e.problem, e.accountId ?? '', e.message);
-  }
-  return new HostThreadError(shard, e.message);
+function rebuildError(shard: number, e: ShardErrorData): Error {
+  return e.problem === undefined
+    ? new HostThreadError(shard, e.message)
+    : new AccountError(e.problem, e.accountId ?? '', e.message);
 }

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type Emulator, multiAccountWorld, startEmulator } from '../../src/emulator/index.js';
 import { AccountError, HostThreadError, ThreadedAccountHost } from '../../src/host/index.js';
+import { recordingLogger } from '../recording-logger.js';
 import { until } from '../until.js';
 
 const ACC = (n: number) => `wxid_account00${n}`;
@@ -166,3 +167,32 @@ it('a setup module that does not load fails the calls with HostThreadError, with
   expect(replaced).toEqual([]);
   await broken.close();
 }, 30_000);
+
+it("relays the threads' log records at the levels the logger writes, and builds none at the others", async () => {
+  const loginWith = async (enabled: boolean) => {
+    const rec = recordingLogger(enabled);
+    const dir = mkdtempSync(join(tmpdir(), 'webwx-threaded-log-'));
+    const h = new ThreadedAccountHost({
+      threads: 1,
+      dataDir: dir,
+      logger: rec.logger,
+      client: { server: emu.baseUrl, pacing: false },
+    });
+    h.on('account-qr', ({ qr }) => {
+      emu.phoneOf(ACC(4)).scan(qr.uuid);
+      emu.phoneOf(ACC(4)).confirm(qr.uuid);
+    });
+    await h.add({ id: 'a4' });
+    await allReady(h, 1);
+    await h.close();
+    rmSync(dir, { recursive: true, force: true });
+    return rec;
+  };
+  const all = await loginWith(true);
+  // The account lives in the thread: its records can only have come from there.
+  const fromThread = all.lines.filter((l) => (l.obj as { account?: string }).account === 'a4');
+  expect(fromThread.map((l) => l.msg)).toContain('QR code ready, waiting for a scan');
+  expect(fromThread.some((l) => l.level === 'debug')).toBe(true);
+  // A logger that writes nothing: the threads post no record at all.
+  expect((await loginWith(false)).lines).toEqual([]);
+}, 60_000);

@@ -7,8 +7,8 @@
  * message store's record, not by the saved key, so a crash before the trailing write costs a
  * re-delivery of those seconds, which the store drops as already processed (an old SyncKey still
  * names every message after it). Anything else that changed (credentials such as a new skey, hosts,
- * cookies, the self contact, the device id) is written at once, since a resume needs it. A stop
- * writes the waiting state (`flush`); a session end drops it.
+ * cookies, the self contact, the device id) is written at once, since a resume needs it. stop()
+ * writes the waiting state (`flush`, before it releases the client); a session end drops it.
  *
  * The gain: with 200 accounts at 1 msg/s each, the session was written on every round, one SQLite
  * commit and a snapshot per reply: about 8 % of the host's CPU in the bench row "scale: echo across
@@ -49,15 +49,9 @@ export class SessionPersister {
     this.#session = session;
     this.#cookies = cookies;
     this.#intervalMs = keysOnlyIntervalMs;
-    // A stop writes the waiting state; a session end drops it (the session is dead).
-    rt.signal.addEventListener(
-      'abort',
-      () => {
-        if (this.#ended()) this.#cancelTrailing();
-        else void this.flush();
-      },
-      { once: true },
-    );
+    // Once the client is released nothing waits any more: stop() flushed first (client.ts), and a
+    // session end drops the waiting state (the session is dead).
+    rt.signal.addEventListener('abort', () => this.#cancelTrailing(), { once: true });
   }
 
   /**

@@ -135,8 +135,9 @@ describe('SessionPersister', () => {
     await t.persister.save();
     t.moveKeys(5);
     await t.persister.save();
-    t.fake.controller.abort(new Error('stopped'));
+    // As client.stop() does: flush, then release.
     await t.persister.flush();
+    t.fake.controller.abort(new Error('stopped'));
     expect(t.saved).toHaveLength(2);
     expect(t.saved.at(-1)?.syncKey.List).toEqual([{ Key: 1, Val: 5 }]);
     t.moveKeys(6);

@@ -43,7 +43,7 @@ import { forwardRecipe, revokeRecipe, type SendRecipe, textRecipe } from './send
 import type { OutboxStats, Outbox as PublicOutbox, SendOptions, SendTextOptions } from './send/send-types.js';
 import { type ShareInput, type ShareMethod, shareRecipe } from './send/share-recipes.js';
 import { assertAvailable, assertRecipient } from './session/app-mode.js';
-import { prefetchContactCache } from './session/cached-contacts.js';
+import { afterRequestWritten, prefetchContactCache } from './session/cached-contacts.js';
 import { followContactPhase, startContactPhase } from './session/contact-phase.js';
 import { SessionPersister } from './session/session-persister.js';
 import { cookieStoreOf, establishSession, loadSavedSession } from './session/session-resume.js';
@@ -171,7 +171,8 @@ class Client implements WebWxClient {
     try {
       // A resume reads the contact cache and the stable ids while its webwxinit is on the wire.
       const prefetched = prefetchContactCache(rt, saved?.self?.UserName);
-      void prefetched?.then(() => this.#contactService.prefetch());
+      if (saved)
+        void (prefetched ?? afterRequestWritten(() => {})).then(() => this.#contactService.prefetch());
       // Resume the saved session, else push login, else the QR code (session-resume.ts).
       const { session, self, step } = await establishSession(rt, this.#directory, saved);
       this.#session = session;
@@ -203,11 +204,11 @@ class Client implements WebWxClient {
         (wires) => this.#contactService.fillQuietly(wires),
         prefetched,
       );
-      if (contacts.fromCache === 0) this.#events.emit('contacts', await contacts.loaded);
+      if (!contacts.fromCache) this.#events.emit('contacts', await contacts.loaded);
       const opsDeps = { rt, session, endSession: (e: LoggedOutError) => this.#endSession(e) };
       this.#contactService.attach(opsDeps);
       this.#roomService.attach(opsDeps, session.inviteStartCount);
-      await this.#contactService.goLive(contacts.fromCache > 0);
+      await this.#contactService.goLive(contacts.fromCache);
       this.#setState('ready');
       this.#events.emit('ready', { self });
       followContactPhase(rt, contacts, this.#contactService, (e) => this.#endSession(e));
@@ -226,7 +227,7 @@ class Client implements WebWxClient {
         outbox,
         messageStore: options.messageStore,
         persist: persister ? () => persister.save() : undefined,
-        cachedRoomsFor: contacts.roomsFor,
+        fromCacheFor: contacts.cachedFor,
         onStatusNotify: (raw) => this.#contactService.learnFromStatusNotify(raw),
         endSession: (error) => this.#endSession(error, true),
         autoRelogin: options.autoRelogin,

@@ -154,6 +154,11 @@ export class MemoryStore
     return part ? all.filter((c) => c.UserName.startsWith('@@') === (part === 'rooms')) : all;
   }
 
+  async loadContactsNamed(userNames: readonly string[]): Promise<WireContact[]> {
+    const wanted = new Set(userNames);
+    return (await this.loadContacts()).filter((c) => wanted.has(c.UserName));
+  }
+
   async saveContacts(contacts: readonly WireContact[]): Promise<void> {
     this.#contacts = deflateRawSync(JSON.stringify(contacts), { level: 1 });
   }

@@ -332,6 +332,14 @@ export class PostgresStore
     return rows.map((row) => row.data).filter((c) => typeof c?.UserName === 'string');
   }
 
+  async loadContactsNamed(userNames: readonly string[]): Promise<WireContact[]> {
+    const names = [...new Set(userNames)].filter((n) => typeof n === 'string').map(pgText);
+    if (names.length === 0) return [];
+    const sql = `SELECT data FROM ${this.#t.contacts} WHERE account = $1 AND user_name = ANY($2::text[])`;
+    const rows = await this.#rows<{ data: WireContact }>('reading contacts', sql, [names]);
+    return rows.map((row) => row.data).filter((c) => typeof c?.UserName === 'string');
+  }
+
   async saveContacts(contacts: readonly WireContact[]): Promise<void> {
     const kept = lastByKey(contacts, (c) => pgText(c.UserName));
     await this.#rows('saving contacts', replaceAllSql(this.#t.contacts, 'user_name', true), [

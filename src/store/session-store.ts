@@ -166,6 +166,13 @@ export interface ContactCache {
   loadContacts(part?: ContactCachePart): Promise<WireContact[]>;
   /** Replaces the whole cache. */
   saveContacts(contacts: readonly WireContact[]): Promise<void>;
+  /**
+   * The cached entries with these UserNames (those the cache lacks are left out, in any order).
+   * Optional: with it, a resume reads only the entries its first messages name before it answers
+   * them, and the rest of the cache after (docs/sessions.md, "Hot reload"); without it, the whole
+   * contacts part comes first.
+   */
+  loadContactsNamed?(userNames: readonly string[]): Promise<WireContact[]>;
 }
 
 /** Whole-set records keyed by `id` (the stable ids of src/client/contacts/stable-ids.ts). */

@@ -152,6 +152,7 @@ const SQL = {
   // Rooms are the UserNames starting '@@': the key range ['@@', '@A') ('A' follows '@').
   cachedRooms: "SELECT data FROM contacts WHERE user_name >= '@@' AND user_name < '@A'",
   cachedNonRooms: "SELECT data FROM contacts WHERE NOT (user_name >= '@@' AND user_name < '@A')",
+  namedContacts: 'SELECT data FROM contacts WHERE user_name = ?',
   clearContacts: 'DELETE FROM contacts',
   insertContact: 'INSERT OR REPLACE INTO contacts (user_name, data) VALUES (?, ?)',
   stableIds: 'SELECT data FROM stable_ids',

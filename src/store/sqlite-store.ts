@@ -338,6 +338,24 @@ export class SqliteStore
       .filter((c) => typeof c.UserName === 'string');
   }
 
+  async loadContactsNamed(userNames: readonly string[]): Promise<WireContact[]> {
+    const names = [...new Set(userNames)].filter((n) => typeof n === 'string');
+    if (names.length === 0) return [];
+    const rows = wrap('reading contacts', this.path, () => {
+      const found: { data: string }[] = [];
+      const named = this.#statements.of('namedContacts');
+      // One indexed lookup a name: a resume's first messages name a handful.
+      for (const name of names) {
+        const row = named.get(name) as { data: string } | undefined;
+        if (row) found.push(row);
+      }
+      return found;
+    });
+    return rows
+      .map((r) => parseJson(r.data) as unknown as WireContact)
+      .filter((c) => typeof c.UserName === 'string');
+  }
+
   async saveContacts(contacts: readonly WireContact[]): Promise<void> {
     this.#writes += Math.ceil(contacts.length / BULK_ROWS_PER_WRITE);
     const s = this.#statements;

@@ -270,6 +270,9 @@ export abstract class PuppetWebwxBase extends Puppet {
           if (this.isLoggedIn && this.currentUserId !== selfId)
             await super.logout('another account logged in');
           if (!this.isLoggedIn) this.login(selfId);
+          // Wechaty's 'ready': the contacts and rooms are listed (a resume fills them from its cache
+          // shortly after the client's 'ready'; docs/sessions.md "Contacts on a resume").
+          await client.contacts.filled();
           this.emit('ready', { data: 'webwx ready' });
         }),
       ),

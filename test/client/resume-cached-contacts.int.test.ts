@@ -28,6 +28,37 @@ function sqlite(): SqliteStore {
   return store;
 }
 
+/** What the client reads of the store's contact cache, in order ('read:<part>', 'read:named:<names>'). */
+function logCacheReads(store: SqliteStore): string[] {
+  const log: string[] = [];
+  const load = store.loadContacts.bind(store);
+  store.loadContacts = (part) => {
+    log.push(`read:${part ?? 'all'}`);
+    return load(part);
+  };
+  const named = store.loadContactsNamed.bind(store);
+  store.loadContactsNamed = (names) => {
+    log.push(`read:named:${names.join(',')}`);
+    return named(names);
+  };
+  return log;
+}
+
+/** Calls `seen` whenever the client reads the store's stable-id records. */
+function onStableIdRead(store: SqliteStore, seen: () => void): void {
+  const stableIdStore = store.stableIdStore.bind(store);
+  store.stableIdStore = <R extends { id: string }>() => {
+    const ids = stableIdStore<R>();
+    return {
+      ...ids,
+      load: () => {
+        seen();
+        return ids.load();
+      },
+    };
+  };
+}
+
 /** The events of a client in order, by name. */
 function eventOrder(started: Started): string[] {
   const order: string[] = [];
@@ -140,12 +171,7 @@ describe('resume with the contact cache', () => {
     await first.client.stop();
 
     // What the restarted client reads of the cache, and what it hears, in order.
-    const log: string[] = [];
-    const load = store.loadContacts.bind(store);
-    store.loadContacts = (part) => {
-      log.push(`read:${part ?? 'all'}`);
-      return load(part);
-    };
+    const log = logCacheReads(store);
     e.faults.inject('webwxgetcontact', { kind: 'delay', ms: REFRESH_DELAY_MS }, { times: 1 });
     const x = e.phone.sendText({ from: friend.id, text: 'while it was down' });
     const second = await start(e, store, { scanQr: false });
@@ -156,9 +182,14 @@ describe('resume with the contact cache', () => {
     const z = e.phone.sendText({ from: member, room, text: 'after the restart' });
     const mz = await waitForId(second, z.msgId);
 
-    // The contacts before 'ready'; the rooms after the private message and before the room's one.
-    expect(log.slice(0, 2)).toEqual(['read:contacts', 'message:while it was down']);
-    expect(log.indexOf('read:rooms')).toBeGreaterThan(1);
+    // The private message first (its sender read by name at most); then the contacts, then the
+    // rooms, before the room's message.
+    const reads = log.filter((entry) => entry.startsWith('read:'));
+    expect(log.findIndex((entry) => entry.startsWith('message:'))).toBe(
+      log.indexOf('message:while it was down'),
+    );
+    expect(log.indexOf('message:while it was down')).toBeLessThan(log.indexOf('read:contacts'));
+    expect(reads.filter((r) => !r.startsWith('read:named'))).toEqual(['read:contacts', 'read:rooms']);
     expect(log.indexOf('read:rooms')).toBeLessThan(log.indexOf('message:after the restart'));
     expect(log).not.toContain('room-updated');
     expect(log).not.toContain('contact-added');
@@ -167,11 +198,93 @@ describe('resume with the contact cache', () => {
     expect(mz.sender.displayName).toBe(mc.sender.displayName);
   });
 
-  it('reads the cached contacts and the stable ids while webwxinit is on the wire, once', async () => {
+  it('reads the stable ids while webwxinit is on the wire, the cached contacts after the first round', async () => {
     const e = await emu();
     const store = sqlite();
     const first = await start(e, store);
     await first.client.stop();
+
+    const log = logCacheReads(store);
+    const INIT_DELAY_MS = 600;
+    const slow = e.faults.inject('webwxinit', { kind: 'delay', ms: INIT_DELAY_MS }, { times: 1 });
+    onStableIdRead(store, () => log.push(slow.hits === 1 ? 'stable-ids' : 'stable-ids:late'));
+    const refresh = e.faults.inject('webwxgetcontact', { kind: 'hang' }, { times: 1 });
+    const second = await start(e, store, { scanQr: false });
+    expect(stepsOf(second)).toEqual(['resume:trying', 'resume:succeeded']);
+    // Ready without the cached contacts: the stable ids only, read while webwxinit was held.
+    expect(log).toEqual(['stable-ids']);
+    const contacts = second.client.contacts;
+    let loaded = false;
+    contacts.loaded().then(
+      () => {
+        loaded = true;
+      },
+      () => {},
+    );
+    expect(contacts.list().length).toBeLessThan(e.world.listedContacts().length);
+    // filled(): the cached contacts and rooms are in, while the server's list still hangs.
+    await contacts.filled();
+    expect(log).toEqual(['stable-ids', 'read:contacts', 'read:rooms']);
+    await expect.poll(() => refresh.hits).toBe(1);
+    expect(loaded).toBe(false);
+    expect(contacts.list().length).toBeGreaterThanOrEqual(e.world.listedContacts().length);
+    expect(contacts.rooms().length).toBe(e.world.rooms.length);
+  });
+
+  it('a message from a cached contact before the contacts are in: read by name, same name and stable id', async () => {
+    const e = await emu();
+    const store = sqlite();
+    const first = await start(e, store);
+    const friends = e.world.listedContacts().filter((p) => p.kind === 'friend');
+    // The last friends: not among the chats webwxinit lists first.
+    const [friend, gone, renamed] = friends.slice(-3);
+    if (!friend || !gone || !renamed) throw new Error('the world needs three friends');
+    const a = e.phone.sendText({ from: friend.id, text: 'before' });
+    const ma = await waitForId(first, a.msgId);
+    const friendName = ma.sender.userName;
+    const friendId = first.client.contacts.stableIdOf(friendName);
+    const goneName = first.client.contacts.list().find((c) => c.nickName === gone.nickName)?.userName;
+    const renamedName = first.client.contacts.list().find((c) => c.nickName === renamed.nickName)?.userName;
+    if (!goneName || !renamedName) throw new Error('the friends are not in the list');
+    await first.client.stop();
+
+    // While the process is down: a text, a friend removed, a remark changed.
+    e.phone.deleteContact(gone.id);
+    e.phone.setRemark(renamed.id, 'renamed while down');
+    const x = e.phone.sendText({ from: friend.id, text: 'while it was down' });
+    const log = logCacheReads(store);
+    e.faults.inject('webwxgetcontact', { kind: 'delay', ms: REFRESH_DELAY_MS }, { times: 1 });
+    const second = await start(e, store, { scanQr: false });
+    const events: string[] = [];
+    for (const name of ['contact-added', 'contact-removed', 'contact-updated'] as const)
+      second.client.on(name, (change: { contact?: { userName: string }; userName?: string }) =>
+        events.push(`${name}:${change.contact?.userName ?? change.userName}`),
+      );
+    const mx = await waitForId(second, x.msgId);
+    const contacts = second.client.contacts;
+    expect(mx.sender.userName).toBe(friendName);
+    expect(mx.sender.displayName).toBe(ma.sender.displayName);
+    expect(contacts.stableIdOf(friendName)).toBe(friendId);
+    expect(log.some((r) => r.startsWith('read:named') && r.includes(friendName))).toBe(true);
+    expect(log.indexOf('read:contacts')).toBe(-1);
+
+    // The full read comes after the first round and leaves the removed friend out.
+    await expect.poll(() => log.includes('read:contacts'), { timeout: 3000 }).toBe(true);
+    await expect.poll(() => contacts.get(renamedName)?.remarkName).toBe('renamed while down');
+    expect(contacts.get(goneName)).toBeUndefined();
+    expect(contacts.get(friendName)).toBeDefined();
+    expect(events).toContain(`contact-removed:${goneName}`);
+    expect(events).toContain(`contact-updated:${renamedName}`);
+    expect(events.filter((ev) => ev.startsWith('contact-added'))).toEqual([]);
+  });
+
+  it('with a store that reads no entries by name: the cached contacts and the stable ids while webwxinit is on the wire, once', async () => {
+    const e = await emu();
+    const store = sqlite();
+    const first = await start(e, store);
+    await first.client.stop();
+    // As a third-party ContactCache without loadContactsNamed.
+    Object.defineProperty(store, 'loadContactsNamed', { value: undefined });
 
     const reads: Array<{ what: string; at: number }> = [];
     const load = store.loadContacts.bind(store);
@@ -179,17 +292,7 @@ describe('resume with the contact cache', () => {
       reads.push({ what: `contacts:${part ?? 'all'}`, at: performance.now() });
       return load(part);
     };
-    const stableIdStore = store.stableIdStore.bind(store);
-    store.stableIdStore = <R extends { id: string }>() => {
-      const ids = stableIdStore<R>();
-      return {
-        ...ids,
-        load: () => {
-          reads.push({ what: 'stable-ids', at: performance.now() });
-          return ids.load();
-        },
-      };
-    };
+    onStableIdRead(store, () => reads.push({ what: 'stable-ids', at: performance.now() }));
     const INIT_DELAY_MS = 600;
     const slow = e.faults.inject('webwxinit', { kind: 'delay', ms: INIT_DELAY_MS }, { times: 1 });
     const startedAt = performance.now();
@@ -204,10 +307,16 @@ describe('resume with the contact cache', () => {
     expect(second.client.contacts.list().length).toBeGreaterThanOrEqual(e.world.listedContacts().length);
   });
 
-  it('a fresh login loads the contacts before ready; loaded() is already settled', async () => {
+  it('a fresh login loads the contacts before ready; loaded() and filled() are already settled', async () => {
     const e = await emu();
     const store = sqlite();
     const first = await start(e, store);
+    let filled = false;
+    void first.client.contacts.filled().then(() => {
+      filled = true;
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(filled).toBe(true);
     const counts = await first.client.contacts.loaded();
     expect(counts.contacts).toBe(first.client.contacts.list().length);
   });

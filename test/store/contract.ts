@@ -243,6 +243,27 @@ export function contactCacheContract(name: string, factory: StoreFactory<Contact
       expect(names(await store.loadContacts())).toEqual(['@@r1', '@@r2', '@a1', '@b2', 'filehelper']);
       expect((await store.loadContacts('rooms')).find((c) => c.UserName === '@@r1')).toEqual(entries[1]);
     });
+
+    it('reads entries by UserName, leaving out the names it lacks', async () => {
+      const store = await factory.create();
+      if (!store.loadContactsNamed) throw new Error(`${name} reads no entries by name`);
+      expect(await store.loadContactsNamed(['@a'])).toEqual([]);
+      const entries = [
+        { UserName: '@a1', NickName: 'A', RemarkName: '甲' },
+        { UserName: '@@r1', NickName: 'Room', MemberList: [{ UserName: '@a1' }] },
+        { UserName: '@b2', NickName: 'B' },
+      ];
+      await store.saveContacts(entries as never);
+      const byName = (list: { UserName: string }[]) =>
+        [...list].sort((x, y) => x.UserName.localeCompare(y.UserName));
+      expect(byName(await store.loadContactsNamed(['@b2', '@nobody', '@@r1', '@b2']))).toEqual(
+        byName([entries[1], entries[2]] as { UserName: string }[]),
+      );
+      expect(await store.loadContactsNamed(['@a1'])).toEqual([entries[0]]);
+      expect(await store.loadContactsNamed([])).toEqual([]);
+      // A name is a value, never SQL.
+      expect(await store.loadContactsNamed(["@a1' OR '1'='1"])).toEqual([]);
+    });
   });
 }
 

@@ -121,6 +121,8 @@ export function useClientEvents(
       ),
       client.on('ready', ({ self }) => {
         seed();
+        // A resume's cached contacts and rooms come in shortly after 'ready', without change events.
+        void client.contacts.filled().then(seed);
         model.dispatch({ type: 'login', account: self.nickName, selfNames: selfNamesOf(client) });
         model.dispatch({ type: 'ready' });
       }),

@@ -57,11 +57,19 @@ export interface ContactService extends ContactDirectory {
   /**
    * Resolves with the counts once the client's first contact load from the server is in the
    * directory. After a QR or push login that is before `start()` resolves. After a resume with the
-   * store's contact cache, `start()` resolves first (the directory holds the cached list meanwhile,
-   * and messages already flow; docs/sessions.md "Hot reload") and this resolves when the refresh
-   * lands. Rejects when that load fails, the session ends or the client stops first.
+   * store's contact cache, `start()` resolves first (the cached list comes in meanwhile, and messages
+   * already flow; docs/sessions.md "Contacts on a resume") and this resolves when the refresh lands.
+   * Rejects when that load fails, the session ends or the client stops first.
    */
   loaded(): Promise<{ contacts: number; rooms: number; members: number }>;
+  /**
+   * Resolves once the directory holds a whole contact list with its rooms: when `start()` resolves
+   * after a QR or push login; after a resume with the store's contact cache, once the cached
+   * contacts and rooms are in (shortly after the first sync round), before the server's refresh
+   * that `loaded()` waits for. Never rejects: a cache that cannot be read is logged, and the list
+   * then comes with the refresh.
+   */
+  filled(): Promise<void>;
   /** The stable id of a contact or room of this session (undefined when unknown or in collision). */
   stableIdOf(userName: string): string | undefined;
   /** The contact or room that holds a stable id in this session. */

@@ -115,6 +115,9 @@ export class ContactServiceImpl implements ContactService {
   /** loaded(): settled by the first settleLoaded(). */
   readonly #loaded: Promise<ContactCounts>;
   #settleLoaded: ((outcome: Promise<ContactCounts>) => void) | undefined;
+  /** filled(): settled by the first settleFilled(). */
+  readonly #filled: Promise<void>;
+  #settleFilled: ((filled: Promise<void>) => void) | undefined;
 
   constructor(
     directory: MutableContactDirectory,
@@ -130,10 +133,24 @@ export class ContactServiceImpl implements ContactService {
       this.#settleLoaded = resolve;
     });
     this.#loaded.catch(() => {});
+    this.#filled = new Promise<void>((resolve) => {
+      this.#settleFilled = resolve;
+    });
   }
 
   loaded(): Promise<ContactCounts> {
     return this.#loaded;
+  }
+
+  filled(): Promise<void> {
+    return this.#filled;
+  }
+
+  /** The directory holds a whole list once `filled` settles; later calls change nothing. */
+  settleFilled(filled: Promise<void>): void {
+    const settle = this.#settleFilled;
+    this.#settleFilled = undefined;
+    settle?.(filled);
   }
 
   /** The outcome of the first contact load from the server; later calls change nothing. */
@@ -237,6 +254,14 @@ export class ContactServiceImpl implements ContactService {
 
   stableIdOf(userName: string): string | undefined {
     return this.#registry.idOf(userName);
+  }
+
+  /**
+   * Each stable id's last UserName → the id (not in the public interface): the outbox's snapshot
+   * before a new login covers the cached contacts a resume has not put in the directory yet.
+   */
+  lastUserNames(): Map<string, string> {
+    return this.#registry.lastUserNames();
   }
 
   byStableId(id: string): Contact | Room | undefined {

@@ -261,6 +261,11 @@ export class StableIdRegistry {
     return { entry, id: `f:${entry.fingerprint}`, source: 'fingerprint', fromRecord: false };
   }
 
+  /** Each record's last UserName → its id, leaving out UserNames that several records name. */
+  lastUserNames(): Map<string, string> {
+    return this.#lastSeen();
+  }
+
   /** lastUserName → record id, leaving out UserNames that several records name. */
   #lastSeen(): Map<string, string> {
     const out = new Map<string, string>();

@@ -3,11 +3,18 @@
  * rooms with their members, saved after every full load and read back when a restart resumes that
  * same login, in two parts: the contacts before the first message, the rooms when first needed. UserNames belong to one login (PROTOCOL.md §10.3), so the cache is tagged with the self
  * UserName of the login that wrote it (a store setting) and only a resume whose webwxinit names the
- * same self uses it; any other cache is ignored.
+ * same self uses it; any other cache is ignored. A store that reads entries by UserName
+ * (`loadContactsNamed`: SqliteStore, PostgresStore, MemoryStore) lets a resume read only what its
+ * first messages name before it answers them (contact-phase.ts).
  */
 import { isRoomUserName } from '../../model/index.js';
 import type { WireContact } from '../../protocol/wire-types.js';
-import { type ContactCachePart, hasStoreSettings, isContactCache } from '../../store/index.js';
+import {
+  type ContactCache,
+  type ContactCachePart,
+  hasStoreSettings,
+  isContactCache,
+} from '../../store/index.js';
 import type { MutableContactDirectory } from '../contacts/contact-directory.js';
 import { errorText } from '../error-text.js';
 import type { Runtime } from '../runtime.js';
@@ -102,8 +109,55 @@ export async function readContactCache(
   }
 }
 
+/** A contact cache that reads entries by UserName, so a resume reads it lazily (contact-phase.ts). */
+export type NamedContactCache = ContactCache & Required<Pick<ContactCache, 'loadContactsNamed'>>;
+
+/** Whether `store` is a contact cache that reads entries by UserName. */
+export function readsContactsByName(store: unknown): store is NamedContactCache {
+  return isContactCache(store) && typeof store.loadContactsNamed === 'function';
+}
+
 /**
- * Starts reading the cache's contacts once the resume's webwxinit is on the wire: the read (about
+ * Whether the store's cache was written by the login `owner` and reads entries by UserName: a resume
+ * then reads it lazily. False (logged) when the store cannot be read.
+ */
+export async function hasNamedContactCache(
+  rt: Pick<Runtime, 'options' | 'logger'>,
+  owner: string,
+): Promise<boolean> {
+  const store = rt.options.store;
+  if (!readsContactsByName(store) || !hasStoreSettings(store) || !owner) return false;
+  try {
+    return (await store.getSetting(CONTACT_CACHE_OWNER_KEY)) === owner;
+  } catch (error) {
+    rt.logger.warn({ error: errorText(error) }, 'the contact cache cannot be read; loading the contacts');
+    return false;
+  }
+}
+
+/**
+ * Runs `read` two turns from now: the first lets the transport connect, the second runs once a
+ * request started now (the resume's webwxinit) is written. One turn ran a read before the request
+ * went out, and gained nothing.
+ */
+export function afterRequestWritten<T>(read: () => T | Promise<T>): Promise<T> {
+  return new Promise((resolve, reject) =>
+    setImmediate(() =>
+      setImmediate(() => {
+        try {
+          resolve(read());
+        } catch (error) {
+          reject(error);
+        }
+      }),
+    ),
+  );
+}
+
+/**
+ * A store that reads the cache by UserName is not read here: the resume reads what its first
+ * messages name, and the rest after its first round (contact-phase.ts). Otherwise:
+ * starts reading the cache's contacts once the resume's webwxinit is on the wire: the read (about
  * 70 ms for 5,000 contacts on the bench machine, most of it SQLite's rows and their JSON; the client
  * reads the stable ids right after it) then runs while the server answers, not after. Its gain is
  * the webwxinit round trip, in the bench row "restart: process start → first reply" (about 30 ms of
@@ -115,12 +169,19 @@ export function prefetchContactCache(
   rt: Pick<Runtime, 'options' | 'logger'>,
   owner: string | undefined,
 ): Promise<CachedPart | undefined> | undefined {
-  if (!owner || !isContactCache(rt.options.store)) return undefined;
-  // Two turns: the first lets the transport connect, the second runs once webwxinit is written
-  // (one turn ran the read before the request went out, and gained nothing).
-  return new Promise((resolve) =>
-    setImmediate(() => setImmediate(() => resolve(readContactCache(rt, owner, 'contacts')))),
-  );
+  const store = rt.options.store;
+  if (!owner || !isContactCache(store) || readsContactsByName(store)) return undefined;
+  return afterRequestWritten(() => readContactCache(rt, owner, 'contacts'));
+}
+
+/** How fillFromContactCache puts entries in. */
+export interface CacheFillOptions {
+  /** Puts the entries in (by default `directory.upsert`). */
+  upsert?: (wires: readonly WireContact[]) => void;
+  /** The part already read (prefetchContactCache). */
+  read?: Promise<CachedPart | undefined>;
+  /** UserNames left out: already read by name, so a later change (a removal) is not undone. */
+  skip?: ReadonlySet<string>;
 }
 
 /**
@@ -128,17 +189,16 @@ export function prefetchContactCache(
  * rooms with their members) when it was written by this login (`selfUserName`), and returns how many
  * entries that part held (0: no usable cache). What the directory already holds is fresher and stays,
  * except rooms listed with fewer members than the cache holds (webwxinit may list only a few of a
- * room's members): those take the cached entry until the refresh lands. `upsert` puts the entries in
- * (by default `directory.upsert`); `read` is the part already read (prefetchContactCache).
+ * room's members): those take the cached entry until the refresh lands (CacheFillOptions).
  */
 export async function fillFromContactCache(
   rt: Pick<Runtime, 'options' | 'logger'>,
   selfUserName: string,
   directory: MutableContactDirectory,
   part: ContactCachePart,
-  upsert: (wires: readonly WireContact[]) => void = (wires) => directory.upsert(wires),
-  read?: Promise<CachedPart | undefined>,
+  options: CacheFillOptions = {},
 ): Promise<number> {
+  const { upsert = (wires) => directory.upsert(wires), read, skip } = options;
   const cached = await (read ?? readContactCache(rt, selfUserName, part));
   if (!cached || !selfUserName || cached.owner !== selfUserName) return 0;
   const wires = cached.wires;
@@ -150,6 +210,7 @@ export async function fillFromContactCache(
   );
   const fresh = inPart.filter((w) => {
     const name = w.UserName;
+    if (skip?.has(name)) return false;
     if (!rooms) return !directory.has(name);
     const known = directory.room(name);
     return !known || (Array.isArray(w.MemberList) && w.MemberList.length > known.members.length);
@@ -157,4 +218,35 @@ export async function fillFromContactCache(
   upsert(fresh);
   rt.logger.debug({ part, cached: inPart.length, used: fresh.length }, 'contacts from the cache');
   return inPart.length;
+}
+
+/**
+ * Puts in the cached contacts (not rooms) named `userNames` that the directory lacks, and returns
+ * how many. The caller checks that the cache is this login's (hasNamedContactCache). Never throws:
+ * a failing read is logged, and the names are then looked up on the server like any unknown sender.
+ */
+export async function fillNamedFromContactCache(
+  rt: Pick<Runtime, 'options' | 'logger'>,
+  directory: MutableContactDirectory,
+  userNames: readonly string[],
+  upsert: (wires: readonly WireContact[]) => void,
+): Promise<number> {
+  const store = rt.options.store;
+  if (!readsContactsByName(store) || userNames.length === 0) return 0;
+  try {
+    const wires = await store.loadContactsNamed(userNames);
+    const fresh = (Array.isArray(wires) ? wires : []).filter(
+      (w) =>
+        typeof w?.UserName === 'string' &&
+        w.UserName !== '' &&
+        !isRoomUserName(w.UserName) &&
+        !directory.has(w.UserName),
+    );
+    upsert(fresh);
+    rt.logger.debug({ asked: userNames.length, used: fresh.length }, 'contacts from the cache by name');
+    return fresh.length;
+  } catch (error) {
+    rt.logger.warn({ error: errorText(error) }, 'reading contacts from the cache failed');
+    return 0;
+  }
 }

@@ -1,11 +1,16 @@
 /**
  * The contact phase of start() (docs/sessions.md, "Hot reload"). After a QR or push login the
  * contact list and every room's members load before 'ready'. After a resume whose contact cache was
- * written by the same login, the directory takes the cached contacts at once, the cached rooms (most
- * of a big account's cache: 12 of 15 MB for 200 rooms of 500) when a sync reply first touches a room
- * or after the first round, and the server's list loads in the background after them. So the sync
- * loop starts right after webwxinit, and a restart's first private message waits for neither a big
- * account's rooms nor its server list.
+ * written by the same login, the sync loop starts right after webwxinit:
+ * - with a store that reads the cache by UserName (SqliteStore, PostgresStore, MemoryStore), a sync
+ *   reply that names contacts the directory lacks first takes those entries from the cache; the rest
+ *   of the cached contacts come after the first round. So a restart's first private message waits
+ *   for nothing that grows with the contact list (5,000 contacts: about 100 ms of reading, decoding
+ *   and stable ids on the bench machine, in the bench row "restart with a saved session");
+ * - with another store, the directory takes the cached contacts before 'ready';
+ * - the cached rooms (most of a big account's cache: 12 of 15 MB for 200 rooms of 500) come when a
+ *   sync reply first touches a room, after the contacts, or after the first round;
+ * - the server's list loads in the background after them.
  */
 import { type LoggedOutError, sessionEndOf, WebWxError } from '../../errors.js';
 import { isRoomUserName } from '../../model/index.js';
@@ -15,16 +20,23 @@ import type { MutableContactDirectory } from '../contacts/contact-directory.js';
 import { errorText } from '../error-text.js';
 import type { Runtime } from '../runtime.js';
 import { hasContactList } from './app-mode.js';
-import { type CachedPart, fillFromContactCache } from './cached-contacts.js';
+import {
+  type CachedPart,
+  fillFromContactCache,
+  fillNamedFromContactCache,
+  hasNamedContactCache,
+} from './cached-contacts.js';
 import { loadContacts } from './session-loader.js';
 import type { Session } from './session-state.js';
 
 /** What startContactPhase() leaves running. */
 export interface ContactPhase {
-  /** Entries the directory took from the contact cache (0: the list was loaded from the server first). */
-  fromCache: number;
-  /** Settles once the server's list is in the directory (already settled when `fromCache` is 0). */
+  /** The contact cache is in use (false: the list was loaded from the server first). */
+  fromCache: boolean;
+  /** Settles once the server's list is in the directory (already settled when `fromCache` is false). */
   loaded: Promise<ContactsEvent>;
+  /** Settles once the directory holds a whole list: the cached contacts and rooms, or the server's. Never rejects. */
+  filled: Promise<void>;
   /** Starts the background load (`fromCache` > 0): the cached rooms first; later calls do nothing. */
   begin?: () => void;
   /**
@@ -33,11 +45,12 @@ export interface ContactPhase {
    */
   rooms: () => Promise<void>;
   /**
-   * What a sync reply waits for before it is applied: the cached rooms' fill when the reply touches
-   * a room and they are not in yet; undefined otherwise, and at once, without looking at the reply,
-   * once they are in (the sync loop asks on every round).
+   * What a sync reply waits for before it is applied: when it touches a room and the cached rooms
+   * are not in yet, the cached contacts and rooms; when it names contacts the directory lacks while
+   * the cached contacts are not all in, those entries read by name; undefined otherwise, and at
+   * once, without looking at the reply, once everything is in (the sync loop asks on every round).
    */
-  roomsFor: (sync: RoomTouches) => Promise<void> | undefined;
+  cachedFor: (sync: SyncTouches) => Promise<void> | undefined;
 }
 
 /**
@@ -48,64 +61,113 @@ export interface ContactPhase {
 const REFRESH_AT_LATEST_MS = 1000;
 
 /**
- * Resume with a usable cache: fills the directory with its contacts and returns at once, the cached
- * rooms coming on demand (`rooms`) and the server's list in the background (`loaded`). Otherwise
- * loads the list from the server and returns when it is in. `loaded` never goes unhandled: whoever
- * needs its outcome awaits it. `upsertRooms` puts the cached rooms in (the contact service's quiet
- * fill: they are not changes); `prefetched` is the cache's contacts read while webwxinit was on the
- * wire (prefetchContactCache).
+ * Resume with a usable cache: returns at once, the cached entries coming as described above
+ * (`cachedFor`, `rooms`) and the server's list in the background (`loaded`). Otherwise loads the
+ * list from the server and returns when it is in. `loaded` never goes unhandled: whoever needs its
+ * outcome awaits it. `fillQuietly` puts cached entries in once the directory is live (the contact
+ * service's quiet fill: they are not changes); `prefetched` is the cache's contacts read while
+ * webwxinit was on the wire (prefetchContactCache), for a store that does not read by name.
  */
 export async function startContactPhase(
   rt: Runtime,
   session: Session,
   directory: MutableContactDirectory,
   step: LoginStep,
-  upsertRooms: (wires: readonly WireContact[]) => void = (wires) => directory.upsert(wires),
+  fillQuietly: (wires: readonly WireContact[]) => void = (wires) => directory.upsert(wires),
   prefetched?: Promise<CachedPart | undefined>,
 ): Promise<ContactPhase> {
+  const self = session.selfUserName;
+  const resumed = step === 'resume' && hasContactList(session.app);
+  const lazy = resumed && (await hasNamedContactCache(rt, self));
   const cached =
-    step === 'resume' && hasContactList(session.app)
-      ? await fillFromContactCache(rt, session.selfUserName, directory, 'contacts', undefined, prefetched)
+    resumed && !lazy
+      ? await fillFromContactCache(rt, self, directory, 'contacts', prefetched ? { read: prefetched } : {})
       : 0;
-  if (cached === 0) {
+  if (!lazy && cached === 0) {
     const counts = await loadContacts(rt, session, directory);
     return {
-      fromCache: 0,
+      fromCache: false,
       loaded: Promise.resolve(counts),
+      filled: Promise.resolve(),
       rooms: () => Promise.resolve(),
-      roomsFor: () => undefined,
+      cachedFor: () => undefined,
     };
   }
   rt.logger.info(
-    { cached },
-    'resumed with the cached contacts; rooms on demand, the list refreshing in the background',
+    lazy ? {} : { cached },
+    'resumed with the cached contacts; the list refreshing in the background',
   );
-  let roomsFilled: Promise<void> | undefined;
-  let roomsIn = false;
-  const rooms = (): Promise<void> =>
-    (roomsFilled ??= fillFromContactCache(rt, session.selfUserName, directory, 'rooms', upsertRooms)
-      .then(
-        () => {},
-        (error: unknown) => rt.logger.warn({ error: errorText(error) }, 'filling the cached rooms failed'),
+  // Filled by the cache of this login only: once a new login starts (autoRelogin: 'relogin', then the
+  // directory is emptied) the cache means nothing, even to a read already under way.
+  let relogin = false;
+  const off = rt.events.on('relogin', () => {
+    relogin = true;
+    off();
+  });
+  const sameLogin = (): boolean => !relogin && session.selfUserName === self;
+  const fill = (wires: readonly WireContact[]): void => {
+    if (sameLogin()) fillQuietly(wires);
+  };
+  /** UserNames read by name: the full fill leaves them out (one removed since stays removed). */
+  const readByName = new Set<string>();
+  const filling = (what: string, read: () => Promise<unknown>) => {
+    let done: Promise<void> | undefined;
+    let isIn = false;
+    return {
+      get in() {
+        return isIn;
+      },
+      run: (): Promise<void> =>
+        (done ??= (sameLogin() ? read() : Promise.resolve())
+          .then(
+            () => {},
+            (error: unknown) =>
+              rt.logger.warn({ error: errorText(error) }, `filling the cached ${what} failed`),
+          )
+          .finally(() => {
+            isIn = true;
+          })),
+    };
+  };
+  const contacts = lazy
+    ? filling('contacts', () =>
+        fillFromContactCache(rt, self, directory, 'contacts', { upsert: fill, skip: readByName }),
       )
-      .finally(() => {
-        roomsIn = true;
-      }));
-  const roomsFor = (sync: RoomTouches): Promise<void> | undefined =>
-    roomsIn || !touchesRooms(sync) ? undefined : rooms();
+    : { in: true, run: () => Promise.resolve() };
+  const rooms = filling('rooms', () => fillFromContactCache(rt, self, directory, 'rooms', { upsert: fill }));
+  let markFilled: () => void = () => {};
+  const filled = new Promise<void>((resolve) => {
+    markFilled = resolve;
+  });
+  const contactsThenRooms = (): Promise<void> =>
+    contacts
+      .run()
+      .then(() => rooms.run())
+      .then(() => markFilled());
+  const byName = (names: string[]): Promise<void> | undefined => {
+    const wanted = names.filter((name) => name !== self && !readByName.has(name) && !directory.has(name));
+    if (wanted.length === 0 || !sameLogin()) return undefined;
+    for (const name of wanted) readByName.add(name);
+    return fillNamedFromContactCache(rt, directory, wanted, fill).then(() => {});
+  };
+  const cachedFor = (sync: SyncTouches): Promise<void> | undefined => {
+    if (rooms.in) return undefined;
+    if (touchesRooms(sync)) return contactsThenRooms();
+    return contacts.in ? undefined : byName(contactNamesIn(sync));
+  };
   let begin: () => void = () => {};
   const loaded = new Promise<ContactsEvent>((resolve) => {
     begin = () => {
       begin = () => {};
-      resolve(rooms().then(() => loadContacts(rt, session, directory)));
+      resolve(contactsThenRooms().then(() => loadContacts(rt, session, directory)));
     };
   });
   loaded.catch(() => {});
-  return { fromCache: cached, loaded, begin: () => begin(), rooms, roomsFor };
+  return { fromCache: true, loaded, filled, begin: () => begin(), rooms: contactsThenRooms, cachedFor };
 }
 
-/** The parts of a webwxsync reply that can name a room. */
-export type RoomTouches = Pick<
+/** The parts of a webwxsync reply that can name a room or a contact. */
+export type SyncTouches = Pick<
   SyncReply,
   'AddMsgList' | 'ModContactList' | 'DelContactList' | 'ModChatRoomMemberList'
 >;
@@ -115,7 +177,7 @@ export type RoomTouches = Pick<
  * such a reply waits for the cached rooms, so that nothing of a room is decoded or changed before the
  * room is in the directory.
  */
-function touchesRooms(sync: RoomTouches): boolean {
+function touchesRooms(sync: SyncTouches): boolean {
   const isRoom = (name: unknown): boolean => typeof name === 'string' && isRoomUserName(name);
   return (
     sync.AddMsgList.some((m) => isRoom(m?.FromUserName) || isRoom(m?.ToUserName)) ||
@@ -123,6 +185,21 @@ function touchesRooms(sync: RoomTouches): boolean {
     sync.DelContactList.some((c) => isRoom(c?.UserName)) ||
     sync.ModChatRoomMemberList.length > 0
   );
+}
+
+/** The contacts (not rooms) a webwxsync reply names: its messages' ends and its contact lists. */
+function contactNamesIn(sync: SyncTouches): string[] {
+  const names = new Set<string>();
+  const add = (name: unknown): void => {
+    if (typeof name === 'string' && name !== '' && !isRoomUserName(name)) names.add(name);
+  };
+  for (const m of sync.AddMsgList) {
+    add(m?.FromUserName);
+    add(m?.ToUserName);
+  }
+  for (const c of sync.ModContactList) add(c?.UserName);
+  for (const c of sync.DelContactList) add(c?.UserName);
+  return [...names];
 }
 
 /**
@@ -133,11 +210,15 @@ function touchesRooms(sync: RoomTouches): boolean {
 export function followContactPhase(
   rt: Runtime,
   phase: ContactPhase,
-  contacts: { settleLoaded(outcome: Promise<ContactsEvent>): void },
+  contacts: {
+    settleLoaded(outcome: Promise<ContactsEvent>): void;
+    settleFilled(filled: Promise<void>): void;
+  },
   endSession: (error: LoggedOutError) => void,
 ): void {
   contacts.settleLoaded(phase.loaded);
-  if (phase.fromCache === 0 || !phase.begin) return;
+  contacts.settleFilled(phase.filled);
+  if (!phase.fromCache || !phase.begin) return;
   const begin = phase.begin;
   const go = (): void => {
     off();

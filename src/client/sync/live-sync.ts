@@ -28,8 +28,8 @@ export interface LiveSyncDeps {
   messageStore?: MessageStore | undefined;
   /** Saves the session (session-resume.ts SessionPersister); never rejects. */
   persist?: (() => Promise<void>) | undefined;
-  /** What a reply waits for before it is applied: the resume's cached rooms (contact-phase.ts roomsFor). */
-  cachedRoomsFor: (sync: ParsedSyncReply) => Promise<void> | undefined;
+  /** What a reply waits for before it is applied: the resume's cached entries (contact-phase.ts cachedFor). */
+  fromCacheFor: (sync: ParsedSyncReply) => Promise<void> | undefined;
   /** Status-notify Code 4 entries: permanent ids (the contact service). */
   onStatusNotify: (raw: WireMessage) => void;
   endSession: (error: LoggedOutError) => void;
@@ -57,7 +57,7 @@ export function runLiveSync(d: LiveSyncDeps): Promise<void> {
     directory,
     intake,
     endSession: d.endSession,
-    beforeApply: d.cachedRoomsFor,
+    beforeApply: d.fromCacheFor,
     ...(persist ? { persist } : {}),
     ...(d.autoRelogin ? { recover } : {}),
   }).run();

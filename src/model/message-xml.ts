@@ -3,7 +3,7 @@
  * fast-xml-parser (entity processing off: no DOCTYPE entity expansion, ever), then read attributes and
  * element texts through total accessors that return '' for anything missing or odd. Never throws.
  */
-import { XMLParser } from '../protocol/fast-xml-parser.js';
+import { xmlParser } from '../protocol/fast-xml-parser.js';
 import { decodeEmojiSpans, unescapeHtml } from './message-text.js';
 
 /** XML longer than this (UTF-16 units) is not parsed. Real payloads are a few KB. */
@@ -14,7 +14,8 @@ const MAX_NESTED_TAGS = 32;
 /** A parsed element: attributes under '@name', children under their tag name, text under '#text'. */
 export type XmlNode = Readonly<Record<string, unknown>>;
 
-const parser = new XMLParser({
+/** The parser's options; the parser itself is made on the first XML (fast-xml-parser.ts says why). */
+const PARSER_OPTIONS = {
   ignoreAttributes: false,
   attributeNamePrefix: '@',
   processEntities: false,
@@ -26,7 +27,8 @@ const parser = new XMLParser({
   ignoreDeclaration: true,
   ignorePiTags: true,
   maxNestedTags: MAX_NESTED_TAGS,
-});
+};
+let parser: ReturnType<typeof xmlParser> | undefined;
 
 const BR = /<br\s*\/?>/gi;
 const DOCTYPE = /<!DOCTYPE[^>[]*(?:\[[^\]]*\])?[^>]*>/gi;
@@ -48,6 +50,7 @@ function isNode(v: unknown): v is XmlNode {
 export function parseXml(xml: string): XmlNode | undefined {
   if (typeof xml !== 'string' || xml.length > MAX_XML_LENGTH || !xml.includes('<')) return undefined;
   try {
+    parser ??= xmlParser(PARSER_OPTIONS);
     const parsed: unknown = parser.parse(xml.replace(DOCTYPE, ''));
     return isNode(parsed) && Object.keys(parsed).length > 0 ? parsed : undefined;
   } catch {

@@ -5,7 +5,7 @@
  */
 
 import { LoginRefusedError, ParseError } from '../errors.js';
-import { XMLParser, XMLValidator } from './fast-xml-parser.js';
+import { validateXml, xmlParser } from './fast-xml-parser.js';
 import type { HttpReply, HttpRequestSpec } from './http-request.js';
 import { isHttpUrl } from './login.js';
 import type { Credentials, WebApp } from './session-context.js';
@@ -80,7 +80,8 @@ export function buildNewLoginPageRequest(o: NewLoginPageOptions): HttpRequestSpe
 /** The login page XML is a few hundred bytes; anything far bigger is not it. */
 export const MAX_LOGIN_PAGE_LENGTH = 64 * 1024;
 
-const loginPageXml = new XMLParser({
+/** The login page parser's options (a parser is made per page: one per login). */
+const LOGIN_PAGE_XML = {
   processEntities: false,
   htmlEntities: false,
   parseTagValue: false,
@@ -90,7 +91,7 @@ const loginPageXml = new XMLParser({
   ignorePiTags: true,
   trimValues: true,
   maxNestedTags: 16,
-});
+};
 
 const XML_ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
 
@@ -150,11 +151,11 @@ export function parseNewLoginPageReply(reply: HttpReply): { credentials: Credent
     throw new ParseError(endpoint, `reply too large (${text.length} characters)`, text.slice(0, 200));
   }
   if (!text.startsWith('<')) throw new ParseError(endpoint, 'reply is not XML', text);
-  const valid = XMLValidator.validate(text);
+  const valid = validateXml(text);
   if (valid !== true) throw new ParseError(endpoint, `reply is not well-formed XML: ${valid.err.msg}`, text);
   let doc: unknown;
   try {
-    doc = loginPageXml.parse(text);
+    doc = xmlParser(LOGIN_PAGE_XML).parse(text);
   } catch (cause) {
     throw new ParseError(endpoint, 'reply is not well-formed XML', text, { cause });
   }

@@ -195,7 +195,7 @@ describe('the packed package', () => {
     const out = await runCjs([
       "const w = require('webwx');",
       // Loaded on first use, not by the import (src/protocol/fast-xml-parser.ts says why).
-      "const xml = Object.keys(require.cache).filter((f) => /node_modules[\\\\/]fast-xml-parser[\\\\/]/.test(f));",
+      'const xml = Object.keys(require.cache).filter((f) => /node_modules[\\\\/]fast-xml-parser[\\\\/]/.test(f));',
       "const e = require('webwx/emulator'); const p = require('webwx/protocol');",
       'console.log(typeof w.createClient, typeof e.startEmulator, typeof p.buildJsLoginRequest, xml.length);',
     ]);

@@ -1,11 +1,13 @@
 /**
  * The messages between a ThreadedAccountHost (threaded-host.ts) and its shards, the worker threads
- * that each run an AccountHost (host-shard-worker.ts). Everything here is structured-cloneable: no
- * functions, no class instances.
+ * that each run an AccountHost (host-shard-worker.ts). Everything that crosses is structured-cloneable:
+ * no functions, no class instances; errors cross as ShardErrorData (shardError, rebuildError).
  */
+import { errorText } from '../client/error-text.js';
 import type { ClientOptions, QrEvent } from '../client/index.js';
+import type { Logger } from '../logger.js';
 import type { SecretKey } from '../store/index.js';
-import type { AccountProblem } from './host-errors.js';
+import { AccountError, type AccountProblem, HostThreadError } from './host-errors.js';
 import type { AccountSpec, AccountState, AccountSummary } from './hosted-account.js';
 
 /** The tag a shard serves under: a worker started with other data refuses to run. */
@@ -80,3 +82,27 @@ export type FromShard =
   | { type: 'account-added'; id: string }
   | { type: 'account-removed'; id: string }
   | { type: 'log'; record: ShardLog };
+
+/** The levels `logger` writes: none without one, all when it cannot say (no `isLevelEnabled`). */
+export function enabledLevels(logger: Logger | undefined): ShardLog['level'][] {
+  if (!logger) return [];
+  const levels: ShardLog['level'][] = ['trace', 'debug', 'info', 'warn', 'error'];
+  return levels.filter((level) => logger.isLevelEnabled?.(level) ?? true);
+}
+
+/** An error as it crosses from a shard (AccountError keeps its problem and account id). */
+export function shardError(error: unknown): ShardErrorData {
+  if (error instanceof AccountError) {
+    return { name: error.name, message: error.message, problem: error.problem, accountId: error.accountId };
+  }
+  return error instanceof Error
+    ? { name: error.name, message: errorText(error) }
+    : { name: 'Error', message: String(error) };
+}
+
+/** A shard's error rebuilt in the main thread: AccountError as it was, anything else a HostThreadError. */
+export function rebuildError(shard: number, e: ShardErrorData): Error {
+  return e.problem === undefined
+    ? new HostThreadError(shard, e.message)
+    : new AccountError(e.problem, e.accountId ?? '', e.message);
+}

@@ -19,6 +19,7 @@ import {
   type ShardInit,
   type ShardLog,
   type ShardMethod,
+  shardError,
   type ToShard,
 } from './host-shard-protocol.js';
 
@@ -52,15 +53,6 @@ function relayLogger(
     child: (more) => relayLogger(post, levels, { ...bindings, ...more }),
     isLevelEnabled: (level) => levels.has(level),
   };
-}
-
-function shardError(error: unknown): ShardErrorData {
-  if (error instanceof AccountError) {
-    return { name: error.name, message: error.message, problem: error.problem, accountId: error.accountId };
-  }
-  return error instanceof Error
-    ? { name: error.name, message: errorText(error) }
-    : { name: 'Error', message: String(error) };
 }
 
 async function serve(init: ShardInit, port: NonNullable<typeof parentPort>): Promise<void> {

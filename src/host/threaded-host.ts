@@ -6,8 +6,8 @@
  * Why: one event loop carries every account's sync rounds, decoding, store commits and garbage
  * collection, so one pause delays every account's replies. Spread over two threads, each with its
  * own heap and loop, the bench's aggregate echo (200 accounts, 200 msg/s, SQLite) went from a p99
- * of 65–73 ms on one loop to 39–44 ms (bench row "scale: echo across 200 accounts, 2 threads",
- * `npm run bench -- --only scale`). The price: a heap and a copy of the code per thread (more RSS
+ * of 92.9 ms on one loop to 22.5 ms in the same run (bench row "scale: the same echo on a
+ * ThreadedAccountHost of 2 threads, p99", `npm run bench -- --only scale`). The price: a heap and a copy of the code per thread (more RSS
  * and CPU), and clients that live in their thread — handlers are attached by a setup module, not
  * through `account-client` events:
  *
@@ -26,8 +26,8 @@
  * ```
  *
  * A thread that ends unexpectedly is replaced: with a `dataDir` its accounts are reopened in the new
- * thread from their stores (a saved session resumes without a QR code); without one they are lost
- * and reported 'failed'.
+ * thread from their stores (a saved session resumes without a QR code); without one, or when the
+ * reopening fails, they are reported 'failed' and no longer held (`resume()` can open them again).
  */
 
 import { existsSync, readdirSync } from 'node:fs';
@@ -44,7 +44,9 @@ import type { SecretKey } from '../store/index.js';
 import { findWorkerModule } from '../store/worker-module.js';
 import { AccountError, HostThreadError } from './host-errors.js';
 import {
+  enabledLevels,
   type FromShard,
+  rebuildError,
   SHARD_WORKER_TAG,
   type ShardCalls,
   type ShardClientOptions,
@@ -177,7 +179,9 @@ export class ThreadedAccountHost {
       if (!entry.isDirectory() || this.#shardOf(entry.name)) continue;
       const shard = this.#leastLoaded();
       shard.ids.add(entry.name);
-      byShard.set(shard, [...(byShard.get(shard) ?? []), entry.name]);
+      const ids = byShard.get(shard);
+      if (ids) ids.push(entry.name);
+      else byShard.set(shard, [entry.name]);
     }
     const opened = await Promise.all(
       [...byShard].map(async ([shard, ids]) => {
@@ -315,9 +319,12 @@ export class ThreadedAccountHost {
     this.#shards[shard.index] = next;
     const ids = [...shard.ids];
     shard.ids.clear();
-    if (ids.length === 0 || this.#options.dataDir === undefined) {
+    const lost = (): void => {
       for (const id of ids) this.#events.emit('account-state', { id, state: 'failed' });
       this.#events.emit('thread-replaced', { shard: shard.index, error: message, reopened: [] });
+    };
+    if (ids.length === 0 || this.#options.dataDir === undefined) {
+      lost();
       return;
     }
     for (const id of ids) next.ids.add(id);
@@ -334,8 +341,14 @@ export class ThreadedAccountHost {
           for (const id of ids) if (!reopened.includes(id)) next.ids.delete(id);
           this.#events.emit('thread-replaced', { shard: shard.index, error: message, reopened });
         },
-        (cause: unknown) =>
-          this.#logger.error({ shard: shard.index, error: errorText(cause) }, 'reopening accounts failed'),
+        (cause: unknown) => {
+          this.#logger.error({ shard: shard.index, error: errorText(cause) }, 'reopening accounts failed');
+          // A thread that ended meanwhile handed them to its own replacement; otherwise they are let
+          // go, so that resume() can open them again.
+          if (this.#closed || this.#shards[shard.index] !== next) return;
+          for (const id of ids) next.ids.delete(id);
+          lost();
+        },
       );
   }
 
@@ -391,22 +404,9 @@ export class ThreadedAccountHost {
   }
 }
 
-/** The levels `logger` writes: none without one, all when it cannot say (no `isLevelEnabled`). */
-function enabledLevels(logger: Logger | undefined): ShardLog['level'][] {
-  if (!logger) return [];
-  const levels: ShardLog['level'][] = ['trace', 'debug', 'info', 'warn', 'error'];
-  return levels.filter((level) => logger.isLevelEnabled?.(level) ?? true);
-}
-
 /** The setup module as a URL string: a URL as given, a path made absolute. */
 function setupHref(setup: string | URL): string {
   if (setup instanceof URL) return setup.href;
   if (/^(file|data):/.test(setup)) return setup;
   return pathToFileURL(isAbsolute(setup) ? setup : resolve(setup)).href;
-}
-
-function rebuildError(shard: number, e: ShardErrorData): Error {
-  return e.problem === undefined
-    ? new HostThreadError(shard, e.message)
-    : new AccountError(e.problem, e.accountId ?? '', e.message);
 }

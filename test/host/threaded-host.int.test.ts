@@ -5,7 +5,7 @@
  * stores without a QR code while the other thread's accounts keep chatting, removal, and a restart
  * of the whole host resuming every account.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -195,4 +195,44 @@ it("relays the threads' log records at the levels the logger writes, and builds 
   expect(fromThread.some((l) => l.level === 'debug')).toBe(true);
   // A logger that writes nothing: the threads post no record at all.
   expect((await loginWith(false)).lines).toEqual([]);
+}, 60_000);
+
+it('lets go of the accounts it cannot reopen after a thread dies, so that resume() opens them again', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'webwx-threaded-reopen-'));
+  const h = new ThreadedAccountHost({
+    threads: 1,
+    setup: SETUP,
+    dataDir: dir,
+    client: { server: emu.baseUrl, pacing: false },
+  });
+  h.on('account-qr', ({ qr }) => {
+    emu.phoneOf(ACC(1)).scan(qr.uuid);
+    emu.phoneOf(ACC(1)).confirm(qr.uuid);
+  });
+  try {
+    await h.add({ id: 'a1' });
+    await allReady(h, 1);
+    const states: string[] = [];
+    h.on('account-state', ({ id, state }) => states.push(`${id}:${state}`));
+    const replaced = new Promise<{ reopened: string[] }>((resolve) => h.on('thread-replaced', resolve));
+    // The accounts directory cannot be read when the new thread reopens it (a file in its place).
+    const accounts = join(dir, 'accounts');
+    renameSync(accounts, `${accounts}-aside`);
+    writeFileSync(accounts, 'not a directory');
+    emu.phoneOf(ACC(1)).sendText({ from: FRIEND(1), text: 'crash the thread' });
+    expect((await replaced).reopened).toEqual([]);
+    expect(states).toContain('a1:failed');
+    await expect(h.logout('a1')).rejects.toMatchObject({ problem: 'unknown' });
+
+    // Readable again: resume() finds a1 free to open, and it comes back without a QR code.
+    rmSync(accounts);
+    renameSync(`${accounts}-aside`, accounts);
+    const qrsBefore = qrs.length;
+    expect((await h.resume()).map((a) => a.id)).toEqual(['a1']);
+    await allReady(h, 1);
+    expect(qrs.length).toBe(qrsBefore);
+  } finally {
+    await h.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
 }, 60_000);

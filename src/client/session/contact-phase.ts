@@ -37,13 +37,11 @@ export interface ContactPhase {
   loaded: Promise<ContactsEvent>;
   /** Settles once the directory holds a whole list: the cached contacts and rooms, or the server's. Never rejects. */
   filled: Promise<void>;
-  /** Starts the background load (`fromCache` > 0): the cached rooms first; later calls do nothing. */
-  begin?: () => void;
   /**
-   * Settles once the cached rooms are in the directory, starting that fill on the first call (at once
-   * when the rooms came from the server). Never rejects: a cache that cannot be read is logged.
+   * With the cache: starts the background load, the cached contacts and rooms not in yet first,
+   * then the server's list; later calls do nothing.
    */
-  rooms: () => Promise<void>;
+  begin?: () => void;
   /**
    * What a sync reply waits for before it is applied: when it touches a room and the cached rooms
    * are not in yet, the cached contacts and rooms; when it names contacts the directory lacks while
@@ -89,7 +87,6 @@ export async function startContactPhase(
       fromCache: false,
       loaded: Promise.resolve(counts),
       filled: Promise.resolve(),
-      rooms: () => Promise.resolve(),
       cachedFor: () => undefined,
     };
   }
@@ -163,7 +160,7 @@ export async function startContactPhase(
     };
   });
   loaded.catch(() => {});
-  return { fromCache: true, loaded, filled, begin: () => begin(), rooms: contactsThenRooms, cachedFor };
+  return { fromCache: true, loaded, filled, begin: () => begin(), cachedFor };
 }
 
 /** The parts of a webwxsync reply that can name a room or a contact. */
@@ -218,7 +215,7 @@ export function followContactPhase(
 ): void {
   contacts.settleLoaded(phase.loaded);
   contacts.settleFilled(phase.filled);
-  if (!phase.fromCache || !phase.begin) return;
+  if (!phase.begin) return;
   const begin = phase.begin;
   const go = (): void => {
     off();

@@ -43,7 +43,7 @@ import { forwardRecipe, revokeRecipe, type SendRecipe, textRecipe } from './send
 import type { OutboxStats, Outbox as PublicOutbox, SendOptions, SendTextOptions } from './send/send-types.js';
 import { type ShareInput, type ShareMethod, shareRecipe } from './send/share-recipes.js';
 import { assertAvailable, assertRecipient } from './session/app-mode.js';
-import { afterRequestWritten, prefetchContactCache } from './session/cached-contacts.js';
+import { afterRequestWritten, prefetchContactCache, readsContactsByName } from './session/cached-contacts.js';
 import { followContactPhase, startContactPhase } from './session/contact-phase.js';
 import { SessionPersister } from './session/session-persister.js';
 import { cookieStoreOf, establishSession, loadSavedSession } from './session/session-resume.js';
@@ -170,8 +170,9 @@ class Client implements WebWxClient {
     this.#runtime = rt;
     try {
       // A resume reads the contact cache and the stable ids while its webwxinit is on the wire.
+      // A store that reads its cache by name reads the stable ids by name too (contact-phase.ts).
       const prefetched = prefetchContactCache(rt, saved?.self?.UserName);
-      if (saved)
+      if (saved && !readsContactsByName(options.store))
         void (prefetched ?? afterRequestWritten(() => {})).then(() => this.#contactService.prefetch());
       // Resume the saved session, else push login, else the QR code (session-resume.ts).
       const { session, self, step } = await establishSession(rt, this.#directory, saved);
@@ -203,12 +204,16 @@ class Client implements WebWxClient {
         step,
         (wires) => this.#contactService.fillQuietly(wires),
         prefetched,
+        {
+          named: (names) => this.#contactService.readStableIds(names),
+          all: () => this.#contactService.readAllStableIds(),
+        },
       );
       if (!contacts.fromCache) this.#events.emit('contacts', await contacts.loaded);
       const opsDeps = { rt, session, endSession: (e: LoggedOutError) => this.#endSession(e) };
       this.#contactService.attach(opsDeps);
       this.#roomService.attach(opsDeps, session.inviteStartCount);
-      await this.#contactService.goLive(contacts.fromCache);
+      await this.#contactService.goLive(contacts.fromCache, contacts.byName);
       this.#setState('ready');
       this.#events.emit('ready', { self });
       followContactPhase(rt, contacts, this.#contactService, (e) => this.#endSession(e));

@@ -10,12 +10,10 @@ import type { WebWxClient } from '../client/index.js';
 import { InvalidArgumentError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { AccountHost } from './account-host.js';
-import { AccountError } from './host-errors.js';
 import {
   type FromShard,
   SHARD_WORKER_TAG,
   type ShardCalls,
-  type ShardErrorData,
   type ShardInit,
   type ShardLog,
   type ShardMethod,

@@ -50,7 +50,6 @@ import {
   SHARD_WORKER_TAG,
   type ShardCalls,
   type ShardClientOptions,
-  type ShardErrorData,
   type ShardInit,
   type ShardLog,
   type ShardMethod,

@@ -58,5 +58,5 @@ export type {
 } from './message-types.js';
 export { MAX_XML_LENGTH, parseWireXml, parseXml, wireXmlText, type XmlNode } from './message-xml.js';
 export type { Room, RoomMember } from './room.js';
-export { memberDisplayName, toRoom, toRoomMember } from './room.js';
+export { memberDisplayName, strangerFromMember, toRoom, toRoomMember } from './room.js';
 export { decodeSysmsg, parseSystemText } from './system-message.js';

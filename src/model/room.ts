@@ -1,5 +1,6 @@
 /** Groups (chat rooms) in camelCase, mapped from a WireContact whose UserName starts with `@@`. */
 import type { WireContact, WireMember } from '../protocol/wire-types.js';
+import type { Contact } from './contact-decoder.js';
 import { wireNameToPlain } from './message-text.js';
 import { num, str } from './wire-values.js';
 
@@ -81,4 +82,26 @@ export function toRoom(wire: WireContact, pool?: MemberPool): Room {
 /** How a member appears in the group: their group display name, else their nickname. */
 export function memberDisplayName(member: Pick<RoomMember, 'displayName' | 'nickName'>): string {
   return member.displayName || member.nickName;
+}
+
+/** A room member who is in no list of ours, as a 'stranger' contact. */
+export function strangerFromMember(member: RoomMember): Contact {
+  return {
+    userName: member.userName,
+    nickName: member.nickName,
+    remarkName: '',
+    alias: '',
+    kind: 'stranger',
+    sex: 0,
+    signature: '',
+    province: '',
+    city: '',
+    headImgUrl: '',
+    verifyFlag: 0,
+    contactFlag: 0,
+    starred: false,
+    pinned: false,
+    muted: false,
+    pinyin: { nick: '', nickInitials: '', remark: '', remarkInitials: '' },
+  };
 }

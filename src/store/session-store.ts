@@ -179,6 +179,11 @@ export interface ContactCache {
 export interface RecordStore<R extends { id: string }> {
   /** Every record kept ([] when there are none). */
   load(): R[];
+  /**
+   * Optional: the records whose `lastUserName` field is one of `userNames` (SqliteStore's stable ids:
+   * a resume reads only the records its first replies name, StableIdStore.loadNamed).
+   */
+  loadNamed?(userNames: readonly string[]): R[];
   /** Replaces every record. */
   save(records: R[]): void;
 }

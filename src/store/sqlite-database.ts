@@ -42,6 +42,7 @@ CREATE UNIQUE INDEX IF NOT EXISTS messages_by_client_id ON messages (client_msg_
 CREATE TABLE IF NOT EXISTS processed (msg_id TEXT PRIMARY KEY) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS contacts (user_name TEXT PRIMARY KEY, data TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS stable_ids (id TEXT PRIMARY KEY, data TEXT NOT NULL) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS stable_ids_by_last_user_name ON stable_ids (json_extract(data, '$.lastUserName'));
 `;
 
 let driver: typeof Database | undefined;
@@ -156,6 +157,8 @@ const SQL = {
   clearContacts: 'DELETE FROM contacts',
   insertContact: 'INSERT OR REPLACE INTO contacts (user_name, data) VALUES (?, ?)',
   stableIds: 'SELECT data FROM stable_ids',
+  // The expression of the index stable_ids_by_last_user_name, so that the lookup uses it.
+  namedStableIds: "SELECT data FROM stable_ids WHERE json_extract(data, '$.lastUserName') = ?",
   clearStableIds: 'DELETE FROM stable_ids',
   insertStableId: 'INSERT OR REPLACE INTO stable_ids (id, data) VALUES (?, ?)',
 } as const;

@@ -376,8 +376,22 @@ export class SqliteStore
   stableIdStore<R extends { id: string }>(): RecordStore<R> {
     return {
       load: () => this.#loadStableIds() as R[],
+      loadNamed: (userNames) => this.#loadStableIdsNamed(userNames) as R[],
       save: (records) => this.#saveStableIds(records),
     };
+  }
+
+  /** The records whose lastUserName is one of `userNames`: one indexed lookup a name. */
+  #loadStableIdsNamed(userNames: readonly string[]): { id: string }[] {
+    const names = [...new Set(userNames)].filter((n) => typeof n === 'string' && n !== '');
+    if (names.length === 0) return [];
+    const rows = wrap('reading stable ids', this.path, () => {
+      const named = this.#statements.of('namedStableIds');
+      return names.flatMap((name) => named.all(name) as { data: string }[]);
+    });
+    return rows
+      .map((r) => parseJson(r.data) as unknown as { id: string })
+      .filter((r) => typeof r.id === 'string');
   }
 
   #loadStableIds(): { id: string }[] {

@@ -5,11 +5,11 @@
  * friend request's stranger) keeps its session UserName as its id.
  */
 
-import { strangerFromMember } from '../client/contacts/contact-service.js';
 import { stableIdEntryOf } from '../client/contacts/stable-id-entries.js';
 import type { WebWxClient } from '../client/index.js';
 import { InvalidArgumentError } from '../errors.js';
 import type { CardInfo, Contact, Room, RoomMember } from '../model/index.js';
+import { strangerFromMember } from '../model/index.js';
 
 /** Stable ids are 'p:…', 'a:…' or 'f:…'; UserNames never contain a colon in the second place. */
 const STABLE_ID = /^[paf]:/;

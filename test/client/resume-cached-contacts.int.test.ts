@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { StableIdRecord } from '../../src/client/index.js';
 import { CONTACT_CACHE_OWNER_KEY } from '../../src/client/session/cached-contacts.js';
 import type { Emulator } from '../../src/emulator/index.js';
 import { SqliteStore } from '../../src/store/index.js';
@@ -44,16 +45,23 @@ function logCacheReads(store: SqliteStore): string[] {
   return log;
 }
 
-/** Calls `seen` whenever the client reads the store's stable-id records. */
-function onStableIdRead(store: SqliteStore, seen: () => void): void {
+/**
+ * Calls `seen` whenever the client reads the store's stable-id records: every one ('all'), or those
+ * last seen with some UserNames (the names).
+ */
+function onStableIdRead(store: SqliteStore, seen: (names: 'all' | readonly string[]) => void): void {
   const stableIdStore = store.stableIdStore.bind(store);
   store.stableIdStore = <R extends { id: string }>() => {
     const ids = stableIdStore<R>();
     return {
       ...ids,
       load: () => {
-        seen();
+        seen('all');
         return ids.load();
+      },
+      loadNamed: (names: readonly string[]) => {
+        seen(names);
+        return ids.loadNamed?.(names) ?? [];
       },
     };
   };
@@ -198,21 +206,28 @@ describe('resume with the contact cache', () => {
     expect(mz.sender.displayName).toBe(mc.sender.displayName);
   });
 
-  it('reads the stable ids while webwxinit is on the wire, the cached contacts after the first round', async () => {
+  it('reads the stable ids of what webwxinit names before ready; every id, then the cached contacts, after the first round', async () => {
     const e = await emu();
     const store = sqlite();
     const first = await start(e, store);
+    const initNames = first.client.contacts.list().length;
     await first.client.stop();
 
     const log = logCacheReads(store);
-    const INIT_DELAY_MS = 600;
-    const slow = e.faults.inject('webwxinit', { kind: 'delay', ms: INIT_DELAY_MS }, { times: 1 });
-    onStableIdRead(store, () => log.push(slow.hits === 1 ? 'stable-ids' : 'stable-ids:late'));
+    const named: string[][] = [];
+    onStableIdRead(store, (names) => {
+      log.push(names === 'all' ? 'stable-ids' : 'stable-ids:named');
+      if (names !== 'all') named.push([...names]);
+    });
     const refresh = e.faults.inject('webwxgetcontact', { kind: 'hang' }, { times: 1 });
     const second = await start(e, store, { scanQr: false });
     expect(stepsOf(second)).toEqual(['resume:trying', 'resume:succeeded']);
-    // Ready without the cached contacts: the stable ids only, read while webwxinit was held.
-    expect(log).toEqual(['stable-ids']);
+    // Ready without the cached contacts, and with the stable-id records of webwxinit's chats only.
+    expect(log).toEqual(['stable-ids:named']);
+    expect(named[0]?.length).toBeGreaterThan(0);
+    expect(named[0]?.length).toBeLessThan(initNames);
+    for (const name of named[0] ?? [])
+      expect(second.client.contacts.stableIdOf(name)).toBe(first.client.contacts.stableIdOf(name));
     const contacts = second.client.contacts;
     let loaded = false;
     contacts.loaded().then(
@@ -224,7 +239,7 @@ describe('resume with the contact cache', () => {
     expect(contacts.list().length).toBeLessThan(e.world.listedContacts().length);
     // filled(): the cached contacts and rooms are in, while the server's list still hangs.
     await contacts.filled();
-    expect(log).toEqual(['stable-ids', 'read:contacts', 'read:rooms']);
+    expect(log).toEqual(['stable-ids:named', 'stable-ids', 'read:contacts', 'read:rooms']);
     await expect.poll(() => refresh.hits).toBe(1);
     expect(loaded).toBe(false);
     expect(contacts.list().length).toBeGreaterThanOrEqual(e.world.listedContacts().length);
@@ -253,6 +268,9 @@ describe('resume with the contact cache', () => {
     e.phone.setRemark(renamed.id, 'renamed while down');
     const x = e.phone.sendText({ from: friend.id, text: 'while it was down' });
     const log = logCacheReads(store);
+    onStableIdRead(store, (names) =>
+      log.push(names === 'all' ? 'stable-ids' : `stable-ids:${names.join(',')}`),
+    );
     e.faults.inject('webwxgetcontact', { kind: 'delay', ms: REFRESH_DELAY_MS }, { times: 1 });
     const second = await start(e, store, { scanQr: false });
     const events: string[] = [];
@@ -260,12 +278,23 @@ describe('resume with the contact cache', () => {
       second.client.on(name, (change: { contact?: { userName: string }; userName?: string }) =>
         events.push(`${name}:${change.contact?.userName ?? change.userName}`),
       );
+    let idAtMessage: string | undefined;
+    second.client.on('message', (m) => {
+      if (m.id !== x.msgId) return;
+      log.push('message');
+      idAtMessage = second.client.contacts.stableIdOf(m.sender.userName);
+    });
     const mx = await waitForId(second, x.msgId);
     const contacts = second.client.contacts;
     expect(mx.sender.userName).toBe(friendName);
     expect(mx.sender.displayName).toBe(ma.sender.displayName);
     expect(contacts.stableIdOf(friendName)).toBe(friendId);
-    expect(log.some((r) => r.startsWith('read:named') && r.includes(friendName))).toBe(true);
+    // Its entry and its stable-id record read by name, before the message; every record only after it.
+    expect(idAtMessage).toBe(friendId);
+    const atMessage = log.slice(0, log.indexOf('message'));
+    expect(atMessage.some((r) => r.startsWith('read:named') && r.includes(friendName))).toBe(true);
+    expect(atMessage.some((r) => r.startsWith('stable-ids:') && r.includes(friendName))).toBe(true);
+    expect(atMessage).not.toContain('stable-ids');
     expect(log.indexOf('read:contacts')).toBe(-1);
 
     // The full read comes after the first round and leaves the removed friend out.
@@ -276,6 +305,41 @@ describe('resume with the contact cache', () => {
     expect(events).toContain(`contact-removed:${goneName}`);
     expect(events).toContain(`contact-updated:${renamedName}`);
     expect(events.filter((ev) => ev.startsWith('contact-added'))).toEqual([]);
+  });
+
+  it('a cached contact whose stable-id record is missing: every record is read before the reply applies, and the id comes back', async () => {
+    const e = await emu();
+    const store = sqlite();
+    const first = await start(e, store);
+    const friend = e.world
+      .listedContacts()
+      .filter((p) => p.kind === 'friend')
+      .at(-4);
+    if (!friend) throw new Error('the world needs friends');
+    const a = e.phone.sendText({ from: friend.id, text: 'before' });
+    const friendName = (await waitForId(first, a.msgId)).sender.userName;
+    const friendId = first.client.contacts.stableIdOf(friendName);
+    await first.client.stop();
+    // As a record lost with a crash: the entry is cached, its stable-id record is not.
+    const ids = store.stableIdStore<StableIdRecord>();
+    ids.save(ids.load().filter((r) => r.lastUserName !== friendName));
+
+    const x = e.phone.sendText({ from: friend.id, text: 'while it was down' });
+    const log: string[] = [];
+    onStableIdRead(store, (names) => log.push(names === 'all' ? 'stable-ids' : 'stable-ids:named'));
+    e.faults.inject('webwxgetcontact', { kind: 'delay', ms: REFRESH_DELAY_MS }, { times: 1 });
+    const second = await start(e, store, { scanQr: false });
+    let idAtMessage: string | undefined;
+    second.client.on('message', (m) => {
+      if (m.id !== x.msgId) return;
+      log.push('message');
+      idAtMessage = second.client.contacts.stableIdOf(m.sender.userName);
+    });
+    await waitForId(second, x.msgId);
+    expect(idAtMessage).toBe(friendId);
+    // Read by name, which did not settle its id: then every record, before the message.
+    expect(log.slice(0, 3)).toEqual(['stable-ids:named', 'stable-ids:named', 'stable-ids']);
+    expect(log.indexOf('message')).toBe(3);
   });
 
   it('with a store that reads no entries by name: the cached contacts and the stable ids while webwxinit is on the wire, once', async () => {
@@ -292,7 +356,9 @@ describe('resume with the contact cache', () => {
       reads.push({ what: `contacts:${part ?? 'all'}`, at: performance.now() });
       return load(part);
     };
-    onStableIdRead(store, () => reads.push({ what: 'stable-ids', at: performance.now() }));
+    onStableIdRead(store, (names) => {
+      if (names === 'all') reads.push({ what: 'stable-ids', at: performance.now() });
+    });
     const INIT_DELAY_MS = 600;
     const slow = e.faults.inject('webwxinit', { kind: 'delay', ms: INIT_DELAY_MS }, { times: 1 });
     const startedAt = performance.now();

@@ -89,4 +89,27 @@ describe('SqliteStore', () => {
     expect(ids.load()).toEqual([{ id: 'p:wxid_b', name: 'B' }]);
     store.close();
   });
+
+  it('reads the stable-id records last seen with some UserNames through its index', () => {
+    const path = fresh();
+    const store = new SqliteStore(path);
+    const ids = store.stableIdStore<{ id: string; lastUserName: string }>();
+    ids.save([
+      { id: 'f:1', lastUserName: '@a' },
+      { id: 'f:2', lastUserName: '@b' },
+      { id: 'f:3', lastUserName: '@b' },
+      { id: 'f:4', lastUserName: '@c' },
+    ]);
+    const named = ids.loadNamed?.(['@b', '@a', '@b', '@nobody', '']) ?? [];
+    expect(named.map((r) => r.id).sort()).toEqual(['f:1', 'f:2', 'f:3']);
+    store.close();
+    const db = new Database(path, { readonly: true });
+    const plan = db
+      .prepare(
+        "EXPLAIN QUERY PLAN SELECT data FROM stable_ids WHERE json_extract(data, '$.lastUserName') = ?",
+      )
+      .all('@a') as { detail: string }[];
+    db.close();
+    expect(plan.map((p) => p.detail).join(' ')).toContain('stable_ids_by_last_user_name');
+  });
 });

@@ -9,7 +9,7 @@ import {
   contactDisplayName,
   memberDisplayName,
   type Room,
-  type RoomMember,
+  strangerFromMember,
 } from '../../model/index.js';
 import type { HttpRequestSpec } from '../../protocol/http-request.js';
 import {
@@ -129,19 +129,38 @@ export class ContactServiceImpl implements ContactService {
     this.#deps = deps;
   }
 
-  /**
-   * The initial load is over: every entry gets its stable id, and from now on every change of the
-   * directory is an event. `sameLogin`: the entries came from the contact cache of the login being
-   * resumed (contact-phase.ts), so each takes the record last seen with its UserName (AssignOptions).
-   */
   /** Starts reading the stable ids from their store (goLive waits for the same read). */
   prefetch(): void {
     void this.#registry.load();
   }
 
-  async goLive(sameLogin = false): Promise<void> {
-    await this.#registry.load();
-    this.#registry.assign(this.#allEntries().map(stableIdEntryOf), { sameLogin });
+  /**
+   * Reads the stable-id records last seen with these UserNames (StableIdRegistry.loadNamed), then all
+   * of them when those do not settle every name's id: afterwards each of these names gets its id at
+   * once. A lazy resume reads so before a sync reply that names them is applied (contact-phase.ts).
+   */
+  async readStableIds(userNames: readonly string[]): Promise<void> {
+    await this.#registry.loadNamed(userNames);
+    if (!this.#registry.decides(userNames)) await this.#registry.load();
+  }
+
+  /** Reads every stable-id record (once). */
+  readAllStableIds(): Promise<void> {
+    return this.#registry.load();
+  }
+
+  /**
+   * The initial load is over: every entry gets its stable id, and from now on every change of the
+   * directory is an event. `sameLogin`: the entries came from the contact cache of the login being
+   * resumed (contact-phase.ts), so each takes the record last seen with its UserName (AssignOptions).
+   * `byName`: the directory holds only what webwxinit named (a lazy resume), so only their records are
+   * read now (readStableIds) and the rest with the cached contacts.
+   */
+  async goLive(sameLogin = false, byName = false): Promise<void> {
+    const entries = this.#allEntries().map(stableIdEntryOf);
+    if (byName) await this.readStableIds(entries.map((e) => e.userName));
+    else await this.#registry.load();
+    this.#registry.assign(entries, { sameLogin });
     this.#live = true;
     this.#directory.onChange((changes) => this.#onChanges(changes));
   }
@@ -368,26 +387,4 @@ export class ContactServiceImpl implements ContactService {
       this.#events.emit(type, payload as never);
     }
   }
-}
-
-/** A room member who is in no list of ours, as a 'stranger' contact. */
-export function strangerFromMember(member: RoomMember): Contact {
-  return {
-    userName: member.userName,
-    nickName: member.nickName,
-    remarkName: '',
-    alias: '',
-    kind: 'stranger',
-    sex: 0,
-    signature: '',
-    province: '',
-    city: '',
-    headImgUrl: '',
-    verifyFlag: 0,
-    contactFlag: 0,
-    starred: false,
-    pinned: false,
-    muted: false,
-    pinyin: { nick: '', nickInitials: '', remark: '', remarkInitials: '' },
-  };
 }

@@ -40,6 +40,13 @@ export interface StableIdRecord {
 export interface StableIdStore {
   /** Every record kept so far ([] the first time). */
   load(): Promise<StableIdRecord[]> | StableIdRecord[];
+  /**
+   * Optional: every record whose `lastUserName` is one of `userNames` (all of them, when several
+   * records name one UserName). With it, a resume of the same login reads only the records its first
+   * replies name before answering them, and the rest soon after (SqliteStore has it; see
+   * StableIdRegistry.loadNamed).
+   */
+  loadNamed?(userNames: readonly string[]): Promise<StableIdRecord[]> | StableIdRecord[];
   /** Replace everything kept with `records`, the complete set. */
   save(records: StableIdRecord[]): Promise<void> | void;
 }

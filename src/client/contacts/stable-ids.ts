@@ -13,6 +13,7 @@
  */
 import { WebWxError } from '../../errors.js';
 import type { StableIdEntry } from './stable-id-entries.js';
+import { StableIdRecords } from './stable-id-records.js';
 import type { StableIdCollision, StableIdRecord, StableIdSource, StableIdStore } from './stable-id-types.js';
 
 export type { StableIdCollision, StableIdRecord, StableIdSource, StableIdStore } from './stable-id-types.js';
@@ -72,7 +73,7 @@ export interface StableIdRegistryOptions {
 /** The stable ids of one client: records across logins, bindings for the current session. */
 export class StableIdRegistry {
   readonly #o: StableIdRegistryOptions;
-  readonly #records = new Map<string, StableIdRecord>();
+  readonly #records: StableIdRecords;
   /** Session UserName → id, and back. */
   readonly #byUserName = new Map<string, string>();
   readonly #holder = new Map<string, string>();
@@ -80,46 +81,49 @@ export class StableIdRegistry {
   readonly #collided = new Map<string, StableIdCollision>();
   /** UserName → permanent id learned this session. */
   readonly #permanent = new Map<string, string>();
-  /**
-   * Lookup keys ('p\0perm', 'a\0kind\0alias', 'f\0kind\0fingerprint') → record id. A record's keys
-   * are made from its fields when needed (keysOf), not kept: a map less per account of a host.
-   */
-  readonly #index = new Map<string, string>();
-  /**
-   * Whether #index holds every record's keys: built on first use (#idx), which a resume of the same
-   * login never needs (building it for 5,201 records: 4–12 ms of a restart's 0.5 s; bench row "restart
-   * with a saved session, big account").
-   */
-  #indexed = false;
   /** The last entry seen per UserName (to refresh a record when a binding moves). */
   readonly #entries = new Map<string, StableIdEntry>();
   /** Ids minted this session (they may be given up for an older one the pairing reveals). */
   readonly #minted = new Set<string>();
-  #loaded: Promise<void> | undefined;
-  #saving: Promise<void> = Promise.resolve();
-  #dirty = false;
+  /**
+   * While the records are partial (read by name): the entries that need a lookup, and the permanent
+   * ids learned, in order; given once the full read is in.
+   */
+  #waiting: (
+    | { entries: readonly StableIdEntry[]; options: AssignOptions }
+    | { pairs: readonly (readonly [string, string])[] }
+  )[] = [];
 
   constructor(options: StableIdRegistryOptions) {
     this.#o = options;
+    this.#records = new StableIdRecords({
+      store: options.store,
+      onStoreError: options.onStoreError,
+      onFull: () => this.#afterFullRead(),
+    });
   }
 
-  /** Loads the store once. */
+  /** Reads every record from the store, once (then gives what waited for it). */
   load(): Promise<void> {
-    this.#loaded ??= (async () => {
-      try {
-        for (const r of await this.#o.store.load()) {
-          if (!r || typeof r.id !== 'string' || !r.id) continue;
-          const record = { ...r };
-          const earlier = this.#records.get(r.id);
-          if (earlier && this.#indexed) this.#unindexKeys(earlier);
-          this.#records.set(r.id, record);
-          if (this.#indexed) this.#indexKeys(record);
-        }
-      } catch (error) {
-        this.#o.onStoreError(error);
-      }
-    })();
-    return this.#loaded;
+    return this.#records.load();
+  }
+
+  /**
+   * Reads only the records last seen with these UserNames, when the store can (StableIdStore.loadNamed)
+   * and nothing has been read in full; else the full read. Until the full read, an entry whose id
+   * needs a lookup waits for it (decides()).
+   */
+  loadNamed(userNames: readonly string[]): Promise<void> {
+    return this.#records.loadNamed(userNames);
+  }
+
+  /**
+   * Whether every one of these UserNames gets its id now: it holds one, or the records in hand decide
+   * it as the full set would. A caller that needs the ids at once awaits load() otherwise.
+   */
+  decides(userNames: readonly string[]): boolean {
+    if (!this.#records.partial) return true;
+    return userNames.every((name) => this.#byUserName.has(name) || this.#records.decides(name));
   }
 
   /** Forgets the bindings of the previous session (UserNames are session-scoped); records stay. */
@@ -130,6 +134,7 @@ export class StableIdRegistry {
     this.#permanent.clear();
     this.#minted.clear();
     this.#entries.clear();
+    this.#waiting = [];
   }
 
   idOf(userName: string): string | undefined {
@@ -144,7 +149,7 @@ export class StableIdRegistry {
   }
 
   records(): StableIdRecord[] {
-    return [...this.#records.values()].map((r) => ({ ...r }));
+    return this.#records.all();
   }
 
   collisions(): StableIdCollision[] {
@@ -154,7 +159,9 @@ export class StableIdRegistry {
   /** Gives ids to entries of this session (known ones keep theirs and refresh their record). */
   assign(entries: readonly StableIdEntry[], options: AssignOptions = {}): void {
     const fresh: Claim[] = [];
-    const lastSeen = options.sameLogin ? this.#lastSeen() : undefined;
+    const lastSeen = options.sameLogin ? this.#records.lastSeen() : undefined;
+    const partial = this.#records.partial;
+    const waiting: StableIdEntry[] = [];
     for (const entry of entries) {
       this.#entries.set(entry.userName, entry);
       const id = this.#byUserName.get(entry.userName);
@@ -165,11 +172,13 @@ export class StableIdRegistry {
         if (seen !== undefined && !this.#holder.has(seen) && !this.#collided.has(seen)) {
           this.#byUserName.set(entry.userName, seen);
           this.#holder.set(seen, entry.userName);
-        } else fresh.push(this.#claim(entry));
+        } else if (partial) waiting.push(entry);
+        else fresh.push(this.#claim(entry));
       }
     }
+    if (waiting.length > 0) this.#waiting.push({ entries: waiting, options });
     if (fresh.length === 0) {
-      this.#scheduleSave();
+      this.#records.save();
       return;
     }
     // Group the claims by id, counting the current holders too.
@@ -191,12 +200,14 @@ export class StableIdRegistry {
       }
       if (!this.#separateBySeq(claims, holder)) this.#collide(id, claims, holder);
     }
-    this.#scheduleSave();
+    this.#records.save();
   }
 
   /** Forgets a UserName of this session (the contact was deleted); its record stays. */
   release(userName: string): void {
     this.#entries.delete(userName);
+    for (const w of this.#waiting)
+      if ('entries' in w) w.entries = w.entries.filter((e) => e.userName !== userName);
     const id = this.#byUserName.get(userName);
     if (id === undefined) return;
     this.#byUserName.delete(userName);
@@ -208,15 +219,18 @@ export class StableIdRegistry {
    * moves to the older record that holds the same permanent id; otherwise the record learns it.
    */
   learnPermanent(pairs: readonly (readonly [string, string])[]): void {
+    if (this.#records.partial) {
+      // The owner of a permanent id may be a record not read yet.
+      this.#waiting.push({ pairs });
+      return;
+    }
     for (const [userName, permanentId] of pairs) {
       if (!userName || !permanentId) continue;
       this.#permanent.set(userName, permanentId);
       const current = this.#byUserName.get(userName);
-      const owner = this.#lookup(`p\0${permanentId}`);
+      const owner = this.#records.lookup(`p\0${permanentId}`);
       if (current === undefined) continue;
       if (owner && owner.id !== current && this.#minted.has(current) && !this.#holder.has(owner.id)) {
-        const dropped = this.#records.get(current);
-        if (dropped) this.#unindexKeys(dropped);
         this.#records.delete(current);
         this.#minted.delete(current);
         this.#holder.delete(current);
@@ -224,23 +238,33 @@ export class StableIdRegistry {
         this.#holder.set(owner.id, userName);
         const entry = this.#entries.get(userName);
         if (entry) this.#refresh(owner.id, entry);
-        this.#dirty = true;
         continue;
       }
       const record = this.#records.get(current);
       if (record && record.permanentId !== permanentId && (!owner || owner.id === current)) {
-        this.#unindexKeys(record);
+        this.#records.unindex(record);
         record.permanentId = permanentId;
-        this.#indexKeys(record);
-        this.#dirty = true;
+        this.#records.index(record);
+        this.#records.markDirty();
       }
     }
-    this.#scheduleSave();
+    this.#records.save();
   }
 
   /** Resolves when every save scheduled so far has run. */
   flush(): Promise<void> {
-    return this.#saving;
+    return this.#records.flush();
+  }
+
+  /** The full read is in: what waited for it, in order, then the save it held back. */
+  #afterFullRead(): void {
+    const waiting = this.#waiting;
+    this.#waiting = [];
+    for (const w of waiting) {
+      if ('pairs' in w) this.learnPermanent(w.pairs);
+      else if (w.entries.length > 0) this.assign(w.entries, w.options);
+    }
+    this.#records.save();
   }
 
   #claim(entry: StableIdEntry): Claim {
@@ -249,11 +273,11 @@ export class StableIdRegistry {
     const record =
       this.#records.size === 0
         ? undefined
-        : ((permanentId ? this.#lookup(`p\0${permanentId}`) : undefined) ??
-          (entry.alias ? this.#lookup(`a\0${entry.kind}\0${entry.alias}`) : undefined) ??
-          this.#lookup(`f\0${entry.kind}\0${entry.fingerprint}`) ??
+        : ((permanentId ? this.#records.lookup(`p\0${permanentId}`) : undefined) ??
+          (entry.alias ? this.#records.lookup(`a\0${entry.kind}\0${entry.alias}`) : undefined) ??
+          this.#records.lookup(`f\0${entry.kind}\0${entry.fingerprint}`) ??
           (entry.fingerprintWithSeq
-            ? this.#lookup(`f\0${entry.kind}\0${entry.fingerprintWithSeq}`)
+            ? this.#records.lookup(`f\0${entry.kind}\0${entry.fingerprintWithSeq}`)
             : undefined));
     if (record) return { entry, id: record.id, source: record.source, fromRecord: true };
     if (permanentId) return { entry, id: `p:${permanentId}`, source: 'permanent', fromRecord: false };
@@ -261,49 +285,14 @@ export class StableIdRegistry {
     return { entry, id: `f:${entry.fingerprint}`, source: 'fingerprint', fromRecord: false };
   }
 
-  /** Each record's last UserName → its id, leaving out UserNames that several records name. */
+  /**
+   * Each record's last UserName → its id, leaving out UserNames that several records name. Every
+   * record's: records read by name only are completed first (at once for a store that reads
+   * synchronously, as SqliteStore; otherwise what is in hand).
+   */
   lastUserNames(): Map<string, string> {
-    return this.#lastSeen();
-  }
-
-  /** lastUserName → record id, leaving out UserNames that several records name. */
-  #lastSeen(): Map<string, string> {
-    const out = new Map<string, string>();
-    const ambiguous = new Set<string>();
-    for (const r of this.#records.values()) {
-      const name = r.lastUserName;
-      if (!name) continue;
-      if (out.has(name)) ambiguous.add(name);
-      else out.set(name, r.id);
-    }
-    for (const name of ambiguous) out.delete(name);
-    return out;
-  }
-
-  #lookup(key: string): StableIdRecord | undefined {
-    const id = this.#idx().get(key);
-    return id === undefined ? undefined : this.#records.get(id);
-  }
-
-  /** The lookup index, built from every record the first time it is needed. */
-  #idx(): Map<string, string> {
-    if (!this.#indexed) {
-      this.#indexed = true;
-      for (const r of this.#records.values()) this.#indexKeys(r);
-    }
-    return this.#index;
-  }
-
-  /** Indexes a record's keys; the first record to claim a key keeps it. */
-  #indexKeys(r: StableIdRecord): void {
-    const index = this.#idx();
-    for (const k of keysOf(r)) if (!index.has(k)) index.set(k, r.id);
-  }
-
-  /** Takes a record's keys out of the index (before its fields change, or it is deleted). */
-  #unindexKeys(r: StableIdRecord): void {
-    const index = this.#idx();
-    for (const k of keysOf(r)) if (index.get(k) === r.id) index.delete(k);
+    if (this.#records.partial) void this.#records.load();
+    return this.#records.lastSeen();
   }
 
   /**
@@ -321,7 +310,7 @@ export class StableIdRegistry {
       return;
     }
     this.#minted.add(id);
-    this.#records.set(id, {
+    this.#records.add({
       id,
       source: claim.source,
       kind: entry.kind,
@@ -332,8 +321,6 @@ export class StableIdRegistry {
       name: entry.name,
       seenAt: this.#o.now(),
     });
-    this.#indexKeys(this.#records.get(id) as StableIdRecord);
-    this.#dirty = true;
   }
 
   #refresh(id: string, entry: StableIdEntry, fingerprint?: string): void {
@@ -345,15 +332,15 @@ export class StableIdRegistry {
         ? r.fingerprint
         : entry.fingerprint);
     const keysChanged = r.alias !== entry.alias || r.fingerprint !== fp;
-    if (keysChanged || r.lastUserName !== entry.userName || r.name !== entry.name) this.#dirty = true;
-    if (keysChanged) this.#unindexKeys(r);
+    if (keysChanged || r.lastUserName !== entry.userName || r.name !== entry.name) this.#records.markDirty();
+    if (keysChanged) this.#records.unindex(r);
     r.alias = entry.alias;
     r.fingerprint = fp;
     r.lastUserName = entry.userName;
     r.name = entry.name;
     r.seenAt = this.#o.now();
     // Same keys or new ones: it takes those of them no record holds now.
-    this.#indexKeys(r);
+    this.#records.index(r);
   }
 
   /** Fingerprint claims that the avatar seq tells apart each get an id of their own. */
@@ -395,25 +382,4 @@ export class StableIdRegistry {
     for (const c of this.#collided.values()) if (c.userNames.includes(userName)) return true;
     return false;
   }
-
-  #scheduleSave(): void {
-    if (!this.#dirty) return;
-    this.#dirty = false;
-    this.#saving = this.#saving.then(async () => {
-      try {
-        await this.#o.store.save(this.records());
-      } catch (error) {
-        this.#o.onStoreError(error);
-      }
-    });
-  }
-}
-
-/** A record's lookup keys, strongest first. */
-function keysOf(r: StableIdRecord): string[] {
-  const keys: string[] = [];
-  if (r.permanentId) keys.push(`p\0${r.permanentId}`);
-  if (r.alias) keys.push(`a\0${r.kind}\0${r.alias}`);
-  if (r.fingerprint) keys.push(`f\0${r.kind}\0${r.fingerprint}`);
-  return keys;
 }

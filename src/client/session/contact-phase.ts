@@ -33,6 +33,11 @@ import type { Session } from './session-state.js';
 export interface ContactPhase {
   /** The contact cache is in use (false: the list was loaded from the server first). */
   fromCache: boolean;
+  /**
+   * The cache is read by name (a lazy resume): the directory holds what webwxinit named, so only
+   * their stable ids are read before 'ready' (the contact service's goLive).
+   */
+  byName: boolean;
   /** Settles once the server's list is in the directory (already settled when `fromCache` is false). */
   loaded: Promise<ContactsEvent>;
   /** Settles once the directory holds a whole list: the cached contacts and rooms, or the server's. Never rejects. */
@@ -59,6 +64,18 @@ export interface ContactPhase {
 const REFRESH_AT_LATEST_MS = 1000;
 
 /**
+ * How the phase reads the stable ids on a lazy resume (the contact service's readStableIds and
+ * readAllStableIds): the records of the names a reply brings in by name, and all of them before the
+ * full fill. Without it (a directory of its own, in tests) no stable id is read here.
+ */
+export interface StableIdReads {
+  named(userNames: readonly string[]): Promise<void>;
+  all(): Promise<void>;
+}
+
+const NO_ID_READS: StableIdReads = { named: async () => {}, all: async () => {} };
+
+/**
  * Resume with a usable cache: returns at once, the cached entries coming as described above
  * (`cachedFor`, `rooms`) and the server's list in the background (`loaded`). Otherwise loads the
  * list from the server and returns when it is in. `loaded` never goes unhandled: whoever needs its
@@ -73,6 +90,7 @@ export async function startContactPhase(
   step: LoginStep,
   fillQuietly: (wires: readonly WireContact[]) => void = (wires) => directory.upsert(wires),
   prefetched?: Promise<CachedPart | undefined>,
+  ids: StableIdReads = NO_ID_READS,
 ): Promise<ContactPhase> {
   const self = session.selfUserName;
   const resumed = step === 'resume' && hasContactList(session.app);
@@ -85,6 +103,7 @@ export async function startContactPhase(
     const counts = await loadContacts(rt, session, directory);
     return {
       fromCache: false,
+      byName: false,
       loaded: Promise.resolve(counts),
       filled: Promise.resolve(),
       cachedFor: () => undefined,
@@ -128,7 +147,12 @@ export async function startContactPhase(
   };
   const contacts = lazy
     ? filling('contacts', () =>
-        fillFromContactCache(rt, self, directory, 'contacts', { upsert: fill, skip: readByName }),
+        // Every stable-id record first: the fill gives 5,000 entries their ids in one go.
+        ids
+          .all()
+          .then(() =>
+            fillFromContactCache(rt, self, directory, 'contacts', { upsert: fill, skip: readByName }),
+          ),
       )
     : { in: true, run: () => Promise.resolve() };
   const rooms = filling('rooms', () => fillFromContactCache(rt, self, directory, 'rooms', { upsert: fill }));
@@ -145,7 +169,11 @@ export async function startContactPhase(
     const wanted = names.filter((name) => name !== self && !readByName.has(name) && !directory.has(name));
     if (wanted.length === 0 || !sameLogin()) return undefined;
     for (const name of wanted) readByName.add(name);
-    return fillNamedFromContactCache(rt, directory, wanted, fill).then(() => {});
+    // Their stable-id records before their entries, so that each entry takes its id as it comes in.
+    return ids
+      .named(wanted)
+      .then(() => fillNamedFromContactCache(rt, directory, wanted, fill))
+      .then(() => {});
   };
   const cachedFor = (sync: SyncTouches): Promise<void> | undefined => {
     if (rooms.in) return undefined;
@@ -160,7 +188,7 @@ export async function startContactPhase(
     };
   });
   loaded.catch(() => {});
-  return { fromCache: true, loaded, filled, begin: () => begin(), cachedFor };
+  return { fromCache: true, byName: lazy, loaded, filled, begin: () => begin(), cachedFor };
 }
 
 /** The parts of a webwxsync reply that can name a room or a contact. */

@@ -2,8 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { MutableContactDirectory } from '../../../src/client/contacts/contact-directory.js';
 import { searchContacts } from '../../../src/client/contacts/contact-search.js';
-import { strangerFromMember } from '../../../src/client/contacts/contact-service.js';
-import { classifyUserName, selfToContact, toContact } from '../../../src/model/index.js';
+import { classifyUserName, selfToContact, strangerFromMember, toContact } from '../../../src/model/index.js';
 import {
   parseBatchGetContactReply,
   parseGetContactReply,

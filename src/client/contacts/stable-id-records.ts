@@ -92,12 +92,16 @@ export class StableIdRecords {
 
   /**
    * Reads the records last seen with these UserNames (all of them per name), when the store can and
-   * the full read has not been done; otherwise the full read. A failing read is reported and leaves
-   * the names to the full read.
+   * the full read has not been done; otherwise the full read. From the first call the set is partial
+   * (even with no names, or while the answer is awaited). A failing read is reported and leaves the
+   * names to the full read (they are not decided).
    */
   async loadNamed(userNames: readonly string[]): Promise<void> {
     const store = this.#o.store;
     if (this.#full || this.#loading || typeof store.loadNamed !== 'function') return this.load();
+    // Partial from now on, even before (or without) an answer: an entry given its id meanwhile would
+    // be looked up among records that are not all here.
+    this.#partial = true;
     const wanted = userNames.filter((name) => name !== '' && !this.#askedNames.has(name));
     if (wanted.length === 0) return;
     let records: StableIdRecord[];
@@ -107,8 +111,7 @@ export class StableIdRecords {
       this.#o.onStoreError(error);
       return;
     }
-    if (this.#full || this.#loading) return;
-    this.#partial = true;
+    if (this.#full) return; // the full read came meanwhile, with these records in it
     for (const name of wanted) this.#askedNames.add(name);
     for (const r of Array.isArray(records) ? records : []) {
       if (!isRecord(r) || this.#records.has(r.id)) continue;

@@ -146,6 +146,32 @@ describe('StableIdRegistry, records read by name (a lazy resume)', () => {
     expect(s.reads).toEqual([['@a'], 'all']);
   });
 
+  it('partial from the first read by name: an entry given its id before any record is in waits for the full read', async () => {
+    const { records, ids } = await firstLogin([ANN(), BOB()]);
+    let answer: (records: StableIdRecord[]) => void = () => {};
+    const s = namedStore(records);
+    const { r } = registry({
+      ...s.store,
+      loadNamed: () =>
+        new Promise<StableIdRecord[]>((resolve) => {
+          answer = resolve;
+        }),
+    });
+    // Nothing named (webwxinit listed no chats): still partial.
+    await r.loadNamed([]);
+    r.assign([person('@b2', { NickName: 'Bob' })]);
+    expect(r.idOf('@b2')).toBeUndefined();
+    // A read by name under way: the same.
+    const named = r.loadNamed(['@a']);
+    r.assign([person('@a2', { NickName: 'Ann' })]);
+    expect(r.idOf('@a2')).toBeUndefined();
+    answer([]);
+    await named;
+    await r.load();
+    expect(r.idOf('@b2')).toBe(ids['@b']);
+    expect(r.idOf('@a2')).toBe(ids['@a']);
+  });
+
   it('a store that cannot read by name is read in full', async () => {
     const { records, ids } = await firstLogin([ANN(), BOB()]);
     let fullReads = 0;
@@ -174,7 +200,7 @@ describe('StableIdRegistry, records read by name (a lazy resume)', () => {
     });
     await r.loadNamed(['@a']);
     expect(errors).toHaveLength(1);
-    expect(r.decides(['@a'])).toBe(true); // nothing partial in hand: the usual way
+    expect(r.decides(['@a'])).toBe(false);
     await r.load();
     r.assign([ANN()], { sameLogin: true });
     expect(r.idOf('@a')).toBe(ids['@a']);

@@ -27,7 +27,7 @@ import { Pacer, type ResolvedPacing } from './pacing.js';
 import { type OutboxAddresses, Readdressing } from './readdress.js';
 import { runAttempt, scheduleRetry } from './send-attempt.js';
 import type { Job } from './send-job.js';
-import { newJob, sentResult } from './send-job.js';
+import { newJob, sentResult, watchAbort } from './send-job.js';
 import { CausedBy } from './send-keys.js';
 import { EARLIER_LOGIN, keyedClientMsgId, outgoingEntry, type SendMeta, writeLog } from './send-log.js';
 import { decideSendFailure } from './send-policy.js';
@@ -215,18 +215,15 @@ export class Outbox implements PublicOutbox {
       (settled, done) => this.#settle(settled, done),
     );
     this.#active.set(clientMsgId, job);
-    if (job.signal) {
-      const signal = job.signal;
-      const onAbort = (): void => this.#aborted(job, signal.reason);
-      if (signal.aborted) queueMicrotask(onAbort);
-      else signal.addEventListener('abort', onAbort, { once: true });
-    }
+    watchAbort(job, (reason) => this.#aborted(job, reason));
     return job;
   }
 
   #settle(job: Job, done: () => void): void {
     if (job.settled) return;
     job.settled = true;
+    job.offAbort?.();
+    job.offAbort = undefined;
     if (this.#active.get(job.clientMsgId) === job) this.#active.delete(job.clientMsgId);
     const source = job.source;
     job.source = undefined;

@@ -37,6 +37,8 @@ export interface Job {
   readonly input: MediaInput | undefined;
   readonly media: SendMediaOptions | undefined;
   readonly signal: AbortSignal | undefined;
+  /** Removes the job's listener from `signal` (set while one is added; called when it settles). */
+  offAbort: (() => void) | undefined;
   settled: boolean;
   readonly promise: Promise<SentMessage>;
   resolve(result: SentMessage): void;
@@ -94,6 +96,7 @@ export function newJob(
     input: medium.input,
     media: medium.media,
     signal: medium.signal,
+    offAbort: undefined,
     settled: false,
     promise,
     resolve: (value) => settle(job, () => resolve(value)),
@@ -112,4 +115,21 @@ export function sentResult(job: Job, msgId: string, localId: string): SentMessag
   };
   if (job.recipe.mediaId) sent.mediaId = job.recipe.mediaId;
   return sent;
+}
+
+/**
+ * Calls `onAbort` with the reason when the job's signal aborts (in a microtask when it has already).
+ * The listener is removed when the job settles (`offAbort`): one signal given to many sends (a bot's
+ * lifetime signal) would otherwise keep a listener, and the job with it, per send.
+ */
+export function watchAbort(job: Job, onAbort: (reason: unknown) => void): void {
+  const signal = job.signal;
+  if (!signal) return;
+  if (signal.aborted) {
+    queueMicrotask(() => onAbort(signal.reason));
+    return;
+  }
+  const listener = (): void => onAbort(signal.reason);
+  signal.addEventListener('abort', listener, { once: true });
+  job.offAbort = () => signal.removeEventListener('abort', listener);
 }

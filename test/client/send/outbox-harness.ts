@@ -61,7 +61,7 @@ export function heldOutbox(
   } = {},
 ) {
   const held: HeldRequest[] = [];
-  const sleeps: { ms: number; wake(): void }[] = [];
+  const sleeps: { ms: number; wake(): void; abort(reason: unknown): void }[] = [];
   const clock = { now: 1_700_000_000_000 };
   /** Every 'send-retry' event: the send, its attempt and the Ret that caused it. */
   const retries: { clientMsgId: string; attempt: number; ret?: number }[] = [];
@@ -72,8 +72,6 @@ export function heldOutbox(
       new Promise<HttpReply>((resolve, reject) => {
         const body = (spec.body as { value: Record<string, unknown> }).value;
         const msg = (body.Msg ?? {}) as Record<string, unknown>;
-        const signal = fake.controller.signal;
-        signal.addEventListener('abort', () => reject(signal.reason), { once: true });
         const h: HeldRequest = {
           endpoint: spec.endpoint,
           to: String(msg.ToUserName ?? body.ToUserName ?? ''),
@@ -116,11 +114,20 @@ export function heldOutbox(
       return new Promise<void>((resolve, reject) => {
         const signal = fake.controller.signal;
         if (signal.aborted) return reject(signal.reason);
-        signal.addEventListener('abort', () => reject(signal.reason), { once: true });
-        sleeps.push({ ms, wake: resolve });
+        sleeps.push({ ms, wake: resolve, abort: reject });
       });
     },
   };
+  // The client's signal fails what is held, with one listener (as the transport has one per signal).
+  fake.controller.signal.addEventListener(
+    'abort',
+    () => {
+      const reason = fake.controller.signal.reason;
+      for (const h of held) if (!h.done) h.fail(reason);
+      for (const s of sleeps) s.abort(reason); // a woken one is settled already: no effect
+    },
+    { once: true },
+  );
   fake.rt.events.on('send-retry', (r) => retries.push(r));
   const session = init.session ?? testSession();
   const outbox = new Outbox(

@@ -3,6 +3,7 @@
  * (idempotent) sends and logged(), re-sends after a crash reusing the MediaId, re-addressing after a
  * new login, the File Transfer checks on re-sends, and stop() while sends are in flight.
  */
+import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { Pacer } from '../../../src/client/send/pacing.js';
 import { resendPending } from '../../../src/client/send/resend.js';
@@ -343,5 +344,24 @@ describe('outbox: stop()', () => {
     o.held[1]!.ok();
     await Promise.all([first, third]);
     expect(o.held.map((h) => h.msg.Content)).toEqual(['1', '3']);
+  });
+
+  it('one signal given to many sends keeps no listener once they are settled', async () => {
+    const o = heldOutbox();
+    const controller = new AbortController();
+    // Ten: more in flight at once on one signal and Node warns (EventTarget's limit of 10 listeners).
+    const sends = Array.from({ length: 10 }, (_, i) =>
+      send(o, `@${i}`, text(String(i)), { signal: controller.signal }),
+    );
+    await settle();
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(10);
+    // The outbox issues a few at a time: answer each as it goes out.
+    for (let answered = 0; answered < sends.length; ) {
+      await settle();
+      for (const h of o.held.slice(answered)) h.ok();
+      answered = o.held.length;
+    }
+    await Promise.all(sends);
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
   });
 });

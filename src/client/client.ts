@@ -169,11 +169,13 @@ class Client implements WebWxClient {
     });
     this.#runtime = rt;
     try {
-      // A resume reads the contact cache and the stable ids while its webwxinit is on the wire.
-      // A store that reads its cache by name reads the stable ids by name too (contact-phase.ts).
+      // A resume reads the contact cache and the stable ids while its webwxinit is on the wire, or
+      // later by name when the stores can (contact-phase.ts).
       const prefetched = prefetchContactCache(rt, saved?.self?.UserName);
-      if (saved && !readsContactsByName(options.store))
-        void (prefetched ?? afterRequestWritten(() => {})).then(() => this.#contactService.prefetch());
+      if (saved)
+        void (prefetched ?? afterRequestWritten(() => {})).then(() =>
+          this.#contactService.prefetch(readsContactsByName(options.store)),
+        );
       // Resume the saved session, else push login, else the QR code (session-resume.ts).
       const { session, self, step } = await establishSession(rt, this.#directory, saved);
       this.#session = session;

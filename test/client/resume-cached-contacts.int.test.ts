@@ -373,6 +373,26 @@ describe('resume with the contact cache', () => {
     expect(second.client.contacts.list().length).toBeGreaterThanOrEqual(e.world.listedContacts().length);
   });
 
+  it('with a stable-id store that reads no records by name (as PostgresStore has): all of them while webwxinit is on the wire', async () => {
+    const e = await emu();
+    const store = sqlite();
+    const first = await start(e, store);
+    await first.client.stop();
+    const reads: Array<{ what: 'all' | 'named'; at: number }> = [];
+    onStableIdRead(store, (names) =>
+      reads.push({ what: names === 'all' ? 'all' : 'named', at: performance.now() }),
+    );
+    const withNamed = store.stableIdStore.bind(store);
+    store.stableIdStore = <R extends { id: string }>() => ({ ...withNamed<R>(), loadNamed: undefined });
+    const INIT_DELAY_MS = 600;
+    e.faults.inject('webwxinit', { kind: 'delay', ms: INIT_DELAY_MS }, { times: 1 });
+    const startedAt = performance.now();
+    const second = await start(e, store, { scanQr: false });
+    expect(stepsOf(second)).toEqual(['resume:trying', 'resume:succeeded']);
+    expect(reads.map((r) => r.what)).toEqual(['all']);
+    expect((reads[0]?.at ?? Number.POSITIVE_INFINITY) - startedAt).toBeLessThan(INIT_DELAY_MS / 2);
+  });
+
   it('a fresh login loads the contacts before ready; loaded() and filled() are already settled', async () => {
     const e = await emu();
     const store = sqlite();

@@ -129,8 +129,13 @@ export class ContactServiceImpl implements ContactService {
     this.#deps = deps;
   }
 
-  /** Starts reading the stable ids from their store (goLive waits for the same read). */
-  prefetch(): void {
+  /**
+   * Starts reading every stable-id record (goLive waits for the same read), unless a lazy resume will
+   * read them by name: the contact cache reads by name (`cacheReadsByName`) and so does the stable-id
+   * store. PostgresStore's, which holds its records from the open, is read here.
+   */
+  prefetch(cacheReadsByName: boolean): void {
+    if (cacheReadsByName && this.#registry.readsByName) return;
     void this.#registry.load();
   }
 

@@ -103,6 +103,11 @@ export class StableIdRegistry {
     });
   }
 
+  /** The store reads records by name (StableIdStore.loadNamed). */
+  get readsByName(): boolean {
+    return typeof this.#o.store.loadNamed === 'function';
+  }
+
   /** Reads every record from the store, once (then gives what waited for it). */
   load(): Promise<void> {
     return this.#records.load();

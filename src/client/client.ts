@@ -43,7 +43,7 @@ import { forwardRecipe, revokeRecipe, type SendRecipe, textRecipe } from './send
 import type { OutboxStats, Outbox as PublicOutbox, SendOptions, SendTextOptions } from './send/send-types.js';
 import { type ShareInput, type ShareMethod, shareRecipe } from './send/share-recipes.js';
 import { assertAvailable, assertRecipient } from './session/app-mode.js';
-import { afterRequestWritten, prefetchContactCache, readsContactsByName } from './session/cached-contacts.js';
+import { prefetchForResume } from './session/cached-contacts.js';
 import { followContactPhase, startContactPhase } from './session/contact-phase.js';
 import { SessionPersister } from './session/session-persister.js';
 import { cookieStoreOf, establishSession, loadSavedSession } from './session/session-resume.js';
@@ -169,13 +169,10 @@ class Client implements WebWxClient {
     });
     this.#runtime = rt;
     try {
-      // A resume reads the contact cache and the stable ids while its webwxinit is on the wire, or
-      // later by name when the stores can (contact-phase.ts).
-      const prefetched = prefetchContactCache(rt, saved?.self?.UserName);
-      if (saved)
-        void (prefetched ?? afterRequestWritten(() => {})).then(() =>
-          this.#contactService.prefetch(readsContactsByName(options.store)),
-        );
+      // A resume reads some of its stores while webwxinit is on the wire (cached-contacts.ts).
+      const prefetched = saved
+        ? prefetchForResume(rt, saved.self?.UserName, this.#contactService)
+        : undefined;
       // Resume the saved session, else push login, else the QR code (session-resume.ts).
       const { session, self, step } = await establishSession(rt, this.#directory, saved);
       this.#session = session;
@@ -204,12 +201,8 @@ class Client implements WebWxClient {
         session,
         this.#directory,
         step,
-        (wires) => this.#contactService.fillQuietly(wires),
+        this.#contactService,
         prefetched,
-        {
-          named: (names) => this.#contactService.readStableIds(names),
-          all: () => this.#contactService.readAllStableIds(),
-        },
       );
       if (!contacts.fromCache) this.#events.emit('contacts', await contacts.loaded);
       const opsDeps = { rt, session, endSession: (e: LoggedOutError) => this.#endSession(e) };

@@ -174,6 +174,23 @@ export function prefetchContactCache(
   return afterRequestWritten(() => readContactCache(rt, owner, 'contacts'));
 }
 
+/**
+ * A resume's reads while its webwxinit is on the wire (prefetchContactCache): the cache's contacts
+ * for a store that does not read them by name, and every stable-id record unless both the cache and
+ * the stable-id store read by name (then contact-phase.ts reads what each reply names).
+ */
+export function prefetchForResume(
+  rt: Pick<Runtime, 'options' | 'logger'>,
+  owner: string | undefined,
+  contacts: { prefetch(cacheReadsByName: boolean): void },
+): Promise<CachedPart | undefined> | undefined {
+  const prefetched = prefetchContactCache(rt, owner);
+  void (prefetched ?? afterRequestWritten(() => {})).then(() =>
+    contacts.prefetch(readsContactsByName(rt.options.store)),
+  );
+  return prefetched;
+}
+
 /** How fillFromContactCache puts entries in. */
 export interface CacheFillOptions {
   /** Puts the entries in (by default `directory.upsert`). */

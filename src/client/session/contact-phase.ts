@@ -64,33 +64,36 @@ export interface ContactPhase {
 const REFRESH_AT_LATEST_MS = 1000;
 
 /**
- * How the phase reads the stable ids on a lazy resume (the contact service's readStableIds and
- * readAllStableIds): the records of the names a reply brings in by name, and all of them before the
- * full fill. Without it (a directory of its own, in tests) no stable id is read here.
+ * How the phase puts cached entries in and reads the stable ids (the contact service):
+ * `fillQuietly` once the directory is live (the quiet fill: they are not changes); on a lazy resume
+ * `readStableIds` for the names a reply brings in by name, and `readAllStableIds` before the full
+ * fill. Without it (a directory of its own, in tests) entries go straight in and no id is read.
  */
-export interface StableIdReads {
-  named(userNames: readonly string[]): Promise<void>;
-  all(): Promise<void>;
+export interface CacheFill {
+  fillQuietly(wires: readonly WireContact[]): void;
+  readStableIds(userNames: readonly string[]): Promise<void>;
+  readAllStableIds(): Promise<void>;
 }
-
-const NO_ID_READS: StableIdReads = { named: async () => {}, all: async () => {} };
 
 /**
  * Resume with a usable cache: returns at once, the cached entries coming as described above
- * (`cachedFor`, `rooms`) and the server's list in the background (`loaded`). Otherwise loads the
+ * (`cachedFor`, `begin`) and the server's list in the background (`loaded`). Otherwise loads the
  * list from the server and returns when it is in. `loaded` never goes unhandled: whoever needs its
- * outcome awaits it. `fillQuietly` puts cached entries in once the directory is live (the contact
- * service's quiet fill: they are not changes); `prefetched` is the cache's contacts read while
- * webwxinit was on the wire (prefetchContactCache), for a store that does not read by name.
+ * outcome awaits it. `quiet` puts cached entries in and reads their stable ids (CacheFill);
+ * `prefetched` is the cache's contacts read while webwxinit was on the wire (prefetchForResume),
+ * for a store that does not read by name.
  */
 export async function startContactPhase(
   rt: Runtime,
   session: Session,
   directory: MutableContactDirectory,
   step: LoginStep,
-  fillQuietly: (wires: readonly WireContact[]) => void = (wires) => directory.upsert(wires),
+  quiet: CacheFill = {
+    fillQuietly: (wires) => directory.upsert(wires),
+    readStableIds: async () => {},
+    readAllStableIds: async () => {},
+  },
   prefetched?: Promise<CachedPart | undefined>,
-  ids: StableIdReads = NO_ID_READS,
 ): Promise<ContactPhase> {
   const self = session.selfUserName;
   const resumed = step === 'resume' && hasContactList(session.app);
@@ -122,7 +125,7 @@ export async function startContactPhase(
   });
   const sameLogin = (): boolean => !relogin && session.selfUserName === self;
   const fill = (wires: readonly WireContact[]): void => {
-    if (sameLogin()) fillQuietly(wires);
+    if (sameLogin()) quiet.fillQuietly(wires);
   };
   /** UserNames read by name: the full fill leaves them out (one removed since stays removed). */
   const readByName = new Set<string>();
@@ -148,8 +151,8 @@ export async function startContactPhase(
   const contacts = lazy
     ? filling('contacts', () =>
         // Every stable-id record first: the fill gives 5,000 entries their ids in one go.
-        ids
-          .all()
+        quiet
+          .readAllStableIds()
           .then(() =>
             fillFromContactCache(rt, self, directory, 'contacts', { upsert: fill, skip: readByName }),
           ),
@@ -170,8 +173,8 @@ export async function startContactPhase(
     if (wanted.length === 0 || !sameLogin()) return undefined;
     for (const name of wanted) readByName.add(name);
     // Their stable-id records before their entries, so that each entry takes its id as it comes in.
-    return ids
-      .named(wanted)
+    return quiet
+      .readStableIds(wanted)
       .then(() => fillNamedFromContactCache(rt, directory, wanted, fill))
       .then(() => {});
   };

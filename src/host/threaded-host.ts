@@ -7,9 +7,9 @@
  * collection, so one pause delays every account's replies. Spread over two threads, each with its
  * own heap and loop, the bench's aggregate echo (200 accounts, 200 msg/s, SQLite) went from a p99
  * of 92.9 ms on one loop to 22.5 ms in the same run (bench row "scale: the same echo on a
- * ThreadedAccountHost of 2 threads, p99", `npm run bench -- --only scale`). The price: a heap and a copy of the code per thread (more RSS
- * and CPU), and clients that live in their thread — handlers are attached by a setup module, not
- * through `account-client` events:
+ * ThreadedAccountHost of 2 threads, p99", `npm run bench -- --only scale`). The price: a heap and
+ * a copy of the code per thread (more RSS and CPU), and clients that live in their thread —
+ * handlers are attached by a setup module, not through `account-client` events:
  *
  * ```ts
  * // echo.js, run in each thread for every client a shard makes

@@ -169,7 +169,7 @@ export interface ContactCache {
   /**
    * The cached entries with these UserNames (those the cache lacks are left out, in any order).
    * Optional: with it, a resume reads only the entries its first messages name before it answers
-   * them, and the rest of the cache after (docs/sessions.md, "Hot reload"); without it, the whole
+   * them, and the rest of the cache after (docs/sessions.md, "Contacts on a resume"); without it, the whole
    * contacts part comes first.
    */
   loadContactsNamed?(userNames: readonly string[]): Promise<WireContact[]>;

@@ -339,21 +339,27 @@ export class SqliteStore
   }
 
   async loadContactsNamed(userNames: readonly string[]): Promise<WireContact[]> {
-    const names = [...new Set(userNames)].filter((n) => typeof n === 'string');
-    if (names.length === 0) return [];
-    const rows = wrap('reading contacts', this.path, () => {
-      const found: { data: string }[] = [];
-      const named = this.#statements.of('namedContacts');
-      // One indexed lookup a name: a resume's first messages name a handful.
-      for (const name of names) {
-        const row = named.get(name) as { data: string } | undefined;
-        if (row) found.push(row);
-      }
-      return found;
+    return (
+      this.#namedRows('reading contacts', 'namedContacts', userNames) as unknown as WireContact[]
+    ).filter((c) => typeof c.UserName === 'string');
+  }
+
+  /**
+   * The rows `statement` yields for each of `names` (each asked once), their JSON parsed: one indexed
+   * lookup a name, for the handful of names a resume's first replies bring.
+   */
+  #namedRows(
+    what: string,
+    statement: 'namedContacts' | 'namedStableIds',
+    names: readonly string[],
+  ): Record<string, unknown>[] {
+    const unique = [...new Set(names)].filter((n) => typeof n === 'string' && n !== '');
+    if (unique.length === 0) return [];
+    const rows = wrap(what, this.path, () => {
+      const named = this.#statements.of(statement);
+      return unique.flatMap((name) => named.all(name) as { data: string }[]);
     });
-    return rows
-      .map((r) => parseJson(r.data) as unknown as WireContact)
-      .filter((c) => typeof c.UserName === 'string');
+    return rows.map((r) => parseJson(r.data));
   }
 
   async saveContacts(contacts: readonly WireContact[]): Promise<void> {
@@ -376,22 +382,12 @@ export class SqliteStore
   stableIdStore<R extends { id: string }>(): RecordStore<R> {
     return {
       load: () => this.#loadStableIds() as R[],
-      loadNamed: (userNames) => this.#loadStableIdsNamed(userNames) as R[],
+      loadNamed: (userNames) =>
+        this.#namedRows('reading stable ids', 'namedStableIds', userNames).filter(
+          (r) => typeof r.id === 'string',
+        ) as unknown as R[],
       save: (records) => this.#saveStableIds(records),
     };
-  }
-
-  /** The records whose lastUserName is one of `userNames`: one indexed lookup a name. */
-  #loadStableIdsNamed(userNames: readonly string[]): { id: string }[] {
-    const names = [...new Set(userNames)].filter((n) => typeof n === 'string' && n !== '');
-    if (names.length === 0) return [];
-    const rows = wrap('reading stable ids', this.path, () => {
-      const named = this.#statements.of('namedStableIds');
-      return names.flatMap((name) => named.all(name) as { data: string }[]);
-    });
-    return rows
-      .map((r) => parseJson(r.data) as unknown as { id: string })
-      .filter((r) => typeof r.id === 'string');
   }
 
   #loadStableIds(): { id: string }[] {

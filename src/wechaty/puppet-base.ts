@@ -8,8 +8,7 @@
 import { Puppet, types } from 'wechaty-puppet';
 import { createClient, type RoomChange, type WebWxClient } from '../client/index.js';
 import { InvalidStateError, ListenerError } from '../errors.js';
-import type { Message } from '../model/index.js';
-import { strangerFromMember } from '../model/index.js';
+import { type Message, strangerFromMember } from '../model/index.js';
 import { ContactIds } from './contact-ids.js';
 import { type FriendshipRecord, RecentMap, recordIncoming } from './incoming-records.js';
 import type { RawMessage } from './message-payloads.js';

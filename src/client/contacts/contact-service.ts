@@ -129,24 +129,22 @@ export class ContactServiceImpl implements ContactService {
     this.#deps = deps;
   }
 
-  /**
-   * Starts reading every stable-id record (goLive waits for the same read), unless a lazy resume will
-   * read them by name: the contact cache reads by name (`cacheReadsByName`) and so does the stable-id
-   * store. PostgresStore's, which holds its records from the open, is read here.
-   */
-  prefetch(cacheReadsByName: boolean): void {
-    if (cacheReadsByName && this.#registry.readsByName) return;
+  /** Starts reading every stable-id record (goLive waits for the same read). */
+  prefetch(): void {
     void this.#registry.load();
   }
 
+  /** The stable-id store reads records by name (StableIdStore.loadNamed). */
+  get readsStableIdsByName(): boolean {
+    return this.#registry.readsByName;
+  }
+
   /**
-   * Reads the stable-id records last seen with these UserNames (StableIdRegistry.loadNamed), then all
-   * of them when those do not settle every name's id: afterwards each of these names gets its id at
-   * once. A lazy resume reads so before a sync reply that names them is applied (contact-phase.ts).
+   * Reads what gives these UserNames their stable ids at once (StableIdRegistry.loadFor). A lazy
+   * resume reads so before a sync reply that names them is applied (contact-phase.ts).
    */
-  async readStableIds(userNames: readonly string[]): Promise<void> {
-    await this.#registry.loadNamed(userNames);
-    if (!this.#registry.decides(userNames)) await this.#registry.load();
+  readStableIds(userNames: readonly string[]): Promise<void> {
+    return this.#registry.loadFor(userNames);
   }
 
   /** Reads every stable-id record (once). */

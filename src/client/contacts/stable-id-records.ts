@@ -34,10 +34,8 @@ export class StableIdRecords {
    * with a saved session, big account").
    */
   #indexed = false;
-  /** The full read, once started. */
+  /** The full read, once started (a synchronous store's is done when this is set). */
   #loading: Promise<void> | undefined;
-  /** The full read is done (or failed and was reported). */
-  #full = false;
   /**
    * Records were read by name and the full read is not in: the set in hand is part of the stored one
    * (before any read at all, the set is whatever was added, as with a store never loaded).
@@ -98,7 +96,7 @@ export class StableIdRecords {
    */
   async loadNamed(userNames: readonly string[]): Promise<void> {
     const store = this.#o.store;
-    if (this.#full || this.#loading || typeof store.loadNamed !== 'function') return this.load();
+    if (this.#loading || typeof store.loadNamed !== 'function') return this.load();
     // Partial from now on, even before (or without) an answer: an entry given its id meanwhile would
     // be looked up among records that are not all here.
     this.#partial = true;
@@ -111,7 +109,7 @@ export class StableIdRecords {
       this.#o.onStoreError(error);
       return;
     }
-    if (this.#full) return; // the full read came meanwhile, with these records in it
+    if (!this.#partial) return; // the full read came meanwhile, with these records in it
     for (const name of wanted) this.#askedNames.add(name);
     for (const r of Array.isArray(records) ? records : []) {
       if (!isRecord(r) || this.#records.has(r.id)) continue;
@@ -135,10 +133,6 @@ export class StableIdRecords {
 
   get(id: string): StableIdRecord | undefined {
     return this.#records.get(id);
-  }
-
-  values(): IterableIterator<StableIdRecord> {
-    return this.#records.values();
   }
 
   /** A new record (its keys indexed). */
@@ -216,16 +210,14 @@ export class StableIdRecords {
     return this.#saving;
   }
 
+  /** The full read's records, once: those read by name are kept as they are now. */
   #merge(records: readonly StableIdRecord[]): void {
-    if (this.#full) return;
     for (const r of Array.isArray(records) ? records : []) {
       if (!isRecord(r) || this.#namedIds.has(r.id)) continue;
       const earlier = this.#records.get(r.id);
       if (earlier && this.#indexed) this.unindex(earlier);
-      this.#records.set(r.id, { ...r });
-      if (this.#indexed) this.index(this.#records.get(r.id) as StableIdRecord);
+      this.#add({ ...r });
     }
-    this.#full = true;
     this.#partial = false;
     this.#namedIds.clear();
     this.#askedNames.clear();

@@ -127,8 +127,16 @@ export class StableIdRegistry {
    * it as the full set would. A caller that needs the ids at once awaits load() otherwise.
    */
   decides(userNames: readonly string[]): boolean {
-    if (!this.#records.partial) return true;
     return userNames.every((name) => this.#byUserName.has(name) || this.#records.decides(name));
+  }
+
+  /**
+   * Reads what gives these UserNames their ids at once: their records by name (loadNamed), then all
+   * of them when those do not decide every name.
+   */
+  async loadFor(userNames: readonly string[]): Promise<void> {
+    await this.loadNamed(userNames);
+    if (!this.decides(userNames)) await this.load();
   }
 
   /** Forgets the bindings of the previous session (UserNames are session-scoped); records stay. */

@@ -67,7 +67,7 @@ const REFRESH_AT_LATEST_MS = 1000;
  * How the phase puts cached entries in and reads the stable ids (the contact service):
  * `fillQuietly` once the directory is live (the quiet fill: they are not changes); on a lazy resume
  * `readStableIds` for the names a reply brings in by name, and `readAllStableIds` before the full
- * fill. Without it (a directory of its own, in tests) entries go straight in and no id is read.
+ * fill.
  */
 export interface CacheFill {
   fillQuietly(wires: readonly WireContact[]): void;
@@ -88,11 +88,7 @@ export async function startContactPhase(
   session: Session,
   directory: MutableContactDirectory,
   step: LoginStep,
-  quiet: CacheFill = {
-    fillQuietly: (wires) => directory.upsert(wires),
-    readStableIds: async () => {},
-    readAllStableIds: async () => {},
-  },
+  quiet: CacheFill,
   prefetched?: Promise<CachedPart | undefined>,
 ): Promise<ContactPhase> {
   const self = session.selfUserName;

@@ -8,25 +8,40 @@
  *
  * - The Cookie header is cached per request target (scheme, host and path; the query is ignored). An
  *   entry is valid until the earliest expiry of the cookies it contains, and every store that reaches
- *   the jar, `clear()` and `fromJSON()` (a new store) drop all entries. Path and domain scoping do not
- *   change with time, so only an expiry can change the header between two stores.
+ *   the jar with a change, `clear()` and `fromJSON()` (a new store) drop all entries. Path and domain
+ *   scoping do not change with time, so only an expiry can change the header between two stores.
  * - webwxsync answers every call with the same five Set-Cookie headers (PROTOCOL.md §4.6, §11), only
  *   their Expires fresh. A Set-Cookie for the same request target that differs from the last one
- *   stored for that cookie name only in Expires/Max-Age, less than 60 s after that real store, is
- *   skipped: the jar keeps the earlier expiry, so it lags the server's by less than 60 s, which is
- *   harmless for the 12-hour session cookies. It is skipped only when both the old and the new expiry
- *   are more than an hour away (a deletion or a short-lived cookie always reaches the jar), and only
- *   when no other target stored a cookie of that name since (e.g. a Domain=.qq.com cookie set from
- *   another host). Any other difference is stored normally and invalidates the header cache.
+ *   stored for that cookie name only in Expires/Max-Age (a *refresh*), less than 60 s after that real
+ *   store, is skipped: the jar keeps the earlier expiry, so it lags the server's by less than 60 s,
+ *   which is harmless for the 12-hour session cookies. It is a refresh only when both the old and the
+ *   new expiry are more than an hour away (a deletion or a short-lived cookie always reaches the jar),
+ *   and only when no other target stored a cookie of that name since (e.g. a Domain=.qq.com cookie
+ *   set from another host). Any other difference is stored normally and invalidates the header cache.
+ *
+ * tough-cookie itself is loaded on first need (tough-cookie.ts: 20–40 ms of a process's start). A jar
+ * restored with `fromJSON()` is rebuilt only then: its saved form carries the Cookie headers the
+ * store last computed and its last real store of each cookie (cookie-cache-snapshot.ts), so a resumed
+ * session's first requests are served from those headers, and a refresh in their replies is held
+ * (it changes no header) and applied to the jar a moment later, off the reply's path. Gain: the
+ * restart row of `npm run bench -- --only restart` (docs/benchmarks.md, "The cookie jar on first use").
  *
  * A jar handed to the constructor must from then on be changed only through this store.
  */
 import type { CookieJar as Jar, SerializedCookieJar } from 'tough-cookie';
 import { InvalidStateError } from '../errors.js';
-import { CookieJar } from './tough-cookie.js';
+import {
+  CACHE_SNAPSHOT_KEY,
+  type CookieCacheSnapshot,
+  fromJsonNumber,
+  readCacheSnapshot,
+  toJsonNumber,
+} from './cookie-cache-snapshot.js';
+import { targetOf, withoutExpiry } from './set-cookie-expiry.js';
+import { cookieJarClass } from './tough-cookie.js';
 
 /** The jar as plain JSON, for persisting a session. Treat as opaque. */
-export type SerializedCookies = SerializedCookieJar;
+export type SerializedCookies = SerializedCookieJar & { [CACHE_SNAPSHOT_KEY]?: CookieCacheSnapshot };
 
 const JAR_OPTIONS = {
   looseMode: true,
@@ -42,6 +57,10 @@ const SKIP_WINDOW_MS = 60_000;
 const SKIP_MIN_LIFETIME_MS = 3_600_000;
 /** Bounds both caches (targets with ids in their path would otherwise grow them without end). */
 const MAX_CACHED_TARGETS = 256;
+/** The request targets whose headers a saved jar carries (the most used first come, first kept). */
+const MAX_SAVED_TARGETS = 32;
+/** How long a held refresh of a restored, not yet rebuilt jar waits before it is applied. */
+const HELD_REFRESH_MS = 1000;
 
 interface CachedHeader {
   header: string;
@@ -60,8 +79,22 @@ interface LastStore {
 }
 
 export class CookieStore {
-  #jar: Jar;
+  /** The jar, once built (tough-cookie loaded): at once when handed one, else on first need. */
+  #jar: Jar | undefined;
+  /** A restored jar's saved form, until the jar is built from it. */
+  #restored: SerializedCookieJar | undefined;
+  /** Refreshes held while the restored jar is not built, in order (see the header comment). */
+  #held: Array<[url: string, header: string]> = [];
+  #heldTimer: ReturnType<typeof setTimeout> | undefined;
   #headers = new Map<string, CachedHeader>();
+  /**
+   * A restored jar whose cookies all have Path=/ (the real server's and the emulator's): its Cookie
+   * header depends on the scheme and host only, so a saved header serves every path of its origin
+   * until the jar is built.
+   */
+  #originHeaders = new Map<string, CachedHeader>();
+  /** Request targets asked for a header, kept across clears of #headers: what a saved jar carries. */
+  #targets = new Set<string>();
   /** Keyed by request target, then cookie name. */
   #lastStores = new Map<string, Map<string, LastStore>>();
   /** Counts real stores per cookie name, across targets. */
@@ -75,7 +108,41 @@ export class CookieStore {
   #serialized: SerializedCookies | undefined;
 
   constructor(jar?: Jar) {
+    this.#jar = jar;
+  }
+
+  /** The jar, built now if need be: from the restored form (held refreshes applied), or empty. */
+  #built(): Jar {
+    if (this.#jar) return this.#jar;
+    const CookieJar = cookieJarClass();
+    const restored = this.#restored;
+    this.#restored = undefined;
+    this.#originHeaders.clear();
+    let jar: Jar | undefined;
+    if (restored) {
+      try {
+        jar = CookieJar.deserializeSync({ ...restored, ...DESERIALIZE_OPTIONS });
+      } catch {
+        // fromJSON checked the shape; should tough-cookie still refuse it, nothing of it stays.
+        this.#forgetCaches();
+        this.#serialized = undefined;
+      }
+    }
     this.#jar = jar ?? new CookieJar(undefined, JAR_OPTIONS);
+    this.#applyHeld();
+    return this.#jar;
+  }
+
+  #applyHeld(): void {
+    if (this.#heldTimer) clearTimeout(this.#heldTimer);
+    this.#heldTimer = undefined;
+    const held = this.#held;
+    if (held.length === 0) return;
+    this.#held = [];
+    const jar = this.#built();
+    // Refreshes only: no Cookie header changes, so the header cache stays; the saved form does not.
+    this.#serialized = undefined;
+    for (const [url, header] of held) setCookie(jar, url, header);
   }
 
   /** The `Cookie` header value for a request to `url`, or '' when no cookie applies. */
@@ -84,11 +151,21 @@ export class CookieStore {
     const now = Date.now();
     const cached = this.#headers.get(key);
     if (cached !== undefined && now < cached.validUntil) return cached.header;
+    if (this.#targets.size < MAX_SAVED_TARGETS) this.#targets.add(key);
+    if (!this.#jar) {
+      const ofOrigin = this.#originHeaders.get(originOf(key));
+      if (ofOrigin !== undefined && now < ofOrigin.validUntil) {
+        this.#headers.set(key, ofOrigin);
+        return ofOrigin.header;
+      }
+      // Nothing stored and nothing restored: no cookie applies, and tough-cookie stays unloaded.
+      if (!this.#restored && this.#held.length === 0) return '';
+    }
     let header = '';
     let validUntil = Number.POSITIVE_INFINITY;
     try {
       // What getCookieStringSync does, keeping the Cookie objects for their expiry.
-      const cookies = this.#jar.getCookiesSync(url, { sort: true });
+      const cookies = this.#built().getCookiesSync(url, { sort: true });
       const parts: string[] = [];
       for (const cookie of cookies) {
         parts.push(cookie.cookieString());
@@ -118,40 +195,45 @@ export class CookieStore {
       const name = equals < 0 ? '' : nameValue.slice(0, equals).trim();
       const { rest, expiresAt } = withoutExpiry(header, now);
       const last = this.#lastStores.get(target)?.get(name);
-      if (
-        last !== undefined &&
-        last.rest === rest &&
-        now - last.storedAt < SKIP_WINDOW_MS &&
-        last.generation === (this.#nameGeneration.get(name) ?? 0) &&
-        expiresAt - now > SKIP_MIN_LIFETIME_MS &&
-        last.expiresAt - now > SKIP_MIN_LIFETIME_MS &&
-        (expiresAt === Number.POSITIVE_INFINITY) === (last.expiresAt === Number.POSITIVE_INFINITY)
-      ) {
-        continue;
+      const generation = this.#nameGeneration.get(name) ?? 0;
+      if (last !== undefined && isRefresh(last, rest, expiresAt, generation, now)) {
+        if (now - last.storedAt < SKIP_WINDOW_MS) continue;
+        if (!this.#jar) {
+          this.#hold(url, header);
+          last.expiresAt = expiresAt;
+          last.storedAt = now;
+          continue;
+        }
       }
       this.#headers.clear();
       this.#serialized = undefined;
-      try {
-        this.#jar.setCookieSync(header, url, { ignoreError: true });
-      } catch {
-        // ignoreError covers the domain checks; a bad URL still throws. Never let a cookie break a reply.
-      }
-      const generation = (this.#nameGeneration.get(name) ?? 0) + 1;
-      this.#nameGeneration.set(name, generation);
+      setCookie(this.#built(), url, header);
+      this.#nameGeneration.set(name, generation + 1);
       let byName = this.#lastStores.get(target);
       if (byName === undefined) {
         if (this.#lastStores.size >= MAX_CACHED_TARGETS) this.#lastStores.clear();
         byName = new Map();
         this.#lastStores.set(target, byName);
       }
-      byName.set(name, { rest, expiresAt, storedAt: now, generation });
+      byName.set(name, { rest, expiresAt, storedAt: now, generation: generation + 1 });
+    }
+  }
+
+  #hold(url: string, header: string): void {
+    this.#held.push([url, header]);
+    if (this.#held.length > MAX_CACHED_TARGETS) this.#applyHeld();
+    else if (!this.#heldTimer) {
+      this.#heldTimer = setTimeout(() => this.#applyHeld(), HELD_REFRESH_MS);
+      this.#heldTimer.unref?.();
     }
   }
 
   /** The value of the cookie `name` that would be sent to `url`. */
   get(url: string, name: string): string | undefined {
     try {
-      return this.#jar.getCookiesSync(url).find((c) => c.key === name)?.value;
+      return this.#built()
+        .getCookiesSync(url)
+        .find((c) => c.key === name)?.value;
     } catch {
       return undefined;
     }
@@ -160,7 +242,9 @@ export class CookieStore {
   /** Every cookie as `name → value` that would be sent to `url` (for diagnostics; do not log it). */
   entries(url: string): Array<[string, string]> {
     try {
-      return this.#jar.getCookiesSync(url).map((c) => [c.key, c.value]);
+      return this.#built()
+        .getCookiesSync(url)
+        .map((c) => [c.key, c.value]);
     } catch {
       return [];
     }
@@ -168,102 +252,162 @@ export class CookieStore {
 
   clear(): void {
     this.#serialized = undefined;
-    this.#jar.removeAllCookiesSync();
+    this.#restored = undefined;
+    this.#held = [];
+    if (this.#heldTimer) clearTimeout(this.#heldTimer);
+    this.#heldTimer = undefined;
+    this.#jar?.removeAllCookiesSync();
+    this.#forgetCaches();
+  }
+
+  #forgetCaches(): void {
     this.#headers.clear();
+    this.#originHeaders.clear();
     this.#lastStores.clear();
     this.#nameGeneration.clear();
   }
 
   /**
-   * The jar as plain JSON (for a saved session). The same frozen object comes back until the jar
-   * changes; only the cookies' last-access times may be older than the jar's.
+   * The jar as plain JSON (for a saved session), with the headers and last stores a resume starts
+   * from. The same frozen object comes back until the jar changes; only the cookies' last-access
+   * times may be older than the jar's.
    */
   toJSON(): SerializedCookies {
     if (this.#serialized) return this.#serialized;
-    const data = this.#jar.serializeSync();
+    const data: SerializedCookies | undefined = this.#built().serializeSync();
     if (!data) throw new InvalidStateError('cookie jar cannot be serialised synchronously');
-    for (const cookie of data.cookies) Object.freeze(cookie);
-    Object.freeze(data.cookies);
-    this.#serialized = Object.freeze(data);
+    data[CACHE_SNAPSHOT_KEY] = this.#cacheSnapshot();
+    this.#serialized = deepFreeze(data);
     return data;
   }
 
+  #cacheSnapshot(): CookieCacheSnapshot {
+    const headers: CookieCacheSnapshot['headers'] = [];
+    for (const target of this.#targets) {
+      const header = this.getCookieHeader(target);
+      const validUntil = this.#headers.get(target)?.validUntil;
+      if (validUntil !== undefined) headers.push([target, header, toJsonNumber(validUntil)]);
+    }
+    const stores: CookieCacheSnapshot['stores'] = [];
+    // Only a name's latest store can make a later header a refresh (isRefresh).
+    for (const [target, byName] of this.#lastStores)
+      for (const [name, last] of byName)
+        if (last.generation === this.#nameGeneration.get(name))
+          stores.push([target, name, last.rest, toJsonNumber(last.expiresAt), last.storedAt]);
+    return { headers, stores };
+  }
+
+  /**
+   * A store on a saved jar (from toJSON, or its JSON text). The jar is rebuilt on first need; its shape
+   * is checked now, and a malformed form throws.
+   */
   static fromJSON(data: SerializedCookies | string): CookieStore {
-    const parsed: SerializedCookieJar = typeof data === 'string' ? JSON.parse(data) : data;
-    // Re-apply our options: a jar serialised elsewhere must not tighten the rules.
-    const jar = CookieJar.deserializeSync({
-      ...parsed,
-      enableLooseMode: JAR_OPTIONS.looseMode,
-      rejectPublicSuffixes: JAR_OPTIONS.rejectPublicSuffixes,
-      allowSpecialUseDomain: JAR_OPTIONS.allowSpecialUseDomain,
-      prefixSecurity: JAR_OPTIONS.prefixSecurity,
-    });
-    return new CookieStore(jar);
+    const parsed: unknown = typeof data === 'string' ? JSON.parse(data) : data;
+    if (!isSerializedJar(parsed)) throw new InvalidStateError('the saved cookie jar is malformed');
+    const store = new CookieStore();
+    store.#restored = parsed;
+    store.#serialized = deepFreeze(structuredClone(parsed));
+    const snapshot = readCacheSnapshot(parsed, MAX_CACHED_TARGETS);
+    const now = Date.now();
+    const rootPathsOnly = parsed.cookies.every((c) => c.path === '/');
+    const conflicting = new Set<string>();
+    for (const [target, header, validUntil] of snapshot?.headers ?? []) {
+      store.#targets.add(target);
+      const entry = { header, validUntil: fromJsonNumber(validUntil) };
+      if (now >= entry.validUntil) continue;
+      store.#headers.set(target, entry);
+      if (!rootPathsOnly) continue;
+      const origin = originOf(target);
+      const known = store.#originHeaders.get(origin);
+      if (known === undefined) store.#originHeaders.set(origin, entry);
+      else if (known.header !== entry.header) conflicting.add(origin);
+      else if (entry.validUntil < known.validUntil) store.#originHeaders.set(origin, entry);
+    }
+    // Two paths of one origin with different headers: the rule above does not hold, so no guess.
+    for (const origin of conflicting) store.#originHeaders.delete(origin);
+    for (const [target, name, rest, expiresAt, storedAt] of snapshot?.stores ?? []) {
+      store.#nameGeneration.set(name, 1);
+      const byName = store.#lastStores.get(target) ?? new Map<string, LastStore>();
+      store.#lastStores.set(target, byName);
+      byName.set(name, { rest, expiresAt: fromJsonNumber(expiresAt), storedAt, generation: 1 });
+    }
+    return store;
   }
 }
 
-/** Scheme, host and path of a URL: the query and fragment are cut off, nothing is parsed. */
-function targetOf(url: string): string {
-  let end = url.length;
-  const query = url.indexOf('?');
-  if (query >= 0) end = query;
-  const hash = url.indexOf('#');
-  if (hash >= 0 && hash < end) end = hash;
-  return end === url.length ? url : url.slice(0, end);
+/** Our options over a jar's own: a jar serialised elsewhere must not tighten the rules. */
+const DESERIALIZE_OPTIONS = {
+  enableLooseMode: JAR_OPTIONS.looseMode,
+  rejectPublicSuffixes: JAR_OPTIONS.rejectPublicSuffixes,
+  allowSpecialUseDomain: JAR_OPTIONS.allowSpecialUseDomain,
+  prefixSecurity: JAR_OPTIONS.prefixSecurity,
+};
+
+/** `scheme://host[:port]` of a request target (targetOf's answer). */
+function originOf(target: string): string {
+  const slash = target.indexOf('/', target.indexOf('://') + 3);
+  return slash < 0 ? target : target.slice(0, slash);
 }
 
-const EXPIRY_ATTRIBUTE = /^\s*(expires|max-age)\s*=/i;
-
-interface ParsedExpiry {
-  /** The header without its Expires and Max-Age attributes. */
-  rest: string;
-  /** Max-Age in ms (NaN when unreadable), when the header has one: it wins over Expires. */
-  maxAgeMs: number | undefined;
-  /** Expires as epoch ms; Infinity without it, NaN when unreadable. */
-  expires: number;
+/** Whether a Set-Cookie only refreshes the expiry of `last` (the header comment's rule). */
+function isRefresh(
+  last: LastStore,
+  rest: string,
+  expiresAt: number,
+  generation: number,
+  now: number,
+): boolean {
+  return (
+    last.rest === rest &&
+    last.generation === generation &&
+    expiresAt - now > SKIP_MIN_LIFETIME_MS &&
+    last.expiresAt - now > SKIP_MIN_LIFETIME_MS &&
+    (expiresAt === Number.POSITIVE_INFINITY) === (last.expiresAt === Number.POSITIVE_INFINITY)
+  );
 }
 
-/** webwxsync repeats the same headers within a second (Expires has second resolution). */
-const parsedHeaders = new Map<string, ParsedExpiry>();
-const MAX_PARSED_HEADERS = 64;
+function setCookie(jar: Jar, url: string, header: string): void {
+  try {
+    jar.setCookieSync(header, url, { ignoreError: true });
+  } catch {
+    // ignoreError covers the domain checks; a bad URL still throws. Never let a cookie break a reply.
+  }
+}
 
 /**
- * A Set-Cookie header without its Expires and Max-Age attributes, and the absolute expiry those give
- * (Max-Age wins, as in RFC 6265). Infinity without either; NaN when they cannot be read, so that the
- * header is never skipped. A cheap pre-check only: tough-cookie still parses every header it stores.
+ * The shape tough-cookie's deserialisation needs: a list of cookies as objects whose dates can be
+ * read. tough-cookie takes a date it cannot read, and its serialisation then throws out of a callback,
+ * which no caller can catch: the process would die on a corrupt saved session.
  */
-function withoutExpiry(header: string, now: number): { rest: string; expiresAt: number } {
-  let parsed = parsedHeaders.get(header);
-  if (parsed === undefined) {
-    parsed = parseExpiry(header);
-    if (parsedHeaders.size >= MAX_PARSED_HEADERS) parsedHeaders.clear();
-    parsedHeaders.set(header, parsed);
-  }
-  return {
-    rest: parsed.rest,
-    expiresAt: parsed.maxAgeMs === undefined ? parsed.expires : now + parsed.maxAgeMs,
-  };
+function isSerializedJar(v: unknown): v is SerializedCookieJar {
+  if (typeof v !== 'object' || v === null) return false;
+  const cookies = (v as { cookies?: unknown }).cookies;
+  return Array.isArray(cookies) && cookies.every(isSerializedCookie);
 }
 
-function parseExpiry(header: string): ParsedExpiry {
-  const parts = header.split(';');
-  const kept: string[] = [];
-  let maxAge: string | undefined;
-  let expires: string | undefined;
-  for (let i = 0; i < parts.length; i++) {
-    const part = parts[i] as string;
-    const match = i > 0 ? EXPIRY_ATTRIBUTE.exec(part) : null;
-    if (match === null) {
-      kept.push(part.trim());
-      continue;
-    }
-    const value = part.slice(part.indexOf('=') + 1).trim();
-    if (match[1]?.toLowerCase() === 'max-age') maxAge = value;
-    else expires = value;
+const DATE_FIELDS = ['expires', 'creation', 'lastAccessed'] as const;
+
+function isSerializedCookie(c: unknown): boolean {
+  if (typeof c !== 'object' || c === null || Array.isArray(c)) return false;
+  const cookie = c as Record<string, unknown>;
+  return DATE_FIELDS.every((field) => {
+    const value = cookie[field];
+    if (value === undefined || value === null || value === 'Infinity') return true;
+    return (
+      (typeof value === 'string' || typeof value === 'number') && Number.isFinite(new Date(value).getTime())
+    );
+  });
+}
+
+function deepFreeze<T extends SerializedCookies>(data: T): T {
+  for (const cookie of data.cookies) Object.freeze(cookie);
+  Object.freeze(data.cookies);
+  const snapshot = data[CACHE_SNAPSHOT_KEY];
+  if (snapshot) {
+    for (const entry of [...snapshot.headers, ...snapshot.stores]) Object.freeze(entry);
+    Object.freeze(snapshot.headers);
+    Object.freeze(snapshot.stores);
+    Object.freeze(snapshot);
   }
-  return {
-    rest: kept.join(';'),
-    maxAgeMs: maxAge === undefined ? undefined : /^-?\d+$/.test(maxAge) ? Number(maxAge) * 1000 : Number.NaN,
-    expires: expires === undefined ? Number.POSITIVE_INFINITY : Date.parse(expires),
-  };
+  return Object.freeze(data);
 }

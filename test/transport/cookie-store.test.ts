@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CookieStore } from '../../src/transport/index.js';
-import { CookieJar } from '../../src/transport/tough-cookie.js';
+import { cookieJarClass } from '../../src/transport/tough-cookie.js';
 
 /** The cookies webwxnewloginpage sets (PROTOCOL.md §11), shaped as the real server sends them. */
 const LOGIN_COOKIES = [
@@ -159,7 +159,7 @@ describe('CookieStore Set-Cookie skip', () => {
     vi.restoreAllMocks();
   });
   /** Counts the Set-Cookie headers that reach the jar. */
-  const jarStores = () => vi.spyOn(CookieJar.prototype, 'setCookieSync');
+  const jarStores = () => vi.spyOn(cookieJarClass().prototype, 'setCookieSync');
 
   const SYNC = 'http://127.0.0.1:8080/cgi-bin/mmwebwx-bin/webwxsync';
   const syncCookies = (): string[] => {

@@ -2,7 +2,9 @@
 import { createRequire } from 'node:module';
 import * as esm from 'tough-cookie';
 import { describe, expect, it } from 'vitest';
-import { CookieJar } from '../../src/transport/tough-cookie.js';
+import { cookieJarClass } from '../../src/transport/tough-cookie.js';
+
+const CookieJar = cookieJarClass();
 
 describe('tough-cookie (CommonJS build)', () => {
   it('is the CommonJS build of the installed version', () => {

@@ -21,7 +21,7 @@
  *
  * tough-cookie itself is loaded on first need (tough-cookie.ts: 20–40 ms of a process's start). A jar
  * restored with `fromJSON()` is rebuilt only then: its saved form carries the Cookie headers the
- * store last computed and its last real store of each cookie (cookie-cache-snapshot.ts), so a resumed
+ * store last computed and its last real store of each cookie (saved-cookie-jar.ts), so a resumed
  * session's first requests are served from those headers, and a refresh in their replies is held
  * (it changes no header) and applied to the jar a moment later, off the reply's path. Gain: the
  * restart row of `npm run bench -- --only restart` (docs/benchmarks.md, "The cookie jar on first use").
@@ -33,15 +33,17 @@ import { InvalidStateError } from '../errors.js';
 import {
   CACHE_SNAPSHOT_KEY,
   type CookieCacheSnapshot,
+  deepFreeze,
   fromJsonNumber,
+  isSerializedJar,
   readCacheSnapshot,
+  type SerializedCookies,
   toJsonNumber,
-} from './cookie-cache-snapshot.js';
+} from './saved-cookie-jar.js';
 import { targetOf, withoutExpiry } from './set-cookie-expiry.js';
 import { cookieJarClass } from './tough-cookie.js';
 
-/** The jar as plain JSON, for persisting a session. Treat as opaque. */
-export type SerializedCookies = SerializedCookieJar & { [CACHE_SNAPSHOT_KEY]?: CookieCacheSnapshot };
+export type { SerializedCookies };
 
 const JAR_OPTIONS = {
   looseMode: true,
@@ -372,42 +374,4 @@ function setCookie(jar: Jar, url: string, header: string): void {
   } catch {
     // ignoreError covers the domain checks; a bad URL still throws. Never let a cookie break a reply.
   }
-}
-
-/**
- * The shape tough-cookie's deserialisation needs: a list of cookies as objects whose dates can be
- * read. tough-cookie takes a date it cannot read, and its serialisation then throws out of a callback,
- * which no caller can catch: the process would die on a corrupt saved session.
- */
-function isSerializedJar(v: unknown): v is SerializedCookieJar {
-  if (typeof v !== 'object' || v === null) return false;
-  const cookies = (v as { cookies?: unknown }).cookies;
-  return Array.isArray(cookies) && cookies.every(isSerializedCookie);
-}
-
-const DATE_FIELDS = ['expires', 'creation', 'lastAccessed'] as const;
-
-function isSerializedCookie(c: unknown): boolean {
-  if (typeof c !== 'object' || c === null || Array.isArray(c)) return false;
-  const cookie = c as Record<string, unknown>;
-  return DATE_FIELDS.every((field) => {
-    const value = cookie[field];
-    if (value === undefined || value === null || value === 'Infinity') return true;
-    return (
-      (typeof value === 'string' || typeof value === 'number') && Number.isFinite(new Date(value).getTime())
-    );
-  });
-}
-
-function deepFreeze<T extends SerializedCookies>(data: T): T {
-  for (const cookie of data.cookies) Object.freeze(cookie);
-  Object.freeze(data.cookies);
-  const snapshot = data[CACHE_SNAPSHOT_KEY];
-  if (snapshot) {
-    for (const entry of [...snapshot.headers, ...snapshot.stores]) Object.freeze(entry);
-    Object.freeze(snapshot.headers);
-    Object.freeze(snapshot.stores);
-    Object.freeze(snapshot);
-  }
-  return Object.freeze(data);
 }

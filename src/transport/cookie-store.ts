@@ -278,14 +278,27 @@ export class CookieStore {
     if (this.#serialized) return this.#serialized;
     const data: SerializedCookies | undefined = this.#built().serializeSync();
     if (!data) throw new InvalidStateError('cookie jar cannot be serialised synchronously');
-    data[CACHE_SNAPSHOT_KEY] = this.#cacheSnapshot();
+    data[CACHE_SNAPSHOT_KEY] = this.#cacheSnapshot(data.cookies.every((c) => c.path === '/'));
     this.#serialized = deepFreeze(data);
     return data;
   }
 
-  #cacheSnapshot(): CookieCacheSnapshot {
+  /**
+   * The headers and last stores to save with the jar. With every cookie at Path=/ one header per origin
+   * says it all (fromJSON serves the whole origin from it), taken from a header in the cache when there
+   * is one: this runs after every change of the jar, so it costs a lookup or two, not one a target.
+   */
+  #cacheSnapshot(rootPathsOnly: boolean): CookieCacheSnapshot {
     const headers: CookieCacheSnapshot['headers'] = [];
-    for (const target of this.#targets) {
+    const now = Date.now();
+    const cached = (target: string): boolean => now < (this.#headers.get(target)?.validUntil ?? 0);
+    const targets = [...this.#targets];
+    const covered = new Set<string>();
+    for (const target of [...targets.filter(cached), ...targets.filter((t) => !cached(t))]) {
+      if (rootPathsOnly) {
+        if (covered.has(originOf(target))) continue;
+        covered.add(originOf(target));
+      }
       const header = this.getCookieHeader(target);
       const validUntil = this.#headers.get(target)?.validUntil;
       if (validUntil !== undefined) headers.push([target, header, toJsonNumber(validUntil)]);

@@ -175,20 +175,25 @@ describe('CookieStore restored from its saved form', () => {
     expect(calls.rebuilt).toHaveBeenCalledTimes(1);
   });
 
-  it('saves the headers of the paths asked and the last store of each cookie, and a copy of a copy keeps them', () => {
-    const first = JSON.parse(savedJar());
-    const targets = first.webwxCache.headers.map((h: unknown[]) => h[0]);
-    expect(targets).toEqual(expect.arrayContaining([INIT, SYNC]));
+  it('saves one header an origin when every cookie has Path=/, else one a path asked, and the last store of each cookie', () => {
+    const first = JSON.parse(savedJar((jar) => jar.getCookieHeader('http://127.0.0.2:8080/x')));
+    expect(first.webwxCache.headers.map((h: unknown[]) => h[0])).toEqual([SYNC, 'http://127.0.0.2:8080/x']);
     const stores = first.webwxCache.stores.map((s: unknown[]) => `${s[0]} ${s[1]}`);
     expect(stores).toContain(`${SYNC} wxsid`);
     expect(stores).not.toContain(`${LOGIN_PAGE} wxsid`); // stored again by the sync since
     const restored = CookieStore.fromJSON(first);
     restored.store(SYNC, syncCookies('99')); // a change: the jar is saved afresh
-    const second = restored.toJSON();
-    expect(second.webwxCache?.headers.map((h) => h[0])).toEqual(expect.arrayContaining([INIT, SYNC]));
     const calls = jarCalls();
+    const second = restored.toJSON();
+    expect(calls.lookups).toHaveBeenCalledTimes(2); // one an origin, none cached since the change
+    expect(second.webwxCache?.headers.map((h) => h[0])).toEqual([SYNC, 'http://127.0.0.2:8080/x']);
     expect(CookieStore.fromJSON(JSON.stringify(second)).getCookieHeader(SEND)).toContain('wxpluginkey=99');
     expect(calls.rebuilt).not.toHaveBeenCalled();
+    // A cookie scoped to a path: every path asked is saved.
+    restored.getCookieHeader(SEND);
+    restored.store(SYNC, [`scoped=1; Path=/cgi-bin/mmwebwx-bin/webwxsync; Expires=${inHours(12)}`]);
+    const third = restored.toJSON().webwxCache?.headers.map((h) => h[0]);
+    expect(third?.sort()).toEqual([SYNC, SEND, 'http://127.0.0.2:8080/x'].sort());
   });
 
   it('ignores a malformed cache (the jar answers), and refuses a malformed jar', () => {

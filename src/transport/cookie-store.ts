@@ -320,8 +320,9 @@ export class CookieStore {
     const parsed: unknown = typeof data === 'string' ? JSON.parse(data) : data;
     if (!isSerializedJar(parsed)) throw new InvalidStateError('the saved cookie jar is malformed');
     const store = new CookieStore();
-    store.#restored = parsed;
+    // One copy of its own, frozen: what toJSON hands back until the jar changes, and what it is built from.
     store.#serialized = deepFreeze(structuredClone(parsed));
+    store.#restored = store.#serialized;
     const snapshot = readCacheSnapshot(parsed, MAX_CACHED_TARGETS);
     const now = Date.now();
     const rootPathsOnly = parsed.cookies.every((c) => c.path === '/');

@@ -37,10 +37,11 @@ import {
   fromJsonNumber,
   isSerializedJar,
   readCacheSnapshot,
+  rootPathsOnly,
   type SerializedCookies,
   toJsonNumber,
 } from './saved-cookie-jar.js';
-import { targetOf, withoutExpiry } from './set-cookie-expiry.js';
+import { originOf, targetOf, withoutExpiry } from './set-cookie-expiry.js';
 import { cookieJarClass } from './tough-cookie.js';
 
 export type { SerializedCookies };
@@ -278,7 +279,7 @@ export class CookieStore {
     if (this.#serialized) return this.#serialized;
     const data: SerializedCookies | undefined = this.#built().serializeSync();
     if (!data) throw new InvalidStateError('cookie jar cannot be serialised synchronously');
-    data[CACHE_SNAPSHOT_KEY] = this.#cacheSnapshot(data.cookies.every((c) => c.path === '/'));
+    data[CACHE_SNAPSHOT_KEY] = this.#cacheSnapshot(rootPathsOnly(data));
     this.#serialized = deepFreeze(data);
     return data;
   }
@@ -288,14 +289,14 @@ export class CookieStore {
    * says it all (fromJSON serves the whole origin from it), taken from a header in the cache when there
    * is one: this runs after every change of the jar, so it costs a lookup or two, not one a target.
    */
-  #cacheSnapshot(rootPathsOnly: boolean): CookieCacheSnapshot {
+  #cacheSnapshot(rootPaths: boolean): CookieCacheSnapshot {
     const headers: CookieCacheSnapshot['headers'] = [];
     const now = Date.now();
     const cached = (target: string): boolean => now < (this.#headers.get(target)?.validUntil ?? 0);
     const targets = [...this.#targets];
     const covered = new Set<string>();
     for (const target of [...targets.filter(cached), ...targets.filter((t) => !cached(t))]) {
-      if (rootPathsOnly) {
+      if (rootPaths) {
         if (covered.has(originOf(target))) continue;
         covered.add(originOf(target));
       }
@@ -325,14 +326,14 @@ export class CookieStore {
     store.#restored = store.#serialized;
     const snapshot = readCacheSnapshot(parsed, MAX_CACHED_TARGETS);
     const now = Date.now();
-    const rootPathsOnly = parsed.cookies.every((c) => c.path === '/');
+    const rootPaths = rootPathsOnly(parsed);
     const conflicting = new Set<string>();
     for (const [target, header, validUntil] of snapshot?.headers ?? []) {
       store.#targets.add(target);
       const entry = { header, validUntil: fromJsonNumber(validUntil) };
       if (now >= entry.validUntil) continue;
       store.#headers.set(target, entry);
-      if (!rootPathsOnly) continue;
+      if (!rootPaths) continue;
       const origin = originOf(target);
       const known = store.#originHeaders.get(origin);
       if (known === undefined) store.#originHeaders.set(origin, entry);
@@ -358,12 +359,6 @@ const DESERIALIZE_OPTIONS = {
   allowSpecialUseDomain: JAR_OPTIONS.allowSpecialUseDomain,
   prefixSecurity: JAR_OPTIONS.prefixSecurity,
 };
-
-/** `scheme://host[:port]` of a request target (targetOf's answer). */
-function originOf(target: string): string {
-  const slash = target.indexOf('/', target.indexOf('://') + 3);
-  return slash < 0 ? target : target.slice(0, slash);
-}
 
 /** Whether a Set-Cookie only refreshes the expiry of `last` (the header comment's rule). */
 function isRefresh(

@@ -84,6 +84,14 @@ export function isSerializedJar(v: unknown): v is SerializedCookieJar {
   return Array.isArray(cookies) && cookies.every(isSerializedCookie);
 }
 
+/**
+ * Every cookie of the jar has Path=/ (the real server's and the emulator's): a Cookie header then
+ * depends on the scheme and host only, so one header serves a whole origin (cookie-store.ts).
+ */
+export function rootPathsOnly(jar: SerializedCookieJar): boolean {
+  return jar.cookies.every((c) => c.path === '/');
+}
+
 const DATE_FIELDS = ['expires', 'creation', 'lastAccessed'] as const;
 
 function isSerializedCookie(c: unknown): boolean {

@@ -1,6 +1,6 @@
 /**
  * Reading Set-Cookie headers and request URLs without a cookie library: the request target a Cookie
- * header is cached for, and a Set-Cookie header split into its expiry and the rest. The cookie store
+ * header is cached for and its origin, and a Set-Cookie header split into its expiry and the rest. The cookie store
  * (cookie-store.ts) uses them to tell a Set-Cookie that only refreshes an expiry from a real change;
  * tough-cookie still parses every header that reaches the jar.
  */
@@ -13,6 +13,12 @@ export function targetOf(url: string): string {
   const hash = url.indexOf('#');
   if (hash >= 0 && hash < end) end = hash;
   return end === url.length ? url : url.slice(0, end);
+}
+
+/** `scheme://host[:port]` of a request target (targetOf's answer). */
+export function originOf(target: string): string {
+  const slash = target.indexOf('/', target.indexOf('://') + 3);
+  return slash < 0 ? target : target.slice(0, slash);
 }
 
 const EXPIRY_ATTRIBUTE = /^\s*(expires|max-age)\s*=/i;

@@ -8,8 +8,13 @@
 import { stableIdEntryOf } from '../client/contacts/stable-id-entries.js';
 import type { WebWxClient } from '../client/index.js';
 import { InvalidArgumentError } from '../errors.js';
-import type { CardInfo, Contact, Room, RoomMember } from '../model/index.js';
-import { strangerFromMember } from '../model/index.js';
+import {
+  type CardInfo,
+  type Contact,
+  type Room,
+  type RoomMember,
+  strangerFromMember,
+} from '../model/index.js';
 
 /** Stable ids are 'p:…', 'a:…' or 'f:…'; UserNames never contain a colon in the second place. */
 const STABLE_ID = /^[paf]:/;

@@ -129,11 +129,6 @@ export class ContactServiceImpl implements ContactService {
     this.#deps = deps;
   }
 
-  /** Starts reading every stable-id record (goLive waits for the same read). */
-  prefetch(): void {
-    void this.#registry.load();
-  }
-
   /** The stable-id store reads records by name (StableIdStore.loadNamed). */
   get readsStableIdsByName(): boolean {
     return this.#registry.readsByName;
@@ -147,7 +142,7 @@ export class ContactServiceImpl implements ContactService {
     return this.#registry.loadFor(userNames);
   }
 
-  /** Reads every stable-id record (once). */
+  /** Reads every stable-id record (once; goLive and a resume's prefetch wait for the same read). */
   readAllStableIds(): Promise<void> {
     return this.#registry.load();
   }

@@ -182,12 +182,12 @@ export function prefetchContactCache(
 export function prefetchForResume(
   rt: Pick<Runtime, 'options' | 'logger'>,
   owner: string | undefined,
-  contacts: { prefetch(): void; readonly readsStableIdsByName: boolean },
+  contacts: { readAllStableIds(): Promise<void>; readonly readsStableIdsByName: boolean },
 ): Promise<CachedPart | undefined> | undefined {
   const prefetched = prefetchContactCache(rt, owner);
   // PostgresStore's stable-id store, which holds its records from the open, reads none by name.
   if (!readsContactsByName(rt.options.store) || !contacts.readsStableIdsByName)
-    void (prefetched ?? afterRequestWritten(() => {})).then(() => contacts.prefetch());
+    void (prefetched ?? afterRequestWritten(() => {})).then(() => contacts.readAllStableIds());
   return prefetched;
 }
 

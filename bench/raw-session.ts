@@ -1,13 +1,13 @@
 /**
  * "The limit": the least a client can do over the wire. A raw login (jslogin → poll →
  * webwxnewloginpage, credentials by regex, cookies kept by hand), then a loop of synccheck, webwxsync
- * and webwxsendmsg over one keep-alive undici Agent: no decoding beyond JSON.parse of the sync reply,
+ * and webwxsendmsg over one keep-alive pool (raw-http.ts: undici's, or node:http's for one restart row):
+ * no decoding beyond JSON.parse of the sync reply,
  * no store, no events, no retries.
  */
 import { performance } from 'node:perf_hooks';
-// undici's agent and request API by their own paths, as webwx loads them (not the whole index).
-import { Agent, request } from '../src/transport/undici-parts.js';
 import { inBatches } from './batches.js';
+import type { RawHttp } from './raw-http.js';
 
 const MM = '/cgi-bin/mmwebwx-bin';
 
@@ -39,7 +39,6 @@ export interface RawSaved {
 }
 
 export class RawClient {
-  readonly agent = new Agent({ keepAliveTimeout: 30_000, connections: 8 });
   #cookieHeader = '';
   creds: RawCredentials | undefined;
   #syncKey: SyncKey = { Count: 0, List: [] };
@@ -60,11 +59,15 @@ export class RawClient {
    */
   decodeParseMs = 0;
 
-  constructor(readonly baseUrl: string) {}
+  /** `http`: undiciHttp() as webwx loads undici, or nodeHttp() (raw-http.ts). */
+  constructor(
+    readonly baseUrl: string,
+    readonly http: RawHttp,
+  ) {}
 
   /** A client on a saved login (restart: `init()` then `start()`, no QR). */
-  static fromSaved(baseUrl: string, saved: RawSaved): RawClient {
-    const raw = new RawClient(baseUrl);
+  static fromSaved(baseUrl: string, http: RawHttp, saved: RawSaved): RawClient {
+    const raw = new RawClient(baseUrl, http);
     raw.creds = saved.creds;
     raw.#deviceId = saved.deviceId;
     raw.#cookieHeader = Object.entries(saved.creds.cookies)
@@ -80,9 +83,8 @@ export class RawClient {
   }
 
   #getRequest(url: string, signal?: AbortSignal) {
-    return request(url, {
+    return this.http.request(url, {
       method: 'GET',
-      dispatcher: this.agent,
       headers: this.#cookieHeader ? { cookie: this.#cookieHeader } : {},
       ...(signal ? { signal } : {}),
     });
@@ -107,9 +109,8 @@ export class RawClient {
   }
 
   #postRequest(url: string, body: unknown) {
-    return request(url, {
+    return this.http.request(url, {
       method: 'POST',
-      dispatcher: this.agent,
       headers: { 'content-type': 'application/json;charset=UTF-8', cookie: this.#cookieHeader },
       body: JSON.stringify(body),
     });
@@ -289,6 +290,6 @@ export class RawClient {
     this.#running = false;
     this.#abort?.abort();
     await this.#loop?.catch(() => {});
-    await this.agent.close().catch(() => {});
+    await this.http.close().catch(() => {});
   }
 }

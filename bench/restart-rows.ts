@@ -1,6 +1,7 @@
 /**
  * The restart scenario's figures (scenario-restart.ts): medians over the runs, and the table's rows
- * (webwx against wechat4u, and the limit restarted from its saved credentials: the floor).
+ * (webwx against wechat4u, and the limit restarted from its saved credentials: the floor, also with a
+ * store, on undici and on node:http).
  */
 import type { RestartResult } from './scenario-restart.js';
 import { median } from './stats.js';
@@ -58,18 +59,32 @@ export function restartRows(r: RestartResults): Row[] {
       wechat4u: cell('wechat4u', (s) => s.loadedMs),
       limit: cell('limit', (s) => s.loadedMs),
     },
-    ...(r['limit-store']
-      ? [
-          {
-            // The floor for a client that loses nothing: in the limit's column, no target.
-            metric:
-              'the limit with a store (session in SQLite, each reply recorded before it goes out): process start → first reply',
-            unit: 's',
-            webwx: { na: 'not webwx' },
-            wechat4u: { na: 'not wechat4u' },
-            limit: cell('limit-store', (s) => s.firstReplyMs),
-          } satisfies Row,
-        ]
-      : []),
+    // The floor for a client that loses nothing, on undici as webwx and on Node's own http: in the
+    // limit's column, no target.
+    ...limitRow(
+      r,
+      'limit-store',
+      'the limit with a store (session in SQLite, each reply recorded before it goes out): process start → first reply',
+    ),
+    ...limitRow(
+      r,
+      'limit-store-node-http',
+      "the same limit with a store on Node's own http instead of undici: process start → first reply",
+    ),
+  ];
+}
+
+/** A row with one of the limits in the limit's column, when it ran. */
+function limitRow(r: RestartResults, impl: RestartResult['impl'], metric: string): Row[] {
+  const s = r[impl];
+  if (s === undefined) return [];
+  return [
+    {
+      metric,
+      unit: 's',
+      webwx: { na: 'not webwx' },
+      wechat4u: { na: 'not wechat4u' },
+      limit: s.firstReplyMs / 1000,
+    },
   ];
 }

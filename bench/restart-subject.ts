@@ -18,8 +18,10 @@ export interface RestartSubjectArgs {
   /**
    * `limit-store`: the limit with what any client that loses nothing adds (durableLimit below): a
    * SQLite file for its session, and each reply's message recorded there before the reply goes out.
+   * `limit-store-node-http`: the same on Node's own http module instead of undici (raw-http.ts), to
+   * show what the HTTP library costs a restart.
    */
-  impl: 'webwx' | 'wechat4u' | 'limit' | 'limit-store';
+  impl: 'webwx' | 'wechat4u' | 'limit' | 'limit-store' | 'limit-store-node-http';
   phase: 'login' | 'restart';
   baseUrl: string;
   stateDir: string;
@@ -105,16 +107,17 @@ async function wechat4u(args: RestartSubjectArgs): Promise<void> {
  */
 async function limit(args: RestartSubjectArgs): Promise<void> {
   const { RawClient } = await import('./raw-session.js');
+  const { undiciHttp } = await import('./raw-http.js');
   const saved = join(args.stateDir, 'limit.json');
   if (args.phase === 'login') {
-    const raw = new RawClient(args.baseUrl);
+    const raw = new RawClient(args.baseUrl, await undiciHttp());
     await raw.login();
     await raw.init();
     writeFileSync(saved, JSON.stringify(raw.saved()));
     send({ type: 'saved' });
     return;
   }
-  const raw = RawClient.fromSaved(args.baseUrl, JSON.parse(readFileSync(saved, 'utf8')));
+  const raw = RawClient.fromSaved(args.baseUrl, await undiciHttp(), JSON.parse(readFileSync(saved, 'utf8')));
   send({ type: 'loaded', sinceStartMs: sinceStart() });
   await raw.init();
   raw.start(true);
@@ -125,12 +128,15 @@ async function limit(args: RestartSubjectArgs): Promise<void> {
  * session (credentials, cookies, DeviceID) lives in a SQLite file (WAL, `synchronous = NORMAL`, as
  * webwx's store) and is read back at the restart; each webwxsync reply's texts are recorded as
  * processed, with the new SyncKey, in one commit before their echoes go out. better-sqlite3 is loaded
- * by its CommonJS entry. No contacts, no decoding, no outbox.
+ * by its CommonJS entry. No contacts, no decoding, no outbox. Its HTTP is undici's, as webwx's, or
+ * with `nodeHttp` Node's own http module.
  */
-async function durableLimit(args: RestartSubjectArgs): Promise<void> {
+async function durableLimit(args: RestartSubjectArgs, nodeHttp = false): Promise<void> {
   const { createRequire } = await import('node:module');
   const Database = createRequire(import.meta.url)('better-sqlite3') as typeof import('better-sqlite3');
   const { RawClient } = await import('./raw-session.js');
+  const rawHttp = await import('./raw-http.js');
+  const http = () => (nodeHttp ? rawHttp.nodeHttp() : rawHttp.undiciHttp());
   const db = new Database(join(args.stateDir, 'limit.db'));
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
@@ -140,7 +146,7 @@ async function durableLimit(args: RestartSubjectArgs): Promise<void> {
   );
   const setMeta = db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)');
   if (args.phase === 'login') {
-    const raw = new RawClient(args.baseUrl);
+    const raw = new RawClient(args.baseUrl, await http());
     await raw.login();
     await raw.init();
     setMeta.run('session', JSON.stringify(raw.saved()));
@@ -148,7 +154,7 @@ async function durableLimit(args: RestartSubjectArgs): Promise<void> {
     return;
   }
   const row = db.prepare('SELECT value FROM meta WHERE key = ?').get('session') as { value: string };
-  const raw = RawClient.fromSaved(args.baseUrl, JSON.parse(row.value));
+  const raw = RawClient.fromSaved(args.baseUrl, await http(), JSON.parse(row.value));
   const markProcessed = db.prepare('INSERT OR IGNORE INTO processed (msg_id) VALUES (?)');
   raw.beforeEcho = db.transaction((msgIds: string[], syncKey: unknown) => {
     for (const id of msgIds) markProcessed.run(id);
@@ -166,6 +172,7 @@ async function main(): Promise<void> {
   if (args.impl === 'webwx') await webwx(args);
   else if (args.impl === 'limit') await limit(args);
   else if (args.impl === 'limit-store') await durableLimit(args);
+  else if (args.impl === 'limit-store-node-http') await durableLimit(args, true);
   else await wechat4u(args);
 }
 

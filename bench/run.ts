@@ -225,7 +225,7 @@ async function main(): Promise<void> {
     results.restart = collectRestart(
       await repeatEach<RestartResult, RestartOptions['impl']>(
         'restart',
-        ['webwx', 'wechat4u', 'limit', 'limit-store'],
+        ['webwx', 'wechat4u', 'limit', 'limit-store', 'limit-store-node-http'],
         (impl) => ({ impl, ...BIG }) satisfies RestartOptions,
       ),
     );
@@ -325,7 +325,7 @@ async function main(): Promise<void> {
     results.bot.paced !== undefined &&
     Object.keys(results.echo).length === IMPLS.length &&
     Object.keys(results.login).length === IMPLS.length &&
-    Object.keys(results.restart ?? {}).length === 4;
+    Object.keys(results.restart ?? {}).length === 5;
   if (wanted && !complete)
     log('some scenarios failed: bench/results.json and docs/benchmarks.md left as they were');
   if (wanted && complete) {

@@ -10,6 +10,7 @@
  * `maxLifetimeMs`, or when the driver goes away.
  */
 import { processUsage } from './proc.js';
+import { undiciHttp } from './raw-http.js';
 import { RawClient } from './raw-session.js';
 import type { ScaleDriverMessage, ScaleHostArgs, ScaleHostMessage } from './scale-host.js';
 
@@ -25,9 +26,11 @@ async function main(): Promise<void> {
   const args = JSON.parse(process.argv[2] ?? '{}') as ScaleHostArgs;
   setTimeout(() => process.exit(3), args.maxLifetimeMs).unref();
   process.on('disconnect', () => process.exit(0));
+  // Each client's pool made before 'loaded', so that undici is in the baseline as the limit's code.
+  const pools = await Promise.all(args.ids.map(() => undiciHttp()));
   gc();
   send({ type: 'loaded', usage: processUsage() });
-  const clients = args.ids.map(() => new RawClient(args.baseUrl));
+  const clients = pools.map((http) => new RawClient(args.baseUrl, http));
   await Promise.all(
     clients.map(async (raw, i) => {
       const id = args.ids[i] as string;

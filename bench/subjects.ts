@@ -227,9 +227,10 @@ async function openWechat4u(o: OpenOptions): Promise<OpenSession> {
 }
 
 async function openLimit(o: OpenOptions): Promise<OpenSession> {
-  // Imported here: raw-session loads undici's full index, which the other subjects must not carry.
+  // Imported here: the limit's undici parts, which the other subjects must not carry.
   const { RawClient } = await import('./raw-session.js');
-  const raw = new RawClient(o.baseUrl);
+  const { undiciHttp } = await import('./raw-http.js');
+  const raw = new RawClient(o.baseUrl, await undiciHttp());
   await raw.login();
   o.onLoggedIn?.();
   await raw.init();
@@ -253,7 +254,10 @@ async function openLimit(o: OpenOptions): Promise<OpenSession> {
 export async function preload(impl: Impl): Promise<void> {
   if (impl === 'webwx') await loadWebwx();
   if (impl === 'wechat4u') loadWechat4u();
-  if (impl === 'limit') await import('./raw-session.js');
+  if (impl === 'limit') {
+    await import('./raw-session.js');
+    await (await import('./raw-http.js')).undiciHttp();
+  }
 }
 
 export function openSession(impl: Impl, o: OpenOptions): Promise<OpenSession> {

@@ -55,4 +55,19 @@ describe('restart rows', () => {
     expect(rows[2]?.target).toBeUndefined();
     expect(restartRows(collectRestart({ webwx: [run('webwx', 700)] }))).toHaveLength(2);
   });
+
+  it('adds the limit with a store on node:http as a fourth row, also without a target', () => {
+    const rows = restartRows(
+      collectRestart({
+        webwx: [run('webwx', 700)],
+        wechat4u: [run('wechat4u', 1000)],
+        'limit-store': [run('limit-store', 260)],
+        'limit-store-node-http': [run('limit-store-node-http', 190), run('limit-store-node-http', 170)],
+      }),
+    );
+    expect(rows).toHaveLength(4);
+    expect(rows[3]).toMatchObject({ limit: 0.18, webwx: { na: 'not webwx' } });
+    expect(rows[3]?.metric).toContain("Node's own http");
+    expect(rows[3]?.target).toBeUndefined();
+  });
 });

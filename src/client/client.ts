@@ -12,10 +12,9 @@ import {
 } from '../errors.js';
 import type { Contact, Message } from '../model/index.js';
 import { buildLogoutRequest } from '../protocol/index.js';
-import type { WebApp } from '../protocol/session-context.js';
 import type { SessionStore } from '../store/index.js';
 import { createHttpTransport, type HttpTransport } from '../transport/index.js';
-import type { ClientEvents, ClientState, SendTextResult, WebWxClient } from './client-types.js';
+import type { ClientEvents, ClientState, WebWxClient } from './client-types.js';
 import { MutableContactDirectory } from './contacts/contact-directory.js';
 import { ContactServiceImpl } from './contacts/contact-service.js';
 import type { ContactService, RoomService } from './contacts/contact-service-types.js';
@@ -27,22 +26,15 @@ import type {
   DownloadOptions,
   DownloadResult,
   DownloadStreamResult,
-  MediaInput,
-  RevokeTarget,
-  SendMediaOptions,
-  SentMessage,
 } from './media/media-api-types.js';
-import { type MediaSendMethod, MediaService, mediaSendRecipe } from './media/media-service.js';
+import { MediaService } from './media/media-service.js';
 import { type ClientOptions, type ResolvedOptions, resolveOptions } from './options.js';
 import { createRuntime, type Runtime } from './runtime.js';
 import { addressBookOf } from './send/address-book.js';
-import { mentionBody } from './send/mentions.js';
+import { ClientSends } from './send/client-sends.js';
 import { Outbox } from './send/outbox.js';
 import { resendPending } from './send/resend.js';
-import { forwardRecipe, revokeRecipe, type SendRecipe, textRecipe } from './send/send-recipes.js';
-import type { OutboxStats, Outbox as PublicOutbox, SendOptions, SendTextOptions } from './send/send-types.js';
-import { type ShareInput, type ShareMethod, shareRecipe } from './send/share-recipes.js';
-import { assertAvailable, assertRecipient } from './session/app-mode.js';
+import type { OutboxStats, Outbox as PublicOutbox } from './send/send-types.js';
 import { prefetchForResume } from './session/cached-contacts.js';
 import { followContactPhase, startContactPhase } from './session/contact-phase.js';
 import { SessionPersister } from './session/session-persister.js';
@@ -72,11 +64,11 @@ const NO_OUTBOX: PublicOutbox = {
   stats: (): OutboxStats => ({ queued: 0, inFlight: 0, sent: 0, failed: 0, rateLimited: 0, resent: 0 }),
 };
 
-class Client implements WebWxClient {
+class Client extends ClientSends implements WebWxClient {
   readonly #options: ResolvedOptions;
   readonly #events: TypedEmitter<ClientEvents>;
   readonly #controller = new AbortController();
-  readonly #directory = new MutableContactDirectory();
+  readonly #directory: MutableContactDirectory;
   readonly #seen = new SeenSet();
   readonly #contactService: ContactServiceImpl;
   readonly #roomService: RoomServiceImpl;
@@ -93,8 +85,7 @@ class Client implements WebWxClient {
   #outbox: Outbox | undefined;
 
   constructor(options: ResolvedOptions) {
-    this.#options = options;
-    this.#events = new TypedEmitter<ClientEvents>(options.logger, {
+    const events = new TypedEmitter<ClientEvents>(options.logger, {
       errorEvent: 'error',
       asError: (event, error) => new ListenerError(event, error),
     });
@@ -102,14 +93,16 @@ class Client implements WebWxClient {
       store: options.stableIds,
       now: options.now,
       onStoreError: (error) => options.logger.warn({ error: errorText(error) }, 'stable id store failed'),
-      onCollision: (collision) => this.#events.emit('stable-id-collision', collision),
+      onCollision: (collision) => events.emit('stable-id-collision', collision),
     });
-    this.#contactService = new ContactServiceImpl(this.#directory, this.#events, registry, options.app);
-    this.#roomService = new RoomServiceImpl(this.#directory, this.#contactService, options.app);
-  }
-
-  get app(): WebApp {
-    return this.#options.app;
+    const directory = new MutableContactDirectory();
+    const contactService = new ContactServiceImpl(directory, events, registry, options.app);
+    super(options.app, contactService);
+    this.#options = options;
+    this.#events = events;
+    this.#directory = directory;
+    this.#contactService = contactService;
+    this.#roomService = new RoomServiceImpl(directory, contactService, options.app);
   }
 
   get state(): ClientState {
@@ -248,104 +241,8 @@ class Client implements WebWxClient {
     }
   }
 
-  async sendText(to: string, text: string, options: SendTextOptions = {}): Promise<SendTextResult> {
-    assertRecipient(this.#options.app, 'sendText', to);
-    const { mentions, ...rest } = options;
-    const body = mentions ? mentionBody(this.#contactService, to, text, mentions) : text;
-    const sent = await this.#send('sendText', to, textRecipe(body), rest);
-    return { msgId: sent.msgId, localId: sent.localId, toUserName: sent.toUserName, text: body };
-  }
-
-  async sendImage(to: string, input: MediaInput, options: SendMediaOptions = {}): Promise<SentMessage> {
-    assertRecipient(this.#options.app, 'sendImage', to);
-    return this.#sendMedia('sendImage', to, input, options);
-  }
-
-  async sendFile(to: string, input: MediaInput, options: SendMediaOptions = {}): Promise<SentMessage> {
-    assertRecipient(this.#options.app, 'sendFile', to);
-    return this.#sendMedia('sendFile', to, input, options);
-  }
-
-  sendLink(to: string, link: ShareInput['sendLink'], options?: SendOptions): Promise<SentMessage> {
-    return this.#share('sendLink', to, link, options);
-  }
-
-  sendMusic(to: string, music: ShareInput['sendMusic'], options?: SendOptions): Promise<SentMessage> {
-    return this.#share('sendMusic', to, music, options);
-  }
-
-  sendMiniProgram(to: string, program: ShareInput['sendMiniProgram'], options?: SendOptions) {
-    return this.#share('sendMiniProgram', to, program, options);
-  }
-
-  sendContactCard(to: string, contact: ShareInput['sendContactCard'], options?: SendOptions) {
-    return this.#share('sendContactCard', to, contact, options);
-  }
-
-  /** A share (send/share-recipes.ts): the call checked, then its recipe built (desktop mode: appid ''). */
-  async #share<M extends ShareMethod>(
-    method: M,
-    to: string,
-    input: ShareInput[M],
-    options: SendOptions = {},
-  ) {
-    assertAvailable(this.#options.app, method);
-    const desktop = this.#requireOutbox(method).deps.session.desktop;
-    return this.#send(method, to, shareRecipe(method, input, desktop, this.#contactService), options);
-  }
-
-  async sendVideo(to: string, input: MediaInput, options: SendMediaOptions = {}): Promise<SentMessage> {
-    assertAvailable(this.#options.app, 'sendVideo');
-    return this.#sendMedia('sendVideo', to, input, options);
-  }
-
-  async sendEmoticon(to: string, input: MediaInput, options: SendMediaOptions = {}): Promise<SentMessage> {
-    assertAvailable(this.#options.app, 'sendEmoticon');
-    return this.#sendMedia('sendEmoticon', to, input, options);
-  }
-
-  async forward(message: Message, to: string, options: SendOptions = {}): Promise<SentMessage> {
-    assertAvailable(this.#options.app, 'forward');
-    const outbox = this.#requireOutbox('forward');
-    return this.#send('forward', to, forwardRecipe(message, outbox.deps.session.desktop), options);
-  }
-
-  async revoke(sent: RevokeTarget, options: SendOptions = {}): Promise<void> {
-    assertAvailable(this.#options.app, 'revoke');
-    const recipe = revokeRecipe(sent?.msgId ?? '', sent?.localId ?? ''); // refuses an empty msgId
-    await this.#send('revoke', sent?.toUserName ?? '', recipe, options); // the outbox, an empty toUserName
-  }
-
-  /** Every send enters the outbox here (src/client/send/outbox.ts). */
-  #send(method: string, to: string, recipe: SendRecipe, options: SendOptions): Promise<SentMessage> {
-    const outbox = this.#requireOutbox(method);
-    return outbox.enqueue(to, recipe, { ...options, method });
-  }
-
-  async #sendMedia(
-    method: MediaSendMethod,
-    to: string,
-    input: MediaInput,
-    options: SendMediaOptions,
-  ): Promise<SentMessage> {
-    const outbox = this.#requireOutbox(method);
-    const recipe = mediaSendRecipe(this.#options.app, method, input, options);
-    const { causedBy, key, signal, ...media } = options;
-    return outbox.enqueue(to, recipe, {
-      method,
-      input,
-      media: { ...media, ...(signal ? { signal } : {}) },
-      ...(causedBy !== undefined ? { causedBy } : {}),
-      ...(key !== undefined ? { key } : {}),
-      ...(signal ? { signal } : {}),
-    });
-  }
-
-  /**
-   * The outbox of the live session. While a new login is under way (autoRelogin) sends are still
-   * taken: they wait in the outbox. Throws when the client never logged in or its session is over.
-   */
-  #requireOutbox(method: string): Outbox {
+  /** The send methods (send/client-sends.ts) send through this. */
+  protected liveOutbox(method: string): Outbox {
     if (this.#state === 'logged-out') throw this.#ended ?? new LoggedOutError('unknown');
     const outbox = this.#outbox;
     const live = outbox && this.#state !== 'stopped' && this.#state !== 'idle';

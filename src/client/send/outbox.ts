@@ -8,7 +8,8 @@
  * - Log: with a MessageStore, a send is logged 'pending' before anything of it goes out (synchronously
  *   for SqliteStore, so a send made in a 'message' handler joins the delivery transaction), a medium's
  *   MediaId is logged once uploaded, and the send is marked 'sent' with its MsgID or 'failed'.
- * - Failures: decided by send-policy.ts (the one place). Retries keep the ClientMsgId.
+ * - Failures: decided by send-policy.ts (the one place), acted on by send-outcome.ts. Retries keep
+ *   the ClientMsgId.
  * - Pacing: pacing.ts, one bucket per account.
  * - New logins: with autoRelogin, a send that meets the session's end waits for the new login; sends
  *   queued in an earlier login are re-addressed through the recipient's stable id (RecipientGoneError
@@ -25,12 +26,12 @@ import type { SeenSet } from '../sync/seen-set.js';
 import { Lane } from './lane.js';
 import { Pacer, type ResolvedPacing } from './pacing.js';
 import { type OutboxAddresses, Readdressing } from './readdress.js';
-import { runAttempt, scheduleRetry } from './send-attempt.js';
+import { runAttempt } from './send-attempt.js';
 import type { Job } from './send-job.js';
 import { newJob, sentResult, watchAbort } from './send-job.js';
 import { CausedBy } from './send-keys.js';
 import { EARLIER_LOGIN, keyedClientMsgId, outgoingEntry, type SendMeta, writeLog } from './send-log.js';
-import { decideSendFailure } from './send-policy.js';
+import { giveUp } from './send-outcome.js';
 import type { SendRecipe } from './send-recipes.js';
 import type { OutboxStats, Outbox as PublicOutbox, SendOptions } from './send-types.js';
 import { SendWaits } from './send-waits.js';
@@ -114,7 +115,7 @@ export class Outbox implements PublicOutbox {
       return Promise.reject(
         new InvalidArgumentError(init.method, `${init.method}: \`to\` must be a UserName`),
       );
-    if (rt.signal.aborted) return Promise.reject(this.#ended ?? rt.signal.reason);
+    if (rt.signal.aborted) return Promise.reject(this.stopReason);
     const key = init.key ?? (init.causedBy === undefined ? undefined : this.#causedBy.nextKey(init.causedBy));
     const clientMsgId = key === undefined ? rt.nextClientMsgId() : keyedClientMsgId(key);
     const joined = this.#active.get(clientMsgId);
@@ -156,7 +157,7 @@ export class Outbox implements PublicOutbox {
     login: string,
   ): Promise<SentMessage> {
     const { rt } = this.deps;
-    if (rt.signal.aborted) return Promise.reject(this.#ended ?? rt.signal.reason);
+    if (rt.signal.aborted) return Promise.reject(this.stopReason);
     const joined = this.#active.get(clientMsgId);
     if (joined) return joined.promise;
     const job = this.#newJob(
@@ -270,7 +271,7 @@ export class Outbox implements PublicOutbox {
     const lane = this.#lanes.get(job.lane);
     if (!lane?.remove(job)) return; // in flight: it settles with its request
     this.forgetIfIdle(lane);
-    void this.fail(job, reason);
+    void giveUp(this, job, reason);
   }
 
   #canIssue(lane: Lane<Job>): boolean {
@@ -319,7 +320,7 @@ export class Outbox implements PublicOutbox {
       const job = lane.take() as Job;
       if (!settlesAtOnce) this.pacer.take(job.to);
       if (job.gateError) {
-        void this.fail(job, job.gateError.error);
+        void giveUp(this, job, job.gateError.error);
       } else if (job.alreadySent !== undefined) {
         job.resolve(sentResult(job, job.alreadySent, job.clientMsgId));
       } else {
@@ -352,67 +353,17 @@ export class Outbox implements PublicOutbox {
     if (lane.inFlight === 0) lane.exclusive = false;
   }
 
-  /** A send went out: log 'sent', resolve. */
-  async succeeded(lane: Lane<Job>, job: Job, msgId: string, localId: string): Promise<void> {
-    if (this.window < this.#depth && !this.waits.paused) this.window++;
-    if (msgId) this.deps.seen.add(msgId);
-    this.counters.sent++;
-    this.offer(lane);
-    this.forgetIfIdle(lane);
-    this.pump();
-    if (job.logged && this.deps.store) {
-      try {
-        await this.deps.store.updateOutgoing(job.clientMsgId, { status: 'sent', msgId });
-      } catch (error) {
-        job.reject(error);
-        return;
-      }
-    }
-    job.resolve(sentResult(job, msgId, localId));
+  /** Why sends not yet out reject: the session's end when it ended, else the stop. */
+  get stopReason(): unknown {
+    return this.#ended ?? this.deps.rt.signal.reason;
   }
 
-  /** A request of `job` failed: the policy decides (send-policy.ts). */
-  failed(lane: Lane<Job>, job: Job, error: unknown): void {
-    const { rt } = this.deps;
-    if (rt.signal.aborted) {
-      // Stays pending in the store: the next start re-sends it.
-      job.reject(this.#ended ?? rt.signal.reason);
-      this.forgetIfIdle(lane);
-      return;
-    }
-    const decision = decideSendFailure(error, job.attempts, rt.options, rt.options.random);
-    switch (decision.action) {
-      case 'session-ended': {
-        const loggedOut = decision.loggedOut as LoggedOutError;
-        if (rt.options.autoRelogin) {
-          // Waits for the new login, then goes again (re-addressed), with the same ClientMsgId.
-          lane.putBack(job);
-          this.suspend();
-        }
-        if (this.#ended === undefined) {
-          this.#ended = loggedOut;
-          this.deps.endSession(loggedOut);
-          if (!rt.signal.aborted) this.#ended = undefined;
-        }
-        if (!rt.options.autoRelogin) job.reject(loggedOut);
-        this.continue(lane);
-        return;
-      }
-      case 'fail':
-        void this.fail(job, error);
-        this.continue(lane);
-        return;
-      default:
-        scheduleRetry(this, lane, job, error, decision);
-    }
-  }
-
-  /** Gives a send up: logged 'failed', rejected. */
-  async fail(job: Job, error: unknown): Promise<void> {
-    this.counters.failed++;
-    if (job.logged)
-      await this.deps.store?.updateOutgoing(job.clientMsgId, { status: 'failed' }).catch(() => {});
-    job.reject(error);
+  /** A send met the session's end: the client hears of it once, and the sends it rejects get it. */
+  sessionEnded(loggedOut: LoggedOutError): void {
+    if (this.#ended !== undefined) return;
+    this.#ended = loggedOut;
+    this.deps.endSession(loggedOut);
+    if (!this.deps.rt.signal.aborted) this.#ended = undefined;
   }
 
   continue(lane: Lane<Job>): void {
@@ -428,7 +379,7 @@ export class Outbox implements PublicOutbox {
 
   /** The client stopped or the session ended: every send not in flight rejects. */
   #rejectWaiting(): void {
-    const reason = this.#ended ?? this.deps.rt.signal.reason;
+    const reason = this.stopReason;
     for (const lane of this.#lanes.values()) {
       for (const job of lane.drain()) job.reject(reason);
     }

@@ -1,9 +1,8 @@
 /**
  * One attempt of a send (outbox.ts): address it (re-addressed after a new login), check that the
  * web app can serve it, upload its medium when it has none yet (logging the MediaId), build its
- * request for the current session and post it. Success and failure go back to the outbox.
+ * request for the current session and post it. What its success or failure does is send-outcome.ts's.
  */
-import { ProtocolError } from '../../errors.js';
 import type { WebApp } from '../../protocol/session-context.js';
 import type { MessageStore } from '../../store/index.js';
 import { errorText } from '../error-text.js';
@@ -16,30 +15,23 @@ import { uploadMedia } from './media-upload.js';
 import type { Readdressing } from './readdress.js';
 import type { Job } from './send-job.js';
 import { uploadedRaw } from './send-log.js';
-import type { SendDecision } from './send-policy.js';
+import { type OutcomeOutbox, sendFailed, sendSucceeded } from './send-outcome.js';
 import { buildRecipeRequest, parseRecipeReply, type SendRecipe, withUpload } from './send-recipes.js';
-import type { SendWaits } from './send-waits.js';
 
 /**
  * What an attempt uses of the outbox. The Outbox (outbox.ts) is one; named here so that the two
  * files do not import each other.
  */
-export interface AttemptOutbox {
-  readonly deps: {
+export interface AttemptOutbox extends OutcomeOutbox {
+  readonly deps: OutcomeOutbox['deps'] & {
     readonly rt: Runtime;
     readonly session: Session;
     readonly store: MessageStore | undefined;
   };
   readonly readdressing: Readdressing;
-  readonly waits: SendWaits;
-  readonly counters: { rateLimited: number };
   uploads: number;
-  window: number;
   started(lane: Lane<Job>): void;
   finished(lane: Lane<Job>): void;
-  offer(lane: Lane<Job>): void;
-  failed(lane: Lane<Job>, job: Job, error: unknown): void;
-  succeeded(lane: Lane<Job>, job: Job, msgId: string, localId: string): Promise<void>;
 }
 
 const PLAIN: RuntimeSendOptions = {};
@@ -67,12 +59,12 @@ export async function runAttempt(outbox: AttemptOutbox, lane: Lane<Job>, job: Jo
     ({ msgId, localId } = parseRecipeReply(job.recipe, spec.endpoint, reply.text));
   } catch (error) {
     outbox.finished(lane);
-    outbox.failed(lane, job, error);
+    sendFailed(outbox, lane, job, error);
     return;
   }
   outbox.finished(lane);
   rt.logger.debug({ kind: job.recipe.kind, msgId, attempt: job.attempts }, 'sent');
-  await outbox.succeeded(lane, job, msgId, localId);
+  await sendSucceeded(outbox, lane, job, msgId, localId);
 }
 
 /** The call a recipe stands for, as the app-mode table names it. */
@@ -136,34 +128,4 @@ async function upload(outbox: AttemptOutbox, job: Job, to: string): Promise<void
       rt.logger.warn({ error: errorText(error) }, 'logging the MediaId of an upload failed');
     });
   }
-}
-
-/** A retryable failure (send-policy.ts): the job goes back in its place and waits out its delay. */
-export function scheduleRetry(
-  outbox: AttemptOutbox,
-  lane: Lane<Job>,
-  job: Job,
-  error: unknown,
-  decision: SendDecision,
-): void {
-  const { rt } = outbox.deps;
-  rt.logger.warn(
-    { attempt: job.attempts, delayMs: decision.delayMs, error: errorText(error) },
-    'send failed; retrying with the same ClientMsgId',
-  );
-  outbox.window = 1;
-  lane.putBack(job);
-  if (decision.action === 'pause-all') {
-    outbox.counters.rateLimited++;
-    outbox.waits.pause(decision.delayMs);
-    outbox.offer(lane);
-  } else {
-    outbox.waits.hold(lane as Lane<never>, decision.delayMs);
-  }
-  rt.events.emit('send-retry', {
-    clientMsgId: job.clientMsgId,
-    attempt: job.attempts,
-    delayMs: decision.delayMs,
-    ...(error instanceof ProtocolError ? { ret: error.ret } : {}),
-  });
 }

@@ -163,7 +163,7 @@ const SQL = {
   insertStableId: 'INSERT OR REPLACE INTO stable_ids (id, data) VALUES (?, ?)',
 } as const;
 
-type StatementName = keyof typeof SQL;
+export type StatementName = keyof typeof SQL;
 
 /** A connection's statements, each prepared when first asked for (see SQL). */
 export class Statements {

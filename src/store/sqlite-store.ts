@@ -30,18 +30,10 @@ import {
   type StoreSettings,
 } from './session-store.js';
 import { openDatabase, Statements } from './sqlite-database.js';
+import { BULK_ROWS_PER_WRITE, JsonRows, sqliteCall } from './sqlite-json-rows.js';
 import type { CheckpointTarget, WalCheckpoints } from './wal-checkpoints.js';
 
 export { SQLITE_SCHEMA_VERSION } from './sqlite-database.js';
-
-function parseJson(text: string): Record<string, unknown> {
-  try {
-    const value: unknown = JSON.parse(text);
-    return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
-  } catch {
-    return {};
-  }
-}
 
 function messageParams(m: NewStoredMessage): unknown[] {
   return [
@@ -57,20 +49,6 @@ function messageParams(m: NewStoredMessage): unknown[] {
     JSON.stringify(m.raw ?? {}),
     m.status,
   ];
-}
-
-function wrap<T>(what: string, path: string, fn: () => T): T {
-  try {
-    return fn();
-  } catch (error) {
-    if (error instanceof StoreError) throw error;
-    const code = (error as { code?: string })?.code ?? '';
-    const kind = code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT' ? 'corrupt' : 'io';
-    throw new StoreError(kind, `${what} (${path}) failed${code ? ` (${code})` : ''}`, {
-      location: path,
-      cause: error,
-    });
-  }
 }
 
 /** Options of `new SqliteStore(options)` (a path alone works too). */
@@ -99,9 +77,6 @@ const SEALED_PREFIX = 'aes-256-gcm:';
 /** What a sealed session of a SQLite file is bound to (the file may move; it holds one account). */
 const SEALED_LABEL = 'sqlite';
 
-/** A bulk write (the contact cache, the stable ids) counts one write per this many rows for checkpoints. */
-const BULK_ROWS_PER_WRITE = 10;
-
 /** Settings live in the meta table under this prefix, apart from the session and the schema version. */
 const SETTING_PREFIX = 'setting:';
 
@@ -119,6 +94,8 @@ export class SqliteStore
   #writes = 0;
   readonly #db: Database.Database;
   readonly #statements: Statements;
+  /** The contact cache and the stable ids. */
+  readonly #rows: JsonRows;
   readonly #cipher: SessionCipher | undefined;
   #recordTx:
     | Database.Transaction<
@@ -137,10 +114,11 @@ export class SqliteStore
     if (cacheKb !== undefined && !(Number.isInteger(cacheKb) && cacheKb > 0))
       throw new InvalidArgumentError('SqliteStore', 'SqliteStore: cacheKb must be a positive integer');
     const checkpoints = typeof options === 'string' ? undefined : options.checkpoints;
-    this.#db = wrap('opening the database', path, () =>
+    this.#db = sqliteCall('opening the database', path, () =>
       openDatabase(path, { cacheKb, autoCheckpoint: checkpoints === undefined }),
     );
     this.#statements = new Statements(this.#db);
+    this.#rows = new JsonRows(this.#db, this.#statements, path);
     this.#checkpoints = checkpoints;
     checkpoints?.add(this);
   }
@@ -156,7 +134,7 @@ export class SqliteStore
   /** Copies the WAL into the database now (PASSIVE: it waits for no lock); see `checkpoints`. */
   checkpoint(): void {
     if (!this.#db.open) return;
-    wrap('checkpointing the WAL', this.path, () => this.#db.pragma('wal_checkpoint(PASSIVE)'));
+    sqliteCall('checkpointing the WAL', this.path, () => this.#db.pragma('wal_checkpoint(PASSIVE)'));
   }
 
   /** The underlying database, for writes that must commit with a delivery (see recordIncoming). */
@@ -171,9 +149,9 @@ export class SqliteStore
   }
 
   async load(): Promise<SavedSession | undefined> {
-    const row = wrap('reading the session', this.path, () => this.#statements.of('getMeta').get('session')) as
-      | { value: string }
-      | undefined;
+    const row = sqliteCall('reading the session', this.path, () =>
+      this.#statements.of('getMeta').get('session'),
+    ) as { value: string } | undefined;
     if (!row) return undefined;
     if (!row.value.startsWith(SEALED_PREFIX)) return parseSavedSession(row.value, this.path);
     const data = Buffer.from(row.value.slice(SEALED_PREFIX.length), 'base64');
@@ -185,17 +163,17 @@ export class SqliteStore
     const text = this.#cipher
       ? SEALED_PREFIX + (await this.#cipher.seal(Buffer.from(plain, 'utf8'), SEALED_LABEL)).toString('base64')
       : plain;
-    wrap('saving the session', this.path, () => this.#statements.of('setMeta').run('session', text));
+    sqliteCall('saving the session', this.path, () => this.#statements.of('setMeta').run('session', text));
     this.#writes++;
   }
 
   async clear(): Promise<void> {
-    wrap('clearing the session', this.path, () => this.#statements.of('deleteMeta').run('session'));
+    sqliteCall('clearing the session', this.path, () => this.#statements.of('deleteMeta').run('session'));
     this.#writes++;
   }
 
   async has(msgId: string): Promise<boolean> {
-    return wrap(
+    return sqliteCall(
       'reading processed ids',
       this.path,
       () => this.#statements.of('hasProcessed').get(msgId) !== undefined,
@@ -207,7 +185,7 @@ export class SqliteStore
     deliver?: (index: number) => void,
   ): Promise<number[]> {
     this.#writes++;
-    return wrap('recording messages', this.path, () =>
+    return sqliteCall('recording messages', this.path, () =>
       this.#recordTransaction().immediate(messages, deliver),
     );
   }
@@ -240,7 +218,7 @@ export class SqliteStore
     if (!message.clientMsgId)
       throw new InvalidArgumentError('recordOutgoing', 'recordOutgoing: clientMsgId is required');
     this.#writes++;
-    wrap('recording an outgoing message', this.path, () => {
+    sqliteCall('recording an outgoing message', this.path, () => {
       if (this.#statements.of('byClientId').get(message.clientMsgId)) return;
       this.#statements.of('insertMessage').run(...messageParams(message));
     });
@@ -249,7 +227,7 @@ export class SqliteStore
   async updateOutgoing(clientMsgId: string, update: OutgoingUpdate): Promise<void> {
     // One transaction, one commit: the status and the server's answer land together.
     this.#writes++;
-    wrap('updating an outgoing message', this.path, () => {
+    sqliteCall('updating an outgoing message', this.path, () => {
       this.#updateTx ??= this.#db.transaction((id: string, u: OutgoingUpdate) => {
         const s = this.#statements;
         if (u.msgId === undefined) s.of('setStatus').run(u.status, id);
@@ -261,7 +239,7 @@ export class SqliteStore
   }
 
   async pendingOutgoing(): Promise<StoredMessage[]> {
-    const rows = wrap('reading pending messages', this.path, () =>
+    const rows = sqliteCall('reading pending messages', this.path, () =>
       this.#statements.of('pending').all(),
     ) as MessageRow[];
     return rows.map(rowToMessage);
@@ -270,7 +248,7 @@ export class SqliteStore
   async history(chatUserName: string, query: HistoryQuery = {}): Promise<StoredMessage[]> {
     const limit = Math.max(0, Math.trunc(query.limit ?? DEFAULT_HISTORY_LIMIT));
     const before = query.before ?? Number.MAX_SAFE_INTEGER;
-    const rows = wrap('reading history', this.path, () =>
+    const rows = sqliteCall('reading history', this.path, () =>
       this.#statements.of('history').all(chatUserName, before, limit),
     ) as MessageRow[];
     return rows.reverse().map(rowToMessage);
@@ -282,7 +260,7 @@ export class SqliteStore
   ): Promise<StoredMessage[]> {
     const limit = Math.max(0, Math.trunc(query.limit ?? 100));
     const s = this.#statements;
-    const rows = wrap('reading the log', this.path, () =>
+    const rows = sqliteCall('reading the log', this.path, () =>
       query.direction === undefined
         ? s.of('after').all(afterSeq, limit)
         : s.of('afterInDirection').all(afterSeq, query.direction, limit),
@@ -291,28 +269,28 @@ export class SqliteStore
   }
 
   async logEntry(seq: number): Promise<StoredMessage | undefined> {
-    const row = wrap('reading the log', this.path, () => this.#statements.of('bySeq').get(seq)) as
+    const row = sqliteCall('reading the log', this.path, () => this.#statements.of('bySeq').get(seq)) as
       | MessageRow
       | undefined;
     return row ? rowToMessage(row) : undefined;
   }
 
   async seqOfOutgoing(clientMsgId: string): Promise<number | undefined> {
-    const row = wrap('reading the log', this.path, () =>
+    const row = sqliteCall('reading the log', this.path, () =>
       this.#statements.of('byClientId').get(clientMsgId),
     ) as { seq: number } | undefined;
     return row?.seq;
   }
 
   async lastSeq(): Promise<number> {
-    const row = wrap('reading the log', this.path, () => this.#statements.of('lastSeq').get()) as {
+    const row = sqliteCall('reading the log', this.path, () => this.#statements.of('lastSeq').get()) as {
       seq: number;
     };
     return row.seq;
   }
 
   async getSetting(key: string): Promise<string | undefined> {
-    const row = wrap('reading a setting', this.path, () =>
+    const row = sqliteCall('reading a setting', this.path, () =>
       this.#statements.of('getMeta').get(SETTING_PREFIX + key),
     ) as { value: string } | undefined;
     return row?.value;
@@ -320,7 +298,7 @@ export class SqliteStore
 
   async setSetting(key: string, value: string | undefined): Promise<void> {
     this.#writes++;
-    wrap('saving a setting', this.path, () =>
+    sqliteCall('saving a setting', this.path, () =>
       value === undefined
         ? this.#statements.of('deleteMeta').run(SETTING_PREFIX + key)
         : this.#statements.of('setMeta').run(SETTING_PREFIX + key, value),
@@ -329,49 +307,16 @@ export class SqliteStore
 
   async loadContacts(part?: ContactCachePart): Promise<WireContact[]> {
     const name = part === 'rooms' ? 'cachedRooms' : part === 'contacts' ? 'cachedNonRooms' : 'contacts';
-    const rows = wrap('reading contacts', this.path, () => this.#statements.of(name).all()) as {
-      data: string;
-    }[];
-    this.#releaseCache();
-    return rows
-      .map((r) => parseJson(r.data) as unknown as WireContact)
-      .filter((c) => typeof c.UserName === 'string');
+    return contactsOf(this.#rows.all('reading contacts', name));
   }
 
   async loadContactsNamed(userNames: readonly string[]): Promise<WireContact[]> {
-    return (
-      this.#namedRows('reading contacts', 'namedContacts', userNames) as unknown as WireContact[]
-    ).filter((c) => typeof c.UserName === 'string');
-  }
-
-  /**
-   * The rows `statement` yields for each of `names` (each asked once), their JSON parsed: one indexed
-   * lookup a name, for the handful of names a resume's first replies bring.
-   */
-  #namedRows(
-    what: string,
-    statement: 'namedContacts' | 'namedStableIds',
-    names: readonly string[],
-  ): Record<string, unknown>[] {
-    const unique = [...new Set(names)].filter((n) => typeof n === 'string' && n !== '');
-    if (unique.length === 0) return [];
-    const rows = wrap(what, this.path, () => {
-      const named = this.#statements.of(statement);
-      return unique.flatMap((name) => named.all(name) as { data: string }[]);
-    });
-    return rows.map((r) => parseJson(r.data));
+    return contactsOf(this.#rows.named('reading contacts', 'namedContacts', userNames));
   }
 
   async saveContacts(contacts: readonly WireContact[]): Promise<void> {
     this.#writes += Math.ceil(contacts.length / BULK_ROWS_PER_WRITE);
-    const s = this.#statements;
-    wrap('saving contacts', this.path, () =>
-      this.#db.transaction(() => {
-        s.of('clearContacts').run();
-        for (const c of contacts) s.of('insertContact').run(c.UserName, JSON.stringify(c));
-      })(),
-    );
-    this.#releaseCache();
+    this.#rows.replace('saving contacts', 'clearContacts', 'insertContact', contacts, (c) => c.UserName);
   }
 
   /**
@@ -380,48 +325,20 @@ export class SqliteStore
    * itself when `store` is a SqliteStore and `stableIds` is not given).
    */
   stableIdStore<R extends { id: string }>(): RecordStore<R> {
+    const records = (rows: Record<string, unknown>[]) =>
+      rows.filter((r) => typeof r.id === 'string') as unknown as R[];
     return {
-      load: () => this.#loadStableIds() as R[],
-      loadNamed: (userNames) =>
-        this.#namedRows('reading stable ids', 'namedStableIds', userNames).filter(
-          (r) => typeof r.id === 'string',
-        ) as unknown as R[],
-      save: (records) => this.#saveStableIds(records),
+      load: () => records(this.#rows.all('reading stable ids', 'stableIds')),
+      loadNamed: (userNames) => records(this.#rows.named('reading stable ids', 'namedStableIds', userNames)),
+      save: (list) => {
+        this.#writes += Math.ceil(list.length / BULK_ROWS_PER_WRITE);
+        this.#rows.replace('saving stable ids', 'clearStableIds', 'insertStableId', list, (r) => r.id);
+      },
     };
   }
+}
 
-  #loadStableIds(): { id: string }[] {
-    const rows = wrap('reading stable ids', this.path, () => this.#statements.of('stableIds').all()) as {
-      data: string;
-    }[];
-    this.#releaseCache();
-    return rows
-      .map((r) => parseJson(r.data) as unknown as { id: string })
-      .filter((r) => typeof r.id === 'string');
-  }
-
-  #saveStableIds(records: readonly { id: string }[]): void {
-    this.#writes += Math.ceil(records.length / BULK_ROWS_PER_WRITE);
-    const s = this.#statements;
-    wrap('saving stable ids', this.path, () =>
-      this.#db.transaction(() => {
-        s.of('clearStableIds').run();
-        for (const r of records) s.of('insertStableId').run(r.id, JSON.stringify(r));
-      })(),
-    );
-    this.#releaseCache();
-  }
-
-  /**
-   * Gives back the page cache a bulk read or write filled (the contact cache and the stable ids: a
-   * few hundred KB at each login, not read again until the next). The cache refills with what the
-   * message log needs. A host of many accounts keeps one connection each (docs/host.md).
-   */
-  #releaseCache(): void {
-    try {
-      this.#db.exec('PRAGMA shrink_memory');
-    } catch {
-      // Only memory: nothing to report.
-    }
-  }
+/** Cached contacts as read back: rows without a UserName (damaged, or written by hand) left out. */
+function contactsOf(rows: Record<string, unknown>[]): WireContact[] {
+  return (rows as unknown as WireContact[]).filter((c) => typeof c.UserName === 'string');
 }

@@ -4,7 +4,7 @@
  */
 
 import { MMWEBWX } from '../protocol/session-context.js';
-import { emptyRecommendInfo, emptyWireContact } from '../protocol/wire-defaults.js';
+import { emptyWireContact, emptyWireMessage } from '../protocol/wire-defaults.js';
 
 import type { BaseResponse, WireContact, WireMember, WireMessage, WireUser } from '../protocol/wire-types.js';
 import { uinFor } from './ids.js';
@@ -168,6 +168,7 @@ export interface MessageInput {
 /** Every §9.1 field, in the capture's order; NewMsgId a bare number with MsgId's digits. */
 export function wireMessage(m: MessageInput): WireMessage {
   return {
+    ...emptyWireMessage(),
     MsgId: m.msgId,
     FromUserName: m.from,
     ToUserName: m.to,
@@ -176,26 +177,9 @@ export function wireMessage(m: MessageInput): WireMessage {
     Status: 3,
     ImgStatus: 1,
     CreateTime: m.createTime,
-    VoiceLength: 0,
-    PlayLength: 0,
-    FileName: '',
-    FileSize: '',
-    MediaId: '',
-    Url: '',
-    AppMsgType: 0,
     StatusNotifyCode: m.statusNotifyCode ?? 0,
     StatusNotifyUserName: m.statusNotifyUserName ?? '',
-    RecommendInfo: emptyRecommendInfo(),
-    ForwardFlag: 0,
-    AppInfo: { AppID: '', Type: 0 },
-    HasProductId: 0,
-    Ticket: '',
-    ImgHeight: 0,
-    ImgWidth: 0,
-    SubMsgType: 0,
     NewMsgId: new JsonInt(m.msgId) as unknown as number,
-    OriContent: '',
-    EncryFileName: '',
   };
 }
 

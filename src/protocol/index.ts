@@ -186,7 +186,7 @@ export {
   WEB_APPS,
   withAppMarker,
 } from './web-app.js';
-export { emptyRecommendInfo, emptyWireContact } from './wire-defaults.js';
+export { emptyRecommendInfo, emptyWireContact, emptyWireMessage } from './wire-defaults.js';
 export {
   isUsableSyncKey,
   readContact,

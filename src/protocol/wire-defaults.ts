@@ -1,5 +1,5 @@
 /** Wire objects with every field present and empty: the shape both a reply normaliser and a server start from. */
-import type { WireContact, WireProfile, WireRecommendInfo } from './wire-types.js';
+import type { WireContact, WireMessage, WireProfile, WireRecommendInfo } from './wire-types.js';
 
 /** A contact (§10.1) with every field at its empty value; a fresh object (and MemberList) each call. */
 export function emptyWireContact(): WireContact {
@@ -35,6 +35,40 @@ export function emptyWireContact(): WireContact {
     KeyWord: '',
     EncryChatRoomId: '',
     IsOwner: 0,
+  };
+}
+
+/** A message (§9.1) with every field at its empty value, in the order captures show; a fresh object each call. */
+export function emptyWireMessage(): WireMessage {
+  return {
+    MsgId: '',
+    FromUserName: '',
+    ToUserName: '',
+    MsgType: 0,
+    Content: '',
+    Status: 0,
+    ImgStatus: 0,
+    CreateTime: 0,
+    VoiceLength: 0,
+    PlayLength: 0,
+    FileName: '',
+    FileSize: '',
+    MediaId: '',
+    Url: '',
+    AppMsgType: 0,
+    StatusNotifyCode: 0,
+    StatusNotifyUserName: '',
+    RecommendInfo: emptyRecommendInfo(),
+    ForwardFlag: 0,
+    AppInfo: { AppID: '', Type: 0 },
+    HasProductId: 0,
+    Ticket: '',
+    ImgHeight: 0,
+    ImgWidth: 0,
+    SubMsgType: 0,
+    NewMsgId: 0,
+    OriContent: '',
+    EncryFileName: '',
   };
 }
 

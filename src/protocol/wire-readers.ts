@@ -12,7 +12,7 @@ import {
   requireObject,
 } from './json-reply.js';
 import { compileTemplate, fieldName, fillRecord } from './record-template.js';
-import { emptyProfile, emptyRecommendInfo, emptyWireContact } from './wire-defaults.js';
+import { emptyProfile, emptyWireContact, emptyWireMessage } from './wire-defaults.js';
 import type {
   SyncKey,
   SyncKeyItem,
@@ -20,7 +20,6 @@ import type {
   WireMember,
   WireMessage,
   WireProfile,
-  WireRecommendInfo,
   WireUser,
 } from './wire-types.js';
 
@@ -80,38 +79,7 @@ const USER_DEFAULTS: WireUser = {
   SnsFlag: 0,
 };
 
-const RECOMMEND_INFO_DEFAULTS: WireRecommendInfo = emptyRecommendInfo();
-
-const MESSAGE_DEFAULTS: WireMessage = {
-  MsgId: '',
-  FromUserName: '',
-  ToUserName: '',
-  MsgType: 0,
-  Content: '',
-  Status: 0,
-  ImgStatus: 0,
-  CreateTime: 0,
-  VoiceLength: 0,
-  PlayLength: 0,
-  FileName: '',
-  FileSize: '',
-  MediaId: '',
-  Url: '',
-  AppMsgType: 0,
-  StatusNotifyCode: 0,
-  StatusNotifyUserName: '',
-  RecommendInfo: RECOMMEND_INFO_DEFAULTS,
-  ForwardFlag: 0,
-  AppInfo: { AppID: '', Type: 0 },
-  HasProductId: 0,
-  Ticket: '',
-  ImgHeight: 0,
-  ImgWidth: 0,
-  SubMsgType: 0,
-  NewMsgId: 0,
-  OriContent: '',
-  EncryFileName: '',
-};
+const MESSAGE_DEFAULTS: WireMessage = emptyWireMessage();
 
 const MEMBER_SHAPE = compileTemplate(MEMBER_DEFAULTS);
 const CONTACT_SHAPE = compileTemplate(CONTACT_DEFAULTS);

@@ -117,6 +117,9 @@ describe('wire objects and ids', () => {
     expect(text).toContain(`"NewMsgId":${a},`);
     expect(text).toContain(`"MsgId":"${a}"`);
     expect(Object.keys(JSON.parse(text))).toHaveLength(28);
+    // In the order of a real webwxsync reply's AddMsgList entry (the 2019+ capture: 28 fields).
+    const captured = readFixtureJson<{ AddMsgList: object[] }>('responses', 'QJesus-webwxsync.json');
+    expect(Object.keys(JSON.parse(text))).toEqual(Object.keys(captured.AddMsgList[0] as object));
   });
 
   it('uuids and pass tickets have the real shapes', () => {

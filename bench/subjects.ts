@@ -256,7 +256,7 @@ export async function preload(impl: Impl): Promise<void> {
   if (impl === 'wechat4u') loadWechat4u();
   if (impl === 'limit') {
     await import('./raw-session.js');
-    await (await import('./raw-http.js')).undiciHttp();
+    await import('../src/transport/undici-parts.js'); // what raw-http.ts's undiciHttp() loads
   }
 }
 

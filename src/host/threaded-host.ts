@@ -34,7 +34,6 @@ import { existsSync, readdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import { errorText } from '../client/error-text.js';
 import type { QrEvent } from '../client/index.js';
 import { TypedEmitter } from '../client/typed-emitter.js';
@@ -42,11 +41,10 @@ import { InvalidArgumentError, InvalidStateError } from '../errors.js';
 import { type Logger, silentLogger } from '../logger.js';
 import type { SecretKey } from '../store/index.js';
 import { findWorkerModule } from '../store/worker-module.js';
-import { AccountError, HostThreadError } from './host-errors.js';
+import { AccountError } from './host-errors.js';
+import { callShard, QUICK_DEATH_MS, reopenDelayMs, type Shard, startShard } from './host-shard.js';
 import {
   enabledLevels,
-  type FromShard,
-  rebuildError,
   SHARD_WORKER_TAG,
   type ShardCalls,
   type ShardClientOptions,
@@ -88,32 +86,6 @@ export interface ThreadedAccountHostEvents {
   'thread-replaced': { shard: number; error: string; reopened: string[] };
 }
 
-interface Pending {
-  resolve: (value: unknown) => void;
-  reject: (error: Error) => void;
-}
-
-/** One thread and what the main thread knows of it. */
-interface Shard {
-  readonly index: number;
-  worker: Worker;
-  ready: Promise<void>;
-  readonly pending: Map<number, Pending>;
-  /** The accounts this thread holds. */
-  readonly ids: Set<string>;
-  readonly startedAt: number;
-  /** The thread said it is ready (its setup module loaded); one that ends before is not replaced. */
-  started: boolean;
-  /** Threads of this slot in a row that ended within QUICK_DEATH_MS of their start. */
-  readonly quickDeaths: number;
-}
-
-/** A thread that ends sooner than this after its start counts towards the reopening back-off. */
-const QUICK_DEATH_MS = 30_000;
-/** The back-off before reopening a replaced thread's accounts: 250 ms, doubling per quick death. */
-const REOPEN_BASE_MS = 250;
-const REOPEN_MAX_MS = 30_000;
-
 /** Many accounts over worker threads, each running an AccountHost (see the file's header). */
 export class ThreadedAccountHost {
   readonly #options: ThreadedAccountHostOptions;
@@ -124,7 +96,6 @@ export class ThreadedAccountHost {
   readonly #shards: Shard[] = [];
   /** The levels `options.logger` writes, read once: what the threads post (host-shard-protocol.ts). */
   readonly #logLevels: ShardLog['level'][];
-  #seq = 0;
   #closed = false;
 
   constructor(options: ThreadedAccountHostOptions = {}) {
@@ -248,59 +219,15 @@ export class ThreadedAccountHost {
       ...(o.client === undefined ? {} : { client: o.client }),
       ...(o.setup === undefined ? {} : { setup: String(o.setup) }),
     };
-    // Not the process's flags (an --inspect, a user's --import hooks): the thread needs none.
-    // Not unref'd: the threads are the host's work, and keep the process alive until close().
-    const worker = new Worker(this.#module, { workerData: init, execArgv: [] });
-    let markReady: () => void = () => {};
-    let failReady: (error: Error) => void = () => {};
-    const ready = new Promise<void>((resolve, reject) => {
-      markReady = resolve;
-      failReady = reject;
-    });
-    ready.catch(() => {}); // a thread that ends first fails the calls waiting for it (#call)
-    const shard: Shard = {
+    return startShard({
+      module: this.#module,
+      init,
       index,
-      worker,
-      ready,
-      pending: new Map(),
-      ids: new Set(),
-      startedAt: Date.now(),
-      started: false,
       quickDeaths,
-    };
-    const log = this.#logger.child({ shard: index });
-    worker.on('message', (m: FromShard) => {
-      switch (m.type) {
-        case 'ready':
-          shard.started = true;
-          return markReady();
-        case 'result':
-        case 'failed': {
-          const pending = shard.pending.get(m.seq);
-          shard.pending.delete(m.seq);
-          if (m.type === 'result') pending?.resolve(m.value);
-          else pending?.reject(rebuildError(index, m.error));
-          return;
-        }
-        case 'log':
-          return log[m.record.level](m.record.obj, m.record.msg);
-        default: {
-          const { type, ...payload } = m;
-          if (type === 'account-removed') shard.ids.delete(m.id);
-          this.#events.emit(type, payload as never);
-        }
-      }
+      logger: this.#logger,
+      onEvent: ({ type, ...payload }) => this.#events.emit(type, payload as never),
+      onEnded: (shard, failure) => this.#replace(shard, failure.message),
     });
-    const ended = (why: string): void => {
-      const failure = new HostThreadError(index, `host thread ${index} ended: ${why}`);
-      failReady(failure);
-      for (const pending of shard.pending.values()) pending.reject(failure);
-      shard.pending.clear();
-      this.#replace(shard, failure.message);
-    };
-    worker.on('error', (error) => ended(errorText(error)));
-    worker.on('exit', (code) => ended(`the thread exited with code ${code}`));
-    return shard;
   }
 
   /** A thread ended (its calls failed already): while the host is open, a new one takes its place and accounts. */
@@ -329,8 +256,7 @@ export class ThreadedAccountHost {
     for (const id of ids) next.ids.add(id);
     // A thread that keeps dying (a handler that ends it on some message) is not reopened in a tight
     // loop: the accounts come back after a back-off that doubles with each quick death.
-    const delay =
-      next.quickDeaths === 0 ? 0 : Math.min(REOPEN_MAX_MS, REOPEN_BASE_MS * 2 ** next.quickDeaths);
+    const delay = reopenDelayMs(next.quickDeaths);
     const reopen = new Promise<void>((resolve) => setTimeout(resolve, delay).unref());
     reopen
       .then(() => (this.#closed ? [] : this.#call(next, 'resume', [ids])))
@@ -351,25 +277,14 @@ export class ThreadedAccountHost {
       );
   }
 
-  async #call<M extends ShardMethod>(
+  #call<M extends ShardMethod>(
     shard: Shard,
     method: M,
     args: ShardCalls[M]['args'],
     closing = false,
   ): Promise<ShardCalls[M]['result']> {
     if (!closing) this.#checkOpen();
-    await shard.ready;
-    const seq = ++this.#seq;
-    return new Promise((resolve, reject) => {
-      shard.pending.set(seq, { resolve: resolve as (value: unknown) => void, reject });
-      try {
-        shard.worker.postMessage({ type: 'call', seq, method, args });
-      } catch (error) {
-        // Arguments that cannot cross into a thread (a function in an account spec, say).
-        shard.pending.delete(seq);
-        reject(new InvalidArgumentError(method, `${method}: ${errorText(error)}`));
-      }
-    });
+    return callShard(shard, method, args);
   }
 
   /** The thread with the fewest accounts, preferring those not known to have failed to start. */

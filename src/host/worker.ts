@@ -22,6 +22,7 @@ import { AccountHost } from './account-host.js';
 import { InboundPublisher, prepareBusPosition } from './bus/inbound-publisher.js';
 import { OutboundRunner, type OutboundTarget } from './bus/outbound-runner.js';
 import { accountsKey } from './bus/redis-connection.js';
+import { balanceMove } from './lease-balance.js';
 import { type HeldLease, openAccountStore, readWorkerSpec } from './worker-account.js';
 import { LeaseGate } from './worker-lease-gate.js';
 import { LoginRetries } from './worker-login-retry.js';
@@ -204,25 +205,28 @@ export class Worker {
     let live: number;
     try {
       states = await leases.list();
-      live = Math.max(1, (await leases.workers()).length);
+      live = (await leases.workers()).length;
     } catch (error) {
       this.#warn('listing leases failed', error);
       return;
     }
-    const share = Math.ceil(states.length / live);
-    let count = this.#held.size;
-    if (count > share) {
-      const extra = this.held().slice(0, Math.min(count - share, this.#o.rebalanceStep ?? 3));
-      for (const id of extra) await this.#drop(id, 'released', 'over the fair share');
+    const move = balanceMove({
+      accounts: states.length,
+      liveWorkers: live,
+      held: this.held(),
+      free: states
+        .filter((s) => s.workerId === undefined && !this.#retries.shuns(s.accountId))
+        .map((s) => s.accountId),
+      workerId: this.workerId,
+      step: this.#o.rebalanceStep ?? 3,
+    });
+    if (move.kind === 'release') {
+      for (const id of move.ids) await this.#drop(id, 'released', 'over the fair share');
       return;
     }
-    const free = states
-      .filter((s) => s.workerId === undefined && !this.#retries.shuns(s.accountId))
-      .map((s) => s.accountId);
-    // Start at a place of our own in the list, so workers ticking together try different accounts.
-    const offset = hashOf(this.workerId) % Math.max(1, free.length);
-    for (const id of [...free.slice(offset), ...free.slice(0, offset)]) {
-      if (count >= share || this.#stopped) break;
+    let count = this.#held.size;
+    for (const id of move.candidates) {
+      if (count >= move.share || this.#stopped) break;
       if (await this.#take(id)) count++;
     }
   }
@@ -395,11 +399,4 @@ export class Worker {
 
 function qrEvent(account: string, qr: QrEvent): WorkerEvent {
   return { type: 'qr', account, uuid: qr.uuid, url: qr.url };
-}
-
-/** A small, stable hash of a string (where a worker starts in the list of free accounts). */
-function hashOf(text: string): number {
-  let h = 0;
-  for (let i = 0; i < text.length; i++) h = (h * 31 + text.charCodeAt(i)) >>> 0;
-  return h;
 }

@@ -277,7 +277,7 @@ export class ThreadedAccountHost {
       );
   }
 
-  #call<M extends ShardMethod>(
+  async #call<M extends ShardMethod>(
     shard: Shard,
     method: M,
     args: ShardCalls[M]['args'],

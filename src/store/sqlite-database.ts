@@ -1,6 +1,7 @@
 /**
  * Opening a SqliteStore's database (better-sqlite3, loaded on first use): the file (mode 0600), the
- * pragmas, the schema and its version check, and the statements, each prepared on first use.
+ * pragmas, the schema and its version check, and the statements, each prepared on first use; and
+ * `sqliteCall`, which turns a failure of SQLite into a StoreError for every call of the store.
  *
  * Durability (docs/sessions.md): WAL with `synchronous = NORMAL`. A commit is appended to the WAL and
  * not synced; the WAL is synced when it is checkpointed into the database (SQLite's default: when it
@@ -68,6 +69,21 @@ function loadDriver(): typeof Database {
     );
   }
   return driver;
+}
+
+/** `fn()`, with a failure of SQLite as a StoreError ('corrupt' for a file that is not a database). */
+export function sqliteCall<T>(what: string, path: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (error) {
+    if (error instanceof StoreError) throw error;
+    const code = (error as { code?: string })?.code ?? '';
+    const kind = code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT' ? 'corrupt' : 'io';
+    throw new StoreError(kind, `${what} (${path}) failed${code ? ` (${code})` : ''}`, {
+      location: path,
+      cause: error,
+    });
+  }
 }
 
 /** How openDatabase() sets up the connection. */

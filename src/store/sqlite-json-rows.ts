@@ -1,27 +1,10 @@
 /**
  * The tables of a SqliteStore that hold one JSON document a row (sqlite-store.ts): the contact cache
  * and the stable-id records. Read all, read the rows of some names, replace all; the page cache a
- * bulk read or write filled is given back afterwards. Also the store's error mapping (`sqliteCall`),
- * which the rest of SqliteStore shares.
+ * bulk read or write filled is given back afterwards.
  */
 import type Database from 'better-sqlite3';
-import { StoreError } from './session-store.js';
-import type { StatementName, Statements } from './sqlite-database.js';
-
-/** `fn()`, with a failure of SQLite as a StoreError ('corrupt' for a file that is not a database). */
-export function sqliteCall<T>(what: string, path: string, fn: () => T): T {
-  try {
-    return fn();
-  } catch (error) {
-    if (error instanceof StoreError) throw error;
-    const code = (error as { code?: string })?.code ?? '';
-    const kind = code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT' ? 'corrupt' : 'io';
-    throw new StoreError(kind, `${what} (${path}) failed${code ? ` (${code})` : ''}`, {
-      location: path,
-      cause: error,
-    });
-  }
-}
+import { type StatementName, type Statements, sqliteCall } from './sqlite-database.js';
 
 /** A stored JSON object; `{}` for text that is not one (a row written by hand, or damaged). */
 export function parseJsonObject(text: string): Record<string, unknown> {
@@ -33,8 +16,8 @@ export function parseJsonObject(text: string): Record<string, unknown> {
   }
 }
 
-/** Rows written per commit, as the store's writeCount counts bulk writes. */
-export const BULK_ROWS_PER_WRITE = 10;
+/** A bulk write counts one commit per this many rows in the store's writeCount (for checkpoints). */
+const BULK_ROWS_PER_WRITE = 10;
 
 export class JsonRows {
   readonly #db: Database.Database;
@@ -70,14 +53,17 @@ export class JsonRows {
     return rows.map((r) => parseJsonObject(r.data));
   }
 
-  /** Replaces a table's rows in one transaction: `clear`, then `insert` with each (key, JSON). */
+  /**
+   * Replaces a table's rows in one transaction: `clear`, then `insert` with each (key, JSON). Returns
+   * what it counts as commits in the store's writeCount.
+   */
   replace<T>(
     what: string,
     clear: StatementName,
     insert: StatementName,
     rows: readonly T[],
     keyOf: (row: T) => string,
-  ): void {
+  ): number {
     const s = this.#statements;
     sqliteCall(what, this.#path, () =>
       this.#db.transaction(() => {
@@ -86,6 +72,7 @@ export class JsonRows {
       })(),
     );
     this.#releaseCache();
+    return Math.ceil(rows.length / BULK_ROWS_PER_WRITE);
   }
 
   /**

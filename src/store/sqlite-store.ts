@@ -29,8 +29,8 @@ import {
   StoreError,
   type StoreSettings,
 } from './session-store.js';
-import { openDatabase, Statements } from './sqlite-database.js';
-import { BULK_ROWS_PER_WRITE, JsonRows, sqliteCall } from './sqlite-json-rows.js';
+import { openDatabase, Statements, sqliteCall } from './sqlite-database.js';
+import { JsonRows } from './sqlite-json-rows.js';
 import type { CheckpointTarget, WalCheckpoints } from './wal-checkpoints.js';
 
 export { SQLITE_SCHEMA_VERSION } from './sqlite-database.js';
@@ -315,8 +315,13 @@ export class SqliteStore
   }
 
   async saveContacts(contacts: readonly WireContact[]): Promise<void> {
-    this.#writes += Math.ceil(contacts.length / BULK_ROWS_PER_WRITE);
-    this.#rows.replace('saving contacts', 'clearContacts', 'insertContact', contacts, (c) => c.UserName);
+    this.#writes += this.#rows.replace(
+      'saving contacts',
+      'clearContacts',
+      'insertContact',
+      contacts,
+      (c) => c.UserName,
+    );
   }
 
   /**
@@ -331,8 +336,13 @@ export class SqliteStore
       load: () => records(this.#rows.all('reading stable ids', 'stableIds')),
       loadNamed: (userNames) => records(this.#rows.named('reading stable ids', 'namedStableIds', userNames)),
       save: (list) => {
-        this.#writes += Math.ceil(list.length / BULK_ROWS_PER_WRITE);
-        this.#rows.replace('saving stable ids', 'clearStableIds', 'insertStableId', list, (r) => r.id);
+        this.#writes += this.#rows.replace(
+          'saving stable ids',
+          'clearStableIds',
+          'insertStableId',
+          list,
+          (r) => r.id,
+        );
       },
     };
   }

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
+import { emptyWireContact } from '../../src/protocol/index.js';
 import { SqliteStore, StoreError } from '../../src/store/index.js';
 import { incoming, savedSession } from './contract.js';
 
@@ -87,6 +88,20 @@ describe('SqliteStore', () => {
     ids.save([{ id: 'p:wxid_a', name: 'A' }]);
     ids.save([{ id: 'p:wxid_b', name: 'B' }]);
     expect(ids.load()).toEqual([{ id: 'p:wxid_b', name: 'B' }]);
+    store.close();
+  });
+
+  it('counts a bulk write as one commit per ten rows in writeCount, a session save as one', async () => {
+    const store = new SqliteStore(fresh());
+    expect(store.writeCount).toBe(0);
+    const contacts = Array.from({ length: 25 }, (_, i) => ({ ...emptyWireContact(), UserName: `@u${i}` }));
+    await store.saveContacts(contacts);
+    expect(store.writeCount).toBe(3);
+    store.stableIdStore<{ id: string }>().save(Array.from({ length: 10 }, (_, i) => ({ id: `p:${i}` })));
+    expect(store.writeCount).toBe(4);
+    await store.save(savedSession());
+    expect(store.writeCount).toBe(5);
+    expect((await store.loadContacts()).map((c) => c.UserName)).toHaveLength(25);
     store.close();
   });
 

@@ -4,10 +4,9 @@
  * request for the current session and post it. What its success or failure does is send-outcome.ts's.
  */
 import type { WebApp } from '../../protocol/session-context.js';
-import type { MessageStore } from '../../store/index.js';
 import { errorText } from '../error-text.js';
 import { openUploadSource } from '../media/media-source.js';
-import type { Runtime, RuntimeSendOptions } from '../runtime.js';
+import type { RuntimeSendOptions } from '../runtime.js';
 import { type AppFeature, assertAvailable, assertRecipient, type UploadKind } from '../session/app-mode.js';
 import type { Session } from '../session/session-state.js';
 import type { Lane } from './lane.js';
@@ -23,11 +22,7 @@ import { buildRecipeRequest, parseRecipeReply, type SendRecipe, withUpload } fro
  * files do not import each other.
  */
 export interface AttemptOutbox extends OutcomeOutbox {
-  readonly deps: OutcomeOutbox['deps'] & {
-    readonly rt: Runtime;
-    readonly session: Session;
-    readonly store: MessageStore | undefined;
-  };
+  readonly deps: OutcomeOutbox['deps'] & { readonly session: Session };
   readonly readdressing: Readdressing;
   uploads: number;
   started(lane: Lane<Job>): void;

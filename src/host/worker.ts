@@ -17,7 +17,7 @@ import { InvalidArgumentError, InvalidStateError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { silentLogger } from '../logger.js';
 import { redact } from '../redact.js';
-import type { LeaseStore, PostgresStore } from '../store/index.js';
+import type { PostgresStore } from '../store/index.js';
 import { AccountHost } from './account-host.js';
 import { InboundPublisher, prepareBusPosition } from './bus/inbound-publisher.js';
 import { OutboundRunner, type OutboundTarget } from './bus/outbound-runner.js';
@@ -201,27 +201,29 @@ export class Worker {
   async #balance(): Promise<void> {
     const { leases } = this.#o;
     if (this.#ticks < 2 || this.#stopped) return;
-    let states: Awaited<ReturnType<LeaseStore['list']>>;
-    let live: number;
-    try {
-      states = await leases.list();
-      live = (await leases.workers()).length;
-    } catch (error) {
+    const table = await Promise.all([leases.list(), leases.workers()]).catch((error: unknown) => {
       this.#warn('listing leases failed', error);
-      return;
-    }
+    });
+    if (!table) return;
+    const [states, workers] = table;
     const move = balanceMove({
       accounts: states.length,
-      liveWorkers: live,
+      liveWorkers: workers.length,
       held: this.held(),
+      // Counted after the awaits above: a pause during them leaves the held leases overdue.
+      overdue: this.held().filter((id) => !holds(this.#held.get(id))).length,
       free: states
         .filter((s) => s.workerId === undefined && !this.#retries.shuns(s.accountId))
         .map((s) => s.accountId),
       workerId: this.workerId,
       step: this.#o.rebalanceStep ?? 3,
     });
+    if (move.kind === 'wait') return;
     if (move.kind === 'release') {
-      for (const id of move.ids) await this.#drop(id, 'released', 'over the fair share');
+      for (const id of move.ids) {
+        if (!holds(this.#held.get(id))) return; // overdue since: the renewal round settles it
+        await this.#drop(id, 'released', 'over the fair share');
+      }
       return;
     }
     let count = this.#held.size;
